@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { create, toBinary, fromBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import { timestampFromDate, timestampDate } from '@bufbuild/protobuf/wkt';
+import { EnvelopeSchema, OrganisationKind, type Envelope } from './gen/homeward/common/v1/envelope_pb';
+
+export { EnvelopeSchema, OrganisationKind, type Envelope };
+export { create, toBinary, fromBinary, timestampFromDate, timestampDate };
+export type { DescMessage, MessageShape };
+
+/** The one topic each service publishes its events to; retention is forever. */
+export function eventsTopic(service: string, namespace = ''): string {
+  return `${namespace}homeward.${service}.events.v1`;
+}
+
+/**
+ * UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version and variant bits, 74 random bits.
+ * Time-ordered ids keep B-tree inserts at the right edge of the index.
+ */
+export function uuidv7(now: number = Date.now()): string {
+  const bytes = randomBytes(16);
+  bytes[0] = Math.floor(now / 2 ** 40) & 0xff;
+  bytes[1] = Math.floor(now / 2 ** 32) & 0xff;
+  bytes[2] = Math.floor(now / 2 ** 24) & 0xff;
+  bytes[3] = Math.floor(now / 2 ** 16) & 0xff;
+  bytes[4] = Math.floor(now / 2 ** 8) & 0xff;
+  bytes[5] = now & 0xff;
+  bytes[6] = 0x70 | (bytes[6]! & 0x0f);
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** CloudEvents 1.0 binary-mode Kafka headers, so that any CloudEvents-aware consumer can read our messages. */
+export interface CloudEventHeaders {
+  ce_specversion: '1.0';
+  ce_id: string;
+  ce_type: string;
+  ce_source: string;
+  ce_time: string;
+  ce_subject: string;
+  'content-type': 'application/protobuf';
+  ce_dataschema: string;
+}
+
+export function cloudEventHeaders(envelope: Envelope, source: string, dataSchema: string): CloudEventHeaders {
+  const occurred = envelope.occurredAt ? timestampDate(envelope.occurredAt) : new Date(0);
+  return {
+    ce_specversion: '1.0',
+    ce_id: envelope.eventId,
+    ce_type: envelope.eventType,
+    ce_source: source,
+    ce_time: occurred.toISOString(),
+    ce_subject: envelope.streamId,
+    'content-type': 'application/protobuf',
+    ce_dataschema: dataSchema,
+  };
+}

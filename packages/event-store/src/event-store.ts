@@ -1,0 +1,266 @@
+import type { Pool, PoolClient } from 'pg';
+import { PgErrorCode, pgConstraint, pgErrorCode, type Queryable } from '@homeward/pg-kit';
+import { eventStoreMigrations } from './schema';
+
+export { eventStoreMigrations };
+
+/** An event to append. `data` and `metadata` must be JSON-serialisable. */
+export interface NewEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+  /** When it happened in the world; `recorded_at` is set by the store. */
+  readonly occurredAt: Date;
+}
+
+export interface StoredEvent {
+  readonly globalPosition: number;
+  readonly transactionId: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+  readonly occurredAt: Date;
+  readonly recordedAt: Date;
+}
+
+/** A message for Kafka, written in the same transaction as the event it carries. */
+export interface OutboxMessage {
+  readonly eventId: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly value: Uint8Array;
+}
+
+/**
+ * The version the caller believes the stream is at: the number of events it holds (0 for a stream
+ * that does not exist yet), or 'any' to skip the check.
+ */
+export type ExpectedVersion = number | 'any';
+
+export interface AppendResult {
+  /** The stream's version after the append; pass it as the next expected version. */
+  readonly streamVersion: number;
+  readonly globalPositions: readonly number[];
+  /** True when every event id was already stored: the append was a retry and changed nothing. */
+  readonly alreadyAppended: boolean;
+}
+
+export class ConcurrencyError extends Error {
+  override readonly name = 'ConcurrencyError';
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: ExpectedVersion,
+    readonly actualVersion: number | undefined,
+  ) {
+    super(
+      `stream ${streamId} is at version ${actualVersion ?? 'unknown'}, not at the expected ${String(expectedVersion)}: another writer got there first`,
+    );
+  }
+}
+
+/** Some but not all event ids of an append were stored before: a caller bug, never a retry. */
+export class EventIdReuseError extends Error {
+  override readonly name = 'EventIdReuseError';
+  constructor(readonly eventIds: readonly string[]) {
+    super(`event ids already used by other appends: ${eventIds.join(', ')}`);
+  }
+}
+
+/** Where a reader of the global order stands: the last (transaction id, position) it handled. */
+export interface GlobalCheckpoint {
+  readonly transactionId: string;
+  readonly globalPosition: number;
+}
+
+export const beginningOfTime: GlobalCheckpoint = { transactionId: '0', globalPosition: 0 };
+
+export const OUTBOX_CHANNEL = 'homeward_outbox';
+
+// One statement does the version check, the event rows, the outbox rows and the wake-up of the relay,
+// so an append is atomic on its own and costs one round trip. Arrays are unnested rather than spread
+// into bind parameters: PostgreSQL allows at most 65,535 parameters in one statement.
+const APPEND_SQL = `
+WITH current AS (
+  SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1
+),
+inserted AS (
+  INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
+  SELECT $1, current.version + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at
+  FROM current,
+       unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
+         WITH ORDINALITY AS e(event_id, event_type, data, metadata, occurred_at, ord)
+  WHERE $2::bigint IS NULL OR current.version = $2::bigint
+  ORDER BY e.ord
+  RETURNING global_position, stream_version, event_id
+),
+outboxed AS (
+  INSERT INTO outbox (event_id, topic, message_key, headers, value)
+  SELECT o.event_id, o.topic, o.message_key, o.headers, o.value
+  FROM unnest($8::uuid[], $9::text[], $10::text[], $11::jsonb[], $12::bytea[])
+         WITH ORDINALITY AS o(event_id, topic, message_key, headers, value, ord)
+  JOIN inserted ON inserted.event_id = o.event_id
+  ORDER BY o.ord
+  RETURNING 1
+),
+woken AS (
+  SELECT pg_notify('${OUTBOX_CHANNEL}', '') WHERE EXISTS (SELECT 1 FROM outboxed)
+)
+SELECT inserted.global_position, inserted.stream_version, (SELECT count(*) FROM woken) AS woken
+FROM inserted
+ORDER BY inserted.stream_version`;
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  occurred_at: Date;
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS =
+  'global_position, transaction_id, stream_id, stream_version, event_id, event_type, data, metadata, occurred_at, recorded_at';
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    globalPosition: Number(row.global_position),
+    transactionId: row.transaction_id,
+    streamId: row.stream_id,
+    streamVersion: Number(row.stream_version),
+    eventId: row.event_id,
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+  };
+}
+
+/**
+ * PostgreSQL event store: streams with optimistic concurrency, idempotent appends by event id, a
+ * global order that readers can follow without skipping, and a transactional outbox.
+ */
+export class EventStore {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Appends `events` to `streamId` if the stream is at `expectedVersion`, with their outbox messages,
+   * atomically. Pass `client` to make the append part of a transaction the caller controls.
+   */
+  async append(
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    events: readonly NewEvent[],
+    options: { outbox?: readonly OutboxMessage[]; client?: PoolClient } = {},
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const outbox = options.outbox ?? [];
+    const db: Queryable = options.client ?? this.pool;
+    const params = [
+      streamId,
+      expectedVersion === 'any' ? null : expectedVersion,
+      events.map((e) => e.eventId),
+      events.map((e) => e.type),
+      events.map((e) => JSON.stringify(e.data)),
+      events.map((e) => JSON.stringify(e.metadata)),
+      events.map((e) => e.occurredAt.toISOString()),
+      outbox.map((m) => m.eventId),
+      outbox.map((m) => m.topic),
+      outbox.map((m) => m.key),
+      outbox.map((m) => JSON.stringify(m.headers)),
+      outbox.map((m) => Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength)),
+    ];
+    try {
+      const { rows } = await db.query<{ global_position: string; stream_version: string }>(APPEND_SQL, params);
+      if (rows.length === events.length) {
+        return {
+          streamVersion: Number(rows[rows.length - 1]!.stream_version),
+          globalPositions: rows.map((r) => Number(r.global_position)),
+          alreadyAppended: false,
+        };
+      }
+      // Nothing was inserted: the stream moved on, or this is a retry of an append that succeeded.
+      return await this.explainRefusal(db, streamId, expectedVersion, events);
+    } catch (error) {
+      if (pgErrorCode(error) !== PgErrorCode.uniqueViolation) throw error;
+      // A concurrent writer committed between our version check and our insert.
+      if (options.client) throw new ConcurrencyError(streamId, expectedVersion, undefined);
+      const constraint = pgConstraint(error);
+      if (constraint === 'events_event_id_unique') return await this.explainRefusal(db, streamId, expectedVersion, events);
+      throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId));
+    }
+  }
+
+  private async explainRefusal(
+    db: Queryable,
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    events: readonly NewEvent[],
+  ): Promise<AppendResult> {
+    const ids = events.map((e) => e.eventId);
+    const { rows } = await db.query<{ event_id: string; stream_id: string; stream_version: string; global_position: string }>(
+      'SELECT event_id, stream_id, stream_version, global_position FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY global_position',
+      [ids],
+    );
+    if (rows.length === ids.length && rows.every((r) => r.stream_id === streamId)) {
+      return {
+        streamVersion: Number(rows[rows.length - 1]!.stream_version),
+        globalPositions: rows.map((r) => Number(r.global_position)),
+        alreadyAppended: true,
+      };
+    }
+    if (rows.length > 0) throw new EventIdReuseError(rows.map((r) => r.event_id));
+    const actual = await db.query<{ version: string }>(
+      'SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1',
+      [streamId],
+    );
+    throw new ConcurrencyError(streamId, expectedVersion, Number(actual.rows[0]!.version));
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ version: string }>(
+      'SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1',
+      [streamId],
+    );
+    return Number(rows[0]!.version);
+  }
+
+  async readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+      [streamId, fromVersion],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  /**
+   * Reads the next events of the global order after `checkpoint`.
+   *
+   * Positions are taken from a sequence before commit, so a transaction holding position 10 can commit
+   * after one holding 11. A reader that checkpointed 11 would skip 10 forever. We therefore order by
+   * (writing transaction id, position) and only return rows written by transactions older than every
+   * transaction still in flight (`pg_snapshot_xmin`): no row can later appear behind the checkpoint.
+   */
+  async readAll(checkpoint: GlobalCheckpoint = beginningOfTime, limit = 1000): Promise<{ events: StoredEvent[]; checkpoint: GlobalCheckpoint }> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events
+        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, global_position
+        LIMIT $3`,
+      [checkpoint.transactionId, checkpoint.globalPosition, limit],
+    );
+    const events = rows.map(toStoredEvent);
+    const last = events[events.length - 1];
+    return { events, checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : checkpoint };
+  }
+}

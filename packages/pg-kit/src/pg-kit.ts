@@ -1,0 +1,51 @@
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+
+export type { Pool, PoolClient } from 'pg';
+
+/** Anything that can run a query: a pool or a client inside a transaction. */
+export type Queryable = Pool | PoolClient;
+
+export function createPool(connectionString: string, overrides: PoolConfig = {}): Pool {
+  const pool = new Pool({ connectionString, max: 10, ...overrides });
+  // An idle client that errors (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
+ * Runs `work` inside one transaction on a client of its own. Commits when `work` resolves and rolls
+ * back when it throws, so callers never leave a half-written change behind.
+ */
+export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** PostgreSQL error codes this project reacts to. */
+export const PgErrorCode = {
+  uniqueViolation: '23505',
+  serializationFailure: '40001',
+  deadlockDetected: '40P01',
+} as const;
+
+export function pgErrorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
+}
+
+export function pgConstraint(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'constraint' in error && typeof error.constraint === 'string'
+    ? error.constraint
+    : undefined;
+}
