@@ -1,0 +1,83 @@
+import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
+
+/**
+ * The only module that knows which Kafka client Homeward uses. kafkajs has had no release since 2023;
+ * keeping it behind these few functions means a move to another client touches this package alone.
+ */
+export type { Kafka } from 'kafkajs';
+
+/** The slice of a pino logger that messaging needs. */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+}
+
+export function createKafka(settings: KafkaSettings, logger: Logger = silentLogger): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...rest } = log;
+        if (level <= logLevel.ERROR) logger.error({ kafka: rest }, message);
+        else logger.warn({ kafka: rest }, message);
+      },
+  });
+}
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly partitions: number;
+}
+
+/**
+ * Creates the topics that do not exist yet, with retention forever: the log is the shared history that
+ * statisticians replay. Topics are never auto-created (on KRaft, kafkajs's auto-creation is unreliable).
+ */
+export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing: ITopicConfig[] = topics
+      .filter((t) => !existing.has(t.topic))
+      .map((t) => ({
+        topic: t.topic,
+        numPartitions: t.partitions,
+        replicationFactor: -1,
+        configEntries: [
+          { name: 'retention.ms', value: '-1' },
+          { name: 'retention.bytes', value: '-1' },
+        ],
+      }));
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Readiness probe: the cluster answers a metadata request. */
+export async function pingKafka(admin: Admin): Promise<void> {
+  await admin.describeCluster();
+}
+
+/** Kafka headers arrive as Buffers (or arrays of them); consumers want plain strings. */
+export function headersToStrings(headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return out;
+}

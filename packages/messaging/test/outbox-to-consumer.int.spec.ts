@@ -1,0 +1,166 @@
+import { migrate } from '@homeward/pg-kit/migrations';
+import { createTestDatabase, eventually, readTopic, testKafka, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
+import { uuidv7 } from '@homeward/contracts';
+import { EventStore, eventStoreMigrations, type NewEvent, type OutboxMessage } from '@homeward/event-store';
+import { ensureTopics } from '@homeward/messaging';
+import { OutboxRelay } from '@homeward/messaging/outbox-relay';
+import { ConsumerRunner, PoisonMessageError, consumerMigrations } from '@homeward/messaging/consumer';
+
+// Real PostgreSQL, real Kafka: an event appended with its outbox row travels through the relay to a
+// consumer whose effect must happen exactly once, whatever the relay or the topic throws at it.
+
+interface Greeting {
+  text: string;
+}
+
+function publishable(topic: string, key: string, text: string): { event: NewEvent; outbox: OutboxMessage } {
+  const eventId = uuidv7();
+  return {
+    event: { eventId, type: 'Greeted', data: { text }, metadata: {}, occurredAt: new Date() },
+    outbox: { eventId, topic, key, headers: { ce_id: eventId, ce_type: 'Greeted' }, value: Buffer.from(JSON.stringify({ text })) },
+  };
+}
+
+function decodeGreeting(value: Buffer | null): Greeting {
+  try {
+    const parsed = JSON.parse(value?.toString() ?? '') as unknown;
+    if (typeof parsed === 'object' && parsed !== null && 'text' in parsed && typeof parsed.text === 'string') return { text: parsed.text };
+  } catch {
+    // fall through
+  }
+  throw new PoisonMessageError('not a greeting');
+}
+
+describe('outbox relay and consumer runner', () => {
+  const kafka = testKafka();
+  let producerDb: TestDatabase;
+  let consumerDb: TestDatabase;
+  let store: EventStore;
+  let topic: string;
+  let dlq: string;
+  const running: { stop(): Promise<void> }[] = [];
+
+  beforeEach(async () => {
+    producerDb = await createTestDatabase('relay_producer');
+    consumerDb = await createTestDatabase('relay_consumer');
+    await migrate(producerDb.pool, 'event-store', eventStoreMigrations);
+    await migrate(consumerDb.pool, 'messaging', consumerMigrations);
+    await consumerDb.pool.query('CREATE TABLE greetings (text text NOT NULL)');
+    store = new EventStore(producerDb.pool);
+    const ns = testTopicNamespace();
+    topic = `${ns}greetings.events.v1`;
+    dlq = `${ns}greeter.dlq.v1`;
+    await ensureTopics(kafka, [
+      { topic, partitions: 3 },
+      { topic: dlq, partitions: 1 },
+    ]);
+  });
+
+  afterEach(async () => {
+    for (const r of running.splice(0)) await r.stop();
+    await producerDb.drop();
+    await consumerDb.drop();
+  });
+
+  function startConsumer(): ConsumerRunner<Greeting> {
+    const runner = new ConsumerRunner<Greeting>(kafka, consumerDb.pool, {
+      consumer: `greeter-${topic}`,
+      topics: [topic],
+      deadLetterTopic: dlq,
+      decode: (m) => decodeGreeting(m.value),
+      handle: async (g, tx) => {
+        if (g.text === 'always fails') throw new Error('handler refuses');
+        await tx.query('INSERT INTO greetings (text) VALUES ($1)', [g.text]);
+      },
+      retryDelayMs: 10,
+    });
+    running.push(runner);
+    return runner;
+  }
+
+  async function greetings(): Promise<string[]> {
+    const { rows } = await consumerDb.pool.query<{ text: string }>('SELECT text FROM greetings ORDER BY text');
+    return rows.map((r) => r.text);
+  }
+
+  it('delivers appended events to the consumer, keyed and with CloudEvents headers', async () => {
+    const relay = new OutboxRelay(producerDb.pool, kafka, { pollIntervalMs: 200 });
+    running.push(relay);
+    await relay.start();
+    await startConsumer().start();
+    for (const text of ['a', 'b', 'c']) {
+      const { event, outbox } = publishable(topic, `worker-${text}`, text);
+      await store.append(`s-${text}`, 0, [event], { outbox: [outbox] });
+    }
+    await eventually(greetings, (g) => g.length === 3);
+    expect(await greetings()).toEqual(['a', 'b', 'c']);
+    const { rows } = await producerDb.pool.query('SELECT count(*)::int AS unsent FROM outbox WHERE sent_at IS NULL');
+    expect(rows[0].unsent).toBe(0);
+  });
+
+  it('loses nothing when the relay dies after sending but before marking, and the consumer absorbs the duplicate', async () => {
+    // The first relay dies every time right after Kafka acknowledged the batch.
+    const dying = new OutboxRelay(producerDb.pool, kafka, {
+      pollIntervalMs: 60_000,
+      afterSendBeforeMark: async () => {
+        throw new Error('killed before marking');
+      },
+    });
+    const { event, outbox } = publishable(topic, 'worker-1', 'only once');
+    await store.append('s-dup', 0, [event], { outbox: [outbox] });
+    await dying.start();
+    const sentOnce = await readTopic(topic, (m) => m.headers.ce_id, (read) => read.length >= 1);
+    expect(sentOnce).toEqual([event.eventId]);
+    await dying.stop();
+    const { rows: unsent } = await producerDb.pool.query('SELECT event_id FROM outbox WHERE sent_at IS NULL');
+    expect(unsent).toEqual([{ event_id: event.eventId }]);
+
+    // A fresh relay finds the row unmarked and sends it again.
+    const healthy = new OutboxRelay(producerDb.pool, kafka, { pollIntervalMs: 200 });
+    running.push(healthy);
+    await healthy.start();
+    const copies = await readTopic(topic, (m) => m.headers.ce_id, (read) => read.length >= 2);
+    expect(copies).toEqual([event.eventId, event.eventId]);
+
+    await startConsumer().start();
+    await eventually(
+      () => consumerDb.pool.query('SELECT count(*)::int AS n FROM consumer_checkpoints').then((r) => r.rows[0].n as number),
+      (n) => n >= 1,
+    );
+    await eventually(
+      async () => (await consumerDb.pool.query('SELECT next_offset FROM consumer_checkpoints')).rows.map((r) => Number(r.next_offset)),
+      (offsets) => offsets.reduce((a, b) => a + b, 0) >= 2,
+    );
+    expect(await greetings()).toEqual(['only once']);
+  });
+
+  it('sends a malformed message to the dead-letter topic with the reason, and carries on', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    const poisonId = uuidv7();
+    const failingId = uuidv7();
+    const goodId = uuidv7();
+    // Same key, so all three land on one partition in this order.
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'w', value: Buffer.from([0xde, 0xad, 0xbe, 0xef]), headers: { ce_id: poisonId } },
+        { key: 'w', value: Buffer.from(JSON.stringify({ text: 'always fails' })), headers: { ce_id: failingId } },
+        { key: 'w', value: Buffer.from(JSON.stringify({ text: 'after the poison' })), headers: { ce_id: goodId } },
+      ],
+    });
+    await producer.disconnect();
+    await startConsumer().start();
+
+    const deadLetters = await readTopic(dlq, (m) => m.headers, (read) => read.length >= 2);
+    expect(deadLetters.map((h) => [h.ce_id, h.dlq_source_topic])).toEqual([
+      [poisonId, topic],
+      [failingId, topic],
+    ]);
+    expect(deadLetters[0]!.dlq_reason).toContain('not a greeting');
+    expect(deadLetters[1]!.dlq_reason).toContain('handler refuses');
+    expect(deadLetters[1]!.dlq_attempts).toBe('3');
+    await eventually(greetings, (g) => g.length === 1);
+    expect(await greetings()).toEqual(['after the poison']);
+  });
+});

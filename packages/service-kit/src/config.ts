@@ -1,0 +1,51 @@
+/**
+ * Configuration comes from the environment and is checked once, at start. A service that lacks a setting
+ * refuses to start with a message naming every missing or invalid variable, rather than failing later.
+ */
+export interface Setting<T> {
+  readonly description: string;
+  readonly default?: string;
+  readonly parse: (raw: string) => T;
+}
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export type ConfigOf<S extends Record<string, Setting<unknown>>> = { readonly [K in keyof S]: ReturnType<S[K]['parse']> };
+
+export function loadConfig<S extends Record<string, Setting<unknown>>>(settings: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(settings)) {
+    const raw = env[name] ?? setting.default;
+    if (raw === undefined || raw === '') {
+      problems.push(`${name} is missing: ${setting.description}`);
+      continue;
+    }
+    try {
+      values[name] = setting.parse(raw);
+    } catch (error) {
+      problems.push(`${name} is invalid (${error instanceof Error ? error.message : String(error)}): ${setting.description}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return values as ConfigOf<S>;
+}
+
+export const parse = {
+  string: (raw: string): string => raw,
+  port: (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('expected a TCP port number');
+    return n;
+  },
+  url: (raw: string): string => {
+    new URL(raw);
+    return raw;
+  },
+  list: (raw: string): string[] => raw.split(',').map((s) => s.trim()).filter(Boolean),
+};
