@@ -58,6 +58,8 @@ SERVER_PROPERTIES="${LOG_DIR}/server.properties"
 PID_FILE="${LOG_DIR}/kafka.pid"
 SERVER_LOG="${LOG_DIR}/server.log"
 STDOUT_LOG="${LOG_DIR}/kafka.out"
+# Size of server.log when the current broker was launched: only log lines after it count.
+START_OFFSET_FILE="${LOG_DIR}/kafka.log-offset"
 
 if [[ -n "${JAVA_HOME:-}" && -x "${JAVA_HOME}/bin/java" ]]; then
   JAVA="${JAVA_HOME}/bin/java"
@@ -84,14 +86,21 @@ running_pid() {
   printf '%s\n' "${pid}"
 }
 
+# Shows what the current start attempt logged: the JVM's stdout/stderr, then server.log
+# lines written since the launch (older runs' lines would only mislead).
 print_log_tail() {
-  local f
-  for f in "${SERVER_LOG}" "${STDOUT_LOG}"; do
-    if [[ -s "${f}" ]]; then
-      printf -- '----- last 40 lines of %s -----\n' "${f}" >&2
-      tail -n 40 "${f}" >&2
-    fi
-  done
+  local offset=0
+  if [[ -s "${STDOUT_LOG}" ]]; then
+    printf -- '----- last 20 lines of %s -----\n' "${STDOUT_LOG}" >&2
+    tail -n 20 "${STDOUT_LOG}" >&2
+  fi
+  if [[ -s "${SERVER_LOG}" ]]; then
+    offset="$(tr -dc '0-9' <"${START_OFFSET_FILE}" 2>/dev/null || true)"
+    offset="${offset:-0}"
+    if (($(file_size "${SERVER_LOG}") < offset)); then offset=0; fi
+    printf -- '----- last 40 lines of %s (this start) -----\n' "${SERVER_LOG}" >&2
+    tail -c "+$((offset + 1))" "${SERVER_LOG}" | tail -n 40 >&2
+  fi
 }
 
 file_size() {
@@ -180,8 +189,13 @@ format_storage() {
     return 0
   fi
   local cluster_id opts=()
-  # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding (22 chars).
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding (22 chars). Like Kafka's
+  # Uuid.randomUuid(), reject ids starting with '-': StorageTool's argument parser would take
+  # them for an option ("argument --cluster-id/-t: expected one argument").
+  cluster_id="-"
+  while [[ "${cluster_id}" == -* ]]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+  done
   mapfile -t opts < <(log4j_opts)
   log "formatting ${DATA_DIR} (cluster id ${cluster_id})"
   "${JAVA}" "${opts[@]}" -cp "${LIB_DIR}/*" kafka.tools.StorageTool format \
@@ -207,8 +221,9 @@ wait_ready() {
     if ((started_logged == 0)); then
       # If the log was rotated since we started, search the whole (new) file.
       if (($(file_size "${SERVER_LOG}") < log_offset)); then log_offset=0; fi
+      # Not grep -q: its early exit can SIGPIPE tail, and with pipefail the test would fail.
       if [[ -f "${SERVER_LOG}" ]] &&
-        tail -c "+$((log_offset + 1))" "${SERVER_LOG}" | grep -q 'Kafka Server started'; then
+        tail -c "+$((log_offset + 1))" "${SERVER_LOG}" | grep -F 'Kafka Server started' >/dev/null; then
         started_logged=1
       fi
     fi
@@ -218,7 +233,8 @@ wait_ready() {
     sleep 0.5
   done
   print_log_tail
-  die "broker (pid ${pid}) not ready on ${HOST}:${KAFKA_PORT} after ${KAFKA_START_TIMEOUT} s"
+  die "broker (pid ${pid}) not ready on ${HOST}:${KAFKA_PORT} after ${KAFKA_START_TIMEOUT} s;" \
+    "it is still running: \`$(basename "$0") down\` stops it"
 }
 
 cmd_up() {
@@ -229,7 +245,7 @@ cmd_up() {
       return 0
     fi
     log "pid ${pid} is alive but ${HOST}:${KAFKA_PORT} does not answer yet; waiting"
-    wait_ready "${pid}" 0
+    wait_ready "${pid}" "$(tr -dc '0-9' <"${START_OFFSET_FILE}" 2>/dev/null || echo 0)"
     log "ready on ${HOST}:${KAFKA_PORT} (pid ${pid})"
     return 0
   fi
@@ -251,6 +267,7 @@ cmd_up() {
   mapfile -t opts < <(log4j_opts)
   read -r -a heap <<<"${KAFKA_HEAP_OPTS}"
   log_offset="$(file_size "${SERVER_LOG}")"
+  printf '%s\n' "${log_offset}" >"${START_OFFSET_FILE}"
   rm -f "${PID_FILE}"
   printf '\n===== %s kafka.sh up (port %s) =====\n' "$(date -Is)" "${KAFKA_PORT}" >>"${STDOUT_LOG}"
   # setsid: own session, so a Ctrl-C in the calling terminal does not reach the broker.

@@ -72,7 +72,10 @@ export class OpenApiRequestValidator {
         const operation = item[method] as OperationObject | undefined;
         if (!operation) continue;
         const json = operation.requestBody?.content?.['application/json'];
-        const parameters = (operation.parameters ?? [])
+        const shared = ((item as { parameters?: unknown[] }).parameters ?? []).map((p) => resolveRef<ParameterObject>(document, p));
+        const own = (operation.parameters ?? []).map((p) => resolveRef<ParameterObject>(document, p));
+        const byKey = new Map([...shared, ...own].map((p) => [`${p.in}:${p.name}`, p]));
+        const parameters = [...byKey.values()]
           .filter((p): p is ParameterObject & { in: 'path' | 'query' | 'header' } => p.in !== 'cookie')
           .map((p) => ({ name: p.name, in: p.in, required: p.in === 'path' || (p.required ?? false), validate: coercing.compile(withRefs(p.schema)) }));
         this.operations.set(`${method.toUpperCase()} ${path}`, {
@@ -109,6 +112,17 @@ export class OpenApiRequestValidator {
     }
     if (errors.length > 0) throw Problem.validation(errors);
   }
+}
+
+/** Follows a local `$ref` ("#/components/parameters/WorkerId") to the object it names. */
+function resolveRef<T>(document: OpenApiDocument, value: unknown): T {
+  const ref = (value as { $ref?: unknown }).$ref;
+  if (typeof ref !== 'string') return value as T;
+  if (!ref.startsWith('#/')) throw new Error(`only local references are supported: ${ref}`);
+  let target: unknown = document;
+  for (const part of ref.slice(2).split('/')) target = (target as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  if (target === undefined) throw new Error(`unresolved reference ${ref}`);
+  return resolveRef<T>(document, target);
 }
 
 function toFieldErrors(errors: readonly ErrorObject[], location: FieldError['in'], prefix: readonly string[]): FieldError[] {

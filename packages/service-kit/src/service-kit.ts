@@ -1,0 +1,173 @@
+import 'reflect-metadata';
+import { Catch, type ArgumentsHost, type DynamicModule, type ExceptionFilter, HttpException, type LoggerService, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import pino, { type Logger as PinoLogger } from 'pino';
+import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
+import { PROBLEM_CONTENT_TYPE, Problem, fieldError, type ProblemDetails } from './problem';
+
+export type { NestFastifyApplication } from '@nestjs/platform-fastify';
+export { loadOpenApiDocument, type OpenApiDocument } from './openapi-validation';
+
+/** One dependency the service needs to serve: PostgreSQL, Kafka. */
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+/** Turns an error of a lower layer (a domain refusal, a concurrency conflict) into its HTTP answer. */
+export type ErrorTranslator = (error: unknown) => Problem | undefined;
+
+export interface ServiceOptions {
+  readonly name: string;
+  readonly module: Type<unknown> | DynamicModule;
+  readonly openApi: OpenApiDocument;
+  readonly logLevel?: string;
+  readonly translateError?: ErrorTranslator;
+  /** Resolved after the Nest container is built, so checks can use the service's own providers. */
+  readonly readiness?: (app: NestFastifyApplication) => readonly ReadinessCheck[];
+}
+
+export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): PinoLogger {
+  return pino({ name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+/** Nest's own messages go through the same structured log as everything else. */
+class PinoNestLogger implements LoggerService {
+  constructor(private readonly pino: PinoLogger) {}
+  log(message: unknown, context?: string) {
+    this.pino.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.pino.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.pino.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.pino.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.pino.trace({ context }, String(message));
+  }
+}
+
+function sendProblem(reply: FastifyReply, problem: ProblemDetails, instance?: string): void {
+  void reply
+    .code(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...problem, ...(instance ? { instance } : {}) });
+}
+
+/** Renders every error as RFC 9457 problem+json; unknown errors become a 500 that reveals nothing. */
+export function toProblem(error: unknown, translate: ErrorTranslator | undefined, log: PinoLogger): ProblemDetails {
+  if (error instanceof Problem) return error.details;
+  const translated = translate?.(error);
+  if (translated) return translated.details;
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    // Nest reports a body it could not parse as a bare 400; say which part of the request is at fault.
+    if (status === 400) return Problem.validation([fieldError('body', [], error.message)], error.message).details;
+    return { type: 'about:blank', title: error.message, status };
+  }
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  if (fastifyError.statusCode === 400 && (fastifyError.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError)) {
+    return Problem.validation([fieldError('body', [], fastifyError.message ?? 'malformed body')], 'The request body is not valid JSON.').details;
+  }
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { type: 'about:blank', title: 'Unsupported media type', status: 415, detail: 'Send application/json.' };
+  }
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return { type: 'about:blank', title: fastifyError.message ?? 'Bad request', status: fastifyError.statusCode };
+  }
+  log.error({ err: error }, 'unhandled error');
+  return Problem.internal().details;
+}
+
+@Catch()
+class ProblemFilter implements ExceptionFilter {
+  constructor(
+    private readonly translate: ErrorTranslator | undefined,
+    private readonly log: PinoLogger,
+  ) {}
+  catch(exception: unknown, host: ArgumentsHost) {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    sendProblem(http.getResponse<FastifyReply>(), toProblem(exception, this.translate, this.log), request.url);
+  }
+}
+
+/**
+ * Builds a Homeward service: NestJS on Fastify, requests validated against the OpenAPI document before any
+ * handler runs, errors as problem+json, `/health/live` and `/health/ready`, the document at `/openapi.json`
+ * and Swagger UI at `/docs`.
+ */
+export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
+  const log = createLogger(options.name, options.logLevel);
+  const adapter = new FastifyAdapter({ loggerInstance: log.child({ component: 'http' }), disableRequestLogging: true, bodyLimit: 1_048_576 });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
+    logger: new PinoNestLogger(log.child({ component: 'nest' })),
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  app.useGlobalFilters(new ProblemFilter(options.translateError, log));
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, options.translateError, log), request.url));
+
+  const validator = new OpenApiRequestValidator(options.openApi);
+  fastify.addHook('preHandler', async (request) => {
+    validator.validate({
+      method: request.method,
+      routePattern: request.routeOptions.url ?? request.url,
+      params: (request.params ?? {}) as Record<string, unknown>,
+      query: (request.query ?? {}) as Record<string, unknown>,
+      headers: request.headers as Record<string, unknown>,
+      body: request.body,
+    });
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await app.register(fastifySwagger as never, { mode: 'static', specification: { document: options.openApi } });
+  await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
+  fastify.get('/openapi.json', async () => options.openApi);
+
+  fastify.get('/health/live', async () => ({ status: 'live' }));
+  fastify.get('/health/ready', async (_request, reply) => {
+    const checks = options.readiness?.(app) ?? [];
+    const results = await Promise.all(
+      checks.map(async (c) => {
+        try {
+          await withTimeout(c.check(), 3_000);
+          return { name: c.name, status: 'up' as const };
+        } catch (error) {
+          return { name: c.name, status: 'down' as const, detail: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
+    const ready = results.every((r) => r.status === 'up');
+    void reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
+  });
+  return app;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -1,0 +1,15 @@
+/** Injection tokens for what main.ts builds at the edge and hands to the Nest container. */
+export const POOL = Symbol('pg.Pool');
+export const KAFKA = Symbol('kafka');
+export const WORKER_STREAMS = Symbol('WorkerStreams');
+export const CLOCK = Symbol('Clock');
+export const REGISTRY_SETTINGS = Symbol('RegistrySettings');
+
+export type Clock = () => Date;
+
+export interface RegistrySettings {
+  /** ISO 3166-1 alpha-2 of the country that runs this registry. */
+  readonly originCountry: string;
+  /** The organisation recorded as actor until principals come from verified tokens. */
+  readonly organisationId: string;
+}

@@ -1,0 +1,94 @@
+import { createPool, type Pool } from '@homeward/pg-kit';
+import { migrate } from '@homeward/pg-kit/migrations';
+import { eventsTopic } from '@homeward/contracts';
+import { EventStore, eventStoreMigrations } from '@homeward/event-store';
+import { createKafka, ensureTopics, pingKafka, type Kafka } from '@homeward/messaging';
+import { OutboxRelay } from '@homeward/messaging/outbox-relay';
+import { ConsumerRunner, consumerMigrations } from '@homeward/messaging/consumer';
+import { createLogger, createService, loadOpenApiDocument, type NestFastifyApplication } from '@homeward/service-kit';
+import { join } from 'node:path';
+import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
+import { RegistrationModule } from './registration.module';
+import type { RegistrationConfig } from './registration.config';
+import { WorkerStreams } from './persistence/worker.streams';
+import { translateRegistrationError } from './http/errors';
+import { decodeForProjection, projectWorkerStatus, workerStatusMigrations } from './application/projections/worker-status.projection';
+
+export const SERVICE = 'registration';
+export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'registration.v1.yaml');
+
+export interface RegistrationRuntime {
+  readonly app: NestFastifyApplication;
+  readonly pool: Pool;
+  readonly kafka: Kafka;
+  readonly topic: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the registration service: database migrations, the topic, the HTTP application, the outbox relay
+ * and the worker-status projection. main.ts and the end-to-end tests both start the service through here.
+ */
+export async function startRegistration(config: RegistrationConfig, clock: () => Date = () => new Date()): Promise<RegistrationRuntime> {
+  const log = createLogger(SERVICE, config.LOG_LEVEL);
+  const pool = createPool(config.DATABASE_URL, { max: 20 });
+  await migrate(pool, 'event-store', eventStoreMigrations);
+  await migrate(pool, 'messaging', consumerMigrations);
+  await migrate(pool, 'registration', workerStatusMigrations);
+
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
+  const topic = eventsTopic(SERVICE, config.TOPIC_NAMESPACE);
+  const deadLetterTopic = `${config.TOPIC_NAMESPACE}homeward.registration.worker-status.dlq.v1`;
+  await ensureTopics(kafka, [
+    { topic, partitions: config.TOPIC_PARTITIONS },
+    { topic: deadLetterTopic, partitions: 1 },
+  ]);
+
+  const streams = new WorkerStreams(new EventStore(pool), topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration`);
+  const admin = kafka.admin();
+  await admin.connect();
+  const app = await createService({
+    name: SERVICE,
+    module: RegistrationModule.with({
+      pool,
+      kafka,
+      streams,
+      clock,
+      settings: { originCountry: config.ORIGIN_COUNTRY, organisationId: config.REGISTRY_ORGANISATION_ID },
+    }),
+    openApi: loadOpenApiDocument(OPENAPI_PATH),
+    logLevel: config.LOG_LEVEL,
+    translateError: translateRegistrationError,
+    readiness: () => [
+      { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
+      { name: 'kafka', check: () => pingKafka(admin) },
+    ],
+  });
+
+  const relay = new OutboxRelay(pool, kafka, { logger: log.child({ component: 'outbox-relay' }) });
+  const projection = new ConsumerRunner<RegistrationEvent>(kafka, pool, {
+    consumer: `${config.TOPIC_NAMESPACE}homeward.registration.worker-status`,
+    topics: [topic],
+    deadLetterTopic,
+    decode: decodeForProjection,
+    handle: projectWorkerStatus,
+    logger: log.child({ component: 'worker-status-projection' }),
+  });
+  await app.init();
+  await relay.start();
+  await projection.start();
+
+  return {
+    app,
+    pool,
+    kafka,
+    topic,
+    async stop() {
+      await projection.stop();
+      await relay.stop();
+      await app.close();
+      await admin.disconnect().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

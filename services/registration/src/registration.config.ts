@@ -1,0 +1,26 @@
+import { loadConfig, parse, type ConfigOf } from '@homeward/service-kit/config';
+
+export const registrationSettings = {
+  DATABASE_URL: { description: 'PostgreSQL URL of the registration database', default: 'postgres://postgres@127.0.0.1:5432/homeward_registration', parse: parse.url },
+  KAFKA_BROKERS: { description: 'comma-separated Kafka bootstrap servers', default: '127.0.0.1:9092', parse: parse.list },
+  PORT: { description: 'HTTP port', default: '3001', parse: parse.port },
+  HOST: { description: 'HTTP listen address', default: '127.0.0.1', parse: parse.string },
+  TOPIC_NAMESPACE: { description: 'prefix for topic names (empty in production; tests isolate runs with it)', default: ' ', parse: (raw: string) => raw.trim() },
+  ORIGIN_COUNTRY: {
+    description: 'ISO 3166-1 alpha-2 code of the country that runs the registry',
+    default: 'PH',
+    parse: (raw: string) => {
+      if (!/^[A-Z]{2}$/.test(raw)) throw new Error('expected two capital letters');
+      return raw;
+    },
+  },
+  REGISTRY_ORGANISATION_ID: { description: 'organisation id recorded as the actor of API calls', default: 'registry-office', parse: parse.string },
+  TOPIC_PARTITIONS: { description: 'partitions of the registration topic when this service creates it', default: '6', parse: (raw: string) => Number(raw) },
+  LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parse.string },
+};
+
+export type RegistrationConfig = ConfigOf<typeof registrationSettings>;
+
+export function loadRegistrationConfig(env: NodeJS.ProcessEnv = process.env): RegistrationConfig {
+  return loadConfig(registrationSettings, env);
+}

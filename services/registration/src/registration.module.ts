@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Pool } from 'pg';
+import type { Kafka } from '@homeward/messaging';
+import { RegisterWorkerHandler } from './application/register-worker/register-worker.handler';
+import { RecordDepartureHandler } from './application/record-departure/record-departure.handler';
+import { RecordReturnHandler } from './application/record-return/record-return.handler';
+import { GetWorkerHandler } from './application/get-worker/get-worker.handler';
+import { ListWorkersHandler } from './application/list-workers/list-workers.handler';
+import { CLOCK, KAFKA, POOL, REGISTRY_SETTINGS, WORKER_STREAMS, type Clock, type RegistrySettings } from './application/tokens';
+import { WorkersController } from './http/workers.controller';
+import type { WorkerStreams } from './persistence/worker.streams';
+
+export interface RegistrationDependencies {
+  readonly pool: Pool;
+  readonly kafka: Kafka;
+  readonly streams: WorkerStreams;
+  readonly clock: Clock;
+  readonly settings: RegistrySettings;
+}
+
+@Module({})
+export class RegistrationModule {
+  static with(deps: RegistrationDependencies): DynamicModule {
+    return {
+      module: RegistrationModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [WorkersController],
+      providers: [
+        { provide: POOL, useValue: deps.pool },
+        { provide: KAFKA, useValue: deps.kafka },
+        { provide: WORKER_STREAMS, useValue: deps.streams },
+        { provide: CLOCK, useValue: deps.clock },
+        { provide: REGISTRY_SETTINGS, useValue: deps.settings },
+        RegisterWorkerHandler,
+        RecordDepartureHandler,
+        RecordReturnHandler,
+        GetWorkerHandler,
+        ListWorkersHandler,
+      ],
+    };
+  }
+}

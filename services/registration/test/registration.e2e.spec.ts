@@ -1,0 +1,209 @@
+import { createTestDatabase, eventually, readTopic, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
+import { decodeRegistrationEvent } from '../src/messaging/worker-event.proto-mapper';
+import { loadRegistrationConfig } from '../src/registration.config';
+import { startRegistration, type RegistrationRuntime } from '../src/registration.app';
+import { infrastructure } from '@homeward/testing/infrastructure';
+
+// The registration service as it runs: real PostgreSQL, real Kafka, HTTP through Fastify.
+
+const worker = {
+  personalData: { givenName: 'Maria', familyName: 'Santos', dateOfBirth: '1990-04-12', nationalId: 'PH-1234-5678' },
+  sex: 'F',
+  originArea: 'PH-03',
+  educationIsced: 3,
+  languages: ['tl', 'en'],
+};
+const departure = {
+  destinationCountry: 'SA',
+  departedOn: '2023-02-01',
+  employerName: 'Al Noor Household Services',
+  occupationIsco: '9111',
+  contractStart: '2023-02-05',
+  contractEnd: '2025-02-04',
+  recruitmentAgency: 'Manila Overseas Placement Inc.',
+  channel: 'regular',
+  recruitmentCost: { currency: 'PHP', amountMinor: 1500000 },
+  monthlyWage: { currency: 'SAR', amountMinor: 150000 },
+};
+const homecoming = { returnedOn: '2024-06-30', fromCountry: 'SA', assistance: 'assisted', reason: 'abuse_or_exploitation' };
+
+describe('registration service', () => {
+  let db: TestDatabase;
+  let runtime: RegistrationRuntime;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('registration_e2e');
+    runtime = await startRegistration(
+      loadRegistrationConfig({
+        DATABASE_URL: db.url,
+        KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+        TOPIC_NAMESPACE: testTopicNamespace(),
+        TOPIC_PARTITIONS: '3',
+        LOG_LEVEL: 'warn',
+      }),
+    );
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    await db?.drop();
+  });
+
+  async function call(method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) {
+    const response = await runtime.app.inject({
+      method,
+      url,
+      ...(payload === undefined ? {} : typeof payload === 'string' ? { payload, headers: { 'content-type': 'application/json', ...headers } } : { payload: payload as object, headers }),
+    });
+    return { status: response.statusCode, headers: response.headers, body: response.body ? (JSON.parse(response.body) as Record<string, any>) : undefined };
+  }
+
+  async function counts() {
+    const { rows } = await db.pool.query('SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM outbox)::int AS outbox');
+    return rows[0] as { events: number; outbox: number };
+  }
+
+  async function registered(): Promise<string> {
+    const { status, body } = await call('POST', '/workers', worker);
+    expect(status).toBe(201);
+    return body!.workerId as string;
+  }
+
+  describe('a worker through a whole cycle', () => {
+    it('registers, records departure and return, and publishes the three events to the topic', async () => {
+      const created = await call('POST', '/workers', worker);
+      expect(created.status).toBe(201);
+      const workerId = created.body!.workerId as string;
+      expect(created.headers.location).toBe(`/workers/${workerId}`);
+      expect(created.headers.etag).toBe('"1"');
+      expect(created.body).toMatchObject({ status: 'at_home', sex: 'F', birthYear: 1990, originArea: 'PH-03', cycles: [] });
+
+      const departed = await call('POST', `/workers/${workerId}/departures`, departure);
+      expect(departed.status).toBe(201);
+      expect(departed.body).toMatchObject({ status: 'abroad', cycles: [{ number: 1, destinationCountry: 'SA', occupationIsco: '9111' }] });
+
+      const back = await call('POST', `/workers/${workerId}/returns`, homecoming);
+      expect(back.status).toBe(201);
+      expect(back.headers.etag).toBe('"3"');
+
+      const fetched = await call('GET', `/workers/${workerId}`);
+      expect(fetched.status).toBe(200);
+      expect(fetched.body).toMatchObject({
+        status: 'returned',
+        version: 3,
+        cycles: [{ number: 1, departedOn: '2023-02-01', returnedOn: '2024-06-30', assistance: 'assisted', reason: 'abuse_or_exploitation', withoutRecordedDeparture: false }],
+      });
+
+      // A plain Kafka consumer, independent of the service, reads the three messages in order.
+      const messages = await readTopic(
+        runtime.topic,
+        (m) => ({ key: m.key, headers: m.headers, event: decodeRegistrationEvent(m.value!) }),
+        (read) => read.filter((r) => r.key === workerId).length >= 3,
+      );
+      const mine = messages.filter((m) => m.key === workerId);
+      expect(mine.map((m) => m.event.event.case)).toEqual(['workerRegistered', 'departureRecorded', 'returnRecorded']);
+      expect(mine.map((m) => m.headers.ce_type)).toEqual([
+        'homeward.registration.v1.WorkerRegistered',
+        'homeward.registration.v1.DepartureRecorded',
+        'homeward.registration.v1.ReturnRecorded',
+      ]);
+      expect(mine[0]!.headers).toMatchObject({ ce_specversion: '1.0', ce_source: '/homeward/ph/registration' });
+      expect(mine.map((m) => m.event.envelope!.streamVersion)).toEqual([1n, 2n, 3n]);
+      const departedEvent = mine[1]!.event.event;
+      expect(departedEvent.case === 'departureRecorded' && departedEvent.value.occupationIsco).toBe('9111');
+      expect(mine[1]!.event.envelope!.jurisdiction).toMatchObject({ originCountry: 'PH', destinationCountry: 'SA' });
+      // Personal data does not travel in the clear.
+      for (const m of mine) expect(JSON.stringify(m.event, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).not.toContain('Santos');
+
+      // The worker-status projection consumes the topic back.
+      const listed = await eventually(
+        () => call('GET', '/workers?status=returned'),
+        (r) => (r.body!.items as { workerId: string }[]).some((i) => i.workerId === workerId),
+      );
+      expect((listed.body!.items as { workerId: string }[]).find((i) => i.workerId === workerId)).toMatchObject({
+        status: 'returned',
+        sex: 'F',
+        destinationCountry: 'SA',
+        cycleNumber: 1,
+      });
+    });
+
+    it('accepts and flags a return with no recorded departure', async () => {
+      const workerId = await registered();
+      const back = await call('POST', `/workers/${workerId}/returns`, { ...homecoming, assistance: 'unassisted', reason: 'deportation' });
+      expect(back.status).toBe(201);
+      expect(back.body!.cycles).toEqual([expect.objectContaining({ number: 1, withoutRecordedDeparture: true, reason: 'deportation' })]);
+    });
+  });
+
+  describe('two departures recorded at the same moment', () => {
+    it('lets one through and answers the other with 409', async () => {
+      const workerId = await registered();
+      const results = await Promise.all([
+        call('POST', `/workers/${workerId}/departures`, departure),
+        call('POST', `/workers/${workerId}/departures`, { ...departure, destinationCountry: 'AE' }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+      const conflict = results.find((r) => r.status === 409)!;
+      expect(conflict.headers['content-type']).toContain('application/problem+json');
+      const fetched = await call('GET', `/workers/${workerId}`);
+      expect(fetched.body!.cycles).toHaveLength(1);
+    });
+  });
+
+  describe('bad input', () => {
+    let workerId: string;
+    beforeAll(async () => {
+      workerId = await registered();
+      expect((await call('POST', `/workers/${workerId}/departures`, departure)).status).toBe(201);
+    });
+
+    const cases: [string, 'POST' | 'GET', () => string, unknown, number, string][] = [
+      ['register: missing personal data', 'POST', () => '/workers', { ...worker, personalData: undefined }, 400, 'personalData'],
+      ['register: missing family name', 'POST', () => '/workers', { ...worker, personalData: { givenName: 'A', dateOfBirth: '1990-01-01' } }, 400, 'personalData.familyName'],
+      ['register: sex of the wrong type', 'POST', () => '/workers', { ...worker, sex: 1 }, 400, 'sex'],
+      ['register: impossible date of birth', 'POST', () => '/workers', { ...worker, personalData: { ...worker.personalData, dateOfBirth: '1990-13-45' } }, 400, 'personalData.dateOfBirth'],
+      ['register: date of birth in the future', 'POST', () => '/workers', { ...worker, personalData: { ...worker.personalData, dateOfBirth: '2999-01-01' } }, 422, 'personalData.dateOfBirth'],
+      ['register: unknown field', 'POST', () => '/workers', { ...worker, favouriteColour: 'blue' }, 400, 'favouriteColour'],
+      ['register: not JSON', 'POST', () => '/workers', '{"sex": ', 400, ''],
+      ['departure: occupation as a number', 'POST', () => `/workers/${workerId}/departures`, { ...departure, occupationIsco: 9111 }, 400, 'occupationIsco'],
+      ['departure: missing destination', 'POST', () => `/workers/${workerId}/departures`, { ...departure, destinationCountry: undefined }, 400, 'destinationCountry'],
+      ['departure: unknown worker', 'POST', () => '/workers/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/departures', departure, 404, 'workerId'],
+      ['departure: malformed worker id', 'POST', () => '/workers/not-a-uuid/departures', departure, 400, 'workerId'],
+      ['departure: while abroad', 'POST', () => `/workers/${workerId}/departures`, departure, 422, 'departedOn'],
+      ['return: before the departure', 'POST', () => `/workers/${workerId}/returns`, { ...homecoming, returnedOn: '2023-01-01' }, 422, 'returnedOn'],
+      ['return: in the future', 'POST', () => `/workers/${workerId}/returns`, { ...homecoming, returnedOn: '2999-01-01' }, 422, 'returnedOn'],
+      ['return: unknown reason', 'POST', () => `/workers/${workerId}/returns`, { ...homecoming, reason: 'homesick' }, 400, 'reason'],
+      ['return: missing assistance', 'POST', () => `/workers/${workerId}/returns`, { ...homecoming, assistance: undefined }, 400, 'assistance'],
+      ['return: unknown worker', 'POST', () => '/workers/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/returns', homecoming, 404, 'workerId'],
+      ['get: unknown worker', 'GET', () => '/workers/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', undefined, 404, 'workerId'],
+      ['list: unknown status', 'GET', () => '/workers?status=lost', undefined, 400, 'status'],
+    ];
+
+    it.each(cases)('%s: a problem naming the field, nothing written', async (_name, method, url, payload, status, field) => {
+      const before = await counts();
+      const response = await call(method, url(), payload);
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toContain('application/problem+json');
+      expect(response.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
+      expect({ url: url(), errors: (response.body!.errors as { field: string }[] | undefined)?.map((e) => e.field), body: response.body }).toMatchObject({ errors: expect.arrayContaining([field]) });
+      expect(await counts()).toEqual(before);
+    });
+  });
+
+  describe('operations', () => {
+    it('serves its OpenAPI document, Swagger UI and health', async () => {
+      const doc = await call('GET', '/openapi.json');
+      expect(doc.body).toMatchObject({ openapi: '3.1.0', info: { title: 'Homeward registration API' } });
+      const ui = await runtime.app.inject({ method: 'GET', url: '/docs/' });
+      expect(ui.statusCode).toBe(200);
+      expect(ui.body).toContain('swagger');
+      expect((await call('GET', '/health/live')).status).toBe(200);
+      const ready = await call('GET', '/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body!.checks).toEqual([
+        { name: 'postgres', status: 'up' },
+        { name: 'kafka', status: 'up' },
+      ]);
+    });
+  });
+});
