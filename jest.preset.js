@@ -22,5 +22,6 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-  testTimeout: 60_000,
+  // Integration tests wait on real Kafka consumer groups; set per test file so it holds in multi-project runs too.
+  setupFilesAfterEnv: [require.resolve('./jest.setup.js')],
 };

@@ -135,18 +135,18 @@ describe('registration service', () => {
     });
   });
 
-  describe('two departures recorded at the same moment', () => {
-    it('lets one through and answers the other with 409', async () => {
+  describe('departures recorded at the same moment', () => {
+    it('let exactly one through; the others are refused as conflicts (409) or as a departure while abroad (422)', async () => {
       const workerId = await registered();
-      const results = await Promise.all([
-        call('POST', `/workers/${workerId}/departures`, departure),
-        call('POST', `/workers/${workerId}/departures`, { ...departure, destinationCountry: 'AE' }),
-      ]);
-      expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
-      const conflict = results.find((r) => r.status === 409)!;
-      expect(conflict.headers['content-type']).toContain('application/problem+json');
+      const destinations = ['SA', 'AE', 'QA', 'KW', 'OM', 'BH', 'JO', 'LB'];
+      const results = await Promise.all(destinations.map((d) => call('POST', `/workers/${workerId}/departures`, { ...departure, destinationCountry: d })));
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s !== 201).every((s) => s === 409 || s === 422)).toBe(true);
+      for (const refused of results.filter((r) => r.status !== 201)) expect(refused.headers['content-type']).toContain('application/problem+json');
       const fetched = await call('GET', `/workers/${workerId}`);
       expect(fetched.body!.cycles).toHaveLength(1);
+      expect(fetched.body!.version).toBe(2);
     });
   });
 
