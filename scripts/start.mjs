@@ -58,7 +58,7 @@ async function waitReady(url, child, timeoutMs = 60_000) {
 
 const kafkaWasRunning = spawnSync('bash', ['infra/bin/kafka.sh', 'status'], { cwd: root, stdio: 'ignore' }).status === 0;
 step('infrastructure (PostgreSQL, Kafka)', 'bash', ['infra/bin/infra.sh', 'up']);
-step('build', 'npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+step('build', 'npx', ['turbo', 'run', 'build', ...services.map((s) => `--filter=@homeward/${s.name}...`), '--output-logs=errors-only']);
 
 const children = [];
 let stopping = false;

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { withTransaction } from '@homeward/pg-kit';
 import type { Migration } from '@homeward/pg-kit/migrations';
-import { headersToStrings, silentLogger, type Logger } from './messaging';
+import { headersToStrings, reliableProducer, silentLogger, type Logger } from './messaging';
 
 /** Tables every consuming service keeps in its own database. */
 export const consumerMigrations: readonly Migration[] = [
@@ -93,7 +93,7 @@ export class ConsumerRunner<T> {
 
   async start(): Promise<void> {
     this.stopping = false;
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer(reliableProducer);
     await this.producer.connect();
     this.consumer = this.kafka.consumer({ groupId: this.options.consumer, allowAutoTopicCreation: false });
     await this.consumer.connect();

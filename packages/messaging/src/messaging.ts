@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type ITopicConfig, type LogEntry, type ProducerConfig } from 'kafkajs';
 
 /**
  * The only module that knows which Kafka client Homeward uses. kafkajs has had no release since 2023;
@@ -25,7 +25,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger = silentLogg
     clientId: settings.clientId,
     brokers: [...settings.brokers],
     logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 200, retries: 8 },
+    retry: { initialRetryTime: 200 },
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
@@ -81,3 +81,15 @@ export function headersToStrings(headers: Record<string, Buffer | string | (Buff
   }
   return out;
 }
+
+/**
+ * Producer settings for everything Homeward publishes: idempotent (no duplicates from producer retries),
+ * one request in flight (kafkajs's condition for idempotence, and per-partition order), Kafka's default
+ * (murmur2) partitioner so that the same worker id lands on the same partition as with any other client.
+ */
+export const reliableProducer: ProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+  createPartitioner: Partitioners.DefaultPartitioner,
+};

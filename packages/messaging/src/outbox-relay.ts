@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
-import { silentLogger, type Logger } from './messaging';
+import { reliableProducer, silentLogger, type Logger } from './messaging';
 
 export interface OutboxRelayOptions {
   /** Must match the channel the event store notifies on after an append with outbox rows. */
@@ -57,7 +57,7 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer(reliableProducer);
     await this.producer.connect();
     this.loop = this.run();
   }

@@ -107,7 +107,7 @@ class ProblemFilter implements ExceptionFilter {
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
   const log = createLogger(options.name, options.logLevel);
-  const adapter = new FastifyAdapter({ loggerInstance: log.child({ component: 'http' }), disableRequestLogging: true, bodyLimit: 1_048_576 });
+  const adapter = new FastifyAdapter({ loggerInstance: log.child({ component: 'http' }), bodyLimit: 1_048_576 });
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
     logger: new PinoNestLogger(log.child({ component: 'nest' })),
     abortOnError: false,
@@ -116,7 +116,8 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   app.useGlobalFilters(new ProblemFilter(options.translateError, log));
   const fastify = app.getHttpAdapter().getInstance();
 
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, options.translateError, log), request.url));
+  // Errors thrown in Fastify hooks (request validation, body parsing) reach Nest's error handler, which
+  // hands them to ProblemFilter: one renderer for every error.
 
   const validator = new OpenApiRequestValidator(options.openApi);
   fastify.addHook('preHandler', async (request) => {
@@ -128,9 +129,6 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
       headers: request.headers as Record<string, unknown>,
       body: request.body,
     });
-  });
-  fastify.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   await app.register(fastifySwagger as never, { mode: 'static', specification: { document: options.openApi } });
