@@ -29,13 +29,19 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['../../packages/*', '../../../packages/*'], message: 'Import workspace packages by name (@homeward/…), never by relative path.' },
+            {
+              group: ['../../packages/*', '../../../packages/*'],
+              message: 'Import workspace packages by name (@homeward/…), never by relative path.',
+            },
             { group: ['kafkajs'], message: 'Kafka stays behind @homeward/messaging.' },
           ],
         },
@@ -50,7 +56,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'pg', 'kafkajs', '@homeward/*', '@bufbuild/*', 'fastify', 'node:*'], message: 'The domain is pure: no frameworks, I/O or generated types.' },
+            {
+              group: ['@nestjs/*', 'pg', 'kafkajs', '@homeward/*', '@bufbuild/*', 'fastify', 'node:*'],
+              message: 'The domain is pure: no frameworks, I/O or generated types.',
+            },
           ],
         },
       ],

@@ -9,7 +9,11 @@ const occupations = ['9111', '5322', '7112', '8322', '9313', '5120', '7212'];
 const reasons = ['contract_completed', 'contract_completed', 'terminated_early', 'abuse_or_exploitation', 'illness_or_injury', 'voluntary'];
 
 async function post(base, path, body) {
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const payload = await response.json();
   if (!response.ok) throw new Error(`POST ${path} → ${response.status}: ${JSON.stringify(payload)}`);
   return payload;
@@ -22,14 +26,23 @@ export async function loadDemoData(base, count = 24) {
     const sex = i % 3 === 0 ? 'M' : 'F';
     const names = givenNames[sex];
     const worker = await post(base, '/workers', {
-      personalData: { givenName: names[i % names.length], familyName: familyNames[i % familyNames.length], dateOfBirth: `${1975 + (i % 25)}-0${1 + (i % 9)}-1${i % 10}` },
+      personalData: {
+        givenName: names[i % names.length],
+        familyName: familyNames[i % familyNames.length],
+        dateOfBirth: `${1975 + (i % 25)}-0${1 + (i % 9)}-1${i % 10}`,
+      },
       sex,
       originArea: `PH-0${1 + (i % 8)}`,
       educationIsced: i % 6,
       languages: ['tl', 'en'].slice(0, 1 + (i % 2)),
     });
     if (i % 8 === 7) {
-      await post(base, `/workers/${worker.workerId}/returns`, { returnedOn: '2025-03-01', fromCountry: 'MY', assistance: 'assisted', reason: 'deportation' });
+      await post(base, `/workers/${worker.workerId}/returns`, {
+        returnedOn: '2025-03-01',
+        fromCountry: 'MY',
+        assistance: 'assisted',
+        reason: 'deportation',
+      });
       continue;
     }
     const year = 2019 + (i % 5);

@@ -80,7 +80,13 @@ try {
     const child = spawn('node', [`services/${service.name}/dist/main.js`], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, DATABASE_URL: databaseUrlFor(service.database), KAFKA_BROKERS: kafkaBrokers, PORT: String(service.port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrlFor(service.database),
+        KAFKA_BROKERS: kafkaBrokers,
+        PORT: String(service.port),
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      },
     });
     child.once('exit', (code) => {
       if (!stopping) {

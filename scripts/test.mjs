@@ -30,9 +30,17 @@ ok &&= run('generate (buf, openapi-typescript)', 'npx', ['turbo', 'run', 'genera
 ok &&= run('buf lint', 'npx', ['buf', 'lint']);
 ok &&= run('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
 ok &&= run('eslint', 'npx', ['eslint', '.', '--max-warnings', '0']);
+ok &&= run('prettier', 'npx', ['prettier', '--check', '--log-level=warn', '**/*.{ts,mjs,js}']);
 const report = `${root}.local/jest-results-${env.HOMEWARD_TEST_RUN}.json`;
 if (ok) {
-  ok = run('jest (unit, integration and end-to-end)', 'npx', ['jest', '--ci', '--maxWorkers=2', '--json', `--outputFile=${report}`, ...jestArgs]);
+  ok = run('jest (unit, integration and end-to-end)', 'npx', [
+    'jest',
+    '--ci',
+    '--maxWorkers=2',
+    '--json',
+    `--outputFile=${report}`,
+    ...jestArgs,
+  ]);
   try {
     const results = JSON.parse(readFileSync(report, 'utf8'));
     // A plain closing line that any CI can read.

@@ -250,7 +250,10 @@ export class EventStore {
    * (writing transaction id, position) and only return rows written by transactions older than every
    * transaction still in flight (`pg_snapshot_xmin`): no row can later appear behind the checkpoint.
    */
-  async readAll(checkpoint: GlobalCheckpoint = beginningOfTime, limit = 1000): Promise<{ events: StoredEvent[]; checkpoint: GlobalCheckpoint }> {
+  async readAll(
+    checkpoint: GlobalCheckpoint = beginningOfTime,
+    limit = 1000,
+  ): Promise<{ events: StoredEvent[]; checkpoint: GlobalCheckpoint }> {
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events
         WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)

@@ -69,10 +69,16 @@ describe('EventStore on a real PostgreSQL', () => {
     it('holds one row per published event, written with the events', async () => {
       const e = anEvent();
       await store.append('s-outbox', 0, [e], {
-        outbox: [{ eventId: e.eventId, topic: 'topic-a', key: 'worker-1', headers: { ce_id: e.eventId }, value: new Uint8Array([1, 2, 3]) }],
+        outbox: [
+          { eventId: e.eventId, topic: 'topic-a', key: 'worker-1', headers: { ce_id: e.eventId }, value: new Uint8Array([1, 2, 3]) },
+        ],
       });
-      const { rows } = await db.pool.query('SELECT topic, message_key, headers, value, sent_at FROM outbox WHERE event_id = $1', [e.eventId]);
-      expect(rows).toEqual([{ topic: 'topic-a', message_key: 'worker-1', headers: { ce_id: e.eventId }, value: Buffer.from([1, 2, 3]), sent_at: null }]);
+      const { rows } = await db.pool.query('SELECT topic, message_key, headers, value, sent_at FROM outbox WHERE event_id = $1', [
+        e.eventId,
+      ]);
+      expect(rows).toEqual([
+        { topic: 'topic-a', message_key: 'worker-1', headers: { ce_id: e.eventId }, value: Buffer.from([1, 2, 3]), sent_at: null },
+      ]);
     });
 
     it('keeps no outbox row when the append is refused', async () => {

@@ -140,10 +140,10 @@ export class ConsumerRunner<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         await withTransaction(this.pool, async (tx) => {
-          const fresh = await tx.query(
-            'INSERT INTO handled_messages (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-            [this.options.consumer, message.eventId],
-          );
+          const fresh = await tx.query('INSERT INTO handled_messages (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+            this.options.consumer,
+            message.eventId,
+          ]);
           if (fresh.rowCount === 1) await this.options.handle(decoded, tx, message);
           await tx.query(
             `INSERT INTO consumer_checkpoints (consumer, topic, partition, next_offset) VALUES ($1, $2, $3, $4)

@@ -73,7 +73,9 @@ export async function pingKafka(admin: Admin): Promise<void> {
 }
 
 /** Kafka headers arrive as Buffers (or arrays of them); consumers want plain strings. */
-export function headersToStrings(headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined): Record<string, string> {
+export function headersToStrings(
+  headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue;

@@ -1,5 +1,12 @@
 import { migrate } from '@homeward/pg-kit/migrations';
-import { createTestDatabase, eventually, readTopic, testKafka, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
+import {
+  createTestDatabase,
+  eventually,
+  readTopic,
+  testKafka,
+  testTopicNamespace,
+  type TestDatabase,
+} from '@homeward/testing/infrastructure';
 import { uuidv7 } from '@homeward/contracts';
 import { EventStore, eventStoreMigrations, type NewEvent, type OutboxMessage } from '@homeward/event-store';
 import { ensureTopics } from '@homeward/messaging';
@@ -109,7 +116,11 @@ describe('outbox relay and consumer runner', () => {
     const { event, outbox } = publishable(topic, 'worker-1', 'only once');
     await store.append('s-dup', 0, [event], { outbox: [outbox] });
     await dying.start();
-    const sentOnce = await readTopic(topic, (m) => m.headers.ce_id, (read) => read.length >= 1);
+    const sentOnce = await readTopic(
+      topic,
+      (m) => m.headers.ce_id,
+      (read) => read.length >= 1,
+    );
     expect(sentOnce).toEqual([event.eventId]);
     await dying.stop();
     const { rows: unsent } = await producerDb.pool.query('SELECT event_id FROM outbox WHERE sent_at IS NULL');
@@ -119,7 +130,11 @@ describe('outbox relay and consumer runner', () => {
     const healthy = new OutboxRelay(producerDb.pool, kafka, { pollIntervalMs: 200 });
     running.push(healthy);
     await healthy.start();
-    const copies = await readTopic(topic, (m) => m.headers.ce_id, (read) => read.length >= 2);
+    const copies = await readTopic(
+      topic,
+      (m) => m.headers.ce_id,
+      (read) => read.length >= 2,
+    );
     expect(copies).toEqual([event.eventId, event.eventId]);
 
     await startConsumer().start();
@@ -152,7 +167,11 @@ describe('outbox relay and consumer runner', () => {
     await producer.disconnect();
     await startConsumer().start();
 
-    const deadLetters = await readTopic(dlq, (m) => m.headers, (read) => read.length >= 2);
+    const deadLetters = await readTopic(
+      dlq,
+      (m) => m.headers,
+      (read) => read.length >= 2,
+    );
     expect(deadLetters.map((h) => [h.ce_id, h.dlq_source_topic])).toEqual([
       [poisonId, topic],
       [failingId, topic],

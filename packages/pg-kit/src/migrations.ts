@@ -13,15 +13,19 @@ export interface Migration {
  * service, so two replicas booting together never apply a migration twice.
  */
 export async function migrate(pool: Pool, owner: string, migrations: readonly Migration[]): Promise<string[]> {
-  await pool.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+  await pool
+    .query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
     owner text NOT NULL,
     id text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (owner, id)
-  )`).catch((error: unknown) => {
-    // Two processes racing on CREATE TABLE IF NOT EXISTS may collide on the catalog; the table exists either way.
-    if (!String(error).includes('already exists') && !String(error).includes('duplicate key')) throw error;
-  });
+  )`,
+    )
+    .catch((error: unknown) => {
+      // Two processes racing on CREATE TABLE IF NOT EXISTS may collide on the catalog; the table exists either way.
+      if (!String(error).includes('already exists') && !String(error).includes('duplicate key')) throw error;
+    });
   const applied: string[] = [];
   const ordered = [...migrations].sort((a, b) => a.id.localeCompare(b.id));
   for (const migration of ordered) {

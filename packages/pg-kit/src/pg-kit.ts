@@ -39,9 +39,7 @@ export const PgErrorCode = {
 } as const;
 
 export function pgErrorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
 export function pgConstraint(error: unknown): string | undefined {

@@ -47,5 +47,9 @@ export const parse = {
     new URL(raw);
     return raw;
   },
-  list: (raw: string): string[] => raw.split(',').map((s) => s.trim()).filter(Boolean),
+  list: (raw: string): string[] =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
 };

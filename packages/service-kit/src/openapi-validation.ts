@@ -8,7 +8,7 @@ import { Problem, fieldError, type FieldError } from './problem';
 export interface OpenApiDocument {
   openapi: string;
   paths: Record<string, Record<string, OperationObject | unknown>>;
-  components?: { schemas?: Record<string, unknown> };
+  components?: { schemas?: Record<string, unknown>; parameters?: Record<string, unknown>; [section: string]: unknown };
   [key: string]: unknown;
 }
 
@@ -77,7 +77,12 @@ export class OpenApiRequestValidator {
         const byKey = new Map([...shared, ...own].map((p) => [`${p.in}:${p.name}`, p]));
         const parameters = [...byKey.values()]
           .filter((p): p is ParameterObject & { in: 'path' | 'query' | 'header' } => p.in !== 'cookie')
-          .map((p) => ({ name: p.name, in: p.in, required: p.in === 'path' || (p.required ?? false), validate: coercing.compile(withRefs(p.schema)) }));
+          .map((p) => ({
+            name: p.name,
+            in: p.in,
+            required: p.in === 'path' || (p.required ?? false),
+            validate: coercing.compile(withRefs(p.schema)),
+          }));
         this.operations.set(`${method.toUpperCase()} ${path}`, {
           ...(json?.schema ? { body: ajv.compile(withRefs(json.schema)) } : {}),
           bodyRequired: operation.requestBody?.required ?? false,
@@ -131,7 +136,13 @@ function toFieldErrors(errors: readonly ErrorObject[], location: FieldError['in'
   for (const error of errors) {
     // Branch failures of oneOf/anyOf repeat what their sub-errors say; keep the specific ones.
     if (error.keyword === 'if') continue;
-    const path = [...prefix, ...error.instancePath.split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))];
+    const path = [
+      ...prefix,
+      ...error.instancePath
+        .split('/')
+        .filter(Boolean)
+        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')),
+    ];
     let detail = error.message ?? 'is invalid';
     if (error.keyword === 'required') {
       path.push(String((error.params as { missingProperty: string }).missingProperty));

@@ -49,7 +49,12 @@ export class Problem extends Error {
   }
 
   static internal(): Problem {
-    return new Problem({ type: `${TYPE_BASE}internal`, title: 'Internal error', status: 500, detail: 'The request failed on our side; nothing was recorded.' });
+    return new Problem({
+      type: `${TYPE_BASE}internal`,
+      title: 'Internal error',
+      status: 500,
+      detail: 'The request failed on our side; nothing was recorded.',
+    });
   }
 }
 

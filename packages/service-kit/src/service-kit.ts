@@ -1,5 +1,13 @@
 import 'reflect-metadata';
-import { Catch, type ArgumentsHost, type DynamicModule, type ExceptionFilter, HttpException, type LoggerService, type Type } from '@nestjs/common';
+import {
+  Catch,
+  type ArgumentsHost,
+  type DynamicModule,
+  type ExceptionFilter,
+  HttpException,
+  type LoggerService,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -75,7 +83,8 @@ export function toProblem(error: unknown, translate: ErrorTranslator | undefined
   }
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   if (fastifyError.statusCode === 400 && (fastifyError.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError)) {
-    return Problem.validation([fieldError('body', [], fastifyError.message ?? 'malformed body')], 'The request body is not valid JSON.').details;
+    return Problem.validation([fieldError('body', [], fastifyError.message ?? 'malformed body')], 'The request body is not valid JSON.')
+      .details;
   }
   if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { type: 'about:blank', title: 'Unsupported media type', status: 415, detail: 'Send application/json.' };

@@ -60,9 +60,11 @@ describe('OpenApiRequestValidator', () => {
       'body:size.unit:must be one of: mm, cm',
     ]));
 
-  it('names missing required fields', () => expect(fieldsAtFault({ body: {} })).toEqual(['body:code:is required', 'body:madeOn:is required']));
+  it('names missing required fields', () =>
+    expect(fieldsAtFault({ body: {} })).toEqual(['body:code:is required', 'body:madeOn:is required']));
 
-  it('requires the body when the document does', () => expect(fieldsAtFault({ body: undefined })).toEqual(['body::a JSON request body is required']));
+  it('requires the body when the document does', () =>
+    expect(fieldsAtFault({ body: undefined })).toEqual(['body::a JSON request body is required']));
 
   it('checks path parameters declared on the path item, through $ref', () =>
     expect(fieldsAtFault({ params: { thingId: 'nope' } })).toEqual(['path:thingId:must match format "uuid"']));
@@ -72,5 +74,6 @@ describe('OpenApiRequestValidator', () => {
     expect(fieldsAtFault({ query: { dryRun: 'perhaps' } })).toEqual(['query:dryRun:must be boolean']);
   });
 
-  it('leaves routes outside the contract alone', () => expect(fieldsAtFault({ routePattern: '/health/ready', body: 'anything' })).toEqual([]));
+  it('leaves routes outside the contract alone', () =>
+    expect(fieldsAtFault({ routePattern: '/health/ready', body: 'anything' })).toEqual([]));
 });

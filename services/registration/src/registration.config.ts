@@ -1,11 +1,19 @@
 import { loadConfig, parse, type ConfigOf } from '@homeward/service-kit/config';
 
 export const registrationSettings = {
-  DATABASE_URL: { description: 'PostgreSQL URL of the registration database', default: 'postgres://postgres@127.0.0.1:5432/homeward_registration', parse: parse.url },
+  DATABASE_URL: {
+    description: 'PostgreSQL URL of the registration database',
+    default: 'postgres://postgres@127.0.0.1:5432/homeward_registration',
+    parse: parse.url,
+  },
   KAFKA_BROKERS: { description: 'comma-separated Kafka bootstrap servers', default: '127.0.0.1:9092', parse: parse.list },
   PORT: { description: 'HTTP port', default: '3001', parse: parse.port },
   HOST: { description: 'HTTP listen address', default: '127.0.0.1', parse: parse.string },
-  TOPIC_NAMESPACE: { description: 'prefix for topic names (empty in production; tests isolate runs with it)', default: ' ', parse: (raw: string) => raw.trim() },
+  TOPIC_NAMESPACE: {
+    description: 'prefix for topic names (empty in production; tests isolate runs with it)',
+    default: ' ',
+    parse: (raw: string) => raw.trim(),
+  },
   ORIGIN_COUNTRY: {
     description: 'ISO 3166-1 alpha-2 code of the country that runs the registry',
     default: 'PH',
@@ -14,8 +22,16 @@ export const registrationSettings = {
       return raw;
     },
   },
-  REGISTRY_ORGANISATION_ID: { description: 'organisation id recorded as the actor of API calls', default: 'registry-office', parse: parse.string },
-  TOPIC_PARTITIONS: { description: 'partitions of the registration topic when this service creates it', default: '6', parse: (raw: string) => Number(raw) },
+  REGISTRY_ORGANISATION_ID: {
+    description: 'organisation id recorded as the actor of API calls',
+    default: 'registry-office',
+    parse: parse.string,
+  },
+  TOPIC_PARTITIONS: {
+    description: 'partitions of the registration topic when this service creates it',
+    default: '6',
+    parse: (raw: string) => Number(raw),
+  },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parse.string },
 };
 

@@ -52,13 +52,23 @@ describe('registration service', () => {
     const response = await runtime.app.inject({
       method,
       url,
-      ...(payload === undefined ? {} : typeof payload === 'string' ? { payload, headers: { 'content-type': 'application/json', ...headers } } : { payload: payload as object, headers }),
+      ...(payload === undefined
+        ? {}
+        : typeof payload === 'string'
+          ? { payload, headers: { 'content-type': 'application/json', ...headers } }
+          : { payload: payload as object, headers }),
     });
-    return { status: response.statusCode, headers: response.headers, body: response.body ? (JSON.parse(response.body) as Record<string, any>) : undefined };
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.body ? (JSON.parse(response.body) as Record<string, any>) : undefined,
+    };
   }
 
   async function counts() {
-    const { rows } = await db.pool.query('SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM outbox)::int AS outbox');
+    const { rows } = await db.pool.query(
+      'SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM outbox)::int AS outbox',
+    );
     return rows[0] as { events: number; outbox: number };
   }
 
@@ -90,7 +100,16 @@ describe('registration service', () => {
       expect(fetched.body).toMatchObject({
         status: 'returned',
         version: 3,
-        cycles: [{ number: 1, departedOn: '2023-02-01', returnedOn: '2024-06-30', assistance: 'assisted', reason: 'abuse_or_exploitation', withoutRecordedDeparture: false }],
+        cycles: [
+          {
+            number: 1,
+            departedOn: '2023-02-01',
+            returnedOn: '2024-06-30',
+            assistance: 'assisted',
+            reason: 'abuse_or_exploitation',
+            withoutRecordedDeparture: false,
+          },
+        ],
       });
 
       // A plain Kafka consumer, independent of the service, reads the three messages in order.
@@ -112,7 +131,8 @@ describe('registration service', () => {
       expect(departedEvent.case === 'departureRecorded' && departedEvent.value.occupationIsco).toBe('9111');
       expect(mine[1]!.event.envelope!.jurisdiction).toMatchObject({ originCountry: 'PH', destinationCountry: 'SA' });
       // Personal data does not travel in the clear.
-      for (const m of mine) expect(JSON.stringify(m.event, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).not.toContain('Santos');
+      for (const m of mine)
+        expect(JSON.stringify(m.event, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))).not.toContain('Santos');
 
       // The worker-status projection consumes the topic back.
       const listed = await eventually(
@@ -139,11 +159,14 @@ describe('registration service', () => {
     it('let exactly one through; the others are refused as conflicts (409) or as a departure while abroad (422)', async () => {
       const workerId = await registered();
       const destinations = ['SA', 'AE', 'QA', 'KW', 'OM', 'BH', 'JO', 'LB'];
-      const results = await Promise.all(destinations.map((d) => call('POST', `/workers/${workerId}/departures`, { ...departure, destinationCountry: d })));
+      const results = await Promise.all(
+        destinations.map((d) => call('POST', `/workers/${workerId}/departures`, { ...departure, destinationCountry: d })),
+      );
       const statuses = results.map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s !== 201).every((s) => s === 409 || s === 422)).toBe(true);
-      for (const refused of results.filter((r) => r.status !== 201)) expect(refused.headers['content-type']).toContain('application/problem+json');
+      for (const refused of results.filter((r) => r.status !== 201))
+        expect(refused.headers['content-type']).toContain('application/problem+json');
       const fetched = await call('GET', `/workers/${workerId}`);
       expect(fetched.body!.cycles).toHaveLength(1);
       expect(fetched.body!.version).toBe(2);
@@ -159,21 +182,77 @@ describe('registration service', () => {
 
     const cases: [string, 'POST' | 'GET', () => string, unknown, number, string][] = [
       ['register: missing personal data', 'POST', () => '/workers', { ...worker, personalData: undefined }, 400, 'personalData'],
-      ['register: missing family name', 'POST', () => '/workers', { ...worker, personalData: { givenName: 'A', dateOfBirth: '1990-01-01' } }, 400, 'personalData.familyName'],
+      [
+        'register: missing family name',
+        'POST',
+        () => '/workers',
+        { ...worker, personalData: { givenName: 'A', dateOfBirth: '1990-01-01' } },
+        400,
+        'personalData.familyName',
+      ],
       ['register: sex of the wrong type', 'POST', () => '/workers', { ...worker, sex: 1 }, 400, 'sex'],
-      ['register: impossible date of birth', 'POST', () => '/workers', { ...worker, personalData: { ...worker.personalData, dateOfBirth: '1990-13-45' } }, 400, 'personalData.dateOfBirth'],
-      ['register: date of birth in the future', 'POST', () => '/workers', { ...worker, personalData: { ...worker.personalData, dateOfBirth: '2999-01-01' } }, 422, 'personalData.dateOfBirth'],
+      [
+        'register: impossible date of birth',
+        'POST',
+        () => '/workers',
+        { ...worker, personalData: { ...worker.personalData, dateOfBirth: '1990-13-45' } },
+        400,
+        'personalData.dateOfBirth',
+      ],
+      [
+        'register: date of birth in the future',
+        'POST',
+        () => '/workers',
+        { ...worker, personalData: { ...worker.personalData, dateOfBirth: '2999-01-01' } },
+        422,
+        'personalData.dateOfBirth',
+      ],
       ['register: unknown field', 'POST', () => '/workers', { ...worker, favouriteColour: 'blue' }, 400, 'favouriteColour'],
       ['register: not JSON', 'POST', () => '/workers', '{"sex": ', 400, ''],
-      ['departure: occupation as a number', 'POST', () => `/workers/${workerId}/departures`, { ...departure, occupationIsco: 9111 }, 400, 'occupationIsco'],
-      ['departure: missing destination', 'POST', () => `/workers/${workerId}/departures`, { ...departure, destinationCountry: undefined }, 400, 'destinationCountry'],
+      [
+        'departure: occupation as a number',
+        'POST',
+        () => `/workers/${workerId}/departures`,
+        { ...departure, occupationIsco: 9111 },
+        400,
+        'occupationIsco',
+      ],
+      [
+        'departure: missing destination',
+        'POST',
+        () => `/workers/${workerId}/departures`,
+        { ...departure, destinationCountry: undefined },
+        400,
+        'destinationCountry',
+      ],
       ['departure: unknown worker', 'POST', () => '/workers/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/departures', departure, 404, 'workerId'],
       ['departure: malformed worker id', 'POST', () => '/workers/not-a-uuid/departures', departure, 400, 'workerId'],
       ['departure: while abroad', 'POST', () => `/workers/${workerId}/departures`, departure, 422, 'departedOn'],
-      ['return: before the departure', 'POST', () => `/workers/${workerId}/returns`, { ...homecoming, returnedOn: '2023-01-01' }, 422, 'returnedOn'],
-      ['return: in the future', 'POST', () => `/workers/${workerId}/returns`, { ...homecoming, returnedOn: '2999-01-01' }, 422, 'returnedOn'],
+      [
+        'return: before the departure',
+        'POST',
+        () => `/workers/${workerId}/returns`,
+        { ...homecoming, returnedOn: '2023-01-01' },
+        422,
+        'returnedOn',
+      ],
+      [
+        'return: in the future',
+        'POST',
+        () => `/workers/${workerId}/returns`,
+        { ...homecoming, returnedOn: '2999-01-01' },
+        422,
+        'returnedOn',
+      ],
       ['return: unknown reason', 'POST', () => `/workers/${workerId}/returns`, { ...homecoming, reason: 'homesick' }, 400, 'reason'],
-      ['return: missing assistance', 'POST', () => `/workers/${workerId}/returns`, { ...homecoming, assistance: undefined }, 400, 'assistance'],
+      [
+        'return: missing assistance',
+        'POST',
+        () => `/workers/${workerId}/returns`,
+        { ...homecoming, assistance: undefined },
+        400,
+        'assistance',
+      ],
       ['return: unknown worker', 'POST', () => '/workers/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/returns', homecoming, 404, 'workerId'],
       ['get: unknown worker', 'GET', () => '/workers/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', undefined, 404, 'workerId'],
       ['list: unknown status', 'GET', () => '/workers?status=lost', undefined, 400, 'status'],
@@ -185,7 +264,11 @@ describe('registration service', () => {
       expect(response.status).toBe(status);
       expect(response.headers['content-type']).toContain('application/problem+json');
       expect(response.body).toMatchObject({ status, title: expect.any(String), type: expect.any(String) });
-      expect({ url: url(), errors: (response.body!.errors as { field: string }[] | undefined)?.map((e) => e.field), body: response.body }).toMatchObject({ errors: expect.arrayContaining([field]) });
+      expect({
+        url: url(),
+        errors: (response.body!.errors as { field: string }[] | undefined)?.map((e) => e.field),
+        body: response.body,
+      }).toMatchObject({ errors: expect.arrayContaining([field]) });
       expect(await counts()).toEqual(before);
     });
   });

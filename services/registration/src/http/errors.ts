@@ -4,8 +4,10 @@ import { WorkerAlreadyRegistered, WorkerNotRegistered, WorkerRuleViolation } fro
 
 /** Domain and store errors → HTTP problems. The one place where refusals get their status codes. */
 export function translateRegistrationError(error: unknown): Problem | undefined {
-  if (error instanceof WorkerRuleViolation) return Problem.ruleViolation(error.message, [fieldError('body', error.field.split('.'), error.message)]);
-  if (error instanceof WorkerNotRegistered) return Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
+  if (error instanceof WorkerRuleViolation)
+    return Problem.ruleViolation(error.message, [fieldError('body', error.field.split('.'), error.message)]);
+  if (error instanceof WorkerNotRegistered)
+    return Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
   if (error instanceof WorkerAlreadyRegistered) return Problem.conflict(error.message);
   if (error instanceof ConcurrencyError) return Problem.conflict('The worker was changed by someone else meanwhile; reload and try again.');
   return undefined;

@@ -54,8 +54,13 @@ export class WorkersController {
   }
 
   @Get()
-  async list(@Query('status') status: Schemas['WorkerStatus'] | undefined, @Query('limit') limit: string | undefined): Promise<{ items: WorkerSummaryRow[] }> {
-    const items = await this.queries.execute<ListWorkersQuery, WorkerSummaryRow[]>(new ListWorkersQuery(status, limit ? Number(limit) : 50));
+  async list(
+    @Query('status') status: Schemas['WorkerStatus'] | undefined,
+    @Query('limit') limit: string | undefined,
+  ): Promise<{ items: WorkerSummaryRow[] }> {
+    const items = await this.queries.execute<ListWorkersQuery, WorkerSummaryRow[]>(
+      new ListWorkersQuery(status, limit ? Number(limit) : 50),
+    );
     return { items };
   }
 

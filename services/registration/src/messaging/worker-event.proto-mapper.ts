@@ -18,7 +18,10 @@ import type { Money, RecruitmentChannel, ReturnAssistance, ReturnReason, Sex, Wo
 
 const sexToProto: Record<Sex, ProtoSex> = { F: ProtoSex.FEMALE, M: ProtoSex.MALE, O: ProtoSex.OTHER, U: ProtoSex.UNKNOWN };
 const channelToProto: Record<RecruitmentChannel, ProtoChannel> = { regular: ProtoChannel.REGULAR, irregular: ProtoChannel.IRREGULAR };
-const assistanceToProto: Record<ReturnAssistance, ProtoAssistance> = { assisted: ProtoAssistance.ASSISTED, unassisted: ProtoAssistance.UNASSISTED };
+const assistanceToProto: Record<ReturnAssistance, ProtoAssistance> = {
+  assisted: ProtoAssistance.ASSISTED,
+  unassisted: ProtoAssistance.UNASSISTED,
+};
 const reasonToProto: Record<ReturnReason, ProtoReason> = {
   contract_completed: ProtoReason.CONTRACT_COMPLETED,
   terminated_early: ProtoReason.TERMINATED_EARLY,

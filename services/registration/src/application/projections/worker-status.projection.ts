@@ -34,7 +34,9 @@ export function decodeForProjection(message: IncomingMessage): RegistrationEvent
   try {
     decoded = decodeRegistrationEvent(message.value);
   } catch (error) {
-    throw new PoisonMessageError(`not a homeward.registration.v1.RegistrationEvent: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PoisonMessageError(
+      `not a homeward.registration.v1.RegistrationEvent: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!decoded.envelope || decoded.event.case === undefined) throw new PoisonMessageError('RegistrationEvent without envelope or event');
   return decoded;

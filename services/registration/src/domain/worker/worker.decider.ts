@@ -94,7 +94,8 @@ export const workerDecider = { decide, evolve, initialState };
 
 function register({ data }: RegisterWorker, state: WorkerState): WorkerRegistered {
   if (state.status !== 'unregistered') throw new WorkerAlreadyRegistered(`worker ${data.workerId} is already registered`);
-  if (data.personalData.dateOfBirth > data.today) throw new WorkerRuleViolation('personalData.dateOfBirth', 'the date of birth is in the future');
+  if (data.personalData.dateOfBirth > data.today)
+    throw new WorkerRuleViolation('personalData.dateOfBirth', 'the date of birth is in the future');
   const birthYear = Number(data.personalData.dateOfBirth.slice(0, 4));
   return {
     type: 'WorkerRegistered',

@@ -42,7 +42,15 @@ const comeBack = (returnedOn: string): RecordReturn => ({
 });
 const returned = (cycleNumber: number, returnedOn: string, withoutRecordedDeparture = false): ReturnRecorded => ({
   type: 'ReturnRecorded',
-  data: { workerId, cycleNumber, returnedOn, fromCountry: 'SA', assistance: 'unassisted', reason: 'contract_completed', withoutRecordedDeparture },
+  data: {
+    workerId,
+    cycleNumber,
+    returnedOn,
+    fromCountry: 'SA',
+    assistance: 'unassisted',
+    reason: 'contract_completed',
+    withoutRecordedDeparture,
+  },
 });
 
 describe('RegisterWorker', () => {
@@ -61,18 +69,28 @@ describe('RegisterWorker', () => {
 
 describe('RecordDeparture', () => {
   describe('a registered worker at home', () => {
-    it('opens cycle 1', () => spec.given([registered]).when(depart('2023-02-01')).then([departed(1, '2023-02-01')]));
+    it('opens cycle 1', () =>
+      spec
+        .given([registered])
+        .when(depart('2023-02-01'))
+        .then([departed(1, '2023-02-01')]));
     it('refuses a contract that ends before it starts', () =>
       spec
         .given([registered])
         .when(depart('2023-02-01', { contractStart: '2023-03-01', contractEnd: '2023-02-28' }))
         .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('contractEnd')));
     it('refuses a departure dated in the future', () =>
-      spec.given([registered]).when(depart('2026-01-01')).thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('departedOn')));
+      spec
+        .given([registered])
+        .when(depart('2026-01-01'))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('departedOn')));
   });
   describe('a worker who came back', () => {
     it('opens the next cycle on re-migration', () =>
-      spec.given([registered, departed(1, '2023-02-01'), returned(1, '2024-02-01')]).when(depart('2024-05-01')).then([departed(2, '2024-05-01')]));
+      spec
+        .given([registered, departed(1, '2023-02-01'), returned(1, '2024-02-01')])
+        .when(depart('2024-05-01'))
+        .then([departed(2, '2024-05-01')]));
     it('refuses a departure dated before the last return', () =>
       spec
         .given([registered, departed(1, '2023-02-01'), returned(1, '2024-02-01')])
@@ -81,7 +99,10 @@ describe('RecordDeparture', () => {
   });
   describe('a worker abroad', () => {
     it('refuses a second departure while the cycle is open', () =>
-      spec.given([registered, departed(1, '2023-02-01')]).when(depart('2023-06-01')).thenThrows(WorkerRuleViolation));
+      spec
+        .given([registered, departed(1, '2023-02-01')])
+        .when(depart('2023-06-01'))
+        .thenThrows(WorkerRuleViolation));
   });
   describe('nobody registered', () => {
     it('refuses', () => spec.given([]).when(depart('2023-02-01')).thenThrows(WorkerNotRegistered));
@@ -91,22 +112,34 @@ describe('RecordDeparture', () => {
 describe('RecordReturn', () => {
   describe('a worker abroad', () => {
     it('closes the open cycle', () =>
-      spec.given([registered, departed(1, '2023-02-01')]).when(comeBack('2024-02-01')).then([returned(1, '2024-02-01')]));
+      spec
+        .given([registered, departed(1, '2023-02-01')])
+        .when(comeBack('2024-02-01'))
+        .then([returned(1, '2024-02-01')]));
     it('refuses a return dated before the departure', () =>
       spec
         .given([registered, departed(1, '2023-02-01')])
         .when(comeBack('2023-01-15'))
         .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('returnedOn')));
     it('refuses a return dated in the future', () =>
-      spec.given([registered, departed(1, '2023-02-01')]).when(comeBack('2026-03-01')).thenThrows(WorkerRuleViolation));
+      spec
+        .given([registered, departed(1, '2023-02-01')])
+        .when(comeBack('2026-03-01'))
+        .thenThrows(WorkerRuleViolation));
   });
   describe('a worker with no recorded departure', () => {
     it('accepts the return and flags it as undocumented, in a cycle of its own', () =>
-      spec.given([registered]).when(comeBack('2024-02-01')).then([returned(1, '2024-02-01', true)]));
+      spec
+        .given([registered])
+        .when(comeBack('2024-02-01'))
+        .then([returned(1, '2024-02-01', true)]));
   });
   describe('a worker whose cycle already has its return', () => {
     it('never adds a second return to that cycle: the new return opens an undocumented cycle', () =>
-      spec.given([registered, departed(1, '2023-02-01'), returned(1, '2024-02-01')]).when(comeBack('2024-03-01')).then([returned(2, '2024-03-01', true)]));
+      spec
+        .given([registered, departed(1, '2023-02-01'), returned(1, '2024-02-01')])
+        .when(comeBack('2024-03-01'))
+        .then([returned(2, '2024-03-01', true)]));
   });
   describe('nobody registered', () => {
     it('refuses', () => spec.given([]).when(comeBack('2024-02-01')).thenThrows(WorkerNotRegistered));

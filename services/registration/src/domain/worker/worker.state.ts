@@ -42,7 +42,16 @@ export function evolve(state: WorkerState, event: WorkerEvent): WorkerState {
       const { workerId, registeredOn, sex, birthYear, originArea, educationIsced, languages, personalData } = event.data;
       return {
         status: 'at_home',
-        profile: { workerId, registeredOn, sex, birthYear, originArea, languages, personalData, ...(educationIsced === undefined ? {} : { educationIsced }) },
+        profile: {
+          workerId,
+          registeredOn,
+          sex,
+          birthYear,
+          originArea,
+          languages,
+          personalData,
+          ...(educationIsced === undefined ? {} : { educationIsced }),
+        },
         cycles: [],
       };
     }
