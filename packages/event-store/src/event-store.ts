@@ -249,6 +249,9 @@ export class EventStore {
    * after one holding 11. A reader that checkpointed 11 would skip 10 forever. We therefore order by
    * (writing transaction id, position) and only return rows written by transactions older than every
    * transaction still in flight (`pg_snapshot_xmin`): no row can later appear behind the checkpoint.
+   *
+   * The price: transaction ids are cluster-wide, so a transaction open anywhere on the server holds
+   * readers back until it ends. Readers lag by at most the longest-running transaction; keep them short.
    */
   async readAll(
     checkpoint: GlobalCheckpoint = beginningOfTime,

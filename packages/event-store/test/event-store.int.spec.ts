@@ -1,5 +1,5 @@
 import { migrate } from '@homeward/pg-kit/migrations';
-import { createTestDatabase, type TestDatabase } from '@homeward/testing/infrastructure';
+import { createTestDatabase, eventually, type TestDatabase } from '@homeward/testing/infrastructure';
 import { uuidv7 } from '@homeward/contracts';
 import { ConcurrencyError, EventStore, beginningOfTime, eventStoreMigrations, type NewEvent } from '@homeward/event-store';
 
@@ -113,7 +113,12 @@ describe('reading all events in the global order', () => {
 
   it('does not skip an event whose transaction commits after a later one', async () => {
     await store.append('before', 0, [anEvent('Before')]);
-    const first = await store.readAll(beginningOfTime);
+    // Transaction ids are cluster-wide: any transaction open elsewhere on the server (another test's
+    // database, say) holds readers back until it ends, so reads that expect events wait for them.
+    const first = await eventually(
+      () => store.readAll(beginningOfTime),
+      (r) => r.events.length > 0,
+    );
     expect(first.events.map((e) => e.type)).toEqual(['Before']);
 
     // Transaction A takes the lower position and stays open...
@@ -129,7 +134,10 @@ describe('reading all events in the global order', () => {
 
     await slow.query('COMMIT');
     slow.release();
-    const afterCommit = await store.readAll(whileOpen.checkpoint);
+    const afterCommit = await eventually(
+      () => store.readAll(whileOpen.checkpoint),
+      (r) => r.events.length >= 2,
+    );
     expect(afterCommit.events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
     const positions = afterCommit.events.map((e) => e.globalPosition);
     expect(positions[0]).toBeLessThan(positions[1]!);
@@ -140,12 +148,14 @@ describe('reading all events in the global order', () => {
     for (let s = 0; s < 20; s++) await store.append(`s-${s}`, 0, [anEvent('X', { s }), anEvent('Y', { s })]);
     const seen: string[] = [];
     let checkpoint = beginningOfTime;
-    for (;;) {
+    const deadline = Date.now() + 30_000;
+    while (seen.length < 40 && Date.now() < deadline) {
       const page = await store.readAll(checkpoint, 7);
-      if (page.events.length === 0) break;
+      if (page.events.length === 0) await new Promise((r) => setTimeout(r, 50));
       seen.push(...page.events.map((e) => e.eventId));
       checkpoint = page.checkpoint;
     }
+    expect((await store.readAll(checkpoint)).events).toEqual([]);
     expect(seen).toHaveLength(40);
     expect(new Set(seen).size).toBe(40);
   });

@@ -121,7 +121,6 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
     logger: new PinoNestLogger(log.child({ component: 'nest' })),
     abortOnError: false,
   });
-  app.enableShutdownHooks();
   app.useGlobalFilters(new ProblemFilter(options.translateError, log));
   const fastify = app.getHttpAdapter().getInstance();
 

@@ -1,0 +1,73 @@
+# syntax=docker/dockerfile:1
+#
+# One image for the Homeward services. The build stage installs every workspace, runs the
+# generate tasks (buf, openapi-typescript) and tsc through turbo, then drops the dev
+# dependencies. The runtime stage carries only production node_modules, each workspace's
+# package.json and dist/, and the files services read at runtime (openapi/).
+#
+#   docker build -t homeward .                                  # registration (the default)
+#   docker build --build-arg SERVICE=registration -t homeward-registration .
+#
+# docker-compose.yml builds and runs it; the way without Docker is `npm start`.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV TURBO_TELEMETRY_DISABLED=1 \
+    DO_NOT_TRACK=1 \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
+
+# `npm ci` runs with the npm bundled in the image (10.8.x for Node 20). npm 11.19 (package.json
+# "packageManager") writes a lock file without other platforms' optional packages (buf, turbo and
+# swc binaries for darwin/win32) and its own `npm ci` then rejects that lock file as out of sync;
+# npm 10 installs from it. npm 10 ignores package.json "allowScripts" and runs every install script.
+
+# Manifests first, so the dependency layer is reused while only sources change.
+# A new workspace needs its package.json listed here, or `npm ci` fails on the out-of-sync lock file.
+COPY package.json package-lock.json ./
+COPY packages/contracts/package.json packages/contracts/
+COPY packages/event-store/package.json packages/event-store/
+COPY packages/messaging/package.json packages/messaging/
+COPY packages/pg-kit/package.json packages/pg-kit/
+COPY packages/service-kit/package.json packages/service-kit/
+COPY packages/testing/package.json packages/testing/
+COPY services/registration/package.json services/registration/
+COPY bench/package.json bench/
+RUN --mount=type=cache,target=/root/.npm npm ci
+
+COPY . .
+RUN npm run build \
+ && npm prune --omit=dev
+
+# Gather what the runtime needs: production node_modules (the @homeward/* entries are relative
+# symlinks into packages/ and services/), and per workspace its package.json (the "exports" map
+# points at dist/), dist/, nested node_modules where npm placed any, and openapi/.
+RUN set -eu; \
+    mkdir -p /out; \
+    cp -a package.json node_modules /out/; \
+    for dir in packages/* services/*; do \
+      mkdir -p "/out/$dir"; \
+      cp -a "$dir/package.json" "$dir/dist" "/out/$dir/"; \
+      for extra in node_modules openapi; do \
+        if [ -e "$dir/$extra" ]; then cp -a "$dir/$extra" "/out/$dir/"; fi; \
+      done; \
+    done
+
+
+FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE=registration
+ENV NODE_ENV=production \
+    SERVICE=${SERVICE} \
+    HOST=0.0.0.0 \
+    PORT=3001
+
+# Owned by root and read-only for the service: it writes nothing to its own files.
+COPY --from=build /out /app
+WORKDIR /app/services/${SERVICE}
+
+USER node
+EXPOSE 3001
+CMD ["node", "--enable-source-maps", "dist/main.js"]

@@ -1,0 +1,4 @@
+-- Run once by the postgres image, when docker compose first creates its data volume
+-- (files in /docker-entrypoint-initdb.d run only against an empty data directory).
+-- One database per service; each service creates its own tables on start.
+CREATE DATABASE homeward_registration;
