@@ -19,13 +19,13 @@ async function post(base, path, body) {
   return payload;
 }
 
-export async function loadDemoData(base, count = 24) {
-  const existing = await (await fetch(`${base}/workers?limit=1`)).json();
+export async function loadDemoData(base, token, count = 24) {
+  const existing = await (await fetch(`${base}/workers?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json();
   if (existing.items?.length) return 'already present (kept as it is)';
   for (let i = 0; i < count; i++) {
     const sex = i % 3 === 0 ? 'M' : 'F';
     const names = givenNames[sex];
-    const worker = await post(base, '/workers', {
+    const worker = await post(base, token, '/workers', {
       personalData: {
         givenName: names[i % names.length],
         familyName: familyNames[i % familyNames.length],
@@ -37,7 +37,7 @@ export async function loadDemoData(base, count = 24) {
       languages: ['tl', 'en'].slice(0, 1 + (i % 2)),
     });
     if (i % 8 === 7) {
-      await post(base, `/workers/${worker.workerId}/returns`, {
+      await post(base, token, `/workers/${worker.workerId}/returns`, {
         returnedOn: '2025-03-01',
         fromCountry: 'MY',
         assistance: 'assisted',
@@ -46,7 +46,7 @@ export async function loadDemoData(base, count = 24) {
       continue;
     }
     const year = 2019 + (i % 5);
-    await post(base, `/workers/${worker.workerId}/departures`, {
+    await post(base, token, `/workers/${worker.workerId}/departures`, {
       destinationCountry: destinations[i % destinations.length],
       departedOn: `${year}-0${1 + (i % 9)}-15`,
       employerName: `Employer ${i}`,
@@ -58,7 +58,7 @@ export async function loadDemoData(base, count = 24) {
       monthlyWage: { currency: 'USD', amountMinor: 40_000 + i * 1_000 },
     });
     if (i % 2 === 0) {
-      await post(base, `/workers/${worker.workerId}/returns`, {
+      await post(base, token, `/workers/${worker.workerId}/returns`, {
         returnedOn: `${year + 1}-1${i % 3}-0${1 + (i % 9)}`,
         fromCountry: destinations[i % destinations.length],
         assistance: i % 4 === 0 ? 'assisted' : 'unassisted',

@@ -60,6 +60,20 @@ const kafkaWasRunning = spawnSync('bash', ['infra/bin/kafka.sh', 'status'], { cw
 step('infrastructure (PostgreSQL, Kafka)', 'bash', ['infra/bin/infra.sh', 'up']);
 step('build', 'npx', ['turbo', 'run', 'build', ...services.map((s) => `--filter=@homeward/${s.name}...`), '--output-logs=errors-only']);
 
+// The development identity issuer: a local signing key (created on first use) and its JWKS. Deployments
+// point AUTH_JWKS_URL at a real identity provider instead.
+function devToken(...args) {
+  const result = spawnSync('npm', ['run', '-s', 'token', '--', ...args], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`npm run token failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+const agencyToken = devToken('--org', 'ph-dmw-registry', '--kind', 'agency', '--ttl', '86400');
+const auth = {
+  AUTH_JWKS_URL: new URL('.local/dev-issuer/jwks.json', new URL('..', import.meta.url)).toString(),
+  AUTH_ISSUER: 'homeward-dev-issuer',
+  AUTH_AUDIENCE: 'homeward',
+};
+
 const children = [];
 let stopping = false;
 async function stop(code = 0) {
@@ -82,6 +96,7 @@ try {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
         ...process.env,
+        ...auth,
         DATABASE_URL: databaseUrlFor(service.database),
         KAFKA_BROKERS: kafkaBrokers,
         PORT: String(service.port),
@@ -98,7 +113,7 @@ try {
     await waitReady(`http://127.0.0.1:${service.port}/health/ready`, child);
   }
   const registration = `http://127.0.0.1:${services[0].port}`;
-  const loaded = await loadDemoData(registration);
+  const loaded = await loadDemoData(registration, agencyToken);
   process.stdout.write(`
 Homeward is running.
   registration API   ${registration}/workers
@@ -107,6 +122,11 @@ Homeward is running.
   health             ${registration}/health/ready
   Kafka              ${kafkaBrokers} (topic homeward.registration.events.v1)
   demo data          ${loaded}
+
+Every call needs a bearer token. An agency token valid for a day:
+  export TOKEN=${agencyToken}
+  curl -H "authorization: Bearer $TOKEN" ${registration}/workers
+Tokens for other principals: npm run token -- --org ph-embassy-riyadh --kind mission --country SA
 
 Read the topic with a plain Kafka client:
   kcat -b ${kafkaBrokers} -C -t homeward.registration.events.v1 -o beginning -e -f '%k %h %s\\n'

@@ -48,6 +48,14 @@ export class Problem extends Error {
     return new Problem({ type: `${TYPE_BASE}concurrency-conflict`, title: 'Concurrent change', status: 409, detail });
   }
 
+  static unauthorized(detail: string): Problem {
+    return new Problem({ type: `${TYPE_BASE}unauthorized`, title: 'Authentication required', status: 401, detail });
+  }
+
+  static forbidden(detail: string, errors: readonly FieldError[] = []): Problem {
+    return new Problem({ type: `${TYPE_BASE}forbidden`, title: 'Not allowed', status: 403, detail, errors });
+  }
+
   static internal(): Problem {
     return new Problem({
       type: `${TYPE_BASE}internal`,

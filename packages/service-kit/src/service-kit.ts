@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import {
   Catch,
+  createParamDecorator,
+  type ExecutionContext,
   type ArgumentsHost,
   type DynamicModule,
   type ExceptionFilter,
@@ -14,6 +16,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import pino, { type Logger as PinoLogger } from 'pino';
+import { AuthenticationError, type Principal, type TokenVerifier } from '@homeward/auth';
 import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
 import { PROBLEM_CONTENT_TYPE, Problem, fieldError, type ProblemDetails } from './problem';
 
@@ -35,6 +38,8 @@ export interface ServiceOptions {
   readonly openApi: OpenApiDocument;
   readonly logLevel?: string;
   readonly translateError?: ErrorTranslator;
+  /** Verifies every request's bearer token, except on health, docs and the OpenAPI document. */
+  readonly verifier: TokenVerifier;
   /** Resolved after the Nest container is built, so checks can use the service's own providers. */
   readonly readiness?: (app: NestFastifyApplication) => readonly ReadinessCheck[];
 }
@@ -96,6 +101,20 @@ export function toProblem(error: unknown, translate: ErrorTranslator | undefined
   return Problem.internal().details;
 }
 
+/** Routes anyone may call: probes and the API's own documentation. */
+const PUBLIC_ROUTES = [/^\/health\//, /^\/docs(\/|$)/, /^\/openapi\.json$/];
+
+interface AuthenticatedRequest extends FastifyRequest {
+  principal?: Principal;
+}
+
+/** The verified caller of the current request; every non-public route has one. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw Problem.unauthorized('a bearer token is required');
+  return principal;
+});
+
 @Catch()
 class ProblemFilter implements ExceptionFilter {
   constructor(
@@ -104,8 +123,24 @@ class ProblemFilter implements ExceptionFilter {
   ) {}
   catch(exception: unknown, host: ArgumentsHost) {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    sendProblem(http.getResponse<FastifyReply>(), toProblem(exception, this.translate, this.log), request.url);
+    const request = http.getRequest<AuthenticatedRequest>();
+    const problem = toProblem(exception, this.translate, this.log);
+    if (problem.status === 401 || problem.status === 403) {
+      // Every refusal is on record: who was refused what, and why.
+      const p = request.principal;
+      this.log.warn(
+        {
+          audit: 'access-denied',
+          status: problem.status,
+          method: request.method,
+          url: request.url,
+          principal: p ? { subject: p.subject, organisationId: p.organisationId, kind: p.kind, country: p.country } : undefined,
+          reason: problem.detail,
+        },
+        'access denied',
+      );
+    }
+    sendProblem(http.getResponse<FastifyReply>(), problem, request.url);
   }
 }
 
@@ -126,6 +161,17 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
 
   // Errors thrown in Fastify hooks (request validation, body parsing) reach Nest's error handler, which
   // hands them to ProblemFilter: one renderer for every error.
+
+  fastify.addHook('onRequest', async (request: AuthenticatedRequest) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (PUBLIC_ROUTES.some((route) => route.test(path))) return;
+    try {
+      request.principal = await options.verifier.verify(request.headers.authorization);
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw Problem.unauthorized(error.message);
+      throw error;
+    }
+  });
 
   const validator = new OpenApiRequestValidator(options.openApi);
   fastify.addHook('preHandler', async (request) => {

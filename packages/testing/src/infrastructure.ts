@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEV_AUDIENCE, DEV_ISSUER, devIssuer, type DevTokenClaims } from '@homeward/auth/dev-issuer';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { createPool, type Pool } from '@homeward/pg-kit';
@@ -114,4 +118,16 @@ export async function eventually<T>(probe: () => Promise<T>, done: (value: T) =>
     last = await probe();
   }
   return last;
+}
+
+/** A development issuer with keys of its own, for tests that call authenticated APIs. */
+export async function testIssuer(): Promise<{
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  token(claims: DevTokenClaims): Promise<string>;
+}> {
+  const directory = mkdtempSync(join(tmpdir(), 'homeward-issuer-'));
+  const issuer = await devIssuer(directory);
+  return { jwksUrl: issuer.jwksUrl, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, token: (claims) => issuer.issue(claims) };
 }

@@ -7,6 +7,7 @@ import { OutboxRelay } from '@homeward/messaging/outbox-relay';
 import { ConsumerRunner, consumerMigrations } from '@homeward/messaging/consumer';
 import { createLogger, createService, loadOpenApiDocument, type NestFastifyApplication } from '@homeward/service-kit';
 import { join } from 'node:path';
+import { TokenVerifier } from '@homeward/auth';
 import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
 import { RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
@@ -54,11 +55,12 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
       kafka,
       streams,
       clock,
-      settings: { originCountry: config.ORIGIN_COUNTRY, organisationId: config.REGISTRY_ORGANISATION_ID },
+      settings: { originCountry: config.ORIGIN_COUNTRY },
     }),
     openApi: loadOpenApiDocument(OPENAPI_PATH),
     logLevel: config.LOG_LEVEL,
     translateError: translateRegistrationError,
+    verifier: new TokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     readiness: () => [
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
       { name: 'kafka', check: () => pingKafka(admin) },

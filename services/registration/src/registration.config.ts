@@ -22,11 +22,13 @@ export const registrationSettings = {
       return raw;
     },
   },
-  REGISTRY_ORGANISATION_ID: {
-    description: 'organisation id recorded as the actor of API calls',
-    default: 'registry-office',
-    parse: parse.string,
+  AUTH_JWKS_URL: {
+    description:
+      "where the identity provider's signing keys are: https://… (e.g. Keycloak's …/protocol/openid-connect/certs) or file://… (the development issuer's jwks.json)",
+    parse: parse.url,
   },
+  AUTH_ISSUER: { description: 'the iss claim tokens must carry', parse: parse.string },
+  AUTH_AUDIENCE: { description: 'the aud claim tokens must carry', default: 'homeward', parse: parse.string },
   TOPIC_PARTITIONS: {
     description: 'partitions of the registration topic when this service creates it',
     default: '6',

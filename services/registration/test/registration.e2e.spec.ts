@@ -2,7 +2,7 @@ import { createTestDatabase, eventually, readTopic, testTopicNamespace, type Tes
 import { decodeRegistrationEvent } from '../src/messaging/worker-event.proto-mapper';
 import { loadRegistrationConfig } from '../src/registration.config';
 import { startRegistration, type RegistrationRuntime } from '../src/registration.app';
-import { infrastructure } from '@homeward/testing/infrastructure';
+import { infrastructure, testIssuer } from '@homeward/testing/infrastructure';
 
 // The registration service as it runs: real PostgreSQL, real Kafka, HTTP through Fastify.
 
@@ -30,11 +30,25 @@ const homecoming = { returnedOn: '2024-06-30', fromCountry: 'SA', assistance: 'a
 describe('registration service', () => {
   let db: TestDatabase;
   let runtime: RegistrationRuntime;
+  let tokens: { agency: string; missionSA: string; missionAE: string; statistics: string; foreign: string };
 
   beforeAll(async () => {
     db = await createTestDatabase('registration_e2e');
+    const issuer = await testIssuer();
+    const impostor = await testIssuer();
+    tokens = {
+      agency: await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency' }),
+      missionSA: await issuer.token({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA' }),
+      missionAE: await issuer.token({ organisationId: 'ph-embassy-abu-dhabi', kind: 'mission', country: 'AE' }),
+      statistics: await issuer.token({ organisationId: 'psa-statistics', kind: 'statistics' }),
+      // Signed by a key the service does not trust.
+      foreign: await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' }),
+    };
     runtime = await startRegistration(
       loadRegistrationConfig({
+        AUTH_JWKS_URL: issuer.jwksUrl,
+        AUTH_ISSUER: issuer.issuer,
+        AUTH_AUDIENCE: issuer.audience,
         DATABASE_URL: db.url,
         KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
         TOPIC_NAMESPACE: testTopicNamespace(),
@@ -48,15 +62,13 @@ describe('registration service', () => {
     await db?.drop();
   });
 
-  async function call(method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) {
+  async function call(method: 'GET' | 'POST', url: string, payload?: unknown, token: string | null = tokens.agency) {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     const response = await runtime.app.inject({
       method,
       url,
-      ...(payload === undefined
-        ? {}
-        : typeof payload === 'string'
-          ? { payload, headers: { 'content-type': 'application/json', ...headers } }
-          : { payload: payload as object, headers }),
+      headers: typeof payload === 'string' ? { 'content-type': 'application/json', ...headers } : headers,
+      ...(payload === undefined ? {} : { payload: payload as string | object }),
     });
     return {
       status: response.statusCode,
@@ -76,6 +88,12 @@ describe('registration service', () => {
     const { status, body } = await call('POST', '/workers', worker);
     expect(status).toBe(201);
     return body!.workerId as string;
+  }
+
+  async function abroadIn(country: string): Promise<string> {
+    const workerId = await registered();
+    expect((await call('POST', `/workers/${workerId}/departures`, { ...departure, destinationCountry: country })).status).toBe(201);
+    return workerId;
   }
 
   describe('a worker through a whole cycle', () => {
@@ -273,15 +291,82 @@ describe('registration service', () => {
     });
   });
 
+  describe('who may do what', () => {
+    it('refuses a call without a token, or with one the service does not trust, with 401 and writes nothing', async () => {
+      const before = await counts();
+      for (const token of [null, 'not-a-jwt', tokens.foreign]) {
+        const response = await call('POST', '/workers', worker, token);
+        expect(response.status).toBe(401);
+        expect(response.headers['content-type']).toContain('application/problem+json');
+      }
+      expect(await counts()).toEqual(before);
+    });
+
+    it('records the verified organisation as the actor of every event', async () => {
+      const workerId = await registered();
+      const { rows } = await db.pool.query('SELECT metadata FROM events WHERE stream_id = $1', [`worker-${workerId}`]);
+      expect(rows[0].metadata.actor).toEqual({ organisationId: 'ph-dmw-registry', kind: 'agency', userId: 'ph-dmw-registry-client' });
+    });
+
+    it("lets a mission read and record a return for a worker in its country, and refuses another country's worker", async () => {
+      const inSaudiArabia = await abroadIn('SA');
+      const inEmirates = await abroadIn('AE');
+
+      expect((await call('GET', `/workers/${inSaudiArabia}`, undefined, tokens.missionSA)).status).toBe(200);
+      const read = await call('GET', `/workers/${inEmirates}`, undefined, tokens.missionSA);
+      expect(read.status).toBe(403);
+      expect(read.body!.detail).toContain('SA');
+
+      const before = await counts();
+      const write = await call('POST', `/workers/${inEmirates}/returns`, { ...homecoming, fromCountry: 'AE' }, tokens.missionSA);
+      expect(write.status).toBe(403);
+      expect(await counts()).toEqual(before);
+
+      const back = await call('POST', `/workers/${inSaudiArabia}/returns`, homecoming, tokens.missionSA);
+      expect(back.status).toBe(201);
+      const recordedBy = await db.pool.query("SELECT metadata FROM events WHERE stream_id = $1 AND event_type = 'ReturnRecorded'", [
+        `worker-${inSaudiArabia}`,
+      ]);
+      expect(recordedBy.rows[0].metadata.actor).toMatchObject({ organisationId: 'ph-embassy-riyadh', kind: 'mission' });
+    });
+
+    it('keeps missions to their own country in lists too', async () => {
+      const inEmirates = await abroadIn('AE');
+      const listed = await eventually(
+        () => call('GET', '/workers?status=abroad&limit=500', undefined, tokens.missionAE),
+        (r) => (r.body!.items as { workerId: string }[]).some((i) => i.workerId === inEmirates),
+      );
+      expect((listed.body!.items as { destinationCountry: string }[]).every((i) => i.destinationCountry === 'AE')).toBe(true);
+    });
+
+    it('refuses missions what only origin-country agencies do', async () => {
+      expect((await call('POST', '/workers', worker, tokens.missionSA)).status).toBe(403);
+      const workerId = await registered();
+      expect((await call('POST', `/workers/${workerId}/departures`, departure, tokens.missionSA)).status).toBe(403);
+    });
+
+    it('never gives a statistics principal personal data', async () => {
+      const workerId = await abroadIn('SA');
+      const asAgency = await call('GET', `/workers/${workerId}`);
+      expect(asAgency.body!.personalData).toMatchObject({ familyName: 'Santos' });
+      const asStatistics = await call('GET', `/workers/${workerId}`, undefined, tokens.statistics);
+      expect(asStatistics.status).toBe(200);
+      expect(asStatistics.body!.personalData).toBeUndefined();
+      expect(JSON.stringify(asStatistics.body)).not.toMatch(/Santos|Maria|1990-04-12|PH-1234-5678/);
+      expect(asStatistics.body).toMatchObject({ sex: 'F', birthYear: 1990, originArea: 'PH-03' });
+      expect((await call('POST', '/workers', worker, tokens.statistics)).status).toBe(403);
+    });
+  });
+
   describe('operations', () => {
-    it('serves its OpenAPI document, Swagger UI and health', async () => {
-      const doc = await call('GET', '/openapi.json');
+    it('serves its OpenAPI document, Swagger UI and health without a token', async () => {
+      const doc = await call('GET', '/openapi.json', undefined, null);
       expect(doc.body).toMatchObject({ openapi: '3.1.0', info: { title: 'Homeward registration API' } });
       const ui = await runtime.app.inject({ method: 'GET', url: '/docs/' });
       expect(ui.statusCode).toBe(200);
       expect(ui.body).toContain('swagger');
-      expect((await call('GET', '/health/live')).status).toBe(200);
-      const ready = await call('GET', '/health/ready');
+      expect((await call('GET', '/health/live', undefined, null)).status).toBe(200);
+      const ready = await call('GET', '/health/ready', undefined, null);
       expect(ready.status).toBe(200);
       expect(ready.body!.checks).toEqual([
         { name: 'postgres', status: 'up' },

@@ -10,6 +10,4 @@ export type Clock = () => Date;
 export interface RegistrySettings {
   /** ISO 3166-1 alpha-2 of the country that runs this registry. */
   readonly originCountry: string;
-  /** The organisation recorded as actor until principals come from verified tokens. */
-  readonly organisationId: string;
 }

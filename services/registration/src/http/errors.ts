@@ -1,5 +1,6 @@
 import { ConcurrencyError } from '@homeward/event-store';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
+import { AccessDenied } from '../application/worker-command';
 import { WorkerAlreadyRegistered, WorkerNotRegistered, WorkerRuleViolation } from '../domain/worker/worker.decider';
 
 /** Domain and store errors → HTTP problems. The one place where refusals get their status codes. */
@@ -9,6 +10,7 @@ export function translateRegistrationError(error: unknown): Problem | undefined 
   if (error instanceof WorkerNotRegistered)
     return Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
   if (error instanceof WorkerAlreadyRegistered) return Problem.conflict(error.message);
+  if (error instanceof AccessDenied) return Problem.forbidden(error.message);
   if (error instanceof ConcurrencyError) return Problem.conflict('The worker was changed by someone else meanwhile; reload and try again.');
   return undefined;
 }

@@ -27,8 +27,8 @@ function cycleDto(cycle: Cycle): CycleDto {
   };
 }
 
-/** The API's view of a worker; undefined when the stream is empty. */
-export function workerDto(state: WorkerState, version: number): WorkerDto | undefined {
+/** The API's view of a worker; personal data only for callers allowed to see it. */
+export function workerDto(state: WorkerState, version: number, withPersonalData: boolean): WorkerDto | undefined {
   if (state.status === 'unregistered') return undefined;
   const p = state.profile;
   const cycles = allCycles(state);
@@ -40,7 +40,7 @@ export function workerDto(state: WorkerState, version: number): WorkerDto | unde
     originArea: p.originArea,
     ...(p.educationIsced === undefined ? {} : { educationIsced: p.educationIsced }),
     languages: [...p.languages],
-    personalData: { ...p.personalData },
+    ...(withPersonalData ? { personalData: { ...p.personalData } } : {}),
     cycles: cycles.map(cycleDto),
     version,
   };

@@ -2,6 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, R
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import { uuidv7 } from '@homeward/contracts';
+import { Scopes, type Principal } from '@homeward/auth';
+import { CurrentPrincipal } from '@homeward/service-kit';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
 import type { components } from './generated/registration.v1';
 import { RegisterWorkerCommand } from '../application/register-worker/register-worker.handler';
@@ -33,6 +35,7 @@ export class WorkersController {
   @HttpCode(201)
   async register(
     @Body() body: Schemas['RegisterWorkerRequest'],
+    @CurrentPrincipal() principal: Principal,
     @Headers('x-correlation-id') correlationId: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Schemas['Worker']> {
@@ -45,7 +48,8 @@ export class WorkersController {
           languages: body.languages ?? [],
           personalData: body.personalData,
         },
-        this.context(correlationId),
+        principal,
+        this.context(principal, correlationId),
       ),
     );
     const dto = this.present(result, reply);
@@ -55,18 +59,23 @@ export class WorkersController {
 
   @Get()
   async list(
+    @CurrentPrincipal() principal: Principal,
     @Query('status') status: Schemas['WorkerStatus'] | undefined,
     @Query('limit') limit: string | undefined,
   ): Promise<{ items: WorkerSummaryRow[] }> {
     const items = await this.queries.execute<ListWorkersQuery, WorkerSummaryRow[]>(
-      new ListWorkersQuery(status, limit ? Number(limit) : 50),
+      new ListWorkersQuery(status, limit ? Number(limit) : 50, this.listScope(principal)),
     );
     return { items };
   }
 
   @Get(':workerId')
-  async get(@Param('workerId') workerId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Schemas['Worker']> {
-    return this.present(await this.queries.execute<GetWorkerQuery, WorkerCommandResult>(new GetWorkerQuery(workerId)), reply);
+  async get(
+    @Param('workerId') workerId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Schemas['Worker']> {
+    return this.present(await this.queries.execute<GetWorkerQuery, WorkerCommandResult>(new GetWorkerQuery(workerId, principal)), reply);
   }
 
   @Post(':workerId/departures')
@@ -74,11 +83,12 @@ export class WorkersController {
   async recordDeparture(
     @Param('workerId') workerId: string,
     @Body() body: Schemas['RecordDepartureRequest'],
+    @CurrentPrincipal() principal: Principal,
     @Headers('x-correlation-id') correlationId: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Schemas['Worker']> {
     const result = await this.commands.execute<RecordDepartureCommand, WorkerCommandResult>(
-      new RecordDepartureCommand(workerId, body, this.context(correlationId)),
+      new RecordDepartureCommand(workerId, body, principal, this.context(principal, correlationId)),
     );
     return this.present(result, reply);
   }
@@ -88,28 +98,33 @@ export class WorkersController {
   async recordReturn(
     @Param('workerId') workerId: string,
     @Body() body: Schemas['RecordReturnRequest'],
+    @CurrentPrincipal() principal: Principal,
     @Headers('x-correlation-id') correlationId: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Schemas['Worker']> {
     const result = await this.commands.execute<RecordReturnCommand, WorkerCommandResult>(
-      new RecordReturnCommand(workerId, body, this.context(correlationId)),
+      new RecordReturnCommand(workerId, body, principal, this.context(principal, correlationId)),
     );
     return this.present(result, reply);
   }
 
   private present(result: WorkerCommandResult, reply: FastifyReply): Schemas['Worker'] {
-    const dto = workerDto(result.state, result.version);
+    const dto = workerDto(result.state, result.version, result.personalData);
     if (!dto) throw Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
     void reply.header('etag', `"${result.version}"`);
     return dto;
   }
 
-  private context(correlationId: string | undefined): CommandContext {
+  /** Missions list only their country's workers; a principal without the read scope lists nothing. */
+  private listScope(principal: Principal): string | undefined {
+    if (!principal.scopes.has(Scopes.workersRead)) throw Problem.forbidden(`the ${Scopes.workersRead} scope is required`);
+    return principal.kind === 'mission' ? principal.country : undefined;
+  }
+
+  private context(principal: Principal, correlationId: string | undefined): CommandContext {
     const now = this.clock();
     return {
-      // Until verified tokens identify the caller (JWT, next on the roadmap), the registry office
-      // configured for this deployment is recorded as the actor.
-      actor: { organisationId: this.settings.organisationId, kind: 'agency', userId: 'unauthenticated' },
+      actor: { organisationId: principal.organisationId, kind: principal.kind, userId: principal.subject },
       originCountry: this.settings.originCountry,
       correlationId: correlationId && /^[0-9a-f-]{36}$/i.test(correlationId) ? correlationId : uuidv7(now.getTime()),
       now,

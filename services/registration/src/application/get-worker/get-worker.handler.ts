@@ -1,19 +1,28 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { Principal } from '@homeward/auth';
 import type { WorkerStreams } from '../../persistence/worker.streams';
+import { authorise } from '../access/worker.access';
 import { WORKER_STREAMS } from '../tokens';
-import type { WorkerCommandResult } from '../worker-command';
+import { AccessDenied, type WorkerCommandResult } from '../worker-command';
 
 /** Reads the worker's own stream: always current, never behind a projection. */
 export class GetWorkerQuery {
-  constructor(readonly workerId: string) {}
+  constructor(
+    readonly workerId: string,
+    readonly principal: Principal,
+  ) {}
 }
 
 @QueryHandler(GetWorkerQuery)
 export class GetWorkerHandler implements IQueryHandler<GetWorkerQuery, WorkerCommandResult> {
   constructor(@Inject(WORKER_STREAMS) private readonly streams: WorkerStreams) {}
 
-  execute({ workerId }: GetWorkerQuery): Promise<WorkerCommandResult> {
-    return this.streams.load(workerId);
+  async execute({ workerId, principal }: GetWorkerQuery): Promise<WorkerCommandResult> {
+    const { state, version } = await this.streams.load(workerId);
+    if (state.status === 'unregistered') return { state, version, personalData: false };
+    const access = authorise(principal, 'read', state);
+    if (!access.allowed) throw new AccessDenied(access.reason);
+    return { state, version, personalData: access.personalData };
   }
 }

@@ -7,6 +7,8 @@ export class ListWorkersQuery {
   constructor(
     readonly status: 'at_home' | 'abroad' | 'returned' | undefined,
     readonly limit: number,
+    /** Set for a mission: only workers whose latest cycle is in its country. */
+    readonly country: string | undefined,
   ) {}
 }
 
@@ -25,7 +27,7 @@ export interface WorkerSummaryRow {
 export class ListWorkersHandler implements IQueryHandler<ListWorkersQuery, WorkerSummaryRow[]> {
   constructor(@Inject(POOL) private readonly pool: Pool) {}
 
-  async execute({ status, limit }: ListWorkersQuery): Promise<WorkerSummaryRow[]> {
+  async execute({ status, limit, country }: ListWorkersQuery): Promise<WorkerSummaryRow[]> {
     const { rows } = await this.pool.query<{
       worker_id: string;
       status: WorkerSummaryRow['status'];
@@ -36,8 +38,9 @@ export class ListWorkersHandler implements IQueryHandler<ListWorkersQuery, Worke
       updated_at: Date;
     }>(
       `SELECT worker_id, status, sex, origin_area, destination_country, cycle_number, updated_at FROM worker_status
-        WHERE $1::text IS NULL OR status = $1 ORDER BY updated_at DESC, worker_id LIMIT $2`,
-      [status ?? null, limit],
+        WHERE ($1::text IS NULL OR status = $1) AND ($3::text IS NULL OR destination_country = $3)
+        ORDER BY updated_at DESC, worker_id LIMIT $2`,
+      [status ?? null, limit, country ?? null],
     );
     return rows.map((r) => ({
       workerId: r.worker_id,

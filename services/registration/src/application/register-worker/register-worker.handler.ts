@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { uuidv7 } from '@homeward/contracts';
 import type { RegisterWorker } from '../../domain/worker/worker.decider';
+import type { Principal } from '@homeward/auth';
 import type { CommandContext, WorkerStreams } from '../../persistence/worker.streams';
 import { WORKER_STREAMS } from '../tokens';
 import { executeWorkerCommand, type WorkerCommandResult } from '../worker-command';
@@ -9,6 +10,7 @@ import { executeWorkerCommand, type WorkerCommandResult } from '../worker-comman
 export class RegisterWorkerCommand {
   constructor(
     readonly data: Omit<RegisterWorker['data'], 'workerId' | 'today'>,
+    readonly principal: Principal,
     readonly context: CommandContext,
   ) {}
 }
@@ -17,10 +19,17 @@ export class RegisterWorkerCommand {
 export class RegisterWorkerHandler implements ICommandHandler<RegisterWorkerCommand, WorkerCommandResult> {
   constructor(@Inject(WORKER_STREAMS) private readonly streams: WorkerStreams) {}
 
-  execute({ data, context }: RegisterWorkerCommand): Promise<WorkerCommandResult> {
+  execute({ data, principal, context }: RegisterWorkerCommand): Promise<WorkerCommandResult> {
     // The registry id is pseudonymous and time-ordered; it carries nothing about the person.
     const workerId = uuidv7(context.now.getTime());
     const today = context.now.toISOString().slice(0, 10);
-    return executeWorkerCommand(this.streams, workerId, { type: 'RegisterWorker', data: { ...data, workerId, today } }, context);
+    return executeWorkerCommand(
+      this.streams,
+      workerId,
+      { type: 'RegisterWorker', data: { ...data, workerId, today } },
+      principal,
+      context,
+      'register',
+    );
   }
 }

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JSONWebKeySet } from 'jose';
+
+/**
+ * Who is calling. Every Homeward API call carries a bearer JWT (OAuth2 client credentials) whose claims
+ * name the organisation, its kind and, for a mission, the destination country it serves.
+ */
+export type OrganisationKind = 'agency' | 'mission' | 'statistics' | 'employer';
+
+export interface Principal {
+  /** The token's subject: the client or user that acts. */
+  readonly subject: string;
+  readonly organisationId: string;
+  readonly kind: OrganisationKind;
+  /** ISO 3166-1 alpha-2; present for missions, the country they serve. */
+  readonly country?: string;
+  readonly scopes: ReadonlySet<string>;
+}
+
+/** What each scope lets a principal do. Scopes are granted by the identity provider, per client. */
+export const Scopes = {
+  workersRead: 'workers:read',
+  workersWrite: 'workers:write',
+  /** Missions: post arrival, employment, incident, departure-for-home and return events in their country. */
+  workersWriteAbroad: 'workers:write-abroad',
+  personalDataRead: 'personal-data:read',
+  aggregatesRead: 'aggregates:read',
+} as const;
+
+/** Claim names; a real identity provider (Keycloak: protocol mappers) emits them. */
+export const Claims = {
+  organisation: 'homeward_org',
+  kind: 'homeward_kind',
+  country: 'homeward_country',
+  scope: 'scope',
+} as const;
+
+const KINDS: readonly OrganisationKind[] = ['agency', 'mission', 'statistics', 'employer'];
+
+export class AuthenticationError extends Error {
+  override readonly name = 'AuthenticationError';
+}
+
+export interface TokenVerifierOptions {
+  /** https://… of the identity provider's JWKS, or file://… of a local one (the development issuer). */
+  readonly jwksUrl: string;
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+type KeyResolver = Parameters<typeof jwtVerify>[1];
+
+/** Verifies bearer tokens against a JWKS and turns their claims into a Principal. */
+export class TokenVerifier {
+  private readonly keys: KeyResolver;
+
+  constructor(private readonly options: TokenVerifierOptions) {
+    const url = new URL(options.jwksUrl);
+    this.keys =
+      url.protocol === 'file:'
+        ? (createLocalJWKSet(JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as JSONWebKeySet) as KeyResolver)
+        : (createRemoteJWKSet(url, { cooldownDuration: 30_000, cacheMaxAge: 600_000 }) as KeyResolver);
+  }
+
+  async verify(authorization: string | undefined): Promise<Principal> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match) throw new AuthenticationError('a bearer token is required (Authorization: Bearer <JWT>)');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1]!, this.keys, {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+        clockTolerance: 30,
+      }));
+    } catch (error) {
+      const reason =
+        error instanceof joseErrors.JWTExpired
+          ? 'the token has expired'
+          : error instanceof joseErrors.JWTClaimValidationFailed
+            ? `the token's ${error.claim} claim is not accepted`
+            : 'the token is not valid';
+      throw new AuthenticationError(reason);
+    }
+    return principalFromClaims(payload);
+  }
+}
+
+export function principalFromClaims(payload: JWTPayload): Principal {
+  const kind = payload[Claims.kind];
+  const organisationId = payload[Claims.organisation];
+  const country = payload[Claims.country];
+  if (typeof kind !== 'string' || !KINDS.includes(kind as OrganisationKind)) {
+    throw new AuthenticationError(`the token's ${Claims.kind} claim must be one of ${KINDS.join(', ')}`);
+  }
+  if (typeof organisationId !== 'string' || organisationId === '')
+    throw new AuthenticationError(`the token has no ${Claims.organisation} claim`);
+  if (kind === 'mission' && (typeof country !== 'string' || !/^[A-Z]{2}$/.test(country))) {
+    throw new AuthenticationError(`a mission's token must name its country (${Claims.country}, ISO 3166-1 alpha-2)`);
+  }
+  const scope = payload[Claims.scope];
+  return {
+    subject: payload.sub ?? organisationId,
+    organisationId,
+    kind: kind as OrganisationKind,
+    ...(typeof country === 'string' && country !== '' ? { country } : {}),
+    scopes: new Set(typeof scope === 'string' ? scope.split(' ').filter(Boolean) : []),
+  };
+}
