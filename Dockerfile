@@ -32,6 +32,7 @@ COPY packages/auth/package.json packages/auth/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/event-store/package.json packages/event-store/
 COPY packages/messaging/package.json packages/messaging/
+COPY packages/personal-data/package.json packages/personal-data/
 COPY packages/pg-kit/package.json packages/pg-kit/
 COPY packages/service-kit/package.json packages/service-kit/
 COPY packages/testing/package.json packages/testing/

@@ -4,6 +4,8 @@
 // the services, loads a little demo data through the public API, prints the URLs, and on Ctrl-C stops
 // everything it started.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadDemoData } from './demo-data.mjs';
 
@@ -68,7 +70,15 @@ function devToken(...args) {
   return result.stdout.trim();
 }
 const agencyToken = devToken('--org', 'ph-dmw-registry', '--kind', 'agency', '--ttl', '86400');
+// The master key that wraps workers' data keys: made once per machine, kept in .local (never committed).
+// Deployments take it from their secret store, or replace it with a KMS (packages/personal-data KeyWrapper).
+const masterKeyFile = new URL('.local/secrets/personal-data-master.key', new URL('..', import.meta.url)).pathname;
+if (!existsSync(masterKeyFile)) {
+  mkdirSync(new URL('.', `file://${masterKeyFile}`).pathname, { recursive: true });
+  writeFileSync(masterKeyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+}
 const auth = {
+  PERSONAL_DATA_MASTER_KEY: readFileSync(masterKeyFile, 'utf8').trim(),
   AUTH_JWKS_URL: new URL('.local/dev-issuer/jwks.json', new URL('..', import.meta.url)).toString(),
   AUTH_ISSUER: 'homeward-dev-issuer',
   AUTH_AUDIENCE: 'homeward',

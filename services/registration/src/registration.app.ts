@@ -8,6 +8,7 @@ import { ConsumerRunner, consumerMigrations } from '@homeward/messaging/consumer
 import { createLogger, createService, loadOpenApiDocument, type NestFastifyApplication } from '@homeward/service-kit';
 import { join } from 'node:path';
 import { TokenVerifier } from '@homeward/auth';
+import { MasterKeyWrapper, PersonalDataVault, personalDataMigrations } from '@homeward/personal-data';
 import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
 import { RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
@@ -23,6 +24,7 @@ export interface RegistrationRuntime {
   readonly pool: Pool;
   readonly kafka: Kafka;
   readonly topic: string;
+  readonly vault: PersonalDataVault;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
   const pool = createPool(config.DATABASE_URL, { max: 20 });
   await migrate(pool, 'event-store', eventStoreMigrations);
   await migrate(pool, 'messaging', consumerMigrations);
+  await migrate(pool, 'personal-data', personalDataMigrations);
   await migrate(pool, 'registration', workerStatusMigrations);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
@@ -45,7 +48,8 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     { topic: deadLetterTopic, partitions: 1 },
   ]);
 
-  const streams = new WorkerStreams(new EventStore(pool), topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration`);
+  const vault = new PersonalDataVault(pool, new MasterKeyWrapper(config.PERSONAL_DATA_MASTER_KEY));
+  const streams = new WorkerStreams(new EventStore(pool), vault, topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration`);
   const admin = kafka.admin();
   await admin.connect();
   const app = await createService({
@@ -54,6 +58,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
       pool,
       kafka,
       streams,
+      vault,
       clock,
       settings: { originCountry: config.ORIGIN_COUNTRY },
     }),
@@ -85,6 +90,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     pool,
     kafka,
     topic,
+    vault,
     async stop() {
       await projection.stop();
       await relay.stop();

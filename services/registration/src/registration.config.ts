@@ -27,6 +27,13 @@ export const registrationSettings = {
       "where the identity provider's signing keys are: https://… (e.g. Keycloak's …/protocol/openid-connect/certs) or file://… (the development issuer's jwks.json)",
     parse: parse.url,
   },
+  PERSONAL_DATA_MASTER_KEY: {
+    description: "base64 of 32 random bytes: the master key that wraps every worker's data key (e.g. `openssl rand -base64 32`)",
+    parse: (raw: string) => {
+      if (Buffer.from(raw, 'base64').length !== 32) throw new Error('expected 32 bytes, base64-encoded');
+      return raw;
+    },
+  },
   AUTH_ISSUER: { description: 'the iss claim tokens must carry', parse: parse.string },
   AUTH_AUDIENCE: { description: 'the aud claim tokens must carry', default: 'homeward', parse: parse.string },
   TOPIC_PARTITIONS: {

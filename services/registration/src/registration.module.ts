@@ -7,7 +7,9 @@ import { RecordDepartureHandler } from './application/record-departure/record-de
 import { RecordReturnHandler } from './application/record-return/record-return.handler';
 import { GetWorkerHandler } from './application/get-worker/get-worker.handler';
 import { ListWorkersHandler } from './application/list-workers/list-workers.handler';
-import { CLOCK, KAFKA, POOL, REGISTRY_SETTINGS, WORKER_STREAMS, type Clock, type RegistrySettings } from './application/tokens';
+import { CLOCK, KAFKA, POOL, REGISTRY_SETTINGS, VAULT, WORKER_STREAMS, type Clock, type RegistrySettings } from './application/tokens';
+import { ErasePersonalDataHandler } from './application/erase-personal-data/erase-personal-data.handler';
+import type { PersonalDataVault } from '@homeward/personal-data';
 import { WorkersController } from './http/workers.controller';
 import type { WorkerStreams } from './persistence/worker.streams';
 
@@ -15,6 +17,7 @@ export interface RegistrationDependencies {
   readonly pool: Pool;
   readonly kafka: Kafka;
   readonly streams: WorkerStreams;
+  readonly vault: PersonalDataVault;
   readonly clock: Clock;
   readonly settings: RegistrySettings;
 }
@@ -30,6 +33,7 @@ export class RegistrationModule {
         { provide: POOL, useValue: deps.pool },
         { provide: KAFKA, useValue: deps.kafka },
         { provide: WORKER_STREAMS, useValue: deps.streams },
+        { provide: VAULT, useValue: deps.vault },
         { provide: CLOCK, useValue: deps.clock },
         { provide: REGISTRY_SETTINGS, useValue: deps.settings },
         RegisterWorkerHandler,
@@ -37,6 +41,7 @@ export class RegistrationModule {
         RecordReturnHandler,
         GetWorkerHandler,
         ListWorkersHandler,
+        ErasePersonalDataHandler,
       ],
     };
   }

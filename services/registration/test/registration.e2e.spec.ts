@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createTestDatabase, eventually, readTopic, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
 import { decodeRegistrationEvent } from '../src/messaging/worker-event.proto-mapper';
 import { loadRegistrationConfig } from '../src/registration.config';
@@ -49,6 +50,7 @@ describe('registration service', () => {
         AUTH_JWKS_URL: issuer.jwksUrl,
         AUTH_ISSUER: issuer.issuer,
         AUTH_AUDIENCE: issuer.audience,
+        PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
         DATABASE_URL: db.url,
         KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
         TOPIC_NAMESPACE: testTopicNamespace(),
@@ -355,6 +357,65 @@ describe('registration service', () => {
       expect(JSON.stringify(asStatistics.body)).not.toMatch(/Santos|Maria|1990-04-12|PH-1234-5678/);
       expect(asStatistics.body).toMatchObject({ sex: 'F', birthYear: 1990, originArea: 'PH-03' });
       expect((await call('POST', '/workers', worker, tokens.statistics)).status).toBe(403);
+    });
+  });
+
+  describe('erasure of personal data', () => {
+    it('leaves no readable personal data in the event store or on Kafka, and the worker without it in the API', async () => {
+      const workerId = await abroadIn('SA');
+      const sealedOnKafka = async () => {
+        const messages = await readTopic(
+          runtime.topic,
+          (m) => ({ key: m.key, raw: m.value!, event: decodeRegistrationEvent(m.value!) }),
+          (read) => read.some((r) => r.key === workerId && r.event.event.case === 'workerRegistered'),
+        );
+        const registration = messages.find((m) => m.key === workerId && m.event.event.case === 'workerRegistered')!.event.event;
+        if (registration.case !== 'workerRegistered') throw new Error('unreachable');
+        return registration.value.personalData!;
+      };
+      // Before erasure the sealed data on the topic is the person's, and opens with their key.
+      const sealed = await sealedOnKafka();
+      expect(await runtime.vault.open(workerId, sealed)).toMatchObject({ familyName: 'Santos', givenName: 'Maria' });
+
+      const erased = await call('POST', `/workers/${workerId}/erasure`, { basis: 'subject_request' });
+      expect(erased.status).toBe(200);
+      expect(erased.body).toMatchObject({ workerId, personalDataErased: true, sex: 'F', birthYear: 1990, status: 'abroad' });
+      expect(erased.body!.personalData).toBeUndefined();
+      const fetched = await call('GET', `/workers/${workerId}`);
+      expect(fetched.body!.personalData).toBeUndefined();
+      expect(fetched.body!.personalDataErased).toBe(true);
+
+      // The event store: no name in any stored event, and no key to open the sealed copy.
+      const stored = await db.pool.query<{ row: string }>('SELECT (data::text || metadata::text) AS row FROM events WHERE stream_id = $1', [
+        `worker-${workerId}`,
+      ]);
+      expect(stored.rows.map((r) => r.row).join('\n')).not.toMatch(/Santos|Maria|1990-04-12|PH-1234-5678/);
+      const keys = await db.pool.query('SELECT wrapped_key FROM data_keys WHERE subject_id = $1', [workerId]);
+      expect(keys.rows).toEqual([{ wrapped_key: null }]);
+
+      // Kafka: the log is immutable, but what it holds of the person can no longer be read.
+      const messages = await readTopic(
+        runtime.topic,
+        (m) => ({ key: m.key, raw: m.value!, event: decodeRegistrationEvent(m.value!) }),
+        (read) => read.some((r) => r.key === workerId && r.event.event.case === 'personalDataErased'),
+      );
+      const mine = messages.filter((m) => m.key === workerId);
+      for (const m of mine) expect(m.raw.toString('latin1')).not.toMatch(/Santos|Maria|1990-04-12|PH-1234-5678/);
+      expect(await runtime.vault.open(workerId, await sealedOnKafka())).toBeUndefined();
+
+      // The worker still travels, returns and counts.
+      expect((await call('POST', `/workers/${workerId}/returns`, homecoming)).status).toBe(201);
+      // Erasing again changes nothing.
+      const again = await call('POST', `/workers/${workerId}/erasure`, { basis: 'subject_request' });
+      expect(again.status).toBe(200);
+      expect(again.headers.etag).toBe('"4"');
+    });
+
+    it('is refused to missions and statistics', async () => {
+      const workerId = await abroadIn('SA');
+      expect((await call('POST', `/workers/${workerId}/erasure`, { basis: 'subject_request' }, tokens.missionSA)).status).toBe(403);
+      expect((await call('POST', `/workers/${workerId}/erasure`, { basis: 'subject_request' }, tokens.statistics)).status).toBe(403);
+      expect((await call('GET', `/workers/${workerId}`)).body!.personalData).toMatchObject({ familyName: 'Santos' });
     });
   });
 

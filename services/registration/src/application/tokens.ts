@@ -3,6 +3,7 @@ export const POOL = Symbol('pg.Pool');
 export const KAFKA = Symbol('kafka');
 export const WORKER_STREAMS = Symbol('WorkerStreams');
 export const CLOCK = Symbol('Clock');
+export const VAULT = Symbol('PersonalDataVault');
 export const REGISTRY_SETTINGS = Symbol('RegistrySettings');
 
 export type Clock = () => Date;

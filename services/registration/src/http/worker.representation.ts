@@ -40,7 +40,8 @@ export function workerDto(state: WorkerState, version: number, withPersonalData:
     originArea: p.originArea,
     ...(p.educationIsced === undefined ? {} : { educationIsced: p.educationIsced }),
     languages: [...p.languages],
-    ...(withPersonalData ? { personalData: { ...p.personalData } } : {}),
+    ...(withPersonalData && p.personalData ? { personalData: { ...p.personalData } } : {}),
+    personalDataErased: p.personalDataErased,
     cycles: cycles.map(cycleDto),
     version,
   };

@@ -9,6 +9,7 @@ import type { components } from './generated/registration.v1';
 import { RegisterWorkerCommand } from '../application/register-worker/register-worker.handler';
 import { RecordDepartureCommand } from '../application/record-departure/record-departure.handler';
 import { RecordReturnCommand } from '../application/record-return/record-return.handler';
+import { ErasePersonalDataCommand } from '../application/erase-personal-data/erase-personal-data.handler';
 import { GetWorkerQuery } from '../application/get-worker/get-worker.handler';
 import { ListWorkersQuery, type WorkerSummaryRow } from '../application/list-workers/list-workers.handler';
 import type { WorkerCommandResult } from '../application/worker-command';
@@ -104,6 +105,21 @@ export class WorkersController {
   ): Promise<Schemas['Worker']> {
     const result = await this.commands.execute<RecordReturnCommand, WorkerCommandResult>(
       new RecordReturnCommand(workerId, body, principal, this.context(principal, correlationId)),
+    );
+    return this.present(result, reply);
+  }
+
+  @Post(':workerId/erasure')
+  @HttpCode(200)
+  async erase(
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['ErasePersonalDataRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers('x-correlation-id') correlationId: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Schemas['Worker']> {
+    const result = await this.commands.execute<ErasePersonalDataCommand, WorkerCommandResult>(
+      new ErasePersonalDataCommand(workerId, body.basis, principal, this.context(principal, correlationId)),
     );
     return this.present(result, reply);
   }

@@ -5,15 +5,25 @@ import {
   RecruitmentChannel as ProtoChannel,
   ReturnAssistance as ProtoAssistance,
   ReturnReason as ProtoReason,
+  ErasureBasis as ProtoBasis,
   type RegistrationEvent,
 } from '@homeward/contracts/registration/v1';
-import type { Money, RecruitmentChannel, ReturnAssistance, ReturnReason, Sex, WorkerEvent } from '../domain/worker/worker.events';
+import type { SealedData } from '@homeward/personal-data';
+import type {
+  ErasureBasis,
+  Money,
+  RecruitmentChannel,
+  ReturnAssistance,
+  ReturnReason,
+  Sex,
+  WorkerEvent,
+} from '../domain/worker/worker.events';
 
 /**
  * Domain events ⇄ integration events (homeward.registration.v1). The domain's words stay in the domain;
  * what crosses Kafka is the protobuf contract, and these explicit mappers are the only bridge.
- * Personal data never crosses in the clear: the proto carries it sealed, and until a data key exists for
- * the worker the field stays empty (the registry holds it; consumers get the pseudonymous id only).
+ * Personal data never crosses in the clear: the proto carries it sealed with the worker's data key, which
+ * never leaves this service; erasing the key makes every copy on the topic unreadable.
  */
 
 const sexToProto: Record<Sex, ProtoSex> = { F: ProtoSex.FEMALE, M: ProtoSex.MALE, O: ProtoSex.OTHER, U: ProtoSex.UNKNOWN };
@@ -34,6 +44,12 @@ const reasonToProto: Record<ReturnReason, ProtoReason> = {
   other: ProtoReason.OTHER,
 };
 
+const basisToProto: Record<ErasureBasis, ProtoBasis> = {
+  subject_request: ProtoBasis.SUBJECT_REQUEST,
+  retention_period_ended: ProtoBasis.RETENTION_PERIOD_ENDED,
+  legal_obligation: ProtoBasis.LEGAL_OBLIGATION,
+};
+
 export const SEX_FROM_PROTO: Record<ProtoSex, Sex> = {
   [ProtoSex.UNSPECIFIED]: 'U',
   [ProtoSex.FEMALE]: 'F',
@@ -50,6 +66,7 @@ export const PROTO_EVENT_TYPES: Record<WorkerEvent['type'], string> = {
   WorkerRegistered: 'homeward.registration.v1.WorkerRegistered',
   DepartureRecorded: 'homeward.registration.v1.DepartureRecorded',
   ReturnRecorded: 'homeward.registration.v1.ReturnRecorded',
+  PersonalDataErased: 'homeward.registration.v1.PersonalDataErased',
 };
 
 export interface EnvelopeFields {
@@ -89,7 +106,8 @@ export function toEnvelope(event: WorkerEvent, fields: EnvelopeFields): Envelope
   });
 }
 
-export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope): RegistrationEvent {
+/** `sealed` is the worker's personal data as sealed for this event; it travels only in that form. */
+export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, sealed?: SealedData): RegistrationEvent {
   switch (event.type) {
     case 'WorkerRegistered': {
       const d = event.data;
@@ -104,6 +122,7 @@ export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope): Reg
             originArea: d.originArea,
             ...(d.educationIsced === undefined ? {} : { educationIsced: d.educationIsced }),
             languages: [...d.languages],
+            ...(sealed ? { personalData: { keyId: sealed.keyId, nonce: sealed.nonce, ciphertext: sealed.ciphertext } } : {}),
           },
         },
       });
@@ -147,6 +166,13 @@ export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope): Reg
             withoutRecordedDeparture: d.withoutRecordedDeparture,
           },
         },
+      });
+    }
+    case 'PersonalDataErased': {
+      const d = event.data;
+      return create(RegistrationEventSchema, {
+        envelope,
+        event: { case: 'personalDataErased', value: { workerId: d.workerId, erasedOn: d.erasedOn, basis: basisToProto[d.basis] } },
       });
     }
     default: {

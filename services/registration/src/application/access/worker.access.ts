@@ -5,12 +5,13 @@ import { allCycles, type WorkerState } from '../../domain/worker/worker.state';
  * Who may do what to a worker's record. Pure: decided from the verified principal and the worker's
  * state, so it is tested without HTTP and applied after the state is loaded and before `decide` runs.
  *
- * - Origin-country agencies register workers, record departures and returns, and read every worker.
+ * - Origin-country agencies register workers, record departures and returns, erase personal data,
+ *   and read every worker.
  * - A mission acts only in its own country: it records returns for workers whose open cycle is there
  *   (or, with no open cycle, a return from there), and reads workers with any cycle there.
  * - Statistics principals read pseudonymous records, never personal data.
  */
-export type WorkerAction = 'register' | 'record-departure' | 'record-return' | 'read';
+export type WorkerAction = 'register' | 'record-departure' | 'record-return' | 'read' | 'erase';
 
 export type AccessDecision =
   { readonly allowed: true; readonly personalData: boolean } | { readonly allowed: false; readonly reason: string };
@@ -27,6 +28,7 @@ export function authorise(principal: Principal, action: WorkerAction, state: Wor
   switch (action) {
     case 'register':
     case 'record-departure':
+    case 'erase':
       if (principal.kind !== 'agency')
         return deny(`only origin-country agencies may ${action.replace('-', ' ')}; this is a ${principal.kind}`);
       if (!has(Scopes.workersWrite)) return deny(`the ${Scopes.workersWrite} scope is required`);

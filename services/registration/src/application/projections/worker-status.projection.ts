@@ -73,6 +73,9 @@ export async function projectWorkerStatus(event: RegistrationEvent, tx: PoolClie
       );
       return;
     }
+    case 'personalDataErased':
+      // worker_status holds no personal data: nothing to drop.
+      return;
     case undefined:
       throw new PoisonMessageError('RegistrationEvent without event');
     default: {

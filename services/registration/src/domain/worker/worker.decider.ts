@@ -1,5 +1,7 @@
 import type {
   DepartureRecorded,
+  ErasureBasis,
+  PersonalDataErased,
   Money,
   PersonalData,
   RecruitmentChannel,
@@ -54,7 +56,12 @@ export interface RecordReturn {
   };
 }
 
-export type WorkerCommand = RegisterWorker | RecordDeparture | RecordReturn;
+export interface ErasePersonalData {
+  readonly type: 'ErasePersonalData';
+  readonly data: { readonly today: string; readonly basis: ErasureBasis };
+}
+
+export type WorkerCommand = RegisterWorker | RecordDeparture | RecordReturn | ErasePersonalData;
 
 /** A command the registry refuses, naming the field at fault (a path into the command's data). */
 export class WorkerRuleViolation extends Error {
@@ -83,6 +90,8 @@ export function decide(command: WorkerCommand, state: WorkerState): WorkerEvent[
       return [recordDeparture(command, state)];
     case 'RecordReturn':
       return [recordReturn(command, state)];
+    case 'ErasePersonalData':
+      return erasePersonalData(command, state);
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
@@ -146,4 +155,11 @@ function recordReturn({ data }: RecordReturn, state: WorkerState): ReturnRecorde
     ? { type: 'ReturnRecorded', data: { ...base, cycleNumber: state.current.number, withoutRecordedDeparture: false } }
     : // No open cycle: an undocumented returnee. Accepted and flagged, never refused — they must be counted.
       { type: 'ReturnRecorded', data: { ...base, cycleNumber: allCycles(state).length + 1, withoutRecordedDeparture: true } };
+}
+
+function erasePersonalData({ data }: ErasePersonalData, state: WorkerState): PersonalDataErased[] {
+  if (state.status === 'unregistered') throw new WorkerNotRegistered('no such worker');
+  // Erasing twice changes nothing: the key is gone already.
+  if (state.profile.personalDataErased) return [];
+  return [{ type: 'PersonalDataErased', data: { workerId: state.profile.workerId, erasedOn: data.today, basis: data.basis } }];
 }

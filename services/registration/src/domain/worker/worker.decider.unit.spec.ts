@@ -145,3 +145,28 @@ describe('RecordReturn', () => {
     it('refuses', () => spec.given([]).when(comeBack('2024-02-01')).thenThrows(WorkerNotRegistered));
   });
 });
+
+describe('ErasePersonalData', () => {
+  const erase = { type: 'ErasePersonalData' as const, data: { today: '2025-06-01', basis: 'subject_request' as const } };
+  const erased = { type: 'PersonalDataErased' as const, data: { workerId, erasedOn: '2025-06-01', basis: 'subject_request' as const } };
+  describe('a registered worker', () => {
+    it('records the erasure', () =>
+      spec
+        .given([registered, departed(1, '2023-02-01')])
+        .when(erase)
+        .then([erased]));
+  });
+  describe('a worker already erased', () => {
+    it('changes nothing', () => spec.given([registered, erased]).when(erase).thenNothingHappens());
+  });
+  describe('nobody registered', () => {
+    it('refuses', () => spec.given([]).when(erase).thenThrows(WorkerNotRegistered));
+  });
+  describe('after erasure', () => {
+    it('the worker still travels and returns, and still counts, without personal data', () =>
+      spec
+        .given([registered, erased])
+        .when(depart('2024-01-01'))
+        .then([departed(1, '2024-01-01')]));
+  });
+});

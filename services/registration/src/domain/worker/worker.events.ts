@@ -39,7 +39,8 @@ export interface WorkerRegistered {
     readonly originArea: string;
     readonly educationIsced?: number;
     readonly languages: readonly string[];
-    readonly personalData: PersonalData;
+    /** Absent when read back after the worker's personal data was erased. */
+    readonly personalData?: PersonalData;
   };
 }
 
@@ -75,7 +76,18 @@ export interface ReturnRecorded {
   };
 }
 
-export type WorkerEvent = WorkerRegistered | DepartureRecorded | ReturnRecorded;
+export type ErasureBasis = 'subject_request' | 'retention_period_ended' | 'legal_obligation';
+
+export interface PersonalDataErased {
+  readonly type: 'PersonalDataErased';
+  readonly data: {
+    readonly workerId: string;
+    readonly erasedOn: string;
+    readonly basis: ErasureBasis;
+  };
+}
+
+export type WorkerEvent = WorkerRegistered | DepartureRecorded | ReturnRecorded | PersonalDataErased;
 
 /** When the event happened in the world, for the envelope's occurred-at. */
 export function occurredOn(event: WorkerEvent): string {
@@ -86,6 +98,8 @@ export function occurredOn(event: WorkerEvent): string {
       return event.data.departedOn;
     case 'ReturnRecorded':
       return event.data.returnedOn;
+    case 'PersonalDataErased':
+      return event.data.erasedOn;
     default: {
       const unknown: never = event;
       throw new Error(`unknown event ${JSON.stringify(unknown)}`);

@@ -18,7 +18,9 @@ export interface WorkerProfile {
   readonly originArea: string;
   readonly educationIsced?: number;
   readonly languages: readonly string[];
-  readonly personalData: PersonalData;
+  /** Absent once erased (and when the sealed data can no longer be opened). */
+  readonly personalData?: PersonalData;
+  readonly personalDataErased: boolean;
 }
 
 /**
@@ -27,7 +29,8 @@ export interface WorkerProfile {
  * Invariants that `decide` keeps and `evolve` relies on:
  * - `cycles` are numbered 1, 2, 3… in the order they were opened;
  * - every closed cycle has a return; only `abroad` has an open cycle (`current`), which has a departure;
- * - within and across cycles, dates never go backwards: departure ≤ return ≤ next departure.
+ * - within and across cycles, dates never go backwards: departure ≤ return ≤ next departure;
+ * - once `personalDataErased`, the profile holds no personal data, and nothing puts it back.
  */
 export type WorkerState =
   | { readonly status: 'unregistered' }
@@ -49,7 +52,8 @@ export function evolve(state: WorkerState, event: WorkerEvent): WorkerState {
           birthYear,
           originArea,
           languages,
-          personalData,
+          personalDataErased: false,
+          ...(personalData ? { personalData } : {}),
           ...(educationIsced === undefined ? {} : { educationIsced }),
         },
         cycles: [],
@@ -66,6 +70,11 @@ export function evolve(state: WorkerState, event: WorkerEvent): WorkerState {
       const opened = state.status === 'abroad' ? state.current : { number: cycleNumber, withoutRecordedDeparture };
       const closed: Cycle = { ...opened, returnedOn, fromCountry, assistance, reason, withoutRecordedDeparture };
       return { status: 'at_home', profile: state.profile, cycles: [...closedCycles(state), closed] };
+    }
+    case 'PersonalDataErased': {
+      if (state.status === 'unregistered') return state;
+      const { personalData: _erased, ...profile } = state.profile;
+      return { ...state, profile: { ...profile, personalDataErased: true } };
     }
     default: {
       const unknown: never = event;

@@ -1,0 +1,167 @@
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import type { Migration } from '@homeward/pg-kit/migrations';
+
+/**
+ * Personal data is sealed with a data key of its own per subject (a worker), and the data keys are
+ * stored wrapped by a master key. Erasing a subject deletes their data key: every copy of their sealed
+ * data — in the event store, on Kafka, in backups — becomes unreadable, while the log stays immutable.
+ */
+export interface SealedData {
+  readonly keyId: string;
+  /** 12-byte GCM nonce. */
+  readonly nonce: Uint8Array;
+  /** Ciphertext followed by the 16-byte authentication tag. */
+  readonly ciphertext: Uint8Array;
+}
+
+/**
+ * Wraps and unwraps data keys. The master-key implementation below keeps the master key in process
+ * memory (from configuration); a KMS (AWS KMS, Vault transit, an HSM) implements the same two calls.
+ */
+export interface KeyWrapper {
+  wrap(dataKey: Buffer): Promise<Buffer>;
+  unwrap(wrapped: Buffer): Promise<Buffer>;
+}
+
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+function seal(key: Buffer, plaintext: Buffer, aad: string): { nonce: Buffer; ciphertext: Buffer } {
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(Buffer.from(aad));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  return { nonce, ciphertext };
+}
+
+function open(key: Buffer, nonce: Buffer, sealed: Buffer, aad: string): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+}
+
+/** AES-256-GCM key wrapping with a 32-byte master key given as base64 in configuration. */
+export class MasterKeyWrapper implements KeyWrapper {
+  private readonly masterKey: Buffer;
+
+  constructor(base64MasterKey: string) {
+    this.masterKey = Buffer.from(base64MasterKey, 'base64');
+    if (this.masterKey.length !== 32) throw new Error('the master key must be 32 bytes, base64-encoded');
+  }
+
+  async wrap(dataKey: Buffer): Promise<Buffer> {
+    const { nonce, ciphertext } = seal(this.masterKey, dataKey, 'homeward:data-key');
+    return Buffer.concat([nonce, ciphertext]);
+  }
+
+  async unwrap(wrapped: Buffer): Promise<Buffer> {
+    return open(this.masterKey, wrapped.subarray(0, NONCE_BYTES), wrapped.subarray(NONCE_BYTES), 'homeward:data-key');
+  }
+}
+
+export const personalDataMigrations: readonly Migration[] = [
+  {
+    id: '0001_data_keys',
+    sql: `
+      CREATE TABLE data_keys (
+        key_id uuid PRIMARY KEY,
+        subject_id text NOT NULL UNIQUE,
+        -- NULL once the subject is erased: the key is gone, and with it every reading of their data.
+        wrapped_key bytea,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        erased_at timestamptz,
+        CHECK ((wrapped_key IS NULL) = (erased_at IS NOT NULL))
+      );
+    `,
+  },
+];
+
+/** The subject was erased: their data can no longer be read. */
+export class SubjectErased extends Error {
+  override readonly name = 'SubjectErased';
+}
+
+export class PersonalDataVault {
+  /**
+   * Unwrapped keys of recently used subjects: bounded in size and age, and dropped here on erasure.
+   * The age bound is what limits how long another replica can still open an erased subject's data.
+   */
+  private readonly cache = new Map<string, { keyId: string; key: Buffer; until: number }>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly wrapper: KeyWrapper,
+    private readonly cacheSize = 10_000,
+    private readonly cacheTtlMs = 30_000,
+  ) {}
+
+  /** Seals `data` (any JSON value) with the subject's key, creating the key on first use. */
+  async seal(subjectId: string, data: unknown): Promise<SealedData> {
+    const { keyId, key } = await this.keyFor(subjectId, true);
+    const { nonce, ciphertext } = seal(key, Buffer.from(JSON.stringify(data)), `${subjectId}:${keyId}`);
+    return { keyId, nonce, ciphertext };
+  }
+
+  /** Opens sealed data; undefined when the subject has been erased. */
+  async open<T>(subjectId: string, sealed: SealedData): Promise<T | undefined> {
+    let entry: { keyId: string; key: Buffer };
+    try {
+      entry = await this.keyFor(subjectId, false);
+    } catch (error) {
+      if (error instanceof SubjectErased) return undefined;
+      throw error;
+    }
+    if (entry.keyId !== sealed.keyId) throw new Error(`sealed with key ${sealed.keyId}, but ${subjectId}'s key is ${entry.keyId}`);
+    const plaintext = open(entry.key, Buffer.from(sealed.nonce), Buffer.from(sealed.ciphertext), `${subjectId}:${sealed.keyId}`);
+    return JSON.parse(plaintext.toString('utf8')) as T;
+  }
+
+  /**
+   * Deletes the subject's data key. Pass `client` to make the deletion part of the transaction that
+   * records the erasure, so that the record and the deletion happen together or not at all.
+   */
+  async erase(subjectId: string, client?: PoolClient): Promise<void> {
+    await (client ?? this.pool).query(
+      `INSERT INTO data_keys (key_id, subject_id, wrapped_key, erased_at) VALUES ($1, $2, NULL, now())
+       ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(data_keys.erased_at, now())`,
+      [randomUUID(), subjectId],
+    );
+    this.cache.delete(subjectId);
+  }
+
+  async isErased(subjectId: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ erased: boolean }>(
+      'SELECT erased_at IS NOT NULL AS erased FROM data_keys WHERE subject_id = $1',
+      [subjectId],
+    );
+    return rows[0]?.erased ?? false;
+  }
+
+  private async keyFor(subjectId: string, create: boolean): Promise<{ keyId: string; key: Buffer }> {
+    const cached = this.cache.get(subjectId);
+    if (cached && cached.until > Date.now()) return cached;
+    this.cache.delete(subjectId);
+    let { rows } = await this.pool.query<{ key_id: string; wrapped_key: Buffer | null }>(
+      'SELECT key_id, wrapped_key FROM data_keys WHERE subject_id = $1',
+      [subjectId],
+    );
+    if (rows.length === 0) {
+      if (!create) throw new SubjectErased(`no data key for ${subjectId}`);
+      const key = randomBytes(32);
+      await this.pool.query(
+        'INSERT INTO data_keys (key_id, subject_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT (subject_id) DO NOTHING',
+        [randomUUID(), subjectId, await this.wrapper.wrap(key)],
+      );
+      // Re-read: a concurrent first use may have won the insert.
+      ({ rows } = await this.pool.query('SELECT key_id, wrapped_key FROM data_keys WHERE subject_id = $1', [subjectId]));
+    }
+    const row = rows[0]!;
+    if (!row.wrapped_key) throw new SubjectErased(`${subjectId} has been erased`);
+    const entry = { keyId: row.key_id, key: await this.wrapper.unwrap(row.wrapped_key), until: Date.now() + this.cacheTtlMs };
+    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(subjectId, entry);
+    return entry;
+  }
+}
