@@ -234,10 +234,13 @@ export class EventStore {
     return Number(rows[0]!.version);
   }
 
-  async readStream(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+  /** The stream's events from `fromVersion` up to and including `toVersion` (to the end when absent). */
+  async readStream(streamId: string, fromVersion = 1, toVersion?: number): Promise<StoredEvent[]> {
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
-      [streamId, fromVersion],
+      `SELECT ${EVENT_COLUMNS} FROM events
+        WHERE stream_id = $1 AND stream_version >= $2 AND ($3::bigint IS NULL OR stream_version <= $3)
+        ORDER BY stream_version`,
+      [streamId, fromVersion, toVersion ?? null],
     );
     return rows.map(toStoredEvent);
   }

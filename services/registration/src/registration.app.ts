@@ -13,6 +13,7 @@ import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
 import { RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
+import { idempotencyMigrations } from './application/worker-command';
 import { translateRegistrationError } from './http/errors';
 import { decodeForProjection, projectWorkerStatus, workerStatusMigrations } from './application/projections/worker-status.projection';
 
@@ -38,7 +39,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
   await migrate(pool, 'event-store', eventStoreMigrations);
   await migrate(pool, 'messaging', consumerMigrations);
   await migrate(pool, 'personal-data', personalDataMigrations);
-  await migrate(pool, 'registration', workerStatusMigrations);
+  await migrate(pool, 'registration', [...workerStatusMigrations, ...idempotencyMigrations]);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
   const topic = eventsTopic(SERVICE, config.TOPIC_NAMESPACE);

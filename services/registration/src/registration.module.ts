@@ -7,10 +7,21 @@ import { RecordDepartureHandler } from './application/record-departure/record-de
 import { RecordReturnHandler } from './application/record-return/record-return.handler';
 import { GetWorkerHandler } from './application/get-worker/get-worker.handler';
 import { ListWorkersHandler } from './application/list-workers/list-workers.handler';
-import { CLOCK, KAFKA, POOL, REGISTRY_SETTINGS, VAULT, WORKER_STREAMS, type Clock, type RegistrySettings } from './application/tokens';
+import {
+  CLOCK,
+  KAFKA,
+  POOL,
+  REGISTRY_SETTINGS,
+  VAULT,
+  WORKER_COMMANDS,
+  WORKER_STREAMS,
+  type Clock,
+  type RegistrySettings,
+} from './application/tokens';
 import { ErasePersonalDataHandler } from './application/erase-personal-data/erase-personal-data.handler';
 import type { PersonalDataVault } from '@homeward/personal-data';
 import { WorkersController } from './http/workers.controller';
+import { WorkerCommands } from './application/worker-command';
 import type { WorkerStreams } from './persistence/worker.streams';
 
 export interface RegistrationDependencies {
@@ -34,6 +45,7 @@ export class RegistrationModule {
         { provide: KAFKA, useValue: deps.kafka },
         { provide: WORKER_STREAMS, useValue: deps.streams },
         { provide: VAULT, useValue: deps.vault },
+        { provide: WORKER_COMMANDS, useValue: new WorkerCommands(deps.streams, deps.pool) },
         { provide: CLOCK, useValue: deps.clock },
         { provide: REGISTRY_SETTINGS, useValue: deps.settings },
         RegisterWorkerHandler,

@@ -64,8 +64,14 @@ describe('registration service', () => {
     await db?.drop();
   });
 
-  async function call(method: 'GET' | 'POST', url: string, payload?: unknown, token: string | null = tokens.agency) {
-    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  async function call(
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: unknown,
+    token: string | null = tokens.agency,
+    extra: Record<string, string> = {},
+  ) {
+    const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra };
     const response = await runtime.app.inject({
       method,
       url,
@@ -357,6 +363,88 @@ describe('registration service', () => {
       expect(JSON.stringify(asStatistics.body)).not.toMatch(/Santos|Maria|1990-04-12|PH-1234-5678/);
       expect(asStatistics.body).toMatchObject({ sex: 'F', birthYear: 1990, originArea: 'PH-03' });
       expect((await call('POST', '/workers', worker, tokens.statistics)).status).toBe(403);
+    });
+  });
+
+  describe('optimistic concurrency with If-Match', () => {
+    it('applies a change made on the version the caller saw', async () => {
+      const workerId = await registered();
+      const response = await call('POST', `/workers/${workerId}/departures`, departure, tokens.agency, { 'if-match': '"1"' });
+      expect(response.status).toBe(201);
+      expect(response.headers.etag).toBe('"2"');
+    });
+
+    it('answers 412 naming If-Match when the worker changed meanwhile, and writes nothing', async () => {
+      const workerId = await abroadIn('SA');
+      const before = await counts();
+      const stale = await call('POST', `/workers/${workerId}/returns`, homecoming, tokens.agency, { 'if-match': '"1"' });
+      expect(stale.status).toBe(412);
+      expect(stale.headers['content-type']).toContain('application/problem+json');
+      expect(stale.body!.errors).toEqual([expect.objectContaining({ in: 'header', field: 'If-Match', detail: 'expected "2"' })]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('refuses an If-Match that is no ETag of ours', async () => {
+      const workerId = await registered();
+      const response = await call('POST', `/workers/${workerId}/departures`, departure, tokens.agency, { 'if-match': 'yesterday' });
+      expect(response.status).toBe(400);
+      expect(response.body!.errors).toEqual([expect.objectContaining({ field: 'If-Match' })]);
+    });
+  });
+
+  describe('retries with an Idempotency-Key', () => {
+    it('answer with the first response again and register the worker once', async () => {
+      const key = { 'idempotency-key': `register-${randomBytes(4).toString('hex')}` };
+      const before = await counts();
+      const first = await call('POST', '/workers', worker, tokens.agency, key);
+      const retry = await call('POST', '/workers', worker, tokens.agency, key);
+      expect(first.status).toBe(201);
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect(retry.headers.etag).toBe(first.headers.etag);
+      expect(retry.headers.location).toBe(first.headers.location);
+      expect(await counts()).toEqual({ events: before.events + 1, outbox: before.outbox + 1 });
+    });
+
+    it('hold when the retries race each other', async () => {
+      const key = { 'idempotency-key': `race-${randomBytes(4).toString('hex')}` };
+      const before = await counts();
+      const responses = await Promise.all(Array.from({ length: 6 }, () => call('POST', '/workers', worker, tokens.agency, key)));
+      expect(new Set(responses.map((r) => r.status))).toEqual(new Set([201]));
+      expect(new Set(responses.map((r) => r.body!.workerId)).size).toBe(1);
+      expect((await counts()).events).toBe(before.events + 1);
+    });
+
+    it('replay the worker as the first attempt left it, even after later changes', async () => {
+      const workerId = await registered();
+      const key = { 'idempotency-key': `depart-${randomBytes(4).toString('hex')}` };
+      const first = await call('POST', `/workers/${workerId}/departures`, departure, tokens.agency, key);
+      expect((await call('POST', `/workers/${workerId}/returns`, homecoming)).status).toBe(201);
+      const retry = await call('POST', `/workers/${workerId}/departures`, departure, tokens.agency, key);
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect(retry.body!.status).toBe('abroad');
+    });
+
+    it('refuse the same key for a different request with 422 naming the header, writing nothing', async () => {
+      const key = { 'idempotency-key': `reuse-${randomBytes(4).toString('hex')}` };
+      expect((await call('POST', '/workers', worker, tokens.agency, key)).status).toBe(201);
+      const before = await counts();
+      const other = await call('POST', '/workers', { ...worker, originArea: 'PH-07' }, tokens.agency, key);
+      expect(other.status).toBe(422);
+      expect(other.body!.errors).toEqual([expect.objectContaining({ in: 'header', field: 'Idempotency-Key' })]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('keep keys of different organisations apart', async () => {
+      const key = { 'idempotency-key': `shared-${randomBytes(4).toString('hex')}` };
+      const workerId = await abroadIn('SA');
+      const agency = await call('POST', `/workers/${workerId}/returns`, homecoming, tokens.agency, key);
+      expect(agency.status).toBe(201);
+      const other = await abroadIn('SA');
+      const mission = await call('POST', `/workers/${other}/returns`, homecoming, tokens.missionSA, key);
+      expect(mission.status).toBe(201);
+      expect(mission.body!.workerId).toBe(other);
     });
   });
 

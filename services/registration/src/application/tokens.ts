@@ -2,6 +2,7 @@
 export const POOL = Symbol('pg.Pool');
 export const KAFKA = Symbol('kafka');
 export const WORKER_STREAMS = Symbol('WorkerStreams');
+export const WORKER_COMMANDS = Symbol('WorkerCommands');
 export const CLOCK = Symbol('Clock');
 export const VAULT = Symbol('PersonalDataVault');
 export const REGISTRY_SETTINGS = Symbol('RegistrySettings');

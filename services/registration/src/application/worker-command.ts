@@ -1,10 +1,14 @@
-import type { Principal } from '@homeward/auth';
+import type { Pool, PoolClient } from 'pg';
+import { Scopes, type Principal } from '@homeward/auth';
+import { withTransaction } from '@homeward/pg-kit';
+import type { Migration } from '@homeward/pg-kit/migrations';
 import { decide, type WorkerCommand } from '../domain/worker/worker.decider';
 import { evolve, type WorkerState } from '../domain/worker/worker.state';
 import type { CommandContext, WorkerStreams } from '../persistence/worker.streams';
 import { authorise, type WorkerAction } from './access/worker.access';
 
 export interface WorkerCommandResult {
+  readonly workerId: string;
   readonly state: WorkerState;
   readonly version: number;
   /** Whether the caller may see the worker's personal data. */
@@ -16,27 +20,124 @@ export class AccessDenied extends Error {
   override readonly name = 'AccessDenied';
 }
 
+/** If-Match named a version the worker is no longer (or not yet) at. Rendered as 412. */
+export class PreconditionFailed extends Error {
+  override readonly name = 'PreconditionFailed';
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`the worker is at version ${actual}, not ${expected}: reload it and decide again`);
+  }
+}
+
+/** The Idempotency-Key was used before for a different request. Rendered as 422. */
+export class IdempotencyKeyReused extends Error {
+  override readonly name = 'IdempotencyKeyReused';
+}
+
+/** What the HTTP request adds to a command: optimistic concurrency and safe retries. */
+export interface RequestConditions {
+  /** From If-Match: the stream version the caller last saw. */
+  readonly ifMatch?: number;
+  /** From Idempotency-Key, with a fingerprint of the request it was first used for. */
+  readonly idempotency?: { readonly key: string; readonly fingerprint: string };
+}
+
+export interface WorkerCommandRequest {
+  readonly workerId: string;
+  readonly command: WorkerCommand;
+  readonly principal: Principal;
+  readonly context: CommandContext;
+  readonly action: WorkerAction;
+  /** For a mission's return: the country it says the worker returns from. */
+  readonly returnFrom?: string;
+  readonly conditions: RequestConditions;
+  /** More writes that must commit with the events (the erasure's key deletion). */
+  readonly alongside?: (client: PoolClient) => Promise<void>;
+}
+
+export const idempotencyMigrations: readonly Migration[] = [
+  {
+    id: '0002_idempotency_keys',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        organisation_id text NOT NULL,
+        idempotency_key text NOT NULL,
+        fingerprint text NOT NULL,
+        worker_id uuid NOT NULL,
+        stream_version bigint NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (organisation_id, idempotency_key)
+      );
+    `,
+  },
+];
+
 /**
- * Load → authorise → decide → append with the expected version. Every business rule lives in `decide`
- * and every access rule in `authorise`; this function only does the I/O between them.
+ * Runs a command on a worker: load → authorise → decide → append with the expected version, in one
+ * transaction with the request's idempotency record. Every business rule lives in `decide` and every
+ * access rule in `authorise`; this class only does the I/O between them.
+ *
+ * A retry with the same Idempotency-Key waits on the first attempt's row (PostgreSQL's unique index
+ * makes the second insert wait for the first transaction) and then answers with the worker as the first
+ * attempt left it, so a command acknowledged once is never applied twice.
  */
-export async function executeWorkerCommand(
-  streams: WorkerStreams,
-  workerId: string,
-  command: WorkerCommand,
-  principal: Principal,
-  context: CommandContext,
-  action: WorkerAction,
-  returnFrom?: string,
-): Promise<WorkerCommandResult> {
-  const { state, version } = await streams.load(workerId);
-  // An unknown worker is reported as such by `decide`; access rules apply to workers that exist.
-  const access =
-    state.status === 'unregistered' && action !== 'register'
-      ? { allowed: true as const, personalData: false }
-      : authorise(principal, action, state, returnFrom);
-  if (!access.allowed) throw new AccessDenied(access.reason);
-  const events = decide(command, state);
-  const newVersion = await streams.append(workerId, version, events, context);
-  return { state: events.reduce(evolve, state), version: newVersion, personalData: access.personalData };
+export class WorkerCommands {
+  constructor(
+    private readonly streams: WorkerStreams,
+    private readonly pool: Pool,
+  ) {}
+
+  async execute(request: WorkerCommandRequest): Promise<WorkerCommandResult> {
+    const { conditions, principal } = request;
+    return withTransaction(this.pool, async (client) => {
+      const idempotency = conditions.idempotency;
+      if (idempotency) {
+        const claimed = await client.query(
+          `INSERT INTO idempotency_keys (organisation_id, idempotency_key, fingerprint, worker_id, stream_version)
+           VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING`,
+          [principal.organisationId, idempotency.key, idempotency.fingerprint, request.workerId],
+        );
+        if (claimed.rowCount === 0) return this.replay(principal, idempotency);
+      }
+      const { state, version } = await this.streams.load(request.workerId);
+      // An unknown worker is reported as such by `decide`; access rules apply to workers that exist.
+      if (state.status !== 'unregistered' || request.action === 'register') {
+        const access = authorise(principal, request.action, state, request.returnFrom);
+        if (!access.allowed) throw new AccessDenied(access.reason);
+      }
+      if (conditions.ifMatch !== undefined && conditions.ifMatch !== version) throw new PreconditionFailed(conditions.ifMatch, version);
+      const events = decide(request.command, state);
+      const newVersion = await this.streams.append(request.workerId, version, events, request.context, client);
+      await request.alongside?.(client);
+      if (idempotency) {
+        await client.query('UPDATE idempotency_keys SET stream_version = $3 WHERE organisation_id = $1 AND idempotency_key = $2', [
+          principal.organisationId,
+          idempotency.key,
+          newVersion,
+        ]);
+      }
+      const after = events.reduce(evolve, state);
+      return { workerId: request.workerId, state: after, version: newVersion, personalData: canSeePersonalData(principal) };
+    });
+  }
+
+  private async replay(principal: Principal, idempotency: { key: string; fingerprint: string }): Promise<WorkerCommandResult> {
+    const { rows } = await this.pool.query<{ fingerprint: string; worker_id: string; stream_version: string }>(
+      'SELECT fingerprint, worker_id, stream_version FROM idempotency_keys WHERE organisation_id = $1 AND idempotency_key = $2',
+      [principal.organisationId, idempotency.key],
+    );
+    const row = rows[0];
+    if (!row) throw new Error('idempotency record vanished during replay');
+    if (row.fingerprint !== idempotency.fingerprint) {
+      throw new IdempotencyKeyReused('this Idempotency-Key was already used for a different request; use a new key for a new request');
+    }
+    const { state, version } = await this.streams.load(row.worker_id, Number(row.stream_version));
+    return { workerId: row.worker_id, state, version, personalData: canSeePersonalData(principal) };
+  }
+}
+
+function canSeePersonalData(principal: Principal): boolean {
+  return principal.scopes.has(Scopes.personalDataRead) && principal.kind !== 'statistics';
 }

@@ -1,6 +1,6 @@
 import { ConcurrencyError } from '@homeward/event-store';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
-import { AccessDenied } from '../application/worker-command';
+import { AccessDenied, IdempotencyKeyReused, PreconditionFailed } from '../application/worker-command';
 import { WorkerAlreadyRegistered, WorkerNotRegistered, WorkerRuleViolation } from '../domain/worker/worker.decider';
 
 /** Domain and store errors → HTTP problems. The one place where refusals get their status codes. */
@@ -11,6 +11,17 @@ export function translateRegistrationError(error: unknown): Problem | undefined 
     return Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
   if (error instanceof WorkerAlreadyRegistered) return Problem.conflict(error.message);
   if (error instanceof AccessDenied) return Problem.forbidden(error.message);
+  if (error instanceof PreconditionFailed) {
+    return new Problem({
+      type: 'https://homeward.example/problems/precondition-failed',
+      title: 'The worker changed since you read it',
+      status: 412,
+      detail: error.message,
+      errors: [fieldError('header', ['If-Match'], `expected "${error.actual}"`)],
+    });
+  }
+  if (error instanceof IdempotencyKeyReused)
+    return Problem.ruleViolation(error.message, [fieldError('header', ['Idempotency-Key'], error.message)]);
   if (error instanceof ConcurrencyError) return Problem.conflict('The worker was changed by someone else meanwhile; reload and try again.');
   return undefined;
 }

@@ -12,7 +12,8 @@ import { RecordReturnCommand } from '../application/record-return/record-return.
 import { ErasePersonalDataCommand } from '../application/erase-personal-data/erase-personal-data.handler';
 import { GetWorkerQuery } from '../application/get-worker/get-worker.handler';
 import { ListWorkersQuery, type WorkerSummaryRow } from '../application/list-workers/list-workers.handler';
-import type { WorkerCommandResult } from '../application/worker-command';
+import type { RequestConditions, WorkerCommandResult } from '../application/worker-command';
+import { createHash } from 'node:crypto';
 import { CLOCK, REGISTRY_SETTINGS, type Clock, type RegistrySettings } from '../application/tokens';
 import type { CommandContext } from '../persistence/worker.streams';
 import { workerDto } from './worker.representation';
@@ -38,6 +39,8 @@ export class WorkersController {
     @Body() body: Schemas['RegisterWorkerRequest'],
     @CurrentPrincipal() principal: Principal,
     @Headers('x-correlation-id') correlationId: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Schemas['Worker']> {
     const result = await this.commands.execute<RegisterWorkerCommand, WorkerCommandResult>(
@@ -51,6 +54,7 @@ export class WorkersController {
         },
         principal,
         this.context(principal, correlationId),
+        conditions('registerWorker', '', body, idempotencyKey, ifMatch),
       ),
     );
     const dto = this.present(result, reply);
@@ -86,10 +90,18 @@ export class WorkersController {
     @Body() body: Schemas['RecordDepartureRequest'],
     @CurrentPrincipal() principal: Principal,
     @Headers('x-correlation-id') correlationId: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Schemas['Worker']> {
     const result = await this.commands.execute<RecordDepartureCommand, WorkerCommandResult>(
-      new RecordDepartureCommand(workerId, body, principal, this.context(principal, correlationId)),
+      new RecordDepartureCommand(
+        workerId,
+        body,
+        principal,
+        this.context(principal, correlationId),
+        conditions('recordDeparture', workerId, body, idempotencyKey, ifMatch),
+      ),
     );
     return this.present(result, reply);
   }
@@ -101,10 +113,18 @@ export class WorkersController {
     @Body() body: Schemas['RecordReturnRequest'],
     @CurrentPrincipal() principal: Principal,
     @Headers('x-correlation-id') correlationId: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Schemas['Worker']> {
     const result = await this.commands.execute<RecordReturnCommand, WorkerCommandResult>(
-      new RecordReturnCommand(workerId, body, principal, this.context(principal, correlationId)),
+      new RecordReturnCommand(
+        workerId,
+        body,
+        principal,
+        this.context(principal, correlationId),
+        conditions('recordReturn', workerId, body, idempotencyKey, ifMatch),
+      ),
     );
     return this.present(result, reply);
   }
@@ -116,10 +136,18 @@ export class WorkersController {
     @Body() body: Schemas['ErasePersonalDataRequest'],
     @CurrentPrincipal() principal: Principal,
     @Headers('x-correlation-id') correlationId: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Schemas['Worker']> {
     const result = await this.commands.execute<ErasePersonalDataCommand, WorkerCommandResult>(
-      new ErasePersonalDataCommand(workerId, body.basis, principal, this.context(principal, correlationId)),
+      new ErasePersonalDataCommand(
+        workerId,
+        body.basis,
+        principal,
+        this.context(principal, correlationId),
+        conditions('erasePersonalData', workerId, body, idempotencyKey, ifMatch),
+      ),
     );
     return this.present(result, reply);
   }
@@ -146,4 +174,45 @@ export class WorkersController {
       now,
     };
   }
+}
+
+/**
+ * If-Match and Idempotency-Key as the command sees them. The fingerprint identifies the request a key
+ * was first used for: the operation, the worker and the body, with object keys in a canonical order.
+ */
+function conditions(
+  operation: string,
+  workerId: string,
+  body: unknown,
+  idempotencyKey: string | undefined,
+  ifMatch: string | undefined,
+): RequestConditions {
+  const version = ifMatch === undefined ? undefined : /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim())?.[1];
+  if (ifMatch !== undefined && version === undefined) {
+    throw Problem.validation([fieldError('header', ['If-Match'], 'must be an ETag this API gave out, such as "3"')]);
+  }
+  return {
+    ...(version === undefined ? {} : { ifMatch: Number(version) }),
+    ...(idempotencyKey === undefined
+      ? {}
+      : {
+          idempotency: {
+            key: idempotencyKey,
+            fingerprint: createHash('sha256')
+              .update(canonical([operation, workerId, body]))
+              .digest('hex'),
+          },
+        }),
+  };
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

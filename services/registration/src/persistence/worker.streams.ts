@@ -64,8 +64,9 @@ export class WorkerStreams {
     private readonly source: string,
   ) {}
 
-  async load(workerId: string): Promise<{ state: WorkerState; version: number }> {
-    const stored = await this.store.readStream(workerStreamId(workerId));
+  /** The worker's state, as of `upToVersion` when given (to replay an earlier answer). */
+  async load(workerId: string, upToVersion?: number): Promise<{ state: WorkerState; version: number }> {
+    const stored = await this.store.readStream(workerStreamId(workerId), 1, upToVersion);
     let state = initialState();
     for (const e of stored) state = evolve(state, await this.toDomain(workerId, e));
     return { state, version: stored.length };

@@ -20,9 +20,9 @@ export class GetWorkerHandler implements IQueryHandler<GetWorkerQuery, WorkerCom
 
   async execute({ workerId, principal }: GetWorkerQuery): Promise<WorkerCommandResult> {
     const { state, version } = await this.streams.load(workerId);
-    if (state.status === 'unregistered') return { state, version, personalData: false };
+    if (state.status === 'unregistered') return { workerId, state, version, personalData: false };
     const access = authorise(principal, 'read', state);
     if (!access.allowed) throw new AccessDenied(access.reason);
-    return { state, version, personalData: access.personalData };
+    return { workerId, state, version, personalData: access.personalData };
   }
 }

@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { RecordDeparture } from '../../domain/worker/worker.decider';
 import type { Principal } from '@homeward/auth';
-import type { CommandContext, WorkerStreams } from '../../persistence/worker.streams';
-import { WORKER_STREAMS } from '../tokens';
-import { executeWorkerCommand, type WorkerCommandResult } from '../worker-command';
+import type { RecordDeparture } from '../../domain/worker/worker.decider';
+import type { CommandContext } from '../../persistence/worker.streams';
+import { WORKER_COMMANDS } from '../tokens';
+import type { RequestConditions, WorkerCommandResult, WorkerCommands } from '../worker-command';
 
 export class RecordDepartureCommand {
   constructor(
@@ -12,22 +12,23 @@ export class RecordDepartureCommand {
     readonly data: Omit<RecordDeparture['data'], 'today'>,
     readonly principal: Principal,
     readonly context: CommandContext,
+    readonly conditions: RequestConditions,
   ) {}
 }
 
 @CommandHandler(RecordDepartureCommand)
 export class RecordDepartureHandler implements ICommandHandler<RecordDepartureCommand, WorkerCommandResult> {
-  constructor(@Inject(WORKER_STREAMS) private readonly streams: WorkerStreams) {}
+  constructor(@Inject(WORKER_COMMANDS) private readonly commands: WorkerCommands) {}
 
-  execute({ workerId, data, principal, context }: RecordDepartureCommand): Promise<WorkerCommandResult> {
+  execute({ workerId, data, principal, context, conditions }: RecordDepartureCommand): Promise<WorkerCommandResult> {
     const today = context.now.toISOString().slice(0, 10);
-    return executeWorkerCommand(
-      this.streams,
+    return this.commands.execute({
       workerId,
-      { type: 'RecordDeparture', data: { ...data, today } },
+      command: { type: 'RecordDeparture', data: { ...data, today } },
       principal,
       context,
-      'record-departure',
-    );
+      action: 'record-departure',
+      conditions,
+    });
   }
 }

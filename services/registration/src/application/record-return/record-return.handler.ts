@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { RecordReturn } from '../../domain/worker/worker.decider';
 import type { Principal } from '@homeward/auth';
-import type { CommandContext, WorkerStreams } from '../../persistence/worker.streams';
-import { WORKER_STREAMS } from '../tokens';
-import { executeWorkerCommand, type WorkerCommandResult } from '../worker-command';
+import type { RecordReturn } from '../../domain/worker/worker.decider';
+import type { CommandContext } from '../../persistence/worker.streams';
+import { WORKER_COMMANDS } from '../tokens';
+import type { RequestConditions, WorkerCommandResult, WorkerCommands } from '../worker-command';
 
 export class RecordReturnCommand {
   constructor(
@@ -12,23 +12,24 @@ export class RecordReturnCommand {
     readonly data: Omit<RecordReturn['data'], 'today'>,
     readonly principal: Principal,
     readonly context: CommandContext,
+    readonly conditions: RequestConditions,
   ) {}
 }
 
 @CommandHandler(RecordReturnCommand)
 export class RecordReturnHandler implements ICommandHandler<RecordReturnCommand, WorkerCommandResult> {
-  constructor(@Inject(WORKER_STREAMS) private readonly streams: WorkerStreams) {}
+  constructor(@Inject(WORKER_COMMANDS) private readonly commands: WorkerCommands) {}
 
-  execute({ workerId, data, principal, context }: RecordReturnCommand): Promise<WorkerCommandResult> {
+  execute({ workerId, data, principal, context, conditions }: RecordReturnCommand): Promise<WorkerCommandResult> {
     const today = context.now.toISOString().slice(0, 10);
-    return executeWorkerCommand(
-      this.streams,
+    return this.commands.execute({
       workerId,
-      { type: 'RecordReturn', data: { ...data, today } },
+      command: { type: 'RecordReturn', data: { ...data, today } },
       principal,
       context,
-      'record-return',
-      data.fromCountry,
-    );
+      action: 'record-return',
+      returnFrom: data.fromCountry,
+      conditions,
+    });
   }
 }

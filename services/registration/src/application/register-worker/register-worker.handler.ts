@@ -1,35 +1,36 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { Principal } from '@homeward/auth';
 import { uuidv7 } from '@homeward/contracts';
 import type { RegisterWorker } from '../../domain/worker/worker.decider';
-import type { Principal } from '@homeward/auth';
-import type { CommandContext, WorkerStreams } from '../../persistence/worker.streams';
-import { WORKER_STREAMS } from '../tokens';
-import { executeWorkerCommand, type WorkerCommandResult } from '../worker-command';
+import type { CommandContext } from '../../persistence/worker.streams';
+import { WORKER_COMMANDS } from '../tokens';
+import type { RequestConditions, WorkerCommandResult, WorkerCommands } from '../worker-command';
 
 export class RegisterWorkerCommand {
   constructor(
     readonly data: Omit<RegisterWorker['data'], 'workerId' | 'today'>,
     readonly principal: Principal,
     readonly context: CommandContext,
+    readonly conditions: RequestConditions,
   ) {}
 }
 
 @CommandHandler(RegisterWorkerCommand)
 export class RegisterWorkerHandler implements ICommandHandler<RegisterWorkerCommand, WorkerCommandResult> {
-  constructor(@Inject(WORKER_STREAMS) private readonly streams: WorkerStreams) {}
+  constructor(@Inject(WORKER_COMMANDS) private readonly commands: WorkerCommands) {}
 
-  execute({ data, principal, context }: RegisterWorkerCommand): Promise<WorkerCommandResult> {
+  execute({ data, principal, context, conditions }: RegisterWorkerCommand): Promise<WorkerCommandResult> {
     // The registry id is pseudonymous and time-ordered; it carries nothing about the person.
     const workerId = uuidv7(context.now.getTime());
     const today = context.now.toISOString().slice(0, 10);
-    return executeWorkerCommand(
-      this.streams,
+    return this.commands.execute({
       workerId,
-      { type: 'RegisterWorker', data: { ...data, workerId, today } },
+      command: { type: 'RegisterWorker', data: { ...data, workerId, today } },
       principal,
       context,
-      'register',
-    );
+      action: 'register',
+      conditions,
+    });
   }
 }
