@@ -109,7 +109,7 @@ export class WorkerCommands {
       }
       if (conditions.ifMatch !== undefined && conditions.ifMatch !== version) throw new PreconditionFailed(conditions.ifMatch, version);
       const events = decide(request.command, state);
-      const newVersion = await this.streams.append(request.workerId, version, events, request.context, client);
+      const newVersion = await this.streams.append(request.workerId, version, events, request.context, { before: state, client });
       await request.alongside?.(client);
       if (idempotency) {
         await client.query('UPDATE idempotency_keys SET stream_version = $3 WHERE organisation_id = $1 AND idempotency_key = $2', [

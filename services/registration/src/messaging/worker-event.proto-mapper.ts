@@ -6,16 +6,30 @@ import {
   ReturnAssistance as ProtoAssistance,
   ReturnReason as ProtoReason,
   ErasureBasis as ProtoBasis,
+  OrientationTopic as ProtoTopic,
+  EmploymentChange as ProtoChange,
+  SkillKind as ProtoSkillKind,
+  IncidentKind as ProtoIncidentKind,
+  NeedLevel as ProtoNeed,
+  ReintegrationService as ProtoService,
+  ReferralOutcome as ProtoOutcome,
   type RegistrationEvent,
 } from '@homeward/contracts/registration/v1';
 import type { SealedData } from '@homeward/personal-data';
 import type {
+  EmploymentChange,
   ErasureBasis,
+  IncidentKind,
   Money,
+  NeedLevel,
+  OrientationTopic,
   RecruitmentChannel,
+  ReferralOutcome,
+  ReintegrationService,
   ReturnAssistance,
   ReturnReason,
   Sex,
+  SkillKind,
   WorkerEvent,
 } from '../domain/worker/worker.events';
 
@@ -50,6 +64,53 @@ const basisToProto: Record<ErasureBasis, ProtoBasis> = {
   legal_obligation: ProtoBasis.LEGAL_OBLIGATION,
 };
 
+const topicToProto: Record<OrientationTopic, ProtoTopic> = {
+  rights: ProtoTopic.RIGHTS,
+  skills_recognition: ProtoTopic.SKILLS_RECOGNITION,
+  employment_prospects: ProtoTopic.EMPLOYMENT_PROSPECTS,
+  credit_and_savings: ProtoTopic.CREDIT_AND_SAVINGS,
+};
+const changeToProto: Record<EmploymentChange, ProtoChange> = {
+  new_employer: ProtoChange.NEW_EMPLOYER,
+  new_occupation: ProtoChange.NEW_OCCUPATION,
+  contract_renewal: ProtoChange.CONTRACT_RENEWAL,
+};
+const skillKindToProto: Record<SkillKind, ProtoSkillKind> = {
+  language: ProtoSkillKind.LANGUAGE,
+  technology: ProtoSkillKind.TECHNOLOGY,
+  work_process: ProtoSkillKind.WORK_PROCESS,
+};
+const incidentToProto: Record<IncidentKind, ProtoIncidentKind> = {
+  abuse: ProtoIncidentKind.ABUSE,
+  exploitation: ProtoIncidentKind.EXPLOITATION,
+  accident: ProtoIncidentKind.ACCIDENT,
+  illness: ProtoIncidentKind.ILLNESS,
+  death: ProtoIncidentKind.DEATH,
+  detention: ProtoIncidentKind.DETENTION,
+  stranding: ProtoIncidentKind.STRANDING,
+};
+const needToProto: Record<NeedLevel, ProtoNeed> = { none: ProtoNeed.NONE, some: ProtoNeed.SOME, high: ProtoNeed.HIGH };
+const serviceToProto: Record<ReintegrationService, ProtoService> = {
+  employment: ProtoService.EMPLOYMENT,
+  skills_assessment: ProtoService.SKILLS_ASSESSMENT,
+  business_start_up_and_credit: ProtoService.BUSINESS_START_UP_AND_CREDIT,
+  counselling: ProtoService.COUNSELLING,
+  legal_aid: ProtoService.LEGAL_AID,
+};
+const outcomeToProto: Record<ReferralOutcome, ProtoOutcome> = {
+  completed: ProtoOutcome.COMPLETED,
+  declined: ProtoOutcome.DECLINED,
+  dropped_out: ProtoOutcome.DROPPED_OUT,
+};
+
+/** Personal data of an event, sealed for this event: the only form in which it leaves the service. */
+export interface SealedFields {
+  readonly personalData?: SealedData;
+  readonly caseNotes?: SealedData;
+}
+
+const sealedProto = (s: SealedData | undefined) => (s ? { keyId: s.keyId, nonce: s.nonce, ciphertext: s.ciphertext } : undefined);
+
 export const SEX_FROM_PROTO: Record<ProtoSex, Sex> = {
   [ProtoSex.UNSPECIFIED]: 'U',
   [ProtoSex.FEMALE]: 'F',
@@ -67,6 +128,15 @@ export const PROTO_EVENT_TYPES: Record<WorkerEvent['type'], string> = {
   DepartureRecorded: 'homeward.registration.v1.DepartureRecorded',
   ReturnRecorded: 'homeward.registration.v1.ReturnRecorded',
   PersonalDataErased: 'homeward.registration.v1.PersonalDataErased',
+  PreDepartureOrientationCompleted: 'homeward.registration.v1.PreDepartureOrientationCompleted',
+  ArrivalRecorded: 'homeward.registration.v1.ArrivalRecorded',
+  EmploymentChanged: 'homeward.registration.v1.EmploymentChanged',
+  SkillsAcquired: 'homeward.registration.v1.SkillsAcquired',
+  WelfareIncidentRecorded: 'homeward.registration.v1.WelfareIncidentRecorded',
+  ReintegrationNeedsAssessed: 'homeward.registration.v1.ReintegrationNeedsAssessed',
+  ReintegrationReferralMade: 'homeward.registration.v1.ReintegrationReferralMade',
+  ReintegrationOutcomeRecorded: 'homeward.registration.v1.ReintegrationOutcomeRecorded',
+  WorkerDetailsCorrected: 'homeward.registration.v1.WorkerDetailsCorrected',
 };
 
 export interface EnvelopeFields {
@@ -106,8 +176,8 @@ export function toEnvelope(event: WorkerEvent, fields: EnvelopeFields): Envelope
   });
 }
 
-/** `sealed` is the worker's personal data as sealed for this event; it travels only in that form. */
-export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, sealed?: SealedData): RegistrationEvent {
+/** `sealed` holds the event's personal data as sealed for it; it travels only in that form. */
+export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, sealed: SealedFields = {}): RegistrationEvent {
   switch (event.type) {
     case 'WorkerRegistered': {
       const d = event.data;
@@ -122,7 +192,7 @@ export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, seal
             originArea: d.originArea,
             ...(d.educationIsced === undefined ? {} : { educationIsced: d.educationIsced }),
             languages: [...d.languages],
-            ...(sealed ? { personalData: { keyId: sealed.keyId, nonce: sealed.nonce, ciphertext: sealed.ciphertext } } : {}),
+            ...(sealed.personalData ? { personalData: sealedProto(sealed.personalData) } : {}),
           },
         },
       });
@@ -173,6 +243,121 @@ export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, seal
       return create(RegistrationEventSchema, {
         envelope,
         event: { case: 'personalDataErased', value: { workerId: d.workerId, erasedOn: d.erasedOn, basis: basisToProto[d.basis] } },
+      });
+    }
+    case 'PreDepartureOrientationCompleted': {
+      const d = event.data;
+      return create(RegistrationEventSchema, {
+        envelope,
+        event: {
+          case: 'preDepartureOrientationCompleted',
+          value: { workerId: d.workerId, completedOn: d.completedOn, topics: d.topics.map((t) => topicToProto[t]), provider: d.provider },
+        },
+      });
+    }
+    case 'ArrivalRecorded': {
+      const d = event.data;
+      return create(RegistrationEventSchema, { envelope, event: { case: 'arrivalRecorded', value: { ...d } } });
+    }
+    case 'EmploymentChanged': {
+      const d = event.data;
+      return create(RegistrationEventSchema, {
+        envelope,
+        event: {
+          case: 'employmentChanged',
+          value: {
+            workerId: d.workerId,
+            cycleNumber: d.cycleNumber,
+            changedOn: d.changedOn,
+            change: changeToProto[d.change],
+            employerName: d.employerName ?? '',
+            occupationIsco: d.occupationIsco ?? '',
+            contractEnd: d.contractEnd ?? '',
+          },
+        },
+      });
+    }
+    case 'SkillsAcquired': {
+      const d = event.data;
+      return create(RegistrationEventSchema, {
+        envelope,
+        event: {
+          case: 'skillsAcquired',
+          value: {
+            workerId: d.workerId,
+            cycleNumber: d.cycleNumber,
+            recordedOn: d.recordedOn,
+            skills: d.skills.map((k) => ({ kind: skillKindToProto[k.kind], title: k.title, escoUri: k.escoUri ?? '' })),
+          },
+        },
+      });
+    }
+    case 'WelfareIncidentRecorded': {
+      const d = event.data;
+      return create(RegistrationEventSchema, {
+        envelope,
+        event: {
+          case: 'welfareIncidentRecorded',
+          value: {
+            workerId: d.workerId,
+            cycleNumber: d.cycleNumber,
+            incidentId: d.incidentId,
+            occurredOn: d.occurredOn,
+            kind: incidentToProto[d.kind],
+            fundAssistanceRequested: d.fundAssistanceRequested,
+            ...(sealed.caseNotes ? { caseNotes: sealedProto(sealed.caseNotes) } : {}),
+          },
+        },
+      });
+    }
+    case 'ReintegrationNeedsAssessed': {
+      const d = event.data;
+      return create(RegistrationEventSchema, {
+        envelope,
+        event: {
+          case: 'reintegrationNeedsAssessed',
+          value: {
+            workerId: d.workerId,
+            cycleNumber: d.cycleNumber,
+            assessedOn: d.assessedOn,
+            economic: needToProto[d.economic],
+            social: needToProto[d.social],
+            psychosocial: needToProto[d.psychosocial],
+          },
+        },
+      });
+    }
+    case 'ReintegrationReferralMade': {
+      const d = event.data;
+      return create(RegistrationEventSchema, {
+        envelope,
+        event: { case: 'reintegrationReferralMade', value: { ...d, service: serviceToProto[d.service] } },
+      });
+    }
+    case 'ReintegrationOutcomeRecorded': {
+      const d = event.data;
+      return create(RegistrationEventSchema, {
+        envelope,
+        event: { case: 'reintegrationOutcomeRecorded', value: { ...d, outcome: outcomeToProto[d.outcome] } },
+      });
+    }
+    case 'WorkerDetailsCorrected': {
+      const d = event.data;
+      return create(RegistrationEventSchema, {
+        envelope,
+        event: {
+          case: 'workerDetailsCorrected',
+          value: {
+            workerId: d.workerId,
+            correctedOn: d.correctedOn,
+            correctsVersion: BigInt(d.correctsVersion),
+            ...(d.sex ? { sex: sexToProto[d.sex] } : {}),
+            ...(d.originArea === undefined ? {} : { originArea: d.originArea }),
+            ...(d.educationIsced === undefined ? {} : { educationIsced: d.educationIsced }),
+            ...(d.languages === undefined ? {} : { languages: { codes: [...d.languages] } }),
+            ...(sealed.personalData ? { personalData: sealedProto(sealed.personalData) } : {}),
+          },
+        },
       });
     }
     default: {

@@ -2,9 +2,9 @@ import type { PoolClient } from 'pg';
 import { cloudEventHeaders, uuidv7 } from '@homeward/contracts';
 import type { EventStore, NewEvent, OutboxMessage, StoredEvent } from '@homeward/event-store';
 import type { PersonalDataVault, SealedData } from '@homeward/personal-data';
-import { occurredOn, type PersonalData, type WorkerEvent } from '../domain/worker/worker.events';
-import { evolve, initialState, type WorkerState } from '../domain/worker/worker.state';
-import { encodeRegistrationEvent, toEnvelope, toRegistrationEvent, type EnvelopeFields } from '../messaging/worker-event.proto-mapper';
+import { occurredOn, type WorkerEvent } from '../domain/worker/worker.events';
+import { allCycles, evolve, initialState, type WorkerState } from '../domain/worker/worker.state';
+import { encodeRegistrationEvent, toEnvelope, toRegistrationEvent, type EnvelopeFields, type SealedFields } from '../messaging/worker-event.proto-mapper';
 
 /** Who asks, for whom, and why: the envelope fields a command brings. */
 export interface CommandContext {
@@ -17,21 +17,44 @@ export interface CommandContext {
 
 export const workerStreamId = (workerId: string) => `worker-${workerId}`;
 
-function jurisdictionDestination(event: WorkerEvent): string {
+/**
+ * The destination country an event concerns, for the envelope's jurisdiction: what lets a mission's
+ * read model keep its own country's workers and nothing else.
+ */
+function jurisdictionDestination(event: WorkerEvent, before: WorkerState): string {
   switch (event.type) {
     case 'WorkerRegistered':
+    case 'PreDepartureOrientationCompleted':
+    case 'WorkerDetailsCorrected':
     case 'PersonalDataErased':
       return '';
     case 'DepartureRecorded':
       return event.data.destinationCountry;
     case 'ReturnRecorded':
       return event.data.fromCountry;
+    case 'ArrivalRecorded':
+    case 'EmploymentChanged':
+    case 'SkillsAcquired':
+    case 'WelfareIncidentRecorded':
+    case 'ReintegrationNeedsAssessed':
+    case 'ReintegrationReferralMade':
+    case 'ReintegrationOutcomeRecorded': {
+      const cycle = allCycles(before).find((c) => c.number === event.data.cycleNumber);
+      return cycle?.departure?.destinationCountry ?? cycle?.fromCountry ?? '';
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unknown event ${JSON.stringify(unknown)}`);
     }
   }
 }
+
+/** The fields of each event that hold personal data, sealed with the worker's key before anything is written. */
+const SEALED_FIELDS: Partial<Record<WorkerEvent['type'], readonly (keyof SealedFields)[]>> = {
+  WorkerRegistered: ['personalData'],
+  WorkerDetailsCorrected: ['personalData'],
+  WelfareIncidentRecorded: ['caseNotes'],
+};
 
 /** How sealed personal data sits in a stored event's JSON. */
 interface StoredSeal {
@@ -73,20 +96,29 @@ export class WorkerStreams {
   }
 
   private async toDomain(workerId: string, stored: StoredEvent): Promise<WorkerEvent> {
-    if (stored.type !== 'WorkerRegistered') return { type: stored.type, data: stored.data } as WorkerEvent;
-    const { sealedPersonalData, ...data } = stored.data as { sealedPersonalData?: StoredSeal };
-    const personalData = sealedPersonalData ? await this.vault.open<PersonalData>(workerId, fromStoredSeal(sealedPersonalData)) : undefined;
-    return { type: 'WorkerRegistered', data: { ...data, ...(personalData ? { personalData } : {}) } } as WorkerEvent;
+    const { sealed, ...data } = stored.data as { sealed?: Record<string, StoredSeal> };
+    if (!sealed) return { type: stored.type, data } as WorkerEvent;
+    const opened: Record<string, unknown> = {};
+    for (const [field, seal] of Object.entries(sealed)) {
+      const value = await this.vault.open(workerId, fromStoredSeal(seal));
+      // After erasure the key is gone: the field stays absent.
+      if (value !== undefined) opened[field] = value;
+    }
+    return { type: stored.type, data: { ...data, ...opened } } as WorkerEvent;
   }
 
-  /** Appends; pass `client` to make the append part of the caller's transaction. */
+  /**
+   * Appends events decided on `before` (the state they were decided on); pass `client` to make the
+   * append part of the caller's transaction.
+   */
   async append(
     workerId: string,
     expectedVersion: number,
     events: readonly WorkerEvent[],
     context: CommandContext,
-    client?: PoolClient,
+    options: { before: WorkerState; client?: PoolClient },
   ): Promise<number> {
+    const { before, client } = options;
     if (events.length === 0) return expectedVersion;
     const streamId = workerStreamId(workerId);
     const outbox: OutboxMessage[] = [];
@@ -94,12 +126,15 @@ export class WorkerStreams {
     for (const [i, event] of events.entries()) {
       const eventId = uuidv7(context.now.getTime());
       const occurredAt = new Date(`${occurredOn(event)}T00:00:00Z`);
-      let data: unknown = event.data;
-      let sealed: SealedData | undefined;
-      if (event.type === 'WorkerRegistered' && event.data.personalData) {
-        const { personalData, ...rest } = event.data;
-        sealed = await this.vault.seal(workerId, personalData);
-        data = { ...rest, sealedPersonalData: toStoredSeal(sealed) };
+      const sealed: { -readonly [F in keyof SealedFields]: SealedFields[F] } = {};
+      const data: Record<string, unknown> = { ...event.data };
+      for (const field of SEALED_FIELDS[event.type] ?? []) {
+        if (data[field] === undefined) continue;
+        sealed[field] = await this.vault.seal(workerId, data[field]);
+        delete data[field];
+      }
+      if (Object.keys(sealed).length > 0) {
+        data.sealed = Object.fromEntries(Object.entries(sealed).map(([field, seal]) => [field, toStoredSeal(seal)]));
       }
       const envelope = toEnvelope(event, {
         eventId,
@@ -109,7 +144,7 @@ export class WorkerStreams {
         recordedAt: context.now,
         actor: context.actor,
         originCountry: context.originCountry,
-        destinationCountry: jurisdictionDestination(event),
+        destinationCountry: jurisdictionDestination(event, before),
         correlationId: context.correlationId,
         causationId: context.causationId ?? context.correlationId,
       });

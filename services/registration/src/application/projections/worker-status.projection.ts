@@ -76,6 +76,24 @@ export async function projectWorkerStatus(event: RegistrationEvent, tx: PoolClie
     case 'personalDataErased':
       // worker_status holds no personal data: nothing to drop.
       return;
+    case 'preDepartureOrientationCompleted':
+    case 'arrivalRecorded':
+    case 'employmentChanged':
+    case 'skillsAcquired':
+    case 'welfareIncidentRecorded':
+    case 'reintegrationNeedsAssessed':
+    case 'reintegrationReferralMade':
+    case 'reintegrationOutcomeRecorded':
+      // Status moves only with departures and returns.
+      return;
+    case 'workerDetailsCorrected': {
+      const e = event.event.value;
+      await tx.query(
+        `UPDATE worker_status SET sex = coalesce($2, sex), origin_area = coalesce($3, origin_area), updated_at = $4 WHERE worker_id = $1`,
+        [e.workerId, e.sex ? SEX_FROM_PROTO[e.sex] : null, e.originArea ?? null, at],
+      );
+      return;
+    }
     case undefined:
       throw new PoisonMessageError('RegistrationEvent without event');
     default: {

@@ -1,37 +1,59 @@
 import type {
+  AcquiredSkill,
+  ArrivalRecorded,
   DepartureRecorded,
+  EmploymentChange,
+  EmploymentChanged,
   ErasureBasis,
-  PersonalDataErased,
+  IncidentKind,
   Money,
+  NeedLevel,
+  OrientationTopic,
   PersonalData,
+  PersonalDataErased,
+  PreDepartureOrientationCompleted,
   RecruitmentChannel,
+  ReferralOutcome,
+  ReintegrationNeedsAssessed,
+  ReintegrationOutcomeRecorded,
+  ReintegrationReferralMade,
+  ReintegrationService,
   ReturnAssistance,
   ReturnReason,
   ReturnRecorded,
   Sex,
+  SkillsAcquired,
+  WelfareIncidentRecorded,
+  WorkerDetailsCorrected,
   WorkerEvent,
   WorkerRegistered,
 } from './worker.events';
-import { allCycles, evolve, initialState, latestDate, type WorkerState } from './worker.state';
+import { allCycles, evolve, initialState, lastReturnedCycle, latestDate, latestDateOf, type Cycle, type WorkerState } from './worker.state';
 
-/** Commands, in the imperative. `today` is the caller's clock: the domain never reads one itself. */
-export interface RegisterWorker {
-  readonly type: 'RegisterWorker';
-  readonly data: {
+/**
+ * Commands, in the imperative. `today` is the caller's clock and ids come from the caller: the domain
+ * never reads a clock or makes an id itself.
+ */
+type Command<T extends string, D> = { readonly type: T; readonly data: D & { readonly today: string } };
+
+export type RegisterWorker = Command<
+  'RegisterWorker',
+  {
     readonly workerId: string;
-    readonly today: string;
     readonly sex: Sex;
     readonly originArea: string;
     readonly educationIsced?: number;
     readonly languages: readonly string[];
     readonly personalData: PersonalData;
-  };
-}
-
-export interface RecordDeparture {
-  readonly type: 'RecordDeparture';
-  readonly data: {
-    readonly today: string;
+  }
+>;
+export type CompleteOrientation = Command<
+  'CompleteOrientation',
+  { readonly completedOn: string; readonly topics: readonly OrientationTopic[]; readonly provider: string }
+>;
+export type RecordDeparture = Command<
+  'RecordDeparture',
+  {
     readonly destinationCountry: string;
     readonly departedOn: string;
     readonly employerName: string;
@@ -42,26 +64,73 @@ export interface RecordDeparture {
     readonly channel: RecruitmentChannel;
     readonly recruitmentCost?: Money;
     readonly monthlyWage?: Money;
-  };
-}
+  }
+>;
+export type RecordArrival = Command<'RecordArrival', { readonly arrivedOn: string; readonly country: string }>;
+export type RecordEmploymentChange = Command<
+  'RecordEmploymentChange',
+  {
+    readonly changedOn: string;
+    readonly change: EmploymentChange;
+    readonly employerName?: string;
+    readonly occupationIsco?: string;
+    readonly contractEnd?: string;
+  }
+>;
+export type RecordSkills = Command<'RecordSkills', { readonly recordedOn: string; readonly skills: readonly AcquiredSkill[] }>;
+export type RecordIncident = Command<
+  'RecordIncident',
+  {
+    readonly incidentId: string;
+    readonly occurredOn: string;
+    readonly kind: IncidentKind;
+    readonly fundAssistanceRequested: boolean;
+    readonly caseNotes?: string;
+  }
+>;
+export type RecordReturn = Command<
+  'RecordReturn',
+  { readonly returnedOn: string; readonly fromCountry: string; readonly assistance: ReturnAssistance; readonly reason: ReturnReason }
+>;
+export type AssessReintegrationNeeds = Command<
+  'AssessReintegrationNeeds',
+  { readonly assessedOn: string; readonly economic: NeedLevel; readonly social: NeedLevel; readonly psychosocial: NeedLevel }
+>;
+export type ReferForReintegration = Command<
+  'ReferForReintegration',
+  { readonly referralId: string; readonly referredOn: string; readonly service: ReintegrationService }
+>;
+export type RecordReferralOutcome = Command<
+  'RecordReferralOutcome',
+  { readonly referralId: string; readonly recordedOn: string; readonly outcome: ReferralOutcome }
+>;
+export type CorrectWorkerDetails = Command<
+  'CorrectWorkerDetails',
+  {
+    readonly correctsVersion: number;
+    readonly sex?: Sex;
+    readonly originArea?: string;
+    readonly educationIsced?: number;
+    readonly languages?: readonly string[];
+    readonly personalData?: PersonalData;
+  }
+>;
+export type ErasePersonalData = Command<'ErasePersonalData', { readonly basis: ErasureBasis }>;
 
-export interface RecordReturn {
-  readonly type: 'RecordReturn';
-  readonly data: {
-    readonly today: string;
-    readonly returnedOn: string;
-    readonly fromCountry: string;
-    readonly assistance: ReturnAssistance;
-    readonly reason: ReturnReason;
-  };
-}
-
-export interface ErasePersonalData {
-  readonly type: 'ErasePersonalData';
-  readonly data: { readonly today: string; readonly basis: ErasureBasis };
-}
-
-export type WorkerCommand = RegisterWorker | RecordDeparture | RecordReturn | ErasePersonalData;
+export type WorkerCommand =
+  | RegisterWorker
+  | CompleteOrientation
+  | RecordDeparture
+  | RecordArrival
+  | RecordEmploymentChange
+  | RecordSkills
+  | RecordIncident
+  | RecordReturn
+  | AssessReintegrationNeeds
+  | ReferForReintegration
+  | RecordReferralOutcome
+  | CorrectWorkerDetails
+  | ErasePersonalData;
 
 /** A command the registry refuses, naming the field at fault (a path into the command's data). */
 export class WorkerRuleViolation extends Error {
@@ -83,13 +152,31 @@ export class WorkerAlreadyRegistered extends Error {
 }
 
 export function decide(command: WorkerCommand, state: WorkerState): WorkerEvent[] {
+  if (command.type === 'RegisterWorker') return [register(command, state)];
+  if (state.status === 'unregistered') throw new WorkerNotRegistered('no such worker');
   switch (command.type) {
-    case 'RegisterWorker':
-      return [register(command, state)];
+    case 'CompleteOrientation':
+      return [completeOrientation(command, state)];
     case 'RecordDeparture':
       return [recordDeparture(command, state)];
+    case 'RecordArrival':
+      return [recordArrival(command, abroad(state, 'arrivedOn'))];
+    case 'RecordEmploymentChange':
+      return [recordEmploymentChange(command, abroad(state, 'changedOn'))];
+    case 'RecordSkills':
+      return [recordSkills(command, abroad(state, 'recordedOn'))];
+    case 'RecordIncident':
+      return [recordIncident(command, abroad(state, 'occurredOn'))];
     case 'RecordReturn':
       return [recordReturn(command, state)];
+    case 'AssessReintegrationNeeds':
+      return [assessNeeds(command, state.profile.workerId, returned(state, 'assessedOn'))];
+    case 'ReferForReintegration':
+      return [refer(command, state.profile.workerId, returned(state, 'referredOn'))];
+    case 'RecordReferralOutcome':
+      return [recordOutcome(command, state.profile.workerId, returned(state, 'recordedOn'))];
+    case 'CorrectWorkerDetails':
+      return [correct(command, state)];
     case 'ErasePersonalData':
       return erasePersonalData(command, state);
     default: {
@@ -101,18 +188,42 @@ export function decide(command: WorkerCommand, state: WorkerState): WorkerEvent[
 
 export const workerDecider = { decide, evolve, initialState };
 
+type Registered = Exclude<WorkerState, { status: 'unregistered' }>;
+type Abroad = Extract<WorkerState, { status: 'abroad' }>;
+
+function notInFuture(date: string, today: string, field: string, what: string): void {
+  if (date > today) throw new WorkerRuleViolation(field, `${what} cannot be dated in the future`);
+}
+
+function notBefore(date: string, floor: string | undefined, field: string, what: string, floorWhat: string): void {
+  if (floor !== undefined && date < floor) throw new WorkerRuleViolation(field, `${what} (${date}) is before ${floorWhat} (${floor})`);
+}
+
+/** What happens abroad needs an open cycle. */
+function abroad(state: Registered, field: string): Abroad {
+  if (state.status !== 'abroad')
+    throw new WorkerRuleViolation(field, 'the worker is not abroad: no departure is recorded for an open cycle');
+  return state;
+}
+
+/** Reintegration follows a return. */
+function returned(state: Registered, field: string): Cycle {
+  const cycle = lastReturnedCycle(state);
+  if (!cycle)
+    throw new WorkerRuleViolation(field, 'reintegration follows a return, and the worker has none recorded since their last departure');
+  return cycle;
+}
+
 function register({ data }: RegisterWorker, state: WorkerState): WorkerRegistered {
   if (state.status !== 'unregistered') throw new WorkerAlreadyRegistered(`worker ${data.workerId} is already registered`);
-  if (data.personalData.dateOfBirth > data.today)
-    throw new WorkerRuleViolation('personalData.dateOfBirth', 'the date of birth is in the future');
-  const birthYear = Number(data.personalData.dateOfBirth.slice(0, 4));
+  notInFuture(data.personalData.dateOfBirth, data.today, 'personalData.dateOfBirth', 'the date of birth');
   return {
     type: 'WorkerRegistered',
     data: {
       workerId: data.workerId,
       registeredOn: data.today,
       sex: data.sex,
-      birthYear,
+      birthYear: Number(data.personalData.dateOfBirth.slice(0, 4)),
       originArea: data.originArea,
       ...(data.educationIsced === undefined ? {} : { educationIsced: data.educationIsced }),
       languages: data.languages,
@@ -121,19 +232,24 @@ function register({ data }: RegisterWorker, state: WorkerState): WorkerRegistere
   };
 }
 
-function recordDeparture({ data }: RecordDeparture, state: WorkerState): DepartureRecorded {
-  if (state.status === 'unregistered') throw new WorkerNotRegistered('no such worker');
+function completeOrientation({ data }: CompleteOrientation, state: Registered): PreDepartureOrientationCompleted {
+  if (state.status === 'abroad')
+    throw new WorkerRuleViolation('completedOn', 'pre-departure orientation is recorded while the worker is at home');
+  notInFuture(data.completedOn, data.today, 'completedOn', 'an orientation');
+  notBefore(data.completedOn, latestDate(state), 'completedOn', 'the orientation', 'the last recorded return');
+  const { today: _today, ...details } = data;
+  return { type: 'PreDepartureOrientationCompleted', data: { workerId: state.profile.workerId, ...details } };
+}
+
+function recordDeparture({ data }: RecordDeparture, state: Registered): DepartureRecorded {
   if (state.status === 'abroad') {
     throw new WorkerRuleViolation(
       'departedOn',
       `cycle ${state.current.number} is still open (departed ${state.current.departure?.departedOn ?? '?'}); record its return first`,
     );
   }
-  if (data.departedOn > data.today) throw new WorkerRuleViolation('departedOn', 'a departure cannot be dated in the future');
-  const latest = latestDate(state);
-  if (latest && data.departedOn < latest) {
-    throw new WorkerRuleViolation('departedOn', `the departure (${data.departedOn}) is before the last recorded return (${latest})`);
-  }
+  notInFuture(data.departedOn, data.today, 'departedOn', 'a departure');
+  notBefore(data.departedOn, latestDate(state), 'departedOn', 'the departure', 'the last recorded return');
   if (data.contractEnd < data.contractStart) {
     throw new WorkerRuleViolation('contractEnd', `the contract ends (${data.contractEnd}) before it starts (${data.contractStart})`);
   }
@@ -141,24 +257,117 @@ function recordDeparture({ data }: RecordDeparture, state: WorkerState): Departu
   return { type: 'DepartureRecorded', data: { workerId: state.profile.workerId, cycleNumber: allCycles(state).length + 1, ...details } };
 }
 
-function recordReturn({ data }: RecordReturn, state: WorkerState): ReturnRecorded {
-  if (state.status === 'unregistered') throw new WorkerNotRegistered('no such worker');
-  if (data.returnedOn > data.today) throw new WorkerRuleViolation('returnedOn', 'a return cannot be dated in the future');
-  const latest = latestDate(state);
-  if (latest && data.returnedOn < latest) {
-    const what = state.status === 'abroad' ? 'departure' : 'last recorded return';
-    throw new WorkerRuleViolation('returnedOn', `the return (${data.returnedOn}) is before the ${what} (${latest})`);
+function recordArrival({ data }: RecordArrival, state: Abroad): ArrivalRecorded {
+  const cycle = state.current;
+  if (cycle.arrivedOn)
+    throw new WorkerRuleViolation('arrivedOn', `the arrival of cycle ${cycle.number} is already recorded (${cycle.arrivedOn})`);
+  if (data.country !== cycle.departure?.destinationCountry) {
+    throw new WorkerRuleViolation(
+      'country',
+      `cycle ${cycle.number} is in ${cycle.departure?.destinationCountry ?? '?'}, not ${data.country}`,
+    );
   }
-  const { today: _today, ...details } = data;
-  const base = { workerId: state.profile.workerId, ...details };
-  return state.status === 'abroad'
-    ? { type: 'ReturnRecorded', data: { ...base, cycleNumber: state.current.number, withoutRecordedDeparture: false } }
-    : // No open cycle: an undocumented returnee. Accepted and flagged, never refused — they must be counted.
-      { type: 'ReturnRecorded', data: { ...base, cycleNumber: allCycles(state).length + 1, withoutRecordedDeparture: true } };
+  notInFuture(data.arrivedOn, data.today, 'arrivedOn', 'an arrival');
+  notBefore(data.arrivedOn, cycle.departure?.departedOn, 'arrivedOn', 'the arrival', 'the departure');
+  return {
+    type: 'ArrivalRecorded',
+    data: { workerId: state.profile.workerId, cycleNumber: cycle.number, arrivedOn: data.arrivedOn, country: data.country },
+  };
 }
 
-function erasePersonalData({ data }: ErasePersonalData, state: WorkerState): PersonalDataErased[] {
-  if (state.status === 'unregistered') throw new WorkerNotRegistered('no such worker');
+function abroadFloor(cycle: Cycle): string | undefined {
+  return cycle.arrivedOn ?? cycle.departure?.departedOn;
+}
+
+function recordEmploymentChange({ data }: RecordEmploymentChange, state: Abroad): EmploymentChanged {
+  const cycle = state.current;
+  notInFuture(data.changedOn, data.today, 'changedOn', 'an employment change');
+  notBefore(data.changedOn, abroadFloor(cycle), 'changedOn', 'the change', 'the start of the stay');
+  const required = { new_employer: 'employerName', new_occupation: 'occupationIsco', contract_renewal: 'contractEnd' } as const;
+  const field = required[data.change];
+  if (data[field] === undefined) throw new WorkerRuleViolation(field, `a ${data.change.replace('_', ' ')} names the ${field}`);
+  if (data.contractEnd !== undefined && data.contractEnd < data.changedOn) {
+    throw new WorkerRuleViolation('contractEnd', `the contract ends (${data.contractEnd}) before the change (${data.changedOn})`);
+  }
+  const { today: _today, ...details } = data;
+  return { type: 'EmploymentChanged', data: { workerId: state.profile.workerId, cycleNumber: cycle.number, ...details } };
+}
+
+function recordSkills({ data }: RecordSkills, state: Abroad): SkillsAcquired {
+  if (data.skills.length === 0) throw new WorkerRuleViolation('skills', 'name at least one skill');
+  notInFuture(data.recordedOn, data.today, 'recordedOn', 'a skills record');
+  notBefore(data.recordedOn, abroadFloor(state.current), 'recordedOn', 'the skills record', 'the start of the stay');
+  return {
+    type: 'SkillsAcquired',
+    data: { workerId: state.profile.workerId, cycleNumber: state.current.number, recordedOn: data.recordedOn, skills: data.skills },
+  };
+}
+
+function recordIncident({ data }: RecordIncident, state: Abroad): WelfareIncidentRecorded {
+  notInFuture(data.occurredOn, data.today, 'occurredOn', 'an incident');
+  notBefore(data.occurredOn, state.current.departure?.departedOn, 'occurredOn', 'the incident', 'the departure');
+  if (allCycles(state).some((c) => c.incidents.some((i) => i.incidentId === data.incidentId))) {
+    throw new WorkerRuleViolation('incidentId', `incident ${data.incidentId} is already recorded`);
+  }
+  const { today: _today, ...details } = data;
+  return { type: 'WelfareIncidentRecorded', data: { workerId: state.profile.workerId, cycleNumber: state.current.number, ...details } };
+}
+
+function recordReturn({ data }: RecordReturn, state: Registered): ReturnRecorded {
+  notInFuture(data.returnedOn, data.today, 'returnedOn', 'a return');
+  const { today: _today, ...details } = data;
+  const base = { workerId: state.profile.workerId, ...details };
+  if (state.status === 'abroad') {
+    notBefore(data.returnedOn, latestDateOf(state.current), 'returnedOn', 'the return', 'the last date recorded for this cycle abroad');
+    return { type: 'ReturnRecorded', data: { ...base, cycleNumber: state.current.number, withoutRecordedDeparture: false } };
+  }
+  // No open cycle: an undocumented returnee. Accepted and flagged, never refused — they must be counted.
+  notBefore(data.returnedOn, latestDate(state), 'returnedOn', 'the return', 'the last recorded return');
+  return { type: 'ReturnRecorded', data: { ...base, cycleNumber: allCycles(state).length + 1, withoutRecordedDeparture: true } };
+}
+
+function assessNeeds({ data }: AssessReintegrationNeeds, workerId: string, cycle: Cycle): ReintegrationNeedsAssessed {
+  notInFuture(data.assessedOn, data.today, 'assessedOn', 'an assessment');
+  notBefore(data.assessedOn, cycle.returnedOn, 'assessedOn', 'the assessment', 'the return');
+  const { today: _today, ...details } = data;
+  return { type: 'ReintegrationNeedsAssessed', data: { workerId, cycleNumber: cycle.number, ...details } };
+}
+
+function refer({ data }: ReferForReintegration, workerId: string, cycle: Cycle): ReintegrationReferralMade {
+  notInFuture(data.referredOn, data.today, 'referredOn', 'a referral');
+  notBefore(data.referredOn, cycle.returnedOn, 'referredOn', 'the referral', 'the return');
+  if (cycle.reintegration.referrals.some((r) => r.referralId === data.referralId)) {
+    throw new WorkerRuleViolation('referralId', `referral ${data.referralId} is already recorded`);
+  }
+  const { today: _today, ...details } = data;
+  return { type: 'ReintegrationReferralMade', data: { workerId, cycleNumber: cycle.number, ...details } };
+}
+
+function recordOutcome({ data }: RecordReferralOutcome, workerId: string, cycle: Cycle): ReintegrationOutcomeRecorded {
+  const referral = cycle.reintegration.referrals.find((r) => r.referralId === data.referralId);
+  if (!referral) throw new WorkerRuleViolation('referralId', `no referral ${data.referralId} after the worker's last return`);
+  if (referral.outcome) throw new WorkerRuleViolation('referralId', `the outcome of referral ${data.referralId} is already recorded`);
+  notInFuture(data.recordedOn, data.today, 'recordedOn', 'an outcome');
+  notBefore(data.recordedOn, referral.referredOn, 'recordedOn', 'the outcome', 'the referral');
+  const { today: _today, ...details } = data;
+  return { type: 'ReintegrationOutcomeRecorded', data: { workerId, cycleNumber: cycle.number, ...details } };
+}
+
+function correct({ data }: CorrectWorkerDetails, state: Registered): WorkerDetailsCorrected {
+  if (data.correctsVersion < 1 || data.correctsVersion > state.profile.version) {
+    throw new WorkerRuleViolation('correctsVersion', `the worker's stream has events 1 to ${state.profile.version}`);
+  }
+  const { today, correctsVersion, ...fields } = data;
+  if (Object.values(fields).every((v) => v === undefined))
+    throw new WorkerRuleViolation('', 'a correction names at least one corrected field');
+  if (fields.personalData && state.profile.personalDataErased) {
+    throw new WorkerRuleViolation('personalData', "the worker's personal data was erased; it cannot be corrected back in");
+  }
+  if (fields.personalData) notInFuture(fields.personalData.dateOfBirth, today, 'personalData.dateOfBirth', 'the date of birth');
+  return { type: 'WorkerDetailsCorrected', data: { workerId: state.profile.workerId, correctedOn: today, correctsVersion, ...fields } };
+}
+
+function erasePersonalData({ data }: ErasePersonalData, state: Registered): PersonalDataErased[] {
   // Erasing twice changes nothing: the key is gone already.
   if (state.profile.personalDataErased) return [];
   return [{ type: 'PersonalDataErased', data: { workerId: state.profile.workerId, erasedOn: data.today, basis: data.basis } }];

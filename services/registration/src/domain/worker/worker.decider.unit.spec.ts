@@ -170,3 +170,231 @@ describe('ErasePersonalData', () => {
         .then([departed(1, '2024-01-01')]));
   });
 });
+
+describe('the stages abroad', () => {
+  const atSA = [registered, departed(1, '2023-02-01')];
+  const arrive = (arrivedOn: string, country = 'SA') => ({
+    type: 'RecordArrival' as const,
+    data: { today: '2025-12-31', arrivedOn, country },
+  });
+  const arrived = { type: 'ArrivalRecorded' as const, data: { workerId, cycleNumber: 1, arrivedOn: '2023-02-02', country: 'SA' } };
+
+  describe('RecordArrival', () => {
+    it('records the arrival in the destination country', () => spec.given(atSA).when(arrive('2023-02-02')).then([arrived]));
+    it('refuses an arrival before the departure', () =>
+      spec
+        .given(atSA)
+        .when(arrive('2023-01-31'))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('arrivedOn')));
+    it('refuses an arrival in another country', () =>
+      spec
+        .given(atSA)
+        .when(arrive('2023-02-02', 'QA'))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('country')));
+    it('refuses a second arrival in the same cycle', () =>
+      spec
+        .given([...atSA, arrived])
+        .when(arrive('2023-02-03'))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('arrivedOn')));
+    it('refuses an arrival with no open cycle', () =>
+      spec
+        .given([registered])
+        .when(arrive('2023-02-02'))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('arrivedOn')));
+  });
+
+  describe('RecordEmploymentChange', () => {
+    const change = (extra: object) => ({
+      type: 'RecordEmploymentChange' as const,
+      data: { today: '2025-12-31', changedOn: '2023-08-01', change: 'new_employer' as const, ...extra },
+    });
+    it('records a new employer', () =>
+      spec
+        .given([...atSA, arrived])
+        .when(change({ employerName: 'Gulf Care' }))
+        .then([
+          {
+            type: 'EmploymentChanged',
+            data: { workerId, cycleNumber: 1, changedOn: '2023-08-01', change: 'new_employer', employerName: 'Gulf Care' },
+          },
+        ]));
+    it('needs the employer for a new employer', () =>
+      spec
+        .given(atSA)
+        .when(change({}))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('employerName')));
+    it('refuses a change dated before the arrival', () =>
+      spec
+        .given([...atSA, arrived])
+        .when(change({ employerName: 'X', changedOn: '2023-02-01' }))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('changedOn')));
+  });
+
+  describe('RecordIncident', () => {
+    const incident = (occurredOn: string, incidentId = 'inc-1') => ({
+      type: 'RecordIncident' as const,
+      data: { today: '2025-12-31', incidentId, occurredOn, kind: 'abuse' as const, fundAssistanceRequested: true, caseNotes: 'notes' },
+    });
+    const recorded = {
+      type: 'WelfareIncidentRecorded' as const,
+      data: {
+        workerId,
+        cycleNumber: 1,
+        incidentId: 'inc-1',
+        occurredOn: '2023-05-01',
+        kind: 'abuse' as const,
+        fundAssistanceRequested: true,
+        caseNotes: 'notes',
+      },
+    };
+    it('records the incident in the open cycle', () => spec.given(atSA).when(incident('2023-05-01')).then([recorded]));
+    it('refuses the same incident twice', () =>
+      spec
+        .given([...atSA, recorded])
+        .when(incident('2023-05-02'))
+        .thenThrows(WorkerRuleViolation));
+    it('refuses an incident before the departure', () =>
+      spec
+        .given(atSA)
+        .when(incident('2023-01-01', 'inc-2'))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('occurredOn')));
+    it('makes the return wait for it: a return cannot be dated before a recorded incident', () =>
+      spec
+        .given([...atSA, recorded])
+        .when(comeBack('2023-04-01'))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('returnedOn')));
+  });
+
+  describe('RecordSkills', () => {
+    it('records skills learnt abroad', () =>
+      spec
+        .given(atSA)
+        .when({
+          type: 'RecordSkills',
+          data: { today: '2025-12-31', recordedOn: '2023-09-01', skills: [{ kind: 'language', title: 'Arabic (A2)' }] },
+        })
+        .then([
+          {
+            type: 'SkillsAcquired',
+            data: { workerId, cycleNumber: 1, recordedOn: '2023-09-01', skills: [{ kind: 'language', title: 'Arabic (A2)' }] },
+          },
+        ]));
+    it('needs at least one skill', () =>
+      spec
+        .given(atSA)
+        .when({ type: 'RecordSkills', data: { today: '2025-12-31', recordedOn: '2023-09-01', skills: [] } })
+        .thenThrows(WorkerRuleViolation));
+  });
+});
+
+describe('reintegration', () => {
+  const home = [registered, departed(1, '2023-02-01'), returned(1, '2024-02-01')];
+  const refer = (referredOn: string) => ({
+    type: 'ReferForReintegration' as const,
+    data: { today: '2025-12-31', referralId: 'ref-1', referredOn, service: 'counselling' as const },
+  });
+  const referred = {
+    type: 'ReintegrationReferralMade' as const,
+    data: { workerId, cycleNumber: 1, referralId: 'ref-1', referredOn: '2024-02-10', service: 'counselling' as const },
+  };
+  const outcome = (recordedOn: string, referralId = 'ref-1') => ({
+    type: 'RecordReferralOutcome' as const,
+    data: { today: '2025-12-31', referralId, recordedOn, outcome: 'completed' as const },
+  });
+
+  it('assesses needs after the return', () =>
+    spec
+      .given(home)
+      .when({
+        type: 'AssessReintegrationNeeds',
+        data: { today: '2025-12-31', assessedOn: '2024-02-05', economic: 'high', social: 'some', psychosocial: 'high' },
+      })
+      .then([
+        {
+          type: 'ReintegrationNeedsAssessed',
+          data: { workerId, cycleNumber: 1, assessedOn: '2024-02-05', economic: 'high', social: 'some', psychosocial: 'high' },
+        },
+      ]));
+  it('refers the returnee to a service', () => spec.given(home).when(refer('2024-02-10')).then([referred]));
+  it('refuses a referral before the return', () =>
+    spec
+      .given(home)
+      .when(refer('2024-01-10'))
+      .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('referredOn')));
+  it('refuses reintegration while the worker is abroad', () =>
+    spec
+      .given([registered, departed(1, '2023-02-01')])
+      .when(refer('2024-02-10'))
+      .thenThrows(WorkerRuleViolation));
+  it('records the outcome of a referral once', () => {
+    spec
+      .given([...home, referred])
+      .when(outcome('2024-03-01'))
+      .then([
+        {
+          type: 'ReintegrationOutcomeRecorded',
+          data: { workerId, cycleNumber: 1, referralId: 'ref-1', recordedOn: '2024-03-01', outcome: 'completed' },
+        },
+      ]);
+    const done = {
+      type: 'ReintegrationOutcomeRecorded' as const,
+      data: { workerId, cycleNumber: 1, referralId: 'ref-1', recordedOn: '2024-03-01', outcome: 'completed' as const },
+    };
+    spec
+      .given([...home, referred, done])
+      .when(outcome('2024-03-02'))
+      .thenThrows(WorkerRuleViolation);
+  });
+  it('refuses an outcome for an unknown referral', () =>
+    spec
+      .given([...home, referred])
+      .when(outcome('2024-03-01', 'ref-9'))
+      .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('referralId')));
+});
+
+describe('CompleteOrientation', () => {
+  const orient = (completedOn: string) => ({
+    type: 'CompleteOrientation' as const,
+    data: { today: '2025-12-31', completedOn, topics: ['rights' as const, 'credit_and_savings' as const], provider: 'OWWA' },
+  });
+  it('records an orientation at home', () =>
+    spec
+      .given([registered])
+      .when(orient('2023-01-20'))
+      .then([
+        {
+          type: 'PreDepartureOrientationCompleted',
+          data: { workerId, completedOn: '2023-01-20', topics: ['rights', 'credit_and_savings'], provider: 'OWWA' },
+        },
+      ]));
+  it('refuses an orientation while abroad', () =>
+    spec
+      .given([registered, departed(1, '2023-02-01')])
+      .when(orient('2023-03-01'))
+      .thenThrows(WorkerRuleViolation));
+});
+
+describe('CorrectWorkerDetails', () => {
+  const correct = (data: object) => ({ type: 'CorrectWorkerDetails' as const, data: { today: '2025-01-01', correctsVersion: 1, ...data } });
+  it('records the corrected fields and names the event it corrects', () =>
+    spec
+      .given([registered])
+      .when(correct({ sex: 'M', originArea: 'PH-04' }))
+      .then([
+        {
+          type: 'WorkerDetailsCorrected',
+          data: { workerId, correctedOn: '2025-01-01', correctsVersion: 1, sex: 'M', originArea: 'PH-04' },
+        },
+      ]));
+  it('refuses a correction of an event the stream does not hold', () =>
+    spec
+      .given([registered])
+      .when(correct({ sex: 'M', correctsVersion: 2 }))
+      .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('correctsVersion')));
+  it('refuses a correction that corrects nothing', () => spec.given([registered]).when(correct({})).thenThrows(WorkerRuleViolation));
+  it('refuses to put personal data back after erasure', () =>
+    spec
+      .given([registered, { type: 'PersonalDataErased', data: { workerId, erasedOn: '2024-01-01', basis: 'subject_request' } }])
+      .when(correct({ personalData }))
+      .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('personalData')));
+});

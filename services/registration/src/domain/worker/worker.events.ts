@@ -87,9 +87,152 @@ export interface PersonalDataErased {
   };
 }
 
-export type WorkerEvent = WorkerRegistered | DepartureRecorded | ReturnRecorded | PersonalDataErased;
+export type OrientationTopic = 'rights' | 'skills_recognition' | 'employment_prospects' | 'credit_and_savings';
 
-/** When the event happened in the world, for the envelope's occurred-at. */
+/** Pre-departure orientation, before the cycle it prepares for. */
+export interface PreDepartureOrientationCompleted {
+  readonly type: 'PreDepartureOrientationCompleted';
+  readonly data: {
+    readonly workerId: string;
+    readonly completedOn: string;
+    readonly topics: readonly OrientationTopic[];
+    readonly provider: string;
+  };
+}
+
+export interface ArrivalRecorded {
+  readonly type: 'ArrivalRecorded';
+  readonly data: { readonly workerId: string; readonly cycleNumber: number; readonly arrivedOn: string; readonly country: string };
+}
+
+export type EmploymentChange = 'new_employer' | 'new_occupation' | 'contract_renewal';
+
+export interface EmploymentChanged {
+  readonly type: 'EmploymentChanged';
+  readonly data: {
+    readonly workerId: string;
+    readonly cycleNumber: number;
+    readonly changedOn: string;
+    readonly change: EmploymentChange;
+    readonly employerName?: string;
+    readonly occupationIsco?: string;
+    readonly contractEnd?: string;
+  };
+}
+
+export type SkillKind = 'language' | 'technology' | 'work_process';
+
+export interface AcquiredSkill {
+  readonly kind: SkillKind;
+  readonly title: string;
+  /** ESCO skill URI, when the skill is in ESCO. */
+  readonly escoUri?: string;
+}
+
+/** Skills learnt on the job abroad, recorded so that they can be assessed and certified on return. */
+export interface SkillsAcquired {
+  readonly type: 'SkillsAcquired';
+  readonly data: {
+    readonly workerId: string;
+    readonly cycleNumber: number;
+    readonly recordedOn: string;
+    readonly skills: readonly AcquiredSkill[];
+  };
+}
+
+export type IncidentKind = 'abuse' | 'exploitation' | 'accident' | 'illness' | 'death' | 'detention' | 'stranding';
+
+export interface WelfareIncidentRecorded {
+  readonly type: 'WelfareIncidentRecorded';
+  readonly data: {
+    readonly workerId: string;
+    readonly cycleNumber: number;
+    readonly incidentId: string;
+    readonly occurredOn: string;
+    readonly kind: IncidentKind;
+    /** The worker asks for (or the mission recommends) an emergency-fund case. */
+    readonly fundAssistanceRequested: boolean;
+    /** Free-text case notes: the most sensitive data in the registry; sealed like personal data. */
+    readonly caseNotes?: string;
+  };
+}
+
+export type NeedLevel = 'none' | 'some' | 'high';
+
+/** The three IOM reintegration dimensions, assessed after a return. */
+export interface ReintegrationNeedsAssessed {
+  readonly type: 'ReintegrationNeedsAssessed';
+  readonly data: {
+    readonly workerId: string;
+    readonly cycleNumber: number;
+    readonly assessedOn: string;
+    readonly economic: NeedLevel;
+    readonly social: NeedLevel;
+    readonly psychosocial: NeedLevel;
+  };
+}
+
+export type ReintegrationService = 'employment' | 'skills_assessment' | 'business_start_up_and_credit' | 'counselling' | 'legal_aid';
+
+export interface ReintegrationReferralMade {
+  readonly type: 'ReintegrationReferralMade';
+  readonly data: {
+    readonly workerId: string;
+    readonly cycleNumber: number;
+    readonly referralId: string;
+    readonly referredOn: string;
+    readonly service: ReintegrationService;
+  };
+}
+
+export type ReferralOutcome = 'completed' | 'declined' | 'dropped_out';
+
+export interface ReintegrationOutcomeRecorded {
+  readonly type: 'ReintegrationOutcomeRecorded';
+  readonly data: {
+    readonly workerId: string;
+    readonly cycleNumber: number;
+    readonly referralId: string;
+    readonly recordedOn: string;
+    readonly outcome: ReferralOutcome;
+  };
+}
+
+/**
+ * A correction of the worker's registered attributes or personal data. The original event stays; this
+ * one names it (`correctsVersion`, its stream version) and carries only the corrected fields.
+ */
+export interface WorkerDetailsCorrected {
+  readonly type: 'WorkerDetailsCorrected';
+  readonly data: {
+    readonly workerId: string;
+    readonly correctedOn: string;
+    readonly correctsVersion: number;
+    readonly sex?: Sex;
+    readonly originArea?: string;
+    readonly educationIsced?: number;
+    readonly languages?: readonly string[];
+    /** The whole corrected personal data, sealed in storage like the original. */
+    readonly personalData?: PersonalData;
+  };
+}
+
+export type WorkerEvent =
+  | WorkerRegistered
+  | PreDepartureOrientationCompleted
+  | DepartureRecorded
+  | ArrivalRecorded
+  | EmploymentChanged
+  | SkillsAcquired
+  | WelfareIncidentRecorded
+  | ReturnRecorded
+  | ReintegrationNeedsAssessed
+  | ReintegrationReferralMade
+  | ReintegrationOutcomeRecorded
+  | WorkerDetailsCorrected
+  | PersonalDataErased;
+
+/** When it happened in the world (the event), for the envelope's occurred-at. */
 export function occurredOn(event: WorkerEvent): string {
   switch (event.type) {
     case 'WorkerRegistered':
@@ -100,6 +243,24 @@ export function occurredOn(event: WorkerEvent): string {
       return event.data.returnedOn;
     case 'PersonalDataErased':
       return event.data.erasedOn;
+    case 'PreDepartureOrientationCompleted':
+      return event.data.completedOn;
+    case 'ArrivalRecorded':
+      return event.data.arrivedOn;
+    case 'EmploymentChanged':
+      return event.data.changedOn;
+    case 'SkillsAcquired':
+      return event.data.recordedOn;
+    case 'WelfareIncidentRecorded':
+      return event.data.occurredOn;
+    case 'ReintegrationNeedsAssessed':
+      return event.data.assessedOn;
+    case 'ReintegrationReferralMade':
+      return event.data.referredOn;
+    case 'ReintegrationOutcomeRecorded':
+      return event.data.recordedOn;
+    case 'WorkerDetailsCorrected':
+      return event.data.correctedOn;
     default: {
       const unknown: never = event;
       throw new Error(`unknown event ${JSON.stringify(unknown)}`);
