@@ -14,6 +14,7 @@ import { RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
 import { idempotencyMigrations } from './application/worker-command';
+import { sensitiveReadMigrations } from './application/get-incident/get-incident.handler';
 import { translateRegistrationError } from './http/errors';
 import { decodeForProjection, projectWorkerStatus, workerStatusMigrations } from './application/projections/worker-status.projection';
 
@@ -39,7 +40,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
   await migrate(pool, 'event-store', eventStoreMigrations);
   await migrate(pool, 'messaging', consumerMigrations);
   await migrate(pool, 'personal-data', personalDataMigrations);
-  await migrate(pool, 'registration', [...workerStatusMigrations, ...idempotencyMigrations]);
+  await migrate(pool, 'registration', [...workerStatusMigrations, ...idempotencyMigrations, ...sensitiveReadMigrations]);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
   const topic = eventsTopic(SERVICE, config.TOPIC_NAMESPACE);

@@ -3,8 +3,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import type { Kafka } from '@homeward/messaging';
 import { RegisterWorkerHandler } from './application/register-worker/register-worker.handler';
-import { RecordDepartureHandler } from './application/record-departure/record-departure.handler';
-import { RecordReturnHandler } from './application/record-return/record-return.handler';
+import { RecordOnWorkerHandler } from './application/record-on-worker/record-on-worker.handler';
+import { GetIncidentHandler } from './application/get-incident/get-incident.handler';
 import { GetWorkerHandler } from './application/get-worker/get-worker.handler';
 import { ListWorkersHandler } from './application/list-workers/list-workers.handler';
 import {
@@ -49,8 +49,8 @@ export class RegistrationModule {
         { provide: CLOCK, useValue: deps.clock },
         { provide: REGISTRY_SETTINGS, useValue: deps.settings },
         RegisterWorkerHandler,
-        RecordDepartureHandler,
-        RecordReturnHandler,
+        RecordOnWorkerHandler,
+        GetIncidentHandler,
         GetWorkerHandler,
         ListWorkersHandler,
         ErasePersonalDataHandler,

@@ -1,96 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, eventually, readTopic, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
+import { eventually, readTopic } from '@homeward/testing/infrastructure';
 import { decodeRegistrationEvent } from '../src/messaging/worker-event.proto-mapper';
-import { loadRegistrationConfig } from '../src/registration.config';
-import { startRegistration, type RegistrationRuntime } from '../src/registration.app';
-import { infrastructure, testIssuer } from '@homeward/testing/infrastructure';
+import { departure, homecoming, startHarness, worker, type RegistrationHarness } from './registration.harness';
 
 // The registration service as it runs: real PostgreSQL, real Kafka, HTTP through Fastify.
 
-const worker = {
-  personalData: { givenName: 'Maria', familyName: 'Santos', dateOfBirth: '1990-04-12', nationalId: 'PH-1234-5678' },
-  sex: 'F',
-  originArea: 'PH-03',
-  educationIsced: 3,
-  languages: ['tl', 'en'],
-};
-const departure = {
-  destinationCountry: 'SA',
-  departedOn: '2023-02-01',
-  employerName: 'Al Noor Household Services',
-  occupationIsco: '9111',
-  contractStart: '2023-02-05',
-  contractEnd: '2025-02-04',
-  recruitmentAgency: 'Manila Overseas Placement Inc.',
-  channel: 'regular',
-  recruitmentCost: { currency: 'PHP', amountMinor: 1500000 },
-  monthlyWage: { currency: 'SAR', amountMinor: 150000 },
-};
-const homecoming = { returnedOn: '2024-06-30', fromCountry: 'SA', assistance: 'assisted', reason: 'abuse_or_exploitation' };
-
 describe('registration service', () => {
-  let db: TestDatabase;
-  let runtime: RegistrationRuntime;
-  let tokens: { agency: string; missionSA: string; missionAE: string; statistics: string; foreign: string };
+  let harness: RegistrationHarness;
+  let db: RegistrationHarness['db'];
+  let runtime: RegistrationHarness['runtime'];
+  let tokens: RegistrationHarness['tokens'];
+  let call: RegistrationHarness['call'];
+  let counts: RegistrationHarness['counts'];
 
   beforeAll(async () => {
-    db = await createTestDatabase('registration_e2e');
-    const issuer = await testIssuer();
-    const impostor = await testIssuer();
-    tokens = {
-      agency: await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency' }),
-      missionSA: await issuer.token({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA' }),
-      missionAE: await issuer.token({ organisationId: 'ph-embassy-abu-dhabi', kind: 'mission', country: 'AE' }),
-      statistics: await issuer.token({ organisationId: 'psa-statistics', kind: 'statistics' }),
-      // Signed by a key the service does not trust.
-      foreign: await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' }),
-    };
-    runtime = await startRegistration(
-      loadRegistrationConfig({
-        AUTH_JWKS_URL: issuer.jwksUrl,
-        AUTH_ISSUER: issuer.issuer,
-        AUTH_AUDIENCE: issuer.audience,
-        PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
-        TOPIC_NAMESPACE: testTopicNamespace(),
-        TOPIC_PARTITIONS: '3',
-        LOG_LEVEL: 'warn',
-      }),
-    );
+    harness = await startHarness('registration_e2e');
+    ({ db, runtime, tokens, call, counts } = harness);
   });
-  afterAll(async () => {
-    await runtime?.stop();
-    await db?.drop();
-  });
-
-  async function call(
-    method: 'GET' | 'POST',
-    url: string,
-    payload?: unknown,
-    token: string | null = tokens.agency,
-    extra: Record<string, string> = {},
-  ) {
-    const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra };
-    const response = await runtime.app.inject({
-      method,
-      url,
-      headers: typeof payload === 'string' ? { 'content-type': 'application/json', ...headers } : headers,
-      ...(payload === undefined ? {} : { payload: payload as string | object }),
-    });
-    return {
-      status: response.statusCode,
-      headers: response.headers,
-      body: response.body ? (JSON.parse(response.body) as Record<string, any>) : undefined,
-    };
-  }
-
-  async function counts() {
-    const { rows } = await db.pool.query(
-      'SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM outbox)::int AS outbox',
-    );
-    return rows[0] as { events: number; outbox: number };
-  }
+  afterAll(() => harness?.stop());
 
   async function registered(): Promise<string> {
     const { status, body } = await call('POST', '/workers', worker);

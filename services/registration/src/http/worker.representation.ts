@@ -4,27 +4,49 @@ import { allCycles, type Cycle, type WorkerState } from '../domain/worker/worker
 type WorkerDto = components['schemas']['Worker'];
 type CycleDto = components['schemas']['Cycle'];
 
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
 function cycleDto(cycle: Cycle): CycleDto {
   const d = cycle.departure;
-  return {
+  return defined({
     number: cycle.number,
     withoutRecordedDeparture: cycle.withoutRecordedDeparture,
-    ...(d
-      ? {
-          destinationCountry: d.destinationCountry,
-          departedOn: d.departedOn,
-          employerName: d.employerName,
-          occupationIsco: d.occupationIsco,
-          contractStart: d.contractStart,
-          contractEnd: d.contractEnd,
-          channel: d.channel,
-        }
-      : {}),
-    ...(cycle.returnedOn ? { returnedOn: cycle.returnedOn } : {}),
-    ...(cycle.fromCountry ? { fromCountry: cycle.fromCountry } : {}),
-    ...(cycle.assistance ? { assistance: cycle.assistance } : {}),
-    ...(cycle.reason ? { reason: cycle.reason } : {}),
-  };
+    destinationCountry: d?.destinationCountry,
+    departedOn: d?.departedOn,
+    employerName: d?.employerName,
+    occupationIsco: d?.occupationIsco,
+    contractStart: d?.contractStart,
+    contractEnd: d?.contractEnd,
+    channel: d?.channel,
+    arrivedOn: cycle.arrivedOn,
+    employmentChanges: cycle.employmentChanges.map(({ changedOn, change, employerName, occupationIsco, contractEnd }) =>
+      defined({ changedOn, change, employerName, occupationIsco, contractEnd }),
+    ),
+    skills: cycle.skills.map((s) => defined({ kind: s.kind, title: s.title, escoUri: s.escoUri, recordedOn: s.recordedOn })),
+    // Case notes are read one incident at a time, and each read is recorded.
+    incidents: cycle.incidents.map(({ incidentId, occurredOn, kind, fundAssistanceRequested }) => ({
+      incidentId,
+      occurredOn,
+      kind,
+      fundAssistanceRequested,
+    })),
+    returnedOn: cycle.returnedOn,
+    fromCountry: cycle.fromCountry,
+    assistance: cycle.assistance,
+    reason: cycle.reason,
+    reintegration: defined({
+      needs: cycle.reintegration.needs,
+      referrals: cycle.reintegration.referrals.map((r) =>
+        defined({
+          referralId: r.referralId,
+          referredOn: r.referredOn,
+          service: r.service,
+          outcome: r.outcome?.outcome,
+          outcomeRecordedOn: r.outcome?.recordedOn,
+        }),
+      ),
+    }),
+  });
 }
 
 /** The API's view of a worker; personal data only for callers allowed to see it. */
@@ -42,6 +64,7 @@ export function workerDto(state: WorkerState, version: number, withPersonalData:
     languages: [...p.languages],
     ...(withPersonalData && p.personalData ? { personalData: { ...p.personalData } } : {}),
     personalDataErased: p.personalDataErased,
+    orientations: p.orientations.map((o) => ({ completedOn: o.completedOn, topics: [...o.topics], provider: o.provider })),
     cycles: cycles.map(cycleDto),
     version,
   };

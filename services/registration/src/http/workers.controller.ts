@@ -1,24 +1,25 @@
+import { createHash } from 'node:crypto';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { uuidv7 } from '@homeward/contracts';
 import { Scopes, type Principal } from '@homeward/auth';
+import { uuidv7 } from '@homeward/contracts';
 import { CurrentPrincipal } from '@homeward/service-kit';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
 import type { components } from './generated/registration.v1';
 import { RegisterWorkerCommand } from '../application/register-worker/register-worker.handler';
-import { RecordDepartureCommand } from '../application/record-departure/record-departure.handler';
-import { RecordReturnCommand } from '../application/record-return/record-return.handler';
+import { RecordOnWorkerCommand, type StageCommand } from '../application/record-on-worker/record-on-worker.handler';
 import { ErasePersonalDataCommand } from '../application/erase-personal-data/erase-personal-data.handler';
 import { GetWorkerQuery } from '../application/get-worker/get-worker.handler';
+import { GetIncidentQuery, type IncidentView } from '../application/get-incident/get-incident.handler';
 import { ListWorkersQuery, type WorkerSummaryRow } from '../application/list-workers/list-workers.handler';
 import type { RequestConditions, WorkerCommandResult } from '../application/worker-command';
-import { createHash } from 'node:crypto';
 import { CLOCK, REGISTRY_SETTINGS, type Clock, type RegistrySettings } from '../application/tokens';
 import type { CommandContext } from '../persistence/worker.streams';
 import { workerDto } from './worker.representation';
 
 type Schemas = components['schemas'];
+type Reply = FastifyReply;
 
 /**
  * HTTP edge of the worker resource. Bodies arrive already validated against the OpenAPI document
@@ -38,11 +39,10 @@ export class WorkersController {
   async register(
     @Body() body: Schemas['RegisterWorkerRequest'],
     @CurrentPrincipal() principal: Principal,
-    @Headers('x-correlation-id') correlationId: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ): Promise<Schemas['Worker']> {
+    const context = this.context(principal, headers);
     const result = await this.commands.execute<RegisterWorkerCommand, WorkerCommandResult>(
       new RegisterWorkerCommand(
         {
@@ -53,8 +53,8 @@ export class WorkersController {
           personalData: body.personalData,
         },
         principal,
-        this.context(principal, correlationId),
-        conditions('registerWorker', '', body, idempotencyKey, ifMatch),
+        context,
+        conditions('registerWorker', '', body, headers),
       ),
     );
     const dto = this.present(result, reply);
@@ -68,8 +68,11 @@ export class WorkersController {
     @Query('status') status: Schemas['WorkerStatus'] | undefined,
     @Query('limit') limit: string | undefined,
   ): Promise<{ items: WorkerSummaryRow[] }> {
+    if (!principal.scopes.has(Scopes.workersRead)) throw Problem.forbidden(`the ${Scopes.workersRead} scope is required`);
+    // Missions list only their country's workers.
+    const country = principal.kind === 'mission' ? principal.country : undefined;
     const items = await this.queries.execute<ListWorkersQuery, WorkerSummaryRow[]>(
-      new ListWorkersQuery(status, limit ? Number(limit) : 50, this.listScope(principal)),
+      new ListWorkersQuery(status, limit ? Number(limit) : 50, country),
     );
     return { items };
   }
@@ -78,55 +81,166 @@ export class WorkersController {
   async get(
     @Param('workerId') workerId: string,
     @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Res({ passthrough: true }) reply: Reply,
   ): Promise<Schemas['Worker']> {
     return this.present(await this.queries.execute<GetWorkerQuery, WorkerCommandResult>(new GetWorkerQuery(workerId, principal)), reply);
   }
 
+  @Get(':workerId/incidents/:incidentId')
+  async incident(
+    @Param('workerId') workerId: string,
+    @Param('incidentId') incidentId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<Schemas['IncidentRecord']> {
+    const incident = await this.queries.execute<GetIncidentQuery, IncidentView | undefined>(
+      new GetIncidentQuery(workerId, incidentId, principal),
+    );
+    if (!incident) throw Problem.notFound('no such incident for this worker', [fieldError('path', ['incidentId'], 'no such incident')]);
+    return incident;
+  }
+
+  @Post(':workerId/orientations')
+  @HttpCode(201)
+  orientation(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['CompleteOrientationRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    return this.record(id, 'completeOrientation', b, p, h, r, (today) => ({ type: 'CompleteOrientation', data: { ...b, today } }));
+  }
+
   @Post(':workerId/departures')
   @HttpCode(201)
-  async recordDeparture(
-    @Param('workerId') workerId: string,
-    @Body() body: Schemas['RecordDepartureRequest'],
-    @CurrentPrincipal() principal: Principal,
-    @Headers('x-correlation-id') correlationId: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Schemas['Worker']> {
-    const result = await this.commands.execute<RecordDepartureCommand, WorkerCommandResult>(
-      new RecordDepartureCommand(
-        workerId,
-        body,
-        principal,
-        this.context(principal, correlationId),
-        conditions('recordDeparture', workerId, body, idempotencyKey, ifMatch),
-      ),
-    );
-    return this.present(result, reply);
+  departure(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['RecordDepartureRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    return this.record(id, 'recordDeparture', b, p, h, r, (today) => ({ type: 'RecordDeparture', data: { ...b, today } }));
+  }
+
+  @Post(':workerId/arrivals')
+  @HttpCode(201)
+  arrival(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['RecordArrivalRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    return this.record(id, 'recordArrival', b, p, h, r, (today) => ({ type: 'RecordArrival', data: { ...b, today } }));
+  }
+
+  @Post(':workerId/employment-changes')
+  @HttpCode(201)
+  employmentChange(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['RecordEmploymentChangeRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    return this.record(id, 'recordEmploymentChange', b, p, h, r, (today) => ({ type: 'RecordEmploymentChange', data: { ...b, today } }));
+  }
+
+  @Post(':workerId/skills')
+  @HttpCode(201)
+  skills(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['RecordSkillsRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    return this.record(id, 'recordSkills', b, p, h, r, (today) => ({ type: 'RecordSkills', data: { ...b, today } }));
+  }
+
+  @Post(':workerId/incidents')
+  @HttpCode(201)
+  recordIncident(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['RecordIncidentRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    const incidentId = uuidv7(this.clock().getTime());
+    return this.record(id, 'recordIncident', b, p, h, r, (today) => ({ type: 'RecordIncident', data: { ...b, incidentId, today } }));
   }
 
   @Post(':workerId/returns')
   @HttpCode(201)
-  async recordReturn(
-    @Param('workerId') workerId: string,
-    @Body() body: Schemas['RecordReturnRequest'],
-    @CurrentPrincipal() principal: Principal,
-    @Headers('x-correlation-id') correlationId: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Schemas['Worker']> {
-    const result = await this.commands.execute<RecordReturnCommand, WorkerCommandResult>(
-      new RecordReturnCommand(
-        workerId,
-        body,
-        principal,
-        this.context(principal, correlationId),
-        conditions('recordReturn', workerId, body, idempotencyKey, ifMatch),
-      ),
-    );
-    return this.present(result, reply);
+  recordReturn(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['RecordReturnRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    return this.record(id, 'recordReturn', b, p, h, r, (today) => ({ type: 'RecordReturn', data: { ...b, today } }));
+  }
+
+  @Post(':workerId/reintegration/needs')
+  @HttpCode(201)
+  needs(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['AssessReintegrationNeedsRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    return this.record(id, 'assessReintegrationNeeds', b, p, h, r, (today) => ({
+      type: 'AssessReintegrationNeeds',
+      data: { ...b, today },
+    }));
+  }
+
+  @Post(':workerId/reintegration/referrals')
+  @HttpCode(201)
+  refer(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['ReferForReintegrationRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    const referralId = uuidv7(this.clock().getTime());
+    return this.record(id, 'referForReintegration', b, p, h, r, (today) => ({
+      type: 'ReferForReintegration',
+      data: { ...b, referralId, today },
+    }));
+  }
+
+  @Post(':workerId/reintegration/referrals/:referralId/outcome')
+  @HttpCode(201)
+  outcome(
+    @Param('workerId') id: string,
+    @Param('referralId') referralId: string,
+    @Body() b: Schemas['RecordReferralOutcomeRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    return this.record(id, 'recordReferralOutcome', { referralId, ...b }, p, h, r, (today) => ({
+      type: 'RecordReferralOutcome',
+      data: { ...b, referralId, today },
+    }));
+  }
+
+  @Post(':workerId/corrections')
+  @HttpCode(201)
+  correct(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['CorrectWorkerDetailsRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    return this.record(id, 'correctWorkerDetails', b, p, h, r, (today) => ({ type: 'CorrectWorkerDetails', data: { ...b, today } }));
   }
 
   @Post(':workerId/erasure')
@@ -135,38 +249,54 @@ export class WorkersController {
     @Param('workerId') workerId: string,
     @Body() body: Schemas['ErasePersonalDataRequest'],
     @CurrentPrincipal() principal: Principal,
-    @Headers('x-correlation-id') correlationId: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ): Promise<Schemas['Worker']> {
     const result = await this.commands.execute<ErasePersonalDataCommand, WorkerCommandResult>(
       new ErasePersonalDataCommand(
         workerId,
         body.basis,
         principal,
-        this.context(principal, correlationId),
-        conditions('erasePersonalData', workerId, body, idempotencyKey, ifMatch),
+        this.context(principal, headers),
+        conditions('erasePersonalData', workerId, body, headers),
       ),
     );
     return this.present(result, reply);
   }
 
-  private present(result: WorkerCommandResult, reply: FastifyReply): Schemas['Worker'] {
+  /** A stage of the cycle on an existing worker: the command is built with the caller's clock. */
+  private async record(
+    workerId: string,
+    operation: string,
+    body: unknown,
+    principal: Principal,
+    headers: RequestHeaders,
+    reply: Reply,
+    command: (today: string) => StageCommand,
+  ): Promise<Schemas['Worker']> {
+    const context = this.context(principal, headers);
+    const result = await this.commands.execute<RecordOnWorkerCommand, WorkerCommandResult>(
+      new RecordOnWorkerCommand(
+        workerId,
+        command(context.now.toISOString().slice(0, 10)),
+        principal,
+        context,
+        conditions(operation, workerId, body, headers),
+      ),
+    );
+    return this.present(result, reply);
+  }
+
+  private present(result: WorkerCommandResult, reply: Reply): Schemas['Worker'] {
     const dto = workerDto(result.state, result.version, result.personalData);
     if (!dto) throw Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
     void reply.header('etag', `"${result.version}"`);
     return dto;
   }
 
-  /** Missions list only their country's workers; a principal without the read scope lists nothing. */
-  private listScope(principal: Principal): string | undefined {
-    if (!principal.scopes.has(Scopes.workersRead)) throw Problem.forbidden(`the ${Scopes.workersRead} scope is required`);
-    return principal.kind === 'mission' ? principal.country : undefined;
-  }
-
-  private context(principal: Principal, correlationId: string | undefined): CommandContext {
+  private context(principal: Principal, headers: RequestHeaders): CommandContext {
     const now = this.clock();
+    const correlationId = headers['x-correlation-id'];
     return {
       actor: { organisationId: principal.organisationId, kind: principal.kind, userId: principal.subject },
       originCountry: this.settings.originCountry,
@@ -176,17 +306,15 @@ export class WorkersController {
   }
 }
 
+type RequestHeaders = Record<string, string | undefined>;
+
 /**
  * If-Match and Idempotency-Key as the command sees them. The fingerprint identifies the request a key
  * was first used for: the operation, the worker and the body, with object keys in a canonical order.
  */
-function conditions(
-  operation: string,
-  workerId: string,
-  body: unknown,
-  idempotencyKey: string | undefined,
-  ifMatch: string | undefined,
-): RequestConditions {
+function conditions(operation: string, workerId: string, body: unknown, headers: RequestHeaders): RequestConditions {
+  const ifMatch = headers['if-match'];
+  const idempotencyKey = headers['idempotency-key'];
   const version = ifMatch === undefined ? undefined : /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim())?.[1];
   if (ifMatch !== undefined && version === undefined) {
     throw Problem.validation([fieldError('header', ['If-Match'], 'must be an ETag this API gave out, such as "3"')]);

@@ -4,7 +4,13 @@ import type { EventStore, NewEvent, OutboxMessage, StoredEvent } from '@homeward
 import type { PersonalDataVault, SealedData } from '@homeward/personal-data';
 import { occurredOn, type WorkerEvent } from '../domain/worker/worker.events';
 import { allCycles, evolve, initialState, type WorkerState } from '../domain/worker/worker.state';
-import { encodeRegistrationEvent, toEnvelope, toRegistrationEvent, type EnvelopeFields, type SealedFields } from '../messaging/worker-event.proto-mapper';
+import {
+  encodeRegistrationEvent,
+  toEnvelope,
+  toRegistrationEvent,
+  type EnvelopeFields,
+  type SealedFields,
+} from '../messaging/worker-event.proto-mapper';
 
 /** Who asks, for whom, and why: the envelope fields a command brings. */
 export interface CommandContext {

@@ -7,11 +7,14 @@ import { allCycles, type WorkerState } from '../../domain/worker/worker.state';
  *
  * - Origin-country agencies register workers, record departures and returns, erase personal data,
  *   and read every worker.
- * - A mission acts only in its own country: it records returns for workers whose open cycle is there
- *   (or, with no open cycle, a return from there), and reads workers with any cycle there.
+ * - A mission acts only in its own country: it records arrivals, employment changes, skills, incidents
+ *   and returns for workers whose open cycle is there (or, with no open cycle, a return from there),
+ *   and reads workers with any cycle there.
+ * - Incident case notes need the personal-data scope; statistics never read them.
  * - Statistics principals read pseudonymous records, never personal data.
  */
-export type WorkerAction = 'register' | 'record-departure' | 'record-return' | 'read' | 'erase';
+export type WorkerAction =
+  'register' | 'record-departure' | 'record-abroad' | 'record-return' | 'record-at-home' | 'read' | 'read-incident' | 'erase';
 
 export type AccessDecision =
   { readonly allowed: true; readonly personalData: boolean } | { readonly allowed: false; readonly reason: string };
@@ -28,22 +31,29 @@ export function authorise(principal: Principal, action: WorkerAction, state: Wor
   switch (action) {
     case 'register':
     case 'record-departure':
+    case 'record-at-home':
     case 'erase':
       if (principal.kind !== 'agency')
         return deny(`only origin-country agencies may ${action.replace('-', ' ')}; this is a ${principal.kind}`);
       if (!has(Scopes.workersWrite)) return deny(`the ${Scopes.workersWrite} scope is required`);
       return { allowed: true, personalData };
+    case 'record-abroad':
     case 'record-return': {
       if (principal.kind === 'agency')
         return has(Scopes.workersWrite) ? { allowed: true, personalData } : deny(`the ${Scopes.workersWrite} scope is required`);
-      if (principal.kind !== 'mission') return deny(`a ${principal.kind} may not record returns`);
+      if (principal.kind !== 'mission') return deny(`a ${principal.kind} may not record what happens abroad`);
       if (!has(Scopes.workersWriteAbroad)) return deny(`the ${Scopes.workersWriteAbroad} scope is required`);
       const openIn = state.status === 'abroad' ? state.current.departure?.destinationCountry : undefined;
       const country = openIn ?? returnFrom;
       if (country !== principal.country) {
-        return deny(`the mission for ${principal.country ?? '?'} may record returns only for workers whose open cycle is in its country`);
+        return deny(`the mission for ${principal.country ?? '?'} may record only for workers whose open cycle is in its country`);
       }
       return { allowed: true, personalData };
+    }
+    case 'read-incident': {
+      const read = authorise(principal, 'read', state);
+      if (!read.allowed) return read;
+      return read.personalData ? read : deny(`incident records need the ${Scopes.personalDataRead} scope`);
     }
     case 'read':
       if (!has(Scopes.workersRead)) return deny(`the ${Scopes.workersRead} scope is required`);

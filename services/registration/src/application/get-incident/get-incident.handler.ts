@@ -1,0 +1,66 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { Pool } from 'pg';
+import type { Principal } from '@homeward/auth';
+import type { Migration } from '@homeward/pg-kit/migrations';
+import { allCycles, type Incident } from '../../domain/worker/worker.state';
+import type { WorkerStreams } from '../../persistence/worker.streams';
+import { authorise } from '../access/worker.access';
+import { POOL, WORKER_STREAMS } from '../tokens';
+import { AccessDenied } from '../worker-command';
+
+export const sensitiveReadMigrations: readonly Migration[] = [
+  {
+    id: '0003_sensitive_reads',
+    sql: `
+      -- Who read which sensitive record, when. Append-only; never shown to the people it records.
+      CREATE TABLE sensitive_reads (
+        read_at timestamptz NOT NULL DEFAULT now(),
+        organisation_id text NOT NULL,
+        organisation_kind text NOT NULL,
+        subject text NOT NULL,
+        worker_id uuid NOT NULL,
+        record_type text NOT NULL,
+        record_id text NOT NULL
+      );
+      CREATE INDEX sensitive_reads_by_worker ON sensitive_reads (worker_id, read_at);
+    `,
+  },
+];
+
+export class GetIncidentQuery {
+  constructor(
+    readonly workerId: string,
+    readonly incidentId: string,
+    readonly principal: Principal,
+  ) {}
+}
+
+export type IncidentView = Incident & { readonly workerId: string; readonly cycleNumber: number };
+
+/** One incident with its case notes. The read is recorded before the notes are handed out. */
+@QueryHandler(GetIncidentQuery)
+export class GetIncidentHandler implements IQueryHandler<GetIncidentQuery, IncidentView | undefined> {
+  constructor(
+    @Inject(WORKER_STREAMS) private readonly streams: WorkerStreams,
+    @Inject(POOL) private readonly pool: Pool,
+  ) {}
+
+  async execute({ workerId, incidentId, principal }: GetIncidentQuery): Promise<IncidentView | undefined> {
+    const { state } = await this.streams.load(workerId);
+    if (state.status === 'unregistered') return undefined;
+    const access = authorise(principal, 'read-incident', state);
+    if (!access.allowed) throw new AccessDenied(access.reason);
+    for (const cycle of allCycles(state)) {
+      const incident = cycle.incidents.find((i) => i.incidentId === incidentId);
+      if (!incident) continue;
+      await this.pool.query(
+        `INSERT INTO sensitive_reads (organisation_id, organisation_kind, subject, worker_id, record_type, record_id)
+         VALUES ($1, $2, $3, $4, 'welfare-incident', $5)`,
+        [principal.organisationId, principal.kind, principal.subject, workerId, incidentId],
+      );
+      return { workerId, cycleNumber: cycle.number, ...incident };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
+import { loadRegistrationConfig } from '../src/registration.config';
+import { startRegistration, type RegistrationRuntime } from '../src/registration.app';
+
+/** The registration service as it runs, on the real PostgreSQL and Kafka, with principals of every kind. */
+export interface RegistrationHarness {
+  readonly db: TestDatabase;
+  readonly runtime: RegistrationRuntime;
+  readonly tokens: { agency: string; missionSA: string; missionAE: string; statistics: string; foreign: string };
+  call(
+    method: 'GET' | 'POST',
+    url: string,
+    payload?: unknown,
+    token?: string | null,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, any> | undefined }>;
+  counts(): Promise<{ events: number; outbox: number }>;
+  stop(): Promise<void>;
+}
+
+export const worker = {
+  personalData: { givenName: 'Maria', familyName: 'Santos', dateOfBirth: '1990-04-12', nationalId: 'PH-1234-5678' },
+  sex: 'F',
+  originArea: 'PH-03',
+  educationIsced: 3,
+  languages: ['tl', 'en'],
+};
+export const departure = {
+  destinationCountry: 'SA',
+  departedOn: '2023-02-01',
+  employerName: 'Al Noor Household Services',
+  occupationIsco: '9111',
+  contractStart: '2023-02-05',
+  contractEnd: '2025-02-04',
+  recruitmentAgency: 'Manila Overseas Placement Inc.',
+  channel: 'regular',
+  recruitmentCost: { currency: 'PHP', amountMinor: 1500000 },
+  monthlyWage: { currency: 'SAR', amountMinor: 150000 },
+};
+export const homecoming = { returnedOn: '2024-06-30', fromCountry: 'SA', assistance: 'assisted', reason: 'abuse_or_exploitation' };
+
+export async function startHarness(label: string): Promise<RegistrationHarness> {
+  const db = await createTestDatabase(label);
+  const issuer = await testIssuer();
+  const impostor = await testIssuer();
+  const tokens = {
+    agency: await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency' }),
+    missionSA: await issuer.token({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA' }),
+    missionAE: await issuer.token({ organisationId: 'ph-embassy-abu-dhabi', kind: 'mission', country: 'AE' }),
+    statistics: await issuer.token({ organisationId: 'psa-statistics', kind: 'statistics' }),
+    // Signed by a key the service does not trust.
+    foreign: await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' }),
+  };
+  const runtime = await startRegistration(
+    loadRegistrationConfig({
+      AUTH_JWKS_URL: issuer.jwksUrl,
+      AUTH_ISSUER: issuer.issuer,
+      AUTH_AUDIENCE: issuer.audience,
+      PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+      TOPIC_NAMESPACE: testTopicNamespace(),
+      TOPIC_PARTITIONS: '3',
+      LOG_LEVEL: 'warn',
+    }),
+  );
+  return {
+    db,
+    runtime,
+    tokens,
+    async call(method, url, payload, token = tokens.agency, extra = {}) {
+      const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra };
+      const response = await runtime.app.inject({
+        method,
+        url,
+        headers: typeof payload === 'string' ? { 'content-type': 'application/json', ...headers } : headers,
+        ...(payload === undefined ? {} : { payload: payload as string | object }),
+      });
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: response.body ? (JSON.parse(response.body) as Record<string, any>) : undefined,
+      };
+    },
+    async counts() {
+      const { rows } = await db.pool.query(
+        'SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM outbox)::int AS outbox',
+      );
+      return rows[0] as { events: number; outbox: number };
+    },
+    async stop() {
+      await runtime.stop();
+      await db.drop();
+    },
+  };
+}
