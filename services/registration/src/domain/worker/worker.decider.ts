@@ -269,6 +269,19 @@ function recordArrival({ data }: RecordArrival, state: Abroad): ArrivalRecorded 
   }
   notInFuture(data.arrivedOn, data.today, 'arrivedOn', 'an arrival');
   notBefore(data.arrivedOn, cycle.departure?.departedOn, 'arrivedOn', 'the arrival', 'the departure');
+  // Recorded late, an arrival still comes before everything already recorded of the stay.
+  const stay = [
+    ...cycle.employmentChanges.map((c) => c.changedOn),
+    ...cycle.skills.map((k) => k.recordedOn),
+    ...cycle.incidents.map((i) => i.occurredOn),
+  ];
+  const earliest = stay.length === 0 ? undefined : stay.reduce((a, b) => (a < b ? a : b));
+  if (earliest !== undefined && data.arrivedOn > earliest) {
+    throw new WorkerRuleViolation(
+      'arrivedOn',
+      `the arrival (${data.arrivedOn}) is after what is already recorded of the stay (${earliest})`,
+    );
+  }
   return {
     type: 'ArrivalRecorded',
     data: { workerId: state.profile.workerId, cycleNumber: cycle.number, arrivedOn: data.arrivedOn, country: data.country },

@@ -196,6 +196,17 @@ describe('the stages abroad', () => {
         .given([...atSA, arrived])
         .when(arrive('2023-02-03'))
         .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('arrivedOn')));
+    it('refuses a late-recorded arrival dated after what is already recorded of the stay (found by the property test)', () =>
+      spec
+        .given([
+          ...atSA,
+          {
+            type: 'EmploymentChanged',
+            data: { workerId, cycleNumber: 1, changedOn: '2023-02-01', change: 'new_employer', employerName: 'F' },
+          },
+        ])
+        .when(arrive('2023-02-02'))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('arrivedOn')));
     it('refuses an arrival with no open cycle', () =>
       spec
         .given([registered])
