@@ -79,10 +79,10 @@ export interface GlobalCheckpoint {
 
 export const beginningOfTime: GlobalCheckpoint = { transactionId: '0', globalPosition: 0 };
 
-export const OUTBOX_CHANNEL = 'homeward_outbox';
-
-// One statement does the version check, the event rows, the outbox rows and the wake-up of the relay,
-// so an append is atomic on its own and costs one round trip. Arrays are unnested rather than spread
+// One statement does the version check, the event rows and the outbox rows, so an append is atomic on
+// its own and costs one round trip. There is deliberately no NOTIFY: a transaction that notifies takes
+// a database-wide lock at commit, which serialises every concurrent append (measured: 4× slower at
+// concurrency 32). The relay polls the partial index of unsent rows instead. Arrays are unnested rather than spread
 // into bind parameters: PostgreSQL allows at most 65,535 parameters in one statement.
 const APPEND_SQL = `
 WITH current AS (
@@ -106,11 +106,8 @@ outboxed AS (
   JOIN inserted ON inserted.event_id = o.event_id
   ORDER BY o.ord
   RETURNING 1
-),
-woken AS (
-  SELECT pg_notify('${OUTBOX_CHANNEL}', '') WHERE EXISTS (SELECT 1 FROM outboxed)
 )
-SELECT inserted.global_position, inserted.stream_version, (SELECT count(*) FROM woken) AS woken
+SELECT inserted.global_position, inserted.stream_version
 FROM inserted
 ORDER BY inserted.stream_version`;
 

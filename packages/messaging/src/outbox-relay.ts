@@ -3,10 +3,12 @@ import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import { reliableProducer, silentLogger, type Logger } from './messaging';
 
 export interface OutboxRelayOptions {
-  /** Must match the channel the event store notifies on after an append with outbox rows. */
-  readonly channel?: string;
   readonly batchSize?: number;
-  /** Fallback poll when no notification arrives (a notification can be missed across reconnects). */
+  /**
+   * How long the relay waits after finding nothing to send. The poll reads the partial index of unsent
+   * rows, so it costs next to nothing; it bounds the delay from commit to Kafka. `wake()` shortens it
+   * when the caller knows rows were just committed.
+   */
   readonly pollIntervalMs?: number;
   readonly logger?: Logger;
   /**
@@ -30,14 +32,16 @@ interface OutboxRow {
  * acknowledged them (acks=all, idempotent producer), so a crash between the two resends, and consumers
  * deduplicate by event id. One relay per database is active at a time (a session advisory lock), which
  * keeps each worker's events in their append order on the topic.
+ *
+ * It polls rather than LISTENs: NOTIFY in the appending transaction would serialise all appends on a
+ * database-wide lock at commit.
  */
 export class OutboxRelay {
   private producer: Producer | undefined;
-  private listener: PoolClient | undefined;
+  private leader: PoolClient | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private readonly channel: string;
+  private interruptSleep: (() => void) | undefined;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly logger: Logger;
@@ -48,9 +52,8 @@ export class OutboxRelay {
     private readonly kafka: Kafka,
     private readonly options: OutboxRelayOptions = {},
   ) {
-    this.channel = options.channel ?? 'homeward_outbox';
     this.batchSize = options.batchSize ?? 500;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -64,7 +67,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.interruptSleep?.();
     await this.loop?.catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
@@ -81,43 +84,46 @@ export class OutboxRelay {
         await this.holdLeadership();
         const sent = await this.relayBatch();
         this.lastError = undefined;
-        if (sent < this.batchSize) await this.sleepUntilWoken();
+        if (sent < this.batchSize) await this.sleep(this.pollIntervalMs);
       } catch (error) {
         if (!this.running) break;
         this.lastError = error;
         this.logger.error({ err: error }, 'outbox relay failed; retrying');
         await this.releaseLeadership();
-        await this.sleepUntilWoken();
+        await this.sleep(Math.max(this.pollIntervalMs, 500));
       }
     }
     await this.releaseLeadership();
   }
 
-  /** Takes the relay lock on a dedicated connection that also listens for append notifications. */
+  /** Rows were just committed: look now rather than at the next poll. */
+  wake(): void {
+    this.interruptSleep?.();
+  }
+
+  /** Takes the relay lock, held by a dedicated connection for as long as this relay leads. */
   private async holdLeadership(): Promise<void> {
-    while (this.running && !this.listener) {
+    while (this.running && !this.leader) {
       const client = await this.pool.connect();
       const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('homeward:outbox-relay')) AS locked");
       if (rows[0]?.locked) {
-        client.on('notification', () => this.wake?.());
         client.on('error', () => {
-          this.listener = undefined;
+          this.leader = undefined;
         });
-        await client.query(`LISTEN ${this.channel}`);
-        this.listener = client;
+        this.leader = client;
         return;
       }
       client.release();
-      await this.sleepUntilWoken();
+      // Another replica leads; check again in a while in case it dies.
+      await this.sleep(Math.max(this.pollIntervalMs, 1000));
     }
   }
 
   private async releaseLeadership(): Promise<void> {
-    const client = this.listener;
-    this.listener = undefined;
+    const client = this.leader;
+    this.leader = undefined;
     if (!client) return;
     try {
-      await client.query(`UNLISTEN ${this.channel}`);
       await client.query("SELECT pg_advisory_unlock(hashtext('homeward:outbox-relay'))");
       client.release();
     } catch {
@@ -146,15 +152,15 @@ export class OutboxRelay {
     return rows.length;
   }
 
-  private sleepUntilWoken(): Promise<void> {
+  private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.wake = undefined;
+        this.interruptSleep = undefined;
         resolve();
       };
-      const timer = setTimeout(done, this.pollIntervalMs);
-      this.wake = done;
+      const timer = setTimeout(done, ms);
+      this.interruptSleep = done;
     });
   }
 }

@@ -52,6 +52,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
 
   const vault = new PersonalDataVault(pool, new MasterKeyWrapper(config.PERSONAL_DATA_MASTER_KEY));
   const streams = new WorkerStreams(new EventStore(pool), vault, topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration`);
+  const relay = new OutboxRelay(pool, kafka, { logger: log.child({ component: 'outbox-relay' }) });
   const admin = kafka.admin();
   await admin.connect();
   const app = await createService({
@@ -61,6 +62,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
       kafka,
       streams,
       vault,
+      committed: () => relay.wake(),
       clock,
       settings: { originCountry: config.ORIGIN_COUNTRY },
     }),
@@ -74,7 +76,6 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     ],
   });
 
-  const relay = new OutboxRelay(pool, kafka, { logger: log.child({ component: 'outbox-relay' }) });
   const projection = new ConsumerRunner<RegistrationEvent>(kafka, pool, {
     consumer: `${config.TOPIC_NAMESPACE}homeward.registration.worker-status`,
     topics: [topic],

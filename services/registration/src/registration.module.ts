@@ -29,6 +29,8 @@ export interface RegistrationDependencies {
   readonly kafka: Kafka;
   readonly streams: WorkerStreams;
   readonly vault: PersonalDataVault;
+  /** Told when a command's events committed (wakes the outbox relay). */
+  readonly committed: () => void;
   readonly clock: Clock;
   readonly settings: RegistrySettings;
 }
@@ -45,7 +47,7 @@ export class RegistrationModule {
         { provide: KAFKA, useValue: deps.kafka },
         { provide: WORKER_STREAMS, useValue: deps.streams },
         { provide: VAULT, useValue: deps.vault },
-        { provide: WORKER_COMMANDS, useValue: new WorkerCommands(deps.streams, deps.pool) },
+        { provide: WORKER_COMMANDS, useValue: new WorkerCommands(deps.streams, deps.pool, deps.committed) },
         { provide: CLOCK, useValue: deps.clock },
         { provide: REGISTRY_SETTINGS, useValue: deps.settings },
         RegisterWorkerHandler,

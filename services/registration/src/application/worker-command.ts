@@ -87,9 +87,17 @@ export class WorkerCommands {
   constructor(
     private readonly streams: WorkerStreams,
     private readonly pool: Pool,
+    /** Called after a command's events committed: the outbox relay sends them without waiting for its next poll. */
+    private readonly committed: () => void = () => undefined,
   ) {}
 
   async execute(request: WorkerCommandRequest): Promise<WorkerCommandResult> {
+    const result = await this.executeInTransaction(request);
+    this.committed();
+    return result;
+  }
+
+  private executeInTransaction(request: WorkerCommandRequest): Promise<WorkerCommandResult> {
     const { conditions, principal } = request;
     return withTransaction(this.pool, async (client) => {
       const idempotency = conditions.idempotency;
