@@ -28,6 +28,7 @@ ENV TURBO_TELEMETRY_DISABLED=1 \
 # Manifests first, so the dependency layer is reused while only sources change.
 # A new workspace needs its package.json listed here, or `npm ci` fails on the out-of-sync lock file.
 COPY package.json package-lock.json ./
+COPY packages/api-client/package.json packages/api-client/
 COPY packages/auth/package.json packages/auth/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/event-store/package.json packages/event-store/
