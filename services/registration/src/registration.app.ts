@@ -13,6 +13,7 @@ import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
 import { RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
+import { PersonIndex, personIndexMigrations } from './persistence/person-index';
 import { idempotencyMigrations } from './application/worker-command';
 import { sensitiveReadMigrations } from './application/get-incident/get-incident.handler';
 import { translateRegistrationError } from './http/errors';
@@ -40,7 +41,12 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
   await migrate(pool, 'event-store', eventStoreMigrations);
   await migrate(pool, 'messaging', consumerMigrations);
   await migrate(pool, 'personal-data', personalDataMigrations);
-  await migrate(pool, 'registration', [...workerStatusMigrations, ...idempotencyMigrations, ...sensitiveReadMigrations]);
+  await migrate(pool, 'registration', [
+    ...workerStatusMigrations,
+    ...idempotencyMigrations,
+    ...sensitiveReadMigrations,
+    ...personIndexMigrations,
+  ]);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
   const topic = eventsTopic(SERVICE, config.TOPIC_NAMESPACE);
@@ -62,6 +68,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
       kafka,
       streams,
       vault,
+      personIndex: new PersonIndex(pool),
       committed: () => relay.wake(),
       clock,
       settings: { originCountry: config.ORIGIN_COUNTRY },

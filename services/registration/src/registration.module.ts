@@ -9,6 +9,7 @@ import { GetWorkerHandler } from './application/get-worker/get-worker.handler';
 import { ListWorkersHandler } from './application/list-workers/list-workers.handler';
 import {
   CLOCK,
+  PERSON_INDEX,
   KAFKA,
   POOL,
   REGISTRY_SETTINGS,
@@ -20,6 +21,7 @@ import {
 } from './application/tokens';
 import { ErasePersonalDataHandler } from './application/erase-personal-data/erase-personal-data.handler';
 import type { PersonalDataVault } from '@homeward/personal-data';
+import type { PersonIndex } from './persistence/person-index';
 import { WorkersController } from './http/workers.controller';
 import { WorkerCommands } from './application/worker-command';
 import type { WorkerStreams } from './persistence/worker.streams';
@@ -29,6 +31,7 @@ export interface RegistrationDependencies {
   readonly kafka: Kafka;
   readonly streams: WorkerStreams;
   readonly vault: PersonalDataVault;
+  readonly personIndex: PersonIndex;
   /** Told when a command's events committed (wakes the outbox relay). */
   readonly committed: () => void;
   readonly clock: Clock;
@@ -47,7 +50,8 @@ export class RegistrationModule {
         { provide: KAFKA, useValue: deps.kafka },
         { provide: WORKER_STREAMS, useValue: deps.streams },
         { provide: VAULT, useValue: deps.vault },
-        { provide: WORKER_COMMANDS, useValue: new WorkerCommands(deps.streams, deps.pool, deps.committed) },
+        { provide: PERSON_INDEX, useValue: deps.personIndex },
+        { provide: WORKER_COMMANDS, useValue: new WorkerCommands(deps.streams, deps.pool, deps.personIndex, deps.committed) },
         { provide: CLOCK, useValue: deps.clock },
         { provide: REGISTRY_SETTINGS, useValue: deps.settings },
         RegisterWorkerHandler,

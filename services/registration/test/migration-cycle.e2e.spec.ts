@@ -1,6 +1,6 @@
 import { eventually, readTopic } from '@homeward/testing/infrastructure';
 import { decodeRegistrationEvent } from '../src/messaging/worker-event.proto-mapper';
-import { departure, homecoming, startHarness, worker, type RegistrationHarness } from './registration.harness';
+import { departure, homecoming, startHarness, aWorker, type RegistrationHarness } from './registration.harness';
 
 // Every stage of a migration cycle through the API, on the real PostgreSQL and Kafka.
 
@@ -12,7 +12,7 @@ describe('the whole migration cycle', () => {
   afterAll(() => h?.stop());
 
   async function registered(): Promise<string> {
-    const created = await h.call('POST', '/workers', worker);
+    const created = await h.call('POST', '/workers', aWorker());
     expect(created.status).toBe(201);
     return created.body!.workerId as string;
   }
@@ -188,7 +188,7 @@ describe('the whole migration cycle', () => {
       correctsVersion: 1,
       sex: 'M',
       originArea: 'PH-07',
-      personalData: { ...worker.personalData, familyName: 'Santos-Reyes' },
+      personalData: { ...aWorker().personalData, familyName: 'Santos-Reyes' },
     });
     expect(corrected.body).toMatchObject({ sex: 'M', originArea: 'PH-07', personalData: { familyName: 'Santos-Reyes' }, version: 2 });
     const stored = await h.db.pool.query<{ data: Record<string, unknown> }>(

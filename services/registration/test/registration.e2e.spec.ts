@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eventually, readTopic } from '@homeward/testing/infrastructure';
 import { decodeRegistrationEvent } from '../src/messaging/worker-event.proto-mapper';
-import { departure, homecoming, startHarness, worker, type RegistrationHarness } from './registration.harness';
+import { departure, homecoming, startHarness, aWorker, type RegistrationHarness } from './registration.harness';
 
 // The registration service as it runs: real PostgreSQL, real Kafka, HTTP through Fastify.
 
@@ -20,7 +20,7 @@ describe('registration service', () => {
   afterAll(() => harness?.stop());
 
   async function registered(): Promise<string> {
-    const { status, body } = await call('POST', '/workers', worker);
+    const { status, body } = await call('POST', '/workers', aWorker());
     expect(status).toBe(201);
     return body!.workerId as string;
   }
@@ -33,7 +33,7 @@ describe('registration service', () => {
 
   describe('a worker through a whole cycle', () => {
     it('registers, records departure and return, and publishes the three events to the topic', async () => {
-      const created = await call('POST', '/workers', worker);
+      const created = await call('POST', '/workers', aWorker());
       expect(created.status).toBe(201);
       const workerId = created.body!.workerId as string;
       expect(created.headers.location).toBe(`/workers/${workerId}`);
@@ -134,21 +134,21 @@ describe('registration service', () => {
     });
 
     const cases: [string, 'POST' | 'GET', () => string, unknown, number, string][] = [
-      ['register: missing personal data', 'POST', () => '/workers', { ...worker, personalData: undefined }, 400, 'personalData'],
+      ['register: missing personal data', 'POST', () => '/workers', { ...aWorker(), personalData: undefined }, 400, 'personalData'],
       [
         'register: missing family name',
         'POST',
         () => '/workers',
-        { ...worker, personalData: { givenName: 'A', dateOfBirth: '1990-01-01' } },
+        { ...aWorker(), personalData: { givenName: 'A', dateOfBirth: '1990-01-01' } },
         400,
         'personalData.familyName',
       ],
-      ['register: sex of the wrong type', 'POST', () => '/workers', { ...worker, sex: 1 }, 400, 'sex'],
+      ['register: sex of the wrong type', 'POST', () => '/workers', { ...aWorker(), sex: 1 }, 400, 'sex'],
       [
         'register: impossible date of birth',
         'POST',
         () => '/workers',
-        { ...worker, personalData: { ...worker.personalData, dateOfBirth: '1990-13-45' } },
+        { ...aWorker(), personalData: { ...aWorker().personalData, dateOfBirth: '1990-13-45' } },
         400,
         'personalData.dateOfBirth',
       ],
@@ -156,11 +156,11 @@ describe('registration service', () => {
         'register: date of birth in the future',
         'POST',
         () => '/workers',
-        { ...worker, personalData: { ...worker.personalData, dateOfBirth: '2999-01-01' } },
+        { ...aWorker(), personalData: { ...aWorker().personalData, dateOfBirth: '2999-01-01' } },
         422,
         'personalData.dateOfBirth',
       ],
-      ['register: unknown field', 'POST', () => '/workers', { ...worker, favouriteColour: 'blue' }, 400, 'favouriteColour'],
+      ['register: unknown field', 'POST', () => '/workers', { ...aWorker(), favouriteColour: 'blue' }, 400, 'favouriteColour'],
       ['register: not JSON', 'POST', () => '/workers', '{"sex": ', 400, ''],
       [
         'departure: occupation as a number',
@@ -230,7 +230,7 @@ describe('registration service', () => {
     it('refuses a call without a token, or with one the service does not trust, with 401 and writes nothing', async () => {
       const before = await counts();
       for (const token of [null, 'not-a-jwt', tokens.foreign]) {
-        const response = await call('POST', '/workers', worker, token);
+        const response = await call('POST', '/workers', aWorker(), token);
         expect(response.status).toBe(401);
         expect(response.headers['content-type']).toContain('application/problem+json');
       }
@@ -275,7 +275,7 @@ describe('registration service', () => {
     });
 
     it('refuses missions what only origin-country agencies do', async () => {
-      expect((await call('POST', '/workers', worker, tokens.missionSA)).status).toBe(403);
+      expect((await call('POST', '/workers', aWorker(), tokens.missionSA)).status).toBe(403);
       const workerId = await registered();
       expect((await call('POST', `/workers/${workerId}/departures`, departure, tokens.missionSA)).status).toBe(403);
     });
@@ -289,7 +289,7 @@ describe('registration service', () => {
       expect(asStatistics.body!.personalData).toBeUndefined();
       expect(JSON.stringify(asStatistics.body)).not.toMatch(/Santos|Maria|1990-04-12|PH-1234-5678/);
       expect(asStatistics.body).toMatchObject({ sex: 'F', birthYear: 1990, originArea: 'PH-03' });
-      expect((await call('POST', '/workers', worker, tokens.statistics)).status).toBe(403);
+      expect((await call('POST', '/workers', aWorker(), tokens.statistics)).status).toBe(403);
     });
   });
 
@@ -323,8 +323,9 @@ describe('registration service', () => {
     it('answer with the first response again and register the worker once', async () => {
       const key = { 'idempotency-key': `register-${randomBytes(4).toString('hex')}` };
       const before = await counts();
-      const first = await call('POST', '/workers', worker, tokens.agency, key);
-      const retry = await call('POST', '/workers', worker, tokens.agency, key);
+      const person = aWorker();
+      const first = await call('POST', '/workers', person, tokens.agency, key);
+      const retry = await call('POST', '/workers', person, tokens.agency, key);
       expect(first.status).toBe(201);
       expect(retry.status).toBe(201);
       expect(retry.body).toEqual(first.body);
@@ -336,7 +337,8 @@ describe('registration service', () => {
     it('hold when the retries race each other', async () => {
       const key = { 'idempotency-key': `race-${randomBytes(4).toString('hex')}` };
       const before = await counts();
-      const responses = await Promise.all(Array.from({ length: 6 }, () => call('POST', '/workers', worker, tokens.agency, key)));
+      const person = aWorker();
+      const responses = await Promise.all(Array.from({ length: 6 }, () => call('POST', '/workers', person, tokens.agency, key)));
       expect(new Set(responses.map((r) => r.status))).toEqual(new Set([201]));
       expect(new Set(responses.map((r) => r.body!.workerId)).size).toBe(1);
       expect((await counts()).events).toBe(before.events + 1);
@@ -355,9 +357,9 @@ describe('registration service', () => {
 
     it('refuse the same key for a different request with 422 naming the header, writing nothing', async () => {
       const key = { 'idempotency-key': `reuse-${randomBytes(4).toString('hex')}` };
-      expect((await call('POST', '/workers', worker, tokens.agency, key)).status).toBe(201);
+      expect((await call('POST', '/workers', aWorker(), tokens.agency, key)).status).toBe(201);
       const before = await counts();
-      const other = await call('POST', '/workers', { ...worker, originArea: 'PH-07' }, tokens.agency, key);
+      const other = await call('POST', '/workers', { ...aWorker(), originArea: 'PH-07' }, tokens.agency, key);
       expect(other.status).toBe(422);
       expect(other.body!.errors).toEqual([expect.objectContaining({ in: 'header', field: 'Idempotency-Key' })]);
       expect(await counts()).toEqual(before);

@@ -19,13 +19,24 @@ export interface RegistrationHarness {
   stop(): Promise<void>;
 }
 
-export const worker = {
-  personalData: { givenName: 'Maria', familyName: 'Santos', dateOfBirth: '1990-04-12', nationalId: 'PH-1234-5678' },
-  sex: 'F',
-  originArea: 'PH-03',
-  educationIsced: 3,
-  languages: ['tl', 'en'],
-};
+let people = 0;
+
+/**
+ * Maria Santos, born in 1990 — a different birth day and national id each time, so that registrations in
+ * one test are different people to the registry's duplicate check (the same name, birth date or document
+ * would rightly be flagged).
+ */
+export function aWorker() {
+  const n = people++;
+  const born = new Date(Date.UTC(1990, 0, 1) + (n % 365) * 86_400_000).toISOString().slice(0, 10);
+  return {
+    personalData: { givenName: 'Maria', familyName: 'Santos', dateOfBirth: born, nationalId: `PH-${process.pid}-${n}` },
+    sex: 'F',
+    originArea: 'PH-03',
+    educationIsced: 3,
+    languages: ['tl', 'en'],
+  };
+}
 export const departure = {
   destinationCountry: 'SA',
   departedOn: '2023-02-01',

@@ -1,5 +1,5 @@
 import { registrationClient } from '@homeward/api-client/registration';
-import { departure, homecoming, startHarness, worker, type RegistrationHarness } from './registration.harness';
+import { departure, homecoming, startHarness, aWorker, type RegistrationHarness } from './registration.harness';
 
 // The typed client (generated from the OpenAPI document) against the service listening on a real socket.
 
@@ -17,7 +17,7 @@ describe('the typed registration client', () => {
   it('registers a worker and records a departure and a return, typed end to end', async () => {
     const api = registrationClient({ baseUrl, token: h.tokens.agency });
     const created = await api.POST('/workers', {
-      body: { personalData: worker.personalData, sex: 'F', originArea: 'PH-03', languages: ['tl'] },
+      body: { personalData: aWorker().personalData, sex: 'F', originArea: 'PH-03', languages: ['tl'] },
       params: { header: { 'Idempotency-Key': 'client-1' } },
     });
     expect(created.response.status).toBe(201);

@@ -5,6 +5,7 @@ export const WORKER_STREAMS = Symbol('WorkerStreams');
 export const WORKER_COMMANDS = Symbol('WorkerCommands');
 export const CLOCK = Symbol('Clock');
 export const VAULT = Symbol('PersonalDataVault');
+export const PERSON_INDEX = Symbol('PersonIndex');
 export const REGISTRY_SETTINGS = Symbol('RegistrySettings');
 
 export type Clock = () => Date;

@@ -5,6 +5,7 @@ import type { Migration } from '@homeward/pg-kit/migrations';
 import { decide, type WorkerCommand } from '../domain/worker/worker.decider';
 import { evolve, type WorkerState } from '../domain/worker/worker.state';
 import type { CommandContext, WorkerStreams } from '../persistence/worker.streams';
+import type { PersonIndex } from '../persistence/person-index';
 import { authorise, type WorkerAction } from './access/worker.access';
 
 export interface WorkerCommandResult {
@@ -46,7 +47,8 @@ export interface RequestConditions {
 
 export interface WorkerCommandRequest {
   readonly workerId: string;
-  readonly command: WorkerCommand;
+  /** The command, or how to build it inside the transaction (when it needs lookups that must be current). */
+  readonly command: WorkerCommand | ((client: PoolClient) => Promise<WorkerCommand>);
   readonly principal: Principal;
   readonly context: CommandContext;
   readonly action: WorkerAction;
@@ -87,6 +89,7 @@ export class WorkerCommands {
   constructor(
     private readonly streams: WorkerStreams,
     private readonly pool: Pool,
+    private readonly personIndex: PersonIndex,
     /** Called after a command's events committed: the outbox relay sends them without waiting for its next poll. */
     private readonly committed: () => void = () => undefined,
   ) {}
@@ -116,8 +119,11 @@ export class WorkerCommands {
         if (!access.allowed) throw new AccessDenied(access.reason);
       }
       if (conditions.ifMatch !== undefined && conditions.ifMatch !== version) throw new PreconditionFailed(conditions.ifMatch, version);
-      const events = decide(request.command, state);
+      const command = typeof request.command === 'function' ? await request.command(client) : request.command;
+      const events = decide(command, state);
       const newVersion = await this.streams.append(request.workerId, version, events, request.context, { before: state, client });
+      const after = events.reduce(evolve, state);
+      if (events.some((e) => TOUCHES_PERSON_INDEX.has(e.type))) await this.personIndex.apply(client, request.workerId, after);
       await request.alongside?.(client);
       if (idempotency) {
         await client.query('UPDATE idempotency_keys SET stream_version = $3 WHERE organisation_id = $1 AND idempotency_key = $2', [
@@ -126,7 +132,6 @@ export class WorkerCommands {
           newVersion,
         ]);
       }
-      const after = events.reduce(evolve, state);
       return { workerId: request.workerId, state: after, version: newVersion, personalData: canSeePersonalData(principal) };
     });
   }
@@ -145,6 +150,8 @@ export class WorkerCommands {
     return { workerId: row.worker_id, state, version, personalData: canSeePersonalData(principal) };
   }
 }
+
+const TOUCHES_PERSON_INDEX = new Set(['WorkerRegistered', 'WorkerDetailsCorrected', 'PersonalDataErased', 'DuplicateResolved']);
 
 function canSeePersonalData(principal: Principal): boolean {
   return principal.scopes.has(Scopes.personalDataRead) && principal.kind !== 'statistics';

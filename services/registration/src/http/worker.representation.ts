@@ -64,6 +64,8 @@ export function workerDto(state: WorkerState, version: number, withPersonalData:
     languages: [...p.languages],
     ...(withPersonalData && p.personalData ? { personalData: { ...p.personalData } } : {}),
     personalDataErased: p.personalDataErased,
+    possibleDuplicates: p.possibleDuplicates.map((c) => ({ ...c })),
+    ...(p.mergedInto ? { mergedInto: p.mergedInto } : {}),
     orientations: p.orientations.map((o) => ({ completedOn: o.completedOn, topics: [...o.topics], provider: o.provider })),
     cycles: cycles.map(cycleDto),
     version,

@@ -14,7 +14,8 @@ import { GetWorkerQuery } from '../application/get-worker/get-worker.handler';
 import { GetIncidentQuery, type IncidentView } from '../application/get-incident/get-incident.handler';
 import { ListWorkersQuery, type WorkerSummaryRow } from '../application/list-workers/list-workers.handler';
 import type { RequestConditions, WorkerCommandResult } from '../application/worker-command';
-import { CLOCK, REGISTRY_SETTINGS, type Clock, type RegistrySettings } from '../application/tokens';
+import { CLOCK, PERSON_INDEX, REGISTRY_SETTINGS, type Clock, type RegistrySettings } from '../application/tokens';
+import type { PersonIndex, SearchHit } from '../persistence/person-index';
 import type { CommandContext } from '../persistence/worker.streams';
 import { workerDto } from './worker.representation';
 
@@ -32,6 +33,7 @@ export class WorkersController {
     private readonly queries: QueryBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
+    @Inject(PERSON_INDEX) private readonly personIndex: PersonIndex,
   ) {}
 
   @Post()
@@ -74,6 +76,28 @@ export class WorkersController {
     const items = await this.queries.execute<ListWorkersQuery, WorkerSummaryRow[]>(
       new ListWorkersQuery(status, limit ? Number(limit) : 50, country),
     );
+    return { items };
+  }
+
+  @Get('search')
+  async search(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: { name?: string; dateOfBirth?: string; nationalId?: string; passportNumber?: string; limit?: string },
+  ): Promise<{ items: SearchHit[] }> {
+    if (principal.kind !== 'agency' || !principal.scopes.has(Scopes.personalDataRead)) {
+      throw Problem.forbidden(`searching people needs an origin-country agency with the ${Scopes.personalDataRead} scope`);
+    }
+    const { name, dateOfBirth, nationalId, passportNumber } = query;
+    if (!name && !dateOfBirth && !nationalId && !passportNumber) {
+      throw Problem.validation([fieldError('query', ['name'], 'give a name, a date of birth, a national id or a passport number')]);
+    }
+    const items = await this.personIndex.search({
+      ...(name ? { name } : {}),
+      ...(dateOfBirth ? { dateOfBirth } : {}),
+      ...(nationalId ? { nationalId } : {}),
+      ...(passportNumber ? { passportNumber } : {}),
+      limit: query.limit ? Number(query.limit) : 20,
+    });
     return { items };
   }
 
@@ -241,6 +265,18 @@ export class WorkersController {
     @Res({ passthrough: true }) r: Reply,
   ) {
     return this.record(id, 'correctWorkerDetails', b, p, h, r, (today) => ({ type: 'CorrectWorkerDetails', data: { ...b, today } }));
+  }
+
+  @Post(':workerId/duplicate-decisions')
+  @HttpCode(201)
+  decideDuplicate(
+    @Param('workerId') id: string,
+    @Body() b: Schemas['ResolveDuplicateRequest'],
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) r: Reply,
+  ) {
+    return this.record(id, 'resolveDuplicate', b, p, h, r, (today) => ({ type: 'ResolveDuplicate', data: { ...b, today } }));
   }
 
   @Post(':workerId/erasure')

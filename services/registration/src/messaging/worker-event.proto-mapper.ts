@@ -137,6 +137,8 @@ export const PROTO_EVENT_TYPES: Record<WorkerEvent['type'], string> = {
   ReintegrationReferralMade: 'homeward.registration.v1.ReintegrationReferralMade',
   ReintegrationOutcomeRecorded: 'homeward.registration.v1.ReintegrationOutcomeRecorded',
   WorkerDetailsCorrected: 'homeward.registration.v1.WorkerDetailsCorrected',
+  PossibleDuplicateFlagged: 'homeward.registration.v1.PossibleDuplicateFlagged',
+  DuplicateResolved: 'homeward.registration.v1.DuplicateResolved',
 };
 
 export interface EnvelopeFields {
@@ -360,6 +362,18 @@ export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, seal
         },
       });
     }
+    case 'PossibleDuplicateFlagged': {
+      const d = event.data;
+      return create(RegistrationEventSchema, {
+        envelope,
+        event: {
+          case: 'possibleDuplicateFlagged',
+          value: { workerId: d.workerId, flaggedOn: d.flaggedOn, candidates: d.candidates.map((c) => ({ ...c })) },
+        },
+      });
+    }
+    case 'DuplicateResolved':
+      return create(RegistrationEventSchema, { envelope, event: { case: 'duplicateResolved', value: { ...event.data } } });
     default: {
       const unknown: never = event;
       throw new Error(`unknown event ${JSON.stringify(unknown)}`);

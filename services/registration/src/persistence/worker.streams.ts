@@ -33,6 +33,8 @@ function jurisdictionDestination(event: WorkerEvent, before: WorkerState): strin
     case 'PreDepartureOrientationCompleted':
     case 'WorkerDetailsCorrected':
     case 'PersonalDataErased':
+    case 'PossibleDuplicateFlagged':
+    case 'DuplicateResolved':
       return '';
     case 'DepartureRecorded':
       return event.data.destinationCountry;

@@ -84,6 +84,8 @@ export async function projectWorkerStatus(event: RegistrationEvent, tx: PoolClie
     case 'reintegrationNeedsAssessed':
     case 'reintegrationReferralMade':
     case 'reintegrationOutcomeRecorded':
+    case 'possibleDuplicateFlagged':
+    case 'duplicateResolved':
       // Status moves only with departures and returns.
       return;
     case 'workerDetailsCorrected': {

@@ -37,6 +37,7 @@ export function actionOf(command: StageCommand): { action: WorkerAction; returnF
     case 'ReferForReintegration':
     case 'RecordReferralOutcome':
     case 'CorrectWorkerDetails':
+    case 'ResolveDuplicate':
       return { action: 'record-at-home' };
     default: {
       const unknown: never = command;

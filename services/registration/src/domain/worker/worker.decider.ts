@@ -10,7 +10,9 @@ import type {
   NeedLevel,
   OrientationTopic,
   PersonalData,
+  DuplicateResolved,
   PersonalDataErased,
+  PossibleDuplicateFlagged,
   PreDepartureOrientationCompleted,
   RecruitmentChannel,
   ReferralOutcome,
@@ -45,6 +47,8 @@ export type RegisterWorker = Command<
     readonly educationIsced?: number;
     readonly languages: readonly string[];
     readonly personalData: PersonalData;
+    /** Registered people who may be the same person (found by the caller's fuzzy search). */
+    readonly duplicateCandidates: readonly { readonly workerId: string; readonly score: number }[];
   }
 >;
 export type CompleteOrientation = Command<
@@ -116,6 +120,7 @@ export type CorrectWorkerDetails = Command<
   }
 >;
 export type ErasePersonalData = Command<'ErasePersonalData', { readonly basis: ErasureBasis }>;
+export type ResolveDuplicate = Command<'ResolveDuplicate', { readonly candidateId: string; readonly samePerson: boolean }>;
 
 export type WorkerCommand =
   | RegisterWorker
@@ -130,7 +135,8 @@ export type WorkerCommand =
   | ReferForReintegration
   | RecordReferralOutcome
   | CorrectWorkerDetails
-  | ErasePersonalData;
+  | ErasePersonalData
+  | ResolveDuplicate;
 
 /** A command the registry refuses, naming the field at fault (a path into the command's data). */
 export class WorkerRuleViolation extends Error {
@@ -152,8 +158,11 @@ export class WorkerAlreadyRegistered extends Error {
 }
 
 export function decide(command: WorkerCommand, state: WorkerState): WorkerEvent[] {
-  if (command.type === 'RegisterWorker') return [register(command, state)];
+  if (command.type === 'RegisterWorker') return register(command, state);
   if (state.status === 'unregistered') throw new WorkerNotRegistered('no such worker');
+  if (state.profile.mergedInto && command.type !== 'ErasePersonalData') {
+    throw new WorkerRuleViolation('workerId', `this record was merged into ${state.profile.mergedInto}; record changes there`);
+  }
   switch (command.type) {
     case 'CompleteOrientation':
       return [completeOrientation(command, state)];
@@ -179,6 +188,8 @@ export function decide(command: WorkerCommand, state: WorkerState): WorkerEvent[
       return [correct(command, state)];
     case 'ErasePersonalData':
       return erasePersonalData(command, state);
+    case 'ResolveDuplicate':
+      return [resolveDuplicate(command, state)];
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
@@ -214,10 +225,10 @@ function returned(state: Registered, field: string): Cycle {
   return cycle;
 }
 
-function register({ data }: RegisterWorker, state: WorkerState): WorkerRegistered {
+function register({ data }: RegisterWorker, state: WorkerState): (WorkerRegistered | PossibleDuplicateFlagged)[] {
   if (state.status !== 'unregistered') throw new WorkerAlreadyRegistered(`worker ${data.workerId} is already registered`);
   notInFuture(data.personalData.dateOfBirth, data.today, 'personalData.dateOfBirth', 'the date of birth');
-  return {
+  const registered: WorkerRegistered = {
     type: 'WorkerRegistered',
     data: {
       workerId: data.workerId,
@@ -229,6 +240,20 @@ function register({ data }: RegisterWorker, state: WorkerState): WorkerRegistere
       languages: data.languages,
       personalData: data.personalData,
     },
+  };
+  const candidates = data.duplicateCandidates.filter((c) => c.workerId !== data.workerId);
+  if (candidates.length === 0) return [registered];
+  // Flag, never refuse and never merge: only a person decides that two records are one human being.
+  return [registered, { type: 'PossibleDuplicateFlagged', data: { workerId: data.workerId, flaggedOn: data.today, candidates } }];
+}
+
+function resolveDuplicate({ data }: ResolveDuplicate, state: Registered): DuplicateResolved {
+  if (!state.profile.possibleDuplicates.some((c) => c.workerId === data.candidateId)) {
+    throw new WorkerRuleViolation('candidateId', `${data.candidateId} is not an open possible duplicate of this worker`);
+  }
+  return {
+    type: 'DuplicateResolved',
+    data: { workerId: state.profile.workerId, resolvedOn: data.today, candidateId: data.candidateId, samePerson: data.samePerson },
   };
 }
 

@@ -16,7 +16,7 @@ const personalData = { givenName: 'Maria', familyName: 'Santos', dateOfBirth: '1
 
 const register: RegisterWorker = {
   type: 'RegisterWorker',
-  data: { workerId, today: '2023-01-10', sex: 'F', originArea: 'PH-03', languages: ['tl'], personalData },
+  data: { workerId, today: '2023-01-10', sex: 'F', originArea: 'PH-03', languages: ['tl'], personalData, duplicateCandidates: [] },
 };
 const registered: WorkerRegistered = {
   type: 'WorkerRegistered',
@@ -408,4 +408,52 @@ describe('CorrectWorkerDetails', () => {
       .given([registered, { type: 'PersonalDataErased', data: { workerId, erasedOn: '2024-01-01', basis: 'subject_request' } }])
       .when(correct({ personalData }))
       .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('personalData')));
+});
+
+describe('possible duplicates', () => {
+  const other = '0190a1b2-0000-7000-8000-000000000001';
+  const flagged = {
+    type: 'PossibleDuplicateFlagged' as const,
+    data: { workerId, flaggedOn: '2023-01-10', candidates: [{ workerId: other, score: 0.82 }] },
+  };
+  describe('registering someone who resembles a registered worker', () => {
+    it('registers and flags the candidates, never refusing', () =>
+      spec
+        .given([])
+        .when({ ...register, data: { ...register.data, duplicateCandidates: [{ workerId: other, score: 0.82 }] } })
+        .then([registered, flagged]));
+  });
+  describe('an officer decides', () => {
+    const resolve = (samePerson: boolean, candidateId = other) => ({
+      type: 'ResolveDuplicate' as const,
+      data: { today: '2023-02-01', candidateId, samePerson },
+    });
+    it('records the decision that they are one person, and the record takes no more changes', () => {
+      const merged = {
+        type: 'DuplicateResolved' as const,
+        data: { workerId, resolvedOn: '2023-02-01', candidateId: other, samePerson: true },
+      };
+      spec.given([registered, flagged]).when(resolve(true)).then([merged]);
+      spec
+        .given([registered, flagged, merged])
+        .when(depart('2023-03-01'))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('workerId'));
+    });
+    it('records that they are different people, and the record carries on', () => {
+      const dismissed = {
+        type: 'DuplicateResolved' as const,
+        data: { workerId, resolvedOn: '2023-02-01', candidateId: other, samePerson: false },
+      };
+      spec.given([registered, flagged]).when(resolve(false)).then([dismissed]);
+      spec
+        .given([registered, flagged, dismissed])
+        .when(depart('2023-03-01'))
+        .then([departed(1, '2023-03-01')]);
+    });
+    it('refuses a decision on a record that was never flagged', () =>
+      spec
+        .given([registered])
+        .when(resolve(true))
+        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('candidateId')));
+  });
 });

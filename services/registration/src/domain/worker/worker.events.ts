@@ -217,8 +217,31 @@ export interface WorkerDetailsCorrected {
   };
 }
 
+/** Registration found people who may be this worker: flagged for a person to decide, never merged silently. */
+export interface PossibleDuplicateFlagged {
+  readonly type: 'PossibleDuplicateFlagged';
+  readonly data: {
+    readonly workerId: string;
+    readonly flaggedOn: string;
+    readonly candidates: readonly { readonly workerId: string; readonly score: number }[];
+  };
+}
+
+/** An officer's decision on a flagged candidate: the same person (this record merges into theirs) or not. */
+export interface DuplicateResolved {
+  readonly type: 'DuplicateResolved';
+  readonly data: {
+    readonly workerId: string;
+    readonly resolvedOn: string;
+    readonly candidateId: string;
+    readonly samePerson: boolean;
+  };
+}
+
 export type WorkerEvent =
   | WorkerRegistered
+  | PossibleDuplicateFlagged
+  | DuplicateResolved
   | PreDepartureOrientationCompleted
   | DepartureRecorded
   | ArrivalRecorded
@@ -243,6 +266,10 @@ export function occurredOn(event: WorkerEvent): string {
       return event.data.returnedOn;
     case 'PersonalDataErased':
       return event.data.erasedOn;
+    case 'PossibleDuplicateFlagged':
+      return event.data.flaggedOn;
+    case 'DuplicateResolved':
+      return event.data.resolvedOn;
     case 'PreDepartureOrientationCompleted':
       return event.data.completedOn;
     case 'ArrivalRecorded':

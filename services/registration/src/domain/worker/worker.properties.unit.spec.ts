@@ -78,6 +78,7 @@ const register: WorkerCommand = {
     originArea: 'X',
     languages: [],
     personalData: { givenName: 'A', familyName: 'B', dateOfBirth: '1990-01-01' },
+    duplicateCandidates: [],
   },
 };
 

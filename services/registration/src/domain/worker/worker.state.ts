@@ -73,6 +73,10 @@ export interface WorkerProfile {
   readonly personalData?: PersonalData;
   readonly personalDataErased: boolean;
   readonly orientations: readonly Orientation[];
+  /** Flagged candidates no officer has decided on yet. */
+  readonly possibleDuplicates: readonly { readonly workerId: string; readonly score: number }[];
+  /** Set when an officer decided this record is the same person as another: that record carries on. */
+  readonly mergedInto?: string;
   /** How many events the stream holds: corrections name the event they correct by its version. */
   readonly version: number;
 }
@@ -86,7 +90,8 @@ export interface WorkerProfile {
  * - dates never go backwards through a cycle — departure ≤ arrival ≤ what happens abroad ≤ return ≤
  *   reintegration — nor across cycles: a return ≤ the next departure;
  * - a cycle has at most one arrival and at most one return;
- * - once `personalDataErased`, the profile and the incidents hold no personal data, and nothing puts it back.
+ * - once `personalDataErased`, the profile and the incidents hold no personal data, and nothing puts it back;
+ * - once `mergedInto` another record, this one takes no more changes: the other carries on.
  */
 export type WorkerState =
   | { readonly status: 'unregistered' }
@@ -130,6 +135,7 @@ export function evolve(state: WorkerState, event: WorkerEvent): WorkerState {
         languages,
         personalDataErased: false,
         orientations: [],
+        possibleDuplicates: [],
         version: 1,
         ...(personalData ? { personalData } : {}),
         ...(educationIsced === undefined ? {} : { educationIsced }),
@@ -217,6 +223,13 @@ function evolveRegistered(state: Registered, event: Exclude<WorkerEvent, { type:
           ...(personalData === undefined || state.profile.personalDataErased ? {} : { personalData }),
         },
       };
+    }
+    case 'PossibleDuplicateFlagged':
+      return { ...state, profile: { ...state.profile, possibleDuplicates: event.data.candidates } };
+    case 'DuplicateResolved': {
+      const { candidateId, samePerson } = event.data;
+      const possibleDuplicates = state.profile.possibleDuplicates.filter((c) => c.workerId !== candidateId);
+      return { ...state, profile: { ...state.profile, possibleDuplicates, ...(samePerson ? { mergedInto: candidateId } : {}) } };
     }
     case 'PersonalDataErased': {
       const { personalData: _erased, ...profile } = state.profile;
