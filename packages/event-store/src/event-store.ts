@@ -177,7 +177,12 @@ export class EventStore {
       outbox.map((m) => Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength)),
     ];
     try {
-      const { rows } = await db.query<{ global_position: string; stream_version: string }>(APPEND_SQL, params);
+      // A named statement: PostgreSQL parses and plans the append once per connection, not on every call.
+      const { rows } = await db.query<{ global_position: string; stream_version: string }>({
+        name: 'homeward-event-store-append',
+        text: APPEND_SQL,
+        values: params,
+      });
       if (rows.length === events.length) {
         return {
           streamVersion: Number(rows[rows.length - 1]!.stream_version),
@@ -194,6 +199,52 @@ export class EventStore {
       const constraint = pgConstraint(error);
       if (constraint === 'events_event_id_unique') return await this.explainRefusal(db, streamId, expectedVersion, events);
       throw new ConcurrencyError(streamId, expectedVersion, await this.streamVersion(streamId));
+    }
+  }
+
+  /**
+   * Creates many streams at once (bulk imports): each stream must not exist yet, and all of them, with
+   * their outbox messages, are written in one statement. If any stream exists, nothing is written and
+   * a ConcurrencyError names it.
+   */
+  async appendToNewStreams(
+    streams: readonly { readonly streamId: string; readonly events: readonly NewEvent[] }[],
+    options: { outbox?: readonly OutboxMessage[]; client?: PoolClient } = {},
+  ): Promise<void> {
+    const rows = streams.flatMap((s) => s.events.map((e, i) => ({ streamId: s.streamId, version: i + 1, event: e })));
+    if (rows.length === 0) return;
+    const outbox = options.outbox ?? [];
+    const db: Queryable = options.client ?? this.pool;
+    try {
+      await db.query(
+        `WITH inserted AS (
+           INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
+           RETURNING event_id
+         )
+         INSERT INTO outbox (event_id, topic, message_key, headers, value)
+         SELECT o.event_id, o.topic, o.message_key, o.headers, o.value
+           FROM unnest($8::uuid[], $9::text[], $10::text[], $11::jsonb[], $12::bytea[]) WITH ORDINALITY AS o(event_id, topic, message_key, headers, value, ord)
+           JOIN inserted ON inserted.event_id = o.event_id
+          ORDER BY o.ord`,
+        [
+          rows.map((r) => r.streamId),
+          rows.map((r) => r.version),
+          rows.map((r) => r.event.eventId),
+          rows.map((r) => r.event.type),
+          rows.map((r) => JSON.stringify(r.event.data)),
+          rows.map((r) => JSON.stringify(r.event.metadata)),
+          rows.map((r) => r.event.occurredAt.toISOString()),
+          outbox.map((m) => m.eventId),
+          outbox.map((m) => m.topic),
+          outbox.map((m) => m.key),
+          outbox.map((m) => JSON.stringify(m.headers)),
+          outbox.map((m) => Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength)),
+        ],
+      );
+    } catch (error) {
+      if (pgErrorCode(error) === PgErrorCode.uniqueViolation) throw new ConcurrencyError('(one of a batch of new streams)', 0, undefined);
+      throw error;
     }
   }
 

@@ -104,6 +104,26 @@ export class PersonalDataVault {
     return { keyId, nonce, ciphertext };
   }
 
+  /**
+   * Seals data of subjects that have no key yet (bulk imports): all their keys are created in one
+   * statement, inside `client`'s transaction, so an import batch that rolls back leaves no keys behind.
+   */
+  async sealForNewSubjects(items: readonly { subjectId: string; data: unknown }[], client: PoolClient): Promise<SealedData[]> {
+    const keys = new Map<string, { keyId: string; key: Buffer }>();
+    for (const { subjectId } of items) if (!keys.has(subjectId)) keys.set(subjectId, { keyId: randomUUID(), key: randomBytes(32) });
+    const entries = [...keys.entries()];
+    const wrapped = await Promise.all(entries.map(([, k]) => this.wrapper.wrap(k.key)));
+    await client.query(
+      'INSERT INTO data_keys (key_id, subject_id, wrapped_key) SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[])',
+      [entries.map(([, k]) => k.keyId), entries.map(([subjectId]) => subjectId), wrapped],
+    );
+    return items.map(({ subjectId, data }) => {
+      const { keyId, key } = keys.get(subjectId)!;
+      const { nonce, ciphertext } = seal(key, Buffer.from(JSON.stringify(data)), `${subjectId}:${keyId}`);
+      return { keyId, nonce, ciphertext };
+    });
+  }
+
   /** Opens sealed data; undefined when the subject has been erased. */
   async open<T>(subjectId: string, sealed: SealedData): Promise<T | undefined> {
     let entry: { keyId: string; key: Buffer };

@@ -14,6 +14,7 @@ import { RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
 import { PersonIndex, personIndexMigrations } from './persistence/person-index';
+import { importMigrations } from './application/import/import-legacy-register.handler';
 import { idempotencyMigrations } from './application/worker-command';
 import { sensitiveReadMigrations } from './application/get-incident/get-incident.handler';
 import { translateRegistrationError } from './http/errors';
@@ -46,6 +47,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     ...idempotencyMigrations,
     ...sensitiveReadMigrations,
     ...personIndexMigrations,
+    ...importMigrations,
   ]);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
@@ -91,6 +93,15 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     handle: projectWorkerStatus,
     logger: log.child({ component: 'worker-status-projection' }),
   });
+  // Legacy registers arrive as CSV or NDJSON text, in parts of up to 10,000 records.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser(
+      ['text/csv', 'application/x-ndjson'],
+      { parseAs: 'string', bodyLimit: 64 * 1024 * 1024 },
+      (_request, body, done) => done(null, body),
+    );
   await app.init();
   await relay.start();
   await projection.start();

@@ -23,6 +23,8 @@ import { ErasePersonalDataHandler } from './application/erase-personal-data/eras
 import type { PersonalDataVault } from '@homeward/personal-data';
 import type { PersonIndex } from './persistence/person-index';
 import { WorkersController } from './http/workers.controller';
+import { ImportsController } from './http/imports.controller';
+import { ImportLegacyRegisterHandler } from './application/import/import-legacy-register.handler';
 import { WorkerCommands } from './application/worker-command';
 import type { WorkerStreams } from './persistence/worker.streams';
 
@@ -44,7 +46,7 @@ export class RegistrationModule {
     return {
       module: RegistrationModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [WorkersController],
+      controllers: [WorkersController, ImportsController],
       providers: [
         { provide: POOL, useValue: deps.pool },
         { provide: KAFKA, useValue: deps.kafka },
@@ -60,6 +62,7 @@ export class RegistrationModule {
         GetWorkerHandler,
         ListWorkersHandler,
         ErasePersonalDataHandler,
+        ImportLegacyRegisterHandler,
       ],
     };
   }

@@ -105,6 +105,65 @@ export class PersonIndex {
     return rows.map((r) => ({ workerId: r.worker_id, score: Math.round(r.score * 100) / 100 }));
   }
 
+  /**
+   * Candidates for many people at once (bulk import): one query for birth date and name, one for documents.
+   * People within the batch are compared with each other too, on exact normalised name and birth date or a
+   * shared document.
+   */
+  async candidatesForBatch(
+    client: PoolClient,
+    people: readonly { personalData: PersonalData; sex: Sex; originArea: string }[],
+  ): Promise<Candidate[][]> {
+    const names = people.map((p) => normaliseName(`${p.personalData.givenName} ${p.personalData.familyName}`));
+    const births = people.map((p) => p.personalData.dateOfBirth);
+    const nationalIds = people.map((p) => normaliseDocument(p.personalData.nationalId));
+    const passports = people.map((p) => normaliseDocument(p.personalData.passportNumber));
+    const found: Candidate[][] = people.map(() => []);
+    const byName = await client.query<{ i: string; worker_id: string; score: number }>(
+      `SELECT b.i, p.worker_id, least(1, similarity(p.full_name, b.name) + CASE WHEN p.sex = b.sex THEN 0.1 ELSE 0 END
+                + CASE WHEN p.origin_area = b.area THEN 0.1 ELSE 0 END)::float8 AS score
+         FROM unnest($1::text[], $2::date[], $3::text[], $4::text[]) WITH ORDINALITY AS b(name, born, sex, area, i)
+         JOIN person_index p ON p.date_of_birth = b.born AND p.merged_into IS NULL
+        WHERE similarity(p.full_name, b.name) >= $5`,
+      [names, births, people.map((p) => p.sex), people.map((p) => p.originArea), DUPLICATE_NAME_SIMILARITY],
+    );
+    const byDocument = await client.query<{ i: string; worker_id: string }>(
+      `SELECT b.i, p.worker_id
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS b(national_id, passport, i)
+         JOIN person_index p ON (p.national_id = b.national_id OR p.passport_number = b.passport) AND p.merged_into IS NULL`,
+      [nationalIds, passports],
+    );
+    for (const r of byName.rows) found[Number(r.i) - 1]!.push({ workerId: r.worker_id, score: Math.round(r.score * 100) / 100 });
+    for (const r of byDocument.rows) {
+      const list = found[Number(r.i) - 1]!;
+      const existing = list.findIndex((c) => c.workerId === r.worker_id);
+      if (existing >= 0) list.splice(existing, 1);
+      list.push({ workerId: r.worker_id, score: 1 });
+    }
+    return found.map((list) => list.sort((a, b) => b.score - a.score).slice(0, 10));
+  }
+
+  /** Index rows for many new workers at once (bulk import), in the import's transaction. */
+  async insertMany(
+    client: PoolClient,
+    workers: readonly { workerId: string; personalData: PersonalData; sex: Sex; originArea: string }[],
+  ): Promise<void> {
+    if (workers.length === 0) return;
+    await client.query(
+      `INSERT INTO person_index (worker_id, full_name, date_of_birth, sex, origin_area, national_id, passport_number)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+      [
+        workers.map((w) => w.workerId),
+        workers.map((w) => normaliseName(`${w.personalData.givenName} ${w.personalData.familyName}`)),
+        workers.map((w) => w.personalData.dateOfBirth),
+        workers.map((w) => w.sex),
+        workers.map((w) => w.originArea),
+        workers.map((w) => normaliseDocument(w.personalData.nationalId)),
+        workers.map((w) => normaliseDocument(w.personalData.passportNumber)),
+      ],
+    );
+  }
+
   /** Brings the worker's row in line with their state after a change, in the change's transaction. */
   async apply(client: PoolClient, workerId: string, state: WorkerState): Promise<void> {
     if (state.status === 'unregistered') return;

@@ -128,21 +128,79 @@ export class WorkerStreams {
   ): Promise<number> {
     const { before, client } = options;
     if (events.length === 0) return expectedVersion;
+    const sealed = await this.sealAll(workerId, events);
+    const { newEvents, outbox } = this.prepare(workerId, expectedVersion, events, context, before, sealed);
+    const result = await this.store.append(workerStreamId(workerId), expectedVersion, newEvents, { outbox, ...(client ? { client } : {}) });
+    return result.streamVersion;
+  }
+
+  /**
+   * Creates many new workers' streams in one statement (bulk import), with their data keys created in
+   * the same transaction.
+   */
+  async appendNewWorkers(
+    workers: readonly { workerId: string; events: readonly WorkerEvent[] }[],
+    context: CommandContext,
+    client: PoolClient,
+  ): Promise<void> {
+    const toSeal = workers.flatMap(({ workerId, events }) =>
+      events.flatMap((event, e) =>
+        (SEALED_FIELDS[event.type] ?? [])
+          .filter((field) => (event.data as Record<string, unknown>)[field] !== undefined)
+          .map((field) => ({ workerId, e, field, data: (event.data as Record<string, unknown>)[field] })),
+      ),
+    );
+    const seals = await this.vault.sealForNewSubjects(
+      toSeal.map((t) => ({ subjectId: t.workerId, data: t.data })),
+      client,
+    );
+    const sealedByWorker = new Map<string, SealedFields[]>();
+    toSeal.forEach((t, k) => {
+      const list = sealedByWorker.get(t.workerId) ?? [];
+      list[t.e] = { ...list[t.e], [t.field]: seals[k] };
+      sealedByWorker.set(t.workerId, list);
+    });
+    const outbox: OutboxMessage[] = [];
+    const streams = workers.map(({ workerId, events }) => {
+      const prepared = this.prepare(workerId, 0, events, context, initialState(), sealedByWorker.get(workerId) ?? []);
+      outbox.push(...prepared.outbox);
+      return { streamId: workerStreamId(workerId), events: prepared.newEvents };
+    });
+    await this.store.appendToNewStreams(streams, { outbox, client });
+  }
+
+  private async sealAll(workerId: string, events: readonly WorkerEvent[]): Promise<SealedFields[]> {
+    const sealed: SealedFields[] = [];
+    for (const [i, event] of events.entries()) {
+      for (const field of SEALED_FIELDS[event.type] ?? []) {
+        const value = (event.data as Record<string, unknown>)[field];
+        if (value !== undefined) sealed[i] = { ...sealed[i], [field]: await this.vault.seal(workerId, value) };
+      }
+    }
+    return sealed;
+  }
+
+  /** The stored form of each event (personal data replaced by its seal) and its message for the topic. */
+  private prepare(
+    workerId: string,
+    expectedVersion: number,
+    events: readonly WorkerEvent[],
+    context: CommandContext,
+    before: WorkerState,
+    sealedPerEvent: readonly (SealedFields | undefined)[],
+  ): { newEvents: NewEvent[]; outbox: OutboxMessage[] } {
     const streamId = workerStreamId(workerId);
     const outbox: OutboxMessage[] = [];
     const newEvents: NewEvent[] = [];
+    let state = before;
     for (const [i, event] of events.entries()) {
       const eventId = uuidv7(context.now.getTime());
       const occurredAt = new Date(`${occurredOn(event)}T00:00:00Z`);
-      const sealed: { -readonly [F in keyof SealedFields]: SealedFields[F] } = {};
+      const sealed = sealedPerEvent[i] ?? {};
       const data: Record<string, unknown> = { ...event.data };
-      for (const field of SEALED_FIELDS[event.type] ?? []) {
-        if (data[field] === undefined) continue;
-        sealed[field] = await this.vault.seal(workerId, data[field]);
-        delete data[field];
-      }
+      for (const field of Object.keys(sealed)) delete data[field];
       if (Object.keys(sealed).length > 0) {
-        data.sealed = Object.fromEntries(Object.entries(sealed).map(([field, seal]) => [field, toStoredSeal(seal)]));
+        data.sealed = Object.fromEntries(Object.entries(sealed).map(([field, seal]) => [field, toStoredSeal(seal as SealedData)]));
       }
       const envelope = toEnvelope(event, {
         eventId,
@@ -152,7 +210,7 @@ export class WorkerStreams {
         recordedAt: context.now,
         actor: context.actor,
         originCountry: context.originCountry,
-        destinationCountry: jurisdictionDestination(event, before),
+        destinationCountry: jurisdictionDestination(event, state),
         correlationId: context.correlationId,
         causationId: context.causationId ?? context.correlationId,
       });
@@ -175,8 +233,8 @@ export class WorkerStreams {
         },
         occurredAt,
       });
+      state = evolve(state, event);
     }
-    const result = await this.store.append(streamId, expectedVersion, newEvents, { outbox, ...(client ? { client } : {}) });
-    return result.streamVersion;
+    return { newEvents, outbox };
   }
 }

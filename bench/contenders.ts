@@ -1,0 +1,127 @@
+import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
+import { EventStore, eventStoreMigrations, type NewEvent, type OutboxMessage } from '@homeward/event-store';
+import type { Pool } from '@homeward/pg-kit';
+import { migrate } from '@homeward/pg-kit/migrations';
+import type { BenchEvent, DepartureRecorded, EventMetadata } from './payloads.js';
+
+/**
+ * Appends `events` to `streamId`, which the caller knows to be at `expectedVersion`. Must reject on any
+ * failure: a benchmark that swallows errors measures nothing.
+ */
+export type Append = (streamId: string, expectedVersion: number, events: readonly BenchEvent[]) => Promise<void>;
+
+export interface Contender {
+  readonly name: string;
+  readonly description: string;
+  /** Creates the contender's schema in an empty database and returns its append. */
+  prepare(pool: Pool, url: string): Promise<{ append: Append; close(): Promise<void> }>;
+}
+
+/**
+ * The limit: the very rows Homeward writes — each event and its outbox message, into the same tables
+ * with the same columns, defaults and indexes — by plain INSERTs, with no version check, idempotency or
+ * anything else an event store does. What is left between this and Homeward is the store's own logic.
+ */
+export const plainInsert: Contender = {
+  name: 'plain-insert',
+  description: 'pg INSERT of the same event and outbox rows into the same tables (same schema and indexes), no event-store logic',
+  async prepare(pool) {
+    await migrate(pool, 'event-store', eventStoreMigrations);
+    const append: Append = async (streamId, expectedVersion, events) => {
+      await pool.query(
+        `WITH inserted AS (
+           INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
+           SELECT $1, $2::bigint + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at
+           FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
+             WITH ORDINALITY AS e(event_id, event_type, data, metadata, occurred_at, ord)
+         )
+         INSERT INTO outbox (event_id, topic, message_key, headers, value)
+         SELECT * FROM unnest($3::uuid[], $8::text[], $9::text[], $10::jsonb[], $11::bytea[])`,
+        [
+          streamId,
+          expectedVersion,
+          events.map((e) => e.eventId),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+          events.map((e) => e.occurredAt.toISOString()),
+          events.map((e) => e.outbox.topic),
+          events.map((e) => e.outbox.key),
+          events.map((e) => JSON.stringify(e.outbox.headers)),
+          events.map((e) => Buffer.from(e.outbox.value)),
+        ],
+      );
+    };
+    return { append, close: async () => undefined };
+  },
+};
+
+function toNewEvent(e: BenchEvent): NewEvent {
+  return { eventId: e.eventId, type: e.type, data: e.data, metadata: e.metadata, occurredAt: e.occurredAt };
+}
+
+function toOutboxMessage(e: BenchEvent): OutboxMessage {
+  return { eventId: e.eventId, ...e.outbox };
+}
+
+function homeward(withOutbox: boolean): Contender {
+  return {
+    name: withOutbox ? 'homeward' : 'homeward-no-outbox',
+    description: withOutbox
+      ? '@homeward/event-store append with one outbox message per event (production use)'
+      : '@homeward/event-store append without outbox messages (for information)',
+    async prepare(pool) {
+      await migrate(pool, 'event-store', eventStoreMigrations);
+      const store = new EventStore(pool);
+      const append: Append = async (streamId, expectedVersion, events) => {
+        const result = await store.append(
+          streamId,
+          expectedVersion,
+          events.map(toNewEvent),
+          withOutbox ? { outbox: events.map(toOutboxMessage) } : {},
+        );
+        if (result.alreadyAppended) throw new Error(`append to ${streamId} was unexpectedly treated as a retry`);
+      };
+      return { append, close: async () => undefined };
+    },
+  };
+}
+
+export const homewardWithOutbox = homeward(true);
+export const homewardWithoutOutbox = homeward(false);
+
+type EmmettDepartureRecorded = {
+  type: 'DepartureRecorded';
+  data: DepartureRecorded;
+  metadata: EventMetadata & { messageId: string };
+};
+
+/**
+ * The peer: Emmett's PostgreSQL event store on a pg.Pool of the same size. Emmett has no occurred-at
+ * column (it stamps `created` itself) and no outbox; `messageId` in metadata becomes its message id.
+ */
+export const emmett: Contender = {
+  name: 'emmett',
+  description: '@event-driven-io/emmett-postgresql appendToStream with expectedStreamVersion',
+  async prepare(pool, url) {
+    const store: PostgresEventStore = getPostgreSQLEventStore(url, {
+      connectionOptions: { pool },
+      schema: { autoMigration: 'None' },
+    });
+    await store.schema.migrate();
+    const append: Append = async (streamId, expectedVersion, events) => {
+      const result = await store.appendToStream<EmmettDepartureRecorded>(
+        streamId,
+        events.map((e) => ({ type: e.type, data: e.data, metadata: { ...e.metadata, messageId: e.eventId } })),
+        { expectedStreamVersion: BigInt(expectedVersion) },
+      );
+      if (result.nextExpectedStreamVersion !== BigInt(expectedVersion + events.length)) {
+        throw new Error(`emmett put ${streamId} at version ${result.nextExpectedStreamVersion}`);
+      }
+    };
+    return { append, close: () => store.close() };
+  },
+};
+
+/** Every phase runs in a process of its own: creating an Emmett store installs process-wide pg type parsers. */
+export const contenders: readonly Contender[] = [plainInsert, homewardWithOutbox, homewardWithoutOutbox, emmett];

@@ -1,0 +1,71 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+/**
+ * Who used the CPUs during a timed run: this process (the bench client), PostgreSQL, and everything else.
+ * The benchmark machine is shared, so "everything else" tells a reader whether a figure was taken on a
+ * quiet machine. Linux only (/proc); elsewhere the sample is undefined and nothing is reported.
+ */
+export interface CpuShare {
+  /** Percent of the whole machine (100 = every core busy for the whole run). */
+  readonly clientPercent: number;
+  readonly postgresPercent: number;
+  readonly othersPercent: number;
+}
+
+interface Sample {
+  readonly wall: bigint;
+  readonly busySeconds: number;
+  readonly postgresTicks: ReadonlyMap<string, number>;
+  readonly client: NodeJS.CpuUsage;
+}
+
+/** Kernel clock ticks per second (USER_HZ); 100 on every mainstream Linux. */
+const TICKS = 100;
+
+function busyTicks(): number {
+  // cpu  user nice system idle iowait irq softirq steal ...
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return user + nice + system + irq + softirq + steal;
+}
+
+/** CPU ticks used so far by each running PostgreSQL process, by pid. */
+function postgresTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      // Fields after "pid (comm) ": state is field 3, utime 14, stime 15.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(pid, Number(rest[11]) + Number(rest[12]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks;
+}
+
+export function sampleCpu(): Sample | undefined {
+  try {
+    return { wall: process.hrtime.bigint(), busySeconds: busyTicks() / TICKS, postgresTicks: postgresTicks(), client: process.cpuUsage() };
+  } catch {
+    return undefined;
+  }
+}
+
+export function cpuShareSince(start: Sample | undefined, cores: number): CpuShare | undefined {
+  const end = sampleCpu();
+  if (!start || !end) return undefined;
+  const capacity = (Number(end.wall - start.wall) / 1e9) * cores;
+  const client = process.cpuUsage(start.client);
+  const clientSeconds = (client.user + client.system) / 1e6;
+  // Per process, so a backend that exits in between (CPU then counted as others') cannot make this negative.
+  let postgresTicksUsed = 0;
+  for (const [pid, ticks] of end.postgresTicks) postgresTicksUsed += ticks - (start.postgresTicks.get(pid) ?? 0);
+  const postgresSeconds = postgresTicksUsed / TICKS;
+  const othersSeconds = Math.max(0, end.busySeconds - start.busySeconds - clientSeconds - postgresSeconds);
+  const percent = (seconds: number) => Math.round((seconds / capacity) * 100);
+  return { clientPercent: percent(clientSeconds), postgresPercent: percent(postgresSeconds), othersPercent: percent(othersSeconds) };
+}

@@ -1,0 +1,245 @@
+/**
+ * Registration benchmarks, in one run on this machine:
+ *
+ * 1. Import of a generated legacy register (default 100,000 rows, 1% bad) through the API in parts of
+ *    5,000, beside the limit: a plain `COPY … FROM STDIN` of the same rows into a table of text columns.
+ *    Then the same file again, which must import nothing.
+ * 2. `POST /workers/{id}/returns` with authentication on (a bearer JWT verified per request), at
+ *    concurrency 64 on loopback, beside the limit: a bare Fastify endpoint doing one pg INSERT.
+ *    Every return goes to a different worker abroad (one return per cycle), taken from the import.
+ *
+ * Each server runs as its own process, so the load generator (autocannon) does not share its event loop.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace } from '@homeward/testing/infrastructure';
+import { legacyRegister, toCsv } from '@homeward/registration/legacy-register-generator';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function start(script: string, env: Record<string, string>): ChildProcess {
+  return spawn('npx', ['tsx', '--conditions=@homeward/source', script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function ready(url: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(url, { method: 'GET' });
+      if (r.status < 500) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} not ready`);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+}
+
+async function load(
+  url: string,
+  path: (i: number) => string,
+  body: string,
+  headers: Record<string, string>,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
+  let i = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+        setupRequest: (req) => ({ ...req, path: path(i++) }),
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    total: result.requests.total,
+  };
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      rows: { type: 'string', default: '100000' },
+      seconds: { type: 'string', default: '15' },
+      connections: { type: 'string', default: '64' },
+    },
+  });
+  const rows = Number(values.rows);
+  const seconds = Number(values.seconds);
+  const connections = Number(values.connections);
+
+  const db = await createTestDatabase('bench_registration');
+  const issuer = await testIssuer();
+  const token = await issuer.token({ organisationId: 'bench-agency', kind: 'agency' });
+  const port = 3901;
+  const service = start('services/registration/src/main.ts', {
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+    TOPIC_NAMESPACE: testTopicNamespace(),
+    PORT: String(port),
+    LOG_LEVEL: 'error',
+    AUTH_JWKS_URL: issuer.jwksUrl,
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_AUDIENCE: issuer.audience,
+    PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await ready(`${base}/health/ready`);
+
+    // 1. Import, then the same file again.
+    const { records, bad } = legacyRegister(rows, 0.01, 2026);
+    const csv = toCsv(records);
+    const importOnce = async () => {
+      const started = performance.now();
+      let imported = 0;
+      let already = 0;
+      let failed = 0;
+      for (let offset = 0; offset < records.length; offset += 5_000) {
+        const part = records.slice(offset, offset + 5_000);
+        const response = await fetch(`${base}/imports?source=bench-register&firstRow=${offset + 1}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+          body: part.map((r) => JSON.stringify(r)).join('\n'),
+        });
+        if (!response.ok) throw new Error(`import part failed: ${response.status} ${await response.text()}`);
+        const report = (await response.json()) as { imported: number; alreadyImported: number; failed: unknown[] };
+        imported += report.imported;
+        already += report.alreadyImported;
+        failed += report.failed.length;
+      }
+      const s = (performance.now() - started) / 1000;
+      return {
+        seconds: Math.round(s * 100) / 100,
+        rowsPerSecond: Math.round(records.length / s),
+        imported,
+        alreadyImported: already,
+        failed,
+      };
+    };
+    console.log(`import: ${rows} rows (${bad.length} bad) through POST /imports…`);
+    const firstImport = await importOnce();
+    console.log('  first run', firstImport);
+    const secondImport = await importOnce();
+    console.log('  re-run   ', secondImport);
+    if (secondImport.imported !== 0) throw new Error('the re-run imported rows a second time');
+
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(
+      `CREATE TABLE copy_limit (${csv
+        .split('\n')[0]!
+        .split(',')
+        .map((c) => `${c} text`)
+        .join(', ')})`,
+    );
+    const copyStarted = performance.now();
+    await pipeline(Readable.from([csv]), client.query(copyFrom('COPY copy_limit FROM STDIN WITH (FORMAT csv, HEADER true)')));
+    const copySeconds = (performance.now() - copyStarted) / 1000;
+    const copy = { seconds: Math.round(copySeconds * 100) / 100, rowsPerSecond: Math.round(rows / copySeconds) };
+    console.log('  COPY     ', copy);
+
+    // 2. Returns: workers abroad, from the import.
+    const abroad = await client.query<{ stream_id: string }>(
+      `SELECT stream_id FROM events GROUP BY stream_id
+        HAVING bool_or(event_type = 'DepartureRecorded') AND NOT bool_or(event_type = 'ReturnRecorded')`,
+    );
+    await client.end();
+    const workers = abroad.rows.map((r) => r.stream_id.slice('worker-'.length));
+    console.log(`returns: ${workers.length} workers abroad; ${connections} connections for ${seconds} s each`);
+    const body = JSON.stringify({ returnedOn: '2026-01-15', fromCountry: 'SA', assistance: 'unassisted', reason: 'contract_completed' });
+    const homeward = await load(
+      base,
+      (i) => `/workers/${workers[i % workers.length]}/returns`,
+      body,
+      { authorization: `Bearer ${token}` },
+      connections,
+      seconds,
+    );
+    console.log('  homeward ', homeward);
+    if (homeward.total > workers.length) console.log('  (more requests than workers abroad: later ones were refused as second returns)');
+
+    const barePort = 3902;
+    const bare = start('bench/bare-insert.server.ts', { DATABASE_URL: db.url, PORT: String(barePort) });
+    let bareResult: LoadResult;
+    try {
+      await ready(`http://127.0.0.1:${barePort}/`);
+      bareResult = await load(
+        `http://127.0.0.1:${barePort}`,
+        (i) => `/workers/${workers[i % workers.length]}/returns`,
+        body,
+        {},
+        connections,
+        seconds,
+      );
+      console.log('  bare     ', bareResult);
+    } finally {
+      await stop(bare);
+    }
+
+    const results = {
+      finishedAt: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, node: process.version },
+      import: {
+        rows,
+        badRows: bad.length,
+        firstRun: firstImport,
+        reRun: secondImport,
+        copy,
+        ratioToCopy: Math.round((firstImport.rowsPerSecond / copy.rowsPerSecond) * 1000) / 1000,
+      },
+      returns: {
+        connections,
+        seconds,
+        homeward,
+        bare: bareResult,
+        ratioToBare: Math.round((homeward.requestsPerSecond / bareResult.requestsPerSecond) * 1000) / 1000,
+      },
+    };
+    console.log(JSON.stringify({ importRatioToCopy: results.import.ratioToCopy, returnsRatioToBare: results.returns.ratioToBare }));
+    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+    await writeFile(new URL('./results/registration.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await stop(service);
+    await db.drop();
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Entry point of the on-demand benchmarks: `npm run bench -- <name> [-- options]`, e.g.
+ * `npm run bench -- event-store -- --single-appends=60000`. Not part of `npm test`.
+ */
+const benchmarks: Record<string, () => Promise<{ main(argv: readonly string[]): Promise<void> }>> = {
+  'event-store': () => import('./event-store.bench.js'),
+  registration: () => import('./registration.bench.js'),
+};
+
+const [name, ...argv] = process.argv.slice(2);
+const load = name === undefined ? undefined : benchmarks[name];
+if (!load) {
+  console.error(`usage: npm run bench -- <${Object.keys(benchmarks).join('|')}> [-- options]`);
+  process.exit(2);
+}
+await (await load()).main(argv);
