@@ -56,6 +56,57 @@ export const plainInsert: Contender = {
   },
 };
 
+/**
+ * A second, leaner limit (for information): the events alone in a table with only the columns of an
+ * event (no global position, transaction id or outbox) and the same two unique constraints. What is left
+ * between this and Homeward is the store's logic and its schema: global order, outbox, idempotency.
+ */
+export const plainInsertLean: Contender = {
+  name: 'plain-insert-lean',
+  description: 'pg INSERT of the events only into a lean table (event columns and the two unique constraints), no outbox, no event-store logic',
+  async prepare(pool) {
+    await pool.query(`
+      CREATE TABLE events (
+        stream_id text NOT NULL,
+        stream_version bigint NOT NULL,
+        event_id uuid NOT NULL,
+        event_type text NOT NULL,
+        data jsonb NOT NULL,
+        metadata jsonb NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        CONSTRAINT events_event_id_unique UNIQUE (event_id),
+        CONSTRAINT events_stream_version_unique UNIQUE (stream_id, stream_version)
+      )`);
+    const append: Append = async (streamId, expectedVersion, events) => {
+      if (events.length === 1) {
+        const e = events[0]!;
+        await pool.query(
+          `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [streamId, expectedVersion + 1, e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt.toISOString()],
+        );
+        return;
+      }
+      await pool.query(
+        `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
+         SELECT $1, $2::bigint + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at
+         FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
+           WITH ORDINALITY AS e(event_id, event_type, data, metadata, occurred_at, ord)`,
+        [
+          streamId,
+          expectedVersion,
+          events.map((e) => e.eventId),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+          events.map((e) => e.occurredAt.toISOString()),
+        ],
+      );
+    };
+    return { append, close: async () => undefined };
+  },
+};
+
 function toNewEvent(e: BenchEvent): NewEvent {
   return { eventId: e.eventId, type: e.type, data: e.data, metadata: e.metadata, occurredAt: e.occurredAt };
 }
@@ -124,4 +175,4 @@ export const emmett: Contender = {
 };
 
 /** Every phase runs in a process of its own: creating an Emmett store installs process-wide pg type parsers. */
-export const contenders: readonly Contender[] = [plainInsert, homewardWithOutbox, homewardWithoutOutbox, emmett];
+export const contenders: readonly Contender[] = [plainInsert, plainInsertLean, homewardWithOutbox, homewardWithoutOutbox, emmett];

@@ -1,9 +1,11 @@
 /**
  * Event-store append benchmark.
  *
- * What: append throughput of @homeward/event-store against
- *   - the limit: plain `pg` INSERTs of the same rows into a table with the same columns and unique
- *     constraints (PostgreSQL with no event-store logic), and
+ * What: append throughput of @homeward/event-store (with an outbox message per event, as in production;
+ * and without, for information) against
+ *   - the limit: plain `pg` INSERTs of the same event and outbox rows into the same tables (PostgreSQL
+ *     with no event-store logic), and a leaner one: the events alone in a table with only an event's
+ *     columns and the same unique constraints;
  *   - a peer: Emmett's PostgreSQL event store (@event-driven-io/emmett-postgresql),
  * in two modes:
  *   - single: one event per append, 32 concurrent writers each cycling over streams of its own, every
@@ -381,6 +383,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     singleHomewardOverPlainInsert: ratio(summaries, 'single', 'homeward', 'plain-insert'),
     singleHomewardOverEmmett: ratio(summaries, 'single', 'homeward', 'emmett'),
     batchHomewardOverEmmett: ratio(summaries, 'batch', 'homeward', 'emmett'),
+    batchHomewardOverLeanPlainInsert: ratio(summaries, 'batch', 'homeward', 'plain-insert-lean'),
+    batchHomewardNoOutboxOverEmmett: ratio(summaries, 'batch', 'homeward-no-outbox', 'emmett'),
   };
   console.log('ratios of median events/s', ratios);
 

@@ -127,10 +127,16 @@ export class PersonIndex {
         WHERE similarity(p.full_name, b.name) >= $5`,
       [names, births, people.map((p) => p.sex), people.map((p) => p.originArea), DUPLICATE_NAME_SIMILARITY],
     );
+    // Two equality joins rather than one join on "a OR b": each uses its index, where the OR would compare
+    // every row of the batch with every person in the registry.
     const byDocument = await client.query<{ i: string; worker_id: string }>(
       `SELECT b.i, p.worker_id
-         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS b(national_id, passport, i)
-         JOIN person_index p ON (p.national_id = b.national_id OR p.passport_number = b.passport) AND p.merged_into IS NULL`,
+         FROM unnest($1::text[]) WITH ORDINALITY AS b(national_id, i)
+         JOIN person_index p ON p.national_id = b.national_id AND p.merged_into IS NULL
+       UNION
+       SELECT b.i, p.worker_id
+         FROM unnest($2::text[]) WITH ORDINALITY AS b(passport, i)
+         JOIN person_index p ON p.passport_number = b.passport AND p.merged_into IS NULL`,
       [nationalIds, passports],
     );
     for (const r of byName.rows) found[Number(r.i) - 1]!.push({ workerId: r.worker_id, score: Math.round(r.score * 100) / 100 });
