@@ -282,9 +282,13 @@ export class EventStore {
     return Number(rows[0]!.version);
   }
 
-  /** The stream's events from `fromVersion` up to and including `toVersion` (to the end when absent). */
-  async readStream(streamId: string, fromVersion = 1, toVersion?: number): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<EventRow>(
+  /**
+   * The stream's events from `fromVersion` up to and including `toVersion` (to the end when absent). Pass
+   * `client` to read inside a transaction: a reader holding a transaction must never wait for a second
+   * connection from the same pool, or enough concurrent readers exhaust the pool and wait for each other.
+   */
+  async readStream(streamId: string, fromVersion = 1, toVersion?: number, client?: PoolClient): Promise<StoredEvent[]> {
+    const { rows } = await (client ?? this.pool).query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events
         WHERE stream_id = $1 AND stream_version >= $2 AND ($3::bigint IS NULL OR stream_version <= $3)
         ORDER BY stream_version`,

@@ -97,9 +97,12 @@ export class PersonalDataVault {
     private readonly cacheTtlMs = 30_000,
   ) {}
 
-  /** Seals `data` (any JSON value) with the subject's key, creating the key on first use. */
-  async seal(subjectId: string, data: unknown): Promise<SealedData> {
-    const { keyId, key } = await this.keyFor(subjectId, true);
+  /**
+   * Seals `data` (any JSON value) with the subject's key, creating the key on first use. Pass `client` to
+   * work inside the caller's transaction (never take a second connection while holding one).
+   */
+  async seal(subjectId: string, data: unknown, client?: PoolClient): Promise<SealedData> {
+    const { keyId, key } = await this.keyFor(subjectId, true, client);
     const { nonce, ciphertext } = seal(key, Buffer.from(JSON.stringify(data)), `${subjectId}:${keyId}`);
     return { keyId, nonce, ciphertext };
   }
@@ -125,10 +128,10 @@ export class PersonalDataVault {
   }
 
   /** Opens sealed data; undefined when the subject has been erased. */
-  async open<T>(subjectId: string, sealed: SealedData): Promise<T | undefined> {
+  async open<T>(subjectId: string, sealed: SealedData, client?: PoolClient): Promise<T | undefined> {
     let entry: { keyId: string; key: Buffer };
     try {
-      entry = await this.keyFor(subjectId, false);
+      entry = await this.keyFor(subjectId, false, client);
     } catch (error) {
       if (error instanceof SubjectErased) return undefined;
       throw error;
@@ -159,27 +162,32 @@ export class PersonalDataVault {
     return rows[0]?.erased ?? false;
   }
 
-  private async keyFor(subjectId: string, create: boolean): Promise<{ keyId: string; key: Buffer }> {
+  private async keyFor(subjectId: string, create: boolean, client?: PoolClient): Promise<{ keyId: string; key: Buffer }> {
     const cached = this.cache.get(subjectId);
     if (cached && cached.until > Date.now()) return cached;
     this.cache.delete(subjectId);
-    let { rows } = await this.pool.query<{ key_id: string; wrapped_key: Buffer | null }>(
+    const db = client ?? this.pool;
+    let created = false;
+    let { rows } = await db.query<{ key_id: string; wrapped_key: Buffer | null }>(
       'SELECT key_id, wrapped_key FROM data_keys WHERE subject_id = $1',
       [subjectId],
     );
     if (rows.length === 0) {
       if (!create) throw new SubjectErased(`no data key for ${subjectId}`);
       const key = randomBytes(32);
-      await this.pool.query(
+      created = true;
+      await db.query(
         'INSERT INTO data_keys (key_id, subject_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT (subject_id) DO NOTHING',
         [randomUUID(), subjectId, await this.wrapper.wrap(key)],
       );
       // Re-read: a concurrent first use may have won the insert.
-      ({ rows } = await this.pool.query('SELECT key_id, wrapped_key FROM data_keys WHERE subject_id = $1', [subjectId]));
+      ({ rows } = await db.query('SELECT key_id, wrapped_key FROM data_keys WHERE subject_id = $1', [subjectId]));
     }
     const row = rows[0]!;
     if (!row.wrapped_key) throw new SubjectErased(`${subjectId} has been erased`);
     const entry = { keyId: row.key_id, key: await this.wrapper.unwrap(row.wrapped_key), until: Date.now() + this.cacheTtlMs };
+    // A key made inside the caller's transaction may yet roll back: cache it only once it is committed.
+    if (created && client) return entry;
     if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(subjectId, entry);
     return entry;

@@ -293,6 +293,18 @@ describe('registration service', () => {
     });
   });
 
+  describe('more concurrent commands than pooled connections', () => {
+    it('all complete: a command never waits for a second connection while holding one', async () => {
+      const workers = await Promise.all(Array.from({ length: 48 }, () => abroadIn('SA')));
+      const started = Date.now();
+      const results = await Promise.all(
+        workers.map((id) => call('POST', `/workers/${id}/returns`, homecoming, tokens.agency, { 'idempotency-key': `r-${id}` })),
+      );
+      expect(results.map((r) => r.status)).toEqual(workers.map(() => 201));
+      expect(Date.now() - started).toBeLessThan(20_000);
+    });
+  });
+
   describe('optimistic concurrency with If-Match', () => {
     it('applies a change made on the version the caller saw', async () => {
       const workerId = await registered();

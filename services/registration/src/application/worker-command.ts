@@ -110,9 +110,10 @@ export class WorkerCommands {
            VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING`,
           [principal.organisationId, idempotency.key, idempotency.fingerprint, request.workerId],
         );
-        if (claimed.rowCount === 0) return this.replay(principal, idempotency);
+        if (claimed.rowCount === 0) return this.replay(client, principal, idempotency);
       }
-      const { state, version } = await this.streams.load(request.workerId);
+      // Everything inside the transaction goes through its client: never a second connection while holding one.
+      const { state, version } = await this.streams.load(request.workerId, undefined, client);
       // An unknown worker is reported as such by `decide`; access rules apply to workers that exist.
       if (state.status !== 'unregistered' || request.action === 'register') {
         const access = authorise(principal, request.action, state, request.returnFrom);
@@ -136,8 +137,12 @@ export class WorkerCommands {
     });
   }
 
-  private async replay(principal: Principal, idempotency: { key: string; fingerprint: string }): Promise<WorkerCommandResult> {
-    const { rows } = await this.pool.query<{ fingerprint: string; worker_id: string; stream_version: string }>(
+  private async replay(
+    client: PoolClient,
+    principal: Principal,
+    idempotency: { key: string; fingerprint: string },
+  ): Promise<WorkerCommandResult> {
+    const { rows } = await client.query<{ fingerprint: string; worker_id: string; stream_version: string }>(
       'SELECT fingerprint, worker_id, stream_version FROM idempotency_keys WHERE organisation_id = $1 AND idempotency_key = $2',
       [principal.organisationId, idempotency.key],
     );
@@ -146,7 +151,7 @@ export class WorkerCommands {
     if (row.fingerprint !== idempotency.fingerprint) {
       throw new IdempotencyKeyReused('this Idempotency-Key was already used for a different request; use a new key for a new request');
     }
-    const { state, version } = await this.streams.load(row.worker_id, Number(row.stream_version));
+    const { state, version } = await this.streams.load(row.worker_id, Number(row.stream_version), client);
     return { workerId: row.worker_id, state, version, personalData: canSeePersonalData(principal) };
   }
 }

@@ -96,19 +96,19 @@ export class WorkerStreams {
   ) {}
 
   /** The worker's state, as of `upToVersion` when given (to replay an earlier answer). */
-  async load(workerId: string, upToVersion?: number): Promise<{ state: WorkerState; version: number }> {
-    const stored = await this.store.readStream(workerStreamId(workerId), 1, upToVersion);
+  async load(workerId: string, upToVersion?: number, client?: PoolClient): Promise<{ state: WorkerState; version: number }> {
+    const stored = await this.store.readStream(workerStreamId(workerId), 1, upToVersion, client);
     let state = initialState();
-    for (const e of stored) state = evolve(state, await this.toDomain(workerId, e));
+    for (const e of stored) state = evolve(state, await this.toDomain(workerId, e, client));
     return { state, version: stored.length };
   }
 
-  private async toDomain(workerId: string, stored: StoredEvent): Promise<WorkerEvent> {
+  private async toDomain(workerId: string, stored: StoredEvent, client?: PoolClient): Promise<WorkerEvent> {
     const { sealed, ...data } = stored.data as { sealed?: Record<string, StoredSeal> };
     if (!sealed) return { type: stored.type, data } as WorkerEvent;
     const opened: Record<string, unknown> = {};
     for (const [field, seal] of Object.entries(sealed)) {
-      const value = await this.vault.open(workerId, fromStoredSeal(seal));
+      const value = await this.vault.open(workerId, fromStoredSeal(seal), client);
       // After erasure the key is gone: the field stays absent.
       if (value !== undefined) opened[field] = value;
     }
@@ -128,7 +128,7 @@ export class WorkerStreams {
   ): Promise<number> {
     const { before, client } = options;
     if (events.length === 0) return expectedVersion;
-    const sealed = await this.sealAll(workerId, events);
+    const sealed = await this.sealAll(workerId, events, client);
     const { newEvents, outbox } = this.prepare(workerId, expectedVersion, events, context, before, sealed);
     const result = await this.store.append(workerStreamId(workerId), expectedVersion, newEvents, { outbox, ...(client ? { client } : {}) });
     return result.streamVersion;
@@ -169,12 +169,12 @@ export class WorkerStreams {
     await this.store.appendToNewStreams(streams, { outbox, client });
   }
 
-  private async sealAll(workerId: string, events: readonly WorkerEvent[]): Promise<SealedFields[]> {
+  private async sealAll(workerId: string, events: readonly WorkerEvent[], client?: PoolClient): Promise<SealedFields[]> {
     const sealed: SealedFields[] = [];
     for (const [i, event] of events.entries()) {
       for (const field of SEALED_FIELDS[event.type] ?? []) {
         const value = (event.data as Record<string, unknown>)[field];
-        if (value !== undefined) sealed[i] = { ...sealed[i], [field]: await this.vault.seal(workerId, value) };
+        if (value !== undefined) sealed[i] = { ...sealed[i], [field]: await this.vault.seal(workerId, value, client) };
       }
     }
     return sealed;
