@@ -21,6 +21,7 @@ export interface Contender {
  * The limit: the very rows Homeward writes — each event and its outbox message, into the same tables
  * with the same columns, defaults and indexes — by plain INSERTs, with no version check, idempotency or
  * anything else an event store does. What is left between this and Homeward is the store's own logic.
+ * Named statements, like Homeward's append: a limit must not pay for parsing and planning on every call.
  */
 export const plainInsert: Contender = {
   name: 'plain-insert',
@@ -28,8 +29,9 @@ export const plainInsert: Contender = {
   async prepare(pool) {
     await migrate(pool, 'event-store', eventStoreMigrations);
     const append: Append = async (streamId, expectedVersion, events) => {
-      await pool.query(
-        `WITH inserted AS (
+      await pool.query({
+        name: 'bench-plain-insert',
+        text: `WITH inserted AS (
            INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
            SELECT $1, $2::bigint + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at
            FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
@@ -37,7 +39,7 @@ export const plainInsert: Contender = {
          )
          INSERT INTO outbox (event_id, topic, message_key, headers, value)
          SELECT * FROM unnest($3::uuid[], $8::text[], $9::text[], $10::jsonb[], $11::bytea[])`,
-        [
+        values: [
           streamId,
           expectedVersion,
           events.map((e) => e.eventId),
@@ -50,7 +52,7 @@ export const plainInsert: Contender = {
           events.map((e) => JSON.stringify(e.outbox.headers)),
           events.map((e) => Buffer.from(e.outbox.value)),
         ],
-      );
+      });
     };
     return { append, close: async () => undefined };
   },
@@ -80,19 +82,21 @@ export const plainInsertLean: Contender = {
     const append: Append = async (streamId, expectedVersion, events) => {
       if (events.length === 1) {
         const e = events[0]!;
-        await pool.query(
-          `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [streamId, expectedVersion + 1, e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt.toISOString()],
-        );
+        await pool.query({
+          name: 'bench-plain-insert-lean-one',
+          text: `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          values: [streamId, expectedVersion + 1, e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt.toISOString()],
+        });
         return;
       }
-      await pool.query(
-        `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
-         SELECT $1, $2::bigint + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at
-         FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
-           WITH ORDINALITY AS e(event_id, event_type, data, metadata, occurred_at, ord)`,
-        [
+      await pool.query({
+        name: 'bench-plain-insert-lean-batch',
+        text: `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
+               SELECT $1, $2::bigint + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at
+               FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
+                 WITH ORDINALITY AS e(event_id, event_type, data, metadata, occurred_at, ord)`,
+        values: [
           streamId,
           expectedVersion,
           events.map((e) => e.eventId),
@@ -101,7 +105,7 @@ export const plainInsertLean: Contender = {
           events.map((e) => JSON.stringify(e.metadata)),
           events.map((e) => e.occurredAt.toISOString()),
         ],
-      );
+      });
     };
     return { append, close: async () => undefined };
   },

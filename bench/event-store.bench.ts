@@ -201,8 +201,8 @@ async function runPhaseInChild(contender: string, mode: Mode, roundNumber: numbe
   child.on('message', (message) => {
     result = message as PhaseResult;
   });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0 || !result) throw new Error(`phase ${contender}/${mode} failed (exit code ${code})`);
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  if (code !== 0 || !result) throw new Error(`phase ${contender}/${mode} failed (${signal ? `killed by ${signal}` : `exit code ${code}`})`);
   return result;
 }
 
@@ -318,8 +318,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      'single-appends': { type: 'string', default: '60000' },
-      'batch-appends': { type: 'string', default: '3500' },
+      'single-appends': { type: 'string', default: '100000' },
+      'batch-appends': { type: 'string', default: '4500' },
       rounds: { type: 'string', default: '3' },
       only: { type: 'string' },
       keep: { type: 'boolean', default: false },
