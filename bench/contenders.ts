@@ -65,7 +65,8 @@ export const plainInsert: Contender = {
  */
 export const plainInsertLean: Contender = {
   name: 'plain-insert-lean',
-  description: 'pg INSERT of the events only into a lean table (event columns and the two unique constraints), no outbox, no event-store logic',
+  description:
+    'pg INSERT of the events only into a lean table (event columns and the two unique constraints), no outbox, no event-store logic',
   async prepare(pool) {
     await pool.query(`
       CREATE TABLE events (
@@ -86,7 +87,15 @@ export const plainInsertLean: Contender = {
           name: 'bench-plain-insert-lean-one',
           text: `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          values: [streamId, expectedVersion + 1, e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt.toISOString()],
+          values: [
+            streamId,
+            expectedVersion + 1,
+            e.eventId,
+            e.type,
+            JSON.stringify(e.data),
+            JSON.stringify(e.metadata),
+            e.occurredAt.toISOString(),
+          ],
         });
         return;
       }

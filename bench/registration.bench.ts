@@ -112,7 +112,10 @@ export async function main(argv: readonly string[]): Promise<void> {
   const issuer = await testIssuer();
   const token = await issuer.token({ organisationId: 'bench-agency', kind: 'agency' });
   const port = 3901;
-  const build = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@homeward/registration...', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@homeward/registration...', '--output-logs=errors-only'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) throw new Error('building the registration service failed');
   const service = start(['node', 'services/registration/dist/main.js'], {
     DATABASE_URL: db.url,
