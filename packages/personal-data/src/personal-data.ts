@@ -176,10 +176,11 @@ export class PersonalDataVault {
       if (!create) throw new SubjectErased(`no data key for ${subjectId}`);
       const key = randomBytes(32);
       created = true;
-      await db.query(
-        'INSERT INTO data_keys (key_id, subject_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT (subject_id) DO NOTHING',
-        [randomUUID(), subjectId, await this.wrapper.wrap(key)],
-      );
+      await db.query('INSERT INTO data_keys (key_id, subject_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT (subject_id) DO NOTHING', [
+        randomUUID(),
+        subjectId,
+        await this.wrapper.wrap(key),
+      ]);
       // Re-read: a concurrent first use may have won the insert.
       ({ rows } = await db.query('SELECT key_id, wrapped_key FROM data_keys WHERE subject_id = $1', [subjectId]));
     }
