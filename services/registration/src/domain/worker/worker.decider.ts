@@ -6,7 +6,6 @@ import type {
   EmploymentChanged,
   ErasureBasis,
   IncidentKind,
-  Money,
   NeedLevel,
   OrientationTopic,
   PersonalData,
@@ -14,7 +13,6 @@ import type {
   PersonalDataErased,
   PossibleDuplicateFlagged,
   PreDepartureOrientationCompleted,
-  RecruitmentChannel,
   ReferralOutcome,
   ReintegrationNeedsAssessed,
   ReintegrationOutcomeRecorded,
@@ -55,21 +53,8 @@ export type CompleteOrientation = Command<
   'CompleteOrientation',
   { readonly completedOn: string; readonly topics: readonly OrientationTopic[]; readonly provider: string }
 >;
-export type RecordDeparture = Command<
-  'RecordDeparture',
-  {
-    readonly destinationCountry: string;
-    readonly departedOn: string;
-    readonly employerName: string;
-    readonly occupationIsco: string;
-    readonly contractStart: string;
-    readonly contractEnd: string;
-    readonly recruitmentAgency?: string;
-    readonly channel: RecruitmentChannel;
-    readonly recruitmentCost?: Money;
-    readonly monthlyWage?: Money;
-  }
->;
+/** The departure as it will be recorded, less what the registry works out itself (worker and cycle). */
+export type RecordDeparture = Command<'RecordDeparture', Omit<DepartureRecorded['data'], 'workerId' | 'cycleNumber'>>;
 export type RecordArrival = Command<'RecordArrival', { readonly arrivedOn: string; readonly country: string }>;
 export type RecordEmploymentChange = Command<
   'RecordEmploymentChange',
