@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
 /**
- * Who used the CPUs during a timed run: this process (the bench client), PostgreSQL, and everything else.
+ * Who used the CPUs during a timed run: this process (the bench client), PostgreSQL working for it (its
+ * database's backends and the server's own processes: WAL writer, checkpointer…), and everything else,
+ * including backends serving other databases.
  * The benchmark machine is shared, so "everything else" tells a reader whether a figure was taken on a
  * quiet machine. Linux only (/proc); elsewhere the sample is undefined and nothing is reported.
  */
@@ -29,14 +31,19 @@ function busyTicks(): number {
   return user + nice + system + irq + softirq + steal;
 }
 
-/** CPU ticks used so far by each running PostgreSQL process, by pid. */
-function postgresTicks(): Map<string, number> {
+/** A client backend's process title: "postgres: 15/main: <user> <database> <host>(<port>) <state>". */
+const CLIENT_BACKEND = /^postgres: \S+: \S+ (\S+) (?:\S+\(\d+\)|\[local\])/;
+
+/** CPU ticks used so far by each PostgreSQL process working for `database`, by pid. */
+function postgresTicks(database: string): Map<string, number> {
   const ticks = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
+      const backend = CLIENT_BACKEND.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+      if (backend && backend[1] !== database) continue;
       // Fields after "pid (comm) ": state is field 3, utime 14, stime 15.
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks.set(pid, Number(rest[11]) + Number(rest[12]));
@@ -47,16 +54,22 @@ function postgresTicks(): Map<string, number> {
   return ticks;
 }
 
-export function sampleCpu(): Sample | undefined {
+/** `database`: the benchmark's database; backends serving others count as someone else's work. */
+export function sampleCpu(database: string): Sample | undefined {
   try {
-    return { wall: process.hrtime.bigint(), busySeconds: busyTicks() / TICKS, postgresTicks: postgresTicks(), client: process.cpuUsage() };
+    return {
+      wall: process.hrtime.bigint(),
+      busySeconds: busyTicks() / TICKS,
+      postgresTicks: postgresTicks(database),
+      client: process.cpuUsage(),
+    };
   } catch {
     return undefined;
   }
 }
 
-export function cpuShareSince(start: Sample | undefined, cores: number): CpuShare | undefined {
-  const end = sampleCpu();
+export function cpuShareSince(start: Sample | undefined, database: string, cores: number): CpuShare | undefined {
+  const end = sampleCpu(database);
   if (!start || !end) return undefined;
   const capacity = (Number(end.wall - start.wall) / 1e9) * cores;
   const client = process.cpuUsage(start.client);

@@ -151,9 +151,9 @@ async function runPhase(contender: Contender, workload: Workload, roundNumber: n
       await pool.query('ANALYZE');
       await pool.query('CHECKPOINT');
       const walBefore = await pool.query<{ lsn: string }>('SELECT pg_current_wal_lsn() AS lsn');
-      const cpuBefore = sampleCpu();
+      const cpuBefore = sampleCpu(db.name);
       const { seconds, latencies, ends } = await drive(append, workload, workload.appends);
-      const cpu = cpuShareSince(cpuBefore, os.cpus().length);
+      const cpu = cpuShareSince(cpuBefore, db.name, os.cpus().length);
       const wal = await pool.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS bytes', [
         walBefore.rows[0]!.lsn,
       ]);
