@@ -57,21 +57,11 @@ export async function projectWorkerStatus(event: RegistrationEvent, tx: PoolClie
     }
     case 'departureRecorded': {
       const e = event.event.value;
-      await tx.query(
-        `UPDATE worker_status SET status = 'abroad', destination_country = $2, cycle_number = $3, stream_version = $4, updated_at = $5
-          WHERE worker_id = $1 AND stream_version < $4`,
-        [e.workerId, e.destinationCountry, e.cycleNumber, version, at],
-      );
-      return;
+      return moveStatus(tx, e.workerId, 'abroad', e.destinationCountry, e.cycleNumber, version, at);
     }
     case 'returnRecorded': {
       const e = event.event.value;
-      await tx.query(
-        `UPDATE worker_status SET status = 'returned', destination_country = $2, cycle_number = $3, stream_version = $4, updated_at = $5
-          WHERE worker_id = $1 AND stream_version < $4`,
-        [e.workerId, e.fromCountry, e.cycleNumber, version, at],
-      );
-      return;
+      return moveStatus(tx, e.workerId, 'returned', e.fromCountry, e.cycleNumber, version, at);
     }
     case 'personalDataErased':
       // worker_status holds no personal data: nothing to drop.
@@ -103,4 +93,21 @@ export async function projectWorkerStatus(event: RegistrationEvent, tx: PoolClie
       throw new PoisonMessageError(`unknown event ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/** Departures and returns move the row forward; an older event (redelivered out of order) changes nothing. */
+async function moveStatus(
+  tx: PoolClient,
+  workerId: string,
+  status: 'abroad' | 'returned',
+  country: string,
+  cycleNumber: number,
+  version: string,
+  at: Date,
+): Promise<void> {
+  await tx.query(
+    `UPDATE worker_status SET status = $2, destination_country = $3, cycle_number = $4, stream_version = $5, updated_at = $6
+      WHERE worker_id = $1 AND stream_version < $5`,
+    [workerId, status, country, cycleNumber, version, at],
+  );
 }
