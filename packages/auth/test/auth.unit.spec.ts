@@ -59,4 +59,19 @@ describe('TokenVerifier against the development issuer', () => {
     const token = await issuer.issue({ organisationId: 'a', kind: 'agency' });
     await expect(other.verify(`Bearer ${token}`)).rejects.toThrow(/aud claim/);
   });
+
+  it('remembers a verified token for a while, never past its expiry', async () => {
+    let now = Date.now();
+    const remembering = new TokenVerifier({ jwksUrl: issuer.jwksUrl, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, now: () => now });
+    const token = await issuer.issue({ organisationId: 'a', kind: 'agency', ttl: 120 });
+    const first = await remembering.verify(`Bearer ${token}`);
+    now += 50_000;
+    expect(await remembering.verify(`Bearer ${token}`)).toBe(first);
+    // Past the memory's 60 s the token is verified again, and past its expiry (plus 30 s skew) refused.
+    now += 120_000;
+    await expect(remembering.verify(`Bearer ${token}`)).rejects.toThrow(/expired/);
+    // A token with a changed signature is another string: verified on its own, and refused.
+    const tampered = `${token.slice(0, -4)}AAAA`;
+    await expect(remembering.verify(`Bearer ${tampered}`)).rejects.toThrow(/not valid/);
+  });
 });

@@ -1,5 +1,8 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
-import { PgErrorCode, pgConstraint, pgErrorCode, type Queryable } from '@homeward/pg-kit';
+import { from as copyFrom } from 'pg-copy-streams';
+import { PgErrorCode, pgConstraint, pgErrorCode, withTransaction, type Queryable } from '@homeward/pg-kit';
 import { eventStoreMigrations } from './schema';
 
 export { eventStoreMigrations };
@@ -214,6 +217,16 @@ export class EventStore {
     const rows = streams.flatMap((s) => s.events.map((e, i) => ({ streamId: s.streamId, version: i + 1, event: e })));
     if (rows.length === 0) return;
     const outbox = options.outbox ?? [];
+    if (rows.length >= COPY_FROM_ROWS) {
+      const { client } = options;
+      try {
+        await (client ? copyNewStreams(client, rows, outbox) : withTransaction(this.pool, (c) => copyNewStreams(c, rows, outbox)));
+      } catch (error) {
+        if (pgErrorCode(error) === PgErrorCode.uniqueViolation) throw new ConcurrencyError('(one of a batch of new streams)', 0, undefined);
+        throw error;
+      }
+      return;
+    }
     const db: Queryable = options.client ?? this.pool;
     try {
       await db.query(
@@ -324,4 +337,60 @@ export class EventStore {
     const last = events[events.length - 1];
     return { events, checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : checkpoint };
   }
+}
+
+/**
+ * From this many events on, new streams are written with COPY rather than one INSERT of arrays: the
+ * arrays' text form (every JSON document escaped as an array element, every message as hex inside it)
+ * costs more to build and to parse than the rows themselves. A bulk import writes thousands at once.
+ */
+const COPY_FROM_ROWS = 1_000;
+
+/** A value in COPY's text format: backslash, newline, carriage return and tab escaped. */
+const copyText = (value: string): string =>
+  value.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+
+async function copyRows(client: PoolClient, statement: string, lines: Iterable<string>): Promise<void> {
+  async function* chunks() {
+    let chunk = '';
+    for (const line of lines) {
+      chunk += line;
+      if (chunk.length > 1 << 20) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
+  await pipeline(Readable.from(chunks()), client.query(copyFrom(statement)));
+}
+
+/** Events, then their outbox messages in the same order (the relay sends by outbox position), in the caller's transaction. */
+async function copyNewStreams(
+  client: PoolClient,
+  rows: readonly { streamId: string; version: number; event: NewEvent }[],
+  outbox: readonly OutboxMessage[],
+): Promise<void> {
+  await copyRows(
+    client,
+    'COPY events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at) FROM STDIN',
+    (function* () {
+      for (const { streamId, version, event } of rows) {
+        yield `${copyText(streamId)}\t${version}\t${event.eventId}\t${copyText(event.type)}\t${copyText(JSON.stringify(event.data))}\t${copyText(
+          JSON.stringify(event.metadata),
+        )}\t${event.occurredAt.toISOString()}\n`;
+      }
+    })(),
+  );
+  if (outbox.length === 0) return;
+  await copyRows(
+    client,
+    'COPY outbox (event_id, topic, message_key, headers, value) FROM STDIN',
+    (function* () {
+      for (const m of outbox) {
+        const hex = Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength).toString('hex');
+        yield `${m.eventId}\t${copyText(m.topic)}\t${copyText(m.key)}\t${copyText(JSON.stringify(m.headers))}\t\\\\x${hex}\n`;
+      }
+    })(),
+  );
 }

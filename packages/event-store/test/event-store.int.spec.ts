@@ -100,6 +100,74 @@ describe('EventStore on a real PostgreSQL', () => {
   });
 });
 
+describe('many new streams at once (bulk import)', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('new_streams');
+    await migrate(db.pool, 'event-store', eventStoreMigrations);
+    store = new EventStore(db.pool);
+  });
+  afterAll(() => db.drop());
+
+  // Text that COPY's text format would misread unescaped, and bytes that are not text at all.
+  const awkward = 'tab\there, newline\nthere, back\\slash, \\N, "quotes", 中文 and é';
+  const bytes = (i: number) => new Uint8Array([0, 9, 10, 13, 92, 255, i % 256]);
+
+  function streams(prefix: string, count: number) {
+    return Array.from({ length: count }, (_, s) => ({
+      streamId: `${prefix}-${s}`,
+      events: [anEvent('Registered', { s, note: awkward }), anEvent('Departed', { s, to: 'SA' })],
+    }));
+  }
+
+  it.each([
+    ['one statement', 10],
+    ['COPY', 1_500],
+  ])('writes every event and its outbox message exactly as given (%s)', async (_path, count) => {
+    const prefix = `bulk-${count}`;
+    const batch = streams(prefix, count);
+    const outbox = batch.flatMap((s, i) =>
+      s.events.map((e) => ({
+        eventId: e.eventId,
+        topic: 'registrations',
+        key: `w\t${i}`,
+        headers: { ce_id: e.eventId, note: awkward },
+        value: bytes(i),
+      })),
+    );
+    await store.appendToNewStreams(batch, { outbox });
+    const read = await store.readStream(`${prefix}-7`);
+    expect(read.map((e) => [e.type, e.streamVersion, e.data])).toEqual([
+      ['Registered', 1, { s: 7, note: awkward }],
+      ['Departed', 2, { s: 7, to: 'SA' }],
+    ]);
+    expect(read[0]!.metadata).toEqual({ actor: 'test' });
+    const { rows } = await db.pool.query<{ message_key: string; headers: Record<string, string>; value: Buffer; event_id: string }>(
+      `SELECT o.message_key, o.headers, o.value, o.event_id FROM outbox o JOIN events e USING (event_id)
+        WHERE e.stream_id LIKE $1 ORDER BY o.position`,
+      [`${prefix}-%`],
+    );
+    expect(rows).toHaveLength(count * 2);
+    // In the order given: the relay sends by outbox position.
+    expect(rows.map((r) => r.event_id)).toEqual(outbox.map((m) => m.eventId));
+    expect(rows[14]).toMatchObject({ message_key: 'w\t7', headers: { note: awkward }, value: Buffer.from(bytes(7)) });
+  });
+
+  it.each([
+    ['one statement', 10],
+    ['COPY', 1_500],
+  ])('refuses the whole batch when one stream already exists, and writes none of it (%s)', async (_path, count) => {
+    const prefix = `clash-${count}`;
+    await store.append(`${prefix}-3`, 0, [anEvent()]);
+    const batch = streams(prefix, count);
+    await expect(store.appendToNewStreams(batch)).rejects.toBeInstanceOf(ConcurrencyError);
+    const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE stream_id LIKE $1', [`${prefix}-%`]);
+    expect(rows[0]!.n).toBe(1);
+  });
+});
+
 describe('reading all events in the global order', () => {
   let db: TestDatabase;
   let store: EventStore;

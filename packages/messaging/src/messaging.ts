@@ -67,6 +67,72 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
   }
 }
 
+/** The offsets of one partition: `low` is its first message, `high` the offset its next message will take. */
+export interface PartitionOffsets {
+  readonly topic: string;
+  readonly partition: number;
+  readonly low: bigint;
+  readonly high: bigint;
+}
+
+/**
+ * Reads where topics end (for consumer lag) and removes consumer groups that are no longer used, through
+ * one admin connection opened on first use.
+ */
+export class TopicOffsets {
+  private admin: Admin | undefined;
+  private connecting: Promise<Admin> | undefined;
+
+  constructor(private readonly kafka: Kafka) {}
+
+  private connected(): Promise<Admin> {
+    if (this.admin) return Promise.resolve(this.admin);
+    this.connecting ??= (async () => {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+      } catch (error) {
+        this.connecting = undefined;
+        throw error;
+      }
+      this.admin = admin;
+      return admin;
+    })();
+    return this.connecting;
+  }
+
+  /** Every partition of the topics with its first and next offset. */
+  async fetch(topics: readonly string[]): Promise<PartitionOffsets[]> {
+    const admin = await this.connected();
+    const out: PartitionOffsets[] = [];
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        out.push({ topic, partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) });
+      }
+    }
+    return out;
+  }
+
+  /** Deletes consumer groups (their committed offsets); a group that still has members is left alone. */
+  async deleteConsumerGroups(groups: readonly string[]): Promise<void> {
+    if (groups.length === 0) return;
+    const admin = await this.connected();
+    await admin.deleteGroups([...groups]);
+  }
+
+  /** Readiness probe through the same connection. */
+  async ping(): Promise<void> {
+    await pingKafka(await this.connected());
+  }
+
+  async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    this.connecting = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
+}
+
 /** Readiness probe: the cluster answers a metadata request. */
 export async function pingKafka(admin: Admin): Promise<void> {
   await admin.describeCluster();

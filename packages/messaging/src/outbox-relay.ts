@@ -110,6 +110,9 @@ export class OutboxRelay {
         client.on('error', () => {
           this.leader = undefined;
         });
+        // Marking rows sent need not wait for the WAL flush: a mark lost in a crash only means the rows
+        // are sent again, and consumers deduplicate by event id. The appends themselves stay synchronous.
+        await client.query('SET synchronous_commit = off');
         this.leader = client;
         return;
       }
@@ -125,6 +128,8 @@ export class OutboxRelay {
     if (!client) return;
     try {
       await client.query("SELECT pg_advisory_unlock(hashtext('homeward:outbox-relay'))");
+      // Back in the pool, the connection must commit synchronously again, like every other.
+      await client.query('RESET synchronous_commit');
       client.release();
     } catch {
       client.release(true);
@@ -134,7 +139,9 @@ export class OutboxRelay {
   /** Sends the oldest unsent rows, then marks them sent. Returns how many it sent. */
   async relayBatch(): Promise<number> {
     if (!this.producer) throw new Error('relay not started');
-    const { rows } = await this.pool.query<OutboxRow>(
+    // The leader's own connection: it is held anyway, and it does not wait for the WAL flush.
+    const db = this.leader ?? this.pool;
+    const { rows } = await db.query<OutboxRow>(
       `SELECT position, event_id, topic, message_key, headers, value FROM outbox
         WHERE sent_at IS NULL ORDER BY position LIMIT $1`,
       [this.batchSize],
@@ -148,7 +155,7 @@ export class OutboxRelay {
     }
     await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
     await this.options.afterSendBeforeMark?.(rows.map((r) => r.event_id));
-    await this.pool.query('UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])', [rows.map((r) => r.position)]);
+    await db.query('UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])', [rows.map((r) => r.position)]);
     return rows.length;
   }
 

@@ -182,4 +182,62 @@ describe('outbox relay and consumer runner', () => {
     await eventually(greetings, (g) => g.length === 1);
     expect(await greetings()).toEqual(['after the poison']);
   });
+
+  it('applies a fetched batch in few transactions, once per event id, and isolates the one message that fails', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    const ids = Array.from({ length: 300 }, () => uuidv7());
+    const messages = ids.map((id, i) => ({
+      key: 'w',
+      value: Buffer.from(JSON.stringify({ text: i === 150 ? 'always fails' : `greeting ${String(i).padStart(3, '0')}` })),
+      headers: { ce_id: id },
+    }));
+    // A relay resend inside the same batch: message 10 again, right after 20.
+    messages.splice(21, 0, { ...messages[10]! });
+    await producer.send({ topic, messages });
+    await producer.disconnect();
+    await startConsumer().start();
+
+    const deadLetters = await readTopic(
+      dlq,
+      (m) => m.headers.ce_id,
+      (read) => read.length >= 1,
+    );
+    expect(deadLetters).toEqual([ids[150]]);
+    await eventually(greetings, (g) => g.length >= 299);
+    const applied = await greetings();
+    expect(applied).toHaveLength(299);
+    expect(new Set(applied).size).toBe(299);
+    // Each transaction that recorded handled messages leaves its own xmin on them: batching means few.
+    const { rows } = await consumerDb.pool.query<{ transactions: number }>(
+      'SELECT count(DISTINCT xmin::text)::int AS transactions FROM handled_messages',
+    );
+    expect(rows[0]!.transactions).toBeLessThan(50);
+    await eventually(
+      async () => (await consumerDb.pool.query('SELECT sum(next_offset)::int AS n FROM consumer_checkpoints')).rows[0].n as number,
+      (n) => n === 301,
+    );
+  });
+
+  it('hands its connection back to the pool committing synchronously again', async () => {
+    const pg = await import('pg');
+    const single = new pg.default.Pool({ connectionString: producerDb.url, max: 1 });
+    try {
+      const relay = new OutboxRelay(single, kafka, { pollIntervalMs: 20 });
+      await relay.start();
+      const { event, outbox } = publishable(topic, 'worker-s', 'sync');
+      await store.append('s-sync', 0, [event], { outbox: [outbox] });
+      relay.wake();
+      await eventually(
+        async () => (await producerDb.pool.query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL')).rows[0].n as number,
+        (n) => n === 0,
+      );
+      await relay.stop();
+      // The relay marked rows without waiting for the WAL flush; the pool's next user must not inherit that.
+      const { rows } = await single.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+      expect(rows[0]!.synchronous_commit).toBe('on');
+    } finally {
+      await single.end();
+    }
+  });
 });

@@ -26,7 +26,8 @@ export { loadOpenApiDocument, type OpenApiDocument } from './openapi-validation'
 /** One dependency the service needs to serve: PostgreSQL, Kafka. */
 export interface ReadinessCheck {
   readonly name: string;
-  check(): Promise<void>;
+  /** Throws when the dependency is not ready; may resolve to figures shown beside `up` (a read model's lag). */
+  check(): Promise<void | Readonly<Record<string, unknown>>>;
 }
 
 /** Turns an error of a lower layer (a domain refusal, a concurrency conflict) into its HTTP answer. */
@@ -42,6 +43,11 @@ export interface ServiceOptions {
   readonly verifier: TokenVerifier;
   /** Resolved after the Nest container is built, so checks can use the service's own providers. */
   readonly readiness?: (app: NestFastifyApplication) => readonly ReadinessCheck[];
+  /**
+   * Prometheus text exposition served at `/metrics` (public, like the health probes: figures, never
+   * records). Resolved after the Nest container is built.
+   */
+  readonly metrics?: (app: NestFastifyApplication) => () => Promise<string>;
 }
 
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): PinoLogger {
@@ -102,7 +108,7 @@ export function toProblem(error: unknown, translate: ErrorTranslator | undefined
 }
 
 /** Routes anyone may call: probes and the API's own documentation. */
-const PUBLIC_ROUTES = [/^\/health\//, /^\/docs(\/|$)/, /^\/openapi\.json$/];
+const PUBLIC_ROUTES = [/^\/health\//, /^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/metrics$/];
 
 interface AuthenticatedRequest extends FastifyRequest {
   principal?: Principal;
@@ -195,8 +201,8 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
     const results = await Promise.all(
       checks.map(async (c) => {
         try {
-          await withTimeout(c.check(), 3_000);
-          return { name: c.name, status: 'up' as const };
+          const info = await withTimeout(c.check(), 3_000);
+          return { name: c.name, status: 'up' as const, ...(info ? { info } : {}) };
         } catch (error) {
           return { name: c.name, status: 'down' as const, detail: error instanceof Error ? error.message : String(error) };
         }
@@ -205,6 +211,13 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
     const ready = results.every((r) => r.status === 'up');
     void reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
   });
+  if (options.metrics) {
+    const render = options.metrics(app);
+    fastify.get('/metrics', async (_request, reply) => {
+      void reply.type('text/plain; version=0.0.4; charset=utf-8');
+      return render();
+    });
+  }
   return app;
 }
 

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { silentLogger, type Logger } from './messaging';
+
+/** One partition's messages to read: offsets from `start` up to, not including, `end`. */
+export interface PartitionRange {
+  readonly topic: string;
+  readonly partition: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What the reader hands over of each message; the message object of the client, not a copy. */
+export interface TopicMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly offset: string;
+}
+
+export interface ReadToEndOptions {
+  readonly topics: readonly string[];
+  /** Called for every message below the end offsets, in offset order within each partition. Synchronous: no await per message. */
+  readonly onMessage: (message: TopicMessage, topic: string, partition: number) => void;
+  /** Called after each fetched batch with the messages read so far and the total to read. */
+  readonly onProgress?: (read: number, total: number) => void;
+  /** Bytes one fetch may return in all (default 64 MiB) and per partition (default 16 MiB): a replay wants few, large fetches. */
+  readonly maxBytes?: number;
+  readonly maxBytesPerPartition?: number;
+  /** The cut to read, from `partitionRanges` taken earlier; by default the topics' ranges when the read begins. */
+  readonly ranges?: readonly PartitionRange[];
+  readonly logger?: Logger;
+}
+
+export interface ReadToEndResult {
+  readonly messagesRead: number;
+  /** The consistent cut that was read: each partition's range as it stood when the read began. */
+  readonly ranges: readonly PartitionRange[];
+}
+
+/** Each partition's first offset and its end (the next offset to be written) as they stand now. */
+export async function partitionRanges(kafka: Kafka, topics: readonly string[]): Promise<PartitionRange[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ranges: PartitionRange[] = [];
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        ranges.push({ topic, partition: p.partition, start: Number(p.low), end: Number(p.high) });
+      }
+    }
+    return ranges.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Reads topics from their beginning up to the end offsets they had when the read began: a consistent cut
+ * of the log, whatever is written meanwhile. For replays (statistics, rebuilds) rather than live
+ * consumption: a throw-away consumer group that commits nothing and is deleted afterwards, large fetches,
+ * and a synchronous callback per message so that throughput is bounded by the fetches and the caller's
+ * own work, not by promise round trips.
+ */
+/**
+ * Fetch sizes of a replay: large enough that the broker, not round trips, sets the pace; small enough
+ * that the client's buffers stay a fraction of a replay's memory (kafkajs holds a whole fetch response,
+ * and its decoded batches, at once).
+ */
+export const REPLAY_FETCH = { maxBytes: 16 * 1024 * 1024, maxBytesPerPartition: 4 * 1024 * 1024 } as const;
+
+export async function readTopicsToEnd(kafka: Kafka, options: ReadToEndOptions): Promise<ReadToEndResult> {
+  const logger = options.logger ?? silentLogger;
+  const ranges = options.ranges ?? (await partitionRanges(kafka, options.topics));
+  const total = ranges.reduce((sum, r) => sum + (r.end - r.start), 0);
+  const pending = new Map<string, number>();
+  for (const r of ranges) if (r.end > r.start) pending.set(`${r.topic}\u0000${r.partition}`, r.end);
+  options.onProgress?.(0, total);
+  if (pending.size === 0) return { messagesRead: 0, ranges };
+
+  const groupId = `homeward-replay-${randomUUID()}`;
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxBytes: options.maxBytes ?? REPLAY_FETCH.maxBytes,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? REPLAY_FETCH.maxBytesPerPartition,
+    minBytes: 1,
+    maxWaitTimeInMs: 250,
+  });
+  let read = 0;
+  await consumer.connect();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const reached = (topic: string, partition: number, lastOffset: string | null) => {
+        const key = `${topic}\u0000${partition}`;
+        const end = pending.get(key);
+        if (end === undefined || lastOffset === null || Number(lastOffset) + 1 < end) return;
+        pending.delete(key);
+        consumer.pause([{ topic, partitions: [partition] }]);
+        if (pending.size === 0) resolve();
+      };
+      // Emitted for every batch, also those holding only control records, which never reach eachBatch.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reached(payload.topic, payload.partition, payload.lastOffset));
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) reject(payload.error);
+        else logger.warn({ err: payload.error, groupId }, 'replay consumer crashed; the client restarts it');
+      });
+      const subscribed = options.topics.reduce(
+        (chain, topic) => chain.then(() => consumer.subscribe({ topic, fromBeginning: true })),
+        Promise.resolve(),
+      );
+      subscribed
+        .then(() =>
+          consumer.run({
+            // Nothing is committed, but each batch must be resolved: the next fetch starts after the last
+            // resolved offset, and without it a partition longer than one fetch is read from its start forever.
+            autoCommit: false,
+            partitionsConsumedConcurrently: Math.max(1, ranges.length),
+            eachBatch: async ({ batch }) => {
+              const end = pending.get(`${batch.topic}\u0000${batch.partition}`);
+              if (end === undefined) return;
+              for (const message of batch.messages) {
+                // Written after the read began: outside the cut.
+                if (Number(message.offset) >= end) break;
+                options.onMessage(message, batch.topic, batch.partition);
+                read++;
+              }
+              options.onProgress?.(read, total);
+            },
+          }),
+        )
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await deleteGroup(kafka, groupId);
+  }
+  return { messagesRead: read, ranges };
+}
+
+/** The throw-away group committed nothing; removing it keeps the cluster's group list clean. */
+async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch {
+    // Best effort: an empty group expires on its own.
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
