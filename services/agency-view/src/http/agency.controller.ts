@@ -1,0 +1,64 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import type { Principal } from '@homeward/auth';
+import { CurrentPrincipal } from '@homeward/service-kit';
+import { Problem, fieldError } from '@homeward/service-kit/problem';
+import { AGENCY_QUERIES } from '../tokens';
+import type { AgencyQueries, PipelineQuery, WorkerSearch } from '../queries/agency.queries';
+import { assertAgencyAccess } from './access';
+
+const int = (raw: string | undefined, fallback: number): number => (raw === undefined ? fallback : Number(raw));
+const given = <K extends string>(q: Partial<Record<K, string>>, keys: readonly K[]) =>
+  Object.fromEntries(keys.filter((k) => q[k] !== undefined && q[k] !== '').map((k) => [k, q[k]])) as Partial<Record<K, string>>;
+
+const unknownWorker = () => Problem.notFound('no such worker in the agency view', [fieldError('path', ['workerId'], 'unknown worker')]);
+
+/**
+ * The agency's questions. Query parameters arrive already validated against the OpenAPI document, so this
+ * class only checks who asks and translates. Every answer comes from the serving build.
+ */
+@Controller()
+export class AgencyController {
+  constructor(@Inject(AGENCY_QUERIES) private readonly queries: AgencyQueries) {}
+
+  @Get('workers')
+  search(@CurrentPrincipal() principal: Principal, @Query() q: Record<string, string | undefined>) {
+    assertAgencyAccess(principal);
+    const criteria: WorkerSearch = {
+      ...given(q, ['workerId', 'originArea', 'destinationCountry', 'occupationIsco', 'sex', 'status', 'cursor'] as const),
+      includeMerged: q.includeMerged === 'true',
+      limit: int(q.limit, 100),
+    };
+    return this.queries.search(criteria);
+  }
+
+  @Get('returnees')
+  pipeline(@CurrentPrincipal() principal: Principal, @Query() q: Record<string, string | undefined>) {
+    assertAgencyAccess(principal);
+    const returnedFrom = q.returnedFrom!;
+    const returnedTo = q.returnedTo!;
+    if (returnedFrom > returnedTo) throw Problem.validation([fieldError('query', ['returnedTo'], 'must not be before returnedFrom')]);
+    const query: PipelineQuery = {
+      returnedFrom,
+      returnedTo,
+      ...given(q, ['sex', 'originArea', 'fromCountry', 'reason', 'assistance', 'occupationIsco', 'cursor'] as const),
+      limit: int(q.limit, 100),
+    };
+    return this.queries.pipeline(query);
+  }
+
+  @Get('workers/:workerId')
+  async profile(@CurrentPrincipal() principal: Principal, @Param('workerId') workerId: string) {
+    assertAgencyAccess(principal);
+    const profile = await this.queries.profile(workerId);
+    if (!profile) throw unknownWorker();
+    return profile;
+  }
+
+  @Get('workers/:workerId/timeline')
+  async timeline(@CurrentPrincipal() principal: Principal, @Param('workerId') workerId: string) {
+    assertAgencyAccess(principal);
+    const items = await this.queries.timeline(workerId);
+    if (!items) throw unknownWorker();
+    return { workerId, items };
+  }
+}

@@ -1,0 +1,247 @@
+import type { RegistrationFact, Sex } from '@homeward/projections/registration';
+
+/**
+ * The agency's national picture, folded from the facts of every Homeward topic into row changes. Pure:
+ * facts in, changes out; the writer (agency.read-model.ts) turns changes into SQL.
+ *
+ * Invariants:
+ * - one `workers` row per registered worker; `cycles` is the number of their latest cycle, `status` moves
+ *   at_home → abroad (a departure) → returned (the return of the latest cycle), and back to abroad on a
+ *   re-migration;
+ * - one `cycles` row per cycle, opened by its departure, or by its return when no departure was recorded;
+ * - every fact adds one timeline entry (the event id is its key), whatever else it changes;
+ * - the model holds no decrypted personal data (the facts carry none). Erasure removes what could still
+ *   identify the person beyond the pseudonymous attributes statistics keep (employer and recruitment
+ *   agency names), and later facts do not bring it back.
+ */
+
+/** Bump with any change to the tables or to what is written into them: a new version is rebuilt from offset zero. */
+export const AGENCY_VIEW_VERSION = 1;
+
+/** Fields of timeline details that identify more than the pseudonymous attributes: dropped on erasure. */
+export const ERASABLE_DETAILS = ['employerName', 'recruitmentAgency'] as const;
+
+export type AgencyChange =
+  | {
+      readonly kind: 'timeline';
+      readonly workerId: string;
+      readonly eventId: string;
+      readonly source: string;
+      readonly type: string;
+      readonly streamId: string;
+      readonly streamVersion: number;
+      readonly cycleNumber?: number;
+      readonly occurredOn: string;
+      readonly recordedAt: Date;
+      readonly details: Readonly<Record<string, unknown>>;
+    }
+  | {
+      readonly kind: 'worker-registered';
+      readonly workerId: string;
+      readonly registeredOn: string;
+      readonly sex: Sex;
+      readonly birthYear: number;
+      readonly originArea: string;
+      readonly educationIsced?: number;
+      readonly languages: readonly string[];
+      readonly at: Date;
+    }
+  | {
+      readonly kind: 'cycle-opened';
+      readonly workerId: string;
+      readonly cycleNumber: number;
+      readonly destinationCountry: string;
+      readonly departedOn: string;
+      readonly employerName: string;
+      readonly occupationIsco: string;
+      readonly contractStart: string;
+      readonly contractEnd: string;
+      readonly recruitmentAgency: string;
+      readonly channel: string;
+      readonly at: Date;
+    }
+  | { readonly kind: 'arrived'; readonly workerId: string; readonly cycleNumber: number; readonly arrivedOn: string }
+  | {
+      readonly kind: 'employment-changed';
+      readonly workerId: string;
+      readonly cycleNumber: number;
+      readonly employerName?: string;
+      readonly occupationIsco?: string;
+      readonly contractEnd?: string;
+    }
+  | {
+      readonly kind: 'returned';
+      readonly workerId: string;
+      readonly cycleNumber: number;
+      readonly returnedOn: string;
+      readonly fromCountry: string;
+      readonly assistance: string;
+      readonly reason: string;
+      readonly withoutRecordedDeparture: boolean;
+      readonly at: Date;
+    }
+  | { readonly kind: 'needs-assessed'; readonly workerId: string; readonly cycleNumber: number; readonly assessedOn: string }
+  | { readonly kind: 'referred'; readonly workerId: string; readonly cycleNumber: number; readonly referredOn: string }
+  | {
+      readonly kind: 'details-corrected';
+      readonly workerId: string;
+      readonly sex?: Sex;
+      readonly originArea?: string;
+      readonly educationIsced?: number;
+      readonly languages?: readonly string[];
+      readonly at: Date;
+    }
+  | { readonly kind: 'duplicates-flagged'; readonly workerId: string; readonly candidates: readonly string[] }
+  | { readonly kind: 'duplicate-resolved'; readonly workerId: string; readonly candidateId: string; readonly samePerson: boolean }
+  | { readonly kind: 'erasure-recorded'; readonly workerId: string; readonly erasedOn: string }
+  /** What the erase hook does: the rows keep the pseudonymous attributes and lose the rest. */
+  | { readonly kind: 'personal-data-erased'; readonly workerId: string };
+
+const day = (date: Date): string => date.toISOString().slice(0, 10);
+
+/** The timeline entry of a registration fact: its data without the worker id and cycle, which have columns of their own. */
+function timelineEntry(fact: Exclude<RegistrationFact, { type: 'Unrecognised' }>): AgencyChange {
+  const { workerId, ...rest } = fact.data as { workerId: string; cycleNumber?: number } & Record<string, unknown>;
+  const { cycleNumber, ...details } = rest as { cycleNumber?: number } & Record<string, unknown>;
+  const e = fact.envelope;
+  return {
+    kind: 'timeline',
+    workerId,
+    eventId: e.eventId,
+    source: 'registration',
+    type: fact.type,
+    streamId: e.streamId,
+    streamVersion: e.streamVersion,
+    ...(cycleNumber === undefined ? {} : { cycleNumber }),
+    occurredOn: day(e.occurredAt ?? e.recordedAt),
+    recordedAt: e.recordedAt,
+    details,
+  };
+}
+
+/** The row changes of a registration fact. */
+export function registrationChanges(fact: RegistrationFact): AgencyChange[] {
+  if (fact.type === 'Unrecognised') return [];
+  const at = fact.envelope.recordedAt;
+  const entry = timelineEntry(fact);
+  switch (fact.type) {
+    case 'WorkerRegistered': {
+      const d = fact.data;
+      return [
+        {
+          kind: 'worker-registered',
+          workerId: d.workerId,
+          registeredOn: day(fact.envelope.occurredAt ?? at),
+          sex: d.sex,
+          birthYear: d.birthYear,
+          originArea: d.originArea,
+          ...(d.educationIsced === undefined ? {} : { educationIsced: d.educationIsced }),
+          languages: d.languages,
+          at,
+        },
+        entry,
+      ];
+    }
+    case 'DepartureRecorded': {
+      const d = fact.data;
+      return [
+        {
+          kind: 'cycle-opened',
+          workerId: d.workerId,
+          cycleNumber: d.cycleNumber,
+          destinationCountry: d.destinationCountry,
+          departedOn: d.departedOn,
+          employerName: d.employerName,
+          occupationIsco: d.occupationIsco,
+          contractStart: d.contractStart,
+          contractEnd: d.contractEnd,
+          recruitmentAgency: d.recruitmentAgency,
+          channel: d.channel,
+          at,
+        },
+        entry,
+      ];
+    }
+    case 'ArrivalRecorded':
+      return [{ kind: 'arrived', workerId: fact.data.workerId, cycleNumber: fact.data.cycleNumber, arrivedOn: fact.data.arrivedOn }, entry];
+    case 'EmploymentChanged': {
+      const d = fact.data;
+      return [
+        {
+          kind: 'employment-changed',
+          workerId: d.workerId,
+          cycleNumber: d.cycleNumber,
+          ...(d.employerName ? { employerName: d.employerName } : {}),
+          ...(d.occupationIsco ? { occupationIsco: d.occupationIsco } : {}),
+          ...(d.contractEnd ? { contractEnd: d.contractEnd } : {}),
+        },
+        entry,
+      ];
+    }
+    case 'ReturnRecorded': {
+      const d = fact.data;
+      return [
+        {
+          kind: 'returned',
+          workerId: d.workerId,
+          cycleNumber: d.cycleNumber,
+          returnedOn: d.returnedOn,
+          fromCountry: d.fromCountry,
+          assistance: d.assistance,
+          reason: d.reason,
+          withoutRecordedDeparture: d.withoutRecordedDeparture,
+          at,
+        },
+        entry,
+      ];
+    }
+    case 'ReintegrationNeedsAssessed':
+      return [
+        { kind: 'needs-assessed', workerId: fact.data.workerId, cycleNumber: fact.data.cycleNumber, assessedOn: fact.data.assessedOn },
+        entry,
+      ];
+    case 'ReintegrationReferralMade':
+      return [
+        { kind: 'referred', workerId: fact.data.workerId, cycleNumber: fact.data.cycleNumber, referredOn: fact.data.referredOn },
+        entry,
+      ];
+    case 'WorkerDetailsCorrected': {
+      const d = fact.data;
+      return [
+        {
+          kind: 'details-corrected',
+          workerId: d.workerId,
+          ...(d.sex ? { sex: d.sex } : {}),
+          ...(d.originArea === undefined ? {} : { originArea: d.originArea }),
+          ...(d.educationIsced === undefined ? {} : { educationIsced: d.educationIsced }),
+          ...(d.languages === undefined ? {} : { languages: d.languages }),
+          at,
+        },
+        entry,
+      ];
+    }
+    case 'PossibleDuplicateFlagged':
+      return [{ kind: 'duplicates-flagged', workerId: fact.data.workerId, candidates: fact.data.candidates.map((c) => c.workerId) }, entry];
+    case 'DuplicateResolved':
+      return [
+        { kind: 'duplicate-resolved', workerId: fact.data.workerId, candidateId: fact.data.candidateId, samePerson: fact.data.samePerson },
+        entry,
+      ];
+    case 'PersonalDataErased':
+      // The erase hook has removed what the rows held; this records when.
+      return [{ kind: 'erasure-recorded', workerId: fact.data.workerId, erasedOn: fact.data.erasedOn }, entry];
+    case 'PreDepartureOrientationCompleted':
+    case 'SkillsAcquired':
+    case 'WelfareIncidentRecorded':
+    case 'ReintegrationOutcomeRecorded':
+      // On the timeline (and in the cycle's stages) only.
+      return [entry];
+    default: {
+      const unknown: never = fact;
+      throw new Error(`unknown fact ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Every prefix of an ISCO-08 code ("9111" → 9, 91, 911, 9111), so that a group matches its unit groups. */
+export const iscoPrefixes = (code: string): string[] => Array.from({ length: code.length }, (_, i) => code.slice(0, i + 1));

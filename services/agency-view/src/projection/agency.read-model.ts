@@ -1,0 +1,289 @@
+import type { PoolClient } from 'pg';
+import { taggedSource, type ProjectionDefinition, type Source } from '@homeward/projections';
+import { registrationSource, type RegistrationFact } from '@homeward/projections/registration';
+import { AGENCY_VIEW_VERSION, ERASABLE_DETAILS, iscoPrefixes, registrationChanges, type AgencyChange } from './agency.projection';
+
+/**
+ * What the agency view reads: one entry per Homeward topic, each a decoder (the source) and the handler
+ * that turns its facts into row changes. The skills, employment and fund topics slot in here as they
+ * appear: a source in @homeward/projections, a handler beside registrationChanges, and a version bump
+ * (the new version is rebuilt from offset zero of every topic while the old one serves).
+ */
+export type AgencyEvent = { readonly source: 'registration'; readonly fact: RegistrationFact };
+
+type Handlers = { readonly [K in AgencyEvent['source']]: (fact: Extract<AgencyEvent, { source: K }>['fact']) => AgencyChange[] };
+
+const handlers: Handlers = {
+  registration: registrationChanges,
+};
+
+export const agencySources = (topicNamespace: string): Source<AgencyEvent>[] => [
+  taggedSource('registration', registrationSource(topicNamespace)),
+];
+
+export function agencyChanges(event: AgencyEvent): AgencyChange[] {
+  switch (event.source) {
+    case 'registration':
+      return handlers.registration(event.fact);
+    default: {
+      const unknown: never = event.source;
+      throw new Error(`no handler for source ${String(unknown)}`);
+    }
+  }
+}
+
+export const agencySchema: readonly string[] = [
+  `CREATE TABLE workers (
+     worker_id uuid PRIMARY KEY,
+     registered_on date,
+     sex text NOT NULL,
+     birth_year integer NOT NULL,
+     origin_area text NOT NULL,
+     education_isced integer,
+     languages text[] NOT NULL DEFAULT '{}',
+     status text NOT NULL DEFAULT 'at_home' CHECK (status IN ('at_home', 'abroad', 'returned')),
+     cycles integer NOT NULL DEFAULT 0,
+     current_destination text,
+     destinations text[] NOT NULL DEFAULT '{}',
+     -- ISCO-08 codes of every cycle with all their prefixes, so that a major group matches its unit groups.
+     occupation_codes text[] NOT NULL DEFAULT '{}',
+     last_returned_on date,
+     possible_duplicates uuid[] NOT NULL DEFAULT '{}',
+     merged_into uuid,
+     personal_data_erased boolean NOT NULL DEFAULT false,
+     erased_on date,
+     updated_at timestamptz NOT NULL
+   )`,
+  `CREATE INDEX workers_by_origin ON workers (origin_area, worker_id)`,
+  `CREATE INDEX workers_by_status ON workers (status, worker_id)`,
+  `CREATE INDEX workers_by_destination ON workers USING gin (destinations)`,
+  `CREATE INDEX workers_by_occupation ON workers USING gin (occupation_codes)`,
+  `CREATE TABLE cycles (
+     worker_id uuid NOT NULL,
+     cycle_number integer NOT NULL,
+     destination_country text,
+     departed_on date,
+     employer_name text,
+     occupation_isco text,
+     contract_start date,
+     contract_end date,
+     recruitment_agency text,
+     channel text,
+     arrived_on date,
+     returned_on date,
+     from_country text,
+     return_assistance text,
+     return_reason text,
+     without_recorded_departure boolean NOT NULL DEFAULT false,
+     needs_assessed_on date,
+     first_referral_on date,
+     -- Set from the employment-matching topic's placements once it exists.
+     placed_on date,
+     PRIMARY KEY (worker_id, cycle_number)
+   )`,
+  `CREATE INDEX cycles_waiting ON cycles (returned_on, worker_id) WHERE returned_on IS NOT NULL AND first_referral_on IS NULL AND placed_on IS NULL`,
+  `CREATE TABLE timeline (
+     event_id uuid PRIMARY KEY,
+     worker_id uuid NOT NULL,
+     source text NOT NULL,
+     type text NOT NULL,
+     stream_id text NOT NULL,
+     stream_version bigint NOT NULL,
+     cycle_number integer,
+     occurred_on date NOT NULL,
+     recorded_at timestamptz NOT NULL,
+     details jsonb NOT NULL
+   )`,
+  `CREATE INDEX timeline_by_worker ON timeline (worker_id, occurred_on, recorded_at, stream_version)`,
+];
+
+const ERASED = `(SELECT personal_data_erased FROM workers WHERE worker_id = $1)`;
+const STRIP = ERASABLE_DETAILS.map((k) => ` - '${k}'`).join('');
+
+type TimelineChange = Extract<AgencyChange, { kind: 'timeline' }>;
+
+/** Timeline entries of a run, in one statement; details stripped for workers already erased. */
+async function writeTimeline(tx: PoolClient, entries: readonly TimelineChange[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.query(
+    `INSERT INTO timeline (event_id, worker_id, source, type, stream_id, stream_version, cycle_number, occurred_on, recorded_at, details)
+     SELECT t.event_id, t.worker_id, t.source, t.type, t.stream_id, t.stream_version, t.cycle_number, t.occurred_on, t.recorded_at,
+            CASE WHEN coalesce((SELECT personal_data_erased FROM workers w WHERE w.worker_id = t.worker_id), false)
+                 THEN t.details${STRIP} ELSE t.details END
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::date[], $9::timestamptz[], $10::jsonb[])
+         AS t(event_id, worker_id, source, type, stream_id, stream_version, cycle_number, occurred_on, recorded_at, details)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [
+      entries.map((c) => c.eventId),
+      entries.map((c) => c.workerId),
+      entries.map((c) => c.source),
+      entries.map((c) => c.type),
+      entries.map((c) => c.streamId),
+      entries.map((c) => c.streamVersion),
+      entries.map((c) => c.cycleNumber ?? null),
+      entries.map((c) => c.occurredOn),
+      entries.map((c) => c.recordedAt),
+      entries.map((c) => JSON.stringify(c.details)),
+    ],
+  );
+}
+
+/**
+ * Writes row changes in order. Timeline entries, one per event, are gathered and written in one
+ * statement — before any erasure (which strips the worker's timeline) and at the end. Each other statement
+ * keys on the row it changes; the machinery has already deduplicated.
+ */
+export async function writeAgencyChanges(tx: PoolClient, changes: readonly AgencyChange[]): Promise<void> {
+  let timeline: TimelineChange[] = [];
+  const flushTimeline = async () => {
+    await writeTimeline(tx, timeline);
+    timeline = [];
+  };
+  for (const c of changes) {
+    // An erasure changes what a timeline entry keeps: entries before it are written first.
+    if (c.kind === 'erasure-recorded' || c.kind === 'personal-data-erased') await flushTimeline();
+    switch (c.kind) {
+      case 'timeline':
+        timeline.push(c);
+        break;
+      case 'worker-registered':
+        await tx.query(
+          `INSERT INTO workers (worker_id, registered_on, sex, birth_year, origin_area, education_isced, languages, updated_at)
+           VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8) ON CONFLICT (worker_id) DO NOTHING`,
+          [c.workerId, c.registeredOn, c.sex, c.birthYear, c.originArea, c.educationIsced ?? null, c.languages, c.at],
+        );
+        break;
+      case 'cycle-opened':
+        await tx.query(
+          `INSERT INTO cycles (worker_id, cycle_number, destination_country, departed_on, employer_name, occupation_isco, contract_start,
+                               contract_end, recruitment_agency, channel)
+           SELECT $1, $2, $3, $4::date, CASE WHEN e THEN NULL ELSE $5 END, $6, nullif($7, '')::date, nullif($8, '')::date,
+                  CASE WHEN e THEN NULL ELSE $9 END, $10
+             FROM (SELECT coalesce(${ERASED}, false)) AS erased(e)
+           ON CONFLICT (worker_id, cycle_number) DO NOTHING`,
+          [
+            c.workerId,
+            c.cycleNumber,
+            c.destinationCountry,
+            c.departedOn,
+            c.employerName,
+            c.occupationIsco,
+            c.contractStart,
+            c.contractEnd,
+            c.recruitmentAgency,
+            c.channel,
+          ],
+        );
+        await tx.query(
+          `UPDATE workers SET status = 'abroad', cycles = greatest(cycles, $2), current_destination = $3,
+                  destinations = CASE WHEN $3 = ANY(destinations) THEN destinations ELSE destinations || $3 END,
+                  occupation_codes = ARRAY(SELECT DISTINCT unnest(occupation_codes || $4::text[]) ORDER BY 1), updated_at = $5
+            WHERE worker_id = $1 AND cycles <= $2`,
+          [c.workerId, c.cycleNumber, c.destinationCountry, iscoPrefixes(c.occupationIsco), c.at],
+        );
+        break;
+      case 'arrived':
+        await tx.query(`UPDATE cycles SET arrived_on = $3::date WHERE worker_id = $1 AND cycle_number = $2`, [
+          c.workerId,
+          c.cycleNumber,
+          c.arrivedOn,
+        ]);
+        break;
+      case 'employment-changed':
+        await tx.query(
+          `UPDATE cycles SET employer_name = CASE WHEN coalesce(${ERASED}, false) THEN NULL ELSE coalesce($3, employer_name) END,
+                             occupation_isco = coalesce($4, occupation_isco), contract_end = coalesce($5::date, contract_end)
+            WHERE worker_id = $1 AND cycle_number = $2`,
+          [c.workerId, c.cycleNumber, c.employerName ?? null, c.occupationIsco ?? null, c.contractEnd ?? null],
+        );
+        if (c.occupationIsco) {
+          await tx.query(
+            `UPDATE workers SET occupation_codes = ARRAY(SELECT DISTINCT unnest(occupation_codes || $2::text[]) ORDER BY 1) WHERE worker_id = $1`,
+            [c.workerId, iscoPrefixes(c.occupationIsco)],
+          );
+        }
+        break;
+      case 'returned':
+        await tx.query(
+          `INSERT INTO cycles (worker_id, cycle_number, returned_on, from_country, return_assistance, return_reason, without_recorded_departure)
+           VALUES ($1, $2, $3::date, $4, $5, $6, $7)
+           ON CONFLICT (worker_id, cycle_number) DO UPDATE SET returned_on = EXCLUDED.returned_on, from_country = EXCLUDED.from_country,
+             return_assistance = EXCLUDED.return_assistance, return_reason = EXCLUDED.return_reason,
+             without_recorded_departure = EXCLUDED.without_recorded_departure`,
+          [c.workerId, c.cycleNumber, c.returnedOn, c.fromCountry, c.assistance, c.reason, c.withoutRecordedDeparture],
+        );
+        await tx.query(
+          `UPDATE workers SET status = 'returned', cycles = greatest(cycles, $2), current_destination = NULL, last_returned_on = $3::date,
+                  destinations = CASE WHEN $4 = '' OR $4 = ANY(destinations) THEN destinations ELSE destinations || $4 END, updated_at = $5
+            WHERE worker_id = $1 AND cycles <= $2`,
+          [c.workerId, c.cycleNumber, c.returnedOn, c.fromCountry, c.at],
+        );
+        break;
+      case 'needs-assessed':
+        await tx.query(`UPDATE cycles SET needs_assessed_on = $3::date WHERE worker_id = $1 AND cycle_number = $2`, [
+          c.workerId,
+          c.cycleNumber,
+          c.assessedOn,
+        ]);
+        break;
+      case 'referred':
+        await tx.query(
+          `UPDATE cycles SET first_referral_on = least(coalesce(first_referral_on, $3::date), $3::date) WHERE worker_id = $1 AND cycle_number = $2`,
+          [c.workerId, c.cycleNumber, c.referredOn],
+        );
+        break;
+      case 'details-corrected':
+        await tx.query(
+          `UPDATE workers SET sex = coalesce($2, sex), origin_area = coalesce($3, origin_area), education_isced = coalesce($4, education_isced),
+                  languages = coalesce($5, languages), updated_at = $6
+            WHERE worker_id = $1`,
+          [c.workerId, c.sex ?? null, c.originArea ?? null, c.educationIsced ?? null, c.languages ?? null, c.at],
+        );
+        break;
+      case 'duplicates-flagged':
+        await tx.query(
+          `UPDATE workers SET possible_duplicates = ARRAY(SELECT DISTINCT unnest(possible_duplicates || $2::uuid[])) WHERE worker_id = $1`,
+          [c.workerId, c.candidates],
+        );
+        break;
+      case 'duplicate-resolved':
+        await tx.query(
+          `UPDATE workers SET possible_duplicates = array_remove(possible_duplicates, $2::uuid),
+                  merged_into = CASE WHEN $3 THEN $2::uuid ELSE merged_into END
+            WHERE worker_id = $1`,
+          [c.workerId, c.candidateId, c.samePerson],
+        );
+        break;
+      case 'erasure-recorded':
+        await tx.query(`UPDATE workers SET personal_data_erased = true, erased_on = $2::date WHERE worker_id = $1`, [
+          c.workerId,
+          c.erasedOn,
+        ]);
+        break;
+      case 'personal-data-erased':
+        await tx.query(`UPDATE workers SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
+        await tx.query(`UPDATE cycles SET employer_name = NULL, recruitment_agency = NULL WHERE worker_id = $1`, [c.workerId]);
+        await tx.query(`UPDATE timeline SET details = details${STRIP} WHERE worker_id = $1`, [c.workerId]);
+        break;
+      default: {
+        const unknown: never = c;
+        throw new Error(`unknown change ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+  await flushTimeline();
+}
+
+export const AGENCY_VIEW = 'agency-view';
+
+export function agencyViewProjection(topicNamespace: string): ProjectionDefinition<AgencyEvent> {
+  return {
+    name: AGENCY_VIEW,
+    version: AGENCY_VIEW_VERSION,
+    sources: agencySources(topicNamespace),
+    schema: agencySchema,
+    apply: (event, tx) => writeAgencyChanges(tx, agencyChanges(event)),
+    applyAll: (events, tx) => writeAgencyChanges(tx, events.flatMap(agencyChanges)),
+    erase: (workerId, tx) => writeAgencyChanges(tx, [{ kind: 'personal-data-erased', workerId }]),
+  };
+}

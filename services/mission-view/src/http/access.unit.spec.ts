@@ -1,0 +1,38 @@
+import { Scopes, type Principal } from '@homeward/auth';
+import { PROJECTIONS_ADMIN_SCOPE, missionAccessRefusal } from './access';
+
+const principal = (p: Partial<Principal>): Principal => ({
+  subject: 's',
+  organisationId: 'o',
+  kind: 'mission',
+  country: 'SA',
+  scopes: new Set([Scopes.workersRead]),
+  ...p,
+});
+
+describe('who reads the mission view of SA', () => {
+  it('lets the mission in SA read', () => {
+    expect(missionAccessRefusal(principal({}), 'SA', 'read')).toBeUndefined();
+  });
+
+  it('refuses the mission of another country, naming both countries', () => {
+    expect(missionAccessRefusal(principal({ country: 'AE' }), 'SA', 'read')).toBe(
+      'this is the mission view of SA; the caller is the mission in AE',
+    );
+  });
+
+  it.each(['agency', 'statistics', 'employer'] as const)('refuses a principal of kind %s', (kind) => {
+    expect(missionAccessRefusal(principal({ kind, country: undefined }), 'SA', 'read')).toMatch(`the caller is`);
+  });
+
+  it('refuses a mission without the workers:read scope', () => {
+    expect(missionAccessRefusal(principal({ scopes: new Set() }), 'SA', 'read')).toBe('the workers:read scope is required');
+  });
+
+  it('lets only holders of the admin scope see builds and rebuild', () => {
+    expect(missionAccessRefusal(principal({}), 'SA', 'admin')).toBe(`the ${PROJECTIONS_ADMIN_SCOPE} scope is required`);
+    expect(
+      missionAccessRefusal(principal({ scopes: new Set([Scopes.workersRead, PROJECTIONS_ADMIN_SCOPE]) }), 'SA', 'admin'),
+    ).toBeUndefined();
+  });
+});
