@@ -1,0 +1,34 @@
+import { buildReport } from '../domain/reports/build-report';
+import { render, type RenderedReport } from '../output/render';
+import type { RenderOptions } from '../output/render-options';
+import { replay, type ReplayProgress, type ReplaySource } from '../sources/replay';
+import type { ParsedSpec, SourceName } from './report-spec';
+
+export interface RunReportDependencies {
+  readonly sourceFor: (name: SourceName) => ReplaySource;
+  readonly renderOptions: RenderOptions;
+  readonly onProgress?: ReplayProgress;
+}
+
+export interface ReportRun extends RenderedReport {
+  readonly eventsRead: number;
+  readonly undecodable: number;
+  readonly fileName: string;
+}
+
+/** Replay, report, render: what the CLI and a report job both do. */
+export async function runReport(spec: ParsedSpec, deps: RunReportDependencies): Promise<ReportRun> {
+  const replayed = await replay(deps.sourceFor(spec.source), {
+    ...(spec.knownAt ? { knownAt: spec.knownAt } : {}),
+    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+  });
+  const report = buildReport(replayed.facts, spec.request);
+  const rendered = render(report, spec.format, deps.renderOptions);
+  const kinds = spec.request.reports.length === 1 ? spec.request.reports[0]! : 'all';
+  return {
+    ...rendered,
+    eventsRead: replayed.eventsRead,
+    undecodable: replayed.undecodable,
+    fileName: `migration-${kinds}-${spec.request.asOf}-${spec.request.period.code.replace(/\//g, '_')}${spec.format === 'sdmx-csv' ? '.sdmx' : ''}.${rendered.extension}`,
+  };
+}

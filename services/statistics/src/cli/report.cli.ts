@@ -1,0 +1,140 @@
+// npm run report -- --as-of 2025-12-31 --period 2025 [--report all|stock|departures|returns|durations|recruitment-cost]
+//   [--format csv|json|sdmx-csv|html] [--out file] [--source kafka|event-store] [--known-at 2026-01-15]
+//   [--suppress-below 5] [--frequency month|quarter|year] [--rates rates.json] [--generated-at …]
+//
+// Replays the registry's history (the Kafka topic from its beginning, or the registration event store) into
+// labour-migration statistics and writes them to --out (or stdout), with a progress bar on stderr.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { eventsTopic } from '@homeward/contracts';
+import { createKafka } from '@homeward/messaging';
+import { createPool, type Pool } from '@homeward/pg-kit';
+import { ReportSpecError, parseSpec, type ReportSpec, type SourceName } from '../application/report-spec';
+import { runReport } from '../application/run-report';
+import { EventStoreReplaySource, KafkaReplaySource } from '../sources/replay';
+
+const USAGE = `usage: npm run report -- --as-of YYYY-MM-DD --period 2025|2025-Q3|2025-07|2025-01-01..2025-06-30
+  --report all|stock|departures|returns|durations|recruitment-cost   (default all)
+  --format csv|json|sdmx-csv|html                                   (default csv)
+  --out <file>                                                      (default stdout)
+  --source kafka|event-store                                        (default kafka)
+  --known-at <date or instant>   what was known then (recorded-at cut-off; a date means the end of that day, UTC)
+  --suppress-below <n>           show counts from 1 to n-1 as suppressed
+  --frequency month|quarter|year breakdown of flows within the period (default month)
+  --rates <file.json>            {"PHP": 0.0171, "SAR": 0.2666, …}: value of one unit in a common currency
+  --ref-area <alpha-2>           reporting country (default $ORIGIN_COUNTRY or PH)
+  --agency <id>                  SDMX agency of the dataflows (default $SDMX_AGENCY or HOMEWARD)
+  --generated-at <instant>       printed in the output (never taken from the clock: outputs are reproducible)
+  --brokers <list>               Kafka (default $KAFKA_BROKERS or 127.0.0.1:9092)
+  --topic <name>                 (default $TOPIC_NAMESPACE + homeward.registration.events.v1; repeatable)
+  --database-url <url>           the registration event store (default $REGISTRATION_EVENTS_DATABASE_URL)`;
+
+function progressBar(): { update: (read: number, total: number) => void; done: () => void } {
+  const started = Date.now();
+  const interactive = process.stderr.isTTY === true;
+  let last = 0;
+  let lastRead = 0;
+  let lastTotal = 0;
+  const line = (read: number, total: number) => {
+    const width = 30;
+    const filled = total === 0 ? width : Math.min(width, Math.round((read / total) * width));
+    const seconds = (Date.now() - started) / 1000;
+    const rate = seconds > 0 ? read / seconds : 0;
+    const left = rate > 0 ? Math.max(0, Math.ceil((total - read) / rate)) : 0;
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${read.toLocaleString('en')}/${total.toLocaleString('en')} events · ${Math.round(rate).toLocaleString('en')} events/s · ${left} s left`;
+  };
+  return {
+    update(read, total) {
+      lastRead = read;
+      lastTotal = total;
+      const now = Date.now();
+      if (now - last < (interactive ? 200 : 5000)) return;
+      last = now;
+      process.stderr.write(interactive ? `\r${line(read, total)}` : `${line(read, total)}\n`);
+    },
+    done() {
+      process.stderr.write(interactive ? `\r${line(lastRead, lastTotal)}\n` : `${line(lastRead, lastTotal)}\n`);
+    },
+  };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      'as-of': { type: 'string' },
+      period: { type: 'string' },
+      report: { type: 'string', default: 'all' },
+      format: { type: 'string', default: 'csv' },
+      out: { type: 'string' },
+      source: { type: 'string', default: 'kafka' },
+      'known-at': { type: 'string' },
+      'suppress-below': { type: 'string' },
+      frequency: { type: 'string', default: 'month' },
+      rates: { type: 'string' },
+      'ref-area': { type: 'string', default: process.env.ORIGIN_COUNTRY ?? 'PH' },
+      agency: { type: 'string', default: process.env.SDMX_AGENCY ?? 'HOMEWARD' },
+      'generated-at': { type: 'string' },
+      brokers: { type: 'string', default: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' },
+      topic: { type: 'string', multiple: true },
+      'database-url': { type: 'string', default: process.env.REGISTRATION_EVENTS_DATABASE_URL },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || !values['as-of'] || !values.period) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(values.help ? 0 : 64);
+  }
+  const suppress = values['suppress-below'];
+  const spec = parseSpec({
+    asOf: values['as-of'],
+    period: values.period,
+    report: values.report as ReportSpec['report'],
+    format: values.format as ReportSpec['format'],
+    source: values.source as SourceName,
+    frequency: values.frequency as ReportSpec['frequency'],
+    ...(values['known-at'] ? { knownAt: values['known-at'] } : {}),
+    ...(suppress === undefined ? {} : { suppressBelow: Number(suppress) }),
+    ...(values.rates ? { exchangeRates: JSON.parse(readFileSync(values.rates, 'utf8')) as Record<string, number> } : {}),
+  });
+
+  let pool: Pool | undefined;
+  const bar = progressBar();
+  try {
+    const result = await runReport(spec, {
+      sourceFor: (name) => {
+        if (name === 'kafka') {
+          const kafka = createKafka({ brokers: values.brokers.split(',').map((b) => b.trim()), clientId: 'homeward-statistics-cli' });
+          const topics = values.topic ?? [eventsTopic('registration', (process.env.TOPIC_NAMESPACE ?? '').trim())];
+          return new KafkaReplaySource(kafka, topics);
+        }
+        if (!values['database-url'])
+          throw new ReportSpecError([
+            { field: 'database-url', detail: 'the event store source needs --database-url or REGISTRATION_EVENTS_DATABASE_URL' },
+          ]);
+        pool = createPool(values['database-url'], { max: 1 });
+        return new EventStoreReplaySource(pool);
+      },
+      renderOptions: {
+        refArea: values['ref-area'],
+        agency: values.agency,
+        ...(values['generated-at'] ? { generatedAt: values['generated-at'] } : {}),
+      },
+      onProgress: bar.update,
+    });
+    bar.done();
+    if (values.out) writeFileSync(values.out, result.body);
+    else process.stdout.write(result.body);
+    process.stderr.write(
+      `${result.eventsRead.toLocaleString('en')} events read from ${spec.source}${values.out ? `; report written to ${values.out}` : ''} (${result.contentType})\n`,
+    );
+    if (result.undecodable > 0) process.stderr.write(`warning: ${result.undecodable} events could not be decoded and were left out\n`);
+  } finally {
+    await pool?.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`report: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (error instanceof ReportSpecError) process.stderr.write(`${USAGE}\n`);
+  process.exit(error instanceof ReportSpecError ? 64 : 1);
+});

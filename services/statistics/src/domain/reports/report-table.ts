@@ -1,0 +1,70 @@
+import type { Dimension } from './codelists';
+import type { Frequency, ReferencePeriod } from './period';
+
+export type ReportKind = 'stock' | 'departures' | 'returns' | 'durations' | 'recruitment-cost';
+export const REPORT_KINDS: readonly ReportKind[] = ['stock', 'departures', 'returns', 'durations', 'recruitment-cost'];
+
+export type TableId = 'stock' | 'departures' | 'returns' | 'time-abroad' | 'time-since-return' | 'recruitment-cost';
+
+/** What a statistician asks for. Everything that shapes the output is here, so equal requests give equal bytes. */
+export interface ReportRequest {
+  /** Reference date (ISO): events that occurred after it are not counted; stocks are measured on it. */
+  readonly asOf: string;
+  readonly period: ReferencePeriod;
+  /** Breakdown of flows within the period. */
+  readonly frequency: Frequency;
+  readonly reports: readonly ReportKind[];
+  /** Counts from 1 to n-1 (and means over fewer than n) are shown as suppressed; zeros are shown. */
+  readonly suppressBelow?: number;
+  /** Value of one unit (major) of each currency in a common unit, to compare costs and incomes in different currencies. */
+  readonly exchangeRates?: Readonly<Record<string, number>>;
+  /** Recorded-at cut-off the history was replayed with, echoed in the output (ISO instant). */
+  readonly knownAt?: string;
+}
+
+/** How a cell's value reads. */
+export type Unit = 'PS' | 'NUM' | 'RATIO';
+
+export interface Observation {
+  /** Codes, one per dimension of the table, in the table's dimension order. */
+  readonly key: readonly string[];
+  /** Absent when suppressed or when there is nothing to compute a mean from. */
+  readonly value: number | undefined;
+  /** SDMX OBS_STATUS: A normal, M missing (no observation to compute a mean from). */
+  readonly status: 'A' | 'M';
+  /** SDMX CONF_STATUS: F free, C confidential (suppressed below the threshold). */
+  readonly confidentiality: 'F' | 'C';
+  /** For means: how many departures the mean is over. */
+  readonly count?: number;
+  /** For means: departures with both amounts recorded but in currencies that could not be compared. */
+  readonly excluded?: number;
+}
+
+export interface ReportTable {
+  readonly id: TableId;
+  readonly title: string;
+  /** The ILO definition the table follows, in words, for the reader. */
+  readonly definition: string;
+  /** The SDMX dataflow the table is published as. */
+  readonly flow: { readonly id: string; readonly version: string };
+  readonly unit: Unit;
+  readonly unitName: string;
+  /** Decimal places of values in text outputs. */
+  readonly decimals: number;
+  readonly dimensions: readonly Dimension[];
+  readonly observations: readonly Observation[];
+}
+
+/** The whole report: the request it answers, the basis it was computed from, and its tables. */
+export interface Report {
+  readonly request: ReportRequest;
+  /** What the tables were computed from, as known at the cut-off (so a reproduction gives the same bytes). */
+  readonly basis: {
+    /** Registry records (pseudonymous ids) in the replayed history. */
+    readonly records: number;
+    /** Of which with personal data erased: they count like everyone else. */
+    readonly erasedRecords: number;
+    readonly cycles: number;
+  };
+  readonly tables: readonly ReportTable[];
+}

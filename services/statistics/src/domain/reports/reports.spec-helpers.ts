@@ -1,0 +1,143 @@
+import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
+import type { DimensionId } from './codelists';
+import type { ReportTable } from './report-table';
+
+/**
+ * Test helpers: a writer of facts that numbers each worker's stream, and a reader that lays a table out as
+ * a small cross-tabulation so that expected values can be written by hand, as a statistician would.
+ */
+export class HistoryWriter {
+  readonly facts: RegistrationFact[] = [];
+  private readonly versions = new Map<string, number>();
+
+  private next(workerId: string): number {
+    const v = (this.versions.get(workerId) ?? 0) + 1;
+    this.versions.set(workerId, v);
+    return v;
+  }
+
+  /** `recorded` is an ISO instant or a date (then at noon UTC). */
+  private at(recorded: string): number {
+    return Date.parse(recorded.length === 10 ? `${recorded}T12:00:00Z` : recorded);
+  }
+
+  registered(workerId: string, sex: Sex, birthYear: number, recorded: string): this {
+    this.facts.push({
+      type: 'WorkerRegistered',
+      workerId,
+      version: this.next(workerId),
+      recordedAt: this.at(recorded),
+      data: { sex, birthYear },
+    });
+    return this;
+  }
+
+  departed(
+    workerId: string,
+    cycle: number,
+    departedOn: string,
+    destination: string,
+    occupation: string,
+    extra: { recorded?: string; cost?: Money; income?: Money } = {},
+  ): this {
+    this.facts.push({
+      type: 'DepartureRecorded',
+      workerId,
+      version: this.next(workerId),
+      recordedAt: this.at(extra.recorded ?? departedOn),
+      data: {
+        cycle,
+        departedOn,
+        destination,
+        occupation,
+        ...(extra.cost ? { recruitmentCost: extra.cost } : {}),
+        ...(extra.income ? { monthlyIncome: extra.income } : {}),
+      },
+    });
+    return this;
+  }
+
+  arrived(workerId: string, cycle: number, arrivedOn: string, country: string): this {
+    this.facts.push({
+      type: 'ArrivalRecorded',
+      workerId,
+      version: this.next(workerId),
+      recordedAt: this.at(arrivedOn),
+      data: { cycle, arrivedOn, country },
+    });
+    return this;
+  }
+
+  changedOccupation(workerId: string, cycle: number, changedOn: string, occupation: string): this {
+    this.facts.push({
+      type: 'OccupationChanged',
+      workerId,
+      version: this.next(workerId),
+      recordedAt: this.at(changedOn),
+      data: { cycle, changedOn, occupation },
+    });
+    return this;
+  }
+
+  returned(
+    workerId: string,
+    cycle: number,
+    returnedOn: string,
+    from: string,
+    assistance: ReturnAssistance,
+    reason: ReturnReason,
+    extra: { recorded?: string; undocumented?: boolean } = {},
+  ): this {
+    this.facts.push({
+      type: 'ReturnRecorded',
+      workerId,
+      version: this.next(workerId),
+      recordedAt: this.at(extra.recorded ?? returnedOn),
+      data: { cycle, returnedOn, from, assistance, reason, withoutRecordedDeparture: extra.undocumented ?? false },
+    });
+    return this;
+  }
+
+  correctedSex(workerId: string, sex: Sex, recorded: string): this {
+    this.facts.push({ type: 'DetailsCorrected', workerId, version: this.next(workerId), recordedAt: this.at(recorded), data: { sex } });
+    return this;
+  }
+
+  erased(workerId: string, recorded: string): this {
+    this.facts.push({ type: 'PersonalDataErased', workerId, version: this.next(workerId), recordedAt: this.at(recorded), data: {} });
+    return this;
+  }
+
+  merged(workerId: string, into: string, recorded: string): this {
+    this.facts.push({ type: 'RecordMerged', workerId, version: this.next(workerId), recordedAt: this.at(recorded), data: { into } });
+    return this;
+  }
+}
+
+/**
+ * Rows of `rows`' codes by columns of `columns`' codes, every other dimension at its total (or the whole
+ * period): `[rowCode, value, value, …]`, with 'x' for a suppressed cell and '-' for no data.
+ */
+export function crossTab(
+  table: ReportTable,
+  rows: DimensionId,
+  columns: DimensionId,
+  fixed: Partial<Record<DimensionId, string>> = {},
+): (string | number)[][] {
+  const rowDim = table.dimensions.find((d) => d.id === rows)!;
+  const colDim = table.dimensions.find((d) => d.id === columns)!;
+  const cells = new Map(table.observations.map((o) => [o.key.join('|'), o]));
+  const keyOf = (row: string, column: string) =>
+    table.dimensions.map((d) => (d.id === rows ? row : d.id === columns ? column : (fixed[d.id] ?? d.codes[0]!.id))).join('|');
+  return [
+    [`${rows}\\${columns}`, ...colDim.codes.map((c) => c.id)],
+    ...rowDim.codes.map((r) => [
+      r.id,
+      ...colDim.codes.map((c) => {
+        const o = cells.get(keyOf(r.id, c.id));
+        if (!o) throw new Error(`no cell ${keyOf(r.id, c.id)}`);
+        return o.confidentiality === 'C' ? 'x' : o.value === undefined ? '-' : o.value;
+      }),
+    ]),
+  ];
+}

@@ -1,0 +1,9 @@
+import { runService } from '@homeward/service-kit/main';
+import { loadStatisticsConfig } from './statistics.config';
+import { startStatistics } from './statistics.app';
+
+runService(
+  'statistics',
+  () => loadStatisticsConfig(),
+  (config) => startStatistics(config),
+);

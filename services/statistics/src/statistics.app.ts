@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import { TokenVerifier } from '@homeward/auth';
+import { eventsTopic } from '@homeward/contracts';
+import { createKafka, pingKafka } from '@homeward/messaging';
+import { createPool, type Pool } from '@homeward/pg-kit';
+import { migrate } from '@homeward/pg-kit/migrations';
+import { createLogger, createService, loadOpenApiDocument, type NestFastifyApplication } from '@homeward/service-kit';
+import { ReportJobs, reportJobMigrations } from './application/report-jobs';
+import { ReportRunner } from './application/report-runner';
+import type { SourceName } from './application/report-spec';
+import { runReport } from './application/run-report';
+import { translateStatisticsError } from './http/errors';
+import { EventStoreReplaySource, KafkaReplaySource } from './sources/replay';
+import type { StatisticsConfig } from './statistics.config';
+import { StatisticsModule } from './statistics.module';
+
+export const SERVICE = 'statistics';
+export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'statistics.v1.yaml');
+
+export interface StatisticsRuntime {
+  readonly app: NestFastifyApplication;
+  readonly pool: Pool;
+  readonly jobs: ReportJobs;
+  readonly runner: ReportRunner;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the statistics service: its database (report jobs), the sources it replays (the registration topic,
+ * and the registration event store when configured), the HTTP API and the job runner. main.ts and the tests
+ * start the service through here.
+ */
+export async function startStatistics(config: StatisticsConfig): Promise<StatisticsRuntime> {
+  const log = createLogger(SERVICE, config.LOG_LEVEL);
+  const pool = createPool(config.DATABASE_URL, { max: 10 });
+  await migrate(pool, 'statistics', reportJobMigrations);
+
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
+  const topic = eventsTopic('registration', config.TOPIC_NAMESPACE);
+  const eventStore = config.REGISTRATION_EVENTS_DATABASE_URL ? createPool(config.REGISTRATION_EVENTS_DATABASE_URL, { max: 2 }) : undefined;
+  const sources: SourceName[] = eventStore ? ['kafka', 'event-store'] : ['kafka'];
+
+  const jobs = new ReportJobs(pool);
+  const runner = new ReportRunner(
+    jobs,
+    (spec, onProgress) =>
+      runReport(spec, {
+        sourceFor: (name) => {
+          if (name === 'kafka') return new KafkaReplaySource(kafka, [topic]);
+          if (!eventStore) throw new Error('the event-store source is not configured (REGISTRATION_EVENTS_DATABASE_URL)');
+          return new EventStoreReplaySource(eventStore);
+        },
+        renderOptions: { refArea: config.ORIGIN_COUNTRY, agency: config.SDMX_AGENCY },
+        onProgress,
+      }),
+    { staleAfterSeconds: config.REPORT_JOB_STALE_AFTER_SECONDS, logger: log.child({ component: 'report-runner' }) },
+  );
+
+  const admin = kafka.admin();
+  await admin.connect();
+  const app = await createService({
+    name: SERVICE,
+    module: StatisticsModule.with({ jobs, settings: { sources, queued: () => runner.wake() } }),
+    openApi: loadOpenApiDocument(OPENAPI_PATH),
+    logLevel: config.LOG_LEVEL,
+    translateError: translateStatisticsError,
+    verifier: new TokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
+    readiness: () => [
+      { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
+      { name: 'kafka', check: () => pingKafka(admin) },
+      ...(eventStore ? [{ name: 'registration-event-store', check: async () => void (await eventStore.query('SELECT 1')) }] : []),
+    ],
+  });
+  await app.init();
+  await runner.start();
+
+  return {
+    app,
+    pool,
+    jobs,
+    runner,
+    async stop() {
+      await runner.stop();
+      await app.close();
+      await admin.disconnect().catch(() => undefined);
+      await eventStore?.end();
+      await pool.end();
+    },
+  };
+}

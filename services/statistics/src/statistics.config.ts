@@ -1,0 +1,60 @@
+import { loadConfig, parse, type ConfigOf } from '@homeward/service-kit/config';
+
+const alpha2 = (raw: string) => {
+  if (!/^[A-Z]{2}$/.test(raw)) throw new Error('expected two capital letters');
+  return raw;
+};
+
+export const statisticsSettings = {
+  DATABASE_URL: {
+    description: "PostgreSQL URL of the statistics service's own database (report jobs and their results)",
+    default: 'postgres://postgres@127.0.0.1:5432/homeward_statistics',
+    parse: parse.url,
+  },
+  REGISTRATION_EVENTS_DATABASE_URL: {
+    description:
+      "read-only PostgreSQL URL of the registration event store, for reports replayed from it (source event-store); 'none' to offer the Kafka source only",
+    default: 'none',
+    parse: (raw: string) => (raw === 'none' ? undefined : parse.url(raw)),
+  },
+  KAFKA_BROKERS: { description: 'comma-separated Kafka bootstrap servers', default: '127.0.0.1:9092', parse: parse.list },
+  TOPIC_NAMESPACE: {
+    description: 'prefix for topic names (empty in production; tests isolate runs with it)',
+    default: ' ',
+    parse: (raw: string) => raw.trim(),
+  },
+  PORT: { description: 'HTTP port', default: '3007', parse: parse.port },
+  HOST: { description: 'HTTP listen address', default: '127.0.0.1', parse: parse.string },
+  ORIGIN_COUNTRY: { description: 'ISO 3166-1 alpha-2 code of the country that runs the registry (REF_AREA)', default: 'PH', parse: alpha2 },
+  SDMX_AGENCY: {
+    description: 'SDMX maintenance agency of the published dataflows (e.g. the national statistics office)',
+    default: 'HOMEWARD',
+    parse: (raw: string) => {
+      if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(raw)) throw new Error('expected an SDMX agency id');
+      return raw;
+    },
+  },
+  AUTH_JWKS_URL: {
+    description:
+      "where the identity provider's signing keys are: https://… (e.g. Keycloak's …/protocol/openid-connect/certs) or file://… (the development issuer's jwks.json)",
+    parse: parse.url,
+  },
+  AUTH_ISSUER: { description: 'the iss claim tokens must carry', parse: parse.string },
+  AUTH_AUDIENCE: { description: 'the aud claim tokens must carry', default: 'homeward', parse: parse.string },
+  REPORT_JOB_STALE_AFTER_SECONDS: {
+    description: 'a running report job without a heartbeat for this long was abandoned by a stopped process and is marked failed',
+    default: '60',
+    parse: (raw: string) => {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1) throw new Error('expected a whole number of seconds');
+      return n;
+    },
+  },
+  LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parse.string },
+};
+
+export type StatisticsConfig = ConfigOf<typeof statisticsSettings>;
+
+export function loadStatisticsConfig(env: NodeJS.ProcessEnv = process.env): StatisticsConfig {
+  return loadConfig(statisticsSettings, env);
+}
