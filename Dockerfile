@@ -31,13 +31,18 @@ COPY package.json package-lock.json ./
 COPY packages/api-client/package.json packages/api-client/
 COPY packages/auth/package.json packages/auth/
 COPY packages/contracts/package.json packages/contracts/
+COPY packages/demo-data/package.json packages/demo-data/
 COPY packages/event-store/package.json packages/event-store/
 COPY packages/messaging/package.json packages/messaging/
 COPY packages/personal-data/package.json packages/personal-data/
 COPY packages/pg-kit/package.json packages/pg-kit/
+COPY packages/projections/package.json packages/projections/
 COPY packages/service-kit/package.json packages/service-kit/
 COPY packages/testing/package.json packages/testing/
+COPY services/agency-view/package.json services/agency-view/
+COPY services/mission-view/package.json services/mission-view/
 COPY services/registration/package.json services/registration/
+COPY services/statistics/package.json services/statistics/
 COPY bench/package.json bench/
 RUN --mount=type=cache,target=/root/.npm npm ci
 

@@ -1,70 +1,42 @@
-// A little demo data, written through the public API (never straight into tables): workers from a few
-// origin areas, departures to the main destinations, and returns of every kind, including an
-// undocumented returnee. Deterministic, and skipped when the registry already holds workers.
+// Demo data for `npm start`, written through the public API (never straight into tables): synthetic
+// migration histories from @homeward/demo-data — registrations, orientations, departures, what the
+// missions record abroad (with their own tokens when the development issuer can make them), returns of
+// every kind including undocumented returnees, and reintegration. Deterministic for a seed and a day, safe
+// to re-run (every POST carries an Idempotency-Key), and skipped when the registry already holds workers.
+// For more, or another country: npm run demo -- --help
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
-const givenNames = { F: ['Maria', 'Ana', 'Siti', 'Nirmala', 'Rosa', 'Lakshmi'], M: ['Jose', 'Ram', 'Budi', 'Kamal', 'Pedro', 'Arjun'] };
-const familyNames = ['Santos', 'Reyes', 'Shrestha', 'Wijaya', 'Perera', 'Cruz', 'Gurung', 'Rahman'];
-const destinations = ['SA', 'AE', 'QA', 'KW', 'MY', 'HK', 'SG'];
-const occupations = ['9111', '5322', '7112', '8322', '9313', '5120', '7212'];
-const reasons = ['contract_completed', 'contract_completed', 'terminated_early', 'abuse_or_exploitation', 'illness_or_injury', 'voluntary'];
+const require = createRequire(import.meta.url);
 
-async function post(base, path, body) {
-  const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const payload = await response.json();
-  if (!response.ok) throw new Error(`POST ${path} → ${response.status}: ${JSON.stringify(payload)}`);
-  return payload;
-}
-
-export async function loadDemoData(base, token, count = 24) {
+/**
+ * @param {string} base the registration service's URL
+ * @param {string} token an origin-country agency's bearer token
+ * @param {number} [count] how many workers
+ * @param {{ country?: 'PH'|'NP'|'ID'|'BD'|'LK', seed?: number, missionTokens?: Record<string, string> }} [options]
+ */
+export async function loadDemoData(base, token, count = 200, options = {}) {
   const existing = await (await fetch(`${base}/workers?limit=1`, { headers: { authorization: `Bearer ${token}` } })).json();
   if (existing.items?.length) return 'already present (kept as it is)';
-  for (let i = 0; i < count; i++) {
-    const sex = i % 3 === 0 ? 'M' : 'F';
-    const names = givenNames[sex];
-    const worker = await post(base, token, '/workers', {
-      personalData: {
-        givenName: names[i % names.length],
-        familyName: familyNames[i % familyNames.length],
-        dateOfBirth: `${1975 + (i % 25)}-0${1 + (i % 9)}-1${i % 10}`,
-      },
-      sex,
-      originArea: `PH-0${1 + (i % 8)}`,
-      educationIsced: i % 6,
-      languages: ['tl', 'en'].slice(0, 1 + (i % 2)),
-    });
-    if (i % 8 === 7) {
-      await post(base, token, `/workers/${worker.workerId}/returns`, {
-        returnedOn: '2025-03-01',
-        fromCountry: 'MY',
-        assistance: 'assisted',
-        reason: 'deportation',
-      });
-      continue;
-    }
-    const year = 2019 + (i % 5);
-    await post(base, token, `/workers/${worker.workerId}/departures`, {
-      destinationCountry: destinations[i % destinations.length],
-      departedOn: `${year}-0${1 + (i % 9)}-15`,
-      employerName: `Employer ${i}`,
-      occupationIsco: occupations[i % occupations.length],
-      contractStart: `${year}-0${1 + (i % 9)}-20`,
-      contractEnd: `${year + 2}-0${1 + (i % 9)}-19`,
-      channel: i % 5 === 0 ? 'irregular' : 'regular',
-      recruitmentCost: { currency: 'PHP', amountMinor: 2_000_000 + i * 10_000 },
-      monthlyWage: { currency: 'USD', amountMinor: 40_000 + i * 1_000 },
-    });
-    if (i % 2 === 0) {
-      await post(base, token, `/workers/${worker.workerId}/returns`, {
-        returnedOn: `${year + 1}-1${i % 3}-0${1 + (i % 9)}`,
-        fromCountry: destinations[i % destinations.length],
-        assistance: i % 4 === 0 ? 'assisted' : 'unassisted',
-        reason: reasons[i % reasons.length],
-      });
-    }
+  // The built package (npm start builds it); `npm run demo` runs the sources instead.
+  const { generateHistories } = require('@homeward/demo-data/histories');
+  const { writeThroughApi } = require('@homeward/demo-data/api-writer');
+  const { devTokens } = require('@homeward/demo-data/dev-tokens');
+  const country = options.country ?? 'PH';
+  let missionTokens = options.missionTokens;
+  const issuerDirectory = new URL('../.local/dev-issuer', import.meta.url).pathname;
+  if (!missionTokens && existsSync(issuerDirectory)) missionTokens = (await devTokens(issuerDirectory, country)).missions;
+  const today = new Date().toISOString().slice(0, 10);
+  const report = await writeThroughApi(generateHistories({ country, seed: options.seed ?? 1, today }, count), {
+    baseUrl: base,
+    agencyToken: token,
+    missionTokens: missionTokens ?? {},
+    concurrency: 16,
+  });
+  const failures = report.results.filter((r) => r.failure);
+  if (failures.length > 0) {
+    const first = failures[0];
+    return `${count - failures.length} of ${count} workers written; ${failures.length} failed (first: worker ${first.index} at ${first.failure.step}: ${first.failure.status} ${first.failure.detail})`;
   }
-  return `${count} workers registered through the API`;
+  return `${count} synthetic ${country} workers (${report.calls} API calls, missions recording for ${Object.keys(missionTokens ?? {}).length} countries)`;
 }

@@ -14,7 +14,33 @@ const require = createRequire(import.meta.url);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 
-const services = [{ name: 'registration', port: Number(process.env.REGISTRATION_PORT ?? 3001), database: 'homeward_registration' }];
+// Each service instance with its own database. Mission views run one per mission abroad, each started
+// with its destination country; the read models and statistics read only the Kafka topics (statistics
+// may also read the registration event store, given its URL).
+const services = [
+  { name: 'registration', port: Number(process.env.REGISTRATION_PORT ?? 3001), database: 'homeward_registration' },
+  { name: 'agency-view', port: Number(process.env.AGENCY_VIEW_PORT ?? 3004), database: 'homeward_agency_view' },
+  {
+    name: 'mission-view',
+    instance: 'mission-view (SA)',
+    port: Number(process.env.MISSION_VIEW_SA_PORT ?? 3005),
+    database: 'homeward_mission_view_sa',
+    env: { MISSION_COUNTRY: 'SA' },
+  },
+  {
+    name: 'mission-view',
+    instance: 'mission-view (AE)',
+    port: Number(process.env.MISSION_VIEW_AE_PORT ?? 3006),
+    database: 'homeward_mission_view_ae',
+    env: { MISSION_COUNTRY: 'AE' },
+  },
+  {
+    name: 'statistics',
+    port: Number(process.env.STATISTICS_PORT ?? 3007),
+    database: 'homeward_statistics',
+    env: { REGISTRATION_EVENTS_DATABASE_URL: 'homeward_registration' },
+  },
+];
 
 function step(title, command, args) {
   process.stdout.write(`\n==> ${title}\n`);
@@ -60,7 +86,14 @@ async function waitReady(url, child, timeoutMs = 60_000) {
 
 const kafkaWasRunning = spawnSync('bash', ['infra/bin/kafka.sh', 'status'], { cwd: root, stdio: 'ignore' }).status === 0;
 step('infrastructure (PostgreSQL, Kafka)', 'bash', ['infra/bin/infra.sh', 'up']);
-step('build', 'npx', ['turbo', 'run', 'build', ...services.map((s) => `--filter=@homeward/${s.name}...`), '--output-logs=errors-only']);
+step('build', 'npx', [
+  'turbo',
+  'run',
+  'build',
+  ...[...new Set(services.map((s) => s.name))].map((name) => `--filter=@homeward/${name}...`),
+  '--filter=@homeward/demo-data...',
+  '--output-logs=errors-only',
+]);
 
 // The development identity issuer: a local signing key (created on first use) and its JWKS. Deployments
 // point AUTH_JWKS_URL at a real identity provider instead.
@@ -107,6 +140,7 @@ try {
       env: {
         ...process.env,
         ...auth,
+        ...Object.fromEntries(Object.entries(service.env ?? {}).map(([k, v]) => [k, k.endsWith('DATABASE_URL') ? databaseUrlFor(v) : v])),
         DATABASE_URL: databaseUrlFor(service.database),
         KAFKA_BROKERS: kafkaBrokers,
         PORT: String(service.port),
@@ -115,7 +149,7 @@ try {
     });
     child.once('exit', (code) => {
       if (!stopping) {
-        process.stderr.write(`${service.name} exited (${code}); stopping the rest\n`);
+        process.stderr.write(`${service.instance ?? service.name} exited (${code}); stopping the rest\n`);
         void stop(1);
       }
     });
@@ -124,19 +158,32 @@ try {
   }
   const registration = `http://127.0.0.1:${services[0].port}`;
   const loaded = await loadDemoData(registration, agencyToken);
+  const missionToken = devToken('--org', 'ph-embassy-riyadh', '--kind', 'mission', '--country', 'SA', '--ttl', '86400');
+  const statisticsToken = devToken('--org', 'ph-psa', '--kind', 'statistics', '--ttl', '86400');
+  const url = (name) => `http://127.0.0.1:${services.find((s) => (s.instance ?? s.name) === name).port}`;
   process.stdout.write(`
 Homeward is running.
-  registration API   ${registration}/workers
-  Swagger UI         ${registration}/docs
-  OpenAPI document   ${registration}/openapi.json
-  health             ${registration}/health/ready
+  registration API   ${registration}/workers      (Swagger UI at /docs on every service)
+  agency-view        ${url('agency-view')}/workers
+  mission-view SA    ${url('mission-view (SA)')}/workers/present
+  mission-view AE    ${url('mission-view (AE)')}/workers/present
+  statistics         ${url('statistics')}/reports
+  health             /health/ready on every service (read models show their lag), /metrics
   Kafka              ${kafkaBrokers} (topic homeward.registration.events.v1)
   demo data          ${loaded}
 
 Every call needs a bearer token. An agency token valid for a day:
   export TOKEN=${agencyToken}
   curl -H "authorization: Bearer $TOKEN" ${registration}/workers
-Tokens for other principals: npm run token -- --org ph-embassy-riyadh --kind mission --country SA
+The Riyadh mission's token (mission-view SA only):
+  export MISSION_TOKEN=${missionToken}
+  curl -H "authorization: Bearer $MISSION_TOKEN" ${url('mission-view (SA)')}/workers/present
+A statistics office's token, and a report run as a job:
+  export STATS_TOKEN=${statisticsToken}
+  curl -i -H "authorization: Bearer $STATS_TOKEN" -H 'content-type: application/json' \\
+    -d '{"asOf":"2025-12-31","period":"2025","report":"all","format":"html"}' ${url('statistics')}/reports
+Or from the terminal: npm run report -- --as-of 2025-12-31 --period 2025 --format sdmx-csv --out report.csv
+Other principals: npm run token -- --org ph-embassy-abu-dhabi --kind mission --country AE
 
 Read the topic with a plain Kafka client:
   kcat -b ${kafkaBrokers} -C -t homeward.registration.events.v1 -o beginning -e -f '%k %h %s\\n'

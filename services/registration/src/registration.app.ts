@@ -15,7 +15,7 @@ import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
 import { PersonIndex, personIndexMigrations } from './persistence/person-index';
 import { importMigrations } from './application/import/import-legacy-register.handler';
-import { idempotencyMigrations } from './application/worker-command';
+import { forgetIdempotencyKeys, idempotencyMigrations } from './application/worker-command';
 import { sensitiveReadMigrations } from './application/get-incident/get-incident.handler';
 import { translateRegistrationError } from './http/errors';
 import { decodeForProjection, projectWorkerStatus, workerStatusMigrations } from './application/projections/worker-status.projection';
@@ -90,7 +90,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     topics: [topic],
     deadLetterTopic,
     decode: decodeForProjection,
-    handle: projectWorkerStatus,
+    handleBatch: projectWorkerStatus,
     logger: log.child({ component: 'worker-status-projection' }),
   });
   // Legacy registers arrive as CSV or NDJSON text, in parts of up to 10,000 records.
@@ -104,6 +104,15 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     );
   await app.init();
   await relay.start();
+  // Idempotency-Keys are remembered for the retention, then forgotten: hourly, and once at start.
+  const retentionMs = config.IDEMPOTENCY_RETENTION_DAYS * 86_400_000;
+  const forget = () =>
+    forgetIdempotencyKeys(pool, new Date(clock().getTime() - retentionMs))
+      .then((n) => n > 0 && log.info({ forgotten: n }, 'idempotency keys past their retention forgotten'))
+      .catch((err: unknown) => log.warn({ err }, 'forgetting old idempotency keys failed; trying again in an hour'));
+  void forget();
+  const forgetting = setInterval(() => void forget(), 3_600_000);
+  forgetting.unref();
   await projection.start();
 
   return {
@@ -113,6 +122,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     topic,
     vault,
     async stop() {
+      clearInterval(forgetting);
       await projection.stop();
       await relay.stop();
       await app.close();

@@ -41,6 +41,15 @@ export const registrationSettings = {
     default: '6',
     parse: (raw: string) => Number(raw),
   },
+  IDEMPOTENCY_RETENTION_DAYS: {
+    description: 'how long an Idempotency-Key is remembered; a retry after that is a new request',
+    default: '30',
+    parse: (raw: string) => {
+      const days = Number(raw);
+      if (!Number.isFinite(days) || days < 1) throw new Error('expected a number of days, at least 1');
+      return days;
+    },
+  },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parse.string },
 };
 

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { eventually, readTopic } from '@homeward/testing/infrastructure';
 import { decodeRegistrationEvent } from '../src/messaging/worker-event.proto-mapper';
 import { departure, homecoming, startHarness, aWorker, type RegistrationHarness } from './registration.harness';
+import { forgetIdempotencyKeys } from '../src/application/worker-command';
 
 // The registration service as it runs: real PostgreSQL, real Kafka, HTTP through Fastify.
 
@@ -280,6 +281,20 @@ describe('registration service', () => {
       expect((await call('POST', `/workers/${workerId}/departures`, departure, tokens.missionSA)).status).toBe(403);
     });
 
+    it('answers a stage of the cycle without personal data, with or without an Idempotency-Key; GET reads the person', async () => {
+      const workerId = await registered();
+      const recorded = await call('POST', `/workers/${workerId}/departures`, departure);
+      expect(recorded.status).toBe(201);
+      expect(recorded.body!.personalData).toBeUndefined();
+      expect(recorded.body!.personalDataErased).toBe(false);
+      expect(JSON.stringify(recorded.body)).not.toMatch(/Santos|Maria|1990-04-12|PH-1234-5678/);
+      const arrival = { arrivedOn: '2023-02-03', country: 'SA' };
+      const keyed = await call('POST', `/workers/${workerId}/arrivals`, arrival, tokens.missionSA, { 'idempotency-key': randomUUID() });
+      expect(keyed.status).toBe(201);
+      expect(keyed.body!.personalData).toBeUndefined();
+      expect((await call('GET', `/workers/${workerId}`)).body!.personalData).toMatchObject({ familyName: 'Santos' });
+    });
+
     it('never gives a statistics principal personal data', async () => {
       const workerId = await abroadIn('SA');
       const asAgency = await call('GET', `/workers/${workerId}`);
@@ -375,6 +390,24 @@ describe('registration service', () => {
       expect(other.status).toBe(422);
       expect(other.body!.errors).toEqual([expect.objectContaining({ in: 'header', field: 'Idempotency-Key' })]);
       expect(await counts()).toEqual(before);
+    });
+
+    it('forget keys past their retention, so that a late retry is a new request, and keep recent ones', async () => {
+      const old = { 'idempotency-key': `old-${randomBytes(4).toString('hex')}` };
+      const recent = { 'idempotency-key': `recent-${randomBytes(4).toString('hex')}` };
+      expect((await call('POST', '/workers', aWorker(), tokens.agency, old)).status).toBe(201);
+      expect((await call('POST', '/workers', aWorker(), tokens.agency, recent)).status).toBe(201);
+      await db.pool.query(`UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE idempotency_key = $1`, [
+        old['idempotency-key'],
+      ]);
+      expect(await forgetIdempotencyKeys(db.pool, new Date(Date.now() - 30 * 86_400_000))).toBe(1);
+      const { rows } = await db.pool.query<{ idempotency_key: string }>(
+        'SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key = ANY($1)',
+        [[old['idempotency-key'], recent['idempotency-key']]],
+      );
+      expect(rows.map((r) => r.idempotency_key)).toEqual([recent['idempotency-key']]);
+      // The forgotten key is free again: the same key with another body is a new request, not a 422.
+      expect((await call('POST', '/workers', { ...aWorker(), originArea: 'PH-07' }, tokens.agency, old)).status).toBe(201);
     });
 
     it('keep keys of different organisations apart', async () => {

@@ -74,7 +74,27 @@ export const idempotencyMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: '0006_idempotency_keys_by_age',
+    sql: 'CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)',
+  },
 ];
+
+/**
+ * Forgets Idempotency-Keys recorded before `olderThan`, ten thousand rows a statement so that no single
+ * delete holds locks for long. A retry after the retention is a new request. Returns how many were forgotten.
+ */
+export async function forgetIdempotencyKeys(pool: Pool, olderThan: Date): Promise<number> {
+  let forgotten = 0;
+  for (;;) {
+    const { rowCount } = await pool.query(
+      `DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE created_at < $1 LIMIT 10000)`,
+      [olderThan],
+    );
+    forgotten += rowCount ?? 0;
+    if ((rowCount ?? 0) < 10_000) return forgotten;
+  }
+}
 
 /**
  * Runs a command on a worker: load → authorise → decide → append with the expected version, in one
@@ -95,9 +115,36 @@ export class WorkerCommands {
   ) {}
 
   async execute(request: WorkerCommandRequest): Promise<WorkerCommandResult> {
-    const result = await this.executeInTransaction(request);
+    const result = (await this.executeAsOneStatement(request)) ?? (await this.executeInTransaction(request));
     this.committed();
     return result;
+  }
+
+  /**
+   * Most commands on an existing worker write nothing but their events: no idempotency record, no key,
+   * no index. Their append is one statement whose expected-version check is the whole concurrency
+   * control, so they need no transaction around the read: a worker changed between the read and the
+   * append makes the append fail with ConcurrencyError (409), exactly as inside a transaction, at two
+   * round trips fewer. Answers undefined when the command needs the transaction after all.
+   */
+  private async executeAsOneStatement(request: WorkerCommandRequest): Promise<WorkerCommandResult | undefined> {
+    const { conditions, principal, command } = request;
+    if (conditions.idempotency || request.alongside || typeof command === 'function' || needsPersonalData(command)) return undefined;
+    const { state, version } = await this.streams.load(request.workerId, undefined, undefined, { personalData: false });
+    if (state.status !== 'unregistered') {
+      const access = authorise(principal, request.action, state, request.returnFrom);
+      if (!access.allowed) throw new AccessDenied(access.reason);
+    }
+    if (conditions.ifMatch !== undefined && conditions.ifMatch !== version) throw new PreconditionFailed(conditions.ifMatch, version);
+    const events = decide(command, state);
+    if (events.some((e) => TOUCHES_PERSON_INDEX.has(e.type)) || this.streams.sealsAnything(events)) return undefined;
+    const newVersion = await this.streams.append(request.workerId, version, events, request.context, { before: state });
+    return {
+      workerId: request.workerId,
+      state: events.reduce(evolve, state),
+      version: newVersion,
+      personalData: canSeePersonalData(principal),
+    };
   }
 
   private executeInTransaction(request: WorkerCommandRequest): Promise<WorkerCommandResult> {
@@ -110,10 +157,13 @@ export class WorkerCommands {
            VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING`,
           [principal.organisationId, idempotency.key, idempotency.fingerprint, request.workerId],
         );
-        if (claimed.rowCount === 0) return this.replay(client, principal, idempotency);
+        if (claimed.rowCount === 0) {
+          return this.replay(client, principal, idempotency, typeof request.command === 'function' || needsPersonalData(request.command));
+        }
       }
       // Everything inside the transaction goes through its client: never a second connection while holding one.
-      const { state, version } = await this.streams.load(request.workerId, undefined, client);
+      const withPersonalData = typeof request.command === 'function' || needsPersonalData(request.command);
+      const { state, version } = await this.streams.load(request.workerId, undefined, client, { personalData: withPersonalData });
       // An unknown worker is reported as such by `decide`; access rules apply to workers that exist.
       if (state.status !== 'unregistered' || request.action === 'register') {
         const access = authorise(principal, request.action, state, request.returnFrom);
@@ -133,7 +183,12 @@ export class WorkerCommands {
           newVersion,
         ]);
       }
-      return { workerId: request.workerId, state: after, version: newVersion, personalData: canSeePersonalData(principal) };
+      return {
+        workerId: request.workerId,
+        state: after,
+        version: newVersion,
+        personalData: withPersonalData && canSeePersonalData(principal),
+      };
     });
   }
 
@@ -141,6 +196,7 @@ export class WorkerCommands {
     client: PoolClient,
     principal: Principal,
     idempotency: { key: string; fingerprint: string },
+    withPersonalData: boolean,
   ): Promise<WorkerCommandResult> {
     const { rows } = await client.query<{ fingerprint: string; worker_id: string; stream_version: string }>(
       'SELECT fingerprint, worker_id, stream_version FROM idempotency_keys WHERE organisation_id = $1 AND idempotency_key = $2',
@@ -151,9 +207,26 @@ export class WorkerCommands {
     if (row.fingerprint !== idempotency.fingerprint) {
       throw new IdempotencyKeyReused('this Idempotency-Key was already used for a different request; use a new key for a new request');
     }
-    const { state, version } = await this.streams.load(row.worker_id, Number(row.stream_version), client);
-    return { workerId: row.worker_id, state, version, personalData: canSeePersonalData(principal) };
+    const { state, version } = await this.streams.load(row.worker_id, Number(row.stream_version), client, {
+      personalData: withPersonalData,
+    });
+    return { workerId: row.worker_id, state, version, personalData: withPersonalData && canSeePersonalData(principal) };
   }
+}
+
+/**
+ * Commands whose handling or answer involves the person: registration and corrections answer with the
+ * personal data the caller sent; erasure and duplicate decisions rewrite the person index. Every other
+ * command (the stages of the cycle) neither decides on personal data nor echoes it: its answer carries
+ * the worker's non-personal representation, and reading the person is a GET.
+ */
+function needsPersonalData(command: WorkerCommand): boolean {
+  return (
+    command.type === 'RegisterWorker' ||
+    command.type === 'CorrectWorkerDetails' ||
+    command.type === 'ErasePersonalData' ||
+    command.type === 'ResolveDuplicate'
+  );
 }
 
 const TOUCHES_PERSON_INDEX = new Set(['WorkerRegistered', 'WorkerDetailsCorrected', 'PersonalDataErased', 'DuplicateResolved']);

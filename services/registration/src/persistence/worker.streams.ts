@@ -95,17 +95,26 @@ export class WorkerStreams {
     private readonly source: string,
   ) {}
 
-  /** The worker's state, as of `upToVersion` when given (to replay an earlier answer). */
-  async load(workerId: string, upToVersion?: number, client?: PoolClient): Promise<{ state: WorkerState; version: number }> {
+  /**
+   * The worker's state, as of `upToVersion` when given (to replay an earlier answer). With
+   * `personalData: false` the sealed fields stay sealed and absent from the state (as after erasure, but
+   * without the erased flag): no key is fetched, and nothing personal is decrypted that is not needed.
+   */
+  async load(
+    workerId: string,
+    upToVersion?: number,
+    client?: PoolClient,
+    options: { personalData: boolean } = { personalData: true },
+  ): Promise<{ state: WorkerState; version: number }> {
     const stored = await this.store.readStream(workerStreamId(workerId), 1, upToVersion, client);
     let state = initialState();
-    for (const e of stored) state = evolve(state, await this.toDomain(workerId, e, client));
+    for (const e of stored) state = evolve(state, await this.toDomain(workerId, e, options.personalData, client));
     return { state, version: stored.length };
   }
 
-  private async toDomain(workerId: string, stored: StoredEvent, client?: PoolClient): Promise<WorkerEvent> {
+  private async toDomain(workerId: string, stored: StoredEvent, open: boolean, client?: PoolClient): Promise<WorkerEvent> {
     const { sealed, ...data } = stored.data as { sealed?: Record<string, StoredSeal> };
-    if (!sealed) return { type: stored.type, data } as WorkerEvent;
+    if (!sealed || !open) return { type: stored.type, data } as WorkerEvent;
     const opened: Record<string, unknown> = {};
     for (const [field, seal] of Object.entries(sealed)) {
       const value = await this.vault.open(workerId, fromStoredSeal(seal), client);
@@ -167,6 +176,13 @@ export class WorkerStreams {
       return { streamId: workerStreamId(workerId), events: prepared.newEvents };
     });
     await this.store.appendToNewStreams(streams, { outbox, client });
+  }
+
+  /** Whether appending these events seals personal data (and may need to create the worker's key). */
+  sealsAnything(events: readonly WorkerEvent[]): boolean {
+    return events.some((event) =>
+      (SEALED_FIELDS[event.type] ?? []).some((field) => (event.data as Record<string, unknown>)[field] !== undefined),
+    );
   }
 
   private async sealAll(workerId: string, events: readonly WorkerEvent[], client?: PoolClient): Promise<SealedFields[]> {
