@@ -5,6 +5,9 @@
 const benchmarks: Record<string, () => Promise<{ main(argv: readonly string[]): Promise<void> }>> = {
   'event-store': () => import('./event-store.bench.js'),
   registration: () => import('./registration.bench.js'),
+  statistics: () => import('./statistics.bench.js'),
+  projection: () => import('./projection.bench.js'),
+  rebuild: () => import('./rebuild.bench.js'),
 };
 
 const [name, ...argv] = process.argv.slice(2);

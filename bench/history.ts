@@ -1,0 +1,154 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { eventsTopic } from '@homeward/contracts';
+import { generateHistories } from '@homeward/demo-data/histories';
+import { writeThroughImport } from '@homeward/demo-data/import-writer';
+import { databaseUrlFor, infrastructure, testIssuer } from '@homeward/testing/infrastructure';
+
+/**
+ * A large synthetic registration history for the benchmarks that read one (statistics replay, projection
+ * rebuilds): written the way a ministry would load a legacy register — the demo generator's histories
+ * through the registration service's bulk import (POST /imports), never straight into tables — then relayed
+ * to Kafka by the service's outbox relay. Building 10 million events takes a while, so the history is kept
+ * (its database and topic are named after its size) and reused by later runs.
+ */
+export interface BenchHistory {
+  /** The registration service's database: its event store is the event-store source. */
+  readonly databaseUrl: string;
+  /** The registration topic holding every event of the history. */
+  readonly topic: string;
+  readonly events: number;
+  readonly built: boolean;
+}
+
+const root = new URL('..', import.meta.url).pathname;
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: infrastructure.databaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function completed(database: string): Promise<number | undefined> {
+  const exists = await admin((c) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]));
+  if (exists.rowCount === 0) return undefined;
+  const client = new pg.Client({ connectionString: databaseUrlFor(database) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ events: string }>('SELECT events FROM bench_history WHERE complete').catch(() => ({ rows: [] }));
+    return rows[0] ? Number(rows[0].events) : undefined;
+  } finally {
+    await client.end();
+  }
+}
+
+async function ready(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the registration service exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not ready`);
+}
+
+/** The history of at least `events` events, built unless a complete one of that size is kept. */
+export async function benchHistory(events: number, log: (line: string) => void = (l) => console.error(l)): Promise<BenchHistory> {
+  const database = `homeward_bench_history_${events}`;
+  const namespace = `bench-history-${events}.`;
+  const topic = eventsTopic('registration', namespace);
+  const databaseUrl = databaseUrlFor(database);
+  const kept = await completed(database);
+  if (kept !== undefined) {
+    log(`history: reusing ${kept.toLocaleString('en')} events in ${database} and ${topic}`);
+    return { databaseUrl, topic, events: kept, built: false };
+  }
+
+  log(`history: building ${events.toLocaleString('en')} events (${database}, ${topic}); kept for later runs`);
+  await admin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${database}"`);
+  });
+  const build = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@homeward/registration...', '--output-logs=errors-only'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) throw new Error('building the registration service failed');
+  const issuer = await testIssuer();
+  const token = await issuer.token({ organisationId: 'bench-history-agency', kind: 'agency' });
+  const port = 3921;
+  const service = spawn('node', ['services/registration/dist/main.js'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+      TOPIC_NAMESPACE: namespace,
+      TOPIC_PARTITIONS: '6',
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+      AUTH_JWKS_URL: issuer.jwksUrl,
+      AUTH_ISSUER: issuer.issuer,
+      AUTH_AUDIENCE: issuer.audience,
+      PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const db = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await ready(`${base}/health/ready`, service);
+    await db.connect();
+    const count = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
+    // Two legacy registers (sources) at a time: the registry imports one part of a source at a time.
+    const countries = ['PH', 'NP', 'ID', 'BD', 'LK'] as const;
+    const chunk = 50_000;
+    const started = Date.now();
+    let written = 0;
+    for (let round = 0; written < events; round++) {
+      const parts = [0, 1].map((lane) => {
+        const index = round * 2 + lane;
+        const country = countries[index % countries.length]!;
+        const histories = generateHistories(
+          { country, seed: 2026, today: '2026-11-01' },
+          chunk,
+          Math.floor(index / countries.length) * chunk,
+        );
+        return writeThroughImport(histories, {
+          baseUrl: base,
+          token,
+          source: `bench-${country.toLowerCase()}-${index}`,
+          batchSize: 10_000,
+        });
+      });
+      await Promise.all(parts);
+      written = await count();
+      const seconds = (Date.now() - started) / 1000;
+      log(`history: ${written.toLocaleString('en')} events after ${Math.round(seconds)} s (${Math.round(written / seconds)} events/s)`);
+    }
+    for (;;) {
+      const { rows } = await db.query<{ unsent: string }>('SELECT count(*) AS unsent FROM outbox WHERE sent_at IS NULL');
+      if (Number(rows[0]!.unsent) === 0) break;
+      log(`history: ${Number(rows[0]!.unsent).toLocaleString('en')} events still to relay to Kafka`);
+      await new Promise((r) => setTimeout(r, 5_000));
+    }
+    await db.query('CREATE TABLE bench_history (events bigint NOT NULL, complete boolean NOT NULL)');
+    await db.query('INSERT INTO bench_history VALUES ($1, true)', [written]);
+    await db.query('VACUUM ANALYZE events');
+    log(`history: ${written.toLocaleString('en')} events built in ${Math.round((Date.now() - started) / 1000)} s`);
+    return { databaseUrl, topic, events: written, built: true };
+  } finally {
+    await db.end().catch(() => undefined);
+    service.kill('SIGTERM');
+    await new Promise((r) => service.once('exit', r));
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Statistics replay (issue 4): the statistics service replays a synthetic registration history of
+ * `--events` events (10 million unless said otherwise; see history.ts) into every report, from Kafka and
+ * from the event store, beside the limit of each source: a bare kafkajs consumer that only reads and
+ * decodes the same messages, and a bare `COPY … TO STDOUT` of the same rows. Each phase runs in a process
+ * of its own, which reports its peak resident memory.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { benchHistory } from './history.js';
+
+interface PhaseResult {
+  phase: string;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  peakRssMiB: number;
+  reportBytes?: number;
+}
+
+const here = new URL('.', import.meta.url).pathname;
+
+function runPhase(phase: string, topic: string, databaseUrl: string): Promise<PhaseResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', '--conditions=@homeward/source', 'statistics.phase.ts', phase, topic, databaseUrl], {
+      cwd: here,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code !== 0) return reject(new Error(`phase ${phase} exited with ${code}: ${out}`));
+      resolve(JSON.parse(line) as PhaseResult);
+    });
+  });
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { events: { type: 'string', default: '10000000' }, rounds: { type: 'string', default: '1' } },
+  });
+  const history = await benchHistory(Number(values.events));
+  const phases = ['bare-kafka', 'replay-kafka', 'bare-copy', 'replay-event-store'];
+  const runs: PhaseResult[] = [];
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const phase of phases) {
+      const result = await runPhase(phase, history.topic, history.databaseUrl);
+      console.log(`  ${JSON.stringify(result)}`);
+      runs.push(result);
+    }
+  }
+  const best = (phase: string) => runs.filter((r) => r.phase === phase).sort((a, b) => b.eventsPerSecond - a.eventsPerSecond)[0]!;
+  const ratio = (a: string, b: string) => Math.round((best(a).eventsPerSecond / best(b).eventsPerSecond) * 100) / 100;
+  const results = {
+    finishedAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version },
+    history: { events: history.events, topic: history.topic },
+    runs,
+    kafka: { replay: best('replay-kafka'), bare: best('bare-kafka'), ratio: ratio('replay-kafka', 'bare-kafka') },
+    eventStore: { replay: best('replay-event-store'), bare: best('bare-copy'), ratio: ratio('replay-event-store', 'bare-copy') },
+    peakRssMiB: Math.max(best('replay-kafka').peakRssMiB, best('replay-event-store').peakRssMiB),
+  };
+  console.log(
+    JSON.stringify({ kafkaRatio: results.kafka.ratio, eventStoreRatio: results.eventStore.ratio, peakRssMiB: results.peakRssMiB }),
+  );
+  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+  await writeFile(new URL('./results/statistics.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+}

@@ -1,0 +1,144 @@
+/**
+ * One phase of the statistics benchmark, in a process of its own so that its peak resident memory is
+ * its own: `tsx statistics.phase.ts <phase> <topic> <databaseUrl>` prints one JSON line.
+ *   bare-kafka           a plain consumer that reads every message to the end offsets and decodes it (the limit)
+ *   replay-kafka         the statistics replay from Kafka, then every report, rendered as SDMX-CSV
+ *   bare-copy            COPY … TO STDOUT of the rows the event-store source reads, counted (the limit)
+ *   replay-event-store   the statistics replay from the event store, then every report, rendered as SDMX-CSV
+ */
+import { fromBinary } from '@bufbuild/protobuf';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { RegistrationEventSchema } from '@homeward/contracts/registration/v1';
+import { createKafka } from '@homeward/messaging';
+import { REPLAY_FETCH } from '@homeward/messaging/topic-reader';
+import { runReport } from '@homeward/statistics/run-report';
+import { parseSpec } from '@homeward/statistics/report-spec';
+import { EVENT_STORE_COPY_SQL, EventStoreReplaySource, KafkaReplaySource } from '@homeward/statistics/replay';
+import { infrastructure } from '@homeward/testing/infrastructure';
+
+const [phase, topic, databaseUrl] = process.argv.slice(2) as [string, string, string];
+const kafka = createKafka({ brokers: infrastructure.kafkaBrokers, clientId: `bench-statistics-${phase}` });
+
+/** Reads and decodes every message up to the end offsets seen at start, with the same fetch sizes as the replay's reader. */
+async function bareKafka(): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+  await admin.disconnect();
+  const remaining = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
+  const groupId = `bench-bare-${process.pid}-${Date.now()}`;
+  const consumer = kafka.consumer({
+    groupId,
+    // The same fetch sizes as the replay's reader.
+    maxBytes: REPLAY_FETCH.maxBytes,
+    maxBytesPerPartition: REPLAY_FETCH.maxBytesPerPartition,
+    minBytes: 1,
+    maxWaitTimeInMs: 250,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let decoded = 0;
+  await new Promise<void>((resolve, reject) => {
+    if (remaining.size === 0) resolve();
+    consumer
+      .run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const end = ends.get(batch.partition)!;
+          for (const message of batch.messages) {
+            if (BigInt(message.offset) >= end) break;
+            if (message.value) {
+              fromBinary(RegistrationEventSchema, message.value);
+              decoded++;
+            }
+          }
+          const last = batch.messages[batch.messages.length - 1];
+          if (last && BigInt(last.offset) + 1n >= end) {
+            remaining.delete(batch.partition);
+            if (remaining.size === 0) resolve();
+          }
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+  await kafka
+    .admin()
+    .deleteGroups([groupId])
+    .catch(() => undefined);
+  return decoded;
+}
+
+/** The same rows as the event-store source (see services/statistics/src/sources/event-store.source.ts), only counted. */
+async function bareCopy(): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  // The very statement the event-store source runs.
+  const sql = EVENT_STORE_COPY_SQL;
+  let rows = 0;
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const stream = client.query(copyTo(sql));
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+    }
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+  return rows;
+}
+
+async function replayAll(source: 'kafka' | 'event-store'): Promise<{ events: number; bytes: number }> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const spec = parseSpec({ asOf: '2025-12-31', period: '2025', report: 'all', format: 'sdmx-csv', source, frequency: 'month' });
+    const run = await runReport(spec, {
+      sourceFor: (name) => (name === 'kafka' ? new KafkaReplaySource(kafka, [topic]) : new EventStoreReplaySource(pool)),
+      renderOptions: { refArea: 'PH', agency: 'PSA' },
+    });
+    return { events: run.eventsRead, bytes: Buffer.byteLength(run.body) };
+  } finally {
+    await pool.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let events: number;
+  let extra: Record<string, unknown> = {};
+  switch (phase) {
+    case 'bare-kafka':
+      events = await bareKafka();
+      break;
+    case 'bare-copy':
+      events = await bareCopy();
+      break;
+    case 'replay-kafka':
+    case 'replay-event-store': {
+      const r = await replayAll(phase === 'replay-kafka' ? 'kafka' : 'event-store');
+      events = r.events;
+      extra = { reportBytes: r.bytes };
+      break;
+    }
+    default:
+      throw new Error(`unknown phase ${phase}`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  // maxRSS is in kilobytes: the peak resident set of this process.
+  const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(
+    JSON.stringify({
+      phase,
+      events,
+      seconds: Math.round(seconds * 10) / 10,
+      eventsPerSecond: Math.round(events / seconds),
+      peakRssMiB,
+      ...extra,
+    }),
+  );
+  process.exit(0);
+}
+
+void main();
