@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { eventsTopic } from '@homeward/contracts';
 import { generateHistories } from '@homeward/demo-data/histories';
@@ -151,4 +152,11 @@ export async function benchHistory(events: number, log: (line: string) => void =
     service.kill('SIGTERM');
     await new Promise((r) => service.once('exit', r));
   }
+}
+
+/** `npm run bench -- history -- --events=N`: builds (or finds) the kept history alone, ahead of the runs that read it. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const { values } = parseArgs({ args: [...argv], options: { events: { type: 'string', default: '10000000' } } });
+  const history = await benchHistory(Number(values.events));
+  console.log(JSON.stringify(history));
 }

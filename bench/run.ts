@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<{ main(argv: readonly string[]): 
   statistics: () => import('./statistics.bench.js'),
   projection: () => import('./projection.bench.js'),
   rebuild: () => import('./rebuild.bench.js'),
+  history: () => import('./history.js'),
 };
 
 const [name, ...argv] = process.argv.slice(2);

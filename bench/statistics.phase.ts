@@ -3,7 +3,9 @@
  * its own: `tsx statistics.phase.ts <phase> <topic> <databaseUrl>` prints one JSON line.
  *   bare-kafka           a plain consumer that reads every message to the end offsets and decodes it (the limit)
  *   replay-kafka         the statistics replay from Kafka, then every report, rendered as SDMX-CSV
- *   bare-copy            COPY … TO STDOUT of the rows the event-store source reads, counted (the limit)
+ *   bare-copy            COPY … TO STDOUT of the rows the event-store source reads, as stored (version, type,
+ *                        recorded-at, the whole data), counted (a limit)
+ *   bare-copy-fields     the source's own COPY statement (the fields the reports need, as text), counted (a limit)
  *   replay-event-store   the statistics replay from the event store, then every report, rendered as SDMX-CSV
  */
 import { fromBinary } from '@bufbuild/protobuf';
@@ -14,7 +16,7 @@ import { createKafka } from '@homeward/messaging';
 import { REPLAY_FETCH } from '@homeward/messaging/topic-reader';
 import { runReport } from '@homeward/statistics/run-report';
 import { parseSpec } from '@homeward/statistics/report-spec';
-import { EVENT_STORE_COPY_SQL, EventStoreReplaySource, KafkaReplaySource } from '@homeward/statistics/replay';
+import { EVENT_STORE_COPY_SQL, EventStoreReplaySource, KafkaReplaySource, STATISTICAL_EVENT_TYPES } from '@homeward/statistics/replay';
 import { infrastructure } from '@homeward/testing/infrastructure';
 
 const [phase, topic, databaseUrl] = process.argv.slice(2) as [string, string, string];
@@ -70,12 +72,17 @@ async function bareKafka(): Promise<number> {
   return decoded;
 }
 
+/** The rows the event-store source reads, as they are stored: no field extracted, nothing parsed. */
+const ROWS_AS_STORED = `COPY (
+  SELECT stream_version, event_type, recorded_at, data FROM events
+   WHERE event_type IN (${STATISTICAL_EVENT_TYPES.map((t) => `'${t}'`).join(', ')})
+   ORDER BY global_position
+) TO STDOUT`;
+
 /** The same rows as the event-store source (see services/statistics/src/sources/event-store.source.ts), only counted. */
-async function bareCopy(): Promise<number> {
+async function bareCopy(sql: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  // The very statement the event-store source runs.
-  const sql = EVENT_STORE_COPY_SQL;
   let rows = 0;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -113,7 +120,10 @@ async function main(): Promise<void> {
       events = await bareKafka();
       break;
     case 'bare-copy':
-      events = await bareCopy();
+      events = await bareCopy(ROWS_AS_STORED);
+      break;
+    case 'bare-copy-fields':
+      events = await bareCopy(EVENT_STORE_COPY_SQL);
       break;
     case 'replay-kafka':
     case 'replay-event-store': {

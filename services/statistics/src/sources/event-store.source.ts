@@ -2,32 +2,24 @@ import type { Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { RegistrationFact } from '../domain/history/registration-fact';
 import type { ReplayProgress, ReplaySource, SourceCounts } from './replay';
-import { STATISTICAL_EVENT_TYPES, factFromStoredEvent } from './stored-event.mapper';
+import { STATISTICAL_EVENT_TYPES, STORED_FIELDS, STORED_FIELD_COLUMNS, factFromStoredEvent } from './stored-event.mapper';
 
 const TYPES = STATISTICAL_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
 
-/**
- * Keys of the stored events that no report reads: left in the database rather than sent, escaped and
- * parsed for nothing (names of employers and agencies, contract dates, languages…). Sealed personal data
- * is never sent (statistics cannot open it anyway).
- */
-const UNREAD_KEYS = [
-  'sealed',
-  'employerName',
-  'recruitmentAgency',
-  'contractStart',
-  'contractEnd',
-  'channel',
-  'languages',
-  'originArea',
-  'educationIsced',
-  'registeredOn',
-].map((k) => `'${k}'`);
+/** Column `i` of the field columns: for each event type, the i-th of its STORED_FIELDS (null if it has fewer). */
+function fieldColumn(i: number): string {
+  const branches = STATISTICAL_EVENT_TYPES.filter((type) => STORED_FIELDS[type].length > i).map(
+    (type) => `WHEN '${type}' THEN data #>> '{${STORED_FIELDS[type][i]!.join(',')}}'`,
+  );
+  return `CASE event_type ${branches.join(' ')} END`;
+}
 
 // COPY streams rows as fast as PostgreSQL produces them, without a round trip per batch. Only the event types
-// with statistical content are sent, and of them only what the reports read.
+// with statistical content are sent, and of them only the fields the reports read, as text columns: the
+// replay neither receives sealed personal data nor parses JSON.
 export const COPY_SQL = `COPY (
-  SELECT stream_version, event_type, floor(extract(epoch FROM recorded_at) * 1000)::bigint, data - ARRAY[${UNREAD_KEYS.join(', ')}]
+  SELECT stream_version, event_type, floor(extract(epoch FROM recorded_at) * 1000)::bigint, data ->> 'workerId',
+         ${Array.from({ length: STORED_FIELD_COLUMNS }, (_, i) => fieldColumn(i)).join(',\n         ')}
     FROM events
    WHERE event_type IN (${TYPES})
    ORDER BY global_position
@@ -83,22 +75,41 @@ export class EventStoreReplaySource implements ReplaySource {
       progress(0, total);
       const stream = client.query(copyTo(COPY_SQL));
       let carry: Buffer | undefined;
+      const columns = 4 + STORED_FIELD_COLUMNS;
+      const tabs: number[] = new Array<number>(columns);
       const line = (buffer: Buffer, start: number, end: number) => {
         read++;
-        const t1 = buffer.indexOf(TAB, start);
-        const t2 = t1 < 0 ? -1 : buffer.indexOf(TAB, t1 + 1);
-        const t3 = t2 < 0 ? -1 : buffer.indexOf(TAB, t2 + 1);
-        if (t3 < 0 || t3 > end) {
-          undecodable++;
-          return;
+        // tabs[i] = where column i ends.
+        let at = start;
+        for (let i = 0; i < columns - 1; i++) {
+          const tab = buffer.indexOf(TAB, at);
+          if (tab < 0 || tab > end) {
+            undecodable++;
+            return;
+          }
+          tabs[i] = tab;
+          at = tab + 1;
         }
+        tabs[columns - 1] = end;
+        const column = (i: number): string | undefined => {
+          const from = i === 0 ? start : tabs[i - 1]! + 1;
+          const to = tabs[i]!;
+          // \N is COPY's null.
+          if (to - from === 2 && buffer[from] === 0x5c && buffer[from + 1] === 0x4e) return undefined;
+          return unescapeCopyText(buffer.toString('utf8', from, to));
+        };
+        const type = column(1) ?? '';
+        const wanted = STORED_FIELDS[type as keyof typeof STORED_FIELDS]?.length ?? 0;
+        const fields: (string | undefined)[] = [];
+        for (let i = 0; i < wanted; i++) fields.push(column(4 + i));
         let fact: RegistrationFact | undefined;
         try {
           fact = factFromStoredEvent({
-            streamVersion: Number(buffer.toString('latin1', start, t1)),
-            type: buffer.toString('latin1', t1 + 1, t2),
-            recordedAt: Number(buffer.toString('latin1', t2 + 1, t3)),
-            data: JSON.parse(unescapeCopyText(buffer.toString('utf8', t3 + 1, end))) as Record<string, unknown>,
+            streamVersion: Number(column(0)),
+            type,
+            recordedAt: Number(column(2)),
+            workerId: column(3) ?? '',
+            fields,
           });
         } catch {
           undecodable++;

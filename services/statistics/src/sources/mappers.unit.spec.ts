@@ -10,7 +10,7 @@ import {
 } from '@homeward/contracts/registration/v1';
 import { unescapeCopyText } from './event-store.source';
 import { eventFieldOf, factFromMessage } from './registration-event.proto-mapper';
-import { factFromStoredEvent } from './stored-event.mapper';
+import { STORED_FIELDS, factFromStoredEvent, type StatisticalEventType } from './stored-event.mapper';
 
 // The two sources carry the same events in two encodings; both must map to the same facts.
 
@@ -27,11 +27,20 @@ const bytes = (event: unknown, version = 3) =>
     RegistrationEventSchema,
     create(RegistrationEventSchema, { envelope: envelope(version), event: event as RegistrationEvent['event'] }),
   );
+/** PostgreSQL's `data #>> path`: the value at the path as text (strings as they are), or null. */
+function textAt(data: unknown, path: readonly string[]): string | undefined {
+  let value = data;
+  for (const key of path) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+/** A stored event as the event-store source selects it: its STORED_FIELDS as text columns. */
 const row = (type: string, data: Record<string, unknown>, streamVersion = 3) => ({
   type,
   streamVersion,
   recordedAt: recordedAt.getTime(),
-  data,
+  workerId: data.workerId as string,
+  fields: (STORED_FIELDS[type as StatisticalEventType] ?? []).map((path) => textAt(data, path)),
 });
 
 describe('the same event from the topic and from the event store', () => {

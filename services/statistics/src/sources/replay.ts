@@ -4,6 +4,7 @@ import type { RegistrationFact } from '../domain/history/registration-fact';
 export { MigrationHistory } from '../domain/history/migration-history';
 export { KafkaReplaySource } from './kafka.source';
 export { EventStoreReplaySource, COPY_SQL as EVENT_STORE_COPY_SQL } from './event-store.source';
+export { STATISTICAL_EVENT_TYPES } from './stored-event.mapper';
 
 /** Told, after each batch read, how many events were read of how many the consistent cut holds. */
 export type ReplayProgress = (read: number, total: number) => void;

@@ -18,13 +18,45 @@ export const STATISTICAL_EVENT_TYPES = [
   'PersonalDataErased',
 ] as const;
 
+export type StatisticalEventType = (typeof STATISTICAL_EVENT_TYPES)[number];
+
+/**
+ * The fields each event type's fact is made of, as JSON paths into the stored data, in the order the
+ * event-store source selects them (PostgreSQL's `#>>`: text, numbers and booleans as their text, absent as
+ * null). Selecting these few fields as text columns spares the replay parsing each row's JSON, and leaves
+ * everything else — sealed personal data, employers, contract terms — in the database.
+ */
+export const STORED_FIELDS: Readonly<Record<StatisticalEventType, readonly (readonly string[])[]>> = {
+  WorkerRegistered: [['sex'], ['birthYear']],
+  DepartureRecorded: [
+    ['cycleNumber'],
+    ['departedOn'],
+    ['destinationCountry'],
+    ['occupationIsco'],
+    ['recruitmentCost', 'currency'],
+    ['recruitmentCost', 'amountMinor'],
+    ['monthlyWage', 'currency'],
+    ['monthlyWage', 'amountMinor'],
+  ],
+  ArrivalRecorded: [['cycleNumber'], ['arrivedOn'], ['country']],
+  EmploymentChanged: [['cycleNumber'], ['changedOn'], ['occupationIsco']],
+  ReturnRecorded: [['cycleNumber'], ['returnedOn'], ['fromCountry'], ['assistance'], ['reason'], ['withoutRecordedDeparture']],
+  WorkerDetailsCorrected: [['sex']],
+  DuplicateResolved: [['samePerson'], ['candidateId']],
+  PersonalDataErased: [],
+};
+
+/** How many field columns the source selects: the most any event type needs. */
+export const STORED_FIELD_COLUMNS = Math.max(...Object.values(STORED_FIELDS).map((paths) => paths.length));
+
 export interface StoredEventRow {
   readonly type: string;
   readonly streamVersion: number;
   /** recorded_at, epoch milliseconds. */
   readonly recordedAt: number;
-  /** The event's data (JSON), without its sealed fields. */
-  readonly data: Readonly<Record<string, unknown>>;
+  readonly workerId: string;
+  /** The type's `STORED_FIELDS`, in order, as text; undefined where the data has none. */
+  readonly fields: readonly (string | undefined)[];
 }
 
 const SEXES: readonly Sex[] = ['F', 'M', 'O', 'U'];
@@ -40,73 +72,71 @@ const REASONS: readonly ReturnReason[] = [
   'other',
 ];
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-const whole = (value: unknown): number => (typeof value === 'number' && Number.isInteger(value) ? value : 0);
-const sexOf = (value: unknown): Sex | undefined => SEXES.find((s) => s === value);
+const text = (value: string | undefined): string => value ?? '';
+const whole = (value: string | undefined): number => {
+  if (value === undefined || !/^-?\d+$/.test(value)) return 0;
+  return Number(value);
+};
+const sexOf = (value: string | undefined): Sex | undefined => SEXES.find((s) => s === value);
 
-function money(value: unknown): Money | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { currency, amountMinor } = value as { currency?: unknown; amountMinor?: unknown };
-  if (typeof currency !== 'string' || currency === '' || typeof amountMinor !== 'number') return undefined;
-  return { currency, amountMinor };
+function money(currency: string | undefined, amountMinor: string | undefined): Money | undefined {
+  if (currency === undefined || currency === '' || amountMinor === undefined) return undefined;
+  const amount = Number(amountMinor);
+  return Number.isFinite(amount) ? { currency, amountMinor: amount } : undefined;
 }
 
 export function factFromStoredEvent(row: StoredEventRow): RegistrationFact | undefined {
-  const d = row.data;
-  const base = { workerId: text(d.workerId), version: row.streamVersion, recordedAt: row.recordedAt };
+  const f = row.fields;
+  const base = { workerId: row.workerId, version: row.streamVersion, recordedAt: row.recordedAt };
   switch (row.type) {
     case 'WorkerRegistered': {
-      const birthYear = whole(d.birthYear);
-      return { ...base, type: 'WorkerRegistered', data: { sex: sexOf(d.sex) ?? 'U', ...(birthYear > 0 ? { birthYear } : {}) } };
+      const birthYear = whole(f[1]);
+      return { ...base, type: 'WorkerRegistered', data: { sex: sexOf(f[0]) ?? 'U', ...(birthYear > 0 ? { birthYear } : {}) } };
     }
     case 'DepartureRecorded': {
-      const recruitmentCost = money(d.recruitmentCost);
-      const monthlyIncome = money(d.monthlyWage);
+      const recruitmentCost = money(f[4], f[5]);
+      const monthlyIncome = money(f[6], f[7]);
       return {
         ...base,
         type: 'DepartureRecorded',
         data: {
-          cycle: whole(d.cycleNumber),
-          departedOn: text(d.departedOn),
-          destination: text(d.destinationCountry),
-          occupation: text(d.occupationIsco),
+          cycle: whole(f[0]),
+          departedOn: text(f[1]),
+          destination: text(f[2]),
+          occupation: text(f[3]),
           ...(recruitmentCost ? { recruitmentCost } : {}),
           ...(monthlyIncome ? { monthlyIncome } : {}),
         },
       };
     }
     case 'ArrivalRecorded':
-      return {
-        ...base,
-        type: 'ArrivalRecorded',
-        data: { cycle: whole(d.cycleNumber), arrivedOn: text(d.arrivedOn), country: text(d.country) },
-      };
+      return { ...base, type: 'ArrivalRecorded', data: { cycle: whole(f[0]), arrivedOn: text(f[1]), country: text(f[2]) } };
     case 'EmploymentChanged': {
-      const occupation = text(d.occupationIsco);
+      const occupation = text(f[2]);
       if (occupation === '') return undefined;
-      return { ...base, type: 'OccupationChanged', data: { cycle: whole(d.cycleNumber), changedOn: text(d.changedOn), occupation } };
+      return { ...base, type: 'OccupationChanged', data: { cycle: whole(f[0]), changedOn: text(f[1]), occupation } };
     }
     case 'ReturnRecorded': {
-      const assistance: ReturnAssistance = d.assistance === 'assisted' || d.assistance === 'unassisted' ? d.assistance : 'unspecified';
+      const assistance: ReturnAssistance = f[3] === 'assisted' || f[3] === 'unassisted' ? f[3] : 'unspecified';
       return {
         ...base,
         type: 'ReturnRecorded',
         data: {
-          cycle: whole(d.cycleNumber),
-          returnedOn: text(d.returnedOn),
-          from: text(d.fromCountry),
+          cycle: whole(f[0]),
+          returnedOn: text(f[1]),
+          from: text(f[2]),
           assistance,
-          reason: REASONS.find((r) => r === d.reason) ?? 'unspecified',
-          withoutRecordedDeparture: d.withoutRecordedDeparture === true,
+          reason: REASONS.find((r) => r === f[4]) ?? 'unspecified',
+          withoutRecordedDeparture: f[5] === 'true',
         },
       };
     }
     case 'WorkerDetailsCorrected': {
-      const sex = sexOf(d.sex);
+      const sex = sexOf(f[0]);
       return { ...base, type: 'DetailsCorrected', data: sex ? { sex } : {} };
     }
     case 'DuplicateResolved':
-      return d.samePerson === true ? { ...base, type: 'RecordMerged', data: { into: text(d.candidateId) } } : undefined;
+      return f[0] === 'true' ? { ...base, type: 'RecordMerged', data: { into: text(f[1]) } } : undefined;
     case 'PersonalDataErased':
       return { ...base, type: 'PersonalDataErased', data: {} };
     default:

@@ -1,4 +1,5 @@
 import { dayOf } from './calendar';
+import { RecordIndex } from './record-index';
 import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from './registration-fact';
 
 /** Options of a replay that change what the fold keeps. */
@@ -112,7 +113,7 @@ export class MigrationHistory {
   private readonly countries = new Dictionary();
   private readonly occupationCodes = new Dictionary();
   private readonly currencies = new Dictionary();
-  private readonly workerIndex = new Map<string, number>();
+  private readonly workerIndex = new RecordIndex();
   private readonly mergedInto = new Map<number, number>();
   private readonly occupationChanges = new Map<number, { from: number; occupation: number }[]>();
   private counts = { applied: 0, duplicates: 0, notYetKnown: 0 };
@@ -315,11 +316,11 @@ export class MigrationHistory {
   }
 
   private workerFor(workerId: string): number {
-    const known = this.workerIndex.get(workerId);
-    if (known !== undefined) return known;
-    if (this.workerCount === this.workerCapacity) this.growWorkers();
-    const w = this.workerCount++;
-    this.workerIndex.set(workerId, w);
+    const w = this.workerIndex.indexOf(workerId);
+    if (w === this.workerCount) {
+      if (this.workerCount === this.workerCapacity) this.growWorkers();
+      this.workerCount++;
+    }
     return w;
   }
 

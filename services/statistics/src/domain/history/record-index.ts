@@ -1,0 +1,116 @@
+/**
+ * Registry ids → dense indexes (0, 1, 2, … in the order first seen), kept compactly: a replay of ten million
+ * events meets millions of workers, and a `Map` keyed by their 36-character uuid strings costs ~100 bytes
+ * each. A canonical uuid is kept as its 16 bytes in an open-addressing table (~40 bytes a worker at most,
+ * with the table at most half full); any other id (legacy or test ids) falls back to a `Map`.
+ */
+export class RecordIndex {
+  private readonly others = new Map<string, number>();
+  private capacity = 1 << 12;
+  /** Four 32-bit words of each slot's uuid. */
+  private keys = new Uint32Array(this.capacity * 4);
+  /** Index + 1 of each slot's record; 0 = empty slot. */
+  private values = new Int32Array(this.capacity);
+  private uuids = 0;
+  private count = 0;
+  private readonly words = new Uint32Array(4);
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The index of `id`, given the next free index if it was not seen before. */
+  indexOf(id: string): number {
+    if (!this.parse(id)) {
+      let index = this.others.get(id);
+      if (index === undefined) {
+        index = this.count++;
+        this.others.set(id, index);
+      }
+      return index;
+    }
+    const [a, b, c, d] = this.words as unknown as [number, number, number, number];
+    const mask = this.capacity - 1;
+    for (let slot = hash(a, b, c, d) & mask; ; slot = (slot + 1) & mask) {
+      const value = this.values[slot]!;
+      if (value === 0) {
+        const index = this.count++;
+        this.put(slot, a, b, c, d, index);
+        return index;
+      }
+      const k = slot * 4;
+      if (this.keys[k] === a && this.keys[k + 1] === b && this.keys[k + 2] === c && this.keys[k + 3] === d) return value - 1;
+    }
+  }
+
+  private put(slot: number, a: number, b: number, c: number, d: number, index: number): void {
+    const k = slot * 4;
+    this.keys[k] = a;
+    this.keys[k + 1] = b;
+    this.keys[k + 2] = c;
+    this.keys[k + 3] = d;
+    this.values[slot] = index + 1;
+    if (++this.uuids * 2 > this.capacity) this.grow();
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldValues = this.values;
+    this.capacity *= 2;
+    this.keys = new Uint32Array(this.capacity * 4);
+    this.values = new Int32Array(this.capacity);
+    const mask = this.capacity - 1;
+    for (let old = 0; old < oldValues.length; old++) {
+      const value = oldValues[old]!;
+      if (value === 0) continue;
+      const k = old * 4;
+      const [a, b, c, d] = [oldKeys[k]!, oldKeys[k + 1]!, oldKeys[k + 2]!, oldKeys[k + 3]!];
+      let slot = hash(a, b, c, d) & mask;
+      while (this.values[slot] !== 0) slot = (slot + 1) & mask;
+      const n = slot * 4;
+      this.keys[n] = a;
+      this.keys[n + 1] = b;
+      this.keys[n + 2] = c;
+      this.keys[n + 3] = d;
+      this.values[slot] = value;
+    }
+  }
+
+  /** Reads a canonical lower- or upper-case uuid (8-4-4-4-12 hex digits) into `words`; false for anything else. */
+  private parse(id: string): boolean {
+    if (id.length !== 36 || id.charCodeAt(8) !== 45 || id.charCodeAt(13) !== 45 || id.charCodeAt(18) !== 45 || id.charCodeAt(23) !== 45) {
+      return false;
+    }
+    // Hex digits at 0-7 | 9-12 14-17 | 19-22 24-27 | 28-35.
+    const parts = [hex(id, 0, 8), hex(id, 9, 13), hex(id, 14, 18), hex(id, 19, 23), hex(id, 24, 28), hex(id, 28, 36)];
+    if (parts.some((part) => part < 0)) return false;
+    const [p0, p1, p2, p3, p4, p5] = parts as [number, number, number, number, number, number];
+    const [w0, w1, w2, w3] = [p0, p1 * 0x10000 + p2, p3 * 0x10000 + p4, p5];
+    this.words[0] = w0;
+    this.words[1] = w1;
+    this.words[2] = w2;
+    this.words[3] = w3;
+    return true;
+  }
+}
+
+/** The value of the hex digits id[from, to) (at most 8), or -1 if one is not a hex digit. */
+function hex(id: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const c = id.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+/** Mixes the four words (uuid v4/v7 bits are not uniform in every word: v7 starts with a timestamp). */
+function hash(a: number, b: number, c: number, d: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ b ^ (h >>> 13), 0xc2b2ae35);
+  h = Math.imul(h ^ c ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ d ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { RecordIndex } from './record-index';
+
+describe('RecordIndex', () => {
+  it('gives each id one dense index, in the order first seen, across growth', () => {
+    const index = new RecordIndex();
+    const ids = Array.from({ length: 20_000 }, () => randomUUID());
+    ids.forEach((id, i) => expect(index.indexOf(id)).toBe(i));
+    ids.forEach((id, i) => expect(index.indexOf(id)).toBe(i));
+    expect(index.size).toBe(20_000);
+  });
+
+  it('reads upper- and lower-case spellings of a uuid as the same record, and tells uuids one bit apart', () => {
+    const index = new RecordIndex();
+    const id = 'ffffffff-ffff-7fff-bfff-ffffffffffff';
+    expect(index.indexOf(id)).toBe(0);
+    expect(index.indexOf(id.toUpperCase())).toBe(0);
+    expect(index.indexOf('ffffffff-ffff-7fff-bfff-fffffffffffe')).toBe(1);
+    expect(index.indexOf('00000000-0000-0000-0000-000000000000')).toBe(2);
+    expect(index.indexOf('7fffffff-ffff-7fff-bfff-ffffffffffff')).toBe(3);
+  });
+
+  it('keeps ids that are not uuids too, apart from every uuid', () => {
+    const index = new RecordIndex();
+    expect(index.indexOf('w1')).toBe(0);
+    expect(index.indexOf('0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b')).toBe(1);
+    expect(index.indexOf('0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5g')).toBe(2);
+    expect(index.indexOf('w1')).toBe(0);
+    expect(index.indexOf('0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5g')).toBe(2);
+    expect(index.size).toBe(3);
+  });
+});
