@@ -17,7 +17,8 @@ export function eventsTopic(service: string, namespace = ''): string {
  * Time-ordered ids keep B-tree inserts at the right edge of the index.
  */
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
+  const bytes = Buffer.allocUnsafe(16);
+  randomInto(bytes);
   bytes[0] = Math.floor(now / 2 ** 40) & 0xff;
   bytes[1] = Math.floor(now / 2 ** 32) & 0xff;
   bytes[2] = Math.floor(now / 2 ** 24) & 0xff;
@@ -28,6 +29,24 @@ export function uuidv7(now: number = Date.now()): string {
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Random bytes are drawn from the operating system 4 KiB at a time (as `crypto.randomUUID` does) rather
+ * than with one system call per id: the bytes are the same cryptographic randomness, each used once.
+ */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+function randomInto(target: Buffer): void {
+  if (poolOffset + target.length > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  pool.copy(target, 0, poolOffset, poolOffset + target.length);
+  // Used bytes are overwritten so that no id's randomness lingers in the pool.
+  pool.fill(0, poolOffset, poolOffset + target.length);
+  poolOffset += target.length;
 }
 
 /** CloudEvents 1.0 binary-mode Kafka headers, so that any CloudEvents-aware consumer can read our messages. */

@@ -105,6 +105,30 @@ describe('outbox relay and consumer runner', () => {
     expect(rows[0].unsent).toBe(0);
   });
 
+  it('gathers the commits of its linger into one batch when woken after each of them', async () => {
+    const batches: number[] = [];
+    const relay = new OutboxRelay(producerDb.pool, kafka, {
+      pollIntervalMs: 5_000,
+      lingerMs: 300,
+      afterSendBeforeMark: async (ids) => void batches.push(ids.length),
+    });
+    running.push(relay);
+    await relay.start();
+    // 30 commits over ~150 ms, each followed by a wake, as commands do.
+    for (let i = 0; i < 30; i++) {
+      const { event, outbox } = publishable(topic, `k${i}`, `burst ${i}`);
+      await store.append(`greeter-burst-${i}`, 0, [event], { outbox: [outbox] });
+      relay.wake();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await eventually(
+      async () => batches.reduce((a, b) => a + b, 0),
+      (sent) => sent === 30,
+    );
+    // Without the linger each wake would send its own small batch (tens of batches); with it, a handful.
+    expect(batches.length).toBeLessThanOrEqual(4);
+  });
+
   it('loses nothing when the relay dies after sending but before marking, and the consumer absorbs the duplicate', async () => {
     // The first relay dies every time right after Kafka acknowledged the batch.
     const dying = new OutboxRelay(producerDb.pool, kafka, {

@@ -91,6 +91,10 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     deadLetterTopic,
     decode: decodeForProjection,
     handleBatch: projectWorkerStatus,
+    // Under load a fetch waits for 64 KiB (a few hundred events) or 100 ms: a transaction per fetched
+    // partition batch, not per handful of events. A quiet topic's events still show within ~100 ms.
+    maxWaitTimeMs: 100,
+    minBytes: 64 * 1024,
     logger: log.child({ component: 'worker-status-projection' }),
   });
   // Legacy registers arrive as CSV or NDJSON text, in parts of up to 10,000 records.
