@@ -128,150 +128,296 @@ async function writeTimeline(tx: PoolClient, entries: readonly TimelineChange[])
   );
 }
 
+type RowChange = Exclude<AgencyChange, TimelineChange>;
+type Of<K extends RowChange['kind']> = Extract<RowChange, { kind: K }>;
+
 /**
- * Writes row changes in order. Timeline entries, one per event, are gathered and written in one
- * statement — before any erasure (which strips the worker's timeline) and at the end. Each other statement
- * keys on the row it changes; the machinery has already deduplicated.
+ * Writes row changes with the effect of writing them one by one, in far fewer statements.
+ *
+ * Only a worker's own changes depend on one another (every statement keys on the worker's rows), so the
+ * changes between two erasures are dealt out in rounds: round k holds each worker's k-th change. A round
+ * touches each worker once, so its changes may be written in any order, and those of one kind are written
+ * in one set-based statement. Timeline entries, one per event, go in one statement at the end of the
+ * stretch. An erasure is a barrier: what came before it is written first, then the erasure alone.
  */
 export async function writeAgencyChanges(tx: PoolClient, changes: readonly AgencyChange[]): Promise<void> {
   let timeline: TimelineChange[] = [];
-  const flushTimeline = async () => {
+  let stretch: RowChange[] = [];
+  const flush = async () => {
+    await writeInRounds(tx, stretch);
+    stretch = [];
     await writeTimeline(tx, timeline);
     timeline = [];
   };
   for (const c of changes) {
-    // An erasure changes what a timeline entry keeps: entries before it are written first.
-    if (c.kind === 'erasure-recorded' || c.kind === 'personal-data-erased') await flushTimeline();
-    switch (c.kind) {
-      case 'timeline':
-        timeline.push(c);
-        break;
-      case 'worker-registered':
-        await tx.query(
-          `INSERT INTO workers (worker_id, registered_on, sex, birth_year, origin_area, education_isced, languages, updated_at)
+    if (c.kind === 'timeline') timeline.push(c);
+    else if (c.kind === 'erasure-recorded' || c.kind === 'personal-data-erased') {
+      await flush();
+      await writeOne(tx, c);
+    } else stretch.push(c);
+  }
+  await flush();
+}
+
+async function writeInRounds(tx: PoolClient, changes: readonly RowChange[]): Promise<void> {
+  const rounds: RowChange[][] = [];
+  const changesSoFar = new Map<string, number>();
+  for (const c of changes) {
+    const round = changesSoFar.get(c.workerId) ?? 0;
+    changesSoFar.set(c.workerId, round + 1);
+    (rounds[round] ??= []).push(c);
+  }
+  for (const round of rounds) {
+    const byKind = new Map<RowChange['kind'], RowChange[]>();
+    for (const c of round) {
+      const list = byKind.get(c.kind);
+      if (list) list.push(c);
+      else byKind.set(c.kind, [c]);
+    }
+    for (const [kind, list] of byKind) {
+      const writeSet = SET_WRITERS[kind] as ((tx: PoolClient, changes: readonly RowChange[]) => Promise<void>) | undefined;
+      if (writeSet && list.length > 1) await writeSet(tx, list);
+      else for (const c of list) await writeOne(tx, c);
+    }
+  }
+}
+
+const column = <C, V>(changes: readonly C[], value: (c: C) => V): V[] => changes.map(value);
+
+/**
+ * Set-based writers of the kinds a history is mostly made of, each for changes of distinct workers and
+ * each equal in effect to `writeOne` on every change of the list.
+ */
+const SET_WRITERS: { readonly [K in RowChange['kind']]?: (tx: PoolClient, changes: readonly Of<K>[]) => Promise<void> } = {
+  'worker-registered': async (tx, cs) => {
+    await tx.query(
+      `INSERT INTO workers (worker_id, registered_on, sex, birth_year, origin_area, education_isced, languages, updated_at)
+       SELECT t.worker_id, t.registered_on::date, t.sex, t.birth_year, t.origin_area, t.education_isced,
+              ARRAY(SELECT jsonb_array_elements_text(t.languages)), t.at
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::jsonb[], $8::timestamptz[])
+           AS t(worker_id, registered_on, sex, birth_year, origin_area, education_isced, languages, at)
+       ON CONFLICT (worker_id) DO NOTHING`,
+      [
+        column(cs, (c) => c.workerId),
+        column(cs, (c) => c.registeredOn),
+        column(cs, (c) => c.sex),
+        column(cs, (c) => c.birthYear),
+        column(cs, (c) => c.originArea),
+        column(cs, (c) => c.educationIsced ?? null),
+        column(cs, (c) => JSON.stringify(c.languages)),
+        column(cs, (c) => c.at),
+      ],
+    );
+  },
+  'cycle-opened': async (tx, cs) => {
+    await tx.query(
+      `INSERT INTO cycles (worker_id, cycle_number, destination_country, departed_on, employer_name, occupation_isco, contract_start,
+                           contract_end, recruitment_agency, channel)
+       SELECT t.worker_id, t.cycle_number, t.destination_country, t.departed_on::date, CASE WHEN e THEN NULL ELSE t.employer_name END,
+              t.occupation_isco, nullif(t.contract_start, '')::date, nullif(t.contract_end, '')::date,
+              CASE WHEN e THEN NULL ELSE t.recruitment_agency END, t.channel
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+           AS t(worker_id, cycle_number, destination_country, departed_on, employer_name, occupation_isco, contract_start, contract_end,
+                recruitment_agency, channel)
+        CROSS JOIN LATERAL (SELECT coalesce((SELECT personal_data_erased FROM workers w WHERE w.worker_id = t.worker_id), false)) AS erased(e)
+       ON CONFLICT (worker_id, cycle_number) DO NOTHING`,
+      [
+        column(cs, (c) => c.workerId),
+        column(cs, (c) => c.cycleNumber),
+        column(cs, (c) => c.destinationCountry),
+        column(cs, (c) => c.departedOn),
+        column(cs, (c) => c.employerName),
+        column(cs, (c) => c.occupationIsco),
+        column(cs, (c) => c.contractStart),
+        column(cs, (c) => c.contractEnd),
+        column(cs, (c) => c.recruitmentAgency),
+        column(cs, (c) => c.channel),
+      ],
+    );
+    await tx.query(
+      `UPDATE workers w SET status = 'abroad', cycles = greatest(w.cycles, t.cycle_number), current_destination = t.destination,
+              destinations = CASE WHEN t.destination = ANY(w.destinations) THEN w.destinations ELSE w.destinations || t.destination END,
+              occupation_codes = ARRAY(SELECT DISTINCT unnest(w.occupation_codes || ARRAY(SELECT jsonb_array_elements_text(t.codes))) ORDER BY 1),
+              updated_at = t.at
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::jsonb[], $5::timestamptz[]) AS t(worker_id, cycle_number, destination, codes, at)
+        WHERE w.worker_id = t.worker_id AND w.cycles <= t.cycle_number`,
+      [
+        column(cs, (c) => c.workerId),
+        column(cs, (c) => c.cycleNumber),
+        column(cs, (c) => c.destinationCountry),
+        column(cs, (c) => JSON.stringify(iscoPrefixes(c.occupationIsco))),
+        column(cs, (c) => c.at),
+      ],
+    );
+  },
+  arrived: async (tx, cs) => {
+    await tx.query(
+      `UPDATE cycles c SET arrived_on = t.arrived_on::date
+         FROM unnest($1::uuid[], $2::int[], $3::text[]) AS t(worker_id, cycle_number, arrived_on)
+        WHERE c.worker_id = t.worker_id AND c.cycle_number = t.cycle_number`,
+      [column(cs, (c) => c.workerId), column(cs, (c) => c.cycleNumber), column(cs, (c) => c.arrivedOn)],
+    );
+  },
+  returned: async (tx, cs) => {
+    const ids = column(cs, (c) => c.workerId);
+    const cycles = column(cs, (c) => c.cycleNumber);
+    const returnedOn = column(cs, (c) => c.returnedOn);
+    const from = column(cs, (c) => c.fromCountry);
+    await tx.query(
+      `INSERT INTO cycles (worker_id, cycle_number, returned_on, from_country, return_assistance, return_reason, without_recorded_departure)
+       SELECT t.worker_id, t.cycle_number, t.returned_on::date, t.from_country, t.assistance, t.reason, t.undocumented
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
+           AS t(worker_id, cycle_number, returned_on, from_country, assistance, reason, undocumented)
+       ON CONFLICT (worker_id, cycle_number) DO UPDATE SET returned_on = EXCLUDED.returned_on, from_country = EXCLUDED.from_country,
+         return_assistance = EXCLUDED.return_assistance, return_reason = EXCLUDED.return_reason,
+         without_recorded_departure = EXCLUDED.without_recorded_departure`,
+      [
+        ids,
+        cycles,
+        returnedOn,
+        from,
+        column(cs, (c) => c.assistance),
+        column(cs, (c) => c.reason),
+        column(cs, (c) => c.withoutRecordedDeparture),
+      ],
+    );
+    await tx.query(
+      `UPDATE workers w SET status = 'returned', cycles = greatest(w.cycles, t.cycle_number), current_destination = NULL,
+              last_returned_on = t.returned_on::date,
+              destinations = CASE WHEN t.from_country = '' OR t.from_country = ANY(w.destinations) THEN w.destinations
+                                  ELSE w.destinations || t.from_country END,
+              updated_at = t.at
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::timestamptz[]) AS t(worker_id, cycle_number, returned_on, from_country, at)
+        WHERE w.worker_id = t.worker_id AND w.cycles <= t.cycle_number`,
+      [ids, cycles, returnedOn, from, column(cs, (c) => c.at)],
+    );
+  },
+};
+
+/** One change, one statement (or a few): the reference every set-based writer must equal. */
+async function writeOne(tx: PoolClient, c: RowChange): Promise<void> {
+  switch (c.kind) {
+    case 'worker-registered':
+      await tx.query(
+        `INSERT INTO workers (worker_id, registered_on, sex, birth_year, origin_area, education_isced, languages, updated_at)
            VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8) ON CONFLICT (worker_id) DO NOTHING`,
-          [c.workerId, c.registeredOn, c.sex, c.birthYear, c.originArea, c.educationIsced ?? null, c.languages, c.at],
-        );
-        break;
-      case 'cycle-opened':
-        await tx.query(
-          `INSERT INTO cycles (worker_id, cycle_number, destination_country, departed_on, employer_name, occupation_isco, contract_start,
+        [c.workerId, c.registeredOn, c.sex, c.birthYear, c.originArea, c.educationIsced ?? null, c.languages, c.at],
+      );
+      break;
+    case 'cycle-opened':
+      await tx.query(
+        `INSERT INTO cycles (worker_id, cycle_number, destination_country, departed_on, employer_name, occupation_isco, contract_start,
                                contract_end, recruitment_agency, channel)
            SELECT $1, $2, $3, $4::date, CASE WHEN e THEN NULL ELSE $5 END, $6, nullif($7, '')::date, nullif($8, '')::date,
                   CASE WHEN e THEN NULL ELSE $9 END, $10
              FROM (SELECT coalesce(${ERASED}, false)) AS erased(e)
            ON CONFLICT (worker_id, cycle_number) DO NOTHING`,
-          [
-            c.workerId,
-            c.cycleNumber,
-            c.destinationCountry,
-            c.departedOn,
-            c.employerName,
-            c.occupationIsco,
-            c.contractStart,
-            c.contractEnd,
-            c.recruitmentAgency,
-            c.channel,
-          ],
-        );
-        await tx.query(
-          `UPDATE workers SET status = 'abroad', cycles = greatest(cycles, $2), current_destination = $3,
+        [
+          c.workerId,
+          c.cycleNumber,
+          c.destinationCountry,
+          c.departedOn,
+          c.employerName,
+          c.occupationIsco,
+          c.contractStart,
+          c.contractEnd,
+          c.recruitmentAgency,
+          c.channel,
+        ],
+      );
+      await tx.query(
+        `UPDATE workers SET status = 'abroad', cycles = greatest(cycles, $2), current_destination = $3,
                   destinations = CASE WHEN $3 = ANY(destinations) THEN destinations ELSE destinations || $3 END,
                   occupation_codes = ARRAY(SELECT DISTINCT unnest(occupation_codes || $4::text[]) ORDER BY 1), updated_at = $5
             WHERE worker_id = $1 AND cycles <= $2`,
-          [c.workerId, c.cycleNumber, c.destinationCountry, iscoPrefixes(c.occupationIsco), c.at],
-        );
-        break;
-      case 'arrived':
-        await tx.query(`UPDATE cycles SET arrived_on = $3::date WHERE worker_id = $1 AND cycle_number = $2`, [
-          c.workerId,
-          c.cycleNumber,
-          c.arrivedOn,
-        ]);
-        break;
-      case 'employment-changed':
-        await tx.query(
-          `UPDATE cycles SET employer_name = CASE WHEN coalesce(${ERASED}, false) THEN NULL ELSE coalesce($3, employer_name) END,
+        [c.workerId, c.cycleNumber, c.destinationCountry, iscoPrefixes(c.occupationIsco), c.at],
+      );
+      break;
+    case 'arrived':
+      await tx.query(`UPDATE cycles SET arrived_on = $3::date WHERE worker_id = $1 AND cycle_number = $2`, [
+        c.workerId,
+        c.cycleNumber,
+        c.arrivedOn,
+      ]);
+      break;
+    case 'employment-changed':
+      await tx.query(
+        `UPDATE cycles SET employer_name = CASE WHEN coalesce(${ERASED}, false) THEN NULL ELSE coalesce($3, employer_name) END,
                              occupation_isco = coalesce($4, occupation_isco), contract_end = coalesce($5::date, contract_end)
             WHERE worker_id = $1 AND cycle_number = $2`,
-          [c.workerId, c.cycleNumber, c.employerName ?? null, c.occupationIsco ?? null, c.contractEnd ?? null],
-        );
-        if (c.occupationIsco) {
-          await tx.query(
-            `UPDATE workers SET occupation_codes = ARRAY(SELECT DISTINCT unnest(occupation_codes || $2::text[]) ORDER BY 1) WHERE worker_id = $1`,
-            [c.workerId, iscoPrefixes(c.occupationIsco)],
-          );
-        }
-        break;
-      case 'returned':
+        [c.workerId, c.cycleNumber, c.employerName ?? null, c.occupationIsco ?? null, c.contractEnd ?? null],
+      );
+      if (c.occupationIsco) {
         await tx.query(
-          `INSERT INTO cycles (worker_id, cycle_number, returned_on, from_country, return_assistance, return_reason, without_recorded_departure)
+          `UPDATE workers SET occupation_codes = ARRAY(SELECT DISTINCT unnest(occupation_codes || $2::text[]) ORDER BY 1) WHERE worker_id = $1`,
+          [c.workerId, iscoPrefixes(c.occupationIsco)],
+        );
+      }
+      break;
+    case 'returned':
+      await tx.query(
+        `INSERT INTO cycles (worker_id, cycle_number, returned_on, from_country, return_assistance, return_reason, without_recorded_departure)
            VALUES ($1, $2, $3::date, $4, $5, $6, $7)
            ON CONFLICT (worker_id, cycle_number) DO UPDATE SET returned_on = EXCLUDED.returned_on, from_country = EXCLUDED.from_country,
              return_assistance = EXCLUDED.return_assistance, return_reason = EXCLUDED.return_reason,
              without_recorded_departure = EXCLUDED.without_recorded_departure`,
-          [c.workerId, c.cycleNumber, c.returnedOn, c.fromCountry, c.assistance, c.reason, c.withoutRecordedDeparture],
-        );
-        await tx.query(
-          `UPDATE workers SET status = 'returned', cycles = greatest(cycles, $2), current_destination = NULL, last_returned_on = $3::date,
+        [c.workerId, c.cycleNumber, c.returnedOn, c.fromCountry, c.assistance, c.reason, c.withoutRecordedDeparture],
+      );
+      await tx.query(
+        `UPDATE workers SET status = 'returned', cycles = greatest(cycles, $2), current_destination = NULL, last_returned_on = $3::date,
                   destinations = CASE WHEN $4 = '' OR $4 = ANY(destinations) THEN destinations ELSE destinations || $4 END, updated_at = $5
             WHERE worker_id = $1 AND cycles <= $2`,
-          [c.workerId, c.cycleNumber, c.returnedOn, c.fromCountry, c.at],
-        );
-        break;
-      case 'needs-assessed':
-        await tx.query(`UPDATE cycles SET needs_assessed_on = $3::date WHERE worker_id = $1 AND cycle_number = $2`, [
-          c.workerId,
-          c.cycleNumber,
-          c.assessedOn,
-        ]);
-        break;
-      case 'referred':
-        await tx.query(
-          `UPDATE cycles SET first_referral_on = least(coalesce(first_referral_on, $3::date), $3::date) WHERE worker_id = $1 AND cycle_number = $2`,
-          [c.workerId, c.cycleNumber, c.referredOn],
-        );
-        break;
-      case 'details-corrected':
-        await tx.query(
-          `UPDATE workers SET sex = coalesce($2, sex), origin_area = coalesce($3, origin_area), education_isced = coalesce($4, education_isced),
+        [c.workerId, c.cycleNumber, c.returnedOn, c.fromCountry, c.at],
+      );
+      break;
+    case 'needs-assessed':
+      await tx.query(`UPDATE cycles SET needs_assessed_on = $3::date WHERE worker_id = $1 AND cycle_number = $2`, [
+        c.workerId,
+        c.cycleNumber,
+        c.assessedOn,
+      ]);
+      break;
+    case 'referred':
+      await tx.query(
+        `UPDATE cycles SET first_referral_on = least(coalesce(first_referral_on, $3::date), $3::date) WHERE worker_id = $1 AND cycle_number = $2`,
+        [c.workerId, c.cycleNumber, c.referredOn],
+      );
+      break;
+    case 'details-corrected':
+      await tx.query(
+        `UPDATE workers SET sex = coalesce($2, sex), origin_area = coalesce($3, origin_area), education_isced = coalesce($4, education_isced),
                   languages = coalesce($5, languages), updated_at = $6
             WHERE worker_id = $1`,
-          [c.workerId, c.sex ?? null, c.originArea ?? null, c.educationIsced ?? null, c.languages ?? null, c.at],
-        );
-        break;
-      case 'duplicates-flagged':
-        await tx.query(
-          `UPDATE workers SET possible_duplicates = ARRAY(SELECT DISTINCT unnest(possible_duplicates || $2::uuid[])) WHERE worker_id = $1`,
-          [c.workerId, c.candidates],
-        );
-        break;
-      case 'duplicate-resolved':
-        await tx.query(
-          `UPDATE workers SET possible_duplicates = array_remove(possible_duplicates, $2::uuid),
+        [c.workerId, c.sex ?? null, c.originArea ?? null, c.educationIsced ?? null, c.languages ?? null, c.at],
+      );
+      break;
+    case 'duplicates-flagged':
+      await tx.query(
+        `UPDATE workers SET possible_duplicates = ARRAY(SELECT DISTINCT unnest(possible_duplicates || $2::uuid[])) WHERE worker_id = $1`,
+        [c.workerId, c.candidates],
+      );
+      break;
+    case 'duplicate-resolved':
+      await tx.query(
+        `UPDATE workers SET possible_duplicates = array_remove(possible_duplicates, $2::uuid),
                   merged_into = CASE WHEN $3 THEN $2::uuid ELSE merged_into END
             WHERE worker_id = $1`,
-          [c.workerId, c.candidateId, c.samePerson],
-        );
-        break;
-      case 'erasure-recorded':
-        await tx.query(`UPDATE workers SET personal_data_erased = true, erased_on = $2::date WHERE worker_id = $1`, [
-          c.workerId,
-          c.erasedOn,
-        ]);
-        break;
-      case 'personal-data-erased':
-        await tx.query(`UPDATE workers SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
-        await tx.query(`UPDATE cycles SET employer_name = NULL, recruitment_agency = NULL WHERE worker_id = $1`, [c.workerId]);
-        await tx.query(`UPDATE timeline SET details = details${STRIP} WHERE worker_id = $1`, [c.workerId]);
-        break;
-      default: {
-        const unknown: never = c;
-        throw new Error(`unknown change ${JSON.stringify(unknown)}`);
-      }
+        [c.workerId, c.candidateId, c.samePerson],
+      );
+      break;
+    case 'erasure-recorded':
+      await tx.query(`UPDATE workers SET personal_data_erased = true, erased_on = $2::date WHERE worker_id = $1`, [c.workerId, c.erasedOn]);
+      break;
+    case 'personal-data-erased':
+      await tx.query(`UPDATE workers SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
+      await tx.query(`UPDATE cycles SET employer_name = NULL, recruitment_agency = NULL WHERE worker_id = $1`, [c.workerId]);
+      await tx.query(`UPDATE timeline SET details = details${STRIP} WHERE worker_id = $1`, [c.workerId]);
+      break;
+    default: {
+      const unknown: never = c;
+      throw new Error(`unknown change ${JSON.stringify(unknown)}`);
     }
   }
-  await flushTimeline();
 }
 
 export const AGENCY_VIEW = 'agency-view';
