@@ -67,9 +67,18 @@ const ERASED = 2;
 const SEEN = 4;
 const UNDOCUMENTED = 1;
 const MAX_MERGE_CHAIN = 64;
+const MAX_CYCLE_NUMBER = 0xffff;
+/** Arrays grow by half: less slack at ten million events than doubling, for a few more copies. */
+const GROWTH = 1.5;
 
-/** Short strings (country, occupation and currency codes) kept once, referred to by number (0 = none). */
+/**
+ * Short strings (country, occupation and currency codes) kept once, referred to by number (0 = none). The
+ * numbers fit 16 bits: every code list involved has far fewer values (ISO 3166 alpha-2, ISCO-08, ISO 4217).
+ */
+const DICTIONARY_LIMIT = 0xffff;
 class Dictionary {
+  constructor(private readonly what: string) {}
+
   private readonly ids = new Map<string, number>();
   private readonly values: string[] = [''];
   intern(value: string | undefined): number {
@@ -77,6 +86,8 @@ class Dictionary {
     let id = this.ids.get(value);
     if (id === undefined) {
       id = this.values.length;
+      if (id > DICTIONARY_LIMIT)
+        throw new RangeError(`more than ${DICTIONARY_LIMIT} distinct ${this.what}: the history is not what it claims to be`);
       this.values.push(value);
       this.ids.set(value, id);
     }
@@ -110,9 +121,9 @@ function grown<T extends Int32Array | Uint8Array | Uint16Array | Uint32Array | F
  * - a record merged into another (same person, an officer's decision) is read as that other person.
  */
 export class MigrationHistory {
-  private readonly countries = new Dictionary();
-  private readonly occupationCodes = new Dictionary();
-  private readonly currencies = new Dictionary();
+  private readonly countries = new Dictionary('country codes');
+  private readonly occupationCodes = new Dictionary('occupation codes');
+  private readonly currencies = new Dictionary('currency codes');
   private readonly workerIndex = new RecordIndex();
   private readonly mergedInto = new Map<number, number>();
   private readonly occupationChanges = new Map<number, { from: number; occupation: number }[]>();
@@ -129,21 +140,21 @@ export class MigrationHistory {
   private cycleCount = 0;
   private cycleCapacity = 1024;
   private cWorker = new Int32Array(this.cycleCapacity);
-  private cNumber = new Int32Array(this.cycleCapacity);
+  private cNumber = new Uint16Array(this.cycleCapacity);
   private cPrevious = new Int32Array(this.cycleCapacity);
   private cDeparted = new Int32Array(this.cycleCapacity).fill(NONE);
   private cArrived = new Int32Array(this.cycleCapacity).fill(NONE);
   private cReturned = new Int32Array(this.cycleCapacity).fill(NONE);
-  private cDestination = new Int32Array(this.cycleCapacity);
-  private cFrom = new Int32Array(this.cycleCapacity);
-  private cOccupation = new Int32Array(this.cycleCapacity);
+  private cDestination = new Uint16Array(this.cycleCapacity);
+  private cFrom = new Uint16Array(this.cycleCapacity);
+  private cOccupation = new Uint16Array(this.cycleCapacity);
   private cAssistance = new Uint8Array(this.cycleCapacity);
   private cReason = new Uint8Array(this.cycleCapacity);
   private cFlags = new Uint8Array(this.cycleCapacity);
   private cCost = new Float64Array(this.cycleCapacity).fill(NaN);
-  private cCostCurrency = new Int32Array(this.cycleCapacity);
+  private cCostCurrency = new Uint16Array(this.cycleCapacity);
   private cIncome = new Float64Array(this.cycleCapacity).fill(NaN);
-  private cIncomeCurrency = new Int32Array(this.cycleCapacity);
+  private cIncomeCurrency = new Uint16Array(this.cycleCapacity);
 
   constructor(private readonly options: HistoryOptions = {}) {}
 
@@ -325,6 +336,7 @@ export class MigrationHistory {
   }
 
   private cycleFor(worker: number, number: number): number {
+    if (!(number >= 0 && number <= MAX_CYCLE_NUMBER)) throw new RangeError(`cycle number ${number} is out of range`);
     for (let c = this.wLastCycle[worker]!; c !== -1; c = this.cPrevious[c]!) if (this.cNumber[c] === number) return c;
     if (this.cycleCount === this.cycleCapacity) this.growCycles();
     const c = this.cycleCount++;
@@ -336,7 +348,7 @@ export class MigrationHistory {
   }
 
   private growWorkers(): void {
-    const n = (this.workerCapacity *= 2);
+    const n = (this.workerCapacity = Math.ceil(this.workerCapacity * GROWTH));
     this.wSex = grown(this.wSex, n);
     this.wBirthYear = grown(this.wBirthYear, n);
     this.wVersion = grown(this.wVersion, n);
@@ -345,7 +357,7 @@ export class MigrationHistory {
   }
 
   private growCycles(): void {
-    const n = (this.cycleCapacity *= 2);
+    const n = (this.cycleCapacity = Math.ceil(this.cycleCapacity * GROWTH));
     this.cWorker = grown(this.cWorker, n);
     this.cNumber = grown(this.cNumber, n);
     this.cPrevious = grown(this.cPrevious, n);

@@ -112,3 +112,18 @@ describe('reference periods', () => {
     expect(() => parsePeriod(text)).toThrow();
   });
 });
+
+describe('keeping the fold compact', () => {
+  it('refuses a cycle number no migration history can have, rather than storing it wrapped', () => {
+    const writer = new HistoryWriter();
+    writer.registered('w1', 'F', 1990, '2024-01-01');
+    writer.departed('w1', 70_000, '2024-02-01', 'SA', '9111');
+    expect(() => fold(writer.facts)).toThrow(/cycle number 70000 is out of range/);
+  });
+
+  it('refuses more distinct country codes than any code list has', () => {
+    const writer = new HistoryWriter();
+    for (let i = 0; i <= 0xffff; i++) writer.departed(`w${i}`, 1, '2024-02-01', `X${i}`, '9111');
+    expect(() => fold(writer.facts)).toThrow(/more than 65535 distinct country codes/);
+  });
+});
