@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { eventsTopic } from '@homeward/contracts';
@@ -48,6 +49,15 @@ async function completed(database: string): Promise<number | undefined> {
   }
 }
 
+/** A port nobody listens on now: another history may be building beside this one. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 async function ready(url: string, child: ChildProcess, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -86,7 +96,7 @@ export async function benchHistory(events: number, log: (line: string) => void =
   if (build.status !== 0) throw new Error('building the registration service failed');
   const issuer = await testIssuer();
   const token = await issuer.token({ organisationId: 'bench-history-agency', kind: 'agency' });
-  const port = 3921;
+  const port = await freePort();
   const service = spawn('node', ['services/registration/dist/main.js'], {
     cwd: root,
     env: {
@@ -112,7 +122,8 @@ export async function benchHistory(events: number, log: (line: string) => void =
     const count = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
     // Two legacy registers (sources) at a time: the registry imports one part of a source at a time.
     const countries = ['PH', 'NP', 'ID', 'BD', 'LK'] as const;
-    const chunk = 50_000;
+    // Workers per source and round; a worker has ~2.4 events, so a small history takes one round.
+    const chunk = Math.min(50_000, Math.ceil(events / 4));
     const started = Date.now();
     let written = 0;
     for (let round = 0; written < events; round++) {

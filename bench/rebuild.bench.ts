@@ -1,11 +1,21 @@
 /**
- * Rebuild of agency-view from offset zero (issue 4): a fresh agency-view instance (its own database) on the
- * kept benchmark history (history.ts) builds its read model from the topic's beginning; the time is from
- * its start until its first build serves with no lag. A second rebuild, requested through the admin
- * endpoint while the first build serves, is timed the same way (the serving build answers meanwhile).
+ * Rebuild of agency-view from offset zero (issue 4), against Emmett's rebuild of the same projection.
  *
- * Not done yet: the same projection in Emmett (`@event-driven-io/emmett-postgresql`'s
- * `rebuildPostgreSQLProjections`) over the same events, which the issue asks for as the comparison.
+ * Ours: a fresh agency-view instance (its own database) on the kept benchmark history (history.ts) builds
+ * its read model from the topic's beginning; the time is from its start until its first build serves with
+ * no lag. A second rebuild, requested through the admin endpoint while the first build serves, is timed the
+ * same way (the serving build answers meanwhile); `ratioToEmmett` compares that one. Both are polled every
+ * 200 ms through `GET /admin/projection`.
+ *
+ * Emmett's (rebuild-emmett.ts, in a child process, after agency-view has stopped): the same events, loaded
+ * untimed into an Emmett store of their own, then `rebuildPostgreSQLProjections` of a `postgreSQLProjection`
+ * writing agency-view's tables with agency-view's own SQL; timed from `consumer.start()` until it resolves.
+ * Both sides count every event of the history. Both read models are then compared table by table (row
+ * counts, and a digest of the rows without their timestamps): `equivalent` says whether they match.
+ *
+ * Options: `--events=N` (the kept history of that size; built if missing), `--emmett-batch=500` and
+ * `--emmett-pull-ms=0` (Emmett's messages per pull, i.e. per transaction, and its pause between pulls;
+ * Emmett's own defaults are 100 and 50 ms), `--emmett-keep` (leaves Emmett's database behind).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -13,6 +23,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTestDatabase, infrastructure, testIssuer } from '@homeward/testing/infrastructure';
 import { benchHistory } from './history.js';
+import { emmettRebuild, readModelSummary, type ReadModelSummary } from './rebuild-emmett.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -24,7 +35,15 @@ interface BuildStatus {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const { values } = parseArgs({ args: [...argv], options: { events: { type: 'string', default: '10000000' } } });
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      events: { type: 'string', default: '10000000' },
+      'emmett-batch': { type: 'string', default: '500' },
+      'emmett-pull-ms': { type: 'string', default: '0' },
+      'emmett-keep': { type: 'boolean', default: false },
+    },
+  });
   const history = await benchHistory(Number(values.events));
   const build = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@homeward/agency-view...', '--output-logs=errors-only'], {
     cwd: root,
@@ -70,29 +89,67 @@ export async function main(argv: readonly string[]): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
   };
+  let firstSeconds: number;
+  let rebuildSeconds: number;
+  let ours: ReadModelSummary;
   try {
     const first = await until((s) => s.serving !== undefined && s.serving.lag === 0 && !s.building, 'first build');
-    const firstSeconds = (performance.now() - started) / 1000;
+    firstSeconds = (performance.now() - started) / 1000;
     console.log(`first build: ${history.events.toLocaleString('en')} events in ${firstSeconds.toFixed(1)} s`);
     const rebuildStarted = performance.now();
     const asked = await fetch(`${url}/admin/projection/rebuild`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
     if (asked.status !== 202) throw new Error(`rebuild refused: ${asked.status} ${await asked.text()}`);
     await until((s) => s.serving !== undefined && s.serving.build !== first.serving!.build && s.serving.lag === 0, 'rebuild');
-    const rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
-    const results = {
-      finishedAt: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, node: process.version },
-      events: history.events,
-      firstBuild: { seconds: Math.round(firstSeconds * 10) / 10, eventsPerSecond: Math.round(history.events / firstSeconds) },
-      rebuild: { seconds: Math.round(rebuildSeconds * 10) / 10, eventsPerSecond: Math.round(history.events / rebuildSeconds) },
-      emmett: 'not measured yet',
-    };
-    console.log(JSON.stringify(results, null, 2));
-    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-    await writeFile(new URL('./results/rebuild.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+    rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
+    console.log(`rebuild: ${history.events.toLocaleString('en')} events in ${rebuildSeconds.toFixed(1)} s`);
+    const { rows } = await db.pool.query<{ schema: string }>(
+      `SELECT schema_name AS schema FROM projection_builds WHERE projection = 'agency-view' AND state = 'serving'`,
+    );
+    ours = await readModelSummary((sql) => db.pool.query(sql), rows[0]!.schema);
   } finally {
     service.kill('SIGTERM');
     await new Promise((r) => service.once('exit', r));
     await db.drop();
   }
+
+  const emmett = await emmettRebuild(history.databaseUrl, {
+    batchSize: Number(values['emmett-batch']),
+    pullingFrequencyInMs: Number(values['emmett-pull-ms']),
+    keep: values['emmett-keep'],
+  });
+  console.log(`emmett rebuild: ${emmett.events.toLocaleString('en')} events in ${emmett.seconds.toFixed(1)} s`);
+  if (emmett.events !== history.events) throw new Error(`Emmett rebuilt ${emmett.events} events, the history has ${history.events}`);
+  const tables = Object.fromEntries(
+    Object.keys(ours).map((table) => [
+      table,
+      {
+        agencyView: ours[table]!.rows,
+        emmett: emmett.summary[table]?.rows,
+        sameRows: ours[table]!.digest === emmett.summary[table]?.digest,
+      },
+    ]),
+  );
+  const equivalent = Object.values(tables).every((t) => t.sameRows && t.agencyView === t.emmett);
+  if (!equivalent) console.error(`WARNING: the two read models differ: ${JSON.stringify(tables)}`);
+  const rebuildEventsPerSecond = Math.round(history.events / rebuildSeconds);
+  const results = {
+    finishedAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version },
+    events: history.events,
+    firstBuild: { seconds: Math.round(firstSeconds * 10) / 10, eventsPerSecond: Math.round(history.events / firstSeconds) },
+    rebuild: { seconds: Math.round(rebuildSeconds * 10) / 10, eventsPerSecond: rebuildEventsPerSecond },
+    emmett: {
+      events: emmett.events,
+      seconds: emmett.seconds,
+      eventsPerSecond: emmett.eventsPerSecond,
+      batchSize: emmett.pulling.batchSize,
+      pullingFrequencyInMs: emmett.pulling.pullingFrequencyInMs,
+      loadSeconds: emmett.loadSeconds,
+    },
+    ratioToEmmett: Math.round((rebuildEventsPerSecond / emmett.eventsPerSecond) * 100) / 100,
+    readModels: { equivalent, tables },
+  };
+  console.log(JSON.stringify(results, null, 2));
+  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+  await writeFile(new URL('./results/rebuild.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 }
