@@ -76,13 +76,37 @@ export class EventStoreReplaySource implements ReplaySource {
       const stream = client.query(copyTo(COPY_SQL));
       let carry: Buffer | undefined;
       const columns = 4 + STORED_FIELD_COLUMNS;
+      // Where each column of the current line ends; one array and one reader for every line.
       const tabs: number[] = new Array<number>(columns);
-      const line = (buffer: Buffer, start: number, end: number) => {
+      let current: Buffer = Buffer.alloc(0);
+      let lineStart = 0;
+      const column = (i: number): string | undefined => {
+        const from = i === 0 ? lineStart : tabs[i - 1]! + 1;
+        const to = tabs[i]!;
+        // \N is COPY's null.
+        if (to - from === 2 && current[from] === 0x5c && current[from + 1] === 0x4e) return undefined;
+        return unescapeCopyText(current.toString('utf8', from, to));
+      };
+      // A whole number written in ASCII digits, read from the bytes (no string made); NaN if it is not one.
+      const numberAt = (i: number): number => {
+        const from = i === 0 ? lineStart : tabs[i - 1]! + 1;
+        const to = tabs[i]!;
+        const negative = current[from] === 0x2d;
+        let value = 0;
+        for (let k = negative ? from + 1 : from; k < to; k++) {
+          const digit = current[k]! - 0x30;
+          if (digit < 0 || digit > 9) return NaN;
+          value = value * 10 + digit;
+        }
+        return to > from + (negative ? 1 : 0) ? (negative ? -value : value) : NaN;
+      };
+      const line = (chunk: Buffer, start: number, end: number) => {
         read++;
-        // tabs[i] = where column i ends.
+        current = chunk;
+        lineStart = start;
         let at = start;
         for (let i = 0; i < columns - 1; i++) {
-          const tab = buffer.indexOf(TAB, at);
+          const tab = chunk.indexOf(TAB, at);
           if (tab < 0 || tab > end) {
             undecodable++;
             return;
@@ -91,13 +115,6 @@ export class EventStoreReplaySource implements ReplaySource {
           at = tab + 1;
         }
         tabs[columns - 1] = end;
-        const column = (i: number): string | undefined => {
-          const from = i === 0 ? start : tabs[i - 1]! + 1;
-          const to = tabs[i]!;
-          // \N is COPY's null.
-          if (to - from === 2 && buffer[from] === 0x5c && buffer[from + 1] === 0x4e) return undefined;
-          return unescapeCopyText(buffer.toString('utf8', from, to));
-        };
         const type = column(1) ?? '';
         const wanted = STORED_FIELDS[type as keyof typeof STORED_FIELDS]?.length ?? 0;
         const fields: (string | undefined)[] = [];
@@ -105,9 +122,9 @@ export class EventStoreReplaySource implements ReplaySource {
         let fact: RegistrationFact | undefined;
         try {
           fact = factFromStoredEvent({
-            streamVersion: Number(column(0)),
+            streamVersion: numberAt(0),
             type,
-            recordedAt: Number(column(2)),
+            recordedAt: numberAt(2),
             workerId: column(3) ?? '',
             fields,
           });

@@ -1,4 +1,6 @@
-import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from '../domain/history/registration-fact';
+import type { DepartureRecorded, Money, RegistrationFact, ReturnReason, Sex } from '../domain/history/registration-fact';
+
+type DepartureData = DepartureRecorded['data'];
 
 /**
  * Rows of the registration service's event store → statistical facts. The store keeps each domain event's
@@ -72,12 +74,16 @@ const REASONS: readonly ReturnReason[] = [
   'other',
 ];
 
+const KNOWN_SEXES: ReadonlySet<string> = new Set(SEXES);
+const KNOWN_REASONS: ReadonlySet<string> = new Set(REASONS);
+
 const text = (value: string | undefined): string => value ?? '';
 const whole = (value: string | undefined): number => {
-  if (value === undefined || !/^-?\d+$/.test(value)) return 0;
-  return Number(value);
+  if (value === undefined) return 0;
+  const number = Number(value);
+  return Number.isInteger(number) ? number : 0;
 };
-const sexOf = (value: string | undefined): Sex | undefined => SEXES.find((s) => s === value);
+const sexOf = (value: string | undefined): Sex | undefined => (value !== undefined && KNOWN_SEXES.has(value) ? (value as Sex) : undefined);
 
 function money(currency: string | undefined, amountMinor: string | undefined): Money | undefined {
   if (currency === undefined || currency === '' || amountMinor === undefined) return undefined;
@@ -85,60 +91,68 @@ function money(currency: string | undefined, amountMinor: string | undefined): M
   return Number.isFinite(amount) ? { currency, amountMinor: amount } : undefined;
 }
 
+/**
+ * The fact of one stored event. Written with object literals rather than spreads: a replay calls it for
+ * every row, and building each fact in one go is most of what it costs.
+ */
 export function factFromStoredEvent(row: StoredEventRow): RegistrationFact | undefined {
   const f = row.fields;
-  const base = { workerId: row.workerId, version: row.streamVersion, recordedAt: row.recordedAt };
+  const { workerId, streamVersion: version, recordedAt } = row;
   switch (row.type) {
     case 'WorkerRegistered': {
       const birthYear = whole(f[1]);
-      return { ...base, type: 'WorkerRegistered', data: { sex: sexOf(f[0]) ?? 'U', ...(birthYear > 0 ? { birthYear } : {}) } };
+      const sex = sexOf(f[0]) ?? 'U';
+      return { type: 'WorkerRegistered', workerId, version, recordedAt, data: birthYear > 0 ? { sex, birthYear } : { sex } };
     }
     case 'DepartureRecorded': {
+      const data: { -readonly [K in keyof DepartureData]: DepartureData[K] } = {
+        cycle: whole(f[0]),
+        departedOn: text(f[1]),
+        destination: text(f[2]),
+        occupation: text(f[3]),
+      };
       const recruitmentCost = money(f[4], f[5]);
       const monthlyIncome = money(f[6], f[7]);
-      return {
-        ...base,
-        type: 'DepartureRecorded',
-        data: {
-          cycle: whole(f[0]),
-          departedOn: text(f[1]),
-          destination: text(f[2]),
-          occupation: text(f[3]),
-          ...(recruitmentCost ? { recruitmentCost } : {}),
-          ...(monthlyIncome ? { monthlyIncome } : {}),
-        },
-      };
+      if (recruitmentCost) data.recruitmentCost = recruitmentCost;
+      if (monthlyIncome) data.monthlyIncome = monthlyIncome;
+      return { type: 'DepartureRecorded', workerId, version, recordedAt, data };
     }
     case 'ArrivalRecorded':
-      return { ...base, type: 'ArrivalRecorded', data: { cycle: whole(f[0]), arrivedOn: text(f[1]), country: text(f[2]) } };
+      return {
+        type: 'ArrivalRecorded',
+        workerId,
+        version,
+        recordedAt,
+        data: { cycle: whole(f[0]), arrivedOn: text(f[1]), country: text(f[2]) },
+      };
     case 'EmploymentChanged': {
       const occupation = text(f[2]);
       if (occupation === '') return undefined;
-      return { ...base, type: 'OccupationChanged', data: { cycle: whole(f[0]), changedOn: text(f[1]), occupation } };
+      return { type: 'OccupationChanged', workerId, version, recordedAt, data: { cycle: whole(f[0]), changedOn: text(f[1]), occupation } };
     }
-    case 'ReturnRecorded': {
-      const assistance: ReturnAssistance = f[3] === 'assisted' || f[3] === 'unassisted' ? f[3] : 'unspecified';
+    case 'ReturnRecorded':
       return {
-        ...base,
         type: 'ReturnRecorded',
+        workerId,
+        version,
+        recordedAt,
         data: {
           cycle: whole(f[0]),
           returnedOn: text(f[1]),
           from: text(f[2]),
-          assistance,
-          reason: REASONS.find((r) => r === f[4]) ?? 'unspecified',
+          assistance: f[3] === 'assisted' || f[3] === 'unassisted' ? f[3] : 'unspecified',
+          reason: f[4] !== undefined && KNOWN_REASONS.has(f[4]) ? (f[4] as ReturnReason) : 'unspecified',
           withoutRecordedDeparture: f[5] === 'true',
         },
       };
-    }
     case 'WorkerDetailsCorrected': {
       const sex = sexOf(f[0]);
-      return { ...base, type: 'DetailsCorrected', data: sex ? { sex } : {} };
+      return { type: 'DetailsCorrected', workerId, version, recordedAt, data: sex ? { sex } : {} };
     }
     case 'DuplicateResolved':
-      return f[0] === 'true' ? { ...base, type: 'RecordMerged', data: { into: text(f[1]) } } : undefined;
+      return f[0] === 'true' ? { type: 'RecordMerged', workerId, version, recordedAt, data: { into: text(f[1]) } } : undefined;
     case 'PersonalDataErased':
-      return { ...base, type: 'PersonalDataErased', data: {} };
+      return { type: 'PersonalDataErased', workerId, version, recordedAt, data: {} };
     default:
       return undefined;
   }

@@ -82,14 +82,17 @@ export class RecordIndex {
       return false;
     }
     // Hex digits at 0-7 | 9-12 14-17 | 19-22 24-27 | 28-35.
-    const parts = [hex(id, 0, 8), hex(id, 9, 13), hex(id, 14, 18), hex(id, 19, 23), hex(id, 24, 28), hex(id, 28, 36)];
-    if (parts.some((part) => part < 0)) return false;
-    const [p0, p1, p2, p3, p4, p5] = parts as [number, number, number, number, number, number];
-    const [w0, w1, w2, w3] = [p0, p1 * 0x10000 + p2, p3 * 0x10000 + p4, p5];
-    this.words[0] = w0;
-    this.words[1] = w1;
-    this.words[2] = w2;
-    this.words[3] = w3;
+    const p0 = hex(id, 0, 8);
+    const p1 = hex(id, 9, 13);
+    const p2 = hex(id, 14, 18);
+    const p3 = hex(id, 19, 23);
+    const p4 = hex(id, 24, 28);
+    const p5 = hex(id, 28, 36);
+    if (p0 < 0 || p1 < 0 || p2 < 0 || p3 < 0 || p4 < 0 || p5 < 0) return false;
+    this.words[0] = p0;
+    this.words[1] = p1 * 0x10000 + p2;
+    this.words[2] = p3 * 0x10000 + p4;
+    this.words[3] = p5;
     return true;
   }
 }
