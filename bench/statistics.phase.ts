@@ -7,6 +7,9 @@
  *                        recorded-at, the whole data), counted (a limit)
  *   bare-copy-fields     the source's own COPY statement (the fields the reports need, as text), counted (a limit)
  *   replay-event-store   the statistics replay from the event store, then every report, rendered as SDMX-CSV
+ *   replay-event-store-x5  the same over five copies of the history, each copy's workers given other ids
+ *                        (the first hex digit of every registry id changed): a history five times the
+ *                        size, with five times the people, for the replay's memory at that size
  */
 import { fromBinary } from '@bufbuild/protobuf';
 import pg from 'pg';
@@ -16,7 +19,16 @@ import { createKafka } from '@homeward/messaging';
 import { REPLAY_FETCH } from '@homeward/messaging/topic-reader';
 import { runReport } from '@homeward/statistics/run-report';
 import { parseSpec } from '@homeward/statistics/report-spec';
-import { EVENT_STORE_COPY_SQL, EventStoreReplaySource, KafkaReplaySource, STATISTICAL_EVENT_TYPES } from '@homeward/statistics/replay';
+import {
+  EVENT_STORE_COPY_SQL,
+  EventStoreReplaySource,
+  KafkaReplaySource,
+  STATISTICAL_EVENT_TYPES,
+  type RegistrationFact,
+  type ReplayProgress,
+  type ReplaySource,
+  type SourceCounts,
+} from '@homeward/statistics/replay';
 import { infrastructure } from '@homeward/testing/infrastructure';
 
 const [phase, topic, databaseUrl] = process.argv.slice(2) as [string, string, string];
@@ -97,12 +109,42 @@ async function bareCopy(sql: string): Promise<number> {
   return rows;
 }
 
-async function replayAll(source: 'kafka' | 'event-store'): Promise<{ events: number; bytes: number }> {
+/** Reads the inner source `copies` times, copy k's registry ids starting with another hex digit: k more people each time. */
+class CopiedHistory implements ReplaySource {
+  readonly name = 'event-store' as const;
+  constructor(
+    private readonly inner: ReplaySource,
+    private readonly copies: number,
+  ) {}
+
+  async read(sink: (fact: RegistrationFact) => void, progress: ReplayProgress): Promise<SourceCounts> {
+    let eventsRead = 0;
+    let undecodable = 0;
+    for (let copy = 0; copy < this.copies; copy++) {
+      const renamed = (id: string) => (copy === 0 ? id : ((parseInt(id[0]!, 16) + copy) % 16).toString(16) + id.slice(1));
+      const counts = await this.inner.read(
+        (fact) =>
+          sink(
+            fact.type === 'RecordMerged'
+              ? { ...fact, workerId: renamed(fact.workerId), data: { into: renamed(fact.data.into) } }
+              : { ...fact, workerId: renamed(fact.workerId) },
+          ),
+        (read, total) => progress(eventsRead + read, total * this.copies),
+      );
+      eventsRead += counts.eventsRead;
+      undecodable += counts.undecodable;
+    }
+    return { eventsRead, undecodable };
+  }
+}
+
+async function replayAll(source: 'kafka' | 'event-store', copies = 1): Promise<{ events: number; bytes: number }> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   try {
     const spec = parseSpec({ asOf: '2025-12-31', period: '2025', report: 'all', format: 'sdmx-csv', source, frequency: 'month' });
     const run = await runReport(spec, {
-      sourceFor: (name) => (name === 'kafka' ? new KafkaReplaySource(kafka, [topic]) : new EventStoreReplaySource(pool)),
+      sourceFor: (name) =>
+        name === 'kafka' ? new KafkaReplaySource(kafka, [topic]) : new CopiedHistory(new EventStoreReplaySource(pool), copies),
       renderOptions: { refArea: 'PH', agency: 'PSA' },
     });
     return { events: run.eventsRead, bytes: Buffer.byteLength(run.body) };
@@ -125,6 +167,12 @@ async function main(): Promise<void> {
     case 'bare-copy-fields':
       events = await bareCopy(EVENT_STORE_COPY_SQL);
       break;
+    case 'replay-event-store-x5': {
+      const r = await replayAll('event-store', 5);
+      events = r.events;
+      extra = { reportBytes: r.bytes };
+      break;
+    }
     case 'replay-kafka':
     case 'replay-event-store': {
       const r = await replayAll(phase === 'replay-kafka' ? 'kafka' : 'event-store');

@@ -2,6 +2,7 @@ import { MigrationHistory, type FoldCounts } from '../domain/history/migration-h
 import type { RegistrationFact } from '../domain/history/registration-fact';
 
 export { MigrationHistory } from '../domain/history/migration-history';
+export type { RegistrationFact } from '../domain/history/registration-fact';
 export { KafkaReplaySource } from './kafka.source';
 export { EventStoreReplaySource, COPY_SQL as EVENT_STORE_COPY_SQL } from './event-store.source';
 export { STATISTICAL_EVENT_TYPES } from './stored-event.mapper';

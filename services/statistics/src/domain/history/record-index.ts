@@ -1,16 +1,16 @@
 /**
  * Registry ids → dense indexes (0, 1, 2, … in the order first seen), kept compactly: a replay of ten million
  * events meets millions of workers, and a `Map` keyed by their 36-character uuid strings costs ~100 bytes
- * each. A canonical uuid is kept as its 16 bytes in an open-addressing table (~40 bytes a worker at most,
- * with the table at most half full); any other id (legacy or test ids) falls back to a `Map`.
+ * each. A canonical uuid is kept as its 16 bytes in a dense array, found through an open-addressing table
+ * of 4-byte slots at most half full (~24–32 bytes a worker); any other id (legacy or test ids) falls back
+ * to a `Map`.
  */
 export class RecordIndex {
   private readonly others = new Map<string, number>();
-  private capacity = 1 << 12;
-  /** Four 32-bit words of each slot's uuid. */
-  private keys = new Uint32Array(this.capacity * 4);
-  /** Index + 1 of each slot's record; 0 = empty slot. */
-  private values = new Int32Array(this.capacity);
+  /** Slots of the open-addressing table: index + 1 of the record whose uuid hashed there; 0 = empty. */
+  private slots = new Int32Array(1 << 12);
+  /** The uuids of the records kept by uuid, four 32-bit words each, by index: dense, not by slot. */
+  private keys = new Uint32Array(4 * 1024);
   private uuids = 0;
   private count = 0;
   private readonly words = new Uint32Array(4);
@@ -30,49 +30,42 @@ export class RecordIndex {
       return index;
     }
     const [a, b, c, d] = this.words as unknown as [number, number, number, number];
-    const mask = this.capacity - 1;
+    const mask = this.slots.length - 1;
     for (let slot = hash(a, b, c, d) & mask; ; slot = (slot + 1) & mask) {
-      const value = this.values[slot]!;
-      if (value === 0) {
+      const held = this.slots[slot]!;
+      if (held === 0) {
         const index = this.count++;
-        this.put(slot, a, b, c, d, index);
+        this.put(slot, index);
         return index;
       }
-      const k = slot * 4;
-      if (this.keys[k] === a && this.keys[k + 1] === b && this.keys[k + 2] === c && this.keys[k + 3] === d) return value - 1;
+      const k = (held - 1) * 4;
+      if (this.keys[k] === a && this.keys[k + 1] === b && this.keys[k + 2] === c && this.keys[k + 3] === d) return held - 1;
     }
   }
 
-  private put(slot: number, a: number, b: number, c: number, d: number, index: number): void {
-    const k = slot * 4;
-    this.keys[k] = a;
-    this.keys[k + 1] = b;
-    this.keys[k + 2] = c;
-    this.keys[k + 3] = d;
-    this.values[slot] = index + 1;
-    if (++this.uuids * 2 > this.capacity) this.grow();
+  private put(slot: number, index: number): void {
+    const k = index * 4;
+    if (k + 4 > this.keys.length) {
+      const keys = new Uint32Array(Math.max(k + 4, Math.ceil((this.keys.length * 3) / 8) * 4));
+      keys.set(this.keys);
+      this.keys = keys;
+    }
+    this.keys.set(this.words, k);
+    this.slots[slot] = index + 1;
+    // At most half full: short probes, at 4 bytes a slot.
+    if (++this.uuids * 2 > this.slots.length) this.grow();
   }
 
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldValues = this.values;
-    this.capacity *= 2;
-    this.keys = new Uint32Array(this.capacity * 4);
-    this.values = new Int32Array(this.capacity);
-    const mask = this.capacity - 1;
-    for (let old = 0; old < oldValues.length; old++) {
-      const value = oldValues[old]!;
-      if (value === 0) continue;
-      const k = old * 4;
-      const [a, b, c, d] = [oldKeys[k]!, oldKeys[k + 1]!, oldKeys[k + 2]!, oldKeys[k + 3]!];
-      let slot = hash(a, b, c, d) & mask;
-      while (this.values[slot] !== 0) slot = (slot + 1) & mask;
-      const n = slot * 4;
-      this.keys[n] = a;
-      this.keys[n + 1] = b;
-      this.keys[n + 2] = c;
-      this.keys[n + 3] = d;
-      this.values[slot] = value;
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    const mask = this.slots.length - 1;
+    for (const held of old) {
+      if (held === 0) continue;
+      const k = (held - 1) * 4;
+      let slot = hash(this.keys[k]!, this.keys[k + 1]!, this.keys[k + 2]!, this.keys[k + 3]!) & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.slots[slot] = held;
     }
   }
 

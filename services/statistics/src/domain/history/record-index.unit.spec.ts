@@ -20,6 +20,15 @@ describe('RecordIndex', () => {
     expect(index.indexOf('7fffffff-ffff-7fff-bfff-ffffffffffff')).toBe(3);
   });
 
+  it('keeps uuids that come after many other ids', () => {
+    const index = new RecordIndex();
+    for (let i = 0; i < 5_000; i++) index.indexOf(`legacy-${i}`);
+    const id = randomUUID();
+    expect(index.indexOf(id)).toBe(5_000);
+    expect(index.indexOf(id)).toBe(5_000);
+    expect(index.indexOf('legacy-17')).toBe(17);
+  });
+
   it('keeps ids that are not uuids too, apart from every uuid', () => {
     const index = new RecordIndex();
     expect(index.indexOf('w1')).toBe(0);
