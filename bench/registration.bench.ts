@@ -221,7 +221,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (homeward.total > workers.length) console.log('  (more requests than workers abroad: later ones were refused as second returns)');
 
     const barePort = 3902;
-    const bare = start(['npx', 'tsx', 'bench/bare-insert.server.ts'], { DATABASE_URL: db.url, PORT: String(barePort) });
+    // node itself, not npx: SIGTERM must reach the server, or it outlives the run and its pool dies with the database.
+    const bare = start(['node', '--import', 'tsx', 'bench/bare-insert.server.ts'], { DATABASE_URL: db.url, PORT: String(barePort) });
     let bareResult: LoadResult;
     try {
       await ready(`http://127.0.0.1:${barePort}/`);
