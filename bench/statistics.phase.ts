@@ -10,6 +10,7 @@
  *   replay-event-store-x5  the same over five copies of the history, each copy's workers given other ids
  *                        (the first hex digit of every registry id changed): a history five times the
  *                        size, with five times the people, for the replay's memory at that size
+ *   replay-kafka-x5      the same from Kafka: the topic read five times by the replay's own reader
  */
 import { fromBinary } from '@bufbuild/protobuf';
 import pg from 'pg';
@@ -111,11 +112,13 @@ async function bareCopy(sql: string): Promise<number> {
 
 /** Reads the inner source `copies` times, copy k's registry ids starting with another hex digit: k more people each time. */
 class CopiedHistory implements ReplaySource {
-  readonly name = 'event-store' as const;
+  readonly name: ReplaySource['name'];
   constructor(
     private readonly inner: ReplaySource,
     private readonly copies: number,
-  ) {}
+  ) {
+    this.name = inner.name;
+  }
 
   async read(sink: (fact: RegistrationFact) => void, progress: ReplayProgress): Promise<SourceCounts> {
     let eventsRead = 0;
@@ -144,7 +147,7 @@ async function replayAll(source: 'kafka' | 'event-store', copies = 1): Promise<{
     const spec = parseSpec({ asOf: '2025-12-31', period: '2025', report: 'all', format: 'sdmx-csv', source, frequency: 'month' });
     const run = await runReport(spec, {
       sourceFor: (name) =>
-        name === 'kafka' ? new KafkaReplaySource(kafka, [topic]) : new CopiedHistory(new EventStoreReplaySource(pool), copies),
+        new CopiedHistory(name === 'kafka' ? new KafkaReplaySource(kafka, [topic]) : new EventStoreReplaySource(pool), copies),
       renderOptions: { refArea: 'PH', agency: 'PSA' },
     });
     return { events: run.eventsRead, bytes: Buffer.byteLength(run.body) };
@@ -167,8 +170,9 @@ async function main(): Promise<void> {
     case 'bare-copy-fields':
       events = await bareCopy(EVENT_STORE_COPY_SQL);
       break;
+    case 'replay-kafka-x5':
     case 'replay-event-store-x5': {
-      const r = await replayAll('event-store', 5);
+      const r = await replayAll(phase === 'replay-kafka-x5' ? 'kafka' : 'event-store', 5);
       events = r.events;
       extra = { reportBytes: r.bytes };
       break;
