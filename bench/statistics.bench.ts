@@ -4,7 +4,8 @@
  * from the event store, beside the limit of each source: a bare kafkajs consumer that only reads and
  * decodes the same messages, and a bare `COPY … TO STDOUT` of the same rows (the faster of: the rows as
  * stored, and the source's own statement selecting the reported fields). Each phase runs in a process
- * of its own, which reports its peak resident memory.
+ * of its own, which reports its peak resident memory. `--copies=N` reads the history N times in every phase,
+ * each copy's people under other ids: a history N times the size (see statistics.phase.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,9 +24,9 @@ interface PhaseResult {
 
 const here = new URL('.', import.meta.url).pathname;
 
-function runPhase(phase: string, topic: string, databaseUrl: string): Promise<PhaseResult> {
+function runPhase(phase: string, topic: string, databaseUrl: string, copies: number): Promise<PhaseResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', '--conditions=@homeward/source', 'statistics.phase.ts', phase, topic, databaseUrl], {
+    const child = spawn('npx', ['tsx', '--conditions=@homeward/source', 'statistics.phase.ts', phase, topic, databaseUrl, String(copies)], {
       cwd: here,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -42,14 +43,18 @@ function runPhase(phase: string, topic: string, databaseUrl: string): Promise<Ph
 export async function main(argv: readonly string[]): Promise<void> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { events: { type: 'string', default: '10000000' }, rounds: { type: 'string', default: '1' } },
+    options: {
+      events: { type: 'string', default: '10000000' },
+      rounds: { type: 'string', default: '1' },
+      copies: { type: 'string', default: '1' },
+    },
   });
   const history = await benchHistory(Number(values.events));
   const phases = ['bare-kafka', 'replay-kafka', 'bare-copy', 'bare-copy-fields', 'replay-event-store'];
   const runs: PhaseResult[] = [];
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const phase of phases) {
-      const result = await runPhase(phase, history.topic, history.databaseUrl);
+      const result = await runPhase(phase, history.topic, history.databaseUrl, Number(values.copies));
       console.log(`  ${JSON.stringify(result)}`);
       runs.push(result);
     }
@@ -60,7 +65,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const results = {
     finishedAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version },
-    history: { events: history.events, topic: history.topic },
+    history: { events: history.events, topic: history.topic, copies: Number(values.copies) },
     runs,
     kafka: { replay: best('replay-kafka'), bare: best('bare-kafka'), ratio: ratio('replay-kafka', 'bare-kafka') },
     // The faster of the two bare reads is the limit: the rows as stored, or the source's own statement.
@@ -77,5 +82,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     JSON.stringify({ kafkaRatio: results.kafka.ratio, eventStoreRatio: results.eventStore.ratio, peakRssMiB: results.peakRssMiB }),
   );
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(new URL('./results/statistics.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(
+    new URL(`./results/statistics${Number(values.copies) > 1 ? `-x${values.copies}` : ''}.json`, import.meta.url),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
 }

@@ -7,10 +7,9 @@
  *                        recorded-at, the whole data), counted (a limit)
  *   bare-copy-fields     the source's own COPY statement (the fields the reports need, as text), counted (a limit)
  *   replay-event-store   the statistics replay from the event store, then every report, rendered as SDMX-CSV
- *   replay-event-store-x5  the same over five copies of the history, each copy's workers given other ids
- *                        (the first hex digit of every registry id changed): a history five times the
- *                        size, with five times the people, for the replay's memory at that size
- *   replay-kafka-x5      the same from Kafka: the topic read five times by the replay's own reader
+ * An optional fifth argument, `copies`, reads the history that many times in every phase; the replays
+ * give each copy's workers other ids (the first hex digit of every registry id changed): a history
+ * `copies` times the size with as many times the people, for the replay's rate and memory at that size.
  */
 import { fromBinary } from '@bufbuild/protobuf';
 import pg from 'pg';
@@ -32,11 +31,13 @@ import {
 } from '@homeward/statistics/replay';
 import { infrastructure } from '@homeward/testing/infrastructure';
 
-const [phase, topic, databaseUrl] = process.argv.slice(2) as [string, string, string];
+const [phase, topic, databaseUrl, copiesArg] = process.argv.slice(2) as [string, string, string, string | undefined];
+/** How many times the history is read (`copies` > 1: see CopiedHistory); every phase reads it as often. */
+const copies = Number(copiesArg ?? '1');
 const kafka = createKafka({ brokers: infrastructure.kafkaBrokers, clientId: `bench-statistics-${phase}` });
 
 /** Reads and decodes every message up to the end offsets seen at start, with the same fetch sizes as the replay's reader. */
-async function bareKafka(): Promise<number> {
+async function bareKafkaOnce(): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
@@ -93,7 +94,7 @@ const ROWS_AS_STORED = `COPY (
 ) TO STDOUT`;
 
 /** The same rows as the event-store source (see services/statistics/src/sources/event-store.source.ts), only counted. */
-async function bareCopy(sql: string): Promise<number> {
+async function bareCopyOnce(sql: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   let rows = 0;
@@ -141,7 +142,19 @@ class CopiedHistory implements ReplaySource {
   }
 }
 
-async function replayAll(source: 'kafka' | 'event-store', copies = 1): Promise<{ events: number; bytes: number }> {
+async function bareKafka(): Promise<number> {
+  let n = 0;
+  for (let copy = 0; copy < copies; copy++) n += await bareKafkaOnce();
+  return n;
+}
+
+async function bareCopy(sql: string): Promise<number> {
+  let n = 0;
+  for (let copy = 0; copy < copies; copy++) n += await bareCopyOnce(sql);
+  return n;
+}
+
+async function replayAll(source: 'kafka' | 'event-store'): Promise<{ events: number; bytes: number }> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   try {
     const spec = parseSpec({ asOf: '2025-12-31', period: '2025', report: 'all', format: 'sdmx-csv', source, frequency: 'month' });
@@ -170,13 +183,6 @@ async function main(): Promise<void> {
     case 'bare-copy-fields':
       events = await bareCopy(EVENT_STORE_COPY_SQL);
       break;
-    case 'replay-kafka-x5':
-    case 'replay-event-store-x5': {
-      const r = await replayAll(phase === 'replay-kafka-x5' ? 'kafka' : 'event-store', 5);
-      events = r.events;
-      extra = { reportBytes: r.bytes };
-      break;
-    }
     case 'replay-kafka':
     case 'replay-event-store': {
       const r = await replayAll(phase === 'replay-kafka' ? 'kafka' : 'event-store');
@@ -197,6 +203,7 @@ async function main(): Promise<void> {
       seconds: Math.round(seconds * 10) / 10,
       eventsPerSecond: Math.round(events / seconds),
       peakRssMiB,
+      ...(copies > 1 ? { copies } : {}),
       ...extra,
     }),
   );
