@@ -43,9 +43,30 @@ export interface LegacyImportRow {
   readonly homecoming?: RecordReturn['data'];
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const validDate = (s: string) =>
-  DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digitsAt = (s: string, from: number, to: number): number => {
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+};
+/**
+ * A calendar date written YYYY-MM-DD (proleptic Gregorian, years 0000–9999). Checked on the characters:
+ * an import validates several dates a row, and parsing each through Date three times was a noticeable
+ * share of an import's time.
+ */
+export const validDate = (s: string): boolean => {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 7);
+  const day = digitsAt(s, 8, 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+};
 const SEXES: readonly Sex[] = ['F', 'M', 'O', 'U'];
 const CHANNELS: readonly RecruitmentChannel[] = ['regular', 'irregular'];
 const ASSISTANCE: readonly ReturnAssistance[] = ['assisted', 'unassisted'];

@@ -1,0 +1,23 @@
+import { validDate } from './legacy-row';
+
+// The reference: what the JavaScript Date makes of the text, read back.
+const byDate = (s: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
+describe('dates in a legacy register', () => {
+  it('accepts exactly the calendar dates the JavaScript Date accepts, 1896 to 2104 and every impossible day', () => {
+    for (let year = 1896; year <= 2104; year++) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+          expect([text, validDate(text)]).toEqual([text, byDate(text)]);
+        }
+      }
+    }
+  });
+
+  it.each(['0000-01-01', '9999-12-31', '1600-02-29'])('accepts %s', (text) => expect(validDate(text)).toBe(true));
+  it.each(['1900-02-29', '2025-1-01', '2025-01-1', '2025/01/01', '２０２５-01-01', '2025-01-01 ', ''])('refuses %j', (text) =>
+    expect(validDate(text)).toBe(false),
+  );
+});
