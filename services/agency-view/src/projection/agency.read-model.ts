@@ -175,9 +175,8 @@ async function writeInRounds(tx: PoolClient, changes: readonly RowChange[]): Pro
       else byKind.set(c.kind, [c]);
     }
     for (const [kind, list] of byKind) {
-      const writeSet = SET_WRITERS[kind] as ((tx: PoolClient, changes: readonly RowChange[]) => Promise<void>) | undefined;
-      if (writeSet && list.length > 1) await writeSet(tx, list);
-      else for (const c of list) await writeOne(tx, c);
+      if (isSetKind(kind)) await (SET_WRITERS[kind] as (tx: PoolClient, changes: readonly RowChange[]) => Promise<void>)(tx, list);
+      else for (const c of list as Exclude<RowChange, { kind: SetKind }>[]) await writeOne(tx, c);
     }
   }
 }
@@ -185,10 +184,13 @@ async function writeInRounds(tx: PoolClient, changes: readonly RowChange[]): Pro
 const column = <C, V>(changes: readonly C[], value: (c: C) => V): V[] => changes.map(value);
 
 /**
- * Set-based writers of the kinds a history is mostly made of, each for changes of distinct workers and
- * each equal in effect to `writeOne` on every change of the list.
+ * Set-based writers of the kinds a history is mostly made of (one change or many), each for changes of
+ * distinct workers: the one way these kinds are written.
  */
-const SET_WRITERS: { readonly [K in RowChange['kind']]?: (tx: PoolClient, changes: readonly Of<K>[]) => Promise<void> } = {
+type SetKind = 'worker-registered' | 'cycle-opened' | 'arrived' | 'returned';
+const isSetKind = (kind: RowChange['kind']): kind is SetKind => kind in SET_WRITERS;
+
+const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly Of<K>[]) => Promise<void> } = {
   'worker-registered': async (tx, cs) => {
     await tx.query(
       `INSERT INTO workers (worker_id, registered_on, sex, birth_year, origin_area, education_isced, languages, updated_at)
@@ -294,52 +296,9 @@ const SET_WRITERS: { readonly [K in RowChange['kind']]?: (tx: PoolClient, change
   },
 };
 
-/** One change, one statement (or a few): the reference every set-based writer must equal. */
-async function writeOne(tx: PoolClient, c: RowChange): Promise<void> {
+/** One change of a kind without a set-based writer: one statement (or a few). */
+async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>): Promise<void> {
   switch (c.kind) {
-    case 'worker-registered':
-      await tx.query(
-        `INSERT INTO workers (worker_id, registered_on, sex, birth_year, origin_area, education_isced, languages, updated_at)
-           VALUES ($1, $2::date, $3, $4, $5, $6, $7, $8) ON CONFLICT (worker_id) DO NOTHING`,
-        [c.workerId, c.registeredOn, c.sex, c.birthYear, c.originArea, c.educationIsced ?? null, c.languages, c.at],
-      );
-      break;
-    case 'cycle-opened':
-      await tx.query(
-        `INSERT INTO cycles (worker_id, cycle_number, destination_country, departed_on, employer_name, occupation_isco, contract_start,
-                               contract_end, recruitment_agency, channel)
-           SELECT $1, $2, $3, $4::date, CASE WHEN e THEN NULL ELSE $5 END, $6, nullif($7, '')::date, nullif($8, '')::date,
-                  CASE WHEN e THEN NULL ELSE $9 END, $10
-             FROM (SELECT coalesce(${ERASED}, false)) AS erased(e)
-           ON CONFLICT (worker_id, cycle_number) DO NOTHING`,
-        [
-          c.workerId,
-          c.cycleNumber,
-          c.destinationCountry,
-          c.departedOn,
-          c.employerName,
-          c.occupationIsco,
-          c.contractStart,
-          c.contractEnd,
-          c.recruitmentAgency,
-          c.channel,
-        ],
-      );
-      await tx.query(
-        `UPDATE workers SET status = 'abroad', cycles = greatest(cycles, $2), current_destination = $3,
-                  destinations = CASE WHEN $3 = ANY(destinations) THEN destinations ELSE destinations || $3 END,
-                  occupation_codes = ARRAY(SELECT DISTINCT unnest(occupation_codes || $4::text[]) ORDER BY 1), updated_at = $5
-            WHERE worker_id = $1 AND cycles <= $2`,
-        [c.workerId, c.cycleNumber, c.destinationCountry, iscoPrefixes(c.occupationIsco), c.at],
-      );
-      break;
-    case 'arrived':
-      await tx.query(`UPDATE cycles SET arrived_on = $3::date WHERE worker_id = $1 AND cycle_number = $2`, [
-        c.workerId,
-        c.cycleNumber,
-        c.arrivedOn,
-      ]);
-      break;
     case 'employment-changed':
       await tx.query(
         `UPDATE cycles SET employer_name = CASE WHEN coalesce(${ERASED}, false) THEN NULL ELSE coalesce($3, employer_name) END,
@@ -353,22 +312,6 @@ async function writeOne(tx: PoolClient, c: RowChange): Promise<void> {
           [c.workerId, iscoPrefixes(c.occupationIsco)],
         );
       }
-      break;
-    case 'returned':
-      await tx.query(
-        `INSERT INTO cycles (worker_id, cycle_number, returned_on, from_country, return_assistance, return_reason, without_recorded_departure)
-           VALUES ($1, $2, $3::date, $4, $5, $6, $7)
-           ON CONFLICT (worker_id, cycle_number) DO UPDATE SET returned_on = EXCLUDED.returned_on, from_country = EXCLUDED.from_country,
-             return_assistance = EXCLUDED.return_assistance, return_reason = EXCLUDED.return_reason,
-             without_recorded_departure = EXCLUDED.without_recorded_departure`,
-        [c.workerId, c.cycleNumber, c.returnedOn, c.fromCountry, c.assistance, c.reason, c.withoutRecordedDeparture],
-      );
-      await tx.query(
-        `UPDATE workers SET status = 'returned', cycles = greatest(cycles, $2), current_destination = NULL, last_returned_on = $3::date,
-                  destinations = CASE WHEN $4 = '' OR $4 = ANY(destinations) THEN destinations ELSE destinations || $4 END, updated_at = $5
-            WHERE worker_id = $1 AND cycles <= $2`,
-        [c.workerId, c.cycleNumber, c.returnedOn, c.fromCountry, c.at],
-      );
       break;
     case 'needs-assessed':
       await tx.query(`UPDATE cycles SET needs_assessed_on = $3::date WHERE worker_id = $1 AND cycle_number = $2`, [
