@@ -177,26 +177,24 @@ export class OutboxRelay {
 
   /** A pause that only `stop()` cuts short (a `wake()` does not). */
   private linger(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.interruptLinger = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.interruptLinger = done;
-    });
+    return this.pause(ms, (interrupt) => (this.interruptLinger = interrupt));
   }
 
+  /** A pause that `wake()` and `stop()` cut short. */
   private sleep(ms: number): Promise<void> {
+    return this.pause(ms, (interrupt) => (this.interruptSleep = interrupt));
+  }
+
+  /** Resolves after `ms`, or when the function handed to `expose` is called; hands `undefined` once over. */
+  private pause(ms: number, expose: (interrupt: (() => void) | undefined) => void): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.interruptSleep = undefined;
+        expose(undefined);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.interruptSleep = done;
+      expose(done);
     });
   }
 }
