@@ -20,10 +20,9 @@ ENV TURBO_TELEMETRY_DISABLED=1 \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
 
-# `npm ci` runs with the npm bundled in the image (10.8.x for Node 20). npm 11.19 (package.json
-# "packageManager") writes a lock file without other platforms' optional packages (buf, turbo and
-# swc binaries for darwin/win32) and its own `npm ci` then rejects that lock file as out of sync;
-# npm 10 installs from it. npm 10 ignores package.json "allowScripts" and runs every install script.
+# `npm ci` runs with the npm bundled in the image (10.8.x for Node 20); the lock file lists every
+# platform's optional binaries (buf, turbo, swc), so npm 10 and 11 both install from it. npm 10 ignores
+# package.json "allowScripts" and runs every install script.
 
 # Manifests first, so the dependency layer is reused while only sources change.
 # A new workspace needs its package.json listed here, or `npm ci` fails on the out-of-sync lock file.
