@@ -1,6 +1,6 @@
 /**
  * The limit for the returns benchmark: a bare Fastify endpoint that does one pg INSERT per request and
- * nothing else (no authentication, validation, event store or outbox). Started as its own process.
+ * nothing else (no authentication, validation, event store or publishing). Started as its own process.
  */
 import Fastify from 'fastify';
 import pg from 'pg';

@@ -1,5 +1,5 @@
 import { getPostgreSQLEventStore, type PostgresEventStore } from '@event-driven-io/emmett-postgresql';
-import { EventStore, eventStoreMigrations, type NewEvent, type OutboxMessage } from '@homeward/event-store';
+import { EventStore, eventStoreMigrations, type NewEvent } from '@homeward/event-store';
 import type { Pool } from '@homeward/pg-kit';
 import { migrate } from '@homeward/pg-kit/migrations';
 import type { BenchEvent, DepartureRecorded, EventMetadata } from './payloads.js';
@@ -18,27 +18,23 @@ export interface Contender {
 }
 
 /**
- * The limit: the very rows Homeward writes — each event and its outbox message, into the same tables
- * with the same columns, defaults and indexes — by plain INSERTs, with no version check, idempotency or
- * anything else an event store does. What is left between this and Homeward is the store's own logic.
- * Named statements, like Homeward's append: a limit must not pay for parsing and planning on every call.
+ * The limit: the very rows Homeward writes — the events, into the same table with the same columns,
+ * defaults and indexes — by plain INSERTs, with no version check, idempotency or anything else an event
+ * store does. What is left between this and Homeward is the store's own logic. Named statements, like
+ * Homeward's append: a limit must not pay for parsing and planning on every call.
  */
 export const plainInsert: Contender = {
   name: 'plain-insert',
-  description: 'pg INSERT of the same event and outbox rows into the same tables (same schema and indexes), no event-store logic',
+  description: 'pg INSERT of the same event rows into the same table (same schema and indexes), no event-store logic',
   async prepare(pool) {
     await migrate(pool, 'event-store', eventStoreMigrations);
     const append: Append = async (streamId, expectedVersion, events) => {
       await pool.query({
         name: 'bench-plain-insert',
-        text: `WITH inserted AS (
-           INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
-           SELECT $1, $2::bigint + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at
-           FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
-             WITH ORDINALITY AS e(event_id, event_type, data, metadata, occurred_at, ord)
-         )
-         INSERT INTO outbox (event_id, topic, message_key, headers, value)
-         SELECT * FROM unnest($3::uuid[], $8::text[], $9::text[], $10::jsonb[], $11::bytea[])`,
+        text: `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
+               SELECT $1, $2::bigint + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at
+               FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
+                 WITH ORDINALITY AS e(event_id, event_type, data, metadata, occurred_at, ord)`,
         values: [
           streamId,
           expectedVersion,
@@ -47,10 +43,6 @@ export const plainInsert: Contender = {
           events.map((e) => JSON.stringify(e.data)),
           events.map((e) => JSON.stringify(e.metadata)),
           events.map((e) => e.occurredAt.toISOString()),
-          events.map((e) => e.outbox.topic),
-          events.map((e) => e.outbox.key),
-          events.map((e) => JSON.stringify(e.outbox.headers)),
-          events.map((e) => Buffer.from(e.outbox.value)),
         ],
       });
     };
@@ -59,14 +51,13 @@ export const plainInsert: Contender = {
 };
 
 /**
- * A second, leaner limit (for information): the events alone in a table with only the columns of an
- * event (no global position, transaction id or outbox) and the same two unique constraints. What is left
- * between this and Homeward is the store's logic and its schema: global order, outbox, idempotency.
+ * A second, leaner limit (for information): the events in a table with only the columns of an event (no
+ * global position, transaction id or recorded-at) and the same two unique constraints. What is left
+ * between this and Homeward is the store's logic and its schema: global order, idempotency.
  */
 export const plainInsertLean: Contender = {
   name: 'plain-insert-lean',
-  description:
-    'pg INSERT of the events only into a lean table (event columns and the two unique constraints), no outbox, no event-store logic',
+  description: 'pg INSERT of the events into a lean table (event columns and the two unique constraints), no event-store logic',
   async prepare(pool) {
     await pool.query(`
       CREATE TABLE events (
@@ -124,35 +115,20 @@ function toNewEvent(e: BenchEvent): NewEvent {
   return { eventId: e.eventId, type: e.type, data: e.data, metadata: e.metadata, occurredAt: e.occurredAt };
 }
 
-function toOutboxMessage(e: BenchEvent): OutboxMessage {
-  return { eventId: e.eventId, ...e.outbox };
-}
-
-function homeward(withOutbox: boolean): Contender {
-  return {
-    name: withOutbox ? 'homeward' : 'homeward-no-outbox',
-    description: withOutbox
-      ? '@homeward/event-store append with one outbox message per event (production use)'
-      : '@homeward/event-store append without outbox messages (for information)',
-    async prepare(pool) {
-      await migrate(pool, 'event-store', eventStoreMigrations);
-      const store = new EventStore(pool);
-      const append: Append = async (streamId, expectedVersion, events) => {
-        const result = await store.append(
-          streamId,
-          expectedVersion,
-          events.map(toNewEvent),
-          withOutbox ? { outbox: events.map(toOutboxMessage) } : {},
-        );
-        if (result.alreadyAppended) throw new Error(`append to ${streamId} was unexpectedly treated as a retry`);
-      };
-      return { append, close: async () => undefined };
-    },
-  };
-}
-
-export const homewardWithOutbox = homeward(true);
-export const homewardWithoutOutbox = homeward(false);
+/** Homeward's store, as the services use it: the events are the outbox, nothing else is written. */
+export const homeward: Contender = {
+  name: 'homeward',
+  description: '@homeward/event-store append (production use: the relay publishes from the events table)',
+  async prepare(pool) {
+    await migrate(pool, 'event-store', eventStoreMigrations);
+    const store = new EventStore(pool);
+    const append: Append = async (streamId, expectedVersion, events) => {
+      const result = await store.append(streamId, expectedVersion, events.map(toNewEvent));
+      if (result.alreadyAppended) throw new Error(`append to ${streamId} was unexpectedly treated as a retry`);
+    };
+    return { append, close: async () => undefined };
+  },
+};
 
 type EmmettDepartureRecorded = {
   type: 'DepartureRecorded';
@@ -188,4 +164,4 @@ export const emmett: Contender = {
 };
 
 /** Every phase runs in a process of its own: creating an Emmett store installs process-wide pg type parsers. */
-export const contenders: readonly Contender[] = [plainInsert, plainInsertLean, homewardWithOutbox, homewardWithoutOutbox, emmett];
+export const contenders: readonly Contender[] = [plainInsert, plainInsertLean, homeward, emmett];

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { eventsTopic } from '@homeward/contracts';
+import { EventStore, PUBLISHER_READER } from '@homeward/event-store';
 import { generateHistories } from '@homeward/demo-data/histories';
 import { writeThroughImport } from '@homeward/demo-data/import-writer';
 import { databaseUrlFor, infrastructure, testIssuer } from '@homeward/testing/infrastructure';
@@ -12,7 +13,7 @@ import { databaseUrlFor, infrastructure, testIssuer } from '@homeward/testing/in
  * A large synthetic registration history for the benchmarks that read one (statistics replay, projection
  * rebuilds): written the way a ministry would load a legacy register — the demo generator's histories
  * through the registration service's bulk import (POST /imports), never straight into tables — then relayed
- * to Kafka by the service's outbox relay. Building 10 million events takes a while, so the history is kept
+ * to Kafka by the service's event relay. Building 10 million events takes a while, so the history is kept
  * (its database and topic are named after its size) and reused by later runs.
  */
 export interface BenchHistory {
@@ -115,10 +116,9 @@ export async function benchHistory(events: number, log: (line: string) => void =
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
-  const db = new pg.Client({ connectionString: databaseUrl });
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   try {
     await ready(`${base}/health/ready`, service);
-    await db.connect();
     const count = async () => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
     // Two legacy registers (sources) at a time: the registry imports one part of a source at a time.
     const countries = ['PH', 'NP', 'ID', 'BD', 'LK'] as const;
@@ -148,9 +148,9 @@ export async function benchHistory(events: number, log: (line: string) => void =
       log(`history: ${written.toLocaleString('en')} events after ${Math.round(seconds)} s (${Math.round(written / seconds)} events/s)`);
     }
     for (;;) {
-      const { rows } = await db.query<{ unsent: string }>('SELECT count(*) AS unsent FROM outbox WHERE sent_at IS NULL');
-      if (Number(rows[0]!.unsent) === 0) break;
-      log(`history: ${Number(rows[0]!.unsent).toLocaleString('en')} events still to relay to Kafka`);
+      const unsent = (await new EventStore(db).backlogOf(PUBLISHER_READER)).events;
+      if (unsent === 0) break;
+      log(`history: ${unsent.toLocaleString('en')} events still to relay to Kafka`);
       await new Promise((r) => setTimeout(r, 5_000));
     }
     await db.query('CREATE TABLE bench_history (events bigint NOT NULL, complete boolean NOT NULL)');

@@ -33,13 +33,6 @@ export interface BenchEvent {
   readonly data: DepartureRecorded;
   readonly metadata: EventMetadata;
   readonly occurredAt: Date;
-  /** The Kafka message the production command handler writes to the outbox with this event. */
-  readonly outbox: {
-    readonly topic: string;
-    readonly key: string;
-    readonly headers: Readonly<Record<string, string>>;
-    readonly value: Uint8Array;
-  };
 }
 
 const FIRST_NAMES = ['Maria', 'Jose', 'Ana', 'Mark', 'Grace', 'Ramon', 'Liza', 'Paolo', 'Joy', 'Ricardo'];
@@ -75,13 +68,10 @@ function departureRecord(i: number): DepartureRecorded {
 
 /** Distinct payloads to cycle through; a few hundred are enough for realistic, non-identical rows. */
 const RECORDS: readonly DepartureRecorded[] = Array.from({ length: 512 }, (_, i) => departureRecord(i));
-/** Stand-in for the protobuf encoding of each record (~300 bytes, like the production message value). */
-const VALUES: readonly Uint8Array[] = RECORDS.map((r) => Buffer.from(JSON.stringify(r)).subarray(0, 300));
-
 let sequence = 0;
 
-/** A new event with fresh ids; `streamId` keys its outbox message, as in production. */
-export function newEvent(streamId: string): BenchEvent {
+/** A new event with fresh ids. */
+export function newEvent(): BenchEvent {
   const i = sequence++;
   const eventId = randomUUID();
   const correlationId = randomUUID();
@@ -91,25 +81,18 @@ export function newEvent(streamId: string): BenchEvent {
     data: RECORDS[i % RECORDS.length]!,
     metadata: { correlationId, causationId: correlationId, actor: 'officer:ph-mnl-0042', source: 'registration', schemaVersion: 1 },
     occurredAt: new Date(),
-    outbox: {
-      topic: 'homeward.registration.departures.v1',
-      key: streamId,
-      headers: { 'content-type': 'application/x-protobuf', 'event-type': 'DepartureRecorded', 'correlation-id': correlationId },
-      value: VALUES[i % VALUES.length]!,
-    },
   };
 }
 
-export function newEvents(streamId: string, count: number): BenchEvent[] {
-  return Array.from({ length: count }, () => newEvent(streamId));
+export function newEvents(count: number): BenchEvent[] {
+  return Array.from({ length: count }, () => newEvent());
 }
 
 /** Sizes of the serialised payloads, printed with the results so readers know what was appended. */
-export function payloadSizes(): { dataBytes: number; metadataBytes: number; outboxValueBytes: number } {
-  const sample = newEvent('departure-sample');
+export function payloadSizes(): { dataBytes: number; metadataBytes: number } {
+  const sample = newEvent();
   return {
     dataBytes: Buffer.byteLength(JSON.stringify(sample.data)),
     metadataBytes: Buffer.byteLength(JSON.stringify(sample.metadata)),
-    outboxValueBytes: sample.outbox.value.byteLength,
   };
 }

@@ -6,9 +6,15 @@
  *    Then the same file again, which must import nothing.
  * 2. `POST /workers/{id}/returns` with authentication on (a bearer JWT verified per request), at
  *    concurrency 64 on loopback, beside the limit: a bare Fastify endpoint doing one pg INSERT.
- *    Every return goes to a different worker abroad (one return per cycle), taken from the import.
+ *    Every return goes to a different worker abroad (one return per cycle): the import's, and those of
+ *    a second, untimed register imported for the purpose. Homeward and the bare endpoint take turns for
+ *    `--rounds` rounds (who goes first alternates), and the medians are compared: the machine's speed
+ *    drifts by tens of percent within minutes, and a single pair would measure the drift.
  *
- * Each server runs as its own process, so the load generator (autocannon) does not share its event loop.
+ * The service runs as it is deployed for throughput (`--processes=split`, the default): one process
+ * with the api role and one with the relay and projection roles (ROLES). `--processes=single` runs all
+ * three roles in one process, for comparison. Each server is a process of its own, so the load generator
+ * (autocannon) shares no event loop with it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +26,7 @@ import { Readable } from 'node:stream';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { EventStore, PUBLISHER_READER } from '@homeward/event-store';
 import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace } from '@homeward/testing/infrastructure';
 import { legacyRegister, toCsv } from '@homeward/registration/legacy-register-generator';
 
@@ -100,13 +107,18 @@ export async function main(argv: readonly string[]): Promise<void> {
     args: [...argv],
     options: {
       rows: { type: 'string', default: '100000' },
-      seconds: { type: 'string', default: '15' },
+      seconds: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '64' },
+      processes: { type: 'string', default: 'split' },
     },
   });
   const rows = Number(values.rows);
   const seconds = Number(values.seconds);
+  const rounds = Number(values.rounds);
   const connections = Number(values.connections);
+  const split = values.processes === 'split';
+  if (!split && values.processes !== 'single') throw new Error('--processes is split or single');
 
   const db = await createTestDatabase('bench_registration');
   const issuer = await testIssuer();
@@ -119,32 +131,45 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (build.status !== 0) throw new Error('building the registration service failed');
   // BENCH_CPU_PROFILE=<dir> writes the service's V8 CPU profile there when it stops (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const service = start(['node', ...profile, 'services/registration/dist/main.js'], {
+  const environment = {
     DATABASE_URL: db.url,
     KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
     TOPIC_NAMESPACE: testTopicNamespace(),
-    PORT: String(port),
     LOG_LEVEL: 'error',
     AUTH_JWKS_URL: issuer.jwksUrl,
     AUTH_ISSUER: issuer.issuer,
     AUTH_AUDIENCE: issuer.audience,
     PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+  };
+  const service = start(['node', ...profile, 'services/registration/dist/main.js'], {
+    ...environment,
+    PORT: String(port),
+    ROLES: split ? 'api' : 'api,relay,projection',
   });
+  // The relay and the worker-status projection, in a process of their own (it answers only health checks).
+  const background = split
+    ? start(['node', ...profile, 'services/registration/dist/main.js'], {
+        ...environment,
+        PORT: String(port + 10),
+        ROLES: 'relay,projection',
+      })
+    : undefined;
   const base = `http://127.0.0.1:${port}`;
   try {
     await ready(`${base}/health/ready`);
+    if (background) await ready(`http://127.0.0.1:${port + 10}/health/ready`);
 
     // 1. Import, then the same file again.
     const { records, bad } = legacyRegister(rows, 0.01, 2026);
     const csv = toCsv(records);
-    const importOnce = async () => {
+    const importOnce = async (register = records, source = 'bench-register') => {
       const started = performance.now();
       let imported = 0;
       let already = 0;
       let failed = 0;
-      for (let offset = 0; offset < records.length; offset += 5_000) {
-        const part = records.slice(offset, offset + 5_000);
-        const response = await fetch(`${base}/imports?source=bench-register&firstRow=${offset + 1}`, {
+      for (let offset = 0; offset < register.length; offset += 5_000) {
+        const part = register.slice(offset, offset + 5_000);
+        const response = await fetch(`${base}/imports?source=${source}&firstRow=${offset + 1}`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
           body: part.map((r) => JSON.stringify(r)).join('\n'),
@@ -158,7 +183,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       const s = (performance.now() - started) / 1000;
       return {
         seconds: Math.round(s * 100) / 100,
-        rowsPerSecond: Math.round(records.length / s),
+        rowsPerSecond: Math.round(register.length / s),
         imported,
         alreadyImported: already,
         failed,
@@ -170,6 +195,13 @@ export async function main(argv: readonly string[]): Promise<void> {
     const secondImport = await importOnce();
     console.log('  re-run   ', secondImport);
     if (secondImport.imported !== 0) throw new Error('the re-run imported rows a second time');
+
+    // Enough workers abroad for every round at up to 3,500 returns/s: ~40% of a register's rows are abroad.
+    const extra = Math.max(0, Math.ceil((rounds * seconds * 3_500 - rows * 0.4) / 0.4));
+    if (extra > 0) {
+      console.log(`  a second register of ${extra} rows for the returns rounds (untimed)…`);
+      await importOnce(legacyRegister(extra, 0, 2027).records, 'bench-returns');
+    }
 
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
@@ -189,12 +221,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     // The import left ~250,000 events to relay to Kafka and project back; measure requests only once the
     // service is idle again, or the returns would compete with that backlog for the two cores.
     const drainStarted = performance.now();
+    // The topic is this run's own: the worker-status projection has read it all when its checkpoints add
+    // up to every event (a message resent by the relay only adds to them).
+    const store = new EventStore(db.pool);
     for (;;) {
-      const { rows: lag } = await client.query<{ unsent: number; events: number; handled: number }>(
-        `SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL)::int AS unsent, (SELECT count(*) FROM events)::int AS events,
-                (SELECT count(*) FROM handled_messages)::int AS handled`,
+      const { events: unsent } = await store.backlogOf(PUBLISHER_READER);
+      const { rows: lag } = await client.query<{ events: number; consumed: number }>(
+        `SELECT (SELECT count(*) FROM events)::int AS events, (SELECT coalesce(sum(next_offset), 0) FROM consumer_checkpoints)::int AS consumed`,
       );
-      if (lag[0]!.unsent === 0 && lag[0]!.handled >= lag[0]!.events) break;
+      if (unsent === 0 && lag[0]!.consumed >= lag[0]!.events) break;
       await new Promise((r) => setTimeout(r, 1_000));
     }
     const drain = { seconds: Math.round((performance.now() - drainStarted) / 100) / 10 };
@@ -207,37 +242,56 @@ export async function main(argv: readonly string[]): Promise<void> {
     );
     await client.end();
     const workers = abroad.rows.map((r) => r.stream_id.slice('worker-'.length));
-    console.log(`returns: ${workers.length} workers abroad; ${connections} connections for ${seconds} s each`);
+    console.log(`returns: ${workers.length} workers abroad; ${rounds} rounds of ${seconds} s each, ${connections} connections`);
     const body = JSON.stringify({ returnedOn: '2026-01-15', fromCountry: 'SA', assistance: 'unassisted', reason: 'contract_completed' });
-    const homeward = await load(
-      base,
-      (i) => `/workers/${workers[i % workers.length]}/returns`,
-      body,
-      { authorization: `Bearer ${token}` },
-      connections,
-      seconds,
-    );
-    console.log('  homeward ', homeward);
-    if (homeward.total > workers.length) console.log('  (more requests than workers abroad: later ones were refused as second returns)');
-
-    const barePort = 3902;
+    const barePort = port + 1;
     // node itself, not npx: SIGTERM must reach the server, or it outlives the run and its pool dies with the database.
     const bare = start(['node', '--import', 'tsx', 'bench/bare-insert.server.ts'], { DATABASE_URL: db.url, PORT: String(barePort) });
-    let bareResult: LoadResult;
+    const homewardRounds: LoadResult[] = [];
+    const bareRounds: LoadResult[] = [];
+    let next = 0;
     try {
       await ready(`http://127.0.0.1:${barePort}/`);
-      bareResult = await load(
-        `http://127.0.0.1:${barePort}`,
-        (i) => `/workers/${workers[i % workers.length]}/returns`,
-        body,
-        {},
-        connections,
-        seconds,
-      );
-      console.log('  bare     ', bareResult);
+      const runHomeward = async () => {
+        const result = await load(
+          base,
+          () => `/workers/${workers[next++ % workers.length]}/returns`,
+          body,
+          { authorization: `Bearer ${token}` },
+          connections,
+          seconds,
+        );
+        console.log('  homeward ', result);
+        homewardRounds.push(result);
+      };
+      const runBare = async () => {
+        const result = await load(
+          `http://127.0.0.1:${barePort}`,
+          (i) => `/workers/${workers[i % workers.length]}/returns`,
+          body,
+          {},
+          connections,
+          seconds,
+        );
+        console.log('  bare     ', result);
+        bareRounds.push(result);
+      };
+      for (let round = 0; round < rounds; round++) {
+        console.log(`  round ${round + 1}`);
+        if (round % 2 === 0) {
+          await runHomeward();
+          await runBare();
+        } else {
+          await runBare();
+          await runHomeward();
+        }
+      }
     } finally {
       await stop(bare);
     }
+    if (next > workers.length) console.log('  (more requests than workers abroad: later ones were refused as second returns)');
+    const homeward = median(homewardRounds);
+    const bareResult = median(bareRounds);
 
     const results = {
       finishedAt: new Date().toISOString(),
@@ -251,8 +305,14 @@ export async function main(argv: readonly string[]): Promise<void> {
         ratioToCopy: Math.round((firstImport.rowsPerSecond / copy.rowsPerSecond) * 1000) / 1000,
       },
       returns: {
+        processes: values.processes,
         connections,
         seconds,
+        rounds: homewardRounds.map((h, i) => ({
+          homeward: h,
+          bare: bareRounds[i]!,
+          ratioToBare: Math.round((h.requestsPerSecond / bareRounds[i]!.requestsPerSecond) * 1000) / 1000,
+        })),
         homeward,
         bare: bareResult,
         ratioToBare: Math.round((homeward.requestsPerSecond / bareResult.requestsPerSecond) * 1000) / 1000,
@@ -263,6 +323,13 @@ export async function main(argv: readonly string[]): Promise<void> {
     await writeFile(new URL('./results/registration.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   } finally {
     await stop(service);
+    if (background) await stop(background);
     await db.drop();
   }
+}
+
+/** The round with the median rate (its latencies with it). */
+function median(results: readonly LoadResult[]): LoadResult {
+  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }

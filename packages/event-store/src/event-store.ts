@@ -3,9 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PgErrorCode, pgConstraint, pgErrorCode, withTransaction, type Queryable } from '@homeward/pg-kit';
-import { eventStoreMigrations } from './schema';
+import { PUBLISHER_READER, eventStoreMigrations } from './schema';
 
-export { eventStoreMigrations };
+export { PUBLISHER_READER, eventStoreMigrations };
 
 /** An event to append. `data` and `metadata` must be JSON-serialisable. */
 export interface NewEvent {
@@ -13,8 +13,10 @@ export interface NewEvent {
   readonly type: string;
   readonly data: unknown;
   readonly metadata: Record<string, unknown>;
-  /** When it happened in the world; `recorded_at` is set by the store. */
+  /** When it happened in the world. */
   readonly occurredAt: Date;
+  /** When the system learnt it (the command's clock); the database's clock when absent. */
+  readonly recordedAt?: Date;
 }
 
 export interface StoredEvent {
@@ -28,15 +30,6 @@ export interface StoredEvent {
   readonly metadata: Record<string, unknown>;
   readonly occurredAt: Date;
   readonly recordedAt: Date;
-}
-
-/** A message for Kafka, written in the same transaction as the event it carries. */
-export interface OutboxMessage {
-  readonly eventId: string;
-  readonly topic: string;
-  readonly key: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly value: Uint8Array;
 }
 
 /**
@@ -82,37 +75,59 @@ export interface GlobalCheckpoint {
 
 export const beginningOfTime: GlobalCheckpoint = { transactionId: '0', globalPosition: 0 };
 
-// One statement does the version check, the event rows and the outbox rows, so an append is atomic on
-// its own and costs one round trip. There is deliberately no NOTIFY: a transaction that notifies takes
-// a database-wide lock at commit, which serialises every concurrent append (measured: 4× slower at
-// concurrency 32). The relay polls the partial index of unsent rows instead. Arrays are unnested rather than spread
-// into bind parameters: PostgreSQL allows at most 65,535 parameters in one statement.
+// One statement does the version check and the event rows, so an append is atomic on its own and costs
+// one round trip. Nothing else is written: the events table is the outbox, and the publisher follows
+// the global order (readAll) from its checkpoint. There is deliberately no NOTIFY: a transaction that
+// notifies takes a database-wide lock at commit, which serialises every concurrent append (measured: 4×
+// slower at concurrency 32). Arrays are unnested rather than spread into bind parameters: PostgreSQL
+// allows at most 65,535 parameters in one statement.
 const APPEND_SQL = `
 WITH current AS (
   SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1
 ),
 inserted AS (
-  INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
-  SELECT $1, current.version + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at
+  INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at, recorded_at)
+  SELECT $1, current.version + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at, coalesce(e.recorded_at, now())
   FROM current,
-       unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
-         WITH ORDINALITY AS e(event_id, event_type, data, metadata, occurred_at, ord)
+       unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[])
+         WITH ORDINALITY AS e(event_id, event_type, data, metadata, occurred_at, recorded_at, ord)
   WHERE $2::bigint IS NULL OR current.version = $2::bigint
   ORDER BY e.ord
-  RETURNING global_position, stream_version, event_id
-),
-outboxed AS (
-  INSERT INTO outbox (event_id, topic, message_key, headers, value)
-  SELECT o.event_id, o.topic, o.message_key, o.headers, o.value
-  FROM unnest($8::uuid[], $9::text[], $10::text[], $11::jsonb[], $12::bytea[])
-         WITH ORDINALITY AS o(event_id, topic, message_key, headers, value, ord)
-  JOIN inserted ON inserted.event_id = o.event_id
-  ORDER BY o.ord
-  RETURNING 1
+  RETURNING global_position, stream_version
 )
-SELECT inserted.global_position, inserted.stream_version
-FROM inserted
-ORDER BY inserted.stream_version`;
+SELECT global_position, stream_version FROM inserted ORDER BY stream_version`;
+
+// appendToStreams: every stream's version is read, the events of those at their expected version are
+// inserted in the order given, and each append learns its stream's version before and after.
+const APPEND_MANY_SQL = `
+WITH appends AS (
+  SELECT a.stream_id, a.expected, a.n,
+         coalesce((SELECT max(stream_version) FROM events e WHERE e.stream_id = a.stream_id), 0) AS version
+    FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS a(stream_id, expected, n)
+),
+inserted AS (
+  INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at, recorded_at)
+  SELECT a.stream_id, a.version + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at, coalesce(e.recorded_at, now())
+    FROM unnest($3::int[], $4::int[], $5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[], $9::timestamptz[], $10::timestamptz[])
+           WITH ORDINALITY AS e(n, ord, event_id, event_type, data, metadata, occurred_at, recorded_at, k)
+    JOIN appends a ON a.n = e.n
+   WHERE a.expected IS NULL OR a.version = a.expected
+   ORDER BY e.k
+  RETURNING stream_id, stream_version, global_position
+)
+SELECT a.version,
+       (SELECT max(i.stream_version) FROM inserted i WHERE i.stream_id = a.stream_id) AS appended,
+       (SELECT array_agg(i.global_position ORDER BY i.stream_version) FROM inserted i WHERE i.stream_id = a.stream_id) AS positions
+  FROM appends a
+ ORDER BY a.n`;
+
+/** What a decider folds of a stored event. */
+export interface FoldEvent {
+  readonly type: string;
+  readonly data: unknown;
+}
+
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 interface EventRow {
   global_position: string;
@@ -146,24 +161,26 @@ function toStoredEvent(row: EventRow): StoredEvent {
 }
 
 /**
- * PostgreSQL event store: streams with optimistic concurrency, idempotent appends by event id, a
- * global order that readers can follow without skipping, and a transactional outbox.
+ * PostgreSQL event store: streams with optimistic concurrency, idempotent appends by event id, and a
+ * global order that readers (the publisher to Kafka among them) follow without skipping, from
+ * checkpoints kept in the same database.
  */
 export class EventStore {
   constructor(private readonly pool: Pool) {}
 
   /**
-   * Appends `events` to `streamId` if the stream is at `expectedVersion`, with their outbox messages,
-   * atomically. Pass `client` to make the append part of a transaction the caller controls.
+   * Appends `events` to `streamId` if the stream is at `expectedVersion`, atomically. Pass `client` to
+   * make the append part of a transaction the caller controls; such a transaction must read the stream
+   * before its first write (see readAll: the global order is the writing transactions' order, and a
+   * transaction holding an id from before the events it read would be ordered before them).
    */
   async append(
     streamId: string,
     expectedVersion: ExpectedVersion,
     events: readonly NewEvent[],
-    options: { outbox?: readonly OutboxMessage[]; client?: PoolClient } = {},
+    options: { client?: PoolClient } = {},
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const outbox = options.outbox ?? [];
     const db: Queryable = options.client ?? this.pool;
     const params = [
       streamId,
@@ -173,11 +190,7 @@ export class EventStore {
       events.map((e) => JSON.stringify(e.data)),
       events.map((e) => JSON.stringify(e.metadata)),
       events.map((e) => e.occurredAt.toISOString()),
-      outbox.map((m) => m.eventId),
-      outbox.map((m) => m.topic),
-      outbox.map((m) => m.key),
-      outbox.map((m) => JSON.stringify(m.headers)),
-      outbox.map((m) => Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength)),
+      events.map((e) => e.recordedAt?.toISOString() ?? null),
     ];
     try {
       // A named statement: PostgreSQL parses and plans the append once per connection, not on every call.
@@ -206,40 +219,27 @@ export class EventStore {
   }
 
   /**
-   * Creates many streams at once (bulk imports): each stream must not exist yet, and all of them, with
-   * their outbox messages, are written in one statement. If any stream exists, nothing is written and
-   * a ConcurrencyError names it.
+   * Creates many streams at once (bulk imports): each stream must not exist yet, and all of them are
+   * written in one statement (COPY for large batches). If any stream exists, nothing is written and a
+   * ConcurrencyError names it.
    */
   async appendToNewStreams(
     streams: readonly { readonly streamId: string; readonly events: readonly NewEvent[] }[],
-    options: { outbox?: readonly OutboxMessage[]; client?: PoolClient } = {},
+    options: { client?: PoolClient } = {},
   ): Promise<void> {
     const rows = streams.flatMap((s) => s.events.map((e, i) => ({ streamId: s.streamId, version: i + 1, event: e })));
     if (rows.length === 0) return;
-    const outbox = options.outbox ?? [];
-    if (rows.length >= COPY_FROM_ROWS) {
-      const { client } = options;
-      try {
-        await (client ? copyNewStreams(client, rows, outbox) : withTransaction(this.pool, (c) => copyNewStreams(c, rows, outbox)));
-      } catch (error) {
-        if (pgErrorCode(error) === PgErrorCode.uniqueViolation) throw new ConcurrencyError('(one of a batch of new streams)', 0, undefined);
-        throw error;
-      }
-      return;
-    }
-    const db: Queryable = options.client ?? this.pool;
     try {
-      await db.query(
-        `WITH inserted AS (
-           INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
-           RETURNING event_id
-         )
-         INSERT INTO outbox (event_id, topic, message_key, headers, value)
-         SELECT o.event_id, o.topic, o.message_key, o.headers, o.value
-           FROM unnest($8::uuid[], $9::text[], $10::text[], $11::jsonb[], $12::bytea[]) WITH ORDINALITY AS o(event_id, topic, message_key, headers, value, ord)
-           JOIN inserted ON inserted.event_id = o.event_id
-          ORDER BY o.ord`,
+      if (rows.length >= COPY_FROM_ROWS) {
+        const { client } = options;
+        await (client ? copyNewStreams(client, rows) : withTransaction(this.pool, (c) => copyNewStreams(c, rows)));
+        return;
+      }
+      await (options.client ?? this.pool).query(
+        `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at, recorded_at)
+         SELECT s, v, i, t, d, m, o, coalesce(r, now())
+           FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[])
+             AS e(s, v, i, t, d, m, o, r)`,
         [
           rows.map((r) => r.streamId),
           rows.map((r) => r.version),
@@ -248,11 +248,7 @@ export class EventStore {
           rows.map((r) => JSON.stringify(r.event.data)),
           rows.map((r) => JSON.stringify(r.event.metadata)),
           rows.map((r) => r.event.occurredAt.toISOString()),
-          outbox.map((m) => m.eventId),
-          outbox.map((m) => m.topic),
-          outbox.map((m) => m.key),
-          outbox.map((m) => JSON.stringify(m.headers)),
-          outbox.map((m) => Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength)),
+          rows.map((r) => r.event.recordedAt?.toISOString() ?? null),
         ],
       );
     } catch (error) {
@@ -311,6 +307,90 @@ export class EventStore {
   }
 
   /**
+   * What a decider folds: the stream's event types and data in version order (up to `toVersion` when
+   * given), and nothing else. A command loads its stream on every request, so this read asks for no
+   * column the fold does not use (metadata, timestamps, positions are neither sent nor parsed).
+   */
+  async readStreamForFold(streamId: string, toVersion?: number, client?: PoolClient): Promise<FoldEvent[]> {
+    const { rows } = await (client ?? this.pool).query<FoldEvent>({
+      name: 'homeward-event-store-read-for-fold',
+      text: `SELECT event_type AS type, data FROM events
+              WHERE stream_id = $1 AND ($2::bigint IS NULL OR stream_version <= $2)
+              ORDER BY stream_version`,
+      values: [streamId, toVersion ?? null],
+    });
+    return rows;
+  }
+
+  /** `readStreamForFold` for many streams in one query: each stream's events, by stream id. */
+  async readStreamsForFold(streamIds: readonly string[]): Promise<Map<string, FoldEvent[]>> {
+    const { rows } = await this.pool.query<{ stream_id: string; type: string; data: unknown }>({
+      name: 'homeward-event-store-read-many-for-fold',
+      // A lateral lookup per stream rather than `stream_id = ANY($1)`: the plan stays an index scan per
+      // stream whatever the statistics say (before the first ANALYZE of a table filled by a bulk import,
+      // the generic plan of the ANY form was a parallel scan of the whole table).
+      text: `SELECT s.stream_id, e.type, e.data
+               FROM unnest($1::text[]) WITH ORDINALITY AS s(stream_id, n)
+               CROSS JOIN LATERAL (
+                 SELECT event_type AS type, data, stream_version FROM events
+                  WHERE events.stream_id = s.stream_id ORDER BY stream_version
+               ) AS e
+              ORDER BY s.n, e.stream_version`,
+      values: [streamIds],
+    });
+    const streams = new Map<string, FoldEvent[]>(streamIds.map((id) => [id, []]));
+    for (const row of rows) streams.get(row.stream_id)!.push({ type: row.type, data: row.data });
+    return streams;
+  }
+
+  /**
+   * Appends to many streams in one statement, each at its own expected version, as if appended one by
+   * one: an append whose stream moved on is refused (or recognised as a retry) without holding back the
+   * others. Each stream at most once. The statement is one transaction; should it fail as a whole (a
+   * writer outside the batch raced one of its streams), each append is made again on its own, so that
+   * each gets its own answer. Answers in the order given: the result, or the error of that append.
+   */
+  async appendToStreams(
+    appends: readonly { readonly streamId: string; readonly expectedVersion: ExpectedVersion; readonly events: readonly NewEvent[] }[],
+  ): Promise<(AppendResult | Error)[]> {
+    if (new Set(appends.map((a) => a.streamId)).size !== appends.length) throw new Error('appendToStreams takes each stream once');
+    const events = appends.flatMap((a, n) => a.events.map((event, ord) => ({ n: n + 1, ord: ord + 1, event })));
+    let rows: { version: string; appended: string | null; positions: string[] | null }[];
+    try {
+      ({ rows } = await this.pool.query({
+        name: 'homeward-event-store-append-many',
+        text: APPEND_MANY_SQL,
+        values: [
+          appends.map((a) => a.streamId),
+          appends.map((a) => (a.expectedVersion === 'any' ? null : a.expectedVersion)),
+          events.map((e) => e.n),
+          events.map((e) => e.ord),
+          events.map((e) => e.event.eventId),
+          events.map((e) => e.event.type),
+          events.map((e) => JSON.stringify(e.event.data)),
+          events.map((e) => JSON.stringify(e.event.metadata)),
+          events.map((e) => e.event.occurredAt.toISOString()),
+          events.map((e) => e.event.recordedAt?.toISOString() ?? null),
+        ],
+      }));
+    } catch (error) {
+      const code = pgErrorCode(error);
+      if (code !== PgErrorCode.uniqueViolation && code !== PgErrorCode.deadlockDetected) throw error;
+      return Promise.all(appends.map((a) => this.append(a.streamId, a.expectedVersion, a.events).catch((e: unknown) => asError(e))));
+    }
+    return Promise.all(
+      appends.map(async (a, i): Promise<AppendResult | Error> => {
+        const row = rows[i]!;
+        if (row.appended !== null) {
+          return { streamVersion: Number(row.appended), globalPositions: (row.positions ?? []).map(Number), alreadyAppended: false };
+        }
+        // Refused on its version: another writer got there first, or this is a retry of an append that succeeded.
+        return this.explainRefusal(this.pool, a.streamId, a.expectedVersion, a.events).catch((e: unknown) => asError(e));
+      }),
+    );
+  }
+
+  /**
    * Reads the next events of the global order after `checkpoint`.
    *
    * Positions are taken from a sequence before commit, so a transaction holding position 10 can commit
@@ -318,24 +398,69 @@ export class EventStore {
    * (writing transaction id, position) and only return rows written by transactions older than every
    * transaction still in flight (`pg_snapshot_xmin`): no row can later appear behind the checkpoint.
    *
-   * The price: transaction ids are cluster-wide, so a transaction open anywhere on the server holds
-   * readers back until it ends. Readers lag by at most the longest-running transaction; keep them short.
+   * One stream's events come in version order as long as a transaction that appends to an existing
+   * stream reads it before its first write (as `append` asks): its transaction id is then assigned
+   * after the events it read had committed, so it is greater than theirs.
+   *
+   * The price: transaction ids are cluster-wide, so a transaction that has written anything, anywhere
+   * on the server, holds readers back until it ends (read-only transactions, which take no id, do not).
+   * Readers lag by at most the longest-running writing transaction; keep them short.
    */
   async readAll(
     checkpoint: GlobalCheckpoint = beginningOfTime,
     limit = 1000,
+    db: Queryable = this.pool,
   ): Promise<{ events: StoredEvent[]; checkpoint: GlobalCheckpoint }> {
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events
-        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id, global_position
-        LIMIT $3`,
-      [checkpoint.transactionId, checkpoint.globalPosition, limit],
-    );
+    const { rows } = await db.query<EventRow>({
+      name: 'homeward-event-store-read-all',
+      text: `SELECT ${EVENT_COLUMNS} FROM events
+              WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+                AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              ORDER BY transaction_id, global_position
+              LIMIT $3`,
+      values: [checkpoint.transactionId, checkpoint.globalPosition, limit],
+    });
     const events = rows.map(toStoredEvent);
     const last = events[events.length - 1];
     return { events, checkpoint: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : checkpoint };
+  }
+
+  /** Where the named reader of the global order has got to; the beginning if it never saved a checkpoint. */
+  async checkpointOf(reader: string, db: Queryable = this.pool): Promise<GlobalCheckpoint> {
+    const { rows } = await db.query<{ transaction_id: string; global_position: string }>(
+      'SELECT transaction_id, global_position FROM global_checkpoints WHERE reader = $1',
+      [reader],
+    );
+    const row = rows[0];
+    return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : beginningOfTime;
+  }
+
+  /** Moves the named reader's checkpoint forward to `checkpoint` (never back). */
+  async saveCheckpoint(reader: string, checkpoint: GlobalCheckpoint, db: Queryable = this.pool): Promise<void> {
+    await db.query({
+      name: 'homeward-event-store-save-checkpoint',
+      text: `INSERT INTO global_checkpoints AS c (reader, transaction_id, global_position) VALUES ($1, $2, $3)
+             ON CONFLICT (reader) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position,
+                                                updated_at = now()
+              WHERE (c.transaction_id, c.global_position) < (EXCLUDED.transaction_id, EXCLUDED.global_position)`,
+      values: [reader, checkpoint.transactionId, checkpoint.globalPosition],
+    });
+  }
+
+  /**
+   * How far the named reader is behind: the events after its checkpoint that it may read now, and the
+   * recorded-at of the oldest of them (undefined when it is caught up).
+   */
+  async backlogOf(reader: string, db: Queryable = this.pool): Promise<{ events: number; oldestRecordedAt: Date | undefined }> {
+    const { rows } = await db.query<{ events: number; oldest: Date | null }>(
+      `SELECT count(*)::int AS events, min(e.recorded_at) AS oldest
+         FROM events e
+         LEFT JOIN global_checkpoints c ON c.reader = $1
+        WHERE (e.transaction_id, e.global_position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.global_position, 0))
+          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+      [reader],
+    );
+    return { events: rows[0]!.events, oldestRecordedAt: rows[0]!.oldest ?? undefined };
   }
 }
 
@@ -365,31 +490,19 @@ async function copyRows(client: PoolClient, statement: string, lines: Iterable<s
   await pipeline(Readable.from(chunks()), client.query(copyFrom(statement)));
 }
 
-/** Events, then their outbox messages in the same order (the relay sends by outbox position), in the caller's transaction. */
-async function copyNewStreams(
-  client: PoolClient,
-  rows: readonly { streamId: string; version: number; event: NewEvent }[],
-  outbox: readonly OutboxMessage[],
-): Promise<void> {
+/** The events, in the caller's transaction. */
+async function copyNewStreams(client: PoolClient, rows: readonly { streamId: string; version: number; event: NewEvent }[]): Promise<void> {
+  // recorded_at: where an event brings none, the database's clock, as in `append`.
+  const someAbsent = rows.some((r) => r.event.recordedAt === undefined);
+  const now = someAbsent ? (await client.query<{ now: Date }>('SELECT now()')).rows[0]!.now.toISOString() : '';
   await copyRows(
     client,
-    'COPY events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at) FROM STDIN',
+    'COPY events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at, recorded_at) FROM STDIN',
     (function* () {
       for (const { streamId, version, event } of rows) {
         yield `${copyText(streamId)}\t${version}\t${event.eventId}\t${copyText(event.type)}\t${copyText(JSON.stringify(event.data))}\t${copyText(
           JSON.stringify(event.metadata),
-        )}\t${event.occurredAt.toISOString()}\n`;
-      }
-    })(),
-  );
-  if (outbox.length === 0) return;
-  await copyRows(
-    client,
-    'COPY outbox (event_id, topic, message_key, headers, value) FROM STDIN',
-    (function* () {
-      for (const m of outbox) {
-        const hex = Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength).toString('hex');
-        yield `${m.eventId}\t${copyText(m.topic)}\t${copyText(m.key)}\t${copyText(JSON.stringify(m.headers))}\t\\\\x${hex}\n`;
+        )}\t${event.occurredAt.toISOString()}\t${event.recordedAt?.toISOString() ?? now}\n`;
       }
     })(),
   );

@@ -1,9 +1,13 @@
 import type { Migration } from '@homeward/pg-kit/migrations';
 
+/** The checkpoint name of the service's publisher (the relay to Kafka), the one reader the schema knows by name. */
+export const PUBLISHER_READER = 'publisher';
+
 /**
  * The event store's tables. `events` is append-only: rows are never updated or deleted.
  * `transaction_id` (xid8) lets readers of the global order wait for transactions that took a lower
- * position but have not committed yet (see EventStore.readAll).
+ * position but have not committed yet (see EventStore.readAll). `global_checkpoints` holds where each
+ * named reader of that order (the publisher to Kafka, say) has got to.
  */
 export const eventStoreMigrations: readonly Migration[] = [
   {
@@ -36,6 +40,36 @@ export const eventStoreMigrations: readonly Migration[] = [
         sent_at timestamptz
       );
       CREATE INDEX outbox_unsent ON outbox (position) WHERE sent_at IS NULL;
+    `,
+  },
+  {
+    // The events table is its own outbox (docs/adr/0003): a publisher follows the global order from a
+    // checkpoint instead of each event also writing, and later updating, a row of its own. Where the
+    // outbox relay had got to becomes the publisher's checkpoint: just before the oldest event still
+    // unsent, or after the last event when everything was sent. Events between that point and where the
+    // relay really was are sent again, which consumers absorb (they deduplicate by event id).
+    id: '0002_events_are_the_outbox',
+    sql: `
+      CREATE TABLE global_checkpoints (
+        reader text PRIMARY KEY,
+        transaction_id xid8 NOT NULL,
+        global_position bigint NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      INSERT INTO global_checkpoints (reader, transaction_id, global_position)
+      SELECT '${PUBLISHER_READER}', transaction_id, global_position FROM (
+        (SELECT e.transaction_id, e.global_position - 1 AS global_position
+           FROM outbox o JOIN events e USING (event_id)
+          WHERE o.sent_at IS NULL
+          ORDER BY e.transaction_id, e.global_position
+          LIMIT 1)
+        UNION ALL
+        (SELECT transaction_id, global_position FROM events
+          WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL)
+          ORDER BY transaction_id DESC, global_position DESC
+          LIMIT 1)
+      ) AS reached;
+      DROP TABLE outbox;
     `,
   },
 ];

@@ -5,6 +5,15 @@ export type { Pool, PoolClient } from 'pg';
 /** Anything that can run a query: a pool or a client inside a transaction. */
 export type Queryable = Pool | PoolClient;
 
+/**
+ * Session settings for pools that answer requests (commands, queries, read-model writes). PostgreSQL
+ * JIT-compiles a statement whose estimated cost passes `jit_above_cost`; estimates are high exactly when
+ * statistics are missing or stale (a table just filled by a bulk import, before its first ANALYZE), and
+ * then every execution of a millisecond statement paid tens of milliseconds of compilation (measured on
+ * the registration service's batched stream reads). Long analytical reads (statistics) keep JIT.
+ */
+export const REQUEST_SESSION: Readonly<PoolConfig> = { options: '-c jit=off' };
+
 export function createPool(connectionString: string, overrides: PoolConfig = {}): Pool {
   const pool = new Pool({ connectionString, max: 10, ...overrides });
   // An idle client that errors (server restart) must not crash the process; the next query reconnects.

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createPool, type Pool } from '@homeward/pg-kit';
+import { createPool, type Pool, REQUEST_SESSION } from '@homeward/pg-kit';
 import { createKafka, ensureTopics, type Kafka } from '@homeward/messaging';
 import { ProjectionHost } from '@homeward/projections/host';
 import { TokenVerifier } from '@homeward/auth';
@@ -27,7 +27,7 @@ export interface AgencyViewRuntime {
  */
 export async function startAgencyView(config: AgencyViewConfig): Promise<AgencyViewRuntime> {
   const log = createLogger(SERVICE, config.LOG_LEVEL);
-  const pool = createPool(config.DATABASE_URL, { max: 20 });
+  const pool = createPool(config.DATABASE_URL, { max: 20, ...REQUEST_SESSION });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
   const definition = agencyViewProjection(config.TOPIC_NAMESPACE);
   const deadLetterTopic = `${config.TOPIC_NAMESPACE}homeward.${AGENCY_VIEW}.dlq.v1`;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createPool, type Pool } from '@homeward/pg-kit';
+import { createPool, type Pool, REQUEST_SESSION } from '@homeward/pg-kit';
 import { eventsTopic } from '@homeward/contracts';
 import { createKafka, ensureTopics, type Kafka } from '@homeward/messaging';
 import { ProjectionHost } from '@homeward/projections/host';
@@ -31,7 +31,7 @@ export interface MissionViewRuntime {
 export async function startMissionView(config: MissionViewConfig, clock: () => Date = () => new Date()): Promise<MissionViewRuntime> {
   const country = config.MISSION_COUNTRY;
   const log = createLogger(`${SERVICE}-${country.toLowerCase()}`, config.LOG_LEVEL);
-  const pool = createPool(config.DATABASE_URL, { max: 20 });
+  const pool = createPool(config.DATABASE_URL, { max: 20, ...REQUEST_SESSION });
   const kafka = createKafka(
     { brokers: config.KAFKA_BROKERS, clientId: `${SERVICE}-${country.toLowerCase()}` },
     log.child({ component: 'kafka' }),

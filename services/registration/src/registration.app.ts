@@ -1,18 +1,19 @@
-import { createPool, type Pool } from '@homeward/pg-kit';
+import { createPool, type Pool, REQUEST_SESSION } from '@homeward/pg-kit';
 import { migrate } from '@homeward/pg-kit/migrations';
 import { eventsTopic } from '@homeward/contracts';
 import { EventStore, eventStoreMigrations } from '@homeward/event-store';
 import { createKafka, ensureTopics, pingKafka, type Kafka } from '@homeward/messaging';
-import { OutboxRelay } from '@homeward/messaging/outbox-relay';
+import { EventRelay } from '@homeward/messaging/event-relay';
 import { ConsumerRunner, consumerMigrations } from '@homeward/messaging/consumer';
 import { createLogger, createService, loadOpenApiDocument, type NestFastifyApplication } from '@homeward/service-kit';
 import { join } from 'node:path';
 import { TokenVerifier } from '@homeward/auth';
 import { MasterKeyWrapper, PersonalDataVault, personalDataMigrations } from '@homeward/personal-data';
 import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
-import { RegistrationModule } from './registration.module';
+import { RegistrationBackgroundModule, RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
+import { registrationMessage } from './messaging/registration-topic.mapper';
 import { PersonIndex, personIndexMigrations } from './persistence/person-index';
 import { importMigrations } from './application/import/import-legacy-register.handler';
 import { forgetIdempotencyKeys, idempotencyMigrations } from './application/worker-command';
@@ -29,16 +30,18 @@ export interface RegistrationRuntime {
   readonly kafka: Kafka;
   readonly topic: string;
   readonly vault: PersonalDataVault;
+  /** Publishes the event store to the topic; its backlog tells whether everything committed is on Kafka. */
+  readonly relay: EventRelay;
   stop(): Promise<void>;
 }
 
 /**
- * Wires the registration service: database migrations, the topic, the HTTP application, the outbox relay
+ * Wires the registration service: database migrations, the topic, the HTTP application, the event relay
  * and the worker-status projection. main.ts and the end-to-end tests both start the service through here.
  */
 export async function startRegistration(config: RegistrationConfig, clock: () => Date = () => new Date()): Promise<RegistrationRuntime> {
   const log = createLogger(SERVICE, config.LOG_LEVEL);
-  const pool = createPool(config.DATABASE_URL, { max: 20 });
+  const pool = createPool(config.DATABASE_URL, { max: 20, ...REQUEST_SESSION });
   await migrate(pool, 'event-store', eventStoreMigrations);
   await migrate(pool, 'messaging', consumerMigrations);
   await migrate(pool, 'personal-data', personalDataMigrations);
@@ -59,22 +62,30 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
   ]);
 
   const vault = new PersonalDataVault(pool, new MasterKeyWrapper(config.PERSONAL_DATA_MASTER_KEY));
-  const streams = new WorkerStreams(new EventStore(pool), vault, topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration`);
-  const relay = new OutboxRelay(pool, kafka, { logger: log.child({ component: 'outbox-relay' }) });
+  const streams = new WorkerStreams(new EventStore(pool), vault);
+  const relay = new EventRelay(pool, kafka, {
+    toMessage: registrationMessage(topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration`),
+    logger: log.child({ component: 'event-relay' }),
+  });
+  const roles = config.ROLES;
   const admin = kafka.admin();
   await admin.connect();
   const app = await createService({
     name: SERVICE,
-    module: RegistrationModule.with({
-      pool,
-      kafka,
-      streams,
-      vault,
-      personIndex: new PersonIndex(pool),
-      committed: () => relay.wake(),
-      clock,
-      settings: { originCountry: config.ORIGIN_COUNTRY },
-    }),
+    // A process without the api role still answers /health/live and /health/ready.
+    module: roles.has('api')
+      ? RegistrationModule.with({
+          pool,
+          kafka,
+          streams,
+          vault,
+          personIndex: new PersonIndex(pool),
+          // With the relay in another process, that process finds the events at its next poll.
+          committed: roles.has('relay') ? () => relay.wake() : () => undefined,
+          clock,
+          settings: { originCountry: config.ORIGIN_COUNTRY },
+        })
+      : RegistrationBackgroundModule,
     openApi: loadOpenApiDocument(OPENAPI_PATH),
     logLevel: config.LOG_LEVEL,
     translateError: translateRegistrationError,
@@ -82,6 +93,18 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     readiness: () => [
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
       { name: 'kafka', check: () => pingKafka(admin) },
+      ...(roles.has('relay')
+        ? [
+            {
+              name: 'relay',
+              check: async () => {
+                if (relay.failing) throw relay.failing instanceof Error ? relay.failing : new Error(String(relay.failing));
+                const { events, oldestRecordedAt } = await relay.backlog();
+                return { unpublishedEvents: events, oldestUnpublishedAt: oldestRecordedAt?.toISOString() ?? null };
+              },
+            },
+          ]
+        : []),
     ],
   });
 
@@ -91,6 +114,8 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     deadLetterTopic,
     decode: decodeForProjection,
     handleBatch: projectWorkerStatus,
+    // Rows move forward by stream version only, so a redelivered event changes nothing by itself.
+    deduplicateByEventId: false,
     // Under load a fetch waits for 64 KiB (a few hundred events) or 100 ms: a transaction per fetched
     // partition batch, not per handful of events. A quiet topic's events still show within ~100 ms.
     maxWaitTimeMs: 100,
@@ -107,17 +132,19 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
       (_request, body, done) => done(null, body),
     );
   await app.init();
-  await relay.start();
+  if (roles.has('relay')) await relay.start();
   // Idempotency-Keys are remembered for the retention, then forgotten: hourly, and once at start.
   const retentionMs = config.IDEMPOTENCY_RETENTION_DAYS * 86_400_000;
   const forget = () =>
     forgetIdempotencyKeys(pool, new Date(clock().getTime() - retentionMs))
       .then((n) => n > 0 && log.info({ forgotten: n }, 'idempotency keys past their retention forgotten'))
       .catch((err: unknown) => log.warn({ err }, 'forgetting old idempotency keys failed; trying again in an hour'));
-  void forget();
-  const forgetting = setInterval(() => void forget(), 3_600_000);
-  forgetting.unref();
-  await projection.start();
+  const forgetting = roles.has('api') ? setInterval(() => void forget(), 3_600_000) : undefined;
+  if (forgetting) {
+    void forget();
+    forgetting.unref();
+  }
+  if (roles.has('projection')) await projection.start();
 
   return {
     app,
@@ -125,6 +152,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     kafka,
     topic,
     vault,
+    relay,
     async stop() {
       clearInterval(forgetting);
       await projection.stop();

@@ -51,7 +51,24 @@ export const registrationSettings = {
     },
   },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parse.string },
+  ROLES: {
+    description:
+      'what this process does, comma-separated: api (the HTTP API), relay (publishes the event store to Kafka), projection (the worker-status read model); all three by default. Run the API apart from relay and projection to give each its own core.',
+    default: 'api,relay,projection',
+    parse: (raw: string) => {
+      const roles = raw
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
+      const unknown = roles.filter((r) => !REGISTRATION_ROLES.includes(r as RegistrationRole));
+      if (roles.length === 0 || unknown.length > 0) throw new Error(`expected some of ${REGISTRATION_ROLES.join(', ')}`);
+      return new Set(roles as RegistrationRole[]);
+    },
+  },
 };
+
+export const REGISTRATION_ROLES = ['api', 'relay', 'projection'] as const;
+export type RegistrationRole = (typeof REGISTRATION_ROLES)[number];
 
 export type RegistrationConfig = ConfigOf<typeof registrationSettings>;
 

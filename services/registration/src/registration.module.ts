@@ -34,7 +34,7 @@ export interface RegistrationDependencies {
   readonly streams: WorkerStreams;
   readonly vault: PersonalDataVault;
   readonly personIndex: PersonIndex;
-  /** Told when a command's events committed (wakes the outbox relay). */
+  /** Told when a command's events committed (wakes the event relay). */
   readonly committed: () => void;
   readonly clock: Clock;
   readonly settings: RegistrySettings;
@@ -67,3 +67,7 @@ export class RegistrationModule {
     };
   }
 }
+
+/** The HTTP application of a process without the api role: health only (service-kit adds it). */
+@Module({})
+export class RegistrationBackgroundModule {}

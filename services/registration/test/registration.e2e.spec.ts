@@ -358,7 +358,11 @@ describe('registration service', () => {
       expect(retry.body).toEqual(first.body);
       expect(retry.headers.etag).toBe(first.headers.etag);
       expect(retry.headers.location).toBe(first.headers.location);
-      expect(await counts()).toEqual({ events: before.events + 1, outbox: before.outbox + 1 });
+      expect(await counts()).toEqual({
+        events: before.events + 1,
+        dataKeys: before.dataKeys + 1,
+        idempotencyKeys: before.idempotencyKeys + 1,
+      });
     });
 
     it('hold when the retries race each other', async () => {
@@ -491,10 +495,14 @@ describe('registration service', () => {
       expect((await call('GET', '/health/live', undefined, null)).status).toBe(200);
       const ready = await call('GET', '/health/ready', undefined, null);
       expect(ready.status).toBe(200);
-      expect(ready.body!.checks).toEqual([
+      expect(ready.body!.checks).toMatchObject([
         { name: 'postgres', status: 'up' },
         { name: 'kafka', status: 'up' },
+        // The relay's backlog: events committed and not yet on Kafka, and since when the oldest waits.
+        { name: 'relay', status: 'up', info: { unpublishedEvents: expect.any(Number) } },
       ]);
+      const relay = (ready.body!.checks as { name: string; info?: { oldestUnpublishedAt: unknown } }[]).find((c) => c.name === 'relay')!;
+      expect(relay.info!.oldestUnpublishedAt === null || typeof relay.info!.oldestUnpublishedAt === 'string').toBe(true);
     });
   });
 });

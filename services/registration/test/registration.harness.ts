@@ -15,7 +15,8 @@ export interface RegistrationHarness {
     token?: string | null,
     headers?: Record<string, string>,
   ): Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, any> | undefined }>;
-  counts(): Promise<{ events: number; outbox: number }>;
+  /** Rows a command may write: events, data keys and idempotency records. */
+  counts(): Promise<{ events: number; dataKeys: number; idempotencyKeys: number }>;
   stop(): Promise<void>;
 }
 
@@ -96,9 +97,10 @@ export async function startHarness(label: string): Promise<RegistrationHarness> 
     },
     async counts() {
       const { rows } = await db.pool.query(
-        'SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM outbox)::int AS outbox',
+        `SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM data_keys)::int AS "dataKeys",
+                (SELECT count(*) FROM idempotency_keys)::int AS "idempotencyKeys"`,
       );
-      return rows[0] as { events: number; outbox: number };
+      return rows[0] as { events: number; dataKeys: number; idempotencyKeys: number };
     },
     async stop() {
       await runtime.stop();

@@ -184,9 +184,9 @@ describe('replaying the history written through the registration service', () =>
       () => now,
     );
     await writeHistory();
-    // Everything committed is on the topic once the outbox relay has sent it.
+    // Everything committed is on the topic once the event relay's backlog is empty.
     await eventually(
-      async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL')).rows[0]!.n,
+      async () => (await registration.relay.backlog()).events,
       (unsent) => unsent === 0,
     );
 

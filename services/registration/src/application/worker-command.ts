@@ -101,16 +101,16 @@ export async function forgetIdempotencyKeys(pool: Pool, olderThan: Date): Promis
  * transaction with the request's idempotency record. Every business rule lives in `decide` and every
  * access rule in `authorise`; this class only does the I/O between them.
  *
- * A retry with the same Idempotency-Key waits on the first attempt's row (PostgreSQL's unique index
- * makes the second insert wait for the first transaction) and then answers with the worker as the first
- * attempt left it, so a command acknowledged once is never applied twice.
+ * A retry with the same Idempotency-Key waits on the first attempt's lock (a transaction-scoped advisory
+ * lock on the key) and then answers with the worker as the first attempt left it, so a command
+ * acknowledged once is never applied twice.
  */
 export class WorkerCommands {
   constructor(
     private readonly streams: WorkerStreams,
     private readonly pool: Pool,
     private readonly personIndex: PersonIndex,
-    /** Called after a command's events committed: the outbox relay sends them without waiting for its next poll. */
+    /** Called after a command's events committed: the event relay sends them without waiting for its next poll. */
     private readonly committed: () => void = () => undefined,
   ) {}
 
@@ -151,18 +151,16 @@ export class WorkerCommands {
     const { conditions, principal } = request;
     return withTransaction(this.pool, async (client) => {
       const idempotency = conditions.idempotency;
+      const withPersonalData = typeof request.command === 'function' || needsPersonalData(request.command);
       if (idempotency) {
-        const claimed = await client.query(
-          `INSERT INTO idempotency_keys (organisation_id, idempotency_key, fingerprint, worker_id, stream_version)
-           VALUES ($1, $2, $3, $4, 0) ON CONFLICT DO NOTHING`,
-          [principal.organisationId, idempotency.key, idempotency.fingerprint, request.workerId],
-        );
-        if (claimed.rowCount === 0) {
-          return this.replay(client, principal, idempotency, typeof request.command === 'function' || needsPersonalData(request.command));
-        }
+        // A retry with the same key waits here until the first attempt committed or rolled back, then
+        // finds its record. The lock takes no transaction id, and the record is written after the
+        // append: this transaction writes nothing before it has read the stream (see EventStore.append).
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [principal.organisationId, idempotency.key]);
+        const first = await this.firstAnswer(client, principal, idempotency, withPersonalData);
+        if (first) return first;
       }
       // Everything inside the transaction goes through its client: never a second connection while holding one.
-      const withPersonalData = typeof request.command === 'function' || needsPersonalData(request.command);
       const { state, version } = await this.streams.load(request.workerId, undefined, client, { personalData: withPersonalData });
       // An unknown worker is reported as such by `decide`; access rules apply to workers that exist.
       if (state.status !== 'unregistered' || request.action === 'register') {
@@ -177,11 +175,11 @@ export class WorkerCommands {
       if (events.some((e) => TOUCHES_PERSON_INDEX.has(e.type))) await this.personIndex.apply(client, request.workerId, after);
       await request.alongside?.(client);
       if (idempotency) {
-        await client.query('UPDATE idempotency_keys SET stream_version = $3 WHERE organisation_id = $1 AND idempotency_key = $2', [
-          principal.organisationId,
-          idempotency.key,
-          newVersion,
-        ]);
+        await client.query(
+          `INSERT INTO idempotency_keys (organisation_id, idempotency_key, fingerprint, worker_id, stream_version)
+           VALUES ($1, $2, $3, $4, $5)`,
+          [principal.organisationId, idempotency.key, idempotency.fingerprint, request.workerId, newVersion],
+        );
       }
       return {
         workerId: request.workerId,
@@ -192,18 +190,19 @@ export class WorkerCommands {
     });
   }
 
-  private async replay(
+  /** The answer the first request with this key got, if there was one; refused when the key came with another request. */
+  private async firstAnswer(
     client: PoolClient,
     principal: Principal,
     idempotency: { key: string; fingerprint: string },
     withPersonalData: boolean,
-  ): Promise<WorkerCommandResult> {
+  ): Promise<WorkerCommandResult | undefined> {
     const { rows } = await client.query<{ fingerprint: string; worker_id: string; stream_version: string }>(
       'SELECT fingerprint, worker_id, stream_version FROM idempotency_keys WHERE organisation_id = $1 AND idempotency_key = $2',
       [principal.organisationId, idempotency.key],
     );
     const row = rows[0];
-    if (!row) throw new Error('idempotency record vanished during replay');
+    if (!row) return undefined;
     if (row.fingerprint !== idempotency.fingerprint) {
       throw new IdempotencyKeyReused('this Idempotency-Key was already used for a different request; use a new key for a new request');
     }

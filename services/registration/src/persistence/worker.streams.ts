@@ -1,16 +1,12 @@
 import type { PoolClient } from 'pg';
-import { cloudEventHeaders, uuidv7 } from '@homeward/contracts';
-import type { EventStore, NewEvent, OutboxMessage, StoredEvent } from '@homeward/event-store';
-import type { PersonalDataVault, SealedData } from '@homeward/personal-data';
+import { uuidv7 } from '@homeward/contracts';
+import type { EventStore, NewEvent } from '@homeward/event-store';
+import { CoalescingStreams } from '@homeward/event-store/coalescing';
+import type { PersonalDataVault } from '@homeward/personal-data';
 import { occurredOn, type WorkerEvent } from '../domain/worker/worker.events';
 import { allCycles, evolve, initialState, type WorkerState } from '../domain/worker/worker.state';
-import {
-  encodeRegistrationEvent,
-  toEnvelope,
-  toRegistrationEvent,
-  type EnvelopeFields,
-  type SealedFields,
-} from '../messaging/worker-event.proto-mapper';
+import type { EnvelopeFields, SealedFields } from '../messaging/worker-event.proto-mapper';
+import { fromStoredSeal, toStoredSeal, type StoredMetadata, type StoredSeal } from './stored-worker-event';
 
 /** Who asks, for whom, and why: the envelope fields a command brings. */
 export interface CommandContext {
@@ -64,36 +60,22 @@ const SEALED_FIELDS: Partial<Record<WorkerEvent['type'], readonly (keyof SealedF
   WelfareIncidentRecorded: ['caseNotes'],
 };
 
-/** How sealed personal data sits in a stored event's JSON. */
-interface StoredSeal {
-  keyId: string;
-  nonce: string;
-  ciphertext: string;
-}
-
-const toStoredSeal = (s: SealedData): StoredSeal => ({
-  keyId: s.keyId,
-  nonce: Buffer.from(s.nonce).toString('base64'),
-  ciphertext: Buffer.from(s.ciphertext).toString('base64'),
-});
-const fromStoredSeal = (s: StoredSeal): SealedData => ({
-  keyId: s.keyId,
-  nonce: Buffer.from(s.nonce, 'base64'),
-  ciphertext: Buffer.from(s.ciphertext, 'base64'),
-});
-
 /**
  * Workers' event streams in the event store. Load folds a stream into state, opening sealed personal
  * data with the worker's key (gone after erasure). Append seals personal data before anything is
- * written, and writes the events with their integration messages for the registration topic.
+ * written; the stored event carries everything its message on the registration topic needs
+ * (registration-topic.mapper.ts), which the relay builds when it publishes it.
  */
 export class WorkerStreams {
+  /** Reads and appends of commands outside a transaction, gathered with those of concurrent commands. */
+  private readonly coalescing: CoalescingStreams;
+
   constructor(
     private readonly store: EventStore,
     private readonly vault: PersonalDataVault,
-    private readonly topic: string,
-    private readonly source: string,
-  ) {}
+  ) {
+    this.coalescing = new CoalescingStreams(store);
+  }
 
   /**
    * The worker's state, as of `upToVersion` when given (to replay an earlier answer). With
@@ -106,13 +88,22 @@ export class WorkerStreams {
     client?: PoolClient,
     options: { personalData: boolean } = { personalData: true },
   ): Promise<{ state: WorkerState; version: number }> {
-    const stored = await this.store.readStream(workerStreamId(workerId), 1, upToVersion, client);
+    const streamId = workerStreamId(workerId);
+    const stored =
+      client || upToVersion !== undefined
+        ? await this.store.readStreamForFold(streamId, upToVersion, client)
+        : await this.coalescing.readStreamForFold(streamId);
     let state = initialState();
     for (const e of stored) state = evolve(state, await this.toDomain(workerId, e, options.personalData, client));
     return { state, version: stored.length };
   }
 
-  private async toDomain(workerId: string, stored: StoredEvent, open: boolean, client?: PoolClient): Promise<WorkerEvent> {
+  private async toDomain(
+    workerId: string,
+    stored: { readonly type: string; readonly data: unknown },
+    open: boolean,
+    client?: PoolClient,
+  ): Promise<WorkerEvent> {
     const { sealed, ...data } = stored.data as { sealed?: Record<string, StoredSeal> };
     if (!sealed || !open) return { type: stored.type, data } as WorkerEvent;
     const opened: Record<string, unknown> = {};
@@ -138,8 +129,11 @@ export class WorkerStreams {
     const { before, client } = options;
     if (events.length === 0) return expectedVersion;
     const sealed = await this.sealAll(workerId, events, client);
-    const { newEvents, outbox } = this.prepare(workerId, expectedVersion, events, context, before, sealed);
-    const result = await this.store.append(workerStreamId(workerId), expectedVersion, newEvents, { outbox, ...(client ? { client } : {}) });
+    const newEvents = this.prepare(events, context, before, sealed);
+    const streamId = workerStreamId(workerId);
+    const result = client
+      ? await this.store.append(streamId, expectedVersion, newEvents, { client })
+      : await this.coalescing.append(streamId, expectedVersion, newEvents);
     return result.streamVersion;
   }
 
@@ -169,13 +163,11 @@ export class WorkerStreams {
       list[t.e] = { ...list[t.e], [t.field]: seals[k] };
       sealedByWorker.set(t.workerId, list);
     });
-    const outbox: OutboxMessage[] = [];
-    const streams = workers.map(({ workerId, events }) => {
-      const prepared = this.prepare(workerId, 0, events, context, initialState(), sealedByWorker.get(workerId) ?? []);
-      outbox.push(...prepared.outbox);
-      return { streamId: workerStreamId(workerId), events: prepared.newEvents };
-    });
-    await this.store.appendToNewStreams(streams, { outbox, client });
+    const streams = workers.map(({ workerId, events }) => ({
+      streamId: workerStreamId(workerId),
+      events: this.prepare(events, context, initialState(), sealedByWorker.get(workerId) ?? []),
+    }));
+    await this.store.appendToNewStreams(streams, { client });
   }
 
   /** Whether appending these events seals personal data (and may need to create the worker's key). */
@@ -196,61 +188,44 @@ export class WorkerStreams {
     return sealed;
   }
 
-  /** The stored form of each event (personal data replaced by its seal) and its message for the topic. */
+  /**
+   * The stored form of each event: personal data replaced by its seal, and in the metadata who did it,
+   * where, and which destination country the event concerns (what a mission's read model keeps).
+   */
   private prepare(
-    workerId: string,
-    expectedVersion: number,
     events: readonly WorkerEvent[],
     context: CommandContext,
     before: WorkerState,
     sealedPerEvent: readonly (SealedFields | undefined)[],
-  ): { newEvents: NewEvent[]; outbox: OutboxMessage[] } {
-    const streamId = workerStreamId(workerId);
-    const outbox: OutboxMessage[] = [];
+  ): NewEvent[] {
     const newEvents: NewEvent[] = [];
     let state = before;
     for (const [i, event] of events.entries()) {
-      const eventId = uuidv7(context.now.getTime());
-      const occurredAt = new Date(`${occurredOn(event)}T00:00:00Z`);
       const sealed = sealedPerEvent[i] ?? {};
       const data: Record<string, unknown> = { ...event.data };
       for (const field of Object.keys(sealed)) delete data[field];
       if (Object.keys(sealed).length > 0) {
-        data.sealed = Object.fromEntries(Object.entries(sealed).map(([field, seal]) => [field, toStoredSeal(seal as SealedData)]));
+        const seals: Record<string, StoredSeal> = {};
+        for (const [field, seal] of Object.entries(sealed)) if (seal) seals[field] = toStoredSeal(seal);
+        data.sealed = seals;
       }
-      const envelope = toEnvelope(event, {
-        eventId,
-        streamId,
-        streamVersion: expectedVersion + i + 1,
-        occurredAt,
-        recordedAt: context.now,
+      const metadata: StoredMetadata = {
         actor: context.actor,
         originCountry: context.originCountry,
         destinationCountry: jurisdictionDestination(event, state),
         correlationId: context.correlationId,
         causationId: context.causationId ?? context.correlationId,
-      });
-      outbox.push({
-        eventId,
-        topic: this.topic,
-        key: workerId,
-        headers: { ...cloudEventHeaders(envelope, this.source, 'homeward.registration.v1.RegistrationEvent') },
-        value: encodeRegistrationEvent(toRegistrationEvent(event, envelope, sealed)),
-      });
+      };
       newEvents.push({
-        eventId,
+        eventId: uuidv7(context.now.getTime()),
         type: event.type,
         data,
-        metadata: {
-          actor: context.actor,
-          originCountry: context.originCountry,
-          correlationId: context.correlationId,
-          causationId: context.causationId ?? context.correlationId,
-        },
-        occurredAt,
+        metadata: { ...metadata },
+        occurredAt: new Date(`${occurredOn(event)}T00:00:00Z`),
+        recordedAt: context.now,
       });
       state = evolve(state, event);
     }
-    return { newEvents, outbox };
+    return newEvents;
   }
 }

@@ -6,8 +6,8 @@ import { SEX_FROM_PROTO, decodeRegistrationEvent } from '../../messaging/worker-
 
 /**
  * worker_status: one row per worker with their latest status, projected from the registration topic.
- * Rows only move forward: an event older than the row's stream version (a redelivery out of order)
- * changes nothing.
+ * Rows only move forward: an event no newer than the row's stream version (a redelivery) changes
+ * nothing, so the projection needs no record of handled event ids.
  */
 export const workerStatusMigrations: readonly Migration[] = [
   {
@@ -25,6 +25,12 @@ export const workerStatusMigrations: readonly Migration[] = [
       );
       CREATE INDEX worker_status_by_status ON worker_status (status, updated_at DESC);
     `,
+  },
+  {
+    // The stream version of the last correction applied, so that a redelivered one is recognised
+    // without a record of handled event ids.
+    id: '0007_worker_status_details_version',
+    sql: 'ALTER TABLE worker_status ADD COLUMN details_version bigint NOT NULL DEFAULT 0',
   },
 ];
 
@@ -58,7 +64,7 @@ interface StatusMove {
 export async function projectWorkerStatus(items: readonly { readonly decoded: RegistrationEvent }[], tx: PoolClient): Promise<void> {
   const registered = new Map<string, { sex: string; originArea: string; version: bigint; at: Date }>();
   const moves = new Map<string, StatusMove>();
-  const corrections: { workerId: string; sex: string | null; originArea: string | null; at: Date }[] = [];
+  const corrections: { workerId: string; sex: string | null; originArea: string | null; version: bigint; at: Date }[] = [];
   for (const { decoded: event } of items) {
     const version = event.envelope!.streamVersion;
     const at = event.envelope!.recordedAt ? new Date(Number(event.envelope!.recordedAt.seconds) * 1000) : new Date();
@@ -84,7 +90,13 @@ export async function projectWorkerStatus(items: readonly { readonly decoded: Re
       }
       case 'workerDetailsCorrected': {
         const e = event.event.value;
-        corrections.push({ workerId: e.workerId, sex: e.sex ? SEX_FROM_PROTO[e.sex] : null, originArea: e.originArea ?? null, at });
+        corrections.push({
+          workerId: e.workerId,
+          sex: e.sex ? SEX_FROM_PROTO[e.sex] : null,
+          originArea: e.originArea ?? null,
+          version,
+          at,
+        });
         break;
       }
       case 'personalDataErased': // worker_status holds no personal data: nothing to drop.
@@ -140,10 +152,13 @@ export async function projectWorkerStatus(items: readonly { readonly decoded: Re
       ],
     );
   }
+  // Corrections move the person's attributes, departures and returns the status: each kind has its own
+  // version, so neither holds the other back whatever their order in the chunk.
   for (const c of corrections) {
     await tx.query(
-      `UPDATE worker_status SET sex = coalesce($2, sex), origin_area = coalesce($3, origin_area), updated_at = $4 WHERE worker_id = $1`,
-      [c.workerId, c.sex, c.originArea, c.at],
+      `UPDATE worker_status SET sex = coalesce($2, sex), origin_area = coalesce($3, origin_area), details_version = $4, updated_at = $5
+        WHERE worker_id = $1 AND details_version < $4`,
+      [c.workerId, c.sex, c.originArea, c.version.toString(), c.at],
     );
   }
 }

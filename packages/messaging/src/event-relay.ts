@@ -1,54 +1,63 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import { EventStore, PUBLISHER_READER, type GlobalCheckpoint, type StoredEvent } from '@homeward/event-store';
 import { reliableProducer, silentLogger, type Logger } from './messaging';
 
-export interface OutboxRelayOptions {
+/** What an event becomes on Kafka. */
+export interface RelayedMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly value: Uint8Array;
+}
+
+export interface EventRelayOptions {
+  /** The integration message for a stored event: the service's mapper from its events to its contract. */
+  readonly toMessage: (event: StoredEvent) => RelayedMessage;
+  /** The name its checkpoint is kept under (default: the store's publisher). */
+  readonly reader?: string;
   readonly batchSize?: number;
   /**
-   * How long the relay waits after finding nothing to send. The poll reads the partial index of unsent
-   * rows, so it costs next to nothing; it bounds the delay from commit to Kafka. `wake()` shortens it
-   * when the caller knows rows were just committed.
+   * How long the relay waits after finding nothing to send. The poll is one index range scan past the
+   * checkpoint, so it costs next to nothing; it bounds the delay from commit to Kafka. `wake()` shortens
+   * it when the caller knows events were just committed.
    */
   readonly pollIntervalMs?: number;
   /**
    * After a `wake()`, how long a batch waits from the start of the previous one (default 10 ms), so that
    * under load the commits of those milliseconds travel in one batch: one read, one produce request and
-   * one update for many events instead of for each. The delay to Kafka grows by at most this much.
+   * one checkpoint for many events instead of for each. The delay to Kafka grows by at most this much.
    */
   readonly lingerMs?: number;
   readonly logger?: Logger;
   /**
-   * Called after Kafka acknowledged a batch and before the rows are marked sent. Tests use it to kill the
-   * relay at the worst moment; production leaves it out.
+   * Called after Kafka acknowledged a batch and before the checkpoint moves past it. Tests use it to
+   * kill the relay at the worst moment; production leaves it out.
    */
-  readonly afterSendBeforeMark?: (eventIds: readonly string[]) => Promise<void>;
-}
-
-interface OutboxRow {
-  position: string;
-  event_id: string;
-  topic: string;
-  message_key: string;
-  headers: Record<string, string>;
-  value: Buffer;
+  readonly afterSendBeforeCheckpoint?: (eventIds: readonly string[]) => Promise<void>;
 }
 
 /**
- * Moves outbox rows to Kafka. Delivery is at least once: rows are marked sent only after Kafka
- * acknowledged them (acks=all, idempotent producer), so a crash between the two resends, and consumers
- * deduplicate by event id. One relay per database is active at a time (a session advisory lock), which
- * keeps each worker's events in their append order on the topic.
+ * Publishes the event store to Kafka: the events table is the outbox (docs/adr/0003). The relay follows
+ * the store's global order from its checkpoint, sends each event's integration message, and moves the
+ * checkpoint only after Kafka acknowledged them (acks=all, idempotent producer). Every committed event
+ * is published, because the event and its publication are the same row; a crash between send and
+ * checkpoint sends some again, and consumers deduplicate by event id. One relay per database is active
+ * at a time (a session advisory lock), which keeps each stream's events in their order on the topic.
  *
  * It polls rather than LISTENs: NOTIFY in the appending transaction would serialise all appends on a
  * database-wide lock at commit.
  */
-export class OutboxRelay {
+export class EventRelay {
   private producer: Producer | undefined;
   private leader: PoolClient | undefined;
+  private checkpoint: GlobalCheckpoint | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private interruptSleep: (() => void) | undefined;
   private interruptLinger: (() => void) | undefined;
+  private readonly store: EventStore;
+  private readonly reader: string;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly lingerMs: number;
@@ -58,9 +67,11 @@ export class OutboxRelay {
   constructor(
     private readonly pool: Pool,
     private readonly kafka: Kafka,
-    private readonly options: OutboxRelayOptions = {},
+    private readonly options: EventRelayOptions,
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.store = new EventStore(pool);
+    this.reader = options.reader ?? PUBLISHER_READER;
+    this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.lingerMs = options.lingerMs ?? 10;
     this.logger = options.logger ?? silentLogger;
@@ -88,6 +99,11 @@ export class OutboxRelay {
     return this.lastError;
   }
 
+  /** Events committed and not yet published, and since when the oldest of them waits. */
+  backlog(): Promise<{ events: number; oldestRecordedAt: Date | undefined }> {
+    return this.store.backlogOf(this.reader);
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       try {
@@ -104,7 +120,7 @@ export class OutboxRelay {
       } catch (error) {
         if (!this.running) break;
         this.lastError = error;
-        this.logger.error({ err: error }, 'outbox relay failed; retrying');
+        this.logger.error({ err: error }, 'event relay failed; retrying');
         await this.releaseLeadership();
         await this.sleep(Math.max(this.pollIntervalMs, 500));
       }
@@ -112,23 +128,28 @@ export class OutboxRelay {
     await this.releaseLeadership();
   }
 
-  /** Rows were just committed: look now rather than at the next poll. */
+  /** Events were just committed: look now rather than at the next poll. */
   wake(): void {
     this.interruptSleep?.();
+  }
+
+  private get lockName(): string {
+    return `homeward:relay:${this.reader}`;
   }
 
   /** Takes the relay lock, held by a dedicated connection for as long as this relay leads. */
   private async holdLeadership(): Promise<void> {
     while (this.running && !this.leader) {
       const client = await this.pool.connect();
-      const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtext('homeward:outbox-relay')) AS locked");
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [this.lockName]);
       if (rows[0]?.locked) {
         client.on('error', () => {
           this.leader = undefined;
         });
-        // Marking rows sent need not wait for the WAL flush: a mark lost in a crash only means the rows
-        // are sent again, and consumers deduplicate by event id. The appends themselves stay synchronous.
+        // Moving the checkpoint need not wait for the WAL flush: a checkpoint lost in a crash only means
+        // some events are sent again, and consumers deduplicate by event id. Appends stay synchronous.
         await client.query('SET synchronous_commit = off');
+        this.checkpoint = await this.store.checkpointOf(this.reader, client);
         this.leader = client;
         return;
       }
@@ -141,9 +162,10 @@ export class OutboxRelay {
   private async releaseLeadership(): Promise<void> {
     const client = this.leader;
     this.leader = undefined;
+    this.checkpoint = undefined;
     if (!client) return;
     try {
-      await client.query("SELECT pg_advisory_unlock(hashtext('homeward:outbox-relay'))");
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockName]);
       // Back in the pool, the connection must commit synchronously again, like every other.
       await client.query('RESET synchronous_commit');
       client.release();
@@ -152,27 +174,29 @@ export class OutboxRelay {
     }
   }
 
-  /** Sends the oldest unsent rows, then marks them sent. Returns how many it sent. */
+  /** Sends the next events after the checkpoint, then moves the checkpoint past them. Returns how many it sent. */
   async relayBatch(): Promise<number> {
-    if (!this.producer) throw new Error('relay not started');
-    // The leader's own connection: it is held anyway, and it does not wait for the WAL flush.
-    const db = this.leader ?? this.pool;
-    const { rows } = await db.query<OutboxRow>(
-      `SELECT position, event_id, topic, message_key, headers, value FROM outbox
-        WHERE sent_at IS NULL ORDER BY position LIMIT $1`,
-      [this.batchSize],
-    );
-    if (rows.length === 0) return 0;
+    const leader = this.leader;
+    if (!this.producer || !leader || !this.checkpoint) throw new Error('relay not started or not leading');
+    // The leader's own connection: it is held anyway, and its checkpoint commits do not wait for the WAL flush.
+    const { events, checkpoint } = await this.store.readAll(this.checkpoint, this.batchSize, leader);
+    if (events.length === 0) return 0;
     const byTopic = new Map<string, TopicMessages>();
-    for (const row of rows) {
-      let entry = byTopic.get(row.topic);
-      if (!entry) byTopic.set(row.topic, (entry = { topic: row.topic, messages: [] }));
-      entry.messages.push({ key: row.message_key, value: row.value, headers: row.headers });
+    for (const event of events) {
+      const message = this.options.toMessage(event);
+      let entry = byTopic.get(message.topic);
+      if (!entry) byTopic.set(message.topic, (entry = { topic: message.topic, messages: [] }));
+      entry.messages.push({
+        key: message.key,
+        value: Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength),
+        headers: { ...message.headers },
+      });
     }
     await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
-    await this.options.afterSendBeforeMark?.(rows.map((r) => r.event_id));
-    await db.query('UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])', [rows.map((r) => r.position)]);
-    return rows.length;
+    await this.options.afterSendBeforeCheckpoint?.(events.map((e) => e.eventId));
+    await this.store.saveCheckpoint(this.reader, checkpoint, leader);
+    this.checkpoint = checkpoint;
+    return events.length;
   }
 
   /** A pause that only `stop()` cuts short (a `wake()` does not). */

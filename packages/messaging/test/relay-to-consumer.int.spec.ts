@@ -8,25 +8,31 @@ import {
   type TestDatabase,
 } from '@homeward/testing/infrastructure';
 import { uuidv7 } from '@homeward/contracts';
-import { EventStore, eventStoreMigrations, type NewEvent, type OutboxMessage } from '@homeward/event-store';
+import { EventStore, PUBLISHER_READER, eventStoreMigrations, type NewEvent, type StoredEvent } from '@homeward/event-store';
 import { ensureTopics } from '@homeward/messaging';
-import { OutboxRelay } from '@homeward/messaging/outbox-relay';
+import { EventRelay, type EventRelayOptions, type RelayedMessage } from '@homeward/messaging/event-relay';
 import { ConsumerRunner, PoisonMessageError, consumerMigrations } from '@homeward/messaging/consumer';
 
-// Real PostgreSQL, real Kafka: an event appended with its outbox row travels through the relay to a
-// consumer whose effect must happen exactly once, whatever the relay or the topic throws at it.
+// Real PostgreSQL, real Kafka: an appended event travels through the relay to a consumer whose effect
+// must happen exactly once, whatever the relay or the topic throws at it.
 
 interface Greeting {
   text: string;
 }
 
-function publishable(topic: string, key: string, text: string): { event: NewEvent; outbox: OutboxMessage } {
-  const eventId = uuidv7();
-  return {
-    event: { eventId, type: 'Greeted', data: { text }, metadata: {}, occurredAt: new Date() },
-    outbox: { eventId, topic, key, headers: { ce_id: eventId, ce_type: 'Greeted' }, value: Buffer.from(JSON.stringify({ text })) },
-  };
+function greeted(text: string): NewEvent {
+  return { eventId: uuidv7(), type: 'Greeted', data: { text }, metadata: {}, occurredAt: new Date() };
 }
+
+/** The test's integration contract: the greeting as JSON, keyed by its stream. */
+const asMessage =
+  (topic: string) =>
+  (event: StoredEvent): RelayedMessage => ({
+    topic,
+    key: event.streamId,
+    headers: { ce_id: event.eventId, ce_type: event.type },
+    value: Buffer.from(JSON.stringify(event.data)),
+  });
 
 function decodeGreeting(value: Buffer | null): Greeting {
   try {
@@ -38,7 +44,7 @@ function decodeGreeting(value: Buffer | null): Greeting {
   throw new PoisonMessageError('not a greeting');
 }
 
-describe('outbox relay and consumer runner', () => {
+describe('event relay and consumer runner', () => {
   const kafka = testKafka();
   let producerDb: TestDatabase;
   let consumerDb: TestDatabase;
@@ -85,40 +91,73 @@ describe('outbox relay and consumer runner', () => {
     return runner;
   }
 
+  function relay(options: Partial<EventRelayOptions> = {}, pool = producerDb.pool): EventRelay {
+    return new EventRelay(pool, kafka, { toMessage: asMessage(topic), ...options });
+  }
+
+  const backlog = () => store.backlogOf(PUBLISHER_READER).then((b) => b.events);
+
   async function greetings(): Promise<string[]> {
     const { rows } = await consumerDb.pool.query<{ text: string }>('SELECT text FROM greetings ORDER BY text');
     return rows.map((r) => r.text);
   }
 
   it('delivers appended events to the consumer, keyed and with CloudEvents headers', async () => {
-    const relay = new OutboxRelay(producerDb.pool, kafka, { pollIntervalMs: 200 });
-    running.push(relay);
-    await relay.start();
+    const publishing = relay({ pollIntervalMs: 200 });
+    running.push(publishing);
+    await publishing.start();
     await startConsumer().start();
-    for (const text of ['a', 'b', 'c']) {
-      const { event, outbox } = publishable(topic, `worker-${text}`, text);
-      await store.append(`s-${text}`, 0, [event], { outbox: [outbox] });
-    }
+    for (const text of ['a', 'b', 'c']) await store.append(`worker-${text}`, 0, [greeted(text)]);
     await eventually(greetings, (g) => g.length === 3);
     expect(await greetings()).toEqual(['a', 'b', 'c']);
-    const { rows } = await producerDb.pool.query('SELECT count(*)::int AS unsent FROM outbox WHERE sent_at IS NULL');
-    expect(rows[0].unsent).toBe(0);
+    const sent = await readTopic(
+      topic,
+      (m) => [m.key, m.headers.ce_type],
+      (read) => read.length >= 3,
+    );
+    expect(sent.sort()).toEqual([
+      ['worker-a', 'Greeted'],
+      ['worker-b', 'Greeted'],
+      ['worker-c', 'Greeted'],
+    ]);
+    await eventually(backlog, (n) => n === 0);
+  });
+
+  it("publishes one stream's events in their order, and events whose transaction commits late, exactly once", async () => {
+    const publishing = relay({ pollIntervalMs: 20, batchSize: 3 });
+    running.push(publishing);
+    await publishing.start();
+    // A transaction takes a position and stays open while later ones commit and are published.
+    const slow = await producerDb.pool.connect();
+    await slow.query('BEGIN');
+    await store.append('late', 0, [greeted('late')], { client: slow });
+    for (let v = 0; v < 7; v++) await store.append('ordered', v, [greeted(`ordered ${v + 1}`)]);
+    await new Promise((r) => setTimeout(r, 300));
+    await slow.query('COMMIT');
+    slow.release();
+    const sent = await readTopic(
+      topic,
+      (m) => (JSON.parse(m.value!.toString()) as Greeting).text,
+      (read) => read.length >= 8,
+    );
+    expect(sent.filter((t) => t.startsWith('ordered'))).toEqual(Array.from({ length: 7 }, (_, v) => `ordered ${v + 1}`));
+    expect(sent.filter((t) => t === 'late')).toEqual(['late']);
+    expect(sent).toHaveLength(8);
   });
 
   it('gathers the commits of its linger into one batch when woken after each of them', async () => {
     const batches: number[] = [];
-    const relay = new OutboxRelay(producerDb.pool, kafka, {
+    const publishing = relay({
       pollIntervalMs: 5_000,
       lingerMs: 300,
-      afterSendBeforeMark: async (ids) => void batches.push(ids.length),
+      afterSendBeforeCheckpoint: async (ids) => void batches.push(ids.length),
     });
-    running.push(relay);
-    await relay.start();
+    running.push(publishing);
+    await publishing.start();
     // 30 commits over ~150 ms, each followed by a wake, as commands do.
     for (let i = 0; i < 30; i++) {
-      const { event, outbox } = publishable(topic, `k${i}`, `burst ${i}`);
-      await store.append(`greeter-burst-${i}`, 0, [event], { outbox: [outbox] });
-      relay.wake();
+      await store.append(`greeter-burst-${i}`, 0, [greeted(`burst ${i}`)]);
+      publishing.wake();
       await new Promise((r) => setTimeout(r, 5));
     }
     await eventually(
@@ -129,16 +168,16 @@ describe('outbox relay and consumer runner', () => {
     expect(batches.length).toBeLessThanOrEqual(4);
   });
 
-  it('loses nothing when the relay dies after sending but before marking, and the consumer absorbs the duplicate', async () => {
+  it('loses nothing when the relay dies after sending but before its checkpoint, and the consumer absorbs the duplicate', async () => {
     // The first relay dies every time right after Kafka acknowledged the batch.
-    const dying = new OutboxRelay(producerDb.pool, kafka, {
+    const dying = relay({
       pollIntervalMs: 60_000,
-      afterSendBeforeMark: async () => {
-        throw new Error('killed before marking');
+      afterSendBeforeCheckpoint: async () => {
+        throw new Error('killed before the checkpoint');
       },
     });
-    const { event, outbox } = publishable(topic, 'worker-1', 'only once');
-    await store.append('s-dup', 0, [event], { outbox: [outbox] });
+    const event = greeted('only once');
+    await store.append('s-dup', 0, [event]);
     await dying.start();
     const sentOnce = await readTopic(
       topic,
@@ -147,11 +186,10 @@ describe('outbox relay and consumer runner', () => {
     );
     expect(sentOnce).toEqual([event.eventId]);
     await dying.stop();
-    const { rows: unsent } = await producerDb.pool.query('SELECT event_id FROM outbox WHERE sent_at IS NULL');
-    expect(unsent).toEqual([{ event_id: event.eventId }]);
+    expect(await backlog()).toBe(1);
 
-    // A fresh relay finds the row unmarked and sends it again.
-    const healthy = new OutboxRelay(producerDb.pool, kafka, { pollIntervalMs: 200 });
+    // A fresh relay finds the checkpoint before the event and sends it again.
+    const healthy = relay({ pollIntervalMs: 200 });
     running.push(healthy);
     await healthy.start();
     const copies = await readTopic(
@@ -247,17 +285,13 @@ describe('outbox relay and consumer runner', () => {
     const pg = await import('pg');
     const single = new pg.default.Pool({ connectionString: producerDb.url, max: 1 });
     try {
-      const relay = new OutboxRelay(single, kafka, { pollIntervalMs: 20 });
-      await relay.start();
-      const { event, outbox } = publishable(topic, 'worker-s', 'sync');
-      await store.append('s-sync', 0, [event], { outbox: [outbox] });
-      relay.wake();
-      await eventually(
-        async () => (await producerDb.pool.query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL')).rows[0].n as number,
-        (n) => n === 0,
-      );
-      await relay.stop();
-      // The relay marked rows without waiting for the WAL flush; the pool's next user must not inherit that.
+      const publishing = relay({ pollIntervalMs: 20 }, single);
+      await publishing.start();
+      await store.append('s-sync', 0, [greeted('sync')]);
+      publishing.wake();
+      await eventually(backlog, (n) => n === 0);
+      await publishing.stop();
+      // The relay moved its checkpoint without waiting for the WAL flush; the pool's next user must not inherit that.
       const { rows } = await single.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
       expect(rows[0]!.synchronous_commit).toBe('on');
     } finally {
