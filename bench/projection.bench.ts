@@ -8,7 +8,9 @@
  * Every command also counts for throughput: the run ends when mission-view has applied them all.
  *
  * Both services run as compiled processes of their own (dist), each with its own database, on the same
- * topic namespace.
+ * topic namespace; registration as it is deployed for throughput (`--processes=split`, the default: the
+ * api role in one process, the relay and worker-status projection in another), or all its roles in one
+ * process (`--processes=single`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +23,7 @@ import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace } fr
 
 const root = new URL('..', import.meta.url).pathname;
 
-function start(script: string, env: Record<string, string>): ChildProcess {
+function start(script: string, env: Record<string, string | undefined>): ChildProcess {
   return spawn('node', [script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
@@ -55,8 +57,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       seconds: { type: 'string', default: '60' },
       sample: { type: 'string', default: '20' },
       connections: { type: 'string', default: '64' },
+      processes: { type: 'string', default: 'split' },
     },
   });
+  const split = values.processes === 'split';
+  if (!split && values.processes !== 'single') throw new Error('--processes is split or single');
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
   const sampleEvery = Number(values.sample);
@@ -76,17 +81,21 @@ export async function main(argv: readonly string[]): Promise<void> {
   const namespace = testTopicNamespace();
   const auth = { AUTH_JWKS_URL: issuer.jwksUrl, AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: issuer.audience };
   const common = { KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','), TOPIC_NAMESPACE: namespace, LOG_LEVEL: 'error', ...auth };
+  const registrationEnv = { ...common, DATABASE_URL: registrationDb.url, PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64') };
   const registration = start('services/registration/dist/main.js', {
-    ...common,
-    DATABASE_URL: registrationDb.url,
+    ...registrationEnv,
     PORT: '3931',
-    PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+    ROLES: split ? 'api' : 'api,relay,projection',
   });
+  const background = split
+    ? start('services/registration/dist/main.js', { ...registrationEnv, PORT: '3933', ROLES: 'relay,projection' })
+    : undefined;
   const registrationUrl = 'http://127.0.0.1:3931';
   const missionUrl = 'http://127.0.0.1:3932';
   let missionView: ChildProcess | undefined;
   try {
     await ready(`${registrationUrl}/health/ready`);
+    if (background) await ready('http://127.0.0.1:3933/health/ready');
     missionView = start('services/mission-view/dist/main.js', {
       ...common,
       DATABASE_URL: missionDb.url,
@@ -201,6 +210,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     const results = {
       finishedAt: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version },
+      registrationProcesses: values.processes,
       load: {
         targetRate: rate,
         seconds,
@@ -231,6 +241,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   } finally {
     if (missionView) await stop(missionView);
     await stop(registration);
+    if (background) await stop(background);
     await registrationDb.drop();
     await missionDb.drop();
   }

@@ -107,6 +107,12 @@ export interface ConsumerRunnerOptions<T> {
    * at most `maxWaitTimeMs` more lag when the topic is quiet. Default 1 (answer as soon as anything is there).
    */
   readonly minBytes?: number;
+  /**
+   * Partitions of a fetch applied at the same time, each in its own transaction (default 1). A partition's
+   * messages stay in order; a read model whose rows belong to one key (one worker, so one partition)
+   * loses nothing by it and applies a fetch in the time of its largest partition instead of all of them.
+   */
+  readonly partitionsConsumedConcurrently?: number;
   readonly logger?: Logger;
 }
 
@@ -194,7 +200,7 @@ export class ConsumerRunner<T> {
     }
     await this.consumer.run({
       autoCommit: true,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const size = this.options.maxMessagesPerTransaction ?? 500;

@@ -100,6 +100,9 @@ export function isConnectionError(error: unknown): boolean {
  * an advisory lock, swapping and dropping lock the rows they change, and a consumer whose build is no longer
  * building or serving writes nothing.
  */
+/** Partitions of a fetch a read model applies at the same time (each holds a pooled connection meanwhile). */
+const PARTITIONS_APPLIED_AT_ONCE = 6;
+
 export class ProjectionHost<E> {
   readonly reader: ProjectionReader;
   private readonly logger: Logger;
@@ -280,6 +283,9 @@ export class ProjectionHost<E> {
       // chunks, and at most 100 ms more lag on a quiet topic.
       maxWaitTimeMs: 100,
       minBytes: 256 * 1024,
+      // Every row of a read model belongs to one stream, and a stream to one partition: partitions can be
+      // applied side by side, each in its own transaction, without touching each other's rows.
+      partitionsConsumedConcurrently: PARTITIONS_APPLIED_AT_ONCE,
       ...(this.options.maxMessagesPerTransaction ? { maxMessagesPerTransaction: this.options.maxMessagesPerTransaction } : {}),
       logger: this.logger,
     });

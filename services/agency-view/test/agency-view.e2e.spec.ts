@@ -38,12 +38,14 @@ describe('agency view', () => {
     return (await post('/workers', { ...aWorker(), originArea: area, ...overrides })).body!.workerId as string;
   }
 
-  /** Waits until the view has applied everything on the topic. */
-  const caughtUp = () =>
-    eventually(
+  /** Waits until the registry has published everything and the view has applied everything on the topic. */
+  const caughtUp = async () => {
+    await registry.published();
+    await eventually(
       () => view.runtime.host.status(),
       (s) => s.serving?.lag === 0,
     );
+  };
 
   const profileOf = (id: string, until: (body: any) => boolean = () => true) =>
     eventually(

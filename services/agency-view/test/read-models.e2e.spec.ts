@@ -54,11 +54,14 @@ describe('read models of the registry', () => {
 
   const registered = async () => (await post('/workers', { ...aWorker(), originArea: area })).body!.workerId as string;
 
-  const caughtUp = (view: { runtime: { host: { status(): Promise<{ serving?: { lag: number } }> } } }) =>
-    eventually(
+  /** Waits until the registry has published everything and the view has applied everything on the topic. */
+  const caughtUp = async (view: { runtime: { host: { status(): Promise<{ serving?: { lag: number } }> } } }) => {
+    await registry.published();
+    await eventually(
       () => view.runtime.host.status(),
       (s) => s.serving?.lag === 0,
     );
+  };
 
   it("shows an event recorded through the registration API in the agency view and in SA's view, and not in AE's", async () => {
     const id = await registered();

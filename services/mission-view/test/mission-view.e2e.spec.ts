@@ -115,6 +115,7 @@ describe('mission views of SA and AE', () => {
     });
 
     // AE's view has processed the same events (its lag is 0) and holds nothing of this worker.
+    await registry.published();
     await eventually(
       () => ae.runtime.host.status(),
       (s) => s.serving?.lag === 0,

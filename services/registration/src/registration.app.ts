@@ -116,6 +116,8 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     handleBatch: projectWorkerStatus,
     // Rows move forward by stream version only, so a redelivered event changes nothing by itself.
     deduplicateByEventId: false,
+    // A row per worker, a worker's events in one partition: partitions apply side by side.
+    partitionsConsumedConcurrently: 3,
     // Under load a fetch waits for 64 KiB (a few hundred events) or 100 ms: a transaction per fetched
     // partition batch, not per handful of events. A quiet topic's events still show within ~100 ms.
     maxWaitTimeMs: 100,

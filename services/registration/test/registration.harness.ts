@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
+import {
+  createTestDatabase,
+  eventually,
+  infrastructure,
+  testIssuer,
+  testTopicNamespace,
+  type TestDatabase,
+} from '@homeward/testing/infrastructure';
 import { loadRegistrationConfig } from '../src/registration.config';
 import { startRegistration, type RegistrationRuntime } from '../src/registration.app';
 
@@ -15,6 +22,8 @@ export interface RegistrationHarness {
     token?: string | null,
     headers?: Record<string, string>,
   ): Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, any> | undefined }>;
+  /** Resolves once the relay has published everything committed so far (its backlog is empty). */
+  published(): Promise<void>;
   /** Rows a command may write: events, data keys and idempotency records. */
   counts(): Promise<{ events: number; dataKeys: number; idempotencyKeys: number }>;
   stop(): Promise<void>;
@@ -94,6 +103,12 @@ export async function startHarness(label: string): Promise<RegistrationHarness> 
         headers: response.headers,
         body: response.body ? (JSON.parse(response.body) as Record<string, any>) : undefined,
       };
+    },
+    async published() {
+      await eventually(
+        () => runtime.relay.backlog(),
+        (b) => b.events === 0,
+      );
     },
     async counts() {
       const { rows } = await db.pool.query(
