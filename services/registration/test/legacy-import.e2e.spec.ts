@@ -74,6 +74,49 @@ describe('importing a legacy register', () => {
     expect(decodeRegistrationEvent).toBeDefined();
   });
 
+  it('flags a person listed twice in one part against the first listing, and never against a refused row', async () => {
+    const [base] = legacyRegister(1, 0, 23).records;
+    // A name no generated register uses, so that nobody registered by another test resembles her.
+    const person = (row: string, changes: Record<string, string>) => ({
+      ...base!,
+      given_name: 'Zenaida',
+      family_name: 'Quisumbing Tolentino',
+      source_row_id: row,
+      ...changes,
+    });
+    const records = [
+      person('twice-1', { national_id: 'N-TWICE-1' }),
+      // The same person again, a letter off in the name and with another document: flagged against row 1.
+      person('twice-2', { family_name: 'Quisumbing Tolentinoo', national_id: 'N-TWICE-2' }),
+      // Refused (a return before its departure): registers nobody.
+      person('refused', {
+        given_name: 'Someone',
+        family_name: 'Else Entirely',
+        national_id: 'N-REFUSED',
+        returned_on: '2000-01-01',
+        from_country: base!.destination_country!,
+        assistance: 'unassisted',
+        return_reason: 'other',
+      }),
+      // Like the refused row: nobody to be flagged against.
+      person('like-refused', { given_name: 'Someone', family_name: 'Else Entirely', national_id: 'N-LIKE-REFUSED' }),
+    ];
+    const result = await send('twice', records.map((r) => JSON.stringify(r)).join('\n'), 'application/x-ndjson');
+    expect(result.body).toMatchObject({ imported: 3, flaggedAsPossibleDuplicates: 1 });
+    expect(result.body.failed).toEqual([expect.objectContaining({ row: 3 })]);
+    const ids = await h.db.pool.query<{ row_id: string; worker_id: string }>(
+      "SELECT row_id, worker_id FROM import_rows WHERE source = 'twice'",
+    );
+    const idOf = Object.fromEntries(ids.rows.map((r) => [r.row_id, r.worker_id]));
+    const flags = await h.db.pool.query<{ stream_id: string; data: { candidates: { workerId: string }[] } }>(
+      `SELECT stream_id, data FROM events WHERE event_type = 'PossibleDuplicateFlagged' AND stream_id = ANY($1::text[])`,
+      [Object.values(idOf).map((id) => `worker-${id}`)],
+    );
+    expect(flags.rows.map((f) => [f.stream_id, f.data.candidates.map((c) => c.workerId)])).toEqual([
+      [`worker-${idOf['twice-2']}`, [idOf['twice-1']]],
+    ]);
+  });
+
   it('reports lines that are not records, and refuses principals who may not import', async () => {
     const result = await send('broken', '{"source_row_id": "a"\nnot json\n[1,2]', 'application/x-ndjson');
     expect(result.body.failed).toEqual([

@@ -114,16 +114,22 @@ export class ImportLegacyRegisterHandler implements ICommandHandler<ImportLegacy
       );
       const already = new Set(done.map((d) => d.row_id));
       const todo = valid.filter((v) => !already.has(v.data.sourceRowId));
+      // Registry ids first: people of this part are candidates for the ones after them.
+      const ids = todo.map(() => uuidv7(context.now.getTime()));
       const candidates = await this.personIndex.candidatesForBatch(
         client,
-        todo.map((t) => t.data.register),
+        todo.map((t, k) => ({ ...t.data.register, workerId: ids[k]! })),
       );
+      const inPart = new Set(ids);
+      const imported = new Set<string>();
       const workers: { workerId: string; events: WorkerEvent[]; row: LegacyImportRow }[] = [];
       let flagged = 0;
       todo.forEach((t, k) => {
-        const workerId = uuidv7(context.now.getTime());
+        const workerId = ids[k]!;
+        // An earlier row of the part counts only if it was imported: a refused row registers nobody.
+        const duplicateCandidates = (candidates[k] ?? []).filter((c) => !inPart.has(c.workerId) || imported.has(c.workerId));
         const commands: WorkerCommand[] = [
-          { type: 'RegisterWorker', data: { ...t.data.register, workerId, duplicateCandidates: candidates[k] ?? [] } },
+          { type: 'RegisterWorker', data: { ...t.data.register, workerId, duplicateCandidates } },
           ...(t.data.departure ? [{ type: 'RecordDeparture' as const, data: t.data.departure }] : []),
           ...(t.data.homecoming ? [{ type: 'RecordReturn' as const, data: t.data.homecoming }] : []),
         ];
@@ -137,6 +143,7 @@ export class ImportLegacyRegisterHandler implements ICommandHandler<ImportLegacy
           }
           if (events.some((e) => e.type === 'PossibleDuplicateFlagged')) flagged++;
           workers.push({ workerId, events, row: t.data });
+          imported.add(workerId);
         } catch (error) {
           if (error instanceof WorkerRuleViolation)
             failed.push({
