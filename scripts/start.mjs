@@ -18,7 +18,21 @@ const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 // with its destination country; the read models and statistics read only the Kafka topics (statistics
 // may also read the registration event store, given its URL).
 const services = [
-  { name: 'registration', port: Number(process.env.REGISTRATION_PORT ?? 3001), database: 'homeward_registration' },
+  // The registration API, and its event relay and worker-status projection in a process of their own
+  // (ROLES; the relay's process answers only health checks).
+  {
+    name: 'registration',
+    port: Number(process.env.REGISTRATION_PORT ?? 3001),
+    database: 'homeward_registration',
+    env: { ROLES: 'api' },
+  },
+  {
+    name: 'registration',
+    instance: 'registration relay',
+    port: Number(process.env.REGISTRATION_RELAY_PORT ?? 3011),
+    database: 'homeward_registration',
+    env: { ROLES: 'relay,projection' },
+  },
   { name: 'agency-view', port: Number(process.env.AGENCY_VIEW_PORT ?? 3004), database: 'homeward_agency_view' },
   {
     name: 'mission-view',
@@ -164,6 +178,7 @@ try {
   process.stdout.write(`
 Homeward is running.
   registration API   ${registration}/workers      (Swagger UI at /docs on every service)
+  registration relay ${url('registration relay')}/health/ready (events not yet on Kafka)
   agency-view        ${url('agency-view')}/workers
   mission-view SA    ${url('mission-view (SA)')}/workers/present
   mission-view AE    ${url('mission-view (AE)')}/workers/present

@@ -45,6 +45,10 @@ export interface EventRelayOptions {
  * checkpoint sends some again, and consumers deduplicate by event id. One relay per database is active
  * at a time (a session advisory lock), which keeps each stream's events in their order on the topic.
  *
+ * An event the mapper cannot turn into a message stops the relay at that event (it retries, and
+ * `failing` says why, which /health/ready reports): skipping it would leave a committed event off the
+ * topic for good, while a stopped relay loses nothing and goes on once the mapper is fixed.
+ *
  * It polls rather than LISTENs: NOTIFY in the appending transaction would serialise all appends on a
  * database-wide lock at commit.
  */

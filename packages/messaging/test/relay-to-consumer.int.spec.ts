@@ -145,6 +145,36 @@ describe('event relay and consumer runner', () => {
     expect(sent).toHaveLength(8);
   });
 
+  it('stops at an event it cannot map, reports why, and publishes it once the mapper is fixed', async () => {
+    for (const text of ['before', 'unmappable', 'after']) await store.append(`m-${text}`, 0, [greeted(text)]);
+    const broken = relay({
+      pollIntervalMs: 20,
+      toMessage: (event) => {
+        if ((event.data as Greeting).text === 'unmappable') throw new Error('no contract for this event');
+        return asMessage(topic)(event);
+      },
+    });
+    await broken.start();
+    await eventually(
+      async () => broken.failing,
+      (failing) => failing !== undefined,
+    );
+    expect(String(broken.failing)).toContain('no contract for this event');
+    expect(await backlog()).toBe(3);
+    await broken.stop();
+
+    const fixed = relay({ pollIntervalMs: 20 });
+    running.push(fixed);
+    await fixed.start();
+    const sent = await readTopic(
+      topic,
+      (m) => (JSON.parse(m.value!.toString()) as Greeting).text,
+      (read) => read.length >= 3,
+    );
+    expect(sent.sort()).toEqual(['after', 'before', 'unmappable']);
+    expect(fixed.failing).toBeUndefined();
+  });
+
   it('gathers the commits of its linger into one batch when woken after each of them', async () => {
     const batches: number[] = [];
     const publishing = relay({

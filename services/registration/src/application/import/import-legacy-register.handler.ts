@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import { Scopes, type Principal } from '@homeward/auth';
 import { uuidv7 } from '@homeward/contracts';
-import { withTransaction } from '@homeward/pg-kit';
+import { analyseWhereGrown, withTransaction } from '@homeward/pg-kit';
 import type { Migration } from '@homeward/pg-kit/migrations';
 import { fieldError, type FieldError } from '@homeward/service-kit/problem';
 import {
@@ -169,6 +169,8 @@ export class ImportLegacyRegisterHandler implements ICommandHandler<ImportLegacy
       }
       return { imported: workers.length, alreadyImported: already.size, flagged };
     });
+    // The import grows these tables faster than autovacuum analyses them.
+    await analyseWhereGrown(this.pool, ['events', 'person_index', 'import_rows', 'data_keys', 'worker_status']);
     return {
       source,
       received: records.length,
