@@ -448,16 +448,17 @@ export class EventStore {
   }
 
   /**
-   * How far the named reader is behind: the events after its checkpoint that it may read now, and the
-   * recorded-at of the oldest of them (undefined when it is caught up).
+   * How far the named reader is behind: every committed event after its checkpoint, and the recorded-at
+   * of the oldest of them (undefined when it is caught up). That includes events the reader may not read
+   * yet because an older transaction is still open (they lie above `pg_snapshot_xmin`): "nothing left"
+   * must mean that everything committed so far has been read, not only what is readable now.
    */
   async backlogOf(reader: string, db: Queryable = this.pool): Promise<{ events: number; oldestRecordedAt: Date | undefined }> {
     const { rows } = await db.query<{ events: number; oldest: Date | null }>(
       `SELECT count(*)::int AS events, min(e.recorded_at) AS oldest
          FROM events e
          LEFT JOIN global_checkpoints c ON c.reader = $1
-        WHERE (e.transaction_id, e.global_position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.global_position, 0))
-          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+        WHERE (e.transaction_id, e.global_position) > (coalesce(c.transaction_id, '0'::xid8), coalesce(c.global_position, 0))`,
       [reader],
     );
     return { events: rows[0]!.events, oldestRecordedAt: rows[0]!.oldest ?? undefined };

@@ -309,6 +309,23 @@ describe('checkpoints of readers of the global order', () => {
     await store.saveCheckpoint('reader', rest.checkpoint);
     expect(await store.backlogOf('reader')).toEqual({ events: 0, oldestRecordedAt: undefined });
   });
+
+  it('counts in the backlog an event committed behind a transaction still open, which no reader may read yet', async () => {
+    const open = await db.pool.connect();
+    try {
+      await open.query('BEGIN');
+      await store.append('held', 0, [anEvent('Held')], { client: open });
+      await store.append('committed', 0, [anEvent('Committed')]);
+      // Readable only once the older transaction ends...
+      expect((await store.readAll(beginningOfTime)).events).toEqual([]);
+      // ...but committed, so not yet published: "nothing left" would be a lie.
+      expect((await store.backlogOf('reader')).events).toBe(1);
+      await open.query('COMMIT');
+    } finally {
+      open.release();
+    }
+    expect((await store.backlogOf('reader')).events).toBe(2);
+  });
 });
 
 describe('retiring the outbox (migration 0002)', () => {

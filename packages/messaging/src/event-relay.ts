@@ -213,8 +213,13 @@ export class EventRelay {
     return this.pause(ms, (interrupt) => (this.interruptSleep = interrupt));
   }
 
-  /** Resolves after `ms`, or when the function handed to `expose` is called; hands `undefined` once over. */
+  /**
+   * Resolves after `ms`, or when the function handed to `expose` is called; hands `undefined` once over.
+   * A stopped relay does not pause at all: `stop()` may have come while the loop was between two awaits
+   * (releasing its leadership after a failure, say), when there was no pause yet for it to cut short.
+   */
   private pause(ms: number, expose: (interrupt: (() => void) | undefined) => void): Promise<void> {
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -241,6 +241,30 @@ describe('event relay and consumer runner', () => {
     expect(await greetings()).toEqual(['only once']);
   });
 
+  it('stops at once when stopped while recovering from a failure, however long its next pause would be', async () => {
+    // stop() arrives after the loop caught the failure and before it pauses (here: while it logs the
+    // error), so there is no pause yet for stop() to cut short. The relay must not start a 10-minute one.
+    let stopping: Promise<void> | undefined;
+    const failing: EventRelay = relay({
+      pollIntervalMs: 600_000,
+      afterSendBeforeCheckpoint: async () => {
+        throw new Error('killed before the checkpoint');
+      },
+      logger: { info: () => undefined, warn: () => undefined, error: () => void (stopping ??= failing.stop()) },
+    });
+    await store.append('s-stop', 0, [greeted('stop me')]);
+    await failing.start();
+    await eventually(
+      async () => stopping !== undefined,
+      (asked) => asked,
+    );
+    const outcome = await Promise.race([
+      stopping!.then(() => 'stopped'),
+      new Promise((resolve) => setTimeout(resolve, 20_000, 'still pausing')),
+    ]);
+    expect(outcome).toBe('stopped');
+  });
+
   it('sends a malformed message to the dead-letter topic with the reason, and carries on', async () => {
     const producer = kafka.producer();
     await producer.connect();
