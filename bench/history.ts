@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { eventsTopic } from '@homeward/contracts';
 import { EventStore, PUBLISHER_READER } from '@homeward/event-store';
+import { createKafka, deleteTopics } from '@homeward/messaging';
 import { generateHistories } from '@homeward/demo-data/histories';
 import { writeThroughImport } from '@homeward/demo-data/import-writer';
 import { databaseUrlFor, infrastructure, testIssuer } from '@homeward/testing/infrastructure';
@@ -86,6 +87,9 @@ export async function benchHistory(events: number, log: (line: string) => void =
   }
 
   log(`history: building ${events.toLocaleString('en')} events (${database}, ${topic}); kept for later runs`);
+  // What an interrupted build left on the topic is not part of this history.
+  const kafka = createKafka({ brokers: infrastructure.kafkaBrokers, clientId: 'bench-history' });
+  await deleteTopics(kafka, [topic]);
   await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${database}"`);

@@ -67,6 +67,19 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
   }
 }
 
+/** Deletes the topics that exist of these, waiting until the broker has removed them. For tooling, never services. */
+export async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const doomed = topics.filter((t) => existing.has(t));
+    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed, timeout: 30_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** The offsets of one partition: `low` is its first message, `high` the offset its next message will take. */
 export interface PartitionOffsets {
   readonly topic: string;

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { uuidv7 } from '@homeward/contracts';
-import type { EventStore, NewEvent } from '@homeward/event-store';
+import type { EventStore, FoldEvent, NewEvent } from '@homeward/event-store';
 import { CoalescingStreams } from '@homeward/event-store/coalescing';
 import type { PersonalDataVault } from '@homeward/personal-data';
 import { occurredOn, type WorkerEvent } from '../domain/worker/worker.events';
@@ -98,12 +98,7 @@ export class WorkerStreams {
     return { state, version: stored.length };
   }
 
-  private async toDomain(
-    workerId: string,
-    stored: { readonly type: string; readonly data: unknown },
-    open: boolean,
-    client?: PoolClient,
-  ): Promise<WorkerEvent> {
+  private async toDomain(workerId: string, stored: FoldEvent, open: boolean, client?: PoolClient): Promise<WorkerEvent> {
     const { sealed, ...data } = stored.data as { sealed?: Record<string, StoredSeal> };
     if (!sealed || !open) return { type: stored.type, data } as WorkerEvent;
     const opened: Record<string, unknown> = {};
