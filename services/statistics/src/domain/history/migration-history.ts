@@ -68,8 +68,14 @@ const SEEN = 4;
 const UNDOCUMENTED = 1;
 const MAX_MERGE_CHAIN = 64;
 const MAX_CYCLE_NUMBER = 0xffff;
-/** Arrays grow by half: less slack at ten million events than doubling, for a few more copies. */
-const GROWTH = 1.5;
+/**
+ * Workers and cycles are kept in pages of this many: growing adds a page and copies nothing, so memory
+ * never holds an old and a new copy of the arrays at once (with arrays grown by copying, that instant was
+ * a third of a ten-million-event replay's peak), and at most one page is slack.
+ */
+const PAGE_BITS = 14;
+const PAGE = 1 << PAGE_BITS;
+const IN_PAGE = PAGE - 1;
 
 /**
  * Short strings (country, occupation and currency codes) kept once, referred to by number (0 = none). The
@@ -98,11 +104,34 @@ class Dictionary {
   }
 }
 
-function grown<T extends Int32Array | Uint8Array | Uint16Array | Uint32Array | Float64Array>(array: T, capacity: number, fill?: number): T {
-  const next = new (array.constructor as new (n: number) => T)(capacity);
-  next.set(array);
-  if (fill !== undefined) next.fill(fill, array.length);
-  return next;
+/** PAGE workers' attributes, one typed array a column. */
+class WorkerPage {
+  readonly sex = new Uint8Array(PAGE);
+  readonly birthYear = new Uint16Array(PAGE);
+  readonly version = new Uint32Array(PAGE);
+  readonly flags = new Uint8Array(PAGE);
+  /** The worker's newest cycle, -1 for none; older ones are chained through `CyclePage.previous`. */
+  readonly lastCycle = new Int32Array(PAGE).fill(-1);
+}
+
+/** PAGE cycles, one typed array a column; dates are day numbers, NONE for unknown; codes are dictionary ids. */
+class CyclePage {
+  readonly worker = new Int32Array(PAGE);
+  readonly number = new Uint16Array(PAGE);
+  readonly previous = new Int32Array(PAGE);
+  readonly departed = new Int32Array(PAGE).fill(NONE);
+  readonly arrived = new Int32Array(PAGE).fill(NONE);
+  readonly returned = new Int32Array(PAGE).fill(NONE);
+  readonly destination = new Uint16Array(PAGE);
+  readonly from = new Uint16Array(PAGE);
+  readonly occupation = new Uint16Array(PAGE);
+  readonly assistance = new Uint8Array(PAGE);
+  readonly reason = new Uint8Array(PAGE);
+  readonly flags = new Uint8Array(PAGE);
+  readonly cost = new Float64Array(PAGE).fill(NaN);
+  readonly costCurrency = new Uint16Array(PAGE);
+  readonly income = new Float64Array(PAGE).fill(NaN);
+  readonly incomeCurrency = new Uint16Array(PAGE);
 }
 
 /**
@@ -130,59 +159,39 @@ export class MigrationHistory {
   private counts = { applied: 0, duplicates: 0, notYetKnown: 0 };
 
   private workerCount = 0;
-  private workerCapacity = 1024;
-  private wSex = new Uint8Array(this.workerCapacity);
-  private wBirthYear = new Uint16Array(this.workerCapacity);
-  private wVersion = new Uint32Array(this.workerCapacity);
-  private wFlags = new Uint8Array(this.workerCapacity);
-  private wLastCycle = new Int32Array(this.workerCapacity).fill(-1);
-
+  private readonly workerPages: WorkerPage[] = [];
   private cycleCount = 0;
-  private cycleCapacity = 1024;
-  private cWorker = new Int32Array(this.cycleCapacity);
-  private cNumber = new Uint16Array(this.cycleCapacity);
-  private cPrevious = new Int32Array(this.cycleCapacity);
-  private cDeparted = new Int32Array(this.cycleCapacity).fill(NONE);
-  private cArrived = new Int32Array(this.cycleCapacity).fill(NONE);
-  private cReturned = new Int32Array(this.cycleCapacity).fill(NONE);
-  private cDestination = new Uint16Array(this.cycleCapacity);
-  private cFrom = new Uint16Array(this.cycleCapacity);
-  private cOccupation = new Uint16Array(this.cycleCapacity);
-  private cAssistance = new Uint8Array(this.cycleCapacity);
-  private cReason = new Uint8Array(this.cycleCapacity);
-  private cFlags = new Uint8Array(this.cycleCapacity);
-  private cCost = new Float64Array(this.cycleCapacity).fill(NaN);
-  private cCostCurrency = new Uint16Array(this.cycleCapacity);
-  private cIncome = new Float64Array(this.cycleCapacity).fill(NaN);
-  private cIncomeCurrency = new Uint16Array(this.cycleCapacity);
+  private readonly cyclePages: CyclePage[] = [];
 
   constructor(private readonly options: HistoryOptions = {}) {}
 
   /** Folds one fact in. Facts of different workers may come in any order (the topic's partitions interleave). */
   apply(fact: RegistrationFact): void {
     const worker = this.workerFor(fact.workerId);
-    if (fact.version > 0 && fact.version <= this.wVersion[worker]!) {
+    const w = this.workerPages[worker >>> PAGE_BITS]!;
+    const wi = worker & IN_PAGE;
+    if (fact.version > 0 && fact.version <= w.version[wi]!) {
       this.counts.duplicates++;
       return;
     }
-    if (fact.version > 0) this.wVersion[worker] = fact.version;
+    if (fact.version > 0) w.version[wi] = fact.version;
     if (this.options.knownAt !== undefined && fact.recordedAt > this.options.knownAt) {
       this.counts.notYetKnown++;
       return;
     }
     this.counts.applied++;
-    this.wFlags[worker]! |= SEEN;
+    w.flags[wi]! |= SEEN;
     switch (fact.type) {
       case 'WorkerRegistered':
-        this.wSex[worker] = sexIndex(fact.data.sex);
-        this.wBirthYear[worker] = fact.data.birthYear ?? 0;
-        this.wFlags[worker]! |= REGISTERED;
+        w.sex[wi] = sexIndex(fact.data.sex);
+        w.birthYear[wi] = fact.data.birthYear ?? 0;
+        w.flags[wi]! |= REGISTERED;
         return;
       case 'DetailsCorrected':
-        if (fact.data.sex !== undefined) this.wSex[worker] = sexIndex(fact.data.sex);
+        if (fact.data.sex !== undefined) w.sex[wi] = sexIndex(fact.data.sex);
         return;
       case 'PersonalDataErased':
-        this.wFlags[worker]! |= ERASED;
+        w.flags[wi]! |= ERASED;
         return;
       case 'RecordMerged': {
         const into = this.workerFor(fact.data.into);
@@ -191,24 +200,28 @@ export class MigrationHistory {
       }
       case 'DepartureRecorded': {
         const c = this.cycleFor(worker, fact.data.cycle);
+        const page = this.cyclePages[c >>> PAGE_BITS]!;
+        const i = c & IN_PAGE;
         const { departedOn, destination, occupation, recruitmentCost, monthlyIncome } = fact.data;
-        this.cDeparted[c] = dayOf(departedOn) ?? NONE;
-        this.cDestination[c] = this.countries.intern(destination);
-        this.cOccupation[c] = this.occupationCodes.intern(occupation);
+        page.departed[i] = dayOf(departedOn) ?? NONE;
+        page.destination[i] = this.countries.intern(destination);
+        page.occupation[i] = this.occupationCodes.intern(occupation);
         if (recruitmentCost) {
-          this.cCost[c] = recruitmentCost.amountMinor;
-          this.cCostCurrency[c] = this.currencies.intern(recruitmentCost.currency);
+          page.cost[i] = recruitmentCost.amountMinor;
+          page.costCurrency[i] = this.currencies.intern(recruitmentCost.currency);
         }
         if (monthlyIncome) {
-          this.cIncome[c] = monthlyIncome.amountMinor;
-          this.cIncomeCurrency[c] = this.currencies.intern(monthlyIncome.currency);
+          page.income[i] = monthlyIncome.amountMinor;
+          page.incomeCurrency[i] = this.currencies.intern(monthlyIncome.currency);
         }
         return;
       }
       case 'ArrivalRecorded': {
         const c = this.cycleFor(worker, fact.data.cycle);
-        this.cArrived[c] = dayOf(fact.data.arrivedOn) ?? NONE;
-        if (this.cDestination[c] === 0) this.cDestination[c] = this.countries.intern(fact.data.country);
+        const page = this.cyclePages[c >>> PAGE_BITS]!;
+        const i = c & IN_PAGE;
+        page.arrived[i] = dayOf(fact.data.arrivedOn) ?? NONE;
+        if (page.destination[i] === 0) page.destination[i] = this.countries.intern(fact.data.country);
         return;
       }
       case 'OccupationChanged': {
@@ -222,12 +235,14 @@ export class MigrationHistory {
       }
       case 'ReturnRecorded': {
         const c = this.cycleFor(worker, fact.data.cycle);
+        const page = this.cyclePages[c >>> PAGE_BITS]!;
+        const i = c & IN_PAGE;
         const { returnedOn, from, assistance, reason, withoutRecordedDeparture } = fact.data;
-        this.cReturned[c] = dayOf(returnedOn) ?? NONE;
-        this.cFrom[c] = this.countries.intern(from);
-        this.cAssistance[c] = Math.max(0, ASSISTANCE.indexOf(assistance));
-        this.cReason[c] = Math.max(0, REASONS.indexOf(reason));
-        if (withoutRecordedDeparture) this.cFlags[c]! |= UNDOCUMENTED;
+        page.returned[i] = dayOf(returnedOn) ?? NONE;
+        page.from[i] = this.countries.intern(from);
+        page.assistance[i] = Math.max(0, ASSISTANCE.indexOf(assistance));
+        page.reason[i] = Math.max(0, REASONS.indexOf(reason));
+        if (withoutRecordedDeparture) page.flags[i]! |= UNDOCUMENTED;
         return;
       }
       default: {
@@ -243,16 +258,22 @@ export class MigrationHistory {
 
   /** Records (pseudonymous registry ids) with at least one known fact. */
   get records(): number {
-    let n = 0;
-    for (let w = 0; w < this.workerCount; w++) if (this.wFlags[w]! & SEEN) n++;
-    return n;
+    return this.workersFlagged(SEEN);
   }
 
   /** Records whose personal data was erased: still counted like everyone else. */
   get erasedRecords(): number {
+    return this.workersFlagged(ERASED);
+  }
+
+  private workersFlagged(flag: number): number {
     let n = 0;
-    for (let w = 0; w < this.workerCount; w++) if (this.wFlags[w]! & ERASED) n++;
+    for (let w = 0; w < this.workerCount; w++) if (this.workerFlags(w) & flag) n++;
     return n;
+  }
+
+  private workerFlags(worker: number): number {
+    return this.workerPages[worker >>> PAGE_BITS]!.flags[worker & IN_PAGE]!;
   }
 
   get cycles(): number {
@@ -272,19 +293,24 @@ export class MigrationHistory {
   }
 
   private cycleRecord(c: number): CycleRecord {
-    const record = this.cWorker[c]!;
+    const page = this.cyclePages[c >>> PAGE_BITS]!;
+    const i = c & IN_PAGE;
+    const record = page.worker[i]!;
     const person = this.personOf(record);
     // The person's attributes are those of the record that carries on, once it is known.
-    const attributes = this.wFlags[person]! & REGISTERED ? person : record;
-    const birthYear = this.wBirthYear[attributes]!;
-    const departedOn = this.cDeparted[c]!;
+    const attributes = this.workerFlags(person) & REGISTERED ? person : record;
+    const w = this.workerPages[attributes >>> PAGE_BITS]!;
+    const birthYear = w.birthYear[attributes & IN_PAGE]!;
+    const departedOn = page.departed[i]!;
+    const arrivedOn = page.arrived[i]!;
+    const returnedOn = page.returned[i]!;
     const occupations: { from: number; occupation: string }[] = [];
-    const first = this.occupationCodes.value(this.cOccupation[c]!);
+    const first = this.occupationCodes.value(page.occupation[i]!);
     if (first !== undefined) occupations.push({ from: departedOn, occupation: first });
     const changes = this.occupationChanges.get(c);
     if (changes) {
       // Stable for changes on the same day: the one recorded later wins, as in the registry.
-      const ordered = changes.map((change, i) => ({ ...change, i })).sort((a, b) => a.from - b.from || a.i - b.i);
+      const ordered = changes.map((change, n) => ({ ...change, n })).sort((a, b) => a.from - b.from || a.n - b.n);
       for (const change of ordered) {
         const occupation = this.occupationCodes.value(change.occupation);
         if (occupation !== undefined) occupations.push({ from: change.from, occupation });
@@ -293,20 +319,20 @@ export class MigrationHistory {
     return {
       record,
       person,
-      sex: SEXES[this.wSex[attributes]!]!,
+      sex: SEXES[w.sex[attributes & IN_PAGE]!]!,
       birthYear: birthYear === 0 ? undefined : birthYear,
-      number: this.cNumber[c]!,
-      country: this.countries.value(this.cDestination[c]!) ?? this.countries.value(this.cFrom[c]!),
+      number: page.number[i]!,
+      country: this.countries.value(page.destination[i]!) ?? this.countries.value(page.from[i]!),
       departedOn: departedOn === NONE ? undefined : departedOn,
-      arrivedOn: this.cArrived[c] === NONE ? undefined : this.cArrived[c],
+      arrivedOn: arrivedOn === NONE ? undefined : arrivedOn,
       occupations,
-      returnedOn: this.cReturned[c] === NONE ? undefined : this.cReturned[c],
-      returnedFrom: this.countries.value(this.cFrom[c]!),
-      assistance: ASSISTANCE[this.cAssistance[c]!],
-      reason: REASONS[this.cReason[c]!],
-      withoutRecordedDeparture: (this.cFlags[c]! & UNDOCUMENTED) !== 0,
-      recruitmentCost: this.money(this.cCost[c]!, this.cCostCurrency[c]!),
-      monthlyIncome: this.money(this.cIncome[c]!, this.cIncomeCurrency[c]!),
+      returnedOn: returnedOn === NONE ? undefined : returnedOn,
+      returnedFrom: this.countries.value(page.from[i]!),
+      assistance: ASSISTANCE[page.assistance[i]!],
+      reason: REASONS[page.reason[i]!],
+      withoutRecordedDeparture: (page.flags[i]! & UNDOCUMENTED) !== 0,
+      recruitmentCost: this.money(page.cost[i]!, page.costCurrency[i]!),
+      monthlyIncome: this.money(page.income[i]!, page.incomeCurrency[i]!),
     };
   }
 
@@ -329,7 +355,7 @@ export class MigrationHistory {
   private workerFor(workerId: string): number {
     const w = this.workerIndex.indexOf(workerId);
     if (w === this.workerCount) {
-      if (this.workerCount === this.workerCapacity) this.growWorkers();
+      if ((w & IN_PAGE) === 0) this.workerPages.push(new WorkerPage());
       this.workerCount++;
     }
     return w;
@@ -337,42 +363,21 @@ export class MigrationHistory {
 
   private cycleFor(worker: number, number: number): number {
     if (!(number >= 0 && number <= MAX_CYCLE_NUMBER)) throw new RangeError(`cycle number ${number} is out of range`);
-    for (let c = this.wLastCycle[worker]!; c !== -1; c = this.cPrevious[c]!) if (this.cNumber[c] === number) return c;
-    if (this.cycleCount === this.cycleCapacity) this.growCycles();
+    const w = this.workerPages[worker >>> PAGE_BITS]!;
+    const wi = worker & IN_PAGE;
+    for (let c = w.lastCycle[wi]!; c !== -1;) {
+      const page = this.cyclePages[c >>> PAGE_BITS]!;
+      if (page.number[c & IN_PAGE] === number) return c;
+      c = page.previous[c & IN_PAGE]!;
+    }
     const c = this.cycleCount++;
-    this.cWorker[c] = worker;
-    this.cNumber[c] = number;
-    this.cPrevious[c] = this.wLastCycle[worker]!;
-    this.wLastCycle[worker] = c;
+    if ((c & IN_PAGE) === 0) this.cyclePages.push(new CyclePage());
+    const page = this.cyclePages[c >>> PAGE_BITS]!;
+    const i = c & IN_PAGE;
+    page.worker[i] = worker;
+    page.number[i] = number;
+    page.previous[i] = w.lastCycle[wi]!;
+    w.lastCycle[wi] = c;
     return c;
-  }
-
-  private growWorkers(): void {
-    const n = (this.workerCapacity = Math.ceil(this.workerCapacity * GROWTH));
-    this.wSex = grown(this.wSex, n);
-    this.wBirthYear = grown(this.wBirthYear, n);
-    this.wVersion = grown(this.wVersion, n);
-    this.wFlags = grown(this.wFlags, n);
-    this.wLastCycle = grown(this.wLastCycle, n, -1);
-  }
-
-  private growCycles(): void {
-    const n = (this.cycleCapacity = Math.ceil(this.cycleCapacity * GROWTH));
-    this.cWorker = grown(this.cWorker, n);
-    this.cNumber = grown(this.cNumber, n);
-    this.cPrevious = grown(this.cPrevious, n);
-    this.cDeparted = grown(this.cDeparted, n, NONE);
-    this.cArrived = grown(this.cArrived, n, NONE);
-    this.cReturned = grown(this.cReturned, n, NONE);
-    this.cDestination = grown(this.cDestination, n);
-    this.cFrom = grown(this.cFrom, n);
-    this.cOccupation = grown(this.cOccupation, n);
-    this.cAssistance = grown(this.cAssistance, n);
-    this.cReason = grown(this.cReason, n);
-    this.cFlags = grown(this.cFlags, n);
-    this.cCost = grown(this.cCost, n, NaN);
-    this.cCostCurrency = grown(this.cCostCurrency, n);
-    this.cIncome = grown(this.cIncome, n, NaN);
-    this.cIncomeCurrency = grown(this.cIncomeCurrency, n);
   }
 }

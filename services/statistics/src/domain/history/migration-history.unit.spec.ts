@@ -57,6 +57,47 @@ describe('folding a history', () => {
   });
 });
 
+describe('a history larger than one page of the fold', () => {
+  // The fold keeps workers and cycles in pages of 16,384; 20,000 workers with two cycles each put every
+  // worker's second cycle on another page than its first, and many workers on the second page.
+  const writer = new HistoryWriter();
+  const workers = 20_000;
+  const id = (i: number) => `00000000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`;
+  for (let i = 0; i < workers; i++) writer.registered(id(i), i % 2 ? 'M' : 'F', 1980 + (i % 30), '2020-01-01');
+  for (let i = 0; i < workers; i++) writer.departed(id(i), 1, '2021-03-01', i % 3 ? 'SA' : 'QA', '9111');
+  for (let i = 0; i < workers; i++) writer.returned(id(i), 1, '2023-03-01', i % 3 ? 'SA' : 'QA', 'unassisted', 'contract_completed');
+  for (let i = 0; i < workers; i++) writer.departed(id(i), 2, '2024-06-01', 'HK', '5322');
+
+  it('keeps each cycle with its worker and its own dates across pages', () => {
+    const history = fold(writer.facts);
+    expect(history.cycles).toBe(2 * workers);
+    expect(history.records).toBe(workers);
+    const seen = new Map<number, string[]>();
+    history.forEachCycle((c) => {
+      const expected =
+        c.number === 1
+          ? { departedOn: dayOf('2021-03-01'), returnedOn: dayOf('2023-03-01'), country: c.record % 3 ? 'SA' : 'QA', occupation: '9111' }
+          : { departedOn: dayOf('2024-06-01'), returnedOn: undefined, country: 'HK', occupation: '5322' };
+      expect({
+        departedOn: c.departedOn,
+        returnedOn: c.returnedOn,
+        country: c.country,
+        occupation: c.occupations[0]?.occupation,
+      }).toEqual(expected);
+      expect(c.sex).toBe(c.record % 2 ? 'M' : 'F');
+      expect(c.birthYear).toBe(1980 + (c.record % 30));
+      seen.set(c.record, [...(seen.get(c.record) ?? []), String(c.number)]);
+    });
+    expect(seen.size).toBe(workers);
+    expect([...seen.values()].every((numbers) => numbers.sort().join() === '1,2')).toBe(true);
+  });
+
+  it('gives the same report when the facts come worker by worker instead of stage by stage', () => {
+    const byWorker = [...writer.facts].sort((a, b) => (a.workerId < b.workerId ? -1 : a.workerId > b.workerId ? 1 : a.version - b.version));
+    expect(buildReport(fold(byWorker), request)).toEqual(buildReport(fold(writer.facts), request));
+  });
+});
+
 describe('records an officer merged as one person', () => {
   const duplicateDeparture = (writer: HistoryWriter) =>
     writer

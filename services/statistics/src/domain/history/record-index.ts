@@ -3,14 +3,17 @@
  * events meets millions of workers, and a `Map` keyed by their 36-character uuid strings costs ~100 bytes
  * each. A canonical uuid is kept as its 16 bytes in a dense array, found through an open-addressing table
  * of 4-byte slots at most half full (~24–32 bytes a worker); any other id (legacy or test ids) falls back
- * to a `Map`.
+ * to a `Map`. The uuids are kept in pages, so that adding some never copies all of them.
  */
+const PAGE_BITS = 14;
+const IN_PAGE = (1 << PAGE_BITS) - 1;
+
 export class RecordIndex {
   private readonly others = new Map<string, number>();
   /** Slots of the open-addressing table: index + 1 of the record whose uuid hashed there; 0 = empty. */
   private slots = new Int32Array(1 << 12);
   /** The uuids of the records kept by uuid, four 32-bit words each, by index: dense, not by slot. */
-  private keys = new Uint32Array(4 * 1024);
+  private readonly keyPages: Uint32Array[] = [];
   private uuids = 0;
   private count = 0;
   private readonly words = new Uint32Array(4);
@@ -38,19 +41,16 @@ export class RecordIndex {
         this.put(slot, index);
         return index;
       }
-      const k = (held - 1) * 4;
-      if (this.keys[k] === a && this.keys[k + 1] === b && this.keys[k + 2] === c && this.keys[k + 3] === d) return held - 1;
+      const keys = this.keyPages[(held - 1) >>> PAGE_BITS]!;
+      const k = ((held - 1) & IN_PAGE) * 4;
+      if (keys[k] === a && keys[k + 1] === b && keys[k + 2] === c && keys[k + 3] === d) return held - 1;
     }
   }
 
   private put(slot: number, index: number): void {
-    const k = index * 4;
-    if (k + 4 > this.keys.length) {
-      const keys = new Uint32Array(Math.max(k + 4, Math.ceil((this.keys.length * 3) / 8) * 4));
-      keys.set(this.keys);
-      this.keys = keys;
-    }
-    this.keys.set(this.words, k);
+    const page = index >>> PAGE_BITS;
+    while (this.keyPages.length <= page) this.keyPages.push(new Uint32Array(4 << PAGE_BITS));
+    this.keyPages[page]!.set(this.words, (index & IN_PAGE) * 4);
     this.slots[slot] = index + 1;
     // At most half full: short probes, at 4 bytes a slot.
     if (++this.uuids * 2 > this.slots.length) this.grow();
@@ -62,8 +62,9 @@ export class RecordIndex {
     const mask = this.slots.length - 1;
     for (const held of old) {
       if (held === 0) continue;
-      const k = (held - 1) * 4;
-      let slot = hash(this.keys[k]!, this.keys[k + 1]!, this.keys[k + 2]!, this.keys[k + 3]!) & mask;
+      const keys = this.keyPages[(held - 1) >>> PAGE_BITS]!;
+      const k = ((held - 1) & IN_PAGE) * 4;
+      let slot = hash(keys[k]!, keys[k + 1]!, keys[k + 2]!, keys[k + 3]!) & mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
       this.slots[slot] = held;
     }
