@@ -33,6 +33,7 @@ COPY packages/contracts/package.json packages/contracts/
 COPY packages/demo-data/package.json packages/demo-data/
 COPY packages/event-store/package.json packages/event-store/
 COPY packages/messaging/package.json packages/messaging/
+COPY packages/names/package.json packages/names/
 COPY packages/personal-data/package.json packages/personal-data/
 COPY packages/pg-kit/package.json packages/pg-kit/
 COPY packages/projections/package.json packages/projections/

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Migration } from '@homeward/pg-kit/migrations';
+import { normaliseDocument, normaliseName } from '@homeward/names';
 import type { PersonalData, Sex } from '../domain/worker/worker.events';
 import type { WorkerState } from '../domain/worker/worker.state';
 
@@ -42,22 +43,6 @@ export const personIndexMigrations: readonly Migration[] = [
     `,
   },
 ];
-
-/** Lower case, no diacritics, no punctuation, single spaces: "José  María Dela-Cruz" → "jose maria dela cruz". */
-export function normaliseName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-/** Document numbers compare without spaces, dashes or case. */
-export function normaliseDocument(value: string | undefined): string | null {
-  const cleaned = value?.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  return cleaned ? cleaned : null;
-}
 
 export interface Candidate {
   readonly workerId: string;
