@@ -8,7 +8,7 @@ import { EventStore, PUBLISHER_READER } from '@homeward/event-store';
 import { createKafka, deleteTopics } from '@homeward/messaging';
 import { generateHistories } from '@homeward/demo-data/histories';
 import { writeThroughImport } from '@homeward/demo-data/import-writer';
-import { databaseUrlFor, infrastructure, testIssuer } from '@homeward/testing/infrastructure';
+import { databaseUrlFor, infrastructure, testIssuer, testDirectoryKey } from '@homeward/testing/infrastructure';
 
 /**
  * A large synthetic registration history for the benchmarks that read one (statistics replay, projection
@@ -116,6 +116,7 @@ export async function benchHistory(events: number, log: (line: string) => void =
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
       PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+      DIRECTORY_KEY: testDirectoryKey(),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -19,7 +19,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { legacyRegister } from '@homeward/registration/legacy-register-generator';
-import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace } from '@homeward/testing/infrastructure';
+import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace, testDirectoryKey } from '@homeward/testing/infrastructure';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -81,7 +81,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   const namespace = testTopicNamespace();
   const auth = { AUTH_JWKS_URL: issuer.jwksUrl, AUTH_ISSUER: issuer.issuer, AUTH_AUDIENCE: issuer.audience };
   const common = { KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','), TOPIC_NAMESPACE: namespace, LOG_LEVEL: 'error', ...auth };
-  const registrationEnv = { ...common, DATABASE_URL: registrationDb.url, PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64') };
+  const registrationEnv = {
+    ...common,
+    DATABASE_URL: registrationDb.url,
+    PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+    DIRECTORY_KEY: testDirectoryKey(),
+  };
   const registration = start('services/registration/dist/main.js', {
     ...registrationEnv,
     PORT: '3931',

@@ -27,7 +27,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EventStore, PUBLISHER_READER } from '@homeward/event-store';
-import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace } from '@homeward/testing/infrastructure';
+import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace, testDirectoryKey } from '@homeward/testing/infrastructure';
 import { legacyRegister, toCsv } from '@homeward/registration/legacy-register-generator';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -140,6 +140,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     AUTH_ISSUER: issuer.issuer,
     AUTH_AUDIENCE: issuer.audience,
     PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+    DIRECTORY_KEY: testDirectoryKey(),
   };
   const service = start(['node', ...profile, 'services/registration/dist/main.js'], {
     ...environment,

@@ -124,8 +124,14 @@ if (!existsSync(masterKeyFile)) {
   mkdirSync(new URL('.', `file://${masterKeyFile}`).pathname, { recursive: true });
   writeFileSync(masterKeyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
 }
+// The directory key that registration seals its directory of people with for the agency view (docs/adr/0004):
+// made once per machine too. Deployments hold it in their secret store, given only to those two services.
+const directoryKeyFile = new URL('.local/secrets/directory.key', new URL('..', import.meta.url)).pathname;
+if (!existsSync(directoryKeyFile))
+  writeFileSync(directoryKeyFile, `directory-local:${randomBytes(32).toString('base64')}`, { mode: 0o600 });
 const auth = {
   PERSONAL_DATA_MASTER_KEY: readFileSync(masterKeyFile, 'utf8').trim(),
+  DIRECTORY_KEY: readFileSync(directoryKeyFile, 'utf8').trim(),
   AUTH_JWKS_URL: new URL('.local/dev-issuer/jwks.json', new URL('..', import.meta.url)).toString(),
   AUTH_ISSUER: 'homeward-dev-issuer',
   AUTH_AUDIENCE: 'homeward',
@@ -184,7 +190,7 @@ Homeward is running.
   mission-view AE    ${url('mission-view (AE)')}/workers/present
   statistics         ${url('statistics')}/reports
   health             /health/ready on every service (read models show their lag), /metrics
-  Kafka              ${kafkaBrokers} (topic homeward.registration.events.v1)
+  Kafka              ${kafkaBrokers} (topics homeward.registration.events.v1, homeward.registration.directory.v1)
   demo data          ${loaded}
 
 Every call needs a bearer token. An agency token valid for a day:

@@ -13,6 +13,26 @@ export function eventsTopic(service: string, namespace = ''): string {
 }
 
 /**
+ * The registration service's directory of people (docs/adr/0004): compacted, keyed by worker id, each
+ * worker's latest identity sealed with the directory key, or a tombstone once their data is erased.
+ */
+export function registrationDirectoryTopic(namespace = ''): string {
+  return `${namespace}homeward.registration.directory.v1`;
+}
+
+/**
+ * The JSON sealed in a `DirectoryEntry`'s identity: who a worker is, as far as finding them needs (no
+ * contacts, no case notes). Dates are ISO calendar dates.
+ */
+export interface DirectoryIdentity {
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly dateOfBirth: string;
+  readonly nationalId?: string;
+  readonly passportNumber?: string;
+}
+
+/**
  * UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version and variant bits, 74 random bits.
  * Time-ordered ids keep B-tree inserts at the right edge of the index.
  */

@@ -8,12 +8,22 @@ export interface RelayedMessage {
   readonly topic: string;
   readonly key: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly value: Uint8Array;
+  /** null: a tombstone, which removes the key's earlier messages from a compacted topic. */
+  readonly value: Uint8Array | null;
 }
 
+/**
+ * The integration messages for a batch of stored events, in the order they are to be sent (per topic and
+ * key, Kafka keeps it): the service's mapper from its events to its contracts. It may send an event to
+ * more than one topic, or to none; `db` is the relay's own connection, for whatever the mapping must read.
+ */
+export type ToMessages = (events: readonly StoredEvent[], db: PoolClient) => Promise<readonly RelayedMessage[]>;
+
 export interface EventRelayOptions {
-  /** The integration message for a stored event: the service's mapper from its events to its contract. */
-  readonly toMessage: (event: StoredEvent) => RelayedMessage;
+  /** The integration message for a stored event, one for each: the simple form of `toMessages`. */
+  readonly toMessage?: (event: StoredEvent) => RelayedMessage;
+  /** Messages for a batch of events; wins over `toMessage`. */
+  readonly toMessages?: ToMessages;
   /** The name its checkpoint is kept under (default: the store's publisher). */
   readonly reader?: string;
   readonly batchSize?: number;
@@ -66,6 +76,7 @@ export class EventRelay {
   private readonly pollIntervalMs: number;
   private readonly lingerMs: number;
   private readonly logger: Logger;
+  private readonly toMessages: ToMessages;
   private lastError: unknown;
 
   constructor(
@@ -79,6 +90,10 @@ export class EventRelay {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.lingerMs = options.lingerMs ?? 10;
     this.logger = options.logger ?? silentLogger;
+    const one = options.toMessage;
+    if (options.toMessages) this.toMessages = options.toMessages;
+    else if (one) this.toMessages = async (events) => events.map(one);
+    else throw new Error('an event relay needs toMessage or toMessages');
   }
 
   async start(): Promise<void> {
@@ -186,17 +201,17 @@ export class EventRelay {
     const { events, checkpoint } = await this.store.readAll(this.checkpoint, this.batchSize, leader);
     if (events.length === 0) return 0;
     const byTopic = new Map<string, TopicMessages>();
-    for (const event of events) {
-      const message = this.options.toMessage(event);
+    for (const message of await this.toMessages(events, leader)) {
       let entry = byTopic.get(message.topic);
       if (!entry) byTopic.set(message.topic, (entry = { topic: message.topic, messages: [] }));
+      const value = message.value;
       entry.messages.push({
         key: message.key,
-        value: Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength),
+        value: value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
         headers: { ...message.headers },
       });
     }
-    await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+    if (byTopic.size > 0) await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
     await this.options.afterSendBeforeCheckpoint?.(events.map((e) => e.eventId));
     await this.store.saveCheckpoint(this.reader, checkpoint, leader);
     this.checkpoint = checkpoint;

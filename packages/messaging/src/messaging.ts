@@ -39,11 +39,31 @@ export function createKafka(settings: KafkaSettings, logger: Logger = silentLogg
 export interface TopicSpec {
   readonly topic: string;
   readonly partitions: number;
+  /**
+   * A compacted topic keeps the latest message of each key instead of every message, and a tombstone (a
+   * key without a value) removes the key altogether: for state that must be deletable, such as a directory
+   * of people. Compaction of what is superseded is forced within a day (`max.compaction.lag.ms`); tombstones
+   * stay readable for a week so that a consumer that was down sees them.
+   */
+  readonly compacted?: boolean;
 }
 
+const FOREVER = [
+  { name: 'retention.ms', value: '-1' },
+  { name: 'retention.bytes', value: '-1' },
+];
+const COMPACTED = [
+  { name: 'cleanup.policy', value: 'compact' },
+  { name: 'max.compaction.lag.ms', value: String(24 * 3_600_000) },
+  { name: 'segment.ms', value: String(3_600_000) },
+  { name: 'min.cleanable.dirty.ratio', value: '0.01' },
+  { name: 'delete.retention.ms', value: String(7 * 24 * 3_600_000) },
+];
+
 /**
- * Creates the topics that do not exist yet, with retention forever: the log is the shared history that
- * statisticians replay. Topics are never auto-created (on KRaft, kafkajs's auto-creation is unreliable).
+ * Creates the topics that do not exist yet, with retention forever (the log is the shared history that
+ * statisticians replay), or compacted when the spec says so. Topics are never auto-created (on KRaft,
+ * kafkajs's auto-creation is unreliable).
  */
 export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): Promise<void> {
   const admin = kafka.admin();
@@ -56,10 +76,7 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
         topic: t.topic,
         numPartitions: t.partitions,
         replicationFactor: -1,
-        configEntries: [
-          { name: 'retention.ms', value: '-1' },
-          { name: 'retention.bytes', value: '-1' },
-        ],
+        configEntries: t.compacted ? COMPACTED : FOREVER,
       }));
     if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
   } finally {

@@ -61,6 +61,45 @@ export class MasterKeyWrapper implements KeyWrapper {
   }
 }
 
+/**
+ * A key that one service shares with the audience allowed to read what it seals: registration and the
+ * read models of origin-country agencies share the directory key (docs/adr/0004). Unlike a worker's data
+ * key it is not erased with anyone; what it seals must therefore live where it can be deleted (a compacted
+ * topic with tombstones, a read model's row), never in the immutable log. Configured as
+ * `<key id>:<32 bytes, base64>`; a KMS-held key implements the same two calls.
+ */
+export class SharedKey {
+  readonly keyId: string;
+  private readonly key: Buffer;
+
+  constructor(configured: string) {
+    const colon = configured.indexOf(':');
+    const keyId = colon > 0 ? configured.slice(0, colon) : '';
+    const key = Buffer.from(configured.slice(colon + 1), 'base64');
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(keyId) || key.length !== 32)
+      throw new Error('a shared key is "<key id>:<32 bytes, base64>", the key id of letters, digits, ".", "_" or "-"');
+    this.keyId = keyId;
+    this.key = key;
+  }
+
+  /** Seals `data` (any JSON value) for `subjectId`: it opens only for that subject. */
+  seal(subjectId: string, data: unknown): SealedData {
+    const { nonce, ciphertext } = seal(this.key, Buffer.from(JSON.stringify(data)), this.aad(subjectId));
+    return { keyId: this.keyId, nonce, ciphertext };
+  }
+
+  /** Opens what `seal` sealed for `subjectId`; throws if it was sealed with another key or for another subject, or altered. */
+  open<T>(subjectId: string, sealed: SealedData): T {
+    if (sealed.keyId !== this.keyId) throw new Error(`sealed with shared key ${sealed.keyId}, but this is ${this.keyId}`);
+    const plaintext = open(this.key, Buffer.from(sealed.nonce), Buffer.from(sealed.ciphertext), this.aad(subjectId));
+    return JSON.parse(plaintext.toString('utf8')) as T;
+  }
+
+  private aad(subjectId: string): string {
+    return `${subjectId}:shared:${this.keyId}`;
+  }
+}
+
 export const personalDataMigrations: readonly Migration[] = [
   {
     id: '0001_data_keys',
@@ -142,6 +181,34 @@ export class PersonalDataVault {
   }
 
   /**
+   * Opens many subjects' sealed data with one query for the keys not in the cache; an erased subject's
+   * item opens to undefined. For publishers that handle events in batches.
+   */
+  async openMany<T>(items: readonly { subjectId: string; sealed: SealedData }[], client?: PoolClient): Promise<(T | undefined)[]> {
+    const missing = [...new Set(items.map((i) => i.subjectId).filter((id) => !this.cachedKey(id)))];
+    const fetched = new Map<string, { keyId: string; key: Buffer } | undefined>();
+    if (missing.length > 0) {
+      const { rows } = await (client ?? this.pool).query<{ subject_id: string; key_id: string; wrapped_key: Buffer | null }>(
+        'SELECT subject_id, key_id, wrapped_key FROM data_keys WHERE subject_id = ANY($1::text[])',
+        [missing],
+      );
+      for (const row of rows) {
+        const entry = row.wrapped_key ? { keyId: row.key_id, key: await this.wrapper.unwrap(row.wrapped_key) } : undefined;
+        fetched.set(row.subject_id, entry);
+        if (entry) this.remember(row.subject_id, entry);
+      }
+    }
+    return items.map(({ subjectId, sealed }) => {
+      const entry = this.cachedKey(subjectId) ?? fetched.get(subjectId);
+      if (!entry) return undefined;
+      if (entry.keyId !== sealed.keyId) throw new Error(`sealed with key ${sealed.keyId}, but ${subjectId}'s key is ${entry.keyId}`);
+      const plaintext = open(entry.key, Buffer.from(sealed.nonce), Buffer.from(sealed.ciphertext), `${subjectId}:${sealed.keyId}`);
+      return JSON.parse(plaintext.toString('utf8')) as T;
+    });
+  }
+
+  /**
+   * Deletes the subject's data key.  /**
    * Deletes the subject's data key. Pass `client` to make the deletion part of the transaction that
    * records the erasure, so that the record and the deletion happen together or not at all.
    */
@@ -162,10 +229,21 @@ export class PersonalDataVault {
     return rows[0]?.erased ?? false;
   }
 
-  private async keyFor(subjectId: string, create: boolean, client?: PoolClient): Promise<{ keyId: string; key: Buffer }> {
+  private cachedKey(subjectId: string): { keyId: string; key: Buffer } | undefined {
     const cached = this.cache.get(subjectId);
     if (cached && cached.until > Date.now()) return cached;
     this.cache.delete(subjectId);
+    return undefined;
+  }
+
+  private remember(subjectId: string, entry: { keyId: string; key: Buffer }): void {
+    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(subjectId, { ...entry, until: Date.now() + this.cacheTtlMs });
+  }
+
+  private async keyFor(subjectId: string, create: boolean, client?: PoolClient): Promise<{ keyId: string; key: Buffer }> {
+    const cached = this.cachedKey(subjectId);
+    if (cached) return cached;
     const db = client ?? this.pool;
     let created = false;
     let { rows } = await db.query<{ key_id: string; wrapped_key: Buffer | null }>(
@@ -186,11 +264,10 @@ export class PersonalDataVault {
     }
     const row = rows[0]!;
     if (!row.wrapped_key) throw new SubjectErased(`${subjectId} has been erased`);
-    const entry = { keyId: row.key_id, key: await this.wrapper.unwrap(row.wrapped_key), until: Date.now() + this.cacheTtlMs };
+    const entry = { keyId: row.key_id, key: await this.wrapper.unwrap(row.wrapped_key) };
     // A key made inside the caller's transaction may yet roll back: cache it only once it is committed.
     if (created && client) return entry;
-    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(subjectId, entry);
+    this.remember(subjectId, entry);
     return entry;
   }
 }

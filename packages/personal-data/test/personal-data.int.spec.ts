@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { migrate } from '@homeward/pg-kit/migrations';
 import { createTestDatabase, type TestDatabase } from '@homeward/testing/infrastructure';
-import { MasterKeyWrapper, PersonalDataVault, SubjectErased, personalDataMigrations } from '@homeward/personal-data';
+import { MasterKeyWrapper, PersonalDataVault, SharedKey, SubjectErased, personalDataMigrations } from '@homeward/personal-data';
 
 describe('PersonalDataVault on a real PostgreSQL', () => {
   let db: TestDatabase;
@@ -35,6 +35,41 @@ describe('PersonalDataVault on a real PostgreSQL', () => {
   it('refuses data sealed for another subject', async () => {
     const sealed = await vault.seal('worker-1', 'secret');
     await expect(vault.open('worker-2', sealed)).rejects.toThrow();
+  });
+
+  it('opens many subjects at once, the erased ones as undefined, from a vault that has none of their keys cached', async () => {
+    const items = [
+      { subjectId: 'many-1', sealed: await vault.seal('many-1', { n: 1 }) },
+      { subjectId: 'many-2', sealed: await vault.seal('many-2', { n: 2 }) },
+      { subjectId: 'many-3', sealed: await vault.seal('many-3', { n: 3 }) },
+    ];
+    await vault.erase('many-2');
+    const cold = new PersonalDataVault(db.pool, new MasterKeyWrapper(masterKey));
+    expect(await cold.openMany([...items, items[0]!])).toEqual([{ n: 1 }, undefined, { n: 3 }, { n: 1 }]);
+    // Now cached: a second call needs no key from the database, and still refuses a seal of another subject.
+    expect(await cold.openMany([items[2]!])).toEqual([{ n: 3 }]);
+    await expect(cold.openMany([{ subjectId: 'many-1', sealed: items[2]!.sealed }])).rejects.toThrow();
+  });
+
+  describe('a shared key', () => {
+    const configured = `directory-2026:${randomBytes(32).toString('base64')}`;
+
+    it('opens for its holders what it sealed for one subject, and for no other subject', () => {
+      const publisher = new SharedKey(configured);
+      const reader = new SharedKey(configured);
+      const sealed = publisher.seal('worker-9', { familyName: 'Gurung' });
+      expect(sealed.keyId).toBe('directory-2026');
+      expect(Buffer.from(sealed.ciphertext).toString('latin1')).not.toContain('Gurung');
+      expect(reader.open('worker-9', sealed)).toEqual({ familyName: 'Gurung' });
+      expect(() => reader.open('worker-8', sealed)).toThrow();
+      expect(() => new SharedKey(`directory-2026:${randomBytes(32).toString('base64')}`).open('worker-9', sealed)).toThrow();
+      expect(() => new SharedKey(`other:${configured.split(':')[1]}`).open('worker-9', sealed)).toThrow(/shared key directory-2026/);
+    });
+
+    it('refuses a configuration without a key id or with a key of the wrong size', () => {
+      expect(() => new SharedKey(randomBytes(32).toString('base64'))).toThrow(/key id/);
+      expect(() => new SharedKey(`k:${randomBytes(16).toString('base64')}`)).toThrow(/32 bytes/);
+    });
   });
 
   describe('after erasure', () => {

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_AUDIENCE, DEV_ISSUER, devIssuer, type DevTokenClaims } from '@homeward/auth/dev-issuer';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { createPool, type Pool } from '@homeward/pg-kit';
 
@@ -63,6 +63,14 @@ async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The directory key that registration and the agency view share (docs/adr/0004), the same for every
+ * service a test run starts and different for every run: `<key id>:<32 bytes, base64>`.
+ */
+export function testDirectoryKey(): string {
+  return `directory-test-${runId}:${createHash('sha256').update(`homeward-test-directory-key:${runId}`).digest('base64')}`;
+}
+
 /** A prefix for topic names that no other test or run uses, e.g. "t.ab12cd_ef34ab56.". */
 export function testTopicNamespace(): string {
   return `t.${uniqueSuffix()}.`;
@@ -70,6 +78,21 @@ export function testTopicNamespace(): string {
 
 export function testKafka(clientId = 'homeward-test'): Kafka {
   return new Kafka({ clientId, brokers: infrastructure.kafkaBrokers, logLevel: logLevel.NOTHING });
+}
+
+/** A topic's setting as the broker reports it (e.g. `cleanup.policy`), read with a plain admin client. */
+export async function topicSetting(topic: string, name: string): Promise<string | undefined> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const { resources } = await admin.describeConfigs({
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [name] }],
+      includeSynonyms: false,
+    });
+    return resources[0]?.configEntries.find((c) => c.configName === name)?.configValue;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createPool, type Pool, REQUEST_SESSION } from '@homeward/pg-kit';
+import { registrationDirectoryTopic } from '@homeward/contracts';
 import { createKafka, ensureTopics, type Kafka } from '@homeward/messaging';
 import { ProjectionHost } from '@homeward/projections/host';
 import { TokenVerifier } from '@homeward/auth';
@@ -29,11 +30,17 @@ export async function startAgencyView(config: AgencyViewConfig): Promise<AgencyV
   const log = createLogger(SERVICE, config.LOG_LEVEL);
   const pool = createPool(config.DATABASE_URL, { max: 20, ...REQUEST_SESSION });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
-  const definition = agencyViewProjection(config.TOPIC_NAMESPACE);
+  const definition = agencyViewProjection(config.TOPIC_NAMESPACE, config.DIRECTORY_KEY);
+  // Name search compares trigrams; the extension lives in the database, not in a build's schema, which a rebuild drops.
+  await pool.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public');
   const deadLetterTopic = `${config.TOPIC_NAMESPACE}homeward.${AGENCY_VIEW}.dlq.v1`;
   // Source topics are created here too if this service starts first, with their owners' settings.
   await ensureTopics(kafka, [
-    ...definition.sources.map((s) => ({ topic: s.topic, partitions: config.TOPIC_PARTITIONS })),
+    ...definition.sources.map((s) => ({
+      topic: s.topic,
+      partitions: config.TOPIC_PARTITIONS,
+      compacted: s.topic === registrationDirectoryTopic(config.TOPIC_NAMESPACE),
+    })),
     { topic: deadLetterTopic, partitions: 1 },
   ]);
 

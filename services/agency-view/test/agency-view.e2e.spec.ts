@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eventually, testIssuer } from '@homeward/testing/infrastructure';
+import { Scopes } from '@homeward/auth';
 import { aWorker, departure, homecoming, startHarness, type RegistrationHarness } from '../../registration/test/registration.harness';
 import { namespaceOf, rowsContaining } from '../../mission-view/test/mission-view.harness';
 import { startAgencyViewHarness, type AgencyViewHarness } from './agency-view.harness';
@@ -10,7 +11,7 @@ import { startAgencyViewHarness, type AgencyViewHarness } from './agency-view.ha
 describe('agency view', () => {
   let registry: RegistrationHarness;
   let view: AgencyViewHarness;
-  const tokens = { agency: '', missionSA: '', statistics: '' };
+  const tokens = { agency: '', agencyWithoutPersonalData: '', missionSA: '', statistics: '' };
   // An origin area of this run only, so that searches see this file's workers alone.
   const area = `PH-T${randomBytes(3).toString('hex')}`;
 
@@ -19,6 +20,11 @@ describe('agency view', () => {
     const issuer = await testIssuer();
     view = await startAgencyViewHarness(namespaceOf(registry.runtime.topic), issuer);
     tokens.agency = await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency' });
+    tokens.agencyWithoutPersonalData = await issuer.token({
+      organisationId: 'ph-dole-research',
+      kind: 'agency',
+      scopes: [Scopes.workersRead],
+    });
     tokens.missionSA = await issuer.token({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA' });
     tokens.statistics = await issuer.token({ organisationId: 'psa-statistics', kind: 'statistics' });
   });
@@ -79,7 +85,7 @@ describe('agency view', () => {
     const referralId = referred.body!.cycles[0].reintegration.referrals[0].referralId as string;
     await post(`/workers/${id}/reintegration/referrals/${referralId}/outcome`, { recordedOn: '2024-09-30', outcome: 'completed' });
 
-    const profile = await profileOf(id, (b) => b.cycleDetails[0]?.stages.length === 9);
+    const profile = await profileOf(id, (b) => b.cycleDetails[0]?.stages.length === 9 && b.identity !== undefined);
     expect(profile.body).toMatchObject({
       workerId: id,
       sex: 'F',
@@ -123,8 +129,9 @@ describe('agency view', () => {
       ['referral', '2024-07-06'],
       ['referral_outcome', '2024-09-30'],
     ]);
+    // Who the worker is, from the registry's directory; never the case notes of an incident.
+    expect(profile.body.identity).toMatchObject({ givenName: 'Maria', familyName: 'Santos', dateOfBirth: expect.any(String) });
     expect(profile.text).not.toContain('Passport withheld');
-    expect(profile.text).not.toContain('Maria');
 
     const timeline = await view.call('GET', `/workers/${id}/timeline`, tokens.agency);
     expect(timeline.status).toBe(200);
@@ -273,6 +280,96 @@ describe('agency view', () => {
     expect(erased.body.cycleDetails[0]).not.toHaveProperty('employerName');
     expect(erased.body.cycleDetails[0]).not.toHaveProperty('recruitmentAgency');
     expect(await rowsContaining(view.db.pool, schema, employer)).toEqual({});
+  });
+
+  describe('finding people by name and document', () => {
+    // People of an origin area of their own, so that other tests' Maria Santoses stay out of these searches.
+    const people = `${area}N`;
+    const person = (givenName: string, familyName: string, documents: Record<string, string> = {}, sex = 'M') =>
+      registered({
+        originArea: people,
+        sex,
+        personalData: { ...aWorker().personalData, givenName, familyName, ...documents },
+      });
+    const search = (query: string, token = tokens.agency) => view.call('GET', `/workers?originArea=${people}&${query}`, token);
+    const ids = (r: { body: any }) => r.body.items.map((w: any) => w.workerId);
+    const named: Record<string, string> = {};
+
+    beforeAll(async () => {
+      named.hossain = await person('Muhammad', 'Hossain', { passportNumber: 'BG0123456', nationalId: 'BD-1990-555' });
+      named.rahman = await person('Mohammad', 'Rahman');
+      named.lakshmi = await person('Lakshmi', 'Shrestha', {}, 'F');
+      named.santos = await person('Maria', 'Santos', {}, 'F');
+      await caughtUp();
+    });
+
+    it('finds a name in another romanisation, best match first, and shows who each hit is', async () => {
+      const hits = await search(`name=${encodeURIComponent('Mohamed Hussain')}`);
+      expect(hits.status).toBe(200);
+      expect(ids(hits)[0]).toBe(named.hossain);
+      expect(ids(hits)).not.toContain(named.santos);
+      expect(hits.body.items[0]).toMatchObject({
+        workerId: named.hossain,
+        identity: { givenName: 'Muhammad', familyName: 'Hossain', passportNumber: 'BG0123456', nationalId: 'BD-1990-555' },
+      });
+      const scores: number[] = hits.body.items.map((w: any) => w.score);
+      expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+      expect(ids(await search('name=Laxmi%20Srestha'))).toEqual([named.lakshmi]);
+      expect(ids(await search('name=santos%20MARÍA'))).toEqual([named.santos]);
+    });
+
+    it('finds by passport or national id however they are typed, and narrows by date of birth', async () => {
+      expect(ids(await search('passportNumber=bg%20012-3456'))).toEqual([named.hossain]);
+      expect(ids(await search('nationalId=bd1990555'))).toEqual([named.hossain]);
+      const born = (await view.call('GET', `/workers/${named.rahman}`, tokens.agency)).body.identity.dateOfBirth as string;
+      expect(ids(await search(`name=Muhammad&dateOfBirth=${born}`))).toEqual([named.rahman]);
+      expect(ids(await search('passportNumber=XX0000000'))).toEqual([]);
+    });
+
+    it('pages through name hits without repeating one', async () => {
+      const first = await search('name=Mohammad&limit=1');
+      expect(first.body.items).toHaveLength(1);
+      const second = await search(`name=Mohammad&limit=1&cursor=${first.body.next}`);
+      expect(second.body.items).toHaveLength(1);
+      expect(ids(second)).not.toEqual(ids(first));
+      expect([...ids(first), ...ids(second)].sort()).toEqual([named.hossain, named.rahman].sort());
+    });
+
+    it('refuses searches by name or document to callers without personal-data:read, and shows them no identity', async () => {
+      const refused = await search('name=Hossain', tokens.agencyWithoutPersonalData);
+      expect(refused.status).toBe(403);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body.errors[0]).toMatchObject({ in: 'query', field: 'name' });
+      expect((await search('passportNumber=BG0123456', tokens.agencyWithoutPersonalData)).status).toBe(403);
+      const listed = await search('sex=M', tokens.agencyWithoutPersonalData);
+      expect(listed.status).toBe(200);
+      expect(listed.body.items.length).toBeGreaterThanOrEqual(2);
+      expect(listed.text).not.toMatch(/Hossain|Rahman|identity/);
+      const profile = await view.call('GET', `/workers/${named.hossain}`, tokens.agencyWithoutPersonalData);
+      expect(profile.body.identity).toBeUndefined();
+    });
+
+    it('refuses a name with fewer than two letters, naming the field', async () => {
+      const refused = await search(`name=${encodeURIComponent('- .')}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors[0]).toMatchObject({ in: 'query', field: 'name' });
+    });
+
+    it('forgets who a worker is on erasure: no name to find, none in any table', async () => {
+      const id = await person('Siti', 'Nurhaliza', { passportNumber: 'ID7654321' }, 'F');
+      await caughtUp();
+      expect(ids(await search('name=Siti%20Nurhaliza'))).toEqual([id]);
+      const schema = (await view.runtime.host.status()).serving!.schema;
+      expect(await rowsContaining(view.db.pool, schema, 'Nurhaliza')).toEqual({ identities: 1 });
+
+      await post(`/workers/${id}/erasure`, { basis: 'subject_request' });
+      await profileOf(id, (b) => b.personalDataErased === true);
+      await caughtUp();
+      expect(ids(await search('name=Siti%20Nurhaliza'))).toEqual([]);
+      expect(ids(await search('passportNumber=ID7654321'))).toEqual([]);
+      expect(await rowsContaining(view.db.pool, schema, 'Nurhaliza')).toEqual({});
+      expect((await view.call('GET', `/workers/${id}`, tokens.agency)).body.identity).toBeUndefined();
+    });
   });
 
   it('answers agencies only, and 404 for a worker it does not know', async () => {

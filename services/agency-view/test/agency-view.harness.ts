@@ -1,4 +1,4 @@
-import { createTestDatabase, infrastructure, type TestDatabase } from '@homeward/testing/infrastructure';
+import { createTestDatabase, infrastructure, testDirectoryKey, type TestDatabase } from '@homeward/testing/infrastructure';
 import { callerOf, type Issuer, type ViewCall } from '../../mission-view/test/mission-view.harness';
 import { loadAgencyViewConfig } from '../src/agency-view.config';
 import { startAgencyView, type AgencyViewRuntime } from '../src/agency-view.app';
@@ -23,6 +23,7 @@ export async function startAgencyViewHarness(topicNamespace: string, issuer: Iss
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
       PROJECTION_POLL_MS: '100',
+      DIRECTORY_KEY: testDirectoryKey(),
       LOG_LEVEL: 'warn',
     }),
   );

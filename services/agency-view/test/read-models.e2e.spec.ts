@@ -9,6 +9,7 @@ import {
   type MissionViewHarness,
 } from '../../mission-view/test/mission-view.harness';
 import { PROJECTIONS_ADMIN_SCOPE } from '../src/http/access';
+import { AGENCY_VIEW_VERSION } from '../src/projection/agency.projection';
 import { startAgencyViewHarness, type AgencyViewHarness } from './agency-view.harness';
 
 // The read models together, as issue 4 accepts them: the registration service, the agency view and the
@@ -120,7 +121,11 @@ describe('read models of the registry', () => {
     try {
       const rebuild = await agency.call('POST', '/admin/projection/rebuild', tokens.agencyAdmin);
       expect(rebuild.status).toBe(202);
-      expect(rebuild.body).toMatchObject({ build: serving!.build + 1, state: 'building', schema: `agency_view_v1_b${serving!.build + 1}` });
+      expect(rebuild.body).toMatchObject({
+        build: serving!.build + 1,
+        state: 'building',
+        schema: `agency_view_v${AGENCY_VIEW_VERSION}_b${serving!.build + 1}`,
+      });
       await eventually(
         () => agency.runtime.host.status(),
         (s) => s.serving?.build === serving!.build + 1 && s.building === undefined,

@@ -1,6 +1,6 @@
 import { createPool, type Pool, REQUEST_SESSION } from '@homeward/pg-kit';
 import { migrate } from '@homeward/pg-kit/migrations';
-import { eventsTopic } from '@homeward/contracts';
+import { eventsTopic, registrationDirectoryTopic } from '@homeward/contracts';
 import { EventStore, eventStoreMigrations } from '@homeward/event-store';
 import { createKafka, ensureTopics, pingKafka, type Kafka } from '@homeward/messaging';
 import { EventRelay } from '@homeward/messaging/event-relay';
@@ -13,7 +13,7 @@ import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
 import { RegistrationBackgroundModule, RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
-import { registrationMessage } from './messaging/registration-topic.mapper';
+import { registrationMessages } from './messaging/registration-directory.mapper';
 import { PersonIndex, personIndexMigrations } from './persistence/person-index';
 import { importMigrations } from './application/import/import-legacy-register.handler';
 import { forgetIdempotencyKeys, idempotencyMigrations } from './application/worker-command';
@@ -29,6 +29,7 @@ export interface RegistrationRuntime {
   readonly pool: Pool;
   readonly kafka: Kafka;
   readonly topic: string;
+  readonly directoryTopic: string;
   readonly vault: PersonalDataVault;
   /** Publishes the event store to the topic; its backlog tells whether everything committed is on Kafka. */
   readonly relay: EventRelay;
@@ -55,16 +56,22 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
   const topic = eventsTopic(SERVICE, config.TOPIC_NAMESPACE);
+  const directoryTopic = registrationDirectoryTopic(config.TOPIC_NAMESPACE);
   const deadLetterTopic = `${config.TOPIC_NAMESPACE}homeward.registration.worker-status.dlq.v1`;
   await ensureTopics(kafka, [
     { topic, partitions: config.TOPIC_PARTITIONS },
+    { topic: directoryTopic, partitions: config.TOPIC_PARTITIONS, compacted: true },
     { topic: deadLetterTopic, partitions: 1 },
   ]);
 
   const vault = new PersonalDataVault(pool, new MasterKeyWrapper(config.PERSONAL_DATA_MASTER_KEY));
   const streams = new WorkerStreams(new EventStore(pool), vault);
   const relay = new EventRelay(pool, kafka, {
-    toMessage: registrationMessage(topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration`),
+    toMessages: registrationMessages(
+      { events: topic, directory: directoryTopic, source: `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration` },
+      vault,
+      config.DIRECTORY_KEY,
+    ),
     logger: log.child({ component: 'event-relay' }),
   });
   const roles = config.ROLES;
@@ -153,6 +160,7 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
     pool,
     kafka,
     topic,
+    directoryTopic,
     vault,
     relay,
     async stop() {

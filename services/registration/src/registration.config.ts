@@ -1,3 +1,4 @@
+import { SharedKey } from '@homeward/personal-data';
 import { loadConfig, parse, type ConfigOf } from '@homeward/service-kit/config';
 
 export const registrationSettings = {
@@ -33,6 +34,11 @@ export const registrationSettings = {
       if (Buffer.from(raw, 'base64').length !== 32) throw new Error('expected 32 bytes, base64-encoded');
       return raw;
     },
+  },
+  DIRECTORY_KEY: {
+    description:
+      "`<key id>:<base64 of 32 random bytes>`: the key that seals the directory of people for the agencies' read models (docs/adr/0004); the agency view is configured with the same",
+    parse: (raw: string) => new SharedKey(raw),
   },
   AUTH_ISSUER: { description: 'the iss claim tokens must carry', parse: parse.string },
   AUTH_AUDIENCE: { description: 'the aud claim tokens must carry', default: 'homeward', parse: parse.string },

@@ -468,6 +468,15 @@ describe('registration service', () => {
       const mine = messages.filter((m) => m.key === workerId);
       for (const m of mine) expect(m.raw.toString('latin1')).not.toMatch(/Santos|Maria|1990-04-12|PH-1234-5678/);
       expect(await runtime.vault.open(workerId, await sealedOnKafka())).toBeUndefined();
+      // The directory topic: sealed entries only, and a tombstone last, which compaction keeps alone.
+      const directory = await readTopic(
+        runtime.directoryTopic,
+        (m) => ({ key: m.key, value: m.value }),
+        (read) => read.some((r) => r.key === workerId && r.value === null),
+      );
+      const entries = directory.filter((m) => m.key === workerId);
+      for (const m of entries) expect(m.value?.toString('latin1') ?? '').not.toMatch(/Santos|Maria|1990-04-12|PH-1234-5678/);
+      expect(entries[entries.length - 1]!.value).toBeNull();
 
       // The worker still travels, returns and counts.
       expect((await call('POST', `/workers/${workerId}/returns`, homecoming)).status).toBe(201);

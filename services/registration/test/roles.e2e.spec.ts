@@ -9,6 +9,7 @@ import {
   testIssuer,
   testTopicNamespace,
   type TestDatabase,
+  testDirectoryKey,
 } from '@homeward/testing/infrastructure';
 import { loadRegistrationConfig } from '../src/registration.config';
 import { startRegistration, type RegistrationRuntime } from '../src/registration.app';
@@ -34,6 +35,7 @@ describe('registration split by roles', () => {
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
       PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+      DIRECTORY_KEY: testDirectoryKey(),
       DATABASE_URL: db.url,
       KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
       TOPIC_NAMESPACE: testTopicNamespace(),

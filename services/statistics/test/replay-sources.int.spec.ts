@@ -8,6 +8,7 @@ import {
   testIssuer,
   testTopicNamespace,
   type TestDatabase,
+  testDirectoryKey,
 } from '@homeward/testing/infrastructure';
 // The real registration service, started in-process: the history is written through its API, so the
 // replay reads exactly what registration stores and publishes.
@@ -175,6 +176,7 @@ describe('replaying the history written through the registration service', () =>
         AUTH_ISSUER: issuer.issuer,
         AUTH_AUDIENCE: issuer.audience,
         PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+        DIRECTORY_KEY: testDirectoryKey(),
         DATABASE_URL: db.url,
         KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
         TOPIC_NAMESPACE: namespace,

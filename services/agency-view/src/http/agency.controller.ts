@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import type { Principal } from '@homeward/auth';
+import { Scopes, type Principal } from '@homeward/auth';
 import { CurrentPrincipal } from '@homeward/service-kit';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
+import { normaliseName } from '@homeward/names';
 import { AGENCY_QUERIES } from '../tokens';
 import type { AgencyQueries, PipelineQuery, WorkerSearch } from '../queries/agency.queries';
 import { assertAgencyAccess } from './access';
@@ -9,6 +10,8 @@ import { assertAgencyAccess } from './access';
 const int = (raw: string | undefined, fallback: number): number => (raw === undefined ? fallback : Number(raw));
 const given = <K extends string>(q: Partial<Record<K, string>>, keys: readonly K[]) =>
   Object.fromEntries(keys.filter((k) => q[k] !== undefined && q[k] !== '').map((k) => [k, q[k]])) as Partial<Record<K, string>>;
+
+const normalisedLength = (name: string): number => normaliseName(name).replace(/ /g, '').length;
 
 const unknownWorker = () => Problem.notFound('no such worker in the agency view', [fieldError('path', ['workerId'], 'unknown worker')]);
 
@@ -23,11 +26,22 @@ export class AgencyController {
   @Get('workers')
   search(@CurrentPrincipal() principal: Principal, @Query() q: Record<string, string | undefined>) {
     assertAgencyAccess(principal);
+    const showIdentity = principal.scopes.has(Scopes.personalDataRead);
+    const byIdentity = given(q, ['name', 'passportNumber', 'nationalId', 'dateOfBirth'] as const);
+    const [first] = Object.keys(byIdentity);
+    if (first && !showIdentity)
+      throw Problem.forbidden(`searching by ${first} needs the ${Scopes.personalDataRead} scope`, [
+        fieldError('query', [first], `needs the ${Scopes.personalDataRead} scope`),
+      ]);
     const criteria: WorkerSearch = {
+      ...byIdentity,
       ...given(q, ['workerId', 'originArea', 'destinationCountry', 'occupationIsco', 'sex', 'status', 'cursor'] as const),
+      showIdentity,
       includeMerged: q.includeMerged === 'true',
       limit: int(q.limit, 100),
     };
+    if (criteria.name !== undefined && normalisedLength(criteria.name) < 2)
+      throw Problem.validation([fieldError('query', ['name'], 'needs at least two letters or digits')]);
     return this.queries.search(criteria);
   }
 
@@ -49,7 +63,7 @@ export class AgencyController {
   @Get('workers/:workerId')
   async profile(@CurrentPrincipal() principal: Principal, @Param('workerId') workerId: string) {
     assertAgencyAccess(principal);
-    const profile = await this.queries.profile(workerId);
+    const profile = await this.queries.profile(workerId, principal.scopes.has(Scopes.personalDataRead));
     if (!profile) throw unknownWorker();
     return profile;
   }

@@ -1,4 +1,5 @@
 import type { RegistrationFact, Sex } from '@homeward/projections/registration';
+import type { DirectoryFact, DirectoryIdentity } from '@homeward/projections/registration-directory';
 
 /**
  * The agency's national picture, folded from the facts of every Homeward topic into row changes. Pure:
@@ -10,13 +11,15 @@ import type { RegistrationFact, Sex } from '@homeward/projections/registration';
  *   re-migration;
  * - one `cycles` row per cycle, opened by its departure, or by its return when no departure was recorded;
  * - every fact adds one timeline entry (the event id is its key), whatever else it changes;
- * - the model holds no decrypted personal data (the facts carry none). Erasure removes what could still
- *   identify the person beyond the pseudonymous attributes statistics keep (employer and recruitment
- *   agency names), and later facts do not bring it back.
+ * - personal data comes only from the registration directory (docs/adr/0004): one `identities` row per
+ *   worker with the names, date of birth and documents of the latest entry (a lower stream version never
+ *   replaces a higher one), and the keys that search compares them by. Erasure deletes the row and removes
+ *   what could still identify the person beyond the pseudonymous attributes statistics keep (employer and
+ *   recruitment agency names); later facts do not bring either back.
  */
 
 /** Bump with any change to the tables or to what is written into them: a new version is rebuilt from offset zero. */
-export const AGENCY_VIEW_VERSION = 1;
+export const AGENCY_VIEW_VERSION = 2;
 
 /** Fields of timeline details that identify more than the pseudonymous attributes: dropped on erasure. */
 export const ERASABLE_DETAILS = ['employerName', 'recruitmentAgency'] as const;
@@ -94,6 +97,7 @@ export type AgencyChange =
   | { readonly kind: 'duplicates-flagged'; readonly workerId: string; readonly candidates: readonly string[] }
   | { readonly kind: 'duplicate-resolved'; readonly workerId: string; readonly candidateId: string; readonly samePerson: boolean }
   | { readonly kind: 'erasure-recorded'; readonly workerId: string; readonly erasedOn: string }
+  | { readonly kind: 'identity-known'; readonly workerId: string; readonly streamVersion: number; readonly identity: DirectoryIdentity }
   /** What the erase hook does: the rows keep the pseudonymous attributes and lose the rest. */
   | { readonly kind: 'personal-data-erased'; readonly workerId: string };
 
@@ -239,6 +243,20 @@ export function registrationChanges(fact: RegistrationFact): AgencyChange[] {
     default: {
       const unknown: never = fact;
       throw new Error(`unknown fact ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The row changes of a directory fact: the worker's identity; a withdrawal is an erasure, which the erase hook has done. */
+export function directoryChanges(fact: DirectoryFact): AgencyChange[] {
+  switch (fact.type) {
+    case 'IdentityPublished':
+      return [{ kind: 'identity-known', workerId: fact.workerId, streamVersion: fact.streamVersion, identity: fact.identity }];
+    case 'IdentityWithdrawn':
+      return [];
+    default: {
+      const unknown: never = fact;
+      throw new Error(`unknown directory fact ${JSON.stringify(unknown)}`);
     }
   }
 }

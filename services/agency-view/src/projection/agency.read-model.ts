@@ -1,7 +1,17 @@
 import type { PoolClient } from 'pg';
+import { nameSkeleton, normaliseDocument, normaliseName } from '@homeward/names';
+import type { SharedKey } from '@homeward/personal-data';
 import { taggedSource, type ProjectionDefinition, type Source } from '@homeward/projections';
 import { registrationSource, type RegistrationFact } from '@homeward/projections/registration';
-import { AGENCY_VIEW_VERSION, ERASABLE_DETAILS, iscoPrefixes, registrationChanges, type AgencyChange } from './agency.projection';
+import { registrationDirectorySource, type DirectoryFact } from '@homeward/projections/registration-directory';
+import {
+  AGENCY_VIEW_VERSION,
+  ERASABLE_DETAILS,
+  directoryChanges,
+  iscoPrefixes,
+  registrationChanges,
+  type AgencyChange,
+} from './agency.projection';
 
 /**
  * What the agency view reads: one entry per Homeward topic, each a decoder (the source) and the handler
@@ -9,25 +19,31 @@ import { AGENCY_VIEW_VERSION, ERASABLE_DETAILS, iscoPrefixes, registrationChange
  * appear: a source in @homeward/projections, a handler beside registrationChanges, and a version bump
  * (the new version is rebuilt from offset zero of every topic while the old one serves).
  */
-export type AgencyEvent = { readonly source: 'registration'; readonly fact: RegistrationFact };
+export type AgencyEvent =
+  { readonly source: 'registration'; readonly fact: RegistrationFact } | { readonly source: 'directory'; readonly fact: DirectoryFact };
 
 type Handlers = { readonly [K in AgencyEvent['source']]: (fact: Extract<AgencyEvent, { source: K }>['fact']) => AgencyChange[] };
 
 const handlers: Handlers = {
   registration: registrationChanges,
+  directory: directoryChanges,
 };
 
-export const agencySources = (topicNamespace: string): Source<AgencyEvent>[] => [
+/** `directoryKey` opens the registration directory (docs/adr/0004): only an agency's read model holds it. */
+export const agencySources = (topicNamespace: string, directoryKey: SharedKey): Source<AgencyEvent>[] => [
   taggedSource('registration', registrationSource(topicNamespace)),
+  taggedSource('directory', registrationDirectorySource(directoryKey, topicNamespace)),
 ];
 
 export function agencyChanges(event: AgencyEvent): AgencyChange[] {
   switch (event.source) {
     case 'registration':
       return handlers.registration(event.fact);
+    case 'directory':
+      return handlers.directory(event.fact);
     default: {
-      const unknown: never = event.source;
-      throw new Error(`no handler for source ${String(unknown)}`);
+      const unknown: never = event;
+      throw new Error(`no handler for source ${JSON.stringify(unknown)}`);
     }
   }
 }
@@ -95,6 +111,26 @@ export const agencySchema: readonly string[] = [
      details jsonb NOT NULL
    )`,
   `CREATE INDEX timeline_by_worker ON timeline (worker_id, occurred_on, recorded_at, stream_version)`,
+  // Who each worker is, from the registration directory; deleted on erasure. The keys are @homeward/names':
+  // the normalised name and its transliteration skeleton (trigram-indexed), documents without punctuation.
+  `CREATE TABLE identities (
+     worker_id uuid PRIMARY KEY,
+     stream_version bigint NOT NULL,
+     given_name text NOT NULL,
+     family_name text NOT NULL,
+     date_of_birth date NOT NULL,
+     national_id text,
+     passport_number text,
+     name_key text NOT NULL,
+     name_skeleton text NOT NULL,
+     national_id_key text,
+     passport_key text
+   )`,
+  `CREATE INDEX identities_by_name ON identities USING gin (name_key gin_trgm_ops)`,
+  `CREATE INDEX identities_by_skeleton ON identities USING gin (name_skeleton gin_trgm_ops)`,
+  `CREATE INDEX identities_by_national_id ON identities (national_id_key) WHERE national_id_key IS NOT NULL`,
+  `CREATE INDEX identities_by_passport ON identities (passport_key) WHERE passport_key IS NOT NULL`,
+  `CREATE INDEX identities_by_birth ON identities (date_of_birth)`,
 ];
 
 const ERASED = `(SELECT personal_data_erased FROM workers WHERE worker_id = $1)`;
@@ -187,7 +223,7 @@ const column = <C, V>(changes: readonly C[], value: (c: C) => V): V[] => changes
  * Set-based writers of the kinds a history is mostly made of (one change or many), each for changes of
  * distinct workers: the one way these kinds are written.
  */
-type SetKind = 'worker-registered' | 'cycle-opened' | 'arrived' | 'returned';
+type SetKind = 'worker-registered' | 'cycle-opened' | 'arrived' | 'returned' | 'identity-known';
 const isSetKind = (kind: RowChange['kind']): kind is SetKind => kind in SET_WRITERS;
 
 const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly Of<K>[]) => Promise<void> } = {
@@ -294,6 +330,39 @@ const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly
       [ids, cycles, returnedOn, from, column(cs, (c) => c.at)],
     );
   },
+  'identity-known': async (tx, cs) => {
+    // An erased worker's identity never comes back (an entry published before the erasure may arrive
+    // after it); an entry of a lower stream version never replaces a newer one.
+    await tx.query(
+      `INSERT INTO identities (worker_id, stream_version, given_name, family_name, date_of_birth, national_id, passport_number,
+                               name_key, name_skeleton, national_id_key, passport_key)
+       SELECT t.worker_id, t.stream_version, t.given_name, t.family_name, t.date_of_birth::date, t.national_id, t.passport_number,
+              t.name_key, t.name_skeleton, t.national_id_key, t.passport_key
+         FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                     $10::text[], $11::text[])
+           AS t(worker_id, stream_version, given_name, family_name, date_of_birth, national_id, passport_number, name_key, name_skeleton,
+                national_id_key, passport_key)
+        WHERE NOT coalesce((SELECT personal_data_erased FROM workers w WHERE w.worker_id = t.worker_id), false)
+       ON CONFLICT (worker_id) DO UPDATE SET stream_version = EXCLUDED.stream_version, given_name = EXCLUDED.given_name,
+         family_name = EXCLUDED.family_name, date_of_birth = EXCLUDED.date_of_birth, national_id = EXCLUDED.national_id,
+         passport_number = EXCLUDED.passport_number, name_key = EXCLUDED.name_key, name_skeleton = EXCLUDED.name_skeleton,
+         national_id_key = EXCLUDED.national_id_key, passport_key = EXCLUDED.passport_key
+        WHERE identities.stream_version < EXCLUDED.stream_version`,
+      [
+        column(cs, (c) => c.workerId),
+        column(cs, (c) => c.streamVersion),
+        column(cs, (c) => c.identity.givenName),
+        column(cs, (c) => c.identity.familyName),
+        column(cs, (c) => c.identity.dateOfBirth),
+        column(cs, (c) => c.identity.nationalId ?? null),
+        column(cs, (c) => c.identity.passportNumber ?? null),
+        column(cs, (c) => normaliseName(`${c.identity.givenName} ${c.identity.familyName}`)),
+        column(cs, (c) => nameSkeleton(`${c.identity.givenName} ${c.identity.familyName}`)),
+        column(cs, (c) => normaliseDocument(c.identity.nationalId)),
+        column(cs, (c) => normaliseDocument(c.identity.passportNumber)),
+      ],
+    );
+  },
 };
 
 /** One change of a kind without a set-based writer: one statement (or a few). */
@@ -353,6 +422,7 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
       break;
     case 'personal-data-erased':
       await tx.query(`UPDATE workers SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
+      await tx.query(`DELETE FROM identities WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`UPDATE cycles SET employer_name = NULL, recruitment_agency = NULL WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`UPDATE timeline SET details = details${STRIP} WHERE worker_id = $1`, [c.workerId]);
       break;
@@ -365,11 +435,11 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
 
 export const AGENCY_VIEW = 'agency-view';
 
-export function agencyViewProjection(topicNamespace: string): ProjectionDefinition<AgencyEvent> {
+export function agencyViewProjection(topicNamespace: string, directoryKey: SharedKey): ProjectionDefinition<AgencyEvent> {
   return {
     name: AGENCY_VIEW,
     version: AGENCY_VIEW_VERSION,
-    sources: agencySources(topicNamespace),
+    sources: agencySources(topicNamespace, directoryKey),
     schema: agencySchema,
     apply: (event, tx) => writeAgencyChanges(tx, agencyChanges(event)),
     applyAll: (events, tx) => writeAgencyChanges(tx, events.flatMap(agencyChanges)),

@@ -1,3 +1,4 @@
+import { nameSkeleton, normaliseDocument, normaliseName } from '@homeward/names';
 import type { ProjectionReader } from '@homeward/projections/reader';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
 import type { components } from '../http/generated/agency-view.v1';
@@ -15,6 +16,30 @@ const SUMMARY_COLUMNS = `
   w.last_returned_on::text AS "lastReturnedOn", w.personal_data_erased AS "personalDataErased", w.merged_into AS "mergedInto"`;
 
 const compact = <T extends object>(row: T): T => Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as T;
+
+/** The identity of a row that selected IDENTITY_COLUMNS, absent when the directory has none (or the caller may not see it). */
+const IDENTITY_COLUMNS = `i.given_name AS "givenName", i.family_name AS "familyName", i.date_of_birth::text AS "dateOfBirth",
+  i.national_id AS "nationalId", i.passport_number AS "passportNumber"`;
+/** Absent when not selected, null when the worker has no identity here. */
+type IdentityRow = {
+  givenName?: string | null;
+  familyName?: string | null;
+  dateOfBirth?: string | null;
+  nationalId?: string | null;
+  passportNumber?: string | null;
+};
+function withIdentity<T extends object>(row: T & IdentityRow): T & { identity?: Schemas['Identity'] } {
+  const { givenName, familyName, dateOfBirth, nationalId, passportNumber, ...rest } = row;
+  const base = compact(rest as unknown as T);
+  if (givenName == null || familyName == null || dateOfBirth == null) return base;
+  return { ...base, identity: compact({ givenName, familyName, dateOfBirth, nationalId, passportNumber }) as Schemas['Identity'] };
+}
+
+/**
+ * How alike two names must be for a search to list them (pg_trgm's `%`, which the trigram indexes answer):
+ * on either key, the normalised name or its transliteration skeleton.
+ */
+const NAME_SIMILARITY = 0.3;
 
 const encodeCursor = (key: readonly (string | number)[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
@@ -43,6 +68,12 @@ const STAGE: Readonly<Record<string, Schemas['Stage']['stage']>> = {
 };
 
 export interface WorkerSearch {
+  readonly name?: string;
+  readonly passportNumber?: string;
+  readonly nationalId?: string;
+  readonly dateOfBirth?: string;
+  /** Whether the caller may see names, dates of birth and documents (personal-data:read). */
+  readonly showIdentity: boolean;
   readonly workerId?: string;
   readonly originArea?: string;
   readonly destinationCountry?: string;
@@ -72,32 +103,55 @@ export class AgencyQueries {
   constructor(private readonly reader: ProjectionReader) {}
 
   async search(q: WorkerSearch): Promise<{ items: WorkerSummary[]; next?: string }> {
-    const after = decodeCursor(q.cursor, 1)?.[0];
-    const items = await this.reader.read(async (db) =>
-      (
-        await db.query<WorkerSummary>(
-          `SELECT ${SUMMARY_COLUMNS} FROM workers w
-              WHERE ($1::uuid IS NULL OR w.worker_id = $1) AND ($2::text IS NULL OR w.origin_area = $2)
-                AND ($3::text IS NULL OR w.destinations @> ARRAY[$3::text]) AND ($4::text IS NULL OR w.occupation_codes @> ARRAY[$4::text])
-                AND ($5::text IS NULL OR w.sex = $5) AND ($6::text IS NULL OR w.status = $6)
-                AND ($7 OR w.merged_into IS NULL) AND ($8::uuid IS NULL OR w.worker_id > $8)
-              ORDER BY w.worker_id LIMIT $9`,
-          [
-            q.workerId ?? null,
-            q.originArea ?? null,
-            q.destinationCountry ?? null,
-            q.occupationIsco ?? null,
-            q.sex ?? null,
-            q.status ?? null,
-            q.includeMerged,
-            after ?? null,
-            q.limit,
-          ],
-        )
-      ).rows.map(compact),
-    );
+    const values: unknown[] = [];
+    const value = (v: unknown): string => `$${values.push(v)}`;
+    const where: string[] = [];
+    if (q.workerId) where.push(`w.worker_id = ${value(q.workerId)}`);
+    if (q.originArea) where.push(`w.origin_area = ${value(q.originArea)}`);
+    if (q.destinationCountry) where.push(`w.destinations @> ARRAY[${value(q.destinationCountry)}::text]`);
+    if (q.occupationIsco) where.push(`w.occupation_codes @> ARRAY[${value(q.occupationIsco)}::text]`);
+    if (q.sex) where.push(`w.sex = ${value(q.sex)}`);
+    if (q.status) where.push(`w.status = ${value(q.status)}`);
+    if (!q.includeMerged) where.push('w.merged_into IS NULL');
+    if (q.passportNumber) where.push(`i.passport_key = ${value(normaliseDocument(q.passportNumber) ?? '')}`);
+    if (q.nationalId) where.push(`i.national_id_key = ${value(normaliseDocument(q.nationalId) ?? '')}`);
+    if (q.dateOfBirth) where.push(`i.date_of_birth = ${value(q.dateOfBirth)}::date`);
+    const byIdentity = q.name !== undefined || q.passportNumber !== undefined || q.nationalId !== undefined || q.dateOfBirth !== undefined;
+    const identity = q.showIdentity ? `, ${IDENTITY_COLUMNS}` : '';
+
+    if (q.name === undefined) {
+      const after = decodeCursor(q.cursor, 1)?.[0];
+      if (after) where.push(`w.worker_id > ${value(after)}::uuid`);
+      const sql = `SELECT ${SUMMARY_COLUMNS}${identity} FROM workers w ${byIdentity ? 'JOIN' : 'LEFT JOIN'} identities i USING (worker_id)
+                    ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY w.worker_id LIMIT ${value(q.limit)}`;
+      const items = await this.reader.read(async (db) => (await db.query<WorkerSummary & IdentityRow>(sql, values)).rows.map(withIdentity));
+      const last = items[items.length - 1];
+      return { items, ...(items.length === q.limit && last ? { next: encodeCursor([last.workerId]) } : {}) };
+    }
+
+    // By name: the candidates come from the trigram indexes (either key alike enough), best score first.
+    const key = value(normaliseName(q.name));
+    const skeleton = value(nameSkeleton(q.name));
+    const score = `round(((similarity(i.name_key, ${key}) + similarity(i.name_skeleton, ${skeleton})) / 2)::numeric, 3)`;
+    where.push(`(i.name_key % ${key} OR i.name_skeleton % ${skeleton})`);
+    const after = decodeCursor(q.cursor, 2);
+    if (after)
+      where.push(
+        `(${score} < ${value(after[0])}::numeric OR (${score} = ${value(after[0])}::numeric AND w.worker_id > ${value(after[1])}::uuid))`,
+      );
+    const sql = `SELECT ${SUMMARY_COLUMNS}${identity}, ${score}::float8 AS score
+                   FROM identities i JOIN workers w USING (worker_id)
+                  WHERE ${where.join(' AND ')}
+                  ORDER BY ${score} DESC, w.worker_id LIMIT ${value(q.limit)}`;
+    const items = await this.reader.read(async (db) => {
+      await db.query(`SELECT set_config('pg_trgm.similarity_threshold', $1, true)`, [String(NAME_SIMILARITY)]);
+      return (await db.query<WorkerSummary & IdentityRow>(sql, values)).rows.map(withIdentity);
+    });
     const last = items[items.length - 1];
-    return { items, ...(items.length === q.limit && last ? { next: encodeCursor([last.workerId]) } : {}) };
+    return {
+      items,
+      ...(items.length === q.limit && last ? { next: encodeCursor([String(last.score), last.workerId]) } : {}),
+    };
   }
 
   async pipeline(q: PipelineQuery): Promise<{ items: Returnee[]; next?: string }> {
@@ -138,17 +192,19 @@ export class AgencyQueries {
     return { items, ...(items.length === q.limit && last ? { next: encodeCursor([last.returnedOn, last.workerId]) } : {}) };
   }
 
-  async profile(workerId: string): Promise<WorkerProfile | undefined> {
+  /** `showIdentity`: whether the caller may see names, date of birth and documents (personal-data:read). */
+  async profile(workerId: string, showIdentity: boolean): Promise<WorkerProfile | undefined> {
     return this.reader.read(async (db) => {
-      const worker = (
-        await db.query<WorkerProfile>(
+      const row = (
+        await db.query<WorkerProfile & IdentityRow>(
           `SELECT ${SUMMARY_COLUMNS}, w.registered_on::text AS "registeredOn", w.education_isced AS "educationIsced", w.languages,
-                  w.erased_on::text AS "erasedOn", w.possible_duplicates AS "possibleDuplicates"
-             FROM workers w WHERE w.worker_id = $1`,
+                  w.erased_on::text AS "erasedOn", w.possible_duplicates AS "possibleDuplicates"${showIdentity ? `, ${IDENTITY_COLUMNS}` : ''}
+             FROM workers w LEFT JOIN identities i USING (worker_id) WHERE w.worker_id = $1`,
           [workerId],
         )
       ).rows[0];
-      if (!worker) return undefined;
+      if (!row) return undefined;
+      const worker = withIdentity(row);
       const cycles = await db.query<Schemas['Cycle']>(
         `SELECT cycle_number AS number, destination_country AS "destinationCountry", departed_on::text AS "departedOn",
                 employer_name AS "employerName", occupation_isco AS "occupationIsco", contract_start::text AS "contractStart",
@@ -165,7 +221,7 @@ export class AgencyQueries {
         [workerId],
       );
       return {
-        ...compact(worker),
+        ...worker,
         cycleDetails: cycles.rows.map((c) => ({
           ...compact(c),
           stages: stages.rows
