@@ -1,14 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { eventsTopic } from '@homeward/contracts';
+import { eventsTopic, registrationDirectoryTopic } from '@homeward/contracts';
 import { EventStore, PUBLISHER_READER } from '@homeward/event-store';
 import { createKafka, deleteTopics } from '@homeward/messaging';
 import { generateHistories } from '@homeward/demo-data/histories';
 import { writeThroughImport } from '@homeward/demo-data/import-writer';
-import { databaseUrlFor, infrastructure, testIssuer, testDirectoryKey } from '@homeward/testing/infrastructure';
+import { databaseUrlFor, infrastructure, testIssuer } from '@homeward/testing/infrastructure';
 
 /**
  * A large synthetic registration history for the benchmarks that read one (statistics replay, projection
@@ -22,6 +22,12 @@ export interface BenchHistory {
   readonly databaseUrl: string;
   /** The registration topic holding every event of the history. */
   readonly topic: string;
+  /**
+   * Registration's directory of people for the history (ADR 4), and the directory key its entries are
+   * sealed with. A history built before the directory existed has none: the topic is then missing or empty.
+   */
+  readonly directoryTopic: string;
+  readonly directoryKey: string;
   readonly events: number;
   readonly built: boolean;
 }
@@ -79,17 +85,20 @@ export async function benchHistory(events: number, log: (line: string) => void =
   const database = `homeward_bench_history_${events}`;
   const namespace = `bench-history-${events}.`;
   const topic = eventsTopic('registration', namespace);
+  const directoryTopic = registrationDirectoryTopic(namespace);
+  // The same for every run that reads this history, so that a later run's agency view opens the entries.
+  const directoryKey = `bench-${events}:${createHash('sha256').update(`homeward-bench-directory:${database}`).digest('base64')}`;
   const databaseUrl = databaseUrlFor(database);
   const kept = await completed(database);
   if (kept !== undefined) {
     log(`history: reusing ${kept.toLocaleString('en')} events in ${database} and ${topic}`);
-    return { databaseUrl, topic, events: kept, built: false };
+    return { databaseUrl, topic, directoryTopic, directoryKey, events: kept, built: false };
   }
 
   log(`history: building ${events.toLocaleString('en')} events (${database}, ${topic}); kept for later runs`);
   // What an interrupted build left on the topic is not part of this history.
   const kafka = createKafka({ brokers: infrastructure.kafkaBrokers, clientId: 'bench-history' });
-  await deleteTopics(kafka, [topic]);
+  await deleteTopics(kafka, [topic, directoryTopic]);
   await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${database}"`);
@@ -116,7 +125,7 @@ export async function benchHistory(events: number, log: (line: string) => void =
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
       PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
-      DIRECTORY_KEY: testDirectoryKey(),
+      DIRECTORY_KEY: directoryKey,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -162,7 +171,7 @@ export async function benchHistory(events: number, log: (line: string) => void =
     await db.query('INSERT INTO bench_history VALUES ($1, true)', [written]);
     await db.query('VACUUM ANALYZE events');
     log(`history: ${written.toLocaleString('en')} events built in ${Math.round((Date.now() - started) / 1000)} s`);
-    return { databaseUrl, topic, events: written, built: true };
+    return { databaseUrl, topic, directoryTopic, directoryKey, events: written, built: true };
   } finally {
     await db.end().catch(() => undefined);
     service.kill('SIGTERM');

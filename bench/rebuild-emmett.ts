@@ -8,14 +8,17 @@
  *    `emt_append_to_stream`, one call per stream (the whole stream, in stream order), called set-based
  *    from SQL for a few thousand streams per transaction: the rows are exactly what `appendToStream` writes,
  *    without a round trip per stream. Emmett's message id is our event id; the metadata keeps ours, plus
- *    `occurredAt` and `recordedAt` (Emmett stamps only its own `created`). Then VACUUM ANALYZE and a CHECKPOINT.
+ *    `occurredAt` and `recordedAt` (Emmett stamps only its own `created`). The history's directory of
+ *    people (ADR 4), which agency-view reads from its own topic, is read from that topic, opened with the
+ *    directory key, and appended after the events as `IdentityPublished` / `IdentityWithdrawn` messages of
+ *    `directory-<worker>` streams, so that both rebuilds get the same input. Then VACUUM ANALYZE and a CHECKPOINT.
  * 2. The rebuild (timed, from `consumer.start()` until it resolves, i.e. until the consumer found no
  *    messages left and closed its processor): a `postgreSQLProjection` named agency-view whose `init`
  *    creates agency-view's tables (agencySchema), whose `truncate` empties them, and whose `handle` turns
- *    each event into the same row changes agency-view makes (`registrationChanges`) and writes them with
+ *    each event into the same row changes agency-view makes (`registrationChanges`, `directoryChanges`) and writes them with
  *    agency-view's own writer (`writeAgencyChanges`) through the handler context's client, inside the
- *    transaction Emmett opens per pulled batch. A PersonalDataErased event first writes what agency-view's
- *    erase hook writes. The SQL is thus agency-view's, statement for statement; what differs is the
+ *    transaction Emmett opens per pulled batch. A PersonalDataErased event and a directory tombstone first
+ *    write what agency-view's erase hook writes. The SQL is thus agency-view's, statement for statement; what differs is the
  *    machinery around it.
  *
  * What Emmett 0.42 does in a rebuild (read from its dist/index.js):
@@ -38,9 +41,14 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { randomUUID } from 'node:crypto';
+import { createKafka } from '@homeward/messaging';
+import { partitionRanges, readTopicsToEnd } from '@homeward/messaging/topic-reader';
+import { SharedKey } from '@homeward/personal-data';
 import type { RegistrationFact } from '@homeward/projections/registration';
-import { createTestDatabase } from '@homeward/testing/infrastructure';
-import { registrationChanges, type AgencyChange } from '../services/agency-view/src/projection/agency.projection.js';
+import { decodeDirectoryFact, type DirectoryFact } from '@homeward/projections/registration-directory';
+import { createTestDatabase, infrastructure } from '@homeward/testing/infrastructure';
+import { directoryChanges, registrationChanges, type AgencyChange } from '../services/agency-view/src/projection/agency.projection.js';
 import { agencySchema, writeAgencyChanges } from '../services/agency-view/src/projection/agency.read-model.js';
 
 export interface EmmettRebuildOptions {
@@ -66,7 +74,14 @@ export interface EmmettRebuildResult {
 
 export const defaultEmmettOptions: EmmettRebuildOptions = { batchSize: 500, pullingFrequencyInMs: 0 };
 
-const AGENCY_TABLES = ['workers', 'cycles', 'timeline'] as const;
+const AGENCY_TABLES = ['workers', 'cycles', 'timeline', 'identities'] as const;
+
+/** What Emmett's side needs of the kept history (history.ts): its event store, and its directory topic with the key. */
+export interface RebuildInput {
+  readonly databaseUrl: string;
+  readonly directoryTopic: string;
+  readonly directoryKey: string;
+}
 
 /**
  * Each table's row count, and the sum of a 64-bit hash of each row as JSON without `recorded_at` and
@@ -91,10 +106,10 @@ export async function readModelSummary(
 
 /** Loads the history into an Emmett store of its own and times Emmett's rebuild of the agency view, in a child process. */
 export async function emmettRebuild(
-  historyDatabaseUrl: string,
+  input: RebuildInput,
   options: EmmettRebuildOptions = defaultEmmettOptions,
 ): Promise<EmmettRebuildResult> {
-  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, historyDatabaseUrl, JSON.stringify(options)], { stdio: 'inherit' });
+  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, JSON.stringify(input), JSON.stringify(options)], { stdio: 'inherit' });
   let result: EmmettRebuildResult | undefined;
   child.on('message', (message) => {
     result = message as EmmettRebuildResult;
@@ -122,6 +137,8 @@ const EVENT_TYPES = [
   'WorkerDetailsCorrected',
   'PossibleDuplicateFlagged',
   'DuplicateResolved',
+  'IdentityPublished',
+  'IdentityWithdrawn',
 ] as const;
 
 /** An event as the rebuild reads it back from Emmett's store. */
@@ -194,6 +211,11 @@ export function factOf(event: StoredEvent): RegistrationFact {
 
 /** What agency-view writes for an event: its erase hook first for an erasure (as the projection host does), then the event's changes. */
 function changesOf(event: StoredEvent): AgencyChange[] {
+  if (event.type === 'IdentityPublished' || event.type === 'IdentityWithdrawn') {
+    const fact = { ...event.data, recordedAt: new Date(event.data.recordedAt as string) } as unknown as DirectoryFact;
+    const changes = directoryChanges(fact);
+    return fact.type === 'IdentityWithdrawn' ? [{ kind: 'personal-data-erased', workerId: fact.workerId }, ...changes] : changes;
+  }
   const fact = factOf(event);
   const changes = registrationChanges(fact);
   return fact.type === 'PersonalDataErased' ? [{ kind: 'personal-data-erased', workerId: fact.data.workerId }, ...changes] : changes;
@@ -205,8 +227,41 @@ async function connect(url: string): Promise<pg.Client> {
   return client;
 }
 
-/** Copies the history's events into the Emmett database and appends them to Emmett's store there; returns how many. */
-async function load(historyDatabaseUrl: string, url: string): Promise<number> {
+/** The history's directory, read to its end and opened: the facts agency-view's directory source decodes. */
+async function directoryFacts(input: RebuildInput): Promise<DirectoryFact[]> {
+  const kafka = createKafka({ brokers: infrastructure.kafkaBrokers, clientId: 'bench-emmett-directory' });
+  const ranges = await partitionRanges(kafka, [input.directoryTopic]).catch(() => []); // a history from before the directory
+  const key = new SharedKey(input.directoryKey);
+  const facts: DirectoryFact[] = [];
+  await readTopicsToEnd(kafka, {
+    topics: [input.directoryTopic],
+    ranges,
+    onMessage: (message, topic, partition) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries((message as { headers?: Record<string, unknown> }).headers ?? {}))
+        if (value !== undefined) headers[name] = String(value);
+      facts.push(
+        decodeDirectoryFact(
+          {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            value: message.value,
+            headers,
+            eventId: headers.ce_id ?? '',
+          },
+          key,
+        ),
+      );
+    },
+  });
+  return facts;
+}
+
+/** Copies the history's events and directory into the Emmett database and appends them to Emmett's store there; returns how many. */
+async function load(input: RebuildInput, url: string): Promise<number> {
+  const historyDatabaseUrl = input.databaseUrl;
   const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql');
   const store = getPostgreSQLEventStore(url, { schema: { autoMigration: 'None' } });
   await store.schema.migrate();
@@ -224,6 +279,33 @@ async function load(historyDatabaseUrl: string, url: string): Promise<number> {
       ),
       target.query(copyFrom('COPY bench_source FROM STDIN')),
     );
+    // The directory after the events, each worker's entries in their order, as messages of streams of their own.
+    const directory = await directoryFacts(input);
+    const positions = new Map<string, number>();
+    const base = Number(
+      (await target.query<{ n: string }>('SELECT coalesce(max(global_position), 0)::text AS n FROM bench_source')).rows[0]!.n,
+    );
+    for (let from = 0; from < directory.length; from += 5_000) {
+      const part = directory.slice(from, from + 5_000);
+      await target.query(
+        `INSERT INTO bench_source (global_position, stream_id, stream_version, event_id, event_type, data, metadata, occurred_at, recorded_at)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::timestamptz[], $8::timestamptz[])`,
+        [
+          part.map((_, i) => base + from + i + 1),
+          part.map((f) => `directory-${f.workerId}`),
+          part.map((f) => {
+            const next = (positions.get(f.workerId) ?? 0) + 1;
+            positions.set(f.workerId, next);
+            return next;
+          }),
+          part.map(() => randomUUID()),
+          part.map((f) => f.type),
+          part.map((f) => JSON.stringify(f)),
+          part.map(() => '{}'),
+          part.map((f) => f.recordedAt),
+        ],
+      );
+    }
     // Streams in the order of their first event; each is appended whole, in stream order.
     await target.query(`CREATE UNLOGGED TABLE bench_streams AS
                           SELECT stream_id, row_number() OVER (ORDER BY min(global_position)) AS n FROM bench_source GROUP BY stream_id`);
@@ -254,7 +336,7 @@ async function load(historyDatabaseUrl: string, url: string): Promise<number> {
       if (rows[0]!.failed > 0) throw new Error(`emt_append_to_stream refused ${rows[0]!.failed} streams`);
     }
     const loaded = Number((await target.query<{ n: string }>('SELECT count(*)::text AS n FROM emt_messages')).rows[0]!.n);
-    const expected = Number((await source.query<{ n: string }>('SELECT count(*)::text AS n FROM events')).rows[0]!.n);
+    const expected = Number((await source.query<{ n: string }>('SELECT count(*)::text AS n FROM events')).rows[0]!.n) + directory.length;
     if (loaded !== expected) throw new Error(`loaded ${loaded} messages into Emmett's store, expected ${expected}`);
     await target.query('DROP TABLE bench_source, bench_streams');
     await target.query('VACUUM ANALYZE');
@@ -286,6 +368,8 @@ async function rebuild(url: string, pulling: EmmettRebuildOptions): Promise<numb
     version: 1,
     canHandle: [...EVENT_TYPES],
     init: async ({ context }) => {
+      // As agency-view's start does: name search's trigram operators, in the database rather than the schema.
+      await context.connection.client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
       for (const ddl of agencySchema) await context.connection.client.query(ddl);
     },
     truncate: async (context) => {
@@ -305,11 +389,11 @@ async function rebuild(url: string, pulling: EmmettRebuildOptions): Promise<numb
   }
 }
 
-async function child(historyDatabaseUrl: string, pulling: EmmettRebuildOptions): Promise<EmmettRebuildResult> {
+async function child(input: RebuildInput, pulling: EmmettRebuildOptions): Promise<EmmettRebuildResult> {
   const db = await createTestDatabase('bench_rebuild_emmett');
   try {
     const loadStarted = performance.now();
-    const events = await load(historyDatabaseUrl, db.url);
+    const events = await load(input, db.url);
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     console.log(`emmett: ${events.toLocaleString('en')} events loaded into its store in ${loadSeconds.toFixed(1)} s; rebuilding…`);
     const seconds = await rebuild(db.url, pulling);
@@ -346,7 +430,7 @@ async function child(historyDatabaseUrl: string, pulling: EmmettRebuildOptions):
 }
 
 if (process.argv[2] === CHILD_FLAG) {
-  const [historyDatabaseUrl, options] = process.argv.slice(3);
-  const result = await child(historyDatabaseUrl!, JSON.parse(options!) as EmmettRebuildOptions);
+  const [input, options] = process.argv.slice(3);
+  const result = await child(JSON.parse(input!) as RebuildInput, JSON.parse(options!) as EmmettRebuildOptions);
   process.send!(result, () => process.exit(0));
 }
