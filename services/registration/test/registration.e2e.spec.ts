@@ -450,6 +450,9 @@ describe('registration service', () => {
       const fetched = await call('GET', `/workers/${workerId}`);
       expect(fetched.body!.personalData).toBeUndefined();
       expect(fetched.body!.personalDataErased).toBe(true);
+      // The employer's name goes too (a household's name points back at the worker); the rest of the cycle stays.
+      expect(fetched.body!.cycles[0]).toMatchObject({ destinationCountry: 'SA', occupationIsco: '9111' });
+      expect(fetched.body!.cycles[0].employerName).toBeUndefined();
 
       // The event store: no name in any stored event, and no key to open the sealed copy.
       const stored = await db.pool.query<{ row: string }>('SELECT (data::text || metadata::text) AS row FROM events WHERE stream_id = $1', [

@@ -6,21 +6,26 @@ type CycleDto = components['schemas']['Cycle'];
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-function cycleDto(cycle: Cycle): CycleDto {
+/**
+ * A cycle as the API shows it. Once the worker's personal data is erased, employers' names go too, as they
+ * do from every read model: a household employer's name can point back at the person.
+ */
+function cycleDto(cycle: Cycle, erased: boolean): CycleDto {
   const d = cycle.departure;
+  const employer = (name: string | undefined) => (erased ? undefined : name);
   return defined({
     number: cycle.number,
     withoutRecordedDeparture: cycle.withoutRecordedDeparture,
     destinationCountry: d?.destinationCountry,
     departedOn: d?.departedOn,
-    employerName: d?.employerName,
+    employerName: employer(d?.employerName),
     occupationIsco: d?.occupationIsco,
     contractStart: d?.contractStart,
     contractEnd: d?.contractEnd,
     channel: d?.channel,
     arrivedOn: cycle.arrivedOn,
     employmentChanges: cycle.employmentChanges.map(({ changedOn, change, employerName, occupationIsco, contractEnd }) =>
-      defined({ changedOn, change, employerName, occupationIsco, contractEnd }),
+      defined({ changedOn, change, employerName: employer(employerName), occupationIsco, contractEnd }),
     ),
     skills: cycle.skills.map((s) => defined({ kind: s.kind, title: s.title, escoUri: s.escoUri, recordedOn: s.recordedOn })),
     // Case notes are read one incident at a time, and each read is recorded.
@@ -67,7 +72,7 @@ export function workerDto(state: WorkerState, version: number, withPersonalData:
     possibleDuplicates: p.possibleDuplicates.map((c) => ({ ...c })),
     ...(p.mergedInto ? { mergedInto: p.mergedInto } : {}),
     orientations: p.orientations.map((o) => ({ completedOn: o.completedOn, topics: [...o.topics], provider: o.provider })),
-    cycles: cycles.map(cycleDto),
+    cycles: cycles.map((c) => cycleDto(c, p.personalDataErased)),
     version,
   };
 }
