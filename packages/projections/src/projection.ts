@@ -26,6 +26,8 @@ export interface Source<E> {
   meta(event: E): EventMeta;
   /** The subject (worker) whose personal data this event erases, when it is an erasure. */
   erasedSubject(event: E): string | undefined;
+  /** A compacted topic (the latest message per key, tombstones): created so if a read model creates it first. */
+  readonly compacted?: boolean;
 }
 
 /**
@@ -66,6 +68,7 @@ export function taggedSource<K extends string, F>(tag: K, source: Source<F>): So
     decode: (message) => ({ source: tag, fact: source.decode(message) }),
     meta: (event) => source.meta(event.fact),
     erasedSubject: (event) => source.erasedSubject(event.fact),
+    ...(source.compacted ? { compacted: true } : {}),
   };
 }
 

@@ -79,5 +79,6 @@ export function registrationDirectorySource(key: SharedKey, topicNamespace = '')
     decode: (message) => decodeDirectoryFact(message, key),
     meta: directoryMeta,
     erasedSubject: (fact) => (fact.type === 'IdentityWithdrawn' ? fact.workerId : undefined),
+    compacted: true,
   };
 }
