@@ -8,9 +8,8 @@ import { createLogger, createService, loadOpenApiDocument, type NestFastifyAppli
 import { ReportJobs, reportJobMigrations } from './application/report-jobs';
 import { ReportRunner } from './application/report-runner';
 import type { SourceName } from './application/report-spec';
-import { runReport } from './application/run-report';
+import { runReportInWorker } from './application/run-report-in-worker';
 import { translateStatisticsError } from './http/errors';
-import { EventStoreReplaySource, KafkaReplaySource } from './sources/replay';
 import type { StatisticsConfig } from './statistics.config';
 import { StatisticsModule } from './statistics.module';
 
@@ -41,18 +40,19 @@ export async function startStatistics(config: StatisticsConfig): Promise<Statist
   const sources: SourceName[] = eventStore ? ['kafka', 'event-store'] : ['kafka'];
 
   const jobs = new ReportJobs(pool);
+  // Each job replays in a worker thread, so that the fold never holds up the API and its health probes.
   const runner = new ReportRunner(
     jobs,
-    (spec, onProgress) =>
-      runReport(spec, {
-        sourceFor: (name) => {
-          if (name === 'kafka') return new KafkaReplaySource(kafka, [topic]);
-          if (!eventStore) throw new Error('the event-store source is not configured (REGISTRATION_EVENTS_DATABASE_URL)');
-          return new EventStoreReplaySource(eventStore);
+    (request, onProgress) =>
+      runReportInWorker(
+        {
+          request,
+          kafka: { brokers: config.KAFKA_BROKERS, topic },
+          ...(config.REGISTRATION_EVENTS_DATABASE_URL ? { eventStoreUrl: config.REGISTRATION_EVENTS_DATABASE_URL } : {}),
+          renderOptions: { refArea: config.ORIGIN_COUNTRY, agency: config.SDMX_AGENCY },
         },
-        renderOptions: { refArea: config.ORIGIN_COUNTRY, agency: config.SDMX_AGENCY },
         onProgress,
-      }),
+      ),
     { staleAfterSeconds: config.REPORT_JOB_STALE_AFTER_SECONDS, logger: log.child({ component: 'report-runner' }) },
   );
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ReplayProgress } from '../sources/replay';
 import type { ReportJobs } from './report-jobs';
-import { parseSpec, type ParsedSpec } from './report-spec';
+import type { ReportSpec } from './report-spec';
 import type { ReportRun } from './run-report';
 
 export interface RunnerLogger {
@@ -34,7 +34,8 @@ export class ReportRunner {
 
   constructor(
     private readonly jobs: ReportJobs,
-    private readonly run: (spec: ParsedSpec, onProgress: ReplayProgress) => Promise<ReportRun>,
+    /** Checks and runs a job's request (in a worker thread, in the service: run-report-in-worker.ts). */
+    private readonly run: (request: ReportSpec, onProgress: ReplayProgress) => Promise<ReportRun>,
     private readonly options: ReportRunnerOptions,
   ) {
     this.staleAfterSeconds = options.staleAfterSeconds ?? 60;
@@ -89,7 +90,7 @@ export class ReportRunner {
     }
   }
 
-  private async execute(id: string, request: Parameters<typeof parseSpec>[0]): Promise<void> {
+  private async execute(id: string, request: ReportSpec): Promise<void> {
     let read = 0;
     let total: number | undefined;
     let beating = Promise.resolve();
@@ -100,7 +101,7 @@ export class ReportRunner {
     }, 1000);
     try {
       const started = Date.now();
-      const result = await this.run(parseSpec(request), (r, t) => {
+      const result = await this.run(request, (r, t) => {
         read = r;
         total = t;
       });
