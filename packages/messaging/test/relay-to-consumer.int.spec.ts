@@ -8,7 +8,14 @@ import {
   type TestDatabase,
 } from '@homeward/testing/infrastructure';
 import { uuidv7 } from '@homeward/contracts';
-import { EventStore, PUBLISHER_READER, eventStoreMigrations, type NewEvent, type StoredEvent } from '@homeward/event-store';
+import {
+  EventStore,
+  PUBLISHER_READER,
+  beginningOfTime,
+  eventStoreMigrations,
+  type NewEvent,
+  type StoredEvent,
+} from '@homeward/event-store';
 import { ensureTopics } from '@homeward/messaging';
 import { EventRelay, type EventRelayOptions, type RelayedMessage } from '@homeward/messaging/event-relay';
 import { ConsumerRunner, PoisonMessageError, consumerMigrations } from '@homeward/messaging/consumer';
@@ -96,6 +103,17 @@ describe('event relay and consumer runner', () => {
   }
 
   const backlog = () => store.backlogOf(PUBLISHER_READER).then((b) => b.events);
+
+  /**
+   * Waits until `n` events are readable in the global order: a transaction open anywhere on the server
+   * (other test files run beside this one) holds them back, and a relay that finds nothing pauses for its
+   * whole poll interval, which some tests here set to minutes.
+   */
+  const readable = (n: number) =>
+    eventually(
+      () => store.readAll(beginningOfTime),
+      (r) => r.events.length >= n,
+    );
 
   async function greetings(): Promise<string[]> {
     const { rows } = await consumerDb.pool.query<{ text: string }>('SELECT text FROM greetings ORDER BY text');
@@ -208,6 +226,7 @@ describe('event relay and consumer runner', () => {
     });
     const event = greeted('only once');
     await store.append('s-dup', 0, [event]);
+    await readable(1);
     await dying.start();
     const sentOnce = await readTopic(
       topic,
@@ -253,6 +272,7 @@ describe('event relay and consumer runner', () => {
       logger: { info: () => undefined, warn: () => undefined, error: () => void (stopping ??= failing.stop()) },
     });
     await store.append('s-stop', 0, [greeted('stop me')]);
+    await readable(1);
     await failing.start();
     await eventually(
       async () => stopping !== undefined,
