@@ -43,6 +43,7 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { randomUUID } from 'node:crypto';
 import { createKafka } from '@homeward/messaging';
+import { incomingMessage } from '@homeward/messaging/consumer';
 import { partitionRanges, readTopicsToEnd } from '@homeward/messaging/topic-reader';
 import { SharedKey } from '@homeward/personal-data';
 import type { RegistrationFact } from '@homeward/projections/registration';
@@ -236,25 +237,7 @@ async function directoryFacts(input: RebuildInput): Promise<DirectoryFact[]> {
   await readTopicsToEnd(kafka, {
     topics: [input.directoryTopic],
     ranges,
-    onMessage: (message, topic, partition) => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries((message as { headers?: Record<string, unknown> }).headers ?? {}))
-        if (value !== undefined) headers[name] = String(value);
-      facts.push(
-        decodeDirectoryFact(
-          {
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            value: message.value,
-            headers,
-            eventId: headers.ce_id ?? '',
-          },
-          key,
-        ),
-      );
-    },
+    onMessage: (message, topic, partition) => void facts.push(decodeDirectoryFact(incomingMessage(topic, partition, message), key)),
   });
   return facts;
 }

@@ -38,6 +38,24 @@ export interface IncomingMessage {
   readonly eventId: string;
 }
 
+/** A message as a decoder sees it: the client's message with its key and headers as strings. */
+export function incomingMessage(
+  topic: string,
+  partition: number,
+  raw: Pick<KafkaMessage, 'key' | 'value' | 'offset'> & { readonly headers?: KafkaMessage['headers'] },
+): IncomingMessage {
+  const headers = headersToStrings(raw.headers);
+  return {
+    topic,
+    partition,
+    offset: raw.offset,
+    key: raw.key?.toString() ?? null,
+    value: raw.value,
+    headers,
+    eventId: headers.ce_id ?? '',
+  };
+}
+
 /** A message that can never be handled, whatever the number of attempts (it does not decode, say). */
 export class PoisonMessageError extends Error {
   override readonly name = 'PoisonMessageError';
@@ -297,16 +315,7 @@ export class ConsumerRunner<T> {
   }
 
   private async decode(topic: string, partition: number, raw: KafkaMessage): Promise<Decoded<T> | undefined> {
-    const headers = headersToStrings(raw.headers);
-    const message: IncomingMessage = {
-      topic,
-      partition,
-      offset: raw.offset,
-      key: raw.key?.toString() ?? null,
-      value: raw.value,
-      headers,
-      eventId: headers.ce_id ?? '',
-    };
+    const message = incomingMessage(topic, partition, raw);
     if (!UUID.test(message.eventId)) {
       await this.deadLetter(message, new PoisonMessageError('missing or malformed ce_id header'), 1);
       return undefined;

@@ -15,6 +15,7 @@ export interface TopicMessage {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly offset: string;
+  readonly headers?: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>>;
 }
 
 export interface ReadToEndOptions {
