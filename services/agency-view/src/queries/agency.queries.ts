@@ -122,7 +122,9 @@ export class AgencyQueries {
     if (q.name === undefined) {
       const after = decodeCursor(q.cursor, 1)?.[0];
       if (after) where.push(`w.worker_id > ${value(after)}::uuid`);
-      const sql = `SELECT ${SUMMARY_COLUMNS}${identity} FROM workers w ${byIdentity ? 'JOIN' : 'LEFT JOIN'} identities i USING (worker_id)
+      // The identities only when asked for or shown: most listings need neither.
+      const join = byIdentity ? 'JOIN identities i USING (worker_id)' : q.showIdentity ? 'LEFT JOIN identities i USING (worker_id)' : '';
+      const sql = `SELECT ${SUMMARY_COLUMNS}${identity} FROM workers w ${join}
                     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY w.worker_id LIMIT ${value(q.limit)}`;
       const items = await this.reader.read(async (db) => (await db.query<WorkerSummary & IdentityRow>(sql, values)).rows.map(withIdentity));
       const last = items[items.length - 1];
