@@ -19,6 +19,7 @@ import pino, { type Logger as PinoLogger } from 'pino';
 import { AuthenticationError, type Principal, type TokenVerifier } from '@homeward/auth';
 import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
 import { PROBLEM_CONTENT_TYPE, Problem, fieldError, type ProblemDetails } from './problem';
+import { RETRY_AFTER_SECONDS, serviceUnavailableProblem } from './service-unavailable';
 
 export type { NestFastifyApplication } from '@nestjs/platform-fastify';
 export { loadOpenApiDocument, type OpenApiDocument } from './openapi-validation';
@@ -75,6 +76,7 @@ class PinoNestLogger implements LoggerService {
 }
 
 function sendProblem(reply: FastifyReply, problem: ProblemDetails, instance?: string): void {
+  if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   void reply
     .code(problem.status)
     .type(PROBLEM_CONTENT_TYPE)
@@ -86,6 +88,11 @@ export function toProblem(error: unknown, translate: ErrorTranslator | undefined
   if (error instanceof Problem) return error.details;
   const translated = translate?.(error);
   if (translated) return translated.details;
+  const unavailable = serviceUnavailableProblem(error);
+  if (unavailable) {
+    log.warn({ err: error }, 'a dependency is unavailable; answering 503');
+    return unavailable;
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     // Nest reports a body it could not parse as a bare 400; say which part of the request is at fault.
