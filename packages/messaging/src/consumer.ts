@@ -2,7 +2,16 @@ import type { Pool, PoolClient } from 'pg';
 import type { Batch, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { withTransaction } from '@homeward/pg-kit';
 import type { Migration } from '@homeward/pg-kit/migrations';
-import { TopicOffsets, headersToStrings, reliableProducer, silentLogger, type Logger, type PartitionOffsets } from './messaging';
+import {
+  TopicOffsets,
+  groupMembership,
+  headersToStrings,
+  isTransientError,
+  reliableProducer,
+  silentLogger,
+  type Logger,
+  type PartitionOffsets,
+} from './messaging';
 
 /** Tables every consuming service keeps in its own database. */
 export const consumerMigrations: readonly Migration[] = [
@@ -100,8 +109,10 @@ export interface ConsumerRunnerOptions<T> {
    */
   readonly resumeFromCheckpoints?: boolean;
   /**
-   * Errors that say nothing about the message (the database is unreachable, say). They are never
-   * dead-lettered: the chunk stays unresolved and kafkajs restarts the consumer from it. Default: none.
+   * Errors that say nothing about the message (the database or the broker is unreachable, say). They are
+   * never dead-lettered and never split a chunk: the consumer waits and applies the same chunk again, for
+   * as long as it takes. Default: `isTransientError`, the classification every consumer shares; a
+   * consumer overrides it only to widen it.
    */
   readonly isTransient?: (error: unknown) => boolean;
   /**
@@ -136,6 +147,17 @@ export interface ConsumerRunnerOptions<T> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What a consumer needs of kafkajs's batch while it waits for the database or the broker to come back. */
+interface BatchControl {
+  isRunning(): boolean;
+  isStale(): boolean;
+  heartbeat(): Promise<void>;
+}
+
+/** Waits between attempts while the database or the broker is away: from 250 ms, doubling, up to 2 s. */
+const FIRST_WAIT_MS = 250;
+const LONGEST_WAIT_MS = 2_000;
+
 /** A message ready for its transaction: decoded, with the id it is deduplicated by. */
 interface Decoded<T> {
   readonly message: IncomingMessage;
@@ -151,6 +173,15 @@ interface Decoded<T> {
  * transaction fails, nothing of it is kept and its messages are applied again one by one, so a single
  * bad message costs only itself: a message that cannot be decoded, or fails every attempt, goes to the
  * dead-letter topic with the reason, and the group carries on with the next one.
+ *
+ * A failure of the infrastructure (`isTransient`: the database restarting, the broker away) is not the
+ * message's: the consumer waits, keeping its group membership with heartbeats, and applies the same
+ * chunk again once the database answers, however long that takes. What it had already applied of the
+ * chunk is recognised and skipped (deduplication, checkpoints), so nothing is applied twice.
+ *
+ * `start()` does not wait for the group to take the consumer in: a member that died without leaving
+ * holds its partitions for up to a session (`groupMembership`), and the service need not wait with it.
+ * `member` says whether the consumer is in the group, for readiness to report.
  */
 export class ConsumerRunner<T> {
   private consumer: Consumer | undefined;
@@ -161,6 +192,14 @@ export class ConsumerRunner<T> {
   private stopping = false;
   private lastHandledAt: Date | undefined;
   private crash: unknown;
+  private joined = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restartDelayMs = FIRST_WAIT_MS;
+  /** Since when the consumer has been waiting for the database or the broker, if it is. */
+  private unavailableSince: Date | undefined;
+  private readonly isTransient: (error: unknown) => boolean;
+  /** A dead-letter send failed: the next one goes through a new producer. */
+  private producerSuspect = false;
   private readonly offsets: TopicOffsets;
   /** First offsets of partitions that have no checkpoint yet (resumeFromCheckpoints). */
   private readonly lowWatermarks = new Map<string, bigint>();
@@ -177,6 +216,7 @@ export class ConsumerRunner<T> {
     this.logger = options.logger ?? silentLogger;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.isTransient = options.isTransient ?? isTransientError;
     this.offsets = new TopicOffsets(kafka);
   }
 
@@ -188,9 +228,19 @@ export class ConsumerRunner<T> {
     return this.options.consumer;
   }
 
-  /** The error that stopped the consumer for good (kafkajs gave up restarting it), if any. */
+  /** The error that stopped the consumer (kafkajs gave up restarting it; this runner tries again), if any. */
   get failure(): unknown {
     return this.crash;
+  }
+
+  /** Whether the consumer is a member of its group now (false while it joins, or rejoins after a rebalance). */
+  get member(): boolean {
+    return this.joined;
+  }
+
+  /** Since when the consumer has been waiting for the database or the broker to come back, if it is. */
+  get waitingSince(): Date | undefined {
+    return this.unavailableSince;
   }
 
   /** Per partition of the consumer's topics: the end offset, the checkpoint and the messages between. */
@@ -198,49 +248,135 @@ export class ConsumerRunner<T> {
     return checkpointLag(this.pool, this.options.consumer, await this.offsets.fetch(this.options.topics));
   }
 
+  /** Connects and subscribes; the group takes the consumer in afterwards (see `member`). */
   async start(): Promise<void> {
     this.stopping = false;
     this.crash = undefined;
     this.producer = this.kafka.producer(reliableProducer);
     await this.producer.connect();
-    this.consumer = this.kafka.consumer({
+    await this.runConsumer();
+  }
+
+  private async runConsumer(): Promise<void> {
+    const consumer = this.kafka.consumer({
       groupId: this.options.consumer,
       allowAutoTopicCreation: false,
+      ...groupMembership,
       ...(this.options.maxWaitTimeMs === undefined ? {} : { maxWaitTimeInMs: this.options.maxWaitTimeMs }),
       ...(this.options.minBytes === undefined ? {} : { minBytes: this.options.minBytes }),
     });
-    await this.consumer.connect();
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.crash = payload.error;
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+      this.crash = undefined;
+      this.restartDelayMs = FIRST_WAIT_MS;
     });
+    consumer.on(consumer.events.REBALANCING, () => (this.joined = false));
+    consumer.on(consumer.events.STOP, () => (this.joined = false));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
+      if (payload.restart) return;
+      // kafkajs gives up on some errors (a broker away for longer than its retries, say); this runner does not.
+      this.crash = payload.error;
+      this.logger.error({ err: payload.error, consumer: this.options.consumer }, 'consumer stopped; starting it again');
+      this.scheduleRestart(consumer);
+    });
+    await consumer.connect();
     for (const topic of this.options.topics) {
-      await this.consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
+      await consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
     }
-    await this.consumer.run({
-      autoCommit: true,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        const size = this.options.maxMessagesPerTransaction ?? 500;
-        for (let start = 0; start < batch.messages.length; start += size) {
-          if (!isRunning() || isStale()) return;
-          const chunk = batch.messages.slice(start, start + size);
-          // Sought back to the database's checkpoint: nothing more of this batch is resolved.
-          if ((await this.processChunk(batch, chunk)) === 'sought') return;
-          resolveOffset(chunk[chunk.length - 1]!.offset);
-          await heartbeat();
-        }
-      },
-    });
+    // Not awaited: run() resolves only once the group has taken the consumer in.
+    consumer
+      .run({
+        autoCommit: true,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          const size = this.options.maxMessagesPerTransaction ?? 500;
+          for (let start = 0; start < batch.messages.length; start += size) {
+            if (!isRunning() || isStale()) return;
+            const chunk = batch.messages.slice(start, start + size);
+            const outcome = await this.whileUnavailable(() => this.processChunk(batch, chunk), { isRunning, isStale, heartbeat });
+            // Sought back to the database's checkpoint: nothing more of this batch is resolved.
+            if (outcome === 'sought') return;
+            resolveOffset(chunk[chunk.length - 1]!.offset);
+            await heartbeat();
+          }
+        },
+      })
+      .catch((error: unknown) => {
+        this.crash = error;
+        this.logger.error({ err: error, consumer: this.options.consumer }, 'consumer failed to run; starting it again');
+        this.scheduleRestart(consumer);
+      });
+  }
+
+  /** A new kafkajs consumer in place of one that stopped for good, after a pause that grows while it keeps failing. */
+  private scheduleRestart(failed: Consumer): void {
+    if (this.stopping || this.consumer !== failed || this.restartTimer) return;
+    const delay = this.restartDelayMs;
+    this.restartDelayMs = Math.min(this.restartDelayMs * 2, 30_000);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.stopping || this.consumer !== failed) return;
+      void failed
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => (this.stopping ? undefined : this.runConsumer()))
+        .catch((error: unknown) => {
+          this.crash = error;
+          this.logger.error({ err: error, consumer: this.options.consumer }, 'consumer restart failed; trying again');
+          this.scheduleRestart(this.consumer ?? failed);
+        });
+    }, delay);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    // Disconnecting leaves the group, which hands the partitions to the other members at once.
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
     this.consumer = undefined;
     this.producer = undefined;
+    this.joined = false;
     await this.offsets.close();
+  }
+
+  /**
+   * Runs `work` until it succeeds or fails for a reason of its own. While the database or the broker is
+   * away it waits and tries again, without limit, sending heartbeats so that the group does not take the
+   * partitions away meanwhile; it gives up only when the consumer stops or loses the batch to a rebalance.
+   */
+  private async whileUnavailable<R>(work: () => Promise<R>, batch: BatchControl): Promise<R> {
+    for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
+      try {
+        const result = await work();
+        if (this.unavailableSince) {
+          const waitedMs = Date.now() - this.unavailableSince.getTime();
+          this.unavailableSince = undefined;
+          this.logger.info({ consumer: this.options.consumer, waitedMs }, 'database and broker answer again; consuming');
+        }
+        return result;
+      } catch (error) {
+        if (this.stopping || !this.isTransient(error) || !batch.isRunning() || batch.isStale()) throw error;
+        if (!this.unavailableSince) {
+          this.unavailableSince = new Date();
+          this.logger.warn(
+            { err: error, consumer: this.options.consumer },
+            'database or broker unavailable; waiting to apply the same messages',
+          );
+        }
+        await new Promise((r) => setTimeout(r, wait));
+        try {
+          await batch.heartbeat();
+        } catch (heartbeatError) {
+          // A rebalance took the partitions away: kafkajs rejoins and hands the batch to whoever owns it now.
+          if (!this.isTransient(heartbeatError)) throw heartbeatError;
+        }
+      }
+    }
   }
 
   /**
@@ -305,7 +441,8 @@ export class ConsumerRunner<T> {
     try {
       await this.apply(items);
     } catch (error) {
-      if (this.stopping || this.options.isTransient?.(error)) throw error;
+      // Not the messages' fault: the whole chunk is tried again once the infrastructure is back.
+      if (this.stopping || this.isTransient(error)) throw error;
       const { topic, partition } = items[0]!.message;
       this.logger.warn({ err: error, topic, partition, messages: items.length }, 'chunk failed; splitting it');
       const half = Math.ceil(items.length / 2);
@@ -396,10 +533,8 @@ export class ConsumerRunner<T> {
         await this.apply([item]);
         return;
       } catch (error) {
-        if (this.stopping) throw error;
-        const transient = !(error instanceof PoisonMessageError) && (this.options.isTransient?.(error) ?? false);
-        // Not the message's fault: leave it unresolved, and kafkajs restarts the consumer from it.
-        if (transient && attempt >= this.maxAttempts) throw error;
+        // Not the message's fault, and no attempt of its own: the chunk waits for the infrastructure.
+        if (this.stopping || (!(error instanceof PoisonMessageError) && this.isTransient(error))) throw error;
         if (error instanceof PoisonMessageError || attempt >= this.maxAttempts) {
           await this.deadLetter(message, error, attempt);
           return;
@@ -419,7 +554,15 @@ export class ConsumerRunner<T> {
       { topic: message.topic, partition: message.partition, offset: message.offset, eventId: message.eventId, reason },
       'message sent to the dead-letter topic',
     );
-    // If this send fails, the error propagates, kafkajs does not commit the offset, and the message comes back.
+    // A producer whose send failed may have lost its sequence numbers (see EventRelay.renewProducer): a new one.
+    if (this.producerSuspect) {
+      const fresh = this.kafka.producer(reliableProducer);
+      await fresh.connect();
+      await this.producer?.disconnect().catch(() => undefined);
+      this.producer = fresh;
+      this.producerSuspect = false;
+    }
+    // If this send fails, the error propagates, the chunk is not resolved, and the message comes back.
     await this.producer!.send({
       topic: this.options.deadLetterTopic,
       acks: -1,
@@ -439,6 +582,9 @@ export class ConsumerRunner<T> {
           },
         },
       ],
+    }).catch((error: unknown) => {
+      this.producerSuspect = true;
+      throw error;
     });
   }
 }

@@ -64,6 +64,8 @@ export interface EventRelayOptions {
  */
 export class EventRelay {
   private producer: Producer | undefined;
+  /** A send failed: the next batch goes through a new producer (see `renewProducer`). */
+  private producerSuspect = false;
   private leader: PoolClient | undefined;
   private checkpoint: GlobalCheckpoint | undefined;
   private running = false;
@@ -160,15 +162,23 @@ export class EventRelay {
   private async holdLeadership(): Promise<void> {
     while (this.running && !this.leader) {
       const client = await this.pool.connect();
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [this.lockName]);
-      if (rows[0]?.locked) {
-        client.on('error', () => {
-          this.leader = undefined;
-        });
-        // Moving the checkpoint need not wait for the WAL flush: a checkpoint lost in a crash only means
-        // some events are sent again, and consumers deduplicate by event id. Appends stay synchronous.
-        await client.query('SET synchronous_commit = off');
-        this.checkpoint = await this.store.checkpointOf(this.reader, client);
+      let locked: boolean | undefined;
+      try {
+        const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [this.lockName]);
+        locked = rows[0]?.locked;
+        if (locked) {
+          // Moving the checkpoint need not wait for the WAL flush: a checkpoint lost in a crash only means
+          // some events are sent again, and consumers deduplicate by event id. Appends stay synchronous.
+          await client.query('SET synchronous_commit = off');
+          this.checkpoint = await this.store.checkpointOf(this.reader, client);
+        }
+      } catch (error) {
+        // The connection broke (the database restarting, say): the pool discards it, the loop tries again.
+        client.release(true);
+        throw error;
+      }
+      if (locked) {
+        // A leader connection that breaks fails the relay's next statement, which releases it (for good).
         this.leader = client;
         return;
       }
@@ -195,6 +205,7 @@ export class EventRelay {
 
   /** Sends the next events after the checkpoint, then moves the checkpoint past them. Returns how many it sent. */
   async relayBatch(): Promise<number> {
+    if (this.producerSuspect) await this.renewProducer();
     const leader = this.leader;
     if (!this.producer || !leader || !this.checkpoint) throw new Error('relay not started or not leading');
     // The leader's own connection: it is held anyway, and its checkpoint commits do not wait for the WAL flush.
@@ -211,11 +222,39 @@ export class EventRelay {
         headers: { ...message.headers },
       });
     }
-    if (byTopic.size > 0) await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+    if (byTopic.size > 0) {
+      try {
+        await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      } catch (error) {
+        this.producerSuspect = true;
+        throw error;
+      }
+    }
     await this.options.afterSendBeforeCheckpoint?.(events.map((e) => e.eventId));
     await this.store.saveCheckpoint(this.reader, checkpoint, leader);
     this.checkpoint = checkpoint;
     return events.length;
+  }
+
+  /**
+   * Replaces the producer after a failed send. kafkajs's idempotent producer can lose track of its
+   * sequence numbers when a send fails (a broker killed and restarted under it), and then every later
+   * send is refused with "out of order sequence number": the relay would never publish again. A new
+   * producer gets a new producer id and starts its sequences afresh; whatever the failed send delivered
+   * is sent again, and consumers deduplicate by event id. Throws while the broker is still away (the
+   * relay's loop tries again).
+   */
+  private async renewProducer(): Promise<void> {
+    const fresh = this.kafka.producer(reliableProducer);
+    await fresh.connect();
+    if (!this.running) {
+      await fresh.disconnect().catch(() => undefined);
+      return;
+    }
+    const old = this.producer;
+    this.producer = fresh;
+    this.producerSuspect = false;
+    await old?.disconnect().catch(() => undefined);
   }
 
   /** A pause that only `stop()` cuts short (a `wake()` does not). */

@@ -1,4 +1,14 @@
-import { Kafka, Partitioners, logLevel, type Admin, type ITopicConfig, type LogEntry, type ProducerConfig } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type ConsumerConfig,
+  type ITopicConfig,
+  type LogEntry,
+  type ProducerConfig,
+} from 'kafkajs';
+import { isTransientInfrastructureError } from '@homeward/pg-kit';
 
 /**
  * The only module that knows which Kafka client Homeward uses. kafkajs has had no release since 2023;
@@ -25,7 +35,9 @@ export function createKafka(settings: KafkaSettings, logger: Logger = silentLogg
     clientId: settings.clientId,
     brokers: [...settings.brokers],
     logLevel: logLevel.WARN,
-    retry: { initialRetryTime: 200 },
+    // No wait between two attempts longer than 2 s (kafkajs's default grows to 30 s): a client whose broker
+    // came back tries again within 2 s of it, so the relay publishes and the groups rejoin that soon.
+    retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 8 },
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
@@ -191,3 +203,55 @@ export const reliableProducer: ProducerConfig = {
   allowAutoTopicCreation: false,
   createPartitioner: Partitioners.DefaultPartitioner,
 };
+
+/**
+ * How every consumer group member keeps its place, against kafkajs's defaults (30 s session, 3 s
+ * heartbeat, 60 s rebalance). A member that died without leaving (SIGKILL, a lost machine) holds its
+ * partitions until its session expires, and its successor's join waits that long: 30 s had a restarted
+ * read model or relay process report not ready for 25–30 s. 10 s bounds that wait; heartbeats every
+ * second keep a live member well inside it (kafkajs sends them between chunks, and the consumer runner
+ * while it waits for the database). A member that stops cleanly leaves the group, which rebalances at
+ * once. The broker should also start a new group's first rebalance at once
+ * (`group.initial.rebalance.delay.ms=0`, as infra/bin/kafka.sh and docker-compose.yml set).
+ */
+export const groupMembership: Pick<ConsumerConfig, 'sessionTimeout' | 'heartbeatInterval' | 'rebalanceTimeout'> = {
+  sessionTimeout: 10_000,
+  heartbeatInterval: 1_000,
+  rebalanceTimeout: 20_000,
+};
+
+/** kafkajs's errors of a broker that cannot be reached or is not ready yet, whatever their retriable flag. */
+const KAFKA_UNAVAILABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSMetadataNotLoaded',
+  'KafkaJSTopicMetadataNotLoaded',
+  'KafkaJSLockTimeout',
+]);
+
+/**
+ * The one classification of failures for everything that consumes or publishes: true when the error says
+ * that PostgreSQL or Kafka is away for the moment (`isTransientInfrastructureError` for the database;
+ * for the broker, a connection that failed or a protocol error the broker itself calls retriable, such as
+ * a leader or coordinator not available yet), false when it may say something about the message. A
+ * transient failure is waited out and tried again without limit; it never splits a chunk or sends a
+ * valid message to a dead-letter topic. Looks through kafkajs's wrappers (retries exceeded, aggregates)
+ * to what they wrap.
+ */
+export function isTransientError(error: unknown): boolean {
+  if (isTransientInfrastructureError(error)) return true;
+  const seen = new Set<unknown>();
+  const visit = (e: unknown): boolean => {
+    if (typeof e !== 'object' || e === null || seen.has(e)) return false;
+    seen.add(e);
+    const { name, retriable, cause, errors } = e as { name?: unknown; retriable?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof name === 'string' && (KAFKA_UNAVAILABLE.has(name) || (name === 'KafkaJSProtocolError' && retriable === true))) return true;
+    if (isTransientInfrastructureError(e)) return true;
+    return visit(cause) || (Array.isArray(errors) && errors.some(visit));
+  };
+  return visit(error);
+}

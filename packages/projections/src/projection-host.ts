@@ -73,14 +73,6 @@ interface Decoded<E> {
   readonly erasedSubject: string | undefined;
 }
 
-/** Errors of the connection, not of the message: never a reason to dead-letter it. */
-export function isConnectionError(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-  if (/^08/.test(code) || ['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
-    return true;
-  return error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message);
-}
-
 /**
  * Runs a versioned read model: the consumer group of the serving build and, while one is projected, of
  * the next build, and the swap between them.
@@ -277,7 +269,6 @@ export class ProjectionHost<E> {
       handleBatch: (items, tx) => this.applyChunk(build, items, tx),
       deduplicateByEventId: false,
       resumeFromCheckpoints: true,
-      isTransient: isConnectionError,
       // A superseded build's consumer stops while the service runs: its fetch should not hold that up.
       // Under load, fetches wait for 256 KiB (about 500 events) or 100 ms, whichever comes first: large
       // chunks, and at most 100 ms more lag on a quiet topic.
@@ -565,15 +556,19 @@ export class ProjectionHost<E> {
           const progress = status.building ? `; build ${status.building.build} is ${status.building.lag} messages behind` : '';
           throw new Error(`no build of version ${this.definition.version} serves yet${progress}`);
         }
-        const failure = this.runners.get(serving.build)?.failure;
+        const runner = this.runners.get(serving.build);
+        const failure = runner?.failure;
         if (failure) throw new Error(`the consumer stopped: ${failure instanceof Error ? failure.message : String(failure)}`);
         if (this.lastTickError) throw new Error(`reconciliation failing: ${String(this.lastTickError)}`);
         const max = this.options.maxReadyLag;
         if (max !== undefined && serving.lag > max) throw new Error(`${serving.lag} messages behind (more than ${max})`);
+        // Queries are answered from the serving build whether or not its consumer is in its group yet (a
+        // restart waits out the session of a member that died without leaving); the lag says how current.
         return {
           build: serving.build,
           version: serving.version,
           lag: serving.lag,
+          ...(runner ? { consumer: runner.member ? 'member' : 'joining' } : {}),
           ...(serving.newestEventAgeSeconds === undefined ? {} : { newestEventAgeSeconds: round(serving.newestEventAgeSeconds) }),
           ...(status.building ? { rebuilding: { build: status.building.build, lag: status.building.lag } } : {}),
         };
