@@ -5,6 +5,8 @@
 #   infra/bin/kafka.sh down     SIGTERM, wait up to KAFKA_STOP_TIMEOUT s, then SIGKILL
 #   infra/bin/kafka.sh status   prints running/stopped; exit 0 when running, 3 when stopped
 #   infra/bin/kafka.sh logs [-f]  print (or follow) the broker's server.log
+#   infra/bin/kafka.sh jars     only resolve the jars into HOMEWARD_LOCAL_DIR (once); for tests that
+#                               start brokers of their own from the same jars
 #
 # Environment:
 #   KAFKA_PORT             client (PLAINTEXT) port on 127.0.0.1            default 9092
@@ -344,7 +346,7 @@ cmd_logs() {
 }
 
 usage() {
-  echo "usage: $(basename "$0") up|down|status|logs [-f]" >&2
+  echo "usage: $(basename "$0") up|down|status|logs [-f]|jars" >&2
   exit 2
 }
 
@@ -353,5 +355,6 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   logs) cmd_logs "${2:-}" ;;
+  jars) resolve_jars ;;
   *) usage ;;
 esac
