@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // `npm start`: the whole system on this machine, without Docker.
-// Starts PostgreSQL and Kafka if needed, builds the workspaces, creates the service databases, starts
-// the services, loads a little demo data through the public API, prints the URLs, and on Ctrl-C stops
-// everything it started.
+// Installs the locked dependencies if they are not (first run, or a changed lockfile), starts PostgreSQL
+// and Kafka if needed, builds the workspaces, creates the service databases, starts the services (and
+// starts again, with a growing pause, any that stops on its own), loads a little demo data through the
+// public API, prints the URLs, and on Ctrl-C stops everything it started: the services, then Kafka and
+// PostgreSQL if it started them.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadDemoData } from './demo-data.mjs';
+import { ensureDependencies } from './dependencies.mjs';
+import supervision from './supervisor.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const require = createRequire(import.meta.url);
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 
@@ -56,13 +59,29 @@ const services = [
   },
 ];
 
+/** The services' processes, each started again whenever it stops on its own, until `stop`. */
+const supervisor = new supervision.Supervisor();
+let stopping = false;
+
 function step(title, command, args) {
   process.stdout.write(`\n==> ${title}\n`);
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
   if (result.status !== 0) {
-    process.stderr.write(`npm start: "${title}" failed\n`);
+    process.stderr.write(`npm start: "${title}" ${result.signal ? `stopped (${result.signal})` : 'failed'}\n`);
+    stopInfrastructure();
     process.exit(1);
   }
+}
+
+/** Kafka and PostgreSQL, each only if this run started it. */
+function stopInfrastructure() {
+  if (kafkaWasRunning === false) spawnSync('bash', ['infra/bin/kafka.sh', 'down'], { cwd: root, stdio: 'inherit' });
+  if (postgresWasRunning === false)
+    spawnSync('bash', ['infra/bin/postgres.sh', 'down'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
 }
 
 function databaseUrlFor(name) {
@@ -83,10 +102,11 @@ async function ensureDatabase(name) {
   }
 }
 
-async function waitReady(url, child, timeoutMs = 60_000) {
+/** Waits for a service's readiness; it may be restarted meanwhile, but one that gave up fails the wait. */
+async function waitReady(url, entry, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the service exited with code ${child.exitCode}`);
+    if (entry.gaveUp) throw new Error(`${entry.name} cannot start (${entry.gaveUp})`);
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -98,7 +118,18 @@ async function waitReady(url, child, timeoutMs = 60_000) {
   throw new Error(`${url} did not become ready within ${timeoutMs / 1000} s`);
 }
 
-const kafkaWasRunning = spawnSync('bash', ['infra/bin/kafka.sh', 'status'], { cwd: root, stdio: 'ignore' }).status === 0;
+ensureDependencies();
+const require = createRequire(import.meta.url);
+// Set before the infrastructure starts: what was already running is left running on the way out.
+let kafkaWasRunning;
+let postgresWasRunning;
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+process.on('SIGHUP', () => void stop(0));
+kafkaWasRunning = spawnSync('bash', ['infra/bin/kafka.sh', 'status'], { cwd: root, stdio: 'ignore' }).status === 0;
+postgresWasRunning =
+  spawnSync('bash', ['infra/bin/postgres.sh', 'status'], { cwd: root, stdio: 'ignore', env: { ...process.env, DATABASE_URL: databaseUrl } })
+    .status === 0;
 step('infrastructure (PostgreSQL, Kafka)', 'bash', ['infra/bin/infra.sh', 'up']);
 step('build', 'npx', [
   'turbo',
@@ -137,44 +168,38 @@ const auth = {
   AUTH_AUDIENCE: 'homeward',
 };
 
-const children = [];
-let stopping = false;
+function envFor(service) {
+  return {
+    ...process.env,
+    ...auth,
+    ...Object.fromEntries(Object.entries(service.env ?? {}).map(([k, v]) => [k, k.endsWith('DATABASE_URL') ? databaseUrlFor(v) : v])),
+    DATABASE_URL: databaseUrlFor(service.database),
+    KAFKA_BROKERS: kafkaBrokers,
+    PORT: String(service.port),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+}
+
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   process.stdout.write('\nstopping…\n');
-  for (const child of children) child.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
-  if (!kafkaWasRunning) spawnSync('bash', ['infra/bin/kafka.sh', 'down'], { cwd: root, stdio: 'inherit' });
+  // The services in the reverse order of their start (the read models and the relay before the API),
+  // each with SIGTERM so that it leaves its consumer groups; then the infrastructure this run started.
+  await supervisor.stop();
+  stopInfrastructure();
   process.exit(code);
 }
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
 
 try {
   for (const service of services) {
     await ensureDatabase(service.database);
-    const child = spawn('node', [`services/${service.name}/dist/main.js`], {
+    const entry = supervisor.start(service.instance ?? service.name, 'node', [`services/${service.name}/dist/main.js`], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: {
-        ...process.env,
-        ...auth,
-        ...Object.fromEntries(Object.entries(service.env ?? {}).map(([k, v]) => [k, k.endsWith('DATABASE_URL') ? databaseUrlFor(v) : v])),
-        DATABASE_URL: databaseUrlFor(service.database),
-        KAFKA_BROKERS: kafkaBrokers,
-        PORT: String(service.port),
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      },
+      env: envFor(service),
     });
-    child.once('exit', (code) => {
-      if (!stopping) {
-        process.stderr.write(`${service.instance ?? service.name} exited (${code}); stopping the rest\n`);
-        void stop(1);
-      }
-    });
-    children.push(child);
-    await waitReady(`http://127.0.0.1:${service.port}/health/ready`, child);
+    await waitReady(`http://127.0.0.1:${service.port}/health/ready`, entry);
   }
   const registration = `http://127.0.0.1:${services[0].port}`;
   const loaded = await loadDemoData(registration, agencyToken);
@@ -209,6 +234,7 @@ Other principals: npm run token -- --org ph-embassy-abu-dhabi --kind mission --c
 Read the topic with a plain Kafka client:
   kcat -b ${kafkaBrokers} -C -t homeward.registration.events.v1 -o beginning -e -f '%k %h %s\\n'
 
+A service that stops on its own is started again (after 1 s, then longer while it keeps stopping).
 Ctrl-C stops everything npm start started.
 `);
 } catch (error) {

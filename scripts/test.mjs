@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: everything a change must pass, in the order that fails fastest.
-// Starts PostgreSQL and Kafka when they are not running (and stops what it started), generates code,
+// Installs the locked dependencies if they are not (first run, or a changed lockfile), starts PostgreSQL
+// and Kafka when they are not running (and stops what it started), generates code,
 // lints the event contracts, type-checks, lints the code, then runs every jest project against the
 // real infrastructure. Each test run gets its own databases and topic names (HOMEWARD_TEST_RUN).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import { ensureDependencies } from './dependencies.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const env = { ...process.env, HOMEWARD_TEST_RUN: process.env.HOMEWARD_TEST_RUN ?? randomBytes(3).toString('hex'), FORCE_COLOR: '0' };
@@ -24,6 +26,7 @@ function run(title, command, args, options = {}) {
   return true;
 }
 
+ensureDependencies();
 const kafkaWasRunning = spawnSync('bash', ['infra/bin/kafka.sh', 'status'], { cwd: root, env, stdio: 'ignore' }).status === 0;
 let ok = run('infrastructure (PostgreSQL, Kafka)', 'bash', ['infra/bin/infra.sh', 'up']);
 ok &&= run('generate (buf, openapi-typescript)', 'npx', ['turbo', 'run', 'generate', '--output-logs=errors-only']);
