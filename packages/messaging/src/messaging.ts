@@ -37,7 +37,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger = silentLogg
     logLevel: logLevel.WARN,
     // No wait between two attempts longer than 2 s (kafkajs's default grows to 30 s): a client whose broker
     // came back tries again within 2 s of it, so the relay publishes and the groups rejoin that soon.
-    retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 8 },
+    retry: { initialRetryTime: 200, maxRetryTime: 2_000 },
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
