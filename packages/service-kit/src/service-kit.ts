@@ -21,7 +21,7 @@ import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validat
 import { PROBLEM_CONTENT_TYPE, Problem, fieldError, type ProblemDetails } from './problem';
 
 export type { NestFastifyApplication } from '@nestjs/platform-fastify';
-export { loadOpenApiDocument, type OpenApiDocument } from './openapi-validation';
+export { loadOpenApiDocument, OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
 
 /**
  * What a readiness check resolves to when its part works but needs a person's attention (the event relay
