@@ -62,6 +62,12 @@ export interface EventRelayOptions {
   readonly maxQuarantinedStreams?: number;
   /** While streams are held, how often the relay looks for releases asked for (default 1 s). */
   readonly releaseCheckIntervalMs?: number;
+  /**
+   * Messages that must not wait while their stream is held, for an event passed over in quarantine: an
+   * erasure's tombstone on a compacted topic, which must reach every copy of the person now, and which
+   * nothing published later can undo. They are sent again with the rest when the stream is released.
+   */
+  readonly publishWhileHeld?: (event: StoredEvent) => readonly RelayedMessage[];
 }
 
 /** An event the service's mapper could not turn into messages, and why. */
@@ -278,6 +284,15 @@ export class EventRelay {
     if (events.length === 0) return 0;
     const flowing = events.filter((e) => !this.held.has(e.streamId));
     const { messages, unpublishable } = await this.mapInOrder(flowing, leader);
+    const publishWhileHeld = this.options.publishWhileHeld;
+    if (publishWhileHeld) {
+      const heldFrom = new Map(unpublishable.map(({ event }) => [event.streamId, event.streamVersion]));
+      for (const event of events) {
+        const from = heldFrom.get(event.streamId);
+        const passedOver = this.held.has(event.streamId) || (from !== undefined && event.streamVersion >= from);
+        if (passedOver) messages.push(...publishWhileHeld(event));
+      }
+    }
     if (unpublishable.length > 0 && this.held.size + unpublishable.length > this.maxQuarantinedStreams) {
       throw new Error(
         `${unpublishable.length} more streams have events that cannot be published, beyond the quarantine's limit of ` +

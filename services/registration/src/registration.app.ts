@@ -14,7 +14,7 @@ import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
 import { RegistrationBackgroundModule, RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
-import { registrationMessages } from './messaging/registration-directory.mapper';
+import { directoryTombstonesWhileHeld, registrationMessages } from './messaging/registration-directory.mapper';
 import { PersonIndex, personIndexMigrations } from './persistence/person-index';
 import { importMigrations } from './application/import/import-legacy-register.handler';
 import { forgetIdempotencyKeys, idempotencyMigrations } from './application/worker-command';
@@ -78,13 +78,11 @@ export async function startRegistration(
 
   const vault = new PersonalDataVault(pool, new MasterKeyWrapper(config.PERSONAL_DATA_MASTER_KEY));
   const streams = new WorkerStreams(new EventStore(pool), vault);
-  const toMessages = registrationMessages(
-    { events: topic, directory: directoryTopic, source: `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration` },
-    vault,
-    config.DIRECTORY_KEY,
-  );
+  const topics = { events: topic, directory: directoryTopic, source: `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration` };
+  const toMessages = registrationMessages(topics, vault, config.DIRECTORY_KEY);
   const relay = new EventRelay(pool, kafka, {
     toMessages: seams.relayMapper ? seams.relayMapper(toMessages) : toMessages,
+    publishWhileHeld: directoryTombstonesWhileHeld(topics),
     logger: log.child({ component: 'event-relay' }),
   });
   const roles = config.ROLES;

@@ -170,6 +170,32 @@ describe('events that cannot be published', () => {
       );
     });
 
+    it('still erases a held worker from the directory at once, and publishes the erasure in order on release', async () => {
+      const workerId = await registered();
+      await harness.published();
+      const streamId = `worker-${workerId}`;
+      failing.add(streamId);
+      expect((await call('POST', `/workers/${workerId}/departures`, departure)).status).toBe(201);
+      expect((await call('POST', `/workers/${workerId}/erasure`, { basis: 'subject_request' })).status).toBe(200);
+      await eventually(
+        () => call('GET', `/admin/relay/quarantine/${streamId}`, undefined, harness.tokens.relayAdmin),
+        (r) => r.body?.heldEvents === 2,
+      );
+      // The directory's tombstone does not wait for the release: the agency view forgets the person now.
+      const directory = await readTopic(
+        harness.runtime.directoryTopic,
+        (m) => [m.key, m.value === null ? 'tombstone' : 'entry'] as const,
+        (read) => read.some(([key, kind]) => key === workerId && kind === 'tombstone'),
+      );
+      expect(directory.filter(([key]) => key === workerId).map(([, kind]) => kind)).toEqual(['entry', 'tombstone']);
+
+      failing.delete(streamId);
+      const release = await call('POST', `/admin/relay/quarantine/${streamId}/release`, undefined, harness.tokens.relayAdmin);
+      expect(release.body).toMatchObject({ state: 'released', publishedEvents: 2 });
+      const all = await onTopic(published(workerId, 'PersonalDataErased'));
+      expect(typesOf(all, workerId)).toEqual(['WorkerRegistered', 'DepartureRecorded', 'PersonalDataErased']);
+    });
+
     it('quarantines the very event of the issue, stored before the API bounded amounts, and lets everyone else through', async () => {
       const workerId = await registered();
       await harness.published();
