@@ -285,7 +285,7 @@ export class EventRelay {
     const flowing = events.filter((e) => !this.held.has(e.streamId));
     const { messages, unpublishable } = await this.mapInOrder(flowing, leader);
     const publishWhileHeld = this.options.publishWhileHeld;
-    if (publishWhileHeld) {
+    if (publishWhileHeld && (this.held.size > 0 || unpublishable.length > 0)) {
       const heldFrom = new Map(unpublishable.map(({ event }) => [event.streamId, event.streamVersion]));
       for (const event of events) {
         const from = heldFrom.get(event.streamId);
