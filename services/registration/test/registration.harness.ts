@@ -9,13 +9,14 @@ import {
   testDirectoryKey,
 } from '@homeward/testing/infrastructure';
 import { loadRegistrationConfig } from '../src/registration.config';
-import { startRegistration, type RegistrationRuntime } from '../src/registration.app';
+import { startRegistration, type RegistrationRuntime, type RegistrationSeams } from '../src/registration.app';
+import { RELAY_ADMIN_SCOPE } from '../src/http/relay-admin.controller';
 
 /** The registration service as it runs, on the real PostgreSQL and Kafka, with principals of every kind. */
 export interface RegistrationHarness {
   readonly db: TestDatabase;
   readonly runtime: RegistrationRuntime;
-  readonly tokens: { agency: string; missionSA: string; missionAE: string; statistics: string; foreign: string };
+  readonly tokens: { agency: string; missionSA: string; missionAE: string; statistics: string; foreign: string; relayAdmin: string };
   call(
     method: 'GET' | 'POST',
     url: string,
@@ -62,7 +63,7 @@ export const departure = {
 };
 export const homecoming = { returnedOn: '2024-06-30', fromCountry: 'SA', assistance: 'assisted', reason: 'abuse_or_exploitation' };
 
-export async function startHarness(label: string): Promise<RegistrationHarness> {
+export async function startHarness(label: string, seams: RegistrationSeams = {}): Promise<RegistrationHarness> {
   const db = await createTestDatabase(label);
   const issuer = await testIssuer();
   const impostor = await testIssuer();
@@ -73,6 +74,8 @@ export async function startHarness(label: string): Promise<RegistrationHarness> 
     statistics: await issuer.token({ organisationId: 'psa-statistics', kind: 'statistics' }),
     // Signed by a key the service does not trust.
     foreign: await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' }),
+    // The registry's operators: they see the event relay's quarantine and release streams from it.
+    relayAdmin: await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency', scopes: [RELAY_ADMIN_SCOPE] }),
   };
   const runtime = await startRegistration(
     loadRegistrationConfig({
@@ -87,6 +90,8 @@ export async function startHarness(label: string): Promise<RegistrationHarness> 
       TOPIC_PARTITIONS: '3',
       LOG_LEVEL: 'warn',
     }),
+    undefined,
+    seams,
   );
   return {
     db,

@@ -67,6 +67,7 @@ export const validDate = (s: string): boolean => {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 };
+const MAX_LANGUAGES = 20;
 const SEXES: readonly Sex[] = ['F', 'M', 'O', 'U'];
 const CHANNELS: readonly RecruitmentChannel[] = ['regular', 'irregular'];
 const ASSISTANCE: readonly ReturnAssistance[] = ['assisted', 'unassisted'];
@@ -128,6 +129,8 @@ export function readLegacyRecord(record: LegacyRecord, today: string): { row: Le
   const languages = (text('languages', false, 200) ?? '').split(/[;,\s]+/).filter(Boolean);
   if (languages.some((l) => !/^[a-z]{2}$/.test(l)))
     errors.push(fieldError('body', ['languages'], 'must be ISO 639-1 codes separated by ";"'));
+  // As many as the API takes (RegisterWorkerRequest.languages): one contract, whichever way a worker comes in.
+  else if (languages.length > MAX_LANGUAGES) errors.push(fieldError('body', ['languages'], `at most ${MAX_LANGUAGES} languages`));
   const registeredOn = date('registered_on', false);
 
   const destinationCountry = pattern('destination_country', /^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code', false);

@@ -1,4 +1,4 @@
-import { validDate } from './legacy-row';
+import { readLegacyRecord, validDate } from './legacy-row';
 
 // The reference: what the JavaScript Date makes of the text, read back.
 const byDate = (s: string) =>
@@ -20,4 +20,47 @@ describe('dates in a legacy register', () => {
   it.each(['1900-02-29', '2025-1-01', '2025-01-1', '2025/01/01', '２０２５-01-01', '2025-01-01 ', ''])('refuses %j', (text) =>
     expect(validDate(text)).toBe(false),
   );
+});
+
+describe('a legacy record', () => {
+  const record = {
+    source_row_id: 'r-1',
+    given_name: 'Maria',
+    family_name: 'Santos',
+    date_of_birth: '1990-04-12',
+    sex: 'F',
+    origin_area: 'PH-03',
+  };
+
+  it('takes as many languages as the API does, and refuses more, naming the field', () => {
+    // Real ISO 639-1 codes, so that only their number is at fault.
+    const known = [
+      'en',
+      'tl',
+      'ar',
+      'zh',
+      'ms',
+      'id',
+      'hi',
+      'ur',
+      'bn',
+      'ne',
+      'si',
+      'ta',
+      'te',
+      'ml',
+      'th',
+      'vi',
+      'ko',
+      'ja',
+      'fr',
+      'es',
+      'de',
+    ];
+    const codes = (n: number) => known.slice(0, n).join(';');
+    expect(readLegacyRecord({ ...record, languages: codes(20) }, '2026-01-01')).toHaveProperty('row');
+    expect(readLegacyRecord({ ...record, languages: codes(21) }, '2026-01-01')).toEqual({
+      errors: [expect.objectContaining({ field: 'languages', detail: 'at most 20 languages' })],
+    });
+  });
 });
