@@ -7,6 +7,7 @@ import { analyseWhereGrown, withTransaction } from '@homeward/pg-kit';
 import type { Migration } from '@homeward/pg-kit/migrations';
 import { fieldError, type FieldError } from '@homeward/service-kit/problem';
 import {
+  UnknownCodes,
   WorkerAlreadyRegistered,
   WorkerNotRegistered,
   WorkerRuleViolation,
@@ -42,7 +43,8 @@ export interface RowFailure {
   /** 1-based position of the record in the whole file (the header not counted). */
   readonly row: number;
   readonly sourceRowId?: string;
-  readonly errors: readonly FieldError[];
+  /** Each field at fault, with a stable code where the refusal has one (`validation.unknown-country`…). */
+  readonly errors: readonly (FieldError & { readonly code?: string })[];
 }
 
 export interface ImportReport {
@@ -149,7 +151,13 @@ export class ImportLegacyRegisterHandler implements ICommandHandler<ImportLegacy
             failed.push({
               row: t.row,
               sourceRowId: t.data.sourceRowId,
-              errors: [fieldError('body', [columnOf(error.field)], error.message)],
+              errors: [{ ...fieldError('body', [columnOf(error.field)], error.message), code: error.code }],
+            });
+          else if (error instanceof UnknownCodes)
+            failed.push({
+              row: t.row,
+              sourceRowId: t.data.sourceRowId,
+              errors: error.errors.map((e) => ({ ...fieldError('body', [columnOf(String(e.path[0]))], e.detail), code: e.code })),
             });
           else if (error instanceof WorkerNotRegistered || error instanceof WorkerAlreadyRegistered) throw error;
           else throw error;

@@ -64,3 +64,52 @@ describe('a legacy record', () => {
     });
   });
 });
+
+describe('codes in a legacy register', () => {
+  const record = {
+    source_row_id: 'R1',
+    given_name: 'Rosario',
+    family_name: 'Cruz',
+    date_of_birth: '1988-05-11',
+    sex: 'F',
+    origin_area: 'PH-07',
+    languages: 'tl;en',
+    education_isced: '3',
+    destination_country: 'AE',
+    departed_on: '2020-03-01',
+    employer_name: 'Al Waha',
+    occupation_isco: '5322',
+    contract_start: '2020-03-05',
+    contract_end: '2022-03-04',
+    channel: 'regular',
+    returned_on: '2021-03-01',
+    from_country: 'AE',
+    assistance: 'unassisted',
+    return_reason: 'voluntary',
+  };
+  const errorsOf = (changes: Record<string, string>) => {
+    const read = readLegacyRecord({ ...record, ...changes }, '2025-06-30');
+    return 'errors' in read ? read.errors.map((e) => [e.field, (e as { code?: string }).code]) : [];
+  };
+
+  it('reads a record whose codes all name something', () => expect(errorsOf({})).toEqual([]));
+
+  it('names every column whose code names nothing, with its code', () =>
+    expect(
+      errorsOf({
+        origin_area: 'XX-99',
+        languages: 'tl;qq',
+        education_isced: '9',
+        destination_country: 'ZZ',
+        occupation_isco: '0000',
+        from_country: 'EU',
+      }),
+    ).toEqual([
+      ['origin_area', 'validation.unknown-origin-area'],
+      ['education_isced', 'validation.unknown-education-level'],
+      ['languages', 'validation.unknown-language'],
+      ['destination_country', 'validation.unknown-country'],
+      ['occupation_isco', 'validation.unknown-occupation'],
+      ['from_country', 'validation.unknown-country'],
+    ]));
+});
