@@ -4,7 +4,7 @@ import type { EventStore, FoldEvent, NewEvent } from '@homeward/event-store';
 import { CoalescingStreams } from '@homeward/event-store/coalescing';
 import type { PersonalDataVault } from '@homeward/personal-data';
 import { occurredOn, type WorkerEvent } from '../domain/worker/worker.events';
-import { allCycles, evolve, initialState, type WorkerState } from '../domain/worker/worker.state';
+import { allCycles, evolve, initialState, stayCountry, type WorkerState } from '../domain/worker/worker.state';
 import type { EnvelopeFields, SealedFields } from '../messaging/worker-event.proto-mapper';
 import { fromStoredSeal, toStoredSeal, type StoredMetadata, type StoredSeal } from './stored-worker-event';
 
@@ -44,7 +44,7 @@ function jurisdictionDestination(event: WorkerEvent, before: WorkerState): strin
     case 'ReintegrationReferralMade':
     case 'ReintegrationOutcomeRecorded': {
       const cycle = allCycles(before).find((c) => c.number === event.data.cycleNumber);
-      return cycle?.departure?.destinationCountry ?? cycle?.fromCountry ?? '';
+      return (cycle && stayCountry(cycle)) ?? '';
     }
     default: {
       const unknown: never = event;

@@ -262,6 +262,20 @@ export function allCycles(state: WorkerState): readonly Cycle[] {
   }
 }
 
+/**
+ * The country of a cycle's stay: where the worker departed for or, for a return with no recorded
+ * departure, where they came back from. What happens during the stay (arrival, employment, skills,
+ * incidents) is recorded there, and the events carry it as their jurisdiction.
+ */
+export function stayCountry(cycle: Cycle): string | undefined {
+  return cycle.departure?.destinationCountry ?? cycle.fromCountry;
+}
+
+/** Whether a cycle concerns `country`: the worker stayed there, or came home from there. */
+export function cycleIsIn(cycle: Cycle, country: string): boolean {
+  return stayCountry(cycle) === country || cycle.fromCountry === country;
+}
+
 /** The latest date of a cycle's migration: departure, what happened abroad, and the return (reintegration aside). */
 export function latestDateOf(cycle: Cycle): string | undefined {
   const dates = [
