@@ -8,6 +8,7 @@ import {
   type TestDatabase,
   testDirectoryKey,
 } from '@homeward/testing/infrastructure';
+import type { DevTokenClaims } from '@homeward/auth/dev-issuer';
 import { loadRegistrationConfig } from '../src/registration.config';
 import { startRegistration, type RegistrationRuntime } from '../src/registration.app';
 
@@ -16,6 +17,8 @@ export interface RegistrationHarness {
   readonly db: TestDatabase;
   readonly runtime: RegistrationRuntime;
   readonly tokens: { agency: string; missionSA: string; missionAE: string; statistics: string; foreign: string };
+  /** A token of any other principal, from the issuer the service trusts. */
+  issue(claims: DevTokenClaims): Promise<string>;
   call(
     method: 'GET' | 'POST',
     url: string,
@@ -62,7 +65,8 @@ export const departure = {
 };
 export const homecoming = { returnedOn: '2024-06-30', fromCountry: 'SA', assistance: 'assisted', reason: 'abuse_or_exploitation' };
 
-export async function startHarness(label: string): Promise<RegistrationHarness> {
+/** `logLevel` quietens a test that is refused thousands of times on purpose (each refusal is logged at warn). */
+export async function startHarness(label: string, options: { logLevel?: string } = {}): Promise<RegistrationHarness> {
   const db = await createTestDatabase(label);
   const issuer = await testIssuer();
   const impostor = await testIssuer();
@@ -85,13 +89,14 @@ export async function startHarness(label: string): Promise<RegistrationHarness> 
       KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
       TOPIC_NAMESPACE: testTopicNamespace(),
       TOPIC_PARTITIONS: '3',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: options.logLevel ?? 'warn',
     }),
   );
   return {
     db,
     runtime,
     tokens,
+    issue: (claims) => issuer.token(claims),
     async call(method, url, payload, token = tokens.agency, extra = {}) {
       const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra };
       const response = await runtime.app.inject({
