@@ -307,7 +307,7 @@ describe('jurisdiction over HTTP: registration, every caller × operation × wor
       url: `/workers/${worker.workerId}/incidents/${worker.incidents[1]!.id}`,
     });
     expect(read.body).toMatchObject({ incidentId: worker.incidents[1]!.id, cycleNumber: 2, caseNotes: worker.incidents[1]!.notes });
-  });
+  }, 180_000);
 
   it('refuses or lets through every write as the rules allow, and a write let through with a stale If-Match writes nothing', async () => {
     const before = await h.counts();
@@ -319,7 +319,7 @@ describe('jurisdiction over HTTP: registration, every caller × operation × wor
     expect(failures).toEqual([]);
     expect(asked).toBeGreaterThan(10_000);
     expect(await h.counts()).toEqual(before);
-  });
+  }, 180_000);
 
   it('lists exactly the workers each caller may list, and lets only agencies with personal data search people', async () => {
     const everyone = [...fixture.values()].filter((w) => w.model.registered);

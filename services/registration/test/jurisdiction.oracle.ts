@@ -10,12 +10,12 @@ import type { OrganisationKind } from '@homeward/auth';
  *   read and list, never personal data nor case notes; employers nothing.
  * - Scopes: workers:read to read and list; workers:write (agencies) or workers:write-abroad (missions)
  *   to write; personal-data:read as well to search people and read case notes, and to be shown names.
- * - Jurisdiction (missions): a cycle is in the countries the worker stayed in and came home from. A mission
- *   reads workers with a cycle in its country and is shown those cycles, with the incidents recorded in
- *   its country; reads case notes of incidents recorded in its country; records what happens abroad
- *   while the open cycle is in its country; records returns from its own country only, of workers whose
- *   open cycle — or with none open, latest cycle — is in its country; lists workers whose latest cycle
- *   ended or goes on in its country.
+ * - Jurisdiction (missions): a cycle is in the country the worker stayed in (with no recorded stay, the
+ *   one they came home from). A mission reads workers with a cycle in its country and is shown those
+ *   cycles; reads the case notes of incidents of those cycles; records what happens abroad while the
+ *   open cycle is in its country; records returns from its own country only, of workers whose open
+ *   cycle — or with none open, latest cycle — is in its country; lists workers whose latest cycle is in
+ *   its country.
  * - Refusals in this order: kind, scope, jurisdiction. An unknown worker is judged on kind and scope only.
  */
 
@@ -133,8 +133,7 @@ export type Verdict =
     }
   | { readonly allowed: false; readonly refusal: Refusal };
 
-const isIn = (cycle: CycleModel, country: Country | undefined): boolean =>
-  country !== undefined && (cycle.stay === country || cycle.from === country);
+const isIn = (cycle: CycleModel, country: Country | undefined): boolean => country !== undefined && (cycle.stay ?? cycle.from) === country;
 
 const openCycle = (worker: WorkerModel): CycleModel | undefined => {
   const last = worker.cycles[worker.cycles.length - 1];
@@ -166,14 +165,14 @@ function withinJurisdiction(country: Country | undefined, op: Operation, worker:
     case 'getIncident':
       return op.incidentOfCycle === undefined
         ? worker.cycles.some((c) => isIn(c, country))
-        : worker.cycles[op.incidentOfCycle]?.stay === country;
+        : isIn(worker.cycles[op.incidentOfCycle]!, country);
     case 'recordReturn':
-      return op.fromCountry === country && (open ? open.stay === country : last !== undefined && isIn(last, country));
+      return op.fromCountry === country && last !== undefined && isIn(last, country);
     case 'recordArrival':
     case 'recordEmploymentChange':
     case 'recordSkills':
     case 'recordIncident':
-      return open !== undefined && open.stay === country;
+      return open !== undefined && isIn(open, country);
     case 'listWorkers':
       return true;
     default:
@@ -196,7 +195,7 @@ export function verdict(caller: Caller, op: Operation, worker: WorkerModel): Ver
     allowed: true,
     personalData: caller.kind !== 'statistics' && caller.scopes.includes('personal-data:read'),
     cycles,
-    incidents: cycles.filter((i) => worker.cycles[i]!.incident && (!mission || worker.cycles[i]!.stay === caller.country)),
+    incidents: cycles.filter((i) => worker.cycles[i]!.incident),
   };
 }
 
@@ -205,8 +204,7 @@ export function listed(caller: Caller, worker: WorkerModel): boolean {
   if (!worker.registered) return false;
   if (caller.kind !== 'mission') return true;
   const last = worker.cycles[worker.cycles.length - 1];
-  // The latest move: the departure of an open cycle, else the return that closed the last one.
-  return last !== undefined && (last.from ?? last.stay) === caller.country;
+  return last !== undefined && isIn(last, caller.country);
 }
 
 /** The countries whose missions (with workers:read) may read the worker. */

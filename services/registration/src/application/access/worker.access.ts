@@ -1,5 +1,5 @@
 import { Scopes, type OrganisationKind, type Principal } from '@homeward/auth';
-import { allCycles, cycleIsIn, stayCountry, type Cycle, type WorkerState } from '../../domain/worker/worker.state';
+import { allCycles, cycleCountry, type Cycle, type WorkerState } from '../../domain/worker/worker.state';
 
 /**
  * What a caller asks to do. Actions on a worker's record carry what their jurisdiction depends on: the
@@ -19,7 +19,7 @@ export type RefusalCode = 'access.kind-not-allowed' | 'access.scope-required' | 
 export interface Visibility {
   /** Names, date of birth, documents, contacts. */
   readonly personalData: boolean;
-  /** Set for a mission: it sees only the cycles in this country, and of their incidents only those recorded there. */
+  /** Set for a mission: it is shown only the cycles in this country. */
   readonly onlyCountry?: string;
 }
 
@@ -85,13 +85,12 @@ export function visibilityFor(principal: Principal): Visibility {
  *    reading an incident's case notes need `personal-data:read` too. Agencies write with
  *    `workers:write`, missions with `workers:write-abroad`. Personal data is shown only with
  *    `personal-data:read`, and never to statistics.
- * 3. Jurisdiction (`access.outside-jurisdiction`), for missions. A cycle is in a country when the
- *    worker stayed there or came home from there (`cycleIsIn`); what happens during a stay, incidents
- *    included, is recorded in the stay's country (`stayCountry`).
- *    - A mission reads a worker with a cycle in its country, and sees those cycles only, and of their
- *      incidents only those recorded in its country. It lists the workers whose latest cycle is there.
- *    - It reads the case notes of an incident only if that incident was recorded in its country: access
- *      follows the incident's own cycle, never "some cycle of this worker is mine".
+ * 3. Jurisdiction (`access.outside-jurisdiction`), for missions. Each cycle is in one country, where the
+ *    worker departed for (or, with no recorded departure, came home from): `cycleCountry`.
+ *    - A mission reads a worker with a cycle in its country, and is shown those cycles only. It lists
+ *      the workers whose latest cycle is there.
+ *    - It reads the case notes of an incident only if the incident's own cycle is in its country,
+ *      never because some other cycle of the same worker is.
  *    - It records an arrival, an employment change, skills or an incident only while the worker's open
  *      cycle is in its country.
  *    - It records a return only from its own country (`fromCountry`), and only for a worker whose open
@@ -126,20 +125,20 @@ function missionRefusal(country: string | undefined, action: WorkerAction, state
   const mission = `the mission in ${country}`;
   switch (action.type) {
     case 'read':
-      return cycles.some((c) => cycleIsIn(c, country)) ? undefined : `${mission} reads only workers with a cycle in its country`;
+      return cycles.some((c) => cycleCountry(c) === country) ? undefined : `${mission} reads only workers with a cycle in its country`;
     case 'read-incident': {
       const cycle = cycles.find((c) => c.incidents.some((i) => i.incidentId === action.incidentId));
       // An incident the worker does not have: the caller learns so (404) if it may read the worker.
       if (!cycle) return missionRefusal(country, { type: 'read' }, state);
-      return stayCountry(cycle) === country ? undefined : `${mission} reads only incidents recorded in its country`;
+      return cycleCountry(cycle) === country ? undefined : `${mission} reads only incidents of cycles in its country`;
     }
     case 'record-abroad':
-      return open && stayCountry(open) === country ? undefined : `${mission} records only for workers whose open cycle is in its country`;
+      return open && cycleCountry(open) === country ? undefined : `${mission} records only for workers whose open cycle is in its country`;
     case 'record-return': {
       if (action.fromCountry !== country) return `${mission} records only returns from its own country, not from ${action.fromCountry}`;
-      if (open) return stayCountry(open) === country ? undefined : `the worker's open cycle is not in ${country}`;
+      if (open) return cycleCountry(open) === country ? undefined : `the worker's open cycle is not in ${country}`;
       const latest = cycles[cycles.length - 1];
-      return latest && cycleIsIn(latest, country)
+      return latest && cycleCountry(latest) === country
         ? undefined
         : `the worker's latest cycle was not in ${country}: an origin agency records this return (the border desk)`;
     }
@@ -165,14 +164,9 @@ const ONE: Readonly<Record<OrganisationKind, string>> = {
   employer: 'an employer',
 };
 
-/**
- * The cycles a caller is shown: every cycle, or for a mission those in its country, each with only the
- * incidents recorded in its country (a cycle the worker left for home from here after a stay elsewhere
- * keeps that stay's incidents to itself).
- */
+/** The cycles a caller is shown: every cycle, or for a mission those in its country. */
 export function visibleCycles(state: WorkerState, visibility: Visibility): readonly Cycle[] {
   const country = visibility.onlyCountry;
   const cycles = allCycles(state);
-  if (country === undefined) return cycles;
-  return cycles.filter((c) => cycleIsIn(c, country)).map((c) => (stayCountry(c) === country ? c : { ...c, incidents: [] }));
+  return country === undefined ? cycles : cycles.filter((c) => cycleCountry(c) === country);
 }

@@ -263,17 +263,13 @@ export function allCycles(state: WorkerState): readonly Cycle[] {
 }
 
 /**
- * The country of a cycle's stay: where the worker departed for or, for a return with no recorded
- * departure, where they came back from. What happens during the stay (arrival, employment, skills,
- * incidents) is recorded there, and the events carry it as their jurisdiction.
+ * The country a cycle is in: where the worker departed for or, for a return with no recorded departure,
+ * where they came home from. Everything recorded of the cycle — the stay, its incidents, the return
+ * (even one from another country), reintegration — concerns that country: the events carry it as their
+ * jurisdiction, and a mission's access follows it.
  */
-export function stayCountry(cycle: Cycle): string | undefined {
+export function cycleCountry(cycle: Cycle): string | undefined {
   return cycle.departure?.destinationCountry ?? cycle.fromCountry;
-}
-
-/** Whether a cycle concerns `country`: the worker stayed there, or came home from there. */
-export function cycleIsIn(cycle: Cycle, country: string): boolean {
-  return stayCountry(cycle) === country || cycle.fromCountry === country;
 }
 
 /** The latest date of a cycle's migration: departure, what happened abroad, and the return (reintegration aside). */
