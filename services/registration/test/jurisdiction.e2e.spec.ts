@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@homeward/testing/infrastructure';
 import { aWorker, departure, startHarness, type RegistrationHarness } from './registration.harness';
+import { buildSituations, buildWorker, type Built } from './jurisdiction.fixture';
 import {
   CALLERS,
   COUNTRIES,
@@ -25,15 +26,6 @@ import {
 // allows: the status, the problem's code, and what is shown (personal data, cycles, incidents, case
 // notes, listed workers). Writes carry a stale If-Match, so that a write let through answers 412 and
 // none is applied; the writes missions may make are then made for real, on fresh copies.
-
-interface Built {
-  readonly name: SituationName;
-  readonly model: WorkerModel;
-  readonly workerId: string;
-  readonly nationalId?: string;
-  /** Per cycle, its incident's id and case notes. */
-  readonly incidents: readonly ({ readonly id: string; readonly notes: string } | undefined)[];
-}
 
 interface Probe {
   readonly op: Operation;
@@ -158,39 +150,6 @@ describe('jurisdiction over HTTP: registration, every caller × operation × wor
   const fixture = new Map<SituationName, Built>();
   let seq = 0;
 
-  async function must(method: 'GET' | 'POST', url: string, body?: unknown, token?: string): Promise<Answer> {
-    const answer = await h.call(method, url, body, token ?? h.tokens.agency);
-    if (answer.status >= 300) throw new Error(`${method} ${url} → ${answer.status}: ${JSON.stringify(answer.body)}`);
-    return answer;
-  }
-
-  /** The worker the model describes, recorded through the API by the agency; cycle i is dated in 2016 + 2i. */
-  async function build(name: SituationName, model: WorkerModel): Promise<Built> {
-    if (!model.registered) return { name, model, workerId: randomUUID(), incidents: [] };
-    const person = aWorker();
-    const workerId = (await must('POST', '/workers', person)).body!.workerId as string;
-    const incidents: Built['incidents'][number][] = [];
-    for (const [i, cycle] of model.cycles.entries()) {
-      const year = 2016 + 2 * i;
-      if (cycle.stay) {
-        const dates = { departedOn: `${year}-01-01`, contractStart: `${year}-01-01`, contractEnd: `${year + 2}-01-01` };
-        await must('POST', `/workers/${workerId}/departures`, { ...departure, destinationCountry: cycle.stay, ...dates });
-      }
-      if (cycle.incident) {
-        const notes = `Case ${++seq}: passport withheld by the employer (${name}, cycle ${i + 1}).`;
-        const body = { occurredOn: `${year}-06-01`, kind: 'abuse', fundAssistanceRequested: true, caseNotes: notes };
-        const answer = await must('POST', `/workers/${workerId}/incidents`, body);
-        const cycles = answer.body!.cycles as { number: number; incidents: { incidentId: string }[] }[];
-        incidents[i] = { id: cycles.find((c) => c.number === i + 1)!.incidents[0]!.incidentId, notes };
-      }
-      if (cycle.from) {
-        const body = { returnedOn: `${year + 1}-01-01`, fromCountry: cycle.from, assistance: 'assisted', reason: 'contract_completed' };
-        await must('POST', `/workers/${workerId}/returns`, body);
-      }
-    }
-    return { name, model, workerId, nationalId: person.personalData.nationalId, incidents };
-  }
-
   beforeAll(async () => {
     h = await startHarness('jurisdiction_matrix', { logLevel: 'error' });
     for (const caller of CALLERS) {
@@ -200,7 +159,7 @@ describe('jurisdiction over HTTP: registration, every caller × operation × wor
         await h.issue({ organisationId, kind: caller.kind, scopes: caller.scopes, ...(caller.country ? { country: caller.country } : {}) }),
       );
     }
-    for (const [name, model] of Object.entries(SITUATIONS) as [SituationName, WorkerModel][]) fixture.set(name, await build(name, model));
+    for (const [name, built] of await buildSituations(h, SITUATIONS)) fixture.set(name, built);
   }, 120_000);
   afterAll(() => h?.stop());
 
@@ -436,7 +395,7 @@ describe('jurisdiction over HTTP: registration, every caller × operation × wor
         for (const write of writes) {
           const v = verdict(writer, write.op, model);
           // A write refused needs no copy: it must change nothing.
-          const worker = v.allowed ? await build(name, model) : fixture.get(name)!;
+          const worker = v.allowed ? await buildWorker(h, name, model) : fixture.get(name)!;
           const before = await h.counts();
           const answer = await h.call('POST', `/workers/${worker.workerId}${write.path}`, write.body, tokens.get(writer)!);
           const label = `${describeCaller(writer)} ${JSON.stringify(write.op)} on "${name}"`;
