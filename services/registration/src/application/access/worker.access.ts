@@ -62,6 +62,13 @@ const PLURAL: Readonly<Record<OrganisationKind, string>> = {
   employer: 'employers',
 };
 
+const ONE: Readonly<Record<OrganisationKind, string>> = {
+  agency: 'an agency',
+  mission: 'a mission',
+  statistics: 'a statistics principal',
+  employer: 'an employer',
+};
+
 const refuse = (code: RefusalCode, reason: string): AccessDecision => ({ allowed: false, code, reason });
 
 /** What a principal is shown of the workers it may read: the same for every worker. */
@@ -136,7 +143,10 @@ function missionRefusal(country: string | undefined, action: WorkerAction, state
       return open && cycleCountry(open) === country ? undefined : `${mission} records only for workers whose open cycle is in its country`;
     case 'record-return': {
       if (action.fromCountry !== country) return `${mission} records only returns from its own country, not from ${action.fromCountry}`;
-      if (open) return cycleCountry(open) === country ? undefined : `the worker's open cycle is not in ${country}`;
+      if (open)
+        return cycleCountry(open) === country
+          ? undefined
+          : `${mission} records a return only of a worker whose open cycle is in its country`;
       const latest = cycles[cycles.length - 1];
       return latest && cycleCountry(latest) === country
         ? undefined
@@ -156,13 +166,6 @@ function missionRefusal(country: string | undefined, action: WorkerAction, state
     }
   }
 }
-
-const ONE: Readonly<Record<OrganisationKind, string>> = {
-  agency: 'an agency',
-  mission: 'a mission',
-  statistics: 'a statistics principal',
-  employer: 'an employer',
-};
 
 /** The cycles a caller is shown: every cycle, or for a mission those in its country. */
 export function visibleCycles(state: WorkerState, visibility: Visibility): readonly Cycle[] {
