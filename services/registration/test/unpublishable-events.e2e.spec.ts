@@ -17,10 +17,12 @@ describe('events that cannot be published', () => {
 
   beforeAll(async () => {
     harness = await startHarness('unpublishable', {
-      relayMapper: (real) => async (events, db) => {
-        const bad = events.find((e) => failing.has(e.streamId));
-        if (bad) throw new Error(`this version cannot publish ${bad.type} of ${bad.streamId}`);
-        return real(events, db);
+      seams: {
+        relayMapper: (real) => async (events, db) => {
+          const bad = events.find((e) => failing.has(e.streamId));
+          if (bad) throw new Error(`this version cannot publish ${bad.type} of ${bad.streamId}`);
+          return real(events, db);
+        },
       },
     });
     ({ call } = harness);

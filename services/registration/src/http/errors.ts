@@ -17,7 +17,7 @@ export function translateRegistrationError(error: unknown): Problem | undefined 
   if (error instanceof WorkerNotRegistered)
     return Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
   if (error instanceof WorkerAlreadyRegistered) return Problem.conflict(error.message);
-  if (error instanceof AccessDenied) return Problem.forbidden(error.message);
+  if (error instanceof AccessDenied) return new Problem({ ...Problem.forbidden(error.message).details, code: error.code });
   if (error instanceof PreconditionFailed) {
     return new Problem({
       type: 'https://homeward.example/problems/precondition-failed',

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
-import { Scopes, type Principal } from '@homeward/auth';
+import type { Principal } from '@homeward/auth';
 import { uuidv7 } from '@homeward/contracts';
 import { analyseWhereGrown, withTransaction } from '@homeward/pg-kit';
 import type { Migration } from '@homeward/pg-kit/migrations';
@@ -19,6 +19,7 @@ import { evolve, initialState } from '../../domain/worker/worker.state';
 import type { PersonIndex } from '../../persistence/person-index';
 import type { CommandContext, WorkerStreams } from '../../persistence/worker.streams';
 import { PERSON_INDEX, POOL, WORKER_STREAMS } from '../tokens';
+import { authorise } from '../access/worker.access';
 import { AccessDenied } from '../worker-command';
 import { readLegacyRecord, type LegacyImportRow, type LegacyRecord } from './legacy-row';
 
@@ -82,9 +83,9 @@ export class ImportLegacyRegisterHandler implements ICommandHandler<ImportLegacy
   ) {}
 
   async execute({ source, records, firstRow, principal, context }: ImportLegacyRegisterCommand): Promise<ImportReport> {
-    if (principal.kind !== 'agency' || !principal.scopes.has(Scopes.workersWrite)) {
-      throw new AccessDenied(`only origin-country agencies with the ${Scopes.workersWrite} scope import registers`);
-    }
+    // Importing a register is registering its workers.
+    const access = authorise(principal, { type: 'register' }, initialState());
+    if (!access.allowed) throw new AccessDenied(access.reason, access.code);
     const today = context.now.toISOString().slice(0, 10);
     const failed: RowFailure[] = [];
     const valid: { row: number; data: LegacyImportRow }[] = [];
