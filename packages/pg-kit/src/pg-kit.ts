@@ -94,7 +94,7 @@ export function pgConstraint(error: unknown): string | undefined {
 /** Connection exceptions (class 08), the server shutting down or starting up, and too many connections. */
 const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** The socket's own errors when the server is gone or not there yet. */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** pg's own words for a connection it lost or could not make (these errors carry no code). */
 const UNAVAILABLE_MESSAGES =
   /Connection terminated|timeout exceeded when trying to connect|not queryable|Query read timeout|connection timeout/i;

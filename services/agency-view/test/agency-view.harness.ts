@@ -11,7 +11,11 @@ export interface AgencyViewHarness {
   stop(): Promise<void>;
 }
 
-export async function startAgencyViewHarness(topicNamespace: string, issuer: Issuer): Promise<AgencyViewHarness> {
+export async function startAgencyViewHarness(
+  topicNamespace: string,
+  issuer: Issuer,
+  options: { logLevel?: string } = {},
+): Promise<AgencyViewHarness> {
   const db = await createTestDatabase('agency_view');
   const runtime = await startAgencyView(
     loadAgencyViewConfig({
@@ -24,7 +28,7 @@ export async function startAgencyViewHarness(topicNamespace: string, issuer: Iss
       AUTH_AUDIENCE: issuer.audience,
       PROJECTION_POLL_MS: '100',
       DIRECTORY_KEY: testDirectoryKey(),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: options.logLevel ?? 'warn',
     }),
   );
   return {

@@ -1,5 +1,6 @@
 import type { components } from './generated/registration.v1';
-import { allCycles, type Cycle, type WorkerState } from '../domain/worker/worker.state';
+import type { Cycle, WorkerState } from '../domain/worker/worker.state';
+import { visibleCycles, type Visibility } from '../application/access/worker.access';
 
 type WorkerDto = components['schemas']['Worker'];
 type CycleDto = components['schemas']['Cycle'];
@@ -54,14 +55,18 @@ function cycleDto(cycle: Cycle, erased: boolean): CycleDto {
   });
 }
 
-/** The API's view of a worker; personal data only for callers allowed to see it. */
-export function workerDto(state: WorkerState, version: number, withPersonalData: boolean): WorkerDto | undefined {
+/**
+ * The API's view of a worker as the caller may see it: personal data only for callers allowed to see it,
+ * and for a mission only the cycles (and incidents) of its country. The status is the worker's own.
+ */
+export function workerDto(state: WorkerState, version: number, visibility: Visibility): WorkerDto | undefined {
   if (state.status === 'unregistered') return undefined;
   const p = state.profile;
-  const cycles = allCycles(state);
+  const withPersonalData = visibility.personalData;
+  const cycles = visibleCycles(state, visibility);
   return {
     workerId: p.workerId,
-    status: state.status === 'abroad' ? 'abroad' : cycles.length > 0 ? 'returned' : 'at_home',
+    status: state.status === 'abroad' ? 'abroad' : state.cycles.length > 0 ? 'returned' : 'at_home',
     sex: p.sex,
     birthYear: p.birthYear,
     originArea: p.originArea,
