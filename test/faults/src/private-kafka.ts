@@ -28,7 +28,8 @@ export class PrivateKafka {
     await run('bash', [kafkaScript, 'jars']);
     const directory = mkdtempSync(join(tmpdir(), 'homeward-faults-kafka-'));
     mkdirSync(join(directory, 'kafka'));
-    symlinkSync(join(repository, '.local', 'kafka', 'lib'), join(directory, 'kafka', 'lib'));
+    // Where `kafka.sh jars` put them: HOMEWARD_LOCAL_DIR, as for the machine's broker, or the repository's .local.
+    symlinkSync(join(process.env.HOMEWARD_LOCAL_DIR ?? join(repository, '.local'), 'kafka', 'lib'), join(directory, 'kafka', 'lib'));
     const kafka = new PrivateKafka(directory, await freePortPair());
     await kafka.script('up');
     return kafka;
@@ -58,6 +59,8 @@ export class PrivateKafka {
     await run('bash', [kafkaScript, command], {
       env: {
         ...process.env,
+        // Its own port, data and logs; its controller on the port after.
+        KAFKA_CONTROLLER_PORT: String(this.port + 1),
         KAFKA_PORT: String(this.port),
         HOMEWARD_LOCAL_DIR: this.directory,
         KAFKA_HEAP_OPTS: '-Xms128m -Xmx512m',
