@@ -45,6 +45,7 @@ COPY services/mission-view/package.json services/mission-view/
 COPY services/registration/package.json services/registration/
 COPY services/statistics/package.json services/statistics/
 COPY bench/package.json bench/
+COPY test/faults/package.json test/faults/
 RUN --mount=type=cache,target=/root/.npm npm ci
 
 COPY . .
