@@ -8,20 +8,25 @@ export function translateRegistrationError(error: unknown): Problem | undefined 
   if (error instanceof WorkerRuleViolation)
     return Problem.ruleViolation(error.message, [fieldError('body', error.field.split('.'), error.message)]);
   if (error instanceof WorkerNotRegistered)
-    return Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
-  if (error instanceof WorkerAlreadyRegistered) return Problem.conflict(error.message);
+    return Problem.notFound(
+      'no worker is registered under this id',
+      [fieldError('path', ['workerId'], 'no such worker')],
+      'worker.not-found',
+    );
+  if (error instanceof WorkerAlreadyRegistered) return Problem.conflict(error.message, 'worker.already-registered');
   if (error instanceof AccessDenied) return Problem.forbidden(error.message);
   if (error instanceof PreconditionFailed) {
     return new Problem({
       type: 'https://homeward.example/problems/precondition-failed',
       title: 'The worker changed since you read it',
       status: 412,
+      code: 'precondition.failed',
       detail: error.message,
       errors: [fieldError('header', ['If-Match'], `expected "${error.actual}"`)],
     });
   }
   if (error instanceof IdempotencyKeyReused)
-    return Problem.ruleViolation(error.message, [fieldError('header', ['Idempotency-Key'], error.message)]);
+    return Problem.ruleViolation(error.message, [fieldError('header', ['Idempotency-Key'], error.message)], 'idempotency.key-reused');
   if (error instanceof ConcurrencyError) return Problem.conflict('The worker was changed by someone else meanwhile; reload and try again.');
   return undefined;
 }

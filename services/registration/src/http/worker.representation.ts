@@ -1,3 +1,4 @@
+import type { Principal } from '@homeward/auth';
 import type { components } from './generated/registration.v1';
 import { allCycles, type Cycle, type WorkerState } from '../domain/worker/worker.state';
 
@@ -6,13 +7,27 @@ type CycleDto = components['schemas']['Cycle'];
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
+/** What a caller sees of a worker beyond the pseudonymous record. */
+export interface Disclosure {
+  /** Names, date of birth, documents, contacts. */
+  readonly personalData: boolean;
+  /** Employers' names: a household employer's name can point back at the person. */
+  readonly employers: boolean;
+}
+
 /**
- * A cycle as the API shows it. Once the worker's personal data is erased, employers' names go too, as they
- * do from every read model: a household employer's name can point back at the person.
+ * Statistics principals read pseudonymous records only (DESIGN.md): no employer names either. Other callers
+ * who may read the worker see them, as the read models show them.
  */
-function cycleDto(cycle: Cycle, erased: boolean): CycleDto {
+export const seesEmployers = (principal: Principal): boolean => principal.kind !== 'statistics';
+
+/**
+ * A cycle as the API shows it. Employers' names go once the worker's personal data is erased, as they do
+ * from every read model, and are never shown to callers who see pseudonymous records only.
+ */
+function cycleDto(cycle: Cycle, erased: boolean, disclosure: Disclosure): CycleDto {
   const d = cycle.departure;
-  const employer = (name: string | undefined) => (erased ? undefined : name);
+  const employer = (name: string | undefined) => (erased || !disclosure.employers ? undefined : name);
   return defined({
     number: cycle.number,
     withoutRecordedDeparture: cycle.withoutRecordedDeparture,
@@ -55,7 +70,7 @@ function cycleDto(cycle: Cycle, erased: boolean): CycleDto {
 }
 
 /** The API's view of a worker; personal data only for callers allowed to see it. */
-export function workerDto(state: WorkerState, version: number, withPersonalData: boolean): WorkerDto | undefined {
+export function workerDto(state: WorkerState, version: number, disclosure: Disclosure): WorkerDto | undefined {
   if (state.status === 'unregistered') return undefined;
   const p = state.profile;
   const cycles = allCycles(state);
@@ -67,12 +82,12 @@ export function workerDto(state: WorkerState, version: number, withPersonalData:
     originArea: p.originArea,
     ...(p.educationIsced === undefined ? {} : { educationIsced: p.educationIsced }),
     languages: [...p.languages],
-    ...(withPersonalData && p.personalData ? { personalData: { ...p.personalData } } : {}),
+    ...(disclosure.personalData && p.personalData ? { personalData: { ...p.personalData } } : {}),
     personalDataErased: p.personalDataErased,
     possibleDuplicates: p.possibleDuplicates.map((c) => ({ ...c })),
     ...(p.mergedInto ? { mergedInto: p.mergedInto } : {}),
     orientations: p.orientations.map((o) => ({ completedOn: o.completedOn, topics: [...o.topics], provider: o.provider })),
-    cycles: cycles.map((c) => cycleDto(c, p.personalDataErased)),
+    cycles: cycles.map((c) => cycleDto(c, p.personalDataErased, disclosure)),
     version,
   };
 }
