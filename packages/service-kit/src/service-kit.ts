@@ -82,40 +82,45 @@ function sendProblem(reply: FastifyReply, problem: Problem, instance?: string): 
     .send({ ...problem.details, ...(instance ? { instance } : {}) });
 }
 
-/** A body Fastify could not parse, or would not read: said as the problem of the request part at fault. */
+const malformedBody = (message: string): Problem =>
+  Problem.request(400, 'malformed-body', 'Malformed request body', 'The request body cannot be read as its Content-Type says.', [
+    fieldError('body', [], message),
+  ]);
+const unsupportedMediaType = (): Problem =>
+  Problem.request(415, 'unsupported-media-type', 'Unsupported media type', 'This operation does not take a body of this media type.', [
+    fieldError('header', ['Content-Type'], 'is not a media type this operation takes'),
+  ]);
+const bodyTooLarge = (): Problem =>
+  Problem.request(413, 'body-too-large', 'Request body too large', 'The request body is larger than this API takes (1 MiB).', [
+    fieldError('body', [], 'is too large'),
+  ]);
+
+/** Errors Fastify meets before any route, by their code (they reach us through `frameworkErrors`). */
 const FASTIFY_REQUEST_ERRORS: Readonly<Record<string, (message: string) => Problem>> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
-    Problem.request(415, 'unsupported-media-type', 'Unsupported media type', 'This operation does not take a body of this media type.', [
-      fieldError('header', ['Content-Type'], 'is not a media type this operation takes'),
-    ]),
-  FST_ERR_CTP_BODY_TOO_LARGE: () =>
-    Problem.request(413, 'body-too-large', 'Request body too large', 'The request body is larger than this operation takes.', [
-      fieldError('body', [], 'is too large'),
-    ]),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
-    Problem.request(400, 'malformed-body', 'Malformed request body', 'The body is not as long as Content-Length says.', [
-      fieldError('header', ['Content-Length'], 'does not match the body'),
-    ]),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
-    Problem.validation(
-      [fieldError('body', [], 'is empty, but Content-Type says JSON')],
-      'The request body is empty.',
-      'request.malformed-json',
-    ),
-  FST_ERR_CTP_INVALID_JSON_BODY: (message) =>
-    Problem.validation([fieldError('body', [], message)], 'The request body is not valid JSON.', 'request.malformed-json'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: unsupportedMediaType,
+  FST_ERR_CTP_BODY_TOO_LARGE: bodyTooLarge,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: malformedBody,
+  FST_ERR_CTP_EMPTY_JSON_BODY: malformedBody,
+  FST_ERR_CTP_INVALID_JSON_BODY: malformedBody,
   FST_ERR_BAD_URL: () =>
-    Problem.request(
-      400,
-      'malformed-url',
-      'Malformed URL',
-      'The URL is not valid: a percent sign must start an escape of two hexadecimal digits.',
-      [fieldError('path', [], 'is not a valid URL path')],
-    ),
+    Problem.request(400, 'malformed-url', 'Malformed URL', 'The URL is not valid: a percent sign must start an escape of two hexadecimal digits.', [
+      fieldError('path', [], 'is not a valid URL path'),
+    ]),
   FST_ERR_MAX_PARAM_LENGTH: () =>
     Problem.request(414, 'uri-too-long', 'URI too long', 'A segment of the path is longer than any this API takes.', [
       fieldError('path', [], 'has a segment that is too long'),
     ]),
+};
+
+/**
+ * What Fastify refuses while reading a body (a media type without a parser, a body past bodyLimit, JSON
+ * that does not parse) reaches the filter as Nest's HttpException of the same status, its Fastify code
+ * gone: our own code throws Problems, so these statuses say which it was.
+ */
+const BODY_READING_ERRORS: Readonly<Record<number, (message: string) => Problem>> = {
+  400: malformedBody,
+  413: bodyTooLarge,
+  415: unsupportedMediaType,
 };
 
 /** Renders every error as RFC 9457 problem+json; unknown errors become a 500 that reveals nothing. */
@@ -127,13 +132,12 @@ export function toProblem(error: unknown, translate: ErrorTranslator | undefined
   const known = typeof fastifyError.code === 'string' ? FASTIFY_REQUEST_ERRORS[fastifyError.code] : undefined;
   if (known) return known(fastifyError.message ?? '');
   // The JSON parser's own errors (a bad token, a `__proto__` key) carry no Fastify code.
-  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
-    return Problem.validation([fieldError('body', [], error.message)], 'The request body is not valid JSON.', 'request.malformed-json');
-  }
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) return malformedBody(error.message);
   if (error instanceof HttpException) {
-    log.warn({ err: error }, 'HTTP exception that is not a Problem');
     const status = error.getStatus();
-    if (status === 400) return Problem.validation([fieldError('body', [], error.message)], error.message);
+    const reading = BODY_READING_ERRORS[status];
+    if (reading) return reading(error.message);
+    log.warn({ err: error }, 'HTTP exception that is not a Problem');
     if (status < 500) return new Problem({ type: 'about:blank', title: error.message, status, code: `http.${status}` });
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {

@@ -11,7 +11,11 @@ export interface AgencyViewHarness {
   stop(): Promise<void>;
 }
 
-export async function startAgencyViewHarness(topicNamespace: string, issuer: Issuer): Promise<AgencyViewHarness> {
+export async function startAgencyViewHarness(
+  topicNamespace: string,
+  issuer: Issuer,
+  env: Readonly<Record<string, string>> = {},
+): Promise<AgencyViewHarness> {
   const db = await createTestDatabase('agency_view');
   const runtime = await startAgencyView(
     loadAgencyViewConfig({
@@ -25,6 +29,7 @@ export async function startAgencyViewHarness(topicNamespace: string, issuer: Iss
       PROJECTION_POLL_MS: '100',
       DIRECTORY_KEY: testDirectoryKey(),
       LOG_LEVEL: 'warn',
+      ...env,
     }),
   );
   return {

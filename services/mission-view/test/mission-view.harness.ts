@@ -39,7 +39,12 @@ export function callerOf(runtime: { app: MissionViewRuntime['app'] }): ViewCall 
   };
 }
 
-export async function startMissionViewHarness(country: string, topicNamespace: string, issuer: Issuer): Promise<MissionViewHarness> {
+export async function startMissionViewHarness(
+  country: string,
+  topicNamespace: string,
+  issuer: Issuer,
+  env: Readonly<Record<string, string>> = {},
+): Promise<MissionViewHarness> {
   const db = await createTestDatabase(`mission_view_${country}`);
   const runtime = await startMissionView(
     loadMissionViewConfig({
@@ -53,6 +58,7 @@ export async function startMissionViewHarness(country: string, topicNamespace: s
       AUTH_AUDIENCE: issuer.audience,
       PROJECTION_POLL_MS: '100',
       LOG_LEVEL: 'warn',
+      ...env,
     }),
   );
   return {

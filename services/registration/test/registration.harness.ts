@@ -62,9 +62,16 @@ export const departure = {
 };
 export const homecoming = { returnedOn: '2024-06-30', fromCountry: 'SA', assistance: 'assisted', reason: 'abuse_or_exploitation' };
 
-export async function startHarness(label: string): Promise<RegistrationHarness> {
+export interface HarnessOptions {
+  /** The identity provider whose tokens the service trusts (a new one otherwise). */
+  readonly issuer?: Awaited<ReturnType<typeof testIssuer>>;
+  /** Settings over the harness's own, e.g. LOG_LEVEL. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startHarness(label: string, options: HarnessOptions = {}): Promise<RegistrationHarness> {
   const db = await createTestDatabase(label);
-  const issuer = await testIssuer();
+  const issuer = options.issuer ?? (await testIssuer());
   const impostor = await testIssuer();
   const tokens = {
     agency: await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency' }),
@@ -86,6 +93,7 @@ export async function startHarness(label: string): Promise<RegistrationHarness> 
       TOPIC_NAMESPACE: testTopicNamespace(),
       TOPIC_PARTITIONS: '3',
       LOG_LEVEL: 'warn',
+      ...options.env,
     }),
   );
   return {
