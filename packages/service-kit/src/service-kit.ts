@@ -103,9 +103,13 @@ const FASTIFY_REQUEST_ERRORS: Readonly<Record<string, (message: string) => Probl
   FST_ERR_CTP_EMPTY_JSON_BODY: malformedBody,
   FST_ERR_CTP_INVALID_JSON_BODY: malformedBody,
   FST_ERR_BAD_URL: () =>
-    Problem.request(400, 'malformed-url', 'Malformed URL', 'The URL is not valid: a percent sign must start an escape of two hexadecimal digits.', [
-      fieldError('path', [], 'is not a valid URL path'),
-    ]),
+    Problem.request(
+      400,
+      'malformed-url',
+      'Malformed URL',
+      'The URL is not valid: a percent sign must start an escape of two hexadecimal digits.',
+      [fieldError('path', [], 'is not a valid URL path')],
+    ),
   FST_ERR_MAX_PARAM_LENGTH: () =>
     Problem.request(414, 'uri-too-long', 'URI too long', 'A segment of the path is longer than any this API takes.', [
       fieldError('path', [], 'has a segment that is too long'),
@@ -327,7 +331,8 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
 }
 
 function unknownRoute(method: string, path: string, methods: readonly string[]): Problem {
-  if (methods.length === 0) {
+  // A documented method without a route: a process that serves no API (registration without the api role).
+  if (methods.length === 0 || methods.includes(method.toUpperCase())) {
     return Problem.request(404, 'unknown-route', 'No such resource', `This API has no resource at ${path}.`, [
       fieldError('path', [], 'is not a path of this API'),
     ]);
