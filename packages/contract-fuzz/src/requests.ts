@@ -146,6 +146,45 @@ const MALFORMED_JSON: readonly Bad[] = [
   bad('null', 'null'),
 ];
 
+const CSV_HEADER = 'source_row_id,given_name,family_name,date_of_birth,sex,origin_area';
+/** Documents a bulk import must read row by row, refusing the rows at fault (or the whole part, past its size). */
+const HOSTILE_DOCUMENTS: readonly { mediaType: string; text: string; label: string }[] = [
+  { mediaType: 'text/csv', text: `${CSV_HEADER}\nr1,Ma\u0000ria,Santos,1990-01-01,F,PH-03\n`, label: 'CSV with a NUL' },
+  { mediaType: 'text/csv', text: `${CSV_HEADER}\nr2,"Maria,Santos,1990-01-01,F,PH-03\n`, label: 'CSV with an unterminated quote' },
+  {
+    mediaType: 'text/csv',
+    text: `\ufeff${CSV_HEADER}\rr3,Maria,Santos,1990-02-30,F,PH-03\r`,
+    label: 'CSV with a BOM, CR line ends, 30 February',
+  },
+  {
+    mediaType: 'text/csv',
+    text: `${CSV_HEADER}\nr4,${'M'.repeat(5000)},Santos,0001-01-01,X,\u0001\n`,
+    label: 'CSV with a huge name, year 1, control characters',
+  },
+  { mediaType: 'text/csv', text: `${CSV_HEADER}\n${'x,,,,,\n'.repeat(10_001)}`, label: 'CSV of 10,001 records' },
+  { mediaType: 'text/csv', text: 'not,a,header\n\n\n', label: 'CSV without the columns' },
+  {
+    mediaType: 'application/x-ndjson',
+    text: '[1,2]\n42\n"text"\nnull\n{"source_row_id":{"nested":true}}\n',
+    label: 'NDJSON lines that are not records',
+  },
+  {
+    mediaType: 'application/x-ndjson',
+    text: '{"source_row_id":"n1","given_name":"\\ud800","family_name":"\\u0000"}\n{broken\n',
+    label: 'NDJSON with a lone surrogate, a NUL and a broken line',
+  },
+  { mediaType: 'application/x-ndjson', text: '{"__proto__":{"polluted":true},"source_row_id":"n2"}\n', label: 'NDJSON with __proto__' },
+];
+
+const STALE_OR_MALFORMED_ETAGS: readonly Bad[] = [
+  bad('"1"', 'version 1'),
+  bad('W/"1"', 'a weak tag'),
+  bad('"1", "2", "3"', 'a list'),
+  bad('"99999999999999999999"', 'past 2^53'),
+  bad('*, "1"', 'a star in a list'),
+  bad('', 'empty'),
+];
+
 const CONTENT_TYPES = [
   'text/plain',
   'application/xml',
@@ -245,7 +284,7 @@ export class RequestGenerator {
   }
 
   private withJsonBody(): Operation[] {
-    const found = this.operations.filter((o) => o.requestBody?.content['application/json']);
+    const found = this.operations.filter((o) => o.requestBody);
     return found.length > 0 ? found : [...this.operations];
   }
 
@@ -332,6 +371,7 @@ export class RequestGenerator {
   private hostileParameterValues(parameter: Parameter, uuid: string): Bad[] {
     const schema = resolve<{ type?: string; format?: string }>(this.document, parameter.schema);
     if (parameter.in === 'path') return [...hostileIds(uuid)];
+    if (parameter.name === 'If-Match') return [...STALE_OR_MALFORMED_ETAGS, bad('"x"', 'not a version'), bad('"1', 'unterminated')];
     // Header values travel as visible ASCII and tabs (Node refuses to send anything else).
     const text =
       parameter.in === 'header' ? HOSTILE_TEXT.filter((b) => typeof b.value === 'string' && !/[^\t\x20-\x7e]/.test(b.value)) : HOSTILE_TEXT;
@@ -345,6 +385,18 @@ export class RequestGenerator {
   /** A JSON body with one hostile change: a field set to a wrong value, removed, added, or the whole body replaced. */
   private withBadBody(operation: Operation, context: FuzzContext): fc.Arbitrary<FuzzRequest> {
     const schema = operation.requestBody?.content['application/json'];
+    const documents = HOSTILE_DOCUMENTS.filter((d) => operation.requestBody?.content[d.mediaType]);
+    if (!schema && documents.length > 0) {
+      return fc
+        .record({
+          parameters: this.parameterValues(operation, context),
+          caller: fc.constantFrom(...context.callers),
+          document: fc.constantFrom(...documents),
+        })
+        .map(({ parameters, caller, document }) =>
+          this.assemble(operation, parameters, caller, { 'content-type': document.mediaType }, document.text, `body: ${document.label}`),
+        );
+    }
     if (!schema) return this.withBadParameter(operation, context);
     return fc
       .record({
@@ -458,7 +510,8 @@ export class RequestGenerator {
         value =
           known.length > 0 ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: unknownId }) : unknownId;
       } else if (parameter.name === 'If-Match') {
-        value = fc.constantFrom(undefined, '*', '"1"', '"2"', 'W/"1"', '"1", "2", "3"');
+        // A valid request asks for no version or for any; stale and malformed tags are the hostile values' part.
+        value = fc.constantFrom(undefined, undefined, '*');
       } else {
         value = fc.integer().map((seed) => textOf(this.fake(this.withRefs(parameter.schema, '#'), { seed }) ?? ''));
       }
@@ -487,7 +540,14 @@ export class RequestGenerator {
     const schema = content[mediaType]!;
     const examples = this.examplesOf(operation, mediaType);
     if (mediaType !== 'application/json') {
-      return fc.constant({ mediaType, text: mediaType === 'text/csv' ? 'source_row_id,given_name\n1,Maria\n' : '{"source_row_id":"1"}\n' });
+      // A part of a legacy register: one person a row, a few row ids so that sending again skips them.
+      return fc.nat(20).map((n) => ({
+        mediaType,
+        text:
+          mediaType === 'text/csv'
+            ? `${CSV_HEADER}\nrow-${n},Maria,Santos ${n},1990-01-${String((n % 28) + 1).padStart(2, '0')},F,PH-03\n`
+            : `${JSON.stringify({ source_row_id: `row-${n}`, given_name: 'Maria', family_name: `Santos ${n}`, date_of_birth: '1990-01-01', sex: 'F', origin_area: 'PH-03' })}\n`,
+      }));
     }
     const drawn = fc.integer().map((seed) => {
       const value = this.fake(this.withRefs(schema, '#'), { seed, optionalsProbability: 0.6 });
