@@ -214,7 +214,7 @@ class WorkerSimulation {
         // for a first cycle, registers the worker that day).
         homecoming = this.undocumentedReturn(departure);
         if (c === 1) homecoming = { ...homecoming, day: firstContact };
-        returnDraft = this.recordReturn(c, job.destination, homecoming, before);
+        returnDraft = this.recordReturn(c, job.destination, homecoming, before, false);
       }
       if (homecoming.day > this.today) break;
 
@@ -501,7 +501,7 @@ class WorkerSimulation {
       );
     }
 
-    const returnDraft = this.recordReturn(c, job.destination, homecoming, [departureDraft, ...abroad]);
+    const returnDraft = this.recordReturn(c, job.destination, homecoming, [departureDraft, ...abroad], true);
     return { homecoming, returnDraft };
   }
 
@@ -531,11 +531,20 @@ class WorkerSimulation {
     return { day: departure + r.int(180, 1000), reason, assistance: r.chance(assisted) ? 'assisted' : 'unassisted' };
   }
 
-  private recordReturn(c: number, from: string, homecoming: Homecoming, after: readonly (number | undefined)[]): number {
+  private recordReturn(
+    c: number,
+    from: string,
+    homecoming: Homecoming,
+    after: readonly (number | undefined)[],
+    documented: boolean,
+  ): number {
     const { r } = this;
     const assisted = homecoming.assistance === 'assisted';
     // Assisted returns are mostly recorded by the mission that organised them; the others at the airport desk, some only much later.
-    const actor = this.mission(from, assisted ? 0.85 : 0.15);
+    // A return with no recorded departure is the desk's: a mission records a return only of a worker whose
+    // cycle in its country the registry already holds (the draw is made anyway, so histories stay as they were).
+    const byMission = this.mission(from, assisted ? 0.85 : 0.15);
+    const actor: Actor = documented ? byMission : { kind: 'agency' };
     const lag = assisted ? (r.chance(0.8) ? r.int(0, 2) : r.int(3, 30)) : r.chance(0.75) ? 0 : r.chance(0.4) ? r.int(1, 7) : r.int(8, 180);
     return this.add(
       {

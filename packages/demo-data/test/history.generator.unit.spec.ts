@@ -252,13 +252,19 @@ describe('across countries', () => {
     expect(share(abused, ({ step }) => step.body.assistance === 'assisted')).toBeGreaterThan(0.5);
   });
 
-  it('has missions record most arrivals and assisted returns, and the agency registrations and departures', () => {
+  it('has missions record most arrivals and assisted returns, and the agency registrations, departures and undocumented returns', () => {
     const arrivals = stepsOf(all, '/workers/{workerId}/arrivals');
     expect(share(arrivals, ({ step }) => step.actor.kind === 'mission' && step.actor.country === step.body.country)).toBeGreaterThan(0.8);
-    const assisted = stepsOf(all, '/workers/{workerId}/returns').filter(({ step }) => step.body.assistance === 'assisted');
+    const returns = stepsOf(all, '/workers/{workerId}/returns');
+    const departed = ({ h, step }: (typeof returns)[number]) => h.steps.some((s) => s.key === step.key.replace(/\.return$/, '.departure'));
+    const assisted = returns.filter((r) => r.step.body.assistance === 'assisted' && departed(r));
     expect(share(assisted, ({ step }) => step.actor.kind === 'mission' && step.actor.country === step.body.fromCountry)).toBeGreaterThan(
       0.75,
     );
+    // A mission records returns only of workers whose cycle in its country the registry holds.
+    const undocumented = returns.filter((r) => !departed(r));
+    expect(undocumented.length).toBeGreaterThan(0);
+    expect(undocumented.every(({ step }) => step.actor.kind === 'agency')).toBe(true);
     for (const path of ['/workers', '/workers/{workerId}/departures', '/workers/{workerId}/reintegration/needs'] as const) {
       expect(stepsOf(all, path).every(({ step }) => step.actor.kind === 'agency')).toBe(true);
     }

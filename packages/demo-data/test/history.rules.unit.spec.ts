@@ -1,6 +1,10 @@
 // The registry's own rules are the judge: every generated history is folded through the registration
-// domain's pure decide/evolve (imported by path: the domain is pure and the registration workspace
-// exports no entry point for it), each command dated with the day the step would have been recorded.
+// domain's pure decide/evolve and its pure access policy (imported by path: both are pure and the
+// registration workspace exports no entry point for them), each command dated with the day the step
+// would have been recorded and authorised for the step's actor.
+import { defaultScopes } from '@homeward/auth/dev-issuer';
+import type { Principal } from '@homeward/auth';
+import { authorise, type WorkerAction } from '../../../services/registration/src/application/access/worker.access';
 import { decide, type WorkerCommand } from '../../../services/registration/src/domain/worker/worker.decider';
 import { allCycles, evolve, initialState, type WorkerState } from '../../../services/registration/src/domain/worker/worker.state';
 import { readLegacyRecord } from '../../../services/registration/src/application/import/legacy-row';
@@ -43,11 +47,54 @@ function commandOf(step: Step, workerId: string): WorkerCommand {
   }
 }
 
-/** Folds the history; throws the registry's WorkerRuleViolation (naming the step) if a step breaks a rule. */
+/** The access rule the registration API applies to the step. */
+function actionOf(step: Step): WorkerAction {
+  switch (step.path) {
+    case '/workers':
+      return { type: 'register' };
+    case '/workers/{workerId}/departures':
+      return { type: 'record-departure' };
+    case '/workers/{workerId}/arrivals':
+    case '/workers/{workerId}/employment-changes':
+    case '/workers/{workerId}/skills':
+    case '/workers/{workerId}/incidents':
+      return { type: 'record-abroad' };
+    case '/workers/{workerId}/returns':
+      return { type: 'record-return', fromCountry: step.body.fromCountry };
+    case '/workers/{workerId}/orientations':
+    case '/workers/{workerId}/reintegration/needs':
+    case '/workers/{workerId}/reintegration/referrals':
+    case '/workers/{workerId}/reintegration/referrals/{referralId}/outcome':
+      return { type: 'record-at-home' };
+    default: {
+      const unknown: never = step;
+      throw new Error(`unknown step ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The step's actor as the registry sees it: a token of the development issuer's default scopes. */
+function principalOf(step: Step): Principal {
+  const { actor } = step;
+  return {
+    subject: 'demo',
+    organisationId: actor.kind === 'mission' ? `mission-${actor.country}` : 'agency',
+    kind: actor.kind,
+    ...(actor.kind === 'mission' ? { country: actor.country } : {}),
+    scopes: new Set(defaultScopes[actor.kind]),
+  };
+}
+
+/**
+ * Folds the history; throws the registry's WorkerRuleViolation, or the access policy's refusal, naming
+ * the step, if a step breaks a rule.
+ */
 function fold(history: WorkerHistory): WorkerState {
   let state = initialState();
   for (const step of history.steps) {
     try {
+      const access = authorise(principalOf(step), actionOf(step), state);
+      if (!access.allowed) throw new Error(`${access.code}: ${access.reason}`);
       state = decide(commandOf(step, history.key), state).reduce(evolve, state);
     } catch (error) {
       throw new Error(`${history.key} ${step.key} (${step.path}): ${(error as Error).message}\n${JSON.stringify(history.steps, null, 1)}`);

@@ -1,7 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import { EventStore, PUBLISHER_READER, type GlobalCheckpoint, type StoredEvent } from '@homeward/event-store';
+import { pgErrorCode } from '@homeward/pg-kit';
 import { reliableProducer, silentLogger, type Logger } from './messaging';
+import { RelayQuarantine, type QuarantineEntry } from './relay-quarantine';
+import { renderRelayMetrics, type RelayStatus } from './relay-metrics';
 
 /** What an event becomes on Kafka. */
 export interface RelayedMessage {
@@ -16,6 +19,11 @@ export interface RelayedMessage {
  * The integration messages for a batch of stored events, in the order they are to be sent (per topic and
  * key, Kafka keeps it): the service's mapper from its events to its contracts. It may send an event to
  * more than one topic, or to none; `db` is the relay's own connection, for whatever the mapping must read.
+ *
+ * It throws when an event cannot become a message (a value the contract cannot carry, say): the relay
+ * then maps the batch's events one at a time and quarantines the stream of each event that fails alone
+ * (docs/adr/0005). A failure of the database it reads is told apart by its error (a lost connection, a
+ * server shutting down) and retried like a failed send, never quarantined.
  */
 export type ToMessages = (events: readonly StoredEvent[], db: PoolClient) => Promise<readonly RelayedMessage[]>;
 
@@ -45,6 +53,27 @@ export interface EventRelayOptions {
    * kill the relay at the worst moment; production leaves it out.
    */
   readonly afterSendBeforeCheckpoint?: (eventIds: readonly string[]) => Promise<void>;
+  /**
+   * How many streams may be in quarantine at once (default 100). One event that cannot be published is
+   * an accident of that event; the mapper failing on stream after stream is a broken mapper or
+   * configuration, which quarantining would only hide: past this many, the relay stops, says why, and
+   * retries, as it does when Kafka is down.
+   */
+  readonly maxQuarantinedStreams?: number;
+  /** While streams are held, how often the relay looks for releases asked for (default 1 s). */
+  readonly releaseCheckIntervalMs?: number;
+  /**
+   * Messages that must not wait while their stream is held, for an event passed over in quarantine: an
+   * erasure's tombstone on a compacted topic, which must reach every copy of the person now, and which
+   * nothing published later can undo. They are sent again with the rest when the stream is released.
+   */
+  readonly publishWhileHeld?: (event: StoredEvent) => readonly RelayedMessage[];
+}
+
+/** An event the service's mapper could not turn into messages, and why. */
+interface Unpublishable {
+  readonly event: StoredEvent;
+  readonly error: unknown;
 }
 
 /**
@@ -55,9 +84,12 @@ export interface EventRelayOptions {
  * checkpoint sends some again, and consumers deduplicate by event id. One relay per database is active
  * at a time (a session advisory lock), which keeps each stream's events in their order on the topic.
  *
- * An event the mapper cannot turn into a message stops the relay at that event (it retries, and
- * `failing` says why, which /health/ready reports): skipping it would leave a committed event off the
- * topic for good, while a stopped relay loses nothing and goes on once the mapper is fixed.
+ * An event the mapper cannot turn into a message quarantines its stream (docs/adr/0005): that event and
+ * every later one of the same stream are held back, recorded in `relay_quarantine` in the same
+ * transaction that moves the checkpoint past them, while every other stream flows on. Nothing is skipped:
+ * when an operator asks for a release (after fixing the mapper), the relay publishes the held events in
+ * their order, and only then lets the stream flow again. A failed send never quarantines anything: it is
+ * retried, as before, with `failing` saying why.
  *
  * It polls rather than LISTENs: NOTIFY in the appending transaction would serialise all appends on a
  * database-wide lock at commit.
@@ -77,7 +109,15 @@ export class EventRelay {
   private readonly lingerMs: number;
   private readonly logger: Logger;
   private readonly toMessages: ToMessages;
+  private readonly maxQuarantinedStreams: number;
+  private readonly releaseCheckIntervalMs: number;
   private lastError: unknown;
+  /** The streams held back, as the leader knows them: loaded when it takes the lead, kept as it holds and releases. */
+  private held = new Map<string, QuarantineEntry>();
+  private lastReleaseCheck = 0;
+  private releaseAsked = false;
+  /** Operators' view of the quarantine and their requests to release a stream. */
+  readonly quarantine: RelayQuarantine;
 
   constructor(
     private readonly pool: Pool,
@@ -90,6 +130,9 @@ export class EventRelay {
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.lingerMs = options.lingerMs ?? 10;
     this.logger = options.logger ?? silentLogger;
+    this.maxQuarantinedStreams = options.maxQuarantinedStreams ?? 100;
+    this.releaseCheckIntervalMs = options.releaseCheckIntervalMs ?? 1000;
+    this.quarantine = new RelayQuarantine(pool, this.reader);
     const one = options.toMessage;
     if (options.toMessages) this.toMessages = options.toMessages;
     else if (one) this.toMessages = async (events) => events.map(one);
@@ -123,11 +166,35 @@ export class EventRelay {
     return this.store.backlogOf(this.reader);
   }
 
+  /** Backlog, quarantine and failure, read from the database: true whichever replica leads. */
+  async status(): Promise<RelayStatus> {
+    const [backlog, quarantined] = await Promise.all([this.backlog(), this.quarantine.list()]);
+    return {
+      reader: this.reader,
+      failing: this.lastError,
+      unpublishedEvents: backlog.events,
+      oldestUnpublishedAt: backlog.oldestRecordedAt,
+      quarantined,
+    };
+  }
+
+  /** Prometheus text exposition of `status()`. */
+  async metrics(): Promise<string> {
+    return renderRelayMetrics(await this.status());
+  }
+
+  /** An operator asked for a release: look now rather than at the next check. */
+  releaseRequested(): void {
+    this.releaseAsked = true;
+    this.wake();
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       try {
         await this.holdLeadership();
         const started = Date.now();
+        await this.releaseWhenAsked();
         const sent = await this.relayBatch();
         this.lastError = undefined;
         if (sent < this.batchSize) {
@@ -165,10 +232,19 @@ export class EventRelay {
         client.on('error', () => {
           this.leader = undefined;
         });
-        // Moving the checkpoint need not wait for the WAL flush: a checkpoint lost in a crash only means
-        // some events are sent again, and consumers deduplicate by event id. Appends stay synchronous.
-        await client.query('SET synchronous_commit = off');
-        this.checkpoint = await this.store.checkpointOf(this.reader, client);
+        try {
+          // Moving the checkpoint need not wait for the WAL flush: a checkpoint lost in a crash only means
+          // some events are sent again, and consumers deduplicate by event id. Appends stay synchronous.
+          await client.query('SET synchronous_commit = off');
+          this.checkpoint = await this.store.checkpointOf(this.reader, client);
+          this.held = new Map((await this.quarantine.open(client)).map((entry) => [entry.streamId, entry]));
+        } catch (error) {
+          // Closing the connection gives up the session lock with it; kept, the lock would bar every later attempt.
+          client.release(true);
+          throw error;
+        }
+        // A release asked for while no relay led (or while another did) is carried out at once.
+        this.releaseAsked = this.held.size > 0;
         this.leader = client;
         return;
       }
@@ -182,6 +258,7 @@ export class EventRelay {
     const client = this.leader;
     this.leader = undefined;
     this.checkpoint = undefined;
+    this.held = new Map();
     if (!client) return;
     try {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockName]);
@@ -193,15 +270,106 @@ export class EventRelay {
     }
   }
 
-  /** Sends the next events after the checkpoint, then moves the checkpoint past them. Returns how many it sent. */
+  /**
+   * Sends the next events after the checkpoint, then moves the checkpoint past them; quarantines the
+   * stream of an event that cannot be mapped (in the same transaction as the checkpoint, so that a crash
+   * leaves either both or neither) and holds back the later events of streams already quarantined.
+   * Returns how many events it passed.
+   */
   async relayBatch(): Promise<number> {
     const leader = this.leader;
     if (!this.producer || !leader || !this.checkpoint) throw new Error('relay not started or not leading');
     // The leader's own connection: it is held anyway, and its checkpoint commits do not wait for the WAL flush.
     const { events, checkpoint } = await this.store.readAll(this.checkpoint, this.batchSize, leader);
     if (events.length === 0) return 0;
+    const flowing = events.filter((e) => !this.held.has(e.streamId));
+    const { messages, unpublishable } = await this.mapInOrder(flowing, leader);
+    const publishWhileHeld = this.options.publishWhileHeld;
+    if (publishWhileHeld && (this.held.size > 0 || unpublishable.length > 0)) {
+      const heldFrom = new Map(unpublishable.map(({ event }) => [event.streamId, event.streamVersion]));
+      for (const event of events) {
+        const from = heldFrom.get(event.streamId);
+        const passedOver = this.held.has(event.streamId) || (from !== undefined && event.streamVersion >= from);
+        if (passedOver) messages.push(...publishWhileHeld(event));
+      }
+    }
+    if (unpublishable.length > 0 && this.held.size + unpublishable.length > this.maxQuarantinedStreams) {
+      throw new Error(
+        `${unpublishable.length} more streams have events that cannot be published, beyond the quarantine's limit of ` +
+          `${this.maxQuarantinedStreams} (${describe(unpublishable[0]!.error)}): that is the mapper or its configuration, ` +
+          'not an event; the relay stops here until it is fixed',
+      );
+    }
+    // Sent before anything is recorded: a crash after the send only sends these messages again.
+    await this.send(messages);
+    await this.options.afterSendBeforeCheckpoint?.(events.map((e) => e.eventId));
+    if (unpublishable.length === 0) {
+      await this.store.saveCheckpoint(this.reader, checkpoint, leader);
+    } else {
+      const opened = await inTransaction(leader, async () => {
+        const entries: QuarantineEntry[] = [];
+        for (const { event, error } of unpublishable) {
+          entries.push(
+            await this.quarantine.hold(leader, {
+              streamId: event.streamId,
+              first: { transactionId: event.transactionId, globalPosition: event.globalPosition },
+              eventId: event.eventId,
+              eventType: event.type,
+              reason: describe(error),
+            }),
+          );
+        }
+        await this.store.saveCheckpoint(this.reader, checkpoint, leader);
+        return entries;
+      });
+      for (const [i, entry] of opened.entries()) {
+        this.held.set(entry.streamId, entry);
+        const { event, error } = unpublishable[i]!;
+        this.logger.error(
+          { err: error, streamId: event.streamId, eventId: event.eventId, eventType: event.type, reason: describe(error) },
+          'event relay quarantined a stream: this event cannot be published, and it and the later events of its stream are held back until an operator releases the stream; other streams go on',
+        );
+      }
+    }
+    this.checkpoint = checkpoint;
+    return events.length;
+  }
+
+  /**
+   * The messages of `events`, in their order. When the batch does not map, each event is mapped alone;
+   * the first event of a stream that fails alone is unpublishable, and the stream's later events in the
+   * batch are passed over with it (they are held behind it).
+   */
+  private async mapInOrder(
+    events: readonly StoredEvent[],
+    db: PoolClient,
+  ): Promise<{ messages: RelayedMessage[]; unpublishable: Unpublishable[] }> {
+    if (events.length === 0) return { messages: [], unpublishable: [] };
+    try {
+      return { messages: [...(await this.toMessages(events, db))], unpublishable: [] };
+    } catch (error) {
+      if (isEnvironmentFailure(error)) throw error;
+    }
+    const messages: RelayedMessage[] = [];
+    const failed = new Map<string, Unpublishable>();
+    for (const event of events) {
+      if (failed.has(event.streamId)) continue;
+      try {
+        messages.push(...(await this.toMessages([event], db)));
+      } catch (error) {
+        if (isEnvironmentFailure(error)) throw error;
+        // A connection that broke under the mapper is the database's failure, not the event's: this throws then.
+        await db.query('SELECT 1');
+        failed.set(event.streamId, { event, error });
+      }
+    }
+    return { messages, unpublishable: [...failed.values()] };
+  }
+
+  private async send(messages: readonly RelayedMessage[]): Promise<void> {
+    if (messages.length === 0) return;
     const byTopic = new Map<string, TopicMessages>();
-    for (const message of await this.toMessages(events, leader)) {
+    for (const message of messages) {
       let entry = byTopic.get(message.topic);
       if (!entry) byTopic.set(message.topic, (entry = { topic: message.topic, messages: [] }));
       const value = message.value;
@@ -211,11 +379,60 @@ export class EventRelay {
         headers: { ...message.headers },
       });
     }
-    if (byTopic.size > 0) await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
-    await this.options.afterSendBeforeCheckpoint?.(events.map((e) => e.eventId));
-    await this.store.saveCheckpoint(this.reader, checkpoint, leader);
-    this.checkpoint = checkpoint;
-    return events.length;
+    await this.producer!.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+  }
+
+  /**
+   * Carries out the releases operators asked for: checked each second while streams are held (and at
+   * once when asked in this process), never otherwise, so that a relay with nothing held pays nothing.
+   */
+  private async releaseWhenAsked(): Promise<void> {
+    const leader = this.leader;
+    if (!leader || this.held.size === 0) return;
+    if (!this.releaseAsked && Date.now() - this.lastReleaseCheck < this.releaseCheckIntervalMs) return;
+    this.releaseAsked = false;
+    this.lastReleaseCheck = Date.now();
+    for (const entry of await this.quarantine.releasesAsked(leader)) await this.release(entry, leader);
+  }
+
+  /**
+   * Publishes a quarantined stream's held events, in order, as far as they map. All of them: the stream
+   * flows again. Up to one that still fails: those before it are published and the quarantine now starts
+   * at it. Between two batches, so that no later event of the stream can overtake the held ones.
+   */
+  private async release(entry: QuarantineEntry, leader: PoolClient): Promise<void> {
+    const held = await this.store.readStreamBetween(entry.streamId, entry.firstHeld, this.checkpoint!, leader);
+    const { messages, unpublishable } = await this.mapInOrder(held, leader);
+    await this.send(messages);
+    const failure = unpublishable[0];
+    if (!failure) {
+      await this.quarantine.released(leader, entry.id, held.length);
+      this.held.delete(entry.streamId);
+      this.logger.warn(
+        { streamId: entry.streamId, publishedEvents: held.length },
+        'quarantined stream released: its held events are published in order, and the stream flows again',
+      );
+      return;
+    }
+    const { event, error } = failure;
+    const updated = await this.quarantine.stillFailing(leader, entry.id, {
+      position: { transactionId: event.transactionId, globalPosition: event.globalPosition },
+      eventId: event.eventId,
+      eventType: event.type,
+      reason: describe(error),
+    });
+    this.held.set(entry.streamId, updated);
+    this.logger.error(
+      {
+        err: error,
+        streamId: entry.streamId,
+        eventId: event.eventId,
+        eventType: event.type,
+        reason: describe(error),
+        publishedEvents: held.findIndex((e) => e.eventId === event.eventId),
+      },
+      'quarantined stream still cannot be published: the events before this one are, and the stream stays held from it',
+    );
   }
 
   /** A pause that only `stop()` cuts short (a `wake()` does not). */
@@ -245,4 +462,46 @@ export class EventRelay {
       expose(done);
     });
   }
+}
+
+/** Runs `work` in a transaction on the relay's own connection. */
+async function inTransaction<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+
+// SQLSTATE classes of a database that fails, rather than of a statement that does: connection exception
+// (08), transaction rollback (40), insufficient resources (53), object not in prerequisite state (55),
+// operator intervention such as a shutdown or a cancelled statement (57), system error (58), internal (XX).
+const ENVIRONMENT_SQLSTATE = /^(08|40|53|55|57|58|XX)[0-9A-Z]{3}$/;
+const ENVIRONMENT_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether a mapper's error is its environment's (the database it reads went away) rather than the
+ * event's: such an error is retried like a failed send, and never quarantines a stream.
+ */
+export function isEnvironmentFailure(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  if (code !== undefined && (ENVIRONMENT_SQLSTATE.test(code) || ENVIRONMENT_ERRNO.has(code))) return true;
+  const message = error instanceof Error ? error.message : '';
+  // node-postgres's own words for a connection that is gone or never came.
+  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect/i.test(message);
 }

@@ -21,13 +21,25 @@ import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validat
 import { PROBLEM_CONTENT_TYPE, Problem, fieldError } from './problem';
 
 export type { NestFastifyApplication } from '@nestjs/platform-fastify';
-export { loadOpenApiDocument, type OpenApiDocument } from './openapi-validation';
+export { loadOpenApiDocument, OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
+
+/**
+ * What a readiness check resolves to when its part works but needs a person's attention (the event relay
+ * holding a stream in quarantine): shown as `degraded` with the detail, while the service stays ready,
+ * since it still does its work and taking it out of service would stop more than the one thing at fault.
+ */
+export class Degraded {
+  constructor(
+    readonly detail: string,
+    readonly info?: Readonly<Record<string, unknown>>,
+  ) {}
+}
 
 /** One dependency the service needs to serve: PostgreSQL, Kafka. */
 export interface ReadinessCheck {
   readonly name: string;
-  /** Throws when the dependency is not ready; may resolve to figures shown beside `up` (a read model's lag). */
-  check(): Promise<void | Readonly<Record<string, unknown>>>;
+  /** Throws when the dependency is not ready; may resolve to figures shown beside `up` (a read model's lag), or to `Degraded`. */
+  check(): Promise<void | Readonly<Record<string, unknown>> | Degraded>;
 }
 
 /** Turns an error of a lower layer (a domain refusal, a concurrency conflict) into its HTTP answer. */
@@ -311,13 +323,15 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
       checks.map(async (c) => {
         try {
           const info = await withTimeout(c.check(), 3_000);
+          if (info instanceof Degraded)
+            return { name: c.name, status: 'degraded' as const, detail: info.detail, ...(info.info ? { info: info.info } : {}) };
           return { name: c.name, status: 'up' as const, ...(info ? { info } : {}) };
         } catch (error) {
           return { name: c.name, status: 'down' as const, detail: error instanceof Error ? error.message : String(error) };
         }
       }),
     );
-    const ready = results.every((r) => r.status === 'up');
+    const ready = results.every((r) => r.status !== 'down');
     void reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
   });
   if (options.metrics) {

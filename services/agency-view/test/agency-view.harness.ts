@@ -14,7 +14,7 @@ export interface AgencyViewHarness {
 export async function startAgencyViewHarness(
   topicNamespace: string,
   issuer: Issuer,
-  env: Readonly<Record<string, string>> = {},
+  options: { logLevel?: string } = {},
 ): Promise<AgencyViewHarness> {
   const db = await createTestDatabase('agency_view');
   const runtime = await startAgencyView(
@@ -28,8 +28,7 @@ export async function startAgencyViewHarness(
       AUTH_AUDIENCE: issuer.audience,
       PROJECTION_POLL_MS: '100',
       DIRECTORY_KEY: testDirectoryKey(),
-      LOG_LEVEL: 'warn',
-      ...env,
+      LOG_LEVEL: options.logLevel ?? 'warn',
     }),
   );
   return {

@@ -11,7 +11,7 @@ describe('the agency view API at its edge', () => {
 
   beforeAll(async () => {
     const issuer = await testIssuer();
-    view = await startAgencyViewHarness(testTopicNamespace(), issuer, { LOG_LEVEL: 'error' });
+    view = await startAgencyViewHarness(testTopicNamespace(), issuer, { logLevel: 'error' });
     token = await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency' });
   });
   afterAll(() => view?.stop());

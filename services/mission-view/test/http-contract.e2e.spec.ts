@@ -12,7 +12,7 @@ describe('the mission view API at its edge', () => {
 
   beforeAll(async () => {
     const issuer = await testIssuer();
-    view = await startMissionViewHarness('SA', testTopicNamespace(), issuer, { LOG_LEVEL: 'error' });
+    view = await startMissionViewHarness('SA', testTopicNamespace(), issuer, { logLevel: 'error' });
     token = await issuer.token({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA' });
   });
   afterAll(() => view?.stop());

@@ -43,7 +43,7 @@ export async function startMissionViewHarness(
   country: string,
   topicNamespace: string,
   issuer: Issuer,
-  env: Readonly<Record<string, string>> = {},
+  options: { logLevel?: string } = {},
 ): Promise<MissionViewHarness> {
   const db = await createTestDatabase(`mission_view_${country}`);
   const runtime = await startMissionView(
@@ -57,8 +57,7 @@ export async function startMissionViewHarness(
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
       PROJECTION_POLL_MS: '100',
-      LOG_LEVEL: 'warn',
-      ...env,
+      LOG_LEVEL: options.logLevel ?? 'warn',
     }),
   );
   return {

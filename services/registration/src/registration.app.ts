@@ -3,9 +3,10 @@ import { migrate } from '@homeward/pg-kit/migrations';
 import { eventsTopic, registrationDirectoryTopic } from '@homeward/contracts';
 import { EventStore, eventStoreMigrations } from '@homeward/event-store';
 import { createKafka, ensureTopics, pingKafka, type Kafka } from '@homeward/messaging';
-import { EventRelay } from '@homeward/messaging/event-relay';
+import { EventRelay, type ToMessages } from '@homeward/messaging/event-relay';
+import { relayMigrations } from '@homeward/messaging/relay-quarantine';
 import { ConsumerRunner, consumerMigrations } from '@homeward/messaging/consumer';
-import { createLogger, createService, loadOpenApiDocument, type NestFastifyApplication } from '@homeward/service-kit';
+import { Degraded, createLogger, createService, loadOpenApiDocument, type NestFastifyApplication } from '@homeward/service-kit';
 import { join } from 'node:path';
 import { TokenVerifier } from '@homeward/auth';
 import { MasterKeyWrapper, PersonalDataVault, personalDataMigrations } from '@homeward/personal-data';
@@ -13,7 +14,7 @@ import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
 import { RegistrationBackgroundModule, RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
-import { registrationMessages } from './messaging/registration-directory.mapper';
+import { directoryTombstonesWhileHeld, registrationMessages } from './messaging/registration-directory.mapper';
 import { PersonIndex, personIndexMigrations } from './persistence/person-index';
 import { importMigrations } from './application/import/import-legacy-register.handler';
 import { forgetIdempotencyKeys, idempotencyMigrations } from './application/worker-command';
@@ -36,15 +37,26 @@ export interface RegistrationRuntime {
   stop(): Promise<void>;
 }
 
+/** What tests may put in place of the real thing. */
+export interface RegistrationSeams {
+  /** Wraps the relay's mapper: a test makes it fail for one stream, and later "deploys the fix". */
+  readonly relayMapper?: (real: ToMessages) => ToMessages;
+}
+
 /**
  * Wires the registration service: database migrations, the topic, the HTTP application, the event relay
  * and the worker-status projection. main.ts and the end-to-end tests both start the service through here.
  */
-export async function startRegistration(config: RegistrationConfig, clock: () => Date = () => new Date()): Promise<RegistrationRuntime> {
+export async function startRegistration(
+  config: RegistrationConfig,
+  clock: () => Date = () => new Date(),
+  seams: RegistrationSeams = {},
+): Promise<RegistrationRuntime> {
   const log = createLogger(SERVICE, config.LOG_LEVEL);
   const pool = createPool(config.DATABASE_URL, { max: 20, ...REQUEST_SESSION });
   await migrate(pool, 'event-store', eventStoreMigrations);
   await migrate(pool, 'messaging', consumerMigrations);
+  await migrate(pool, 'event-relay', relayMigrations);
   await migrate(pool, 'personal-data', personalDataMigrations);
   await migrate(pool, 'registration', [
     ...workerStatusMigrations,
@@ -66,12 +78,11 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
 
   const vault = new PersonalDataVault(pool, new MasterKeyWrapper(config.PERSONAL_DATA_MASTER_KEY));
   const streams = new WorkerStreams(new EventStore(pool), vault);
+  const topics = { events: topic, directory: directoryTopic, source: `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration` };
+  const toMessages = registrationMessages(topics, vault, config.DIRECTORY_KEY);
   const relay = new EventRelay(pool, kafka, {
-    toMessages: registrationMessages(
-      { events: topic, directory: directoryTopic, source: `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/registration` },
-      vault,
-      config.DIRECTORY_KEY,
-    ),
+    toMessages: seams.relayMapper ? seams.relayMapper(toMessages) : toMessages,
+    publishWhileHeld: directoryTombstonesWhileHeld(topics),
     logger: log.child({ component: 'event-relay' }),
   });
   const roles = config.ROLES;
@@ -91,6 +102,8 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
           committed: roles.has('relay') ? () => relay.wake() : () => undefined,
           clock,
           settings: { originCountry: config.ORIGIN_COUNTRY },
+          relayQuarantine: relay.quarantine,
+          releaseRequested: roles.has('relay') ? () => relay.releaseRequested() : () => undefined,
         })
       : RegistrationBackgroundModule,
     openApi: loadOpenApiDocument(OPENAPI_PATH),
@@ -110,9 +123,34 @@ export async function startRegistration(config: RegistrationConfig, clock: () =>
                 return { unpublishedEvents: events, oldestUnpublishedAt: oldestRecordedAt?.toISOString() ?? null };
               },
             },
+            {
+              // Held streams do not make the service unready: the relay goes on publishing every other
+              // stream, and an unready API would stop the registry for everyone (docs/adr/0005).
+              name: 'relay-quarantine',
+              check: async () => {
+                const held = await relay.quarantine.list();
+                if (held.length === 0) return { quarantinedStreams: 0 };
+                return new Degraded(
+                  `${held.length} stream(s) quarantined: their events are held back from Kafka until an operator releases them (GET /admin/relay/quarantine)`,
+                  {
+                    quarantinedStreams: held.length,
+                    heldEvents: held.reduce((n, s) => n + s.heldEvents, 0),
+                    streams: held.slice(0, 20).map((s) => ({
+                      streamId: s.streamId,
+                      eventId: s.eventId,
+                      eventType: s.eventType,
+                      reason: s.reason.slice(0, 300),
+                      since: s.since.toISOString(),
+                      heldEvents: s.heldEvents,
+                    })),
+                  },
+                );
+              },
+            },
           ]
         : []),
     ],
+    ...(roles.has('relay') ? { metrics: () => () => relay.metrics() } : {}),
   });
 
   const projection = new ConsumerRunner<RegistrationEvent>(kafka, pool, {

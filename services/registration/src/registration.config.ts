@@ -1,3 +1,4 @@
+import { whyNotACountry } from '@homeward/classifications/countries';
 import { SharedKey } from '@homeward/personal-data';
 import { loadConfig, parse, type ConfigOf } from '@homeward/service-kit/config';
 
@@ -19,7 +20,8 @@ export const registrationSettings = {
     description: 'ISO 3166-1 alpha-2 code of the country that runs the registry',
     default: 'PH',
     parse: (raw: string) => {
-      if (!/^[A-Z]{2}$/.test(raw)) throw new Error('expected two capital letters');
+      const wrong = whyNotACountry(raw);
+      if (wrong) throw new Error(`expected an ISO 3166-1 alpha-2 country code: ${wrong}`);
       return raw;
     },
   },

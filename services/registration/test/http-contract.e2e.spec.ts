@@ -41,7 +41,7 @@ describe('the registration API at its edge', () => {
   };
 
   beforeAll(async () => {
-    harness = await startHarness('registration_http_contract', { env: { LOG_LEVEL: 'error' } });
+    harness = await startHarness('registration_http_contract', { logLevel: 'error' });
     workerId = (await send('POST', '/workers', json(aWorker()))).body.workerId as string;
     expect((await send('POST', `/workers/${workerId}/departures`, json(departure))).status).toBe(201);
   });

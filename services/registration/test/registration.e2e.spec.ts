@@ -281,6 +281,59 @@ describe('registration service', () => {
       expect((await call('POST', `/workers/${workerId}/departures`, departure, tokens.missionSA)).status).toBe(403);
     });
 
+    it('refuses the Riyadh mission the case notes of an incident in the Emirates, though the worker was once in Saudi Arabia', async () => {
+      const workerId = await abroadIn('SA');
+      const saNotes = 'Fell from a ladder at the site.';
+      const aeNotes = 'Passport withheld; struck by the employer.';
+      const inSaudiArabia = { occurredOn: '2023-03-01', kind: 'accident', fundAssistanceRequested: false, caseNotes: saNotes };
+      expect((await call('POST', `/workers/${workerId}/incidents`, inSaudiArabia, tokens.missionSA)).status).toBe(201);
+      expect((await call('POST', `/workers/${workerId}/returns`, homecoming)).status).toBe(201);
+      const toTheEmirates = { ...departure, destinationCountry: 'AE', departedOn: '2024-08-01', contractStart: '2024-08-01' };
+      expect((await call('POST', `/workers/${workerId}/departures`, { ...toTheEmirates, contractEnd: '2026-08-01' })).status).toBe(201);
+      const inTheEmirates = { occurredOn: '2024-09-01', kind: 'abuse', fundAssistanceRequested: true, caseNotes: aeNotes };
+      const recorded = await call('POST', `/workers/${workerId}/incidents`, inTheEmirates, tokens.missionAE);
+      expect(recorded.status).toBe(201);
+      const incidentOf = (cycles: { number: number; incidents: { incidentId: string }[] }[], n: number) =>
+        cycles.find((c) => c.number === n)!.incidents[0]!.incidentId;
+      const all = (await call('GET', `/workers/${workerId}`)).body!.cycles;
+      const [saIncident, aeIncident] = [incidentOf(all, 1), incidentOf(all, 2)];
+
+      const refused = await call('GET', `/workers/${workerId}/incidents/${aeIncident}`, undefined, tokens.missionSA);
+      expect(refused.status).toBe(403);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({ status: 403, code: 'access.outside-jurisdiction' });
+      expect(JSON.stringify(refused.body)).not.toContain('Passport');
+      const logged = await db.pool.query('SELECT organisation_id FROM sensitive_reads WHERE record_id = $1', [aeIncident]);
+      expect(logged.rows).toEqual([]);
+
+      // Each mission reads the case notes of its own country's incident; the Riyadh mission sees only its cycle.
+      const saRead = await call('GET', `/workers/${workerId}/incidents/${saIncident}`, undefined, tokens.missionSA);
+      expect(saRead).toMatchObject({ status: 200, body: { caseNotes: saNotes, cycleNumber: 1 } });
+      const aeRead = await call('GET', `/workers/${workerId}/incidents/${aeIncident}`, undefined, tokens.missionAE);
+      expect(aeRead).toMatchObject({ status: 200, body: { caseNotes: aeNotes, cycleNumber: 2 } });
+      const shownToRiyadh = await call('GET', `/workers/${workerId}`, undefined, tokens.missionSA);
+      expect(shownToRiyadh.body!.cycles.map((c: { number: number }) => c.number)).toEqual([1]);
+      expect(JSON.stringify(shownToRiyadh.body)).not.toContain(aeIncident);
+    });
+
+    it('refuses the Riyadh mission a return of a worker never recorded in Saudi Arabia, and the person stays closed to it', async () => {
+      const neverAbroad = await registered();
+      const inTheEmirates = await abroadIn('AE');
+      const before = await counts();
+      for (const workerId of [neverAbroad, inTheEmirates]) {
+        const write = await call('POST', `/workers/${workerId}/returns`, homecoming, tokens.missionSA);
+        expect(write.status).toBe(403);
+        expect(write.headers['content-type']).toContain('application/problem+json');
+        expect(write.body).toMatchObject({ code: 'access.outside-jurisdiction' });
+        const read = await call('GET', `/workers/${workerId}`, undefined, tokens.missionSA);
+        expect(read.status).toBe(403);
+        expect(JSON.stringify(read.body)).not.toContain('Santos');
+      }
+      expect(await counts()).toEqual(before);
+      // The border desk records it.
+      expect((await call('POST', `/workers/${neverAbroad}/returns`, homecoming, tokens.agency)).status).toBe(201);
+    });
+
     it('answers a stage of the cycle without personal data, with or without an Idempotency-Key; GET reads the person', async () => {
       const workerId = await registered();
       const recorded = await call('POST', `/workers/${workerId}/departures`, departure);
@@ -512,6 +565,8 @@ describe('registration service', () => {
         { name: 'kafka', status: 'up' },
         // The relay's backlog: events committed and not yet on Kafka, and since when the oldest waits.
         { name: 'relay', status: 'up', info: { unpublishedEvents: expect.any(Number) } },
+        // Streams held back because one of their events cannot be published (docs/adr/0005): none here.
+        { name: 'relay-quarantine', status: 'up', info: { quarantinedStreams: 0 } },
       ]);
       const relay = (ready.body!.checks as { name: string; info?: { oldestUnpublishedAt: unknown } }[]).find((c) => c.name === 'relay')!;
       expect(relay.info!.oldestUnpublishedAt === null || typeof relay.info!.oldestUnpublishedAt === 'string').toBe(true);

@@ -8,14 +8,18 @@ import {
   type TestDatabase,
   testDirectoryKey,
 } from '@homeward/testing/infrastructure';
+import type { DevTokenClaims } from '@homeward/auth/dev-issuer';
 import { loadRegistrationConfig } from '../src/registration.config';
-import { startRegistration, type RegistrationRuntime } from '../src/registration.app';
+import { startRegistration, type RegistrationRuntime, type RegistrationSeams } from '../src/registration.app';
+import { RELAY_ADMIN_SCOPE } from '../src/http/relay-admin.controller';
 
 /** The registration service as it runs, on the real PostgreSQL and Kafka, with principals of every kind. */
 export interface RegistrationHarness {
   readonly db: TestDatabase;
   readonly runtime: RegistrationRuntime;
-  readonly tokens: { agency: string; missionSA: string; missionAE: string; statistics: string; foreign: string };
+  readonly tokens: { agency: string; missionSA: string; missionAE: string; statistics: string; foreign: string; relayAdmin: string };
+  /** A token of any other principal, from the issuer the service trusts. */
+  issue(claims: DevTokenClaims): Promise<string>;
   call(
     method: 'GET' | 'POST',
     url: string,
@@ -62,14 +66,16 @@ export const departure = {
 };
 export const homecoming = { returnedOn: '2024-06-30', fromCountry: 'SA', assistance: 'assisted', reason: 'abuse_or_exploitation' };
 
-export interface HarnessOptions {
-  /** The identity provider whose tokens the service trusts (a new one otherwise). */
-  readonly issuer?: Awaited<ReturnType<typeof testIssuer>>;
-  /** Settings over the harness's own, e.g. LOG_LEVEL. */
-  readonly env?: Readonly<Record<string, string>>;
-}
-
-export async function startHarness(label: string, options: HarnessOptions = {}): Promise<RegistrationHarness> {
+/**
+ * `logLevel` quietens a test that is refused thousands of times on purpose (each refusal is logged at warn);
+ * `seams` replace parts of the service (the relay's mapper) in tests of what happens when they fail;
+ * `issuer` is the identity provider whose tokens the service trusts (a new one otherwise), for tests that
+ * run several services with one set of tokens.
+ */
+export async function startHarness(
+  label: string,
+  options: { logLevel?: string; seams?: RegistrationSeams; issuer?: Awaited<ReturnType<typeof testIssuer>> } = {},
+): Promise<RegistrationHarness> {
   const db = await createTestDatabase(label);
   const issuer = options.issuer ?? (await testIssuer());
   const impostor = await testIssuer();
@@ -80,6 +86,8 @@ export async function startHarness(label: string, options: HarnessOptions = {}):
     statistics: await issuer.token({ organisationId: 'psa-statistics', kind: 'statistics' }),
     // Signed by a key the service does not trust.
     foreign: await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' }),
+    // The registry's operators: they see the event relay's quarantine and release streams from it.
+    relayAdmin: await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency', scopes: [RELAY_ADMIN_SCOPE] }),
   };
   const runtime = await startRegistration(
     loadRegistrationConfig({
@@ -92,14 +100,16 @@ export async function startHarness(label: string, options: HarnessOptions = {}):
       KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
       TOPIC_NAMESPACE: testTopicNamespace(),
       TOPIC_PARTITIONS: '3',
-      LOG_LEVEL: 'warn',
-      ...options.env,
+      LOG_LEVEL: options.logLevel ?? 'warn',
     }),
+    undefined,
+    options.seams ?? {},
   );
   return {
     db,
     runtime,
     tokens,
+    issue: (claims) => issuer.token(claims),
     async call(method, url, payload, token = tokens.agency, extra = {}) {
       const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra };
       const response = await runtime.app.inject({

@@ -91,7 +91,7 @@ describe('registration split by roles', () => {
     expect((await call(runtime, 'GET', '/workers?status=abroad')).status).toBe(404);
     const ready = await call(runtime, 'GET', '/health/ready');
     expect(ready.status).toBe(200);
-    expect((ready.body.checks as { name: string }[]).map((c) => c.name)).toEqual(['postgres', 'kafka', 'relay']);
+    expect((ready.body.checks as { name: string }[]).map((c) => c.name)).toEqual(['postgres', 'kafka', 'relay', 'relay-quarantine']);
   });
 
   it('refuses an unknown role at start, naming the setting', () => {

@@ -1,7 +1,9 @@
+import { whyNotACountry } from '@homeward/classifications/countries';
 import { loadConfig, parse, type ConfigOf } from '@homeward/service-kit/config';
 
 const alpha2 = (raw: string) => {
-  if (!/^[A-Z]{2}$/.test(raw)) throw new Error('expected two capital letters');
+  const wrong = whyNotACountry(raw);
+  if (wrong) throw new Error(`expected an ISO 3166-1 alpha-2 country code: ${wrong}`);
   return raw;
 };
 

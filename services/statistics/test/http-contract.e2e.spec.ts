@@ -10,7 +10,7 @@ describe('the statistics API at its edge', () => {
 
   beforeAll(async () => {
     const issuer = await testIssuer();
-    service = await startStatisticsHarness(testTopicNamespace(), issuer, { env: { LOG_LEVEL: 'error' } });
+    service = await startStatisticsHarness(testTopicNamespace(), issuer, { logLevel: 'error' });
     token = await issuer.token({ organisationId: 'psa', kind: 'statistics' });
   });
   afterAll(() => service?.stop());

@@ -22,7 +22,7 @@ export interface StatisticsHarness {
 export async function startStatisticsHarness(
   topicNamespace: string,
   issuer: Issuer,
-  options: { registrationEventsUrl?: string; env?: Readonly<Record<string, string>> } = {},
+  options: { registrationEventsUrl?: string; logLevel?: string } = {},
 ): Promise<StatisticsHarness> {
   const db = await createTestDatabase('statistics');
   const runtime = await startStatistics(
@@ -34,8 +34,7 @@ export async function startStatisticsHarness(
       AUTH_JWKS_URL: issuer.jwksUrl,
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
-      LOG_LEVEL: 'warn',
-      ...options.env,
+      LOG_LEVEL: options.logLevel ?? 'warn',
     }),
   );
   return {

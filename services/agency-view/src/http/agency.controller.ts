@@ -5,7 +5,7 @@ import { Problem, fieldError } from '@homeward/service-kit/problem';
 import { normaliseName } from '@homeward/names';
 import { AGENCY_QUERIES } from '../tokens';
 import type { AgencyQueries, PipelineQuery, WorkerSearch } from '../queries/agency.queries';
-import { assertAgencyAccess } from './access';
+import { assertAgencyAccess, refused } from './access';
 
 const int = (raw: string | undefined, fallback: number): number => (raw === undefined ? fallback : Number(raw));
 const given = <K extends string>(q: Partial<Record<K, string>>, keys: readonly K[]) =>
@@ -30,7 +30,7 @@ export class AgencyController {
     const byIdentity = given(q, ['name', 'passportNumber', 'nationalId', 'dateOfBirth'] as const);
     const [first] = Object.keys(byIdentity);
     if (first && !showIdentity)
-      throw Problem.forbidden(`searching by ${first} needs the ${Scopes.personalDataRead} scope`, [
+      throw refused({ code: 'access.scope-required', reason: `searching by ${first} needs the ${Scopes.personalDataRead} scope` }, [
         fieldError('query', [first], `needs the ${Scopes.personalDataRead} scope`),
       ]);
     const criteria: WorkerSearch = {

@@ -16,21 +16,31 @@ describe('who reads the mission view of SA', () => {
   });
 
   it('refuses the mission of another country, naming both countries', () => {
-    expect(missionAccessRefusal(principal({ country: 'AE' }), 'SA', 'read')).toBe(
-      'this is the mission view of SA; the caller is the mission in AE',
-    );
+    expect(missionAccessRefusal(principal({ country: 'AE' }), 'SA', 'read')).toEqual({
+      code: 'access.outside-jurisdiction',
+      reason: 'this is the mission view of SA; the caller is the mission in AE',
+    });
   });
 
-  it.each(['agency', 'statistics', 'employer'] as const)('refuses a principal of kind %s', (kind) => {
-    expect(missionAccessRefusal(principal({ kind, country: undefined }), 'SA', 'read')).toMatch(`the caller is`);
+  it.each(['agency', 'statistics', 'employer'] as const)('refuses a principal of kind %s, whatever its scopes', (kind) => {
+    const everything = new Set([Scopes.workersRead, Scopes.personalDataRead, PROJECTIONS_ADMIN_SCOPE]);
+    expect(missionAccessRefusal(principal({ kind, country: undefined, scopes: everything }), 'SA', 'read')).toMatchObject({
+      code: 'access.kind-not-allowed',
+      reason: expect.stringContaining('the caller is'),
+    });
   });
 
   it('refuses a mission without the workers:read scope', () => {
-    expect(missionAccessRefusal(principal({ scopes: new Set() }), 'SA', 'read')).toBe('the workers:read scope is required');
+    expect(missionAccessRefusal(principal({ scopes: new Set() }), 'SA', 'read')).toEqual({
+      code: 'access.scope-required',
+      reason: 'the workers:read scope is required',
+    });
   });
 
   it('lets only holders of the admin scope see builds and rebuild', () => {
-    expect(missionAccessRefusal(principal({}), 'SA', 'admin')).toBe(`the ${PROJECTIONS_ADMIN_SCOPE} scope is required`);
+    expect(missionAccessRefusal(principal({}), 'SA', 'admin')).toMatchObject({
+      reason: `the ${PROJECTIONS_ADMIN_SCOPE} scope is required`,
+    });
     expect(
       missionAccessRefusal(principal({ scopes: new Set([Scopes.workersRead, PROJECTIONS_ADMIN_SCOPE]) }), 'SA', 'admin'),
     ).toBeUndefined();

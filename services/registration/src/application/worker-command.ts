@@ -1,12 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
-import { Scopes, type Principal } from '@homeward/auth';
+import type { Principal } from '@homeward/auth';
 import { withTransaction } from '@homeward/pg-kit';
 import type { Migration } from '@homeward/pg-kit/migrations';
 import { decide, type WorkerCommand } from '../domain/worker/worker.decider';
 import { evolve, type WorkerState } from '../domain/worker/worker.state';
 import type { CommandContext, WorkerStreams } from '../persistence/worker.streams';
 import type { PersonIndex } from '../persistence/person-index';
-import { authorise, type WorkerAction } from './access/worker.access';
+import { authorise, visibilityFor, type RefusalCode, type WorkerAction } from './access/worker.access';
 
 export interface WorkerCommandResult {
   readonly workerId: string;
@@ -14,11 +14,19 @@ export interface WorkerCommandResult {
   readonly version: number;
   /** Whether the caller may see the worker's personal data. */
   readonly personalData: boolean;
+  /** Set for a mission: the country whose cycles it is shown (see `visibleCycles`). */
+  readonly onlyCountry?: string;
 }
 
-/** The caller may not do this to this worker. Rendered as 403 and logged. */
+/** The caller may not do this to this worker. Rendered as 403 with the refusal's code, and logged. */
 export class AccessDenied extends Error {
   override readonly name = 'AccessDenied';
+  constructor(
+    message: string,
+    readonly code: RefusalCode,
+  ) {
+    super(message);
+  }
 }
 
 /** If-Match named a version the worker is no longer (or not yet) at. Rendered as 412. */
@@ -52,8 +60,6 @@ export interface WorkerCommandRequest {
   readonly principal: Principal;
   readonly context: CommandContext;
   readonly action: WorkerAction;
-  /** For a mission's return: the country it says the worker returns from. */
-  readonly returnFrom?: string;
   readonly conditions: RequestConditions;
   /** More writes that must commit with the events (the erasure's key deletion). */
   readonly alongside?: (client: PoolClient) => Promise<void>;
@@ -131,10 +137,8 @@ export class WorkerCommands {
     const { conditions, principal, command } = request;
     if (conditions.idempotency || request.alongside || typeof command === 'function' || needsPersonalData(command)) return undefined;
     const { state, version } = await this.streams.load(request.workerId, undefined, undefined, { personalData: false });
-    if (state.status !== 'unregistered') {
-      const access = authorise(principal, request.action, state, request.returnFrom);
-      if (!access.allowed) throw new AccessDenied(access.reason);
-    }
+    const access = authorise(principal, request.action, state);
+    if (!access.allowed) throw new AccessDenied(access.reason, access.code);
     if (conditions.ifMatch !== undefined && !conditions.ifMatch.includes(version))
       throw new PreconditionFailed(conditions.ifMatch, version);
     const events = decide(command, state);
@@ -144,7 +148,9 @@ export class WorkerCommands {
       workerId: request.workerId,
       state: events.reduce(evolve, state),
       version: newVersion,
-      personalData: canSeePersonalData(principal),
+      // Nothing personal was opened: the answer carries the worker's non-personal representation.
+      personalData: false,
+      ...(access.onlyCountry === undefined ? {} : { onlyCountry: access.onlyCountry }),
     };
   }
 
@@ -163,11 +169,9 @@ export class WorkerCommands {
       }
       // Everything inside the transaction goes through its client: never a second connection while holding one.
       const { state, version } = await this.streams.load(request.workerId, undefined, client, { personalData: withPersonalData });
-      // An unknown worker is reported as such by `decide`; access rules apply to workers that exist.
-      if (state.status !== 'unregistered' || request.action === 'register') {
-        const access = authorise(principal, request.action, state, request.returnFrom);
-        if (!access.allowed) throw new AccessDenied(access.reason);
-      }
+      // An unknown worker is judged on kind and scope only, and then reported as such by `decide`.
+      const access = authorise(principal, request.action, state);
+      if (!access.allowed) throw new AccessDenied(access.reason, access.code);
       if (conditions.ifMatch !== undefined && !conditions.ifMatch.includes(version))
         throw new PreconditionFailed(conditions.ifMatch, version);
       const command = typeof request.command === 'function' ? await request.command(client) : request.command;
@@ -187,7 +191,8 @@ export class WorkerCommands {
         workerId: request.workerId,
         state: after,
         version: newVersion,
-        personalData: withPersonalData && canSeePersonalData(principal),
+        personalData: withPersonalData && access.personalData,
+        ...(access.onlyCountry === undefined ? {} : { onlyCountry: access.onlyCountry }),
       };
     });
   }
@@ -211,7 +216,15 @@ export class WorkerCommands {
     const { state, version } = await this.streams.load(row.worker_id, Number(row.stream_version), client, {
       personalData: withPersonalData,
     });
-    return { workerId: row.worker_id, state, version, personalData: withPersonalData && canSeePersonalData(principal) };
+    // The same organisation was authorised for the first request; it is shown the worker as then.
+    const { personalData, onlyCountry } = visibilityFor(principal);
+    return {
+      workerId: row.worker_id,
+      state,
+      version,
+      personalData: withPersonalData && personalData,
+      ...(onlyCountry === undefined ? {} : { onlyCountry }),
+    };
   }
 }
 
@@ -231,7 +244,3 @@ function needsPersonalData(command: WorkerCommand): boolean {
 }
 
 const TOUCHES_PERSON_INDEX = new Set(['WorkerRegistered', 'WorkerDetailsCorrected', 'PersonalDataErased', 'DuplicateResolved']);
-
-function canSeePersonalData(principal: Principal): boolean {
-  return principal.scopes.has(Scopes.personalDataRead) && principal.kind !== 'statistics';
-}

@@ -57,6 +57,26 @@ const DESTINATIONS = [
   ['KR', 4],
 ] as const;
 const OCCUPATIONS = ['9111', '5322', '7112', '8322', '9313', '5120', '7212', '5131', '8160', '3221'];
+/** The seventeen regions of the Philippines (ISO 3166-2:PH). */
+const REGIONS = [
+  'PH-00',
+  'PH-01',
+  'PH-02',
+  'PH-03',
+  'PH-05',
+  'PH-06',
+  'PH-07',
+  'PH-08',
+  'PH-09',
+  'PH-10',
+  'PH-11',
+  'PH-12',
+  'PH-13',
+  'PH-14',
+  'PH-15',
+  'PH-40',
+  'PH-41',
+];
 const REASONS = [
   ['contract_completed', 60],
   ['terminated_early', 12],
@@ -86,7 +106,8 @@ export function legacyRegister(count: number, badShare: number, seed = 1): { rec
   const bad: BadRow[] = [];
   for (let i = 0; i < count; i++) {
     const sex = random() < 0.45 ? 'F' : 'M';
-    const born = day(Date.UTC(1965, 0, 1), Math.floor(random() * 12_000));
+    // Born 1965 to early 1995: of working age (15) at the earliest departure, in 2012.
+    const born = day(Date.UTC(1965, 0, 1), Math.floor(random() * 11_000));
     const departed = Date.UTC(2012, 0, 1) + Math.floor(random() * 4_000) * 86_400_000;
     const destination = weighted(random, DESTINATIONS);
     const record: Record<string, string> = {
@@ -95,7 +116,7 @@ export function legacyRegister(count: number, badShare: number, seed = 1): { rec
       family_name: `${pick(FAMILY)} ${pick(FAMILY)}`,
       date_of_birth: born,
       sex,
-      origin_area: `PH-${String(1 + Math.floor(random() * 17)).padStart(2, '0')}`,
+      origin_area: REGIONS[Math.floor(random() * REGIONS.length)]!,
       national_id: `N${seed}${String(i + 1).padStart(9, '0')}`,
       education_isced: String(Math.floor(random() * 7)),
       languages: random() < 0.5 ? 'tl;en' : 'tl',

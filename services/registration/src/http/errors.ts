@@ -1,12 +1,19 @@
 import { ConcurrencyError } from '@homeward/event-store';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
 import { AccessDenied, IdempotencyKeyReused, PreconditionFailed } from '../application/worker-command';
-import { WorkerAlreadyRegistered, WorkerNotRegistered, WorkerRuleViolation } from '../domain/worker/worker.decider';
+import { UnknownCodes, WorkerAlreadyRegistered, WorkerNotRegistered, WorkerRuleViolation } from '../domain/worker/worker.decider';
 
 /** Domain and store errors → HTTP problems. The one place where refusals get their status codes. */
 export function translateRegistrationError(error: unknown): Problem | undefined {
-  if (error instanceof WorkerRuleViolation)
-    return Problem.ruleViolation(error.message, [fieldError('body', error.field.split('.'), error.message)]);
+  if (error instanceof UnknownCodes) {
+    // Each field names its own code; the problem's code is the first one's, so that one value decides it.
+    const errors = error.errors.map((e) => ({ ...fieldError('body', e.path, e.detail), code: e.code }));
+    return Problem.validation(errors, 'Some values name nothing in their code lists; see errors.', error.errors[0]!.code);
+  }
+  if (error instanceof WorkerRuleViolation) {
+    const errors = [{ ...fieldError('body', error.field.split('.'), error.message), code: error.code }];
+    return Problem.ruleViolation(error.message, errors, error.code);
+  }
   if (error instanceof WorkerNotRegistered)
     return Problem.notFound(
       'no worker is registered under this id',
@@ -14,7 +21,7 @@ export function translateRegistrationError(error: unknown): Problem | undefined 
       'worker.not-found',
     );
   if (error instanceof WorkerAlreadyRegistered) return Problem.conflict(error.message, 'worker.already-registered');
-  if (error instanceof AccessDenied) return Problem.forbidden(error.message);
+  if (error instanceof AccessDenied) return Problem.forbidden(error.message, [], error.code);
   if (error instanceof PreconditionFailed) {
     return new Problem({
       type: 'https://homeward.example/problems/precondition-failed',

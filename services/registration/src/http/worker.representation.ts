@@ -1,23 +1,20 @@
 import type { Principal } from '@homeward/auth';
 import type { components } from './generated/registration.v1';
-import { allCycles, type Cycle, type WorkerState } from '../domain/worker/worker.state';
+import type { Cycle, WorkerState } from '../domain/worker/worker.state';
+import { visibleCycles, type Visibility } from '../application/access/worker.access';
 
 type WorkerDto = components['schemas']['Worker'];
 type CycleDto = components['schemas']['Cycle'];
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-/** What a caller sees of a worker beyond the pseudonymous record. */
-export interface Disclosure {
-  /** Names, date of birth, documents, contacts. */
-  readonly personalData: boolean;
-  /** Employers' names: a household employer's name can point back at the person. */
-  readonly employers: boolean;
-}
+/** What a caller sees of a worker: what access allows, and whether employers' names (see {@link seesEmployers}). */
+export type Disclosure = Visibility & { readonly employerNames: boolean };
 
 /**
- * Statistics principals read pseudonymous records only (DESIGN.md): no employer names either. Other callers
- * who may read the worker see them, as the read models show them.
+ * Statistics principals read pseudonymous records only (DESIGN.md): no employers' names either, as a
+ * household employer's name can point back at the person. Other callers who may read the worker see them,
+ * as the read models show them.
  */
 export const seesEmployers = (principal: Principal): boolean => principal.kind !== 'statistics';
 
@@ -25,9 +22,9 @@ export const seesEmployers = (principal: Principal): boolean => principal.kind !
  * A cycle as the API shows it. Employers' names go once the worker's personal data is erased, as they do
  * from every read model, and are never shown to callers who see pseudonymous records only.
  */
-function cycleDto(cycle: Cycle, erased: boolean, disclosure: Disclosure): CycleDto {
+function cycleDto(cycle: Cycle, erased: boolean, employerNames: boolean): CycleDto {
   const d = cycle.departure;
-  const employer = (name: string | undefined) => (erased || !disclosure.employers ? undefined : name);
+  const employer = (name: string | undefined) => (erased || !employerNames ? undefined : name);
   return defined({
     number: cycle.number,
     withoutRecordedDeparture: cycle.withoutRecordedDeparture,
@@ -69,25 +66,30 @@ function cycleDto(cycle: Cycle, erased: boolean, disclosure: Disclosure): CycleD
   });
 }
 
-/** The API's view of a worker; personal data only for callers allowed to see it. */
-export function workerDto(state: WorkerState, version: number, disclosure: Disclosure): WorkerDto | undefined {
+/**
+ * The API's view of a worker as the caller may see it: personal data only for callers allowed to see it,
+ * for a mission only the cycles (and incidents) of its country, employers' names only for callers who see
+ * them. The status is the worker's own.
+ */
+export function workerDto(state: WorkerState, version: number, visibility: Disclosure): WorkerDto | undefined {
   if (state.status === 'unregistered') return undefined;
   const p = state.profile;
-  const cycles = allCycles(state);
+  const withPersonalData = visibility.personalData;
+  const cycles = visibleCycles(state, visibility);
   return {
     workerId: p.workerId,
-    status: state.status === 'abroad' ? 'abroad' : cycles.length > 0 ? 'returned' : 'at_home',
+    status: state.status === 'abroad' ? 'abroad' : state.cycles.length > 0 ? 'returned' : 'at_home',
     sex: p.sex,
     birthYear: p.birthYear,
     originArea: p.originArea,
     ...(p.educationIsced === undefined ? {} : { educationIsced: p.educationIsced }),
     languages: [...p.languages],
-    ...(disclosure.personalData && p.personalData ? { personalData: { ...p.personalData } } : {}),
+    ...(withPersonalData && p.personalData ? { personalData: { ...p.personalData } } : {}),
     personalDataErased: p.personalDataErased,
     possibleDuplicates: p.possibleDuplicates.map((c) => ({ ...c })),
     ...(p.mergedInto ? { mergedInto: p.mergedInto } : {}),
     orientations: p.orientations.map((o) => ({ completedOn: o.completedOn, topics: [...o.topics], provider: o.provider })),
-    cycles: cycles.map((c) => cycleDto(c, p.personalDataErased, disclosure)),
+    cycles: cycles.map((c) => cycleDto(c, p.personalDataErased, visibility.employerNames)),
     version,
   };
 }

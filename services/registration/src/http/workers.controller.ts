@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
-import { Scopes, type Principal } from '@homeward/auth';
+import type { Principal } from '@homeward/auth';
 import { uuidv7 } from '@homeward/contracts';
 import { CurrentPrincipal } from '@homeward/service-kit';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
@@ -13,7 +13,9 @@ import { ErasePersonalDataCommand } from '../application/erase-personal-data/era
 import { GetWorkerQuery } from '../application/get-worker/get-worker.handler';
 import { GetIncidentQuery, type IncidentView } from '../application/get-incident/get-incident.handler';
 import { ListWorkersQuery, type WorkerSummaryRow } from '../application/list-workers/list-workers.handler';
-import type { RequestConditions, WorkerCommandResult } from '../application/worker-command';
+import { AccessDenied, type RequestConditions, type WorkerCommandResult } from '../application/worker-command';
+import { authorise } from '../application/access/worker.access';
+import { initialState } from '../domain/worker/worker.state';
 import { CLOCK, PERSON_INDEX, REGISTRY_SETTINGS, type Clock, type RegistrySettings } from '../application/tokens';
 import type { PersonIndex, SearchHit } from '../persistence/person-index';
 import type { CommandContext } from '../persistence/worker.streams';
@@ -70,11 +72,11 @@ export class WorkersController {
     @Query('status') status: Schemas['WorkerStatus'] | undefined,
     @Query('limit') limit: string | undefined,
   ): Promise<{ items: WorkerSummaryRow[] }> {
-    if (!principal.scopes.has(Scopes.workersRead)) throw Problem.forbidden(`the ${Scopes.workersRead} scope is required`);
-    // Missions list only their country's workers.
-    const country = principal.kind === 'mission' ? principal.country : undefined;
+    const access = authorise(principal, { type: 'list' }, initialState());
+    if (!access.allowed) throw new AccessDenied(access.reason, access.code);
+    // Missions list only the workers whose latest cycle is in their country.
     const items = await this.queries.execute<ListWorkersQuery, WorkerSummaryRow[]>(
-      new ListWorkersQuery(status, limit ? Number(limit) : 50, country),
+      new ListWorkersQuery(status, limit ? Number(limit) : 50, access.onlyCountry),
     );
     return { items };
   }
@@ -84,9 +86,8 @@ export class WorkersController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: { name?: string; dateOfBirth?: string; nationalId?: string; passportNumber?: string; limit?: string },
   ): Promise<{ items: SearchHit[] }> {
-    if (principal.kind !== 'agency' || !principal.scopes.has(Scopes.personalDataRead)) {
-      throw Problem.forbidden(`searching people needs an origin-country agency with the ${Scopes.personalDataRead} scope`);
-    }
+    const access = authorise(principal, { type: 'search' }, initialState());
+    if (!access.allowed) throw new AccessDenied(access.reason, access.code);
     const { name, dateOfBirth, nationalId, passportNumber } = query;
     if (!name && !dateOfBirth && !nationalId && !passportNumber) {
       throw Problem.validation([fieldError('query', ['name'], 'give a name, a date of birth, a national id or a passport number')]);
@@ -328,7 +329,7 @@ export class WorkersController {
   }
 
   private present(result: WorkerCommandResult, principal: Principal, reply: Reply): Schemas['Worker'] {
-    const dto = workerDto(result.state, result.version, { personalData: result.personalData, employers: seesEmployers(principal) });
+    const dto = workerDto(result.state, result.version, { ...result, employerNames: seesEmployers(principal) });
     if (!dto) throw Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
     void reply.header('etag', `"${result.version}"`);
     return dto;

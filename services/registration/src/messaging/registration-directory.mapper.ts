@@ -50,12 +50,7 @@ export function registrationMessages(topics: RegistrationTopics, vault: Personal
         homeward_stream_version: String(event.streamVersion),
       };
       if (event.type === 'PersonalDataErased') {
-        messages.push({
-          topic: topics.directory,
-          key: workerId,
-          headers: { ...headers, ce_type: 'homeward.registration.v1.DirectoryEntryWithdrawn' },
-          value: null,
-        });
+        messages.push(directoryTombstone(topics, event));
         continue;
       }
       const personalData = opened.get(event.eventId);
@@ -85,6 +80,35 @@ export function registrationMessages(topics: RegistrationTopics, vault: Personal
     return messages;
   };
 }
+
+/**
+ * An erasure's tombstone on the directory: the worker's entries leave the compacted topic, and the agency
+ * view deletes the identity. The relay sends it even while the worker's stream is held in quarantine
+ * (`directoryTombstonesWhileHeld`): an erasure must reach every copy now, and no entry published later
+ * can bring the identity back (the worker's key is gone, so a later registration opens to nothing).
+ */
+export function directoryTombstone(topics: RegistrationTopics, event: StoredEvent): RelayedMessage {
+  return {
+    topic: topics.directory,
+    key: workerIdOf(event),
+    headers: {
+      ce_specversion: '1.0',
+      ce_id: event.eventId,
+      ce_source: `${topics.source}/directory`,
+      ce_time: event.recordedAt.toISOString(),
+      ce_subject: event.streamId,
+      homeward_stream_version: String(event.streamVersion),
+      ce_type: 'homeward.registration.v1.DirectoryEntryWithdrawn',
+    },
+    value: null,
+  };
+}
+
+/** What the relay publishes of a held worker's events while the stream waits in quarantine: erasures' tombstones. */
+export const directoryTombstonesWhileHeld =
+  (topics: RegistrationTopics) =>
+  (event: StoredEvent): readonly RelayedMessage[] =>
+    event.type === 'PersonalDataErased' ? [directoryTombstone(topics, event)] : [];
 
 const workerIdOf = (event: StoredEvent): string => event.streamId.slice('worker-'.length);
 

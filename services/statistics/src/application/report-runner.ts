@@ -114,7 +114,7 @@ export class ReportRunner {
         eventsRead: result.eventsRead,
       });
       this.options.logger.info(
-        { job: id, eventsRead: result.eventsRead, undecodable: result.undecodable, ms: Date.now() - started },
+        { job: id, eventsRead: result.eventsRead, undecodable: result.undecodable, unplaced: result.unplaced, ms: Date.now() - started },
         'report job succeeded',
       );
     } catch (error) {

@@ -1,4 +1,5 @@
 import { buildReport } from '../domain/reports/build-report';
+import type { Report } from '../domain/reports/report-table';
 import { render, type RenderedReport } from '../output/render';
 import type { RenderOptions } from '../output/render-options';
 import { replay, type ReplayProgress, type ReplaySource } from '../sources/replay';
@@ -13,6 +14,8 @@ export interface RunReportDependencies {
 export interface ReportRun extends RenderedReport {
   readonly eventsRead: number;
   readonly undecodable: number;
+  /** What the history holds that the tables could not place (also in JSON and HTML outputs). */
+  readonly unplaced: Report['basis']['unplaced'];
   readonly fileName: string;
 }
 
@@ -29,6 +32,7 @@ export async function runReport(spec: ParsedSpec, deps: RunReportDependencies): 
     ...rendered,
     eventsRead: replayed.eventsRead,
     undecodable: replayed.undecodable,
+    unplaced: report.basis.unplaced,
     fileName: `migration-${kinds}-${spec.request.asOf}-${spec.request.period.code.replace(/\//g, '_')}${spec.format === 'sdmx-csv' ? '.sdmx' : ''}.${rendered.extension}`,
   };
 }

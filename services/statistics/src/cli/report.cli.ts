@@ -128,6 +128,14 @@ async function main() {
       `${result.eventsRead.toLocaleString('en')} events read from ${spec.source}${values.out ? `; report written to ${values.out}` : ''} (${result.contentType})\n`,
     );
     if (result.undecodable > 0) process.stderr.write(`warning: ${result.undecodable} events could not be decoded and were left out\n`);
+    // CSV and SDMX-CSV have no place for it: say on stderr what was counted as unknown or left out.
+    const { countryCodes, occupationCodes, undatedFacts } = result.unplaced;
+    const listed = (codes: readonly { code: string; cycles: number }[]) => codes.map((c) => `${c.code} (${c.cycles})`).join(', ');
+    if (countryCodes.length > 0)
+      process.stderr.write(`warning: country codes that name no country, counted as _U: ${listed(countryCodes)}\n`);
+    if (occupationCodes.length > 0)
+      process.stderr.write(`warning: occupation codes that are no ISCO-08 unit group, counted as _U: ${listed(occupationCodes)}\n`);
+    if (undatedFacts > 0) process.stderr.write(`warning: ${undatedFacts} events with a date that cannot be placed were left out\n`);
   } finally {
     await pool?.end();
   }

@@ -1,6 +1,5 @@
 import { MigrationHistory } from '../domain/history/migration-history';
 import { buildReport } from '../domain/reports/build-report';
-import { COUNTRY_COUNT, country } from '../domain/reports/countries';
 import { parsePeriod } from '../domain/reports/period';
 import { HistoryWriter } from '../domain/reports/reports.spec-helpers';
 import type { Report } from '../domain/reports/report-table';
@@ -51,9 +50,22 @@ describe('SDMX-CSV 2.0', () => {
     expect(sdmx.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
 
-  it('refuses a country it has no alpha-3 code for rather than publishing a wrong one', () => {
-    const odd = new HistoryWriter().registered('c', 'F', 1990, '2025-01-01').departed('c', 1, '2025-10-02', 'XY', '9111');
-    expect(() => renderSdmxCsv(reportOf(odd, ['departures']), options)).toThrow(SdmxCodeError);
+  it('counts destinations that name no country under _U and still renders, for everyone', () => {
+    const odd = new HistoryWriter()
+      .registered('c', 'F', 1990, '2025-01-01')
+      .departed('c', 1, '2025-10-02', 'XX', '9111')
+      .registered('d', 'M', 1990, '2025-01-01')
+      .departed('d', 1, '2025-10-03', 'UK', '9111')
+      .registered('e', 'F', 1990, '2025-01-01')
+      .departed('e', 1, '2025-10-04', 'SA', '9111');
+    const lines = renderSdmxCsv(reportOf(odd, ['departures']), options).split('\r\n');
+    expect(lines).toContain('dataflow,PSA:DF_MIGW_OUTFLOW(1.0),I,PHL,_T,_U,2025-Q4,2,NUM,A,F');
+    expect(lines).toContain('dataflow,PSA:DF_MIGW_OUTFLOW(1.0),I,PHL,_T,SAU,2025-Q4,1,NUM,A,F');
+    expect(lines.some((line) => /,(XX|UK),/.test(line))).toBe(false);
+  });
+
+  it('refuses a reporting country that is not one: a setting to correct, not a record', () => {
+    expect(() => renderSdmxCsv(reportOf(history(), ['departures']), { ...options, refArea: 'XX' })).toThrow(SdmxCodeError);
   });
 });
 
@@ -65,8 +77,9 @@ describe('plain CSV', () => {
     expect(lines[0]).toBe(
       'table,sex,sex_name,country,country_name,occupation,occupation_name,age_group,age_group_name,period,period_name,value,unit,status',
     );
+    expect(lines).toContain('stock,F,Female,HK,Hong Kong,9,Elementary occupations,Y35T44,35 to 44 years,2025-12-31,2025-12-31,1,Persons,');
     expect(lines).toContain(
-      'stock,F,Female,HK,"Hong Kong, China",9,Elementary occupations,Y35T44,35 to 44 years,2025-12-31,2025-12-31,1,Persons,',
+      'stock,F,Female,HK,Hong Kong,8,"Plant and machine operators, and assemblers",Y35T44,35 to 44 years,2025-12-31,2025-12-31,0,Persons,',
     );
   });
 });
@@ -79,7 +92,7 @@ describe('JSON', () => {
       asOf: '2025-12-31',
       period: { code: '2025-Q4', from: '2025-10-01', to: '2025-12-31' },
       knownAt: null,
-      basis: { records: 2, erasedRecords: 0, cycles: 2 },
+      basis: { records: 2, erasedRecords: 0, cycles: 2, unplaced: { countryCodes: [], occupationCodes: [], undatedFacts: 0 } },
     });
     expect(parsed.generatedAt).toBeUndefined();
     expect(parsed.tables.map((t: { id: string }) => t.id)).toEqual([
@@ -119,7 +132,7 @@ describe('HTML', () => {
   });
 
   it('escapes what it shows', () => {
-    expect(html).toContain('Hong Kong, China (HK)');
+    expect(html).toContain('Hong Kong (HK)');
     expect(html).not.toMatch(/<title>[^<]*&[^a-z#]/);
   });
 });
@@ -130,11 +143,21 @@ describe('every format', () => {
   });
 });
 
-describe('countries', () => {
-  it('knows every ISO 3166-1 code (and Kosovo)', () => {
-    expect(COUNTRY_COUNT).toBe(250);
-    expect(
-      ['PH', 'SA', 'AE', 'HK', 'TW', 'KR', 'GB', 'XK', 'NP', 'LK', 'ID', 'BD', 'QA', 'KW', 'MY', 'SG'].map((c) => country(c)!.alpha3),
-    ).toEqual(['PHL', 'SAU', 'ARE', 'HKG', 'TWN', 'KOR', 'GBR', 'XKX', 'NPL', 'LKA', 'IDN', 'BGD', 'QAT', 'KWT', 'MYS', 'SGP']);
+describe('a history with codes recorded before the registry checked them', () => {
+  const odd = history().registered('c', 'F', 1990, '2025-01-01').departed('c', 1, '2025-10-02', 'XX', '0000');
+
+  it('lists them in the JSON basis', () => {
+    expect(JSON.parse(renderJson(reportOf(odd), options)).basis.unplaced).toEqual({
+      countryCodes: [{ code: 'XX', cycles: 1 }],
+      occupationCodes: [{ code: '0000', cycles: 1 }],
+      undatedFacts: 0,
+    });
+  });
+
+  it('says so in the HTML header, and says nothing when there is nothing to say', () => {
+    expect(renderHtml(reportOf(odd), options)).toContain(
+      'In the history (migration cycles in brackets): country codes that name no country, counted as unknown: XX (1); occupation codes that are no ISCO-08 unit group, counted as unknown: 0000 (1).',
+    );
+    expect(renderHtml(reportOf(history()), options)).not.toContain('In the history');
   });
 });

@@ -1,6 +1,6 @@
+import { country } from '@homeward/classifications/countries';
 import { isoOf } from '../domain/history/calendar';
 import type { DimensionId } from '../domain/reports/codelists';
-import { country } from '../domain/reports/countries';
 import type { Observation, Report, ReportTable } from '../domain/reports/report-table';
 import type { RenderOptions } from './render-options';
 import { escapeHtml as esc, grouped } from './text';
@@ -225,6 +225,21 @@ function section(table: ReportTable): string {
   return parts.join('');
 }
 
+/** What the history holds that the tables could not place, said in the header; nothing when there is none. */
+function unplacedNote(unplaced: Report['basis']['unplaced']): string {
+  const codes = (list: readonly { code: string; cycles: number }[]) => list.map((c) => `${c.code} (${grouped(c.cycles)})`).join(', ');
+  const parts = [
+    ...(unplaced.countryCodes.length > 0
+      ? [`country codes that name no country, counted as unknown: ${codes(unplaced.countryCodes)}`]
+      : []),
+    ...(unplaced.occupationCodes.length > 0
+      ? [`occupation codes that are no ISCO-08 unit group, counted as unknown: ${codes(unplaced.occupationCodes)}`]
+      : []),
+    ...(unplaced.undatedFacts > 0 ? [`${grouped(unplaced.undatedFacts)} events with a date that cannot be placed, left out`] : []),
+  ];
+  return parts.length === 0 ? '' : `<p class="note">In the history (migration cycles in brackets): ${esc(parts.join('; '))}.</p>\n`;
+}
+
 export function renderHtml(report: Report, options: RenderOptions): string {
   const { request } = report;
   const origin = country(options.refArea)?.name ?? options.refArea;
@@ -249,6 +264,7 @@ export function renderHtml(report: Report, options: RenderOptions): string {
     `<title>${esc(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n` +
     `<header><h1>${esc(title)}</h1><p class="meta">${esc(meta.join(' · '))}</p>` +
     `<p class="meta">Computed from ${grouped(basis.records)} registry records (${grouped(basis.erasedRecords)} with personal data erased, counted like every other) and ${grouped(basis.cycles)} migration cycles. Definitions follow the ILO guidelines on statistics of international labour migration (20th ICLS, 2018). x: suppressed; –: no data.</p></header>\n` +
+    unplacedNote(basis.unplaced) +
     `<nav><ol>${toc.join('')}</ol></nav>\n` +
     report.tables.map((t) => `<section>${section(t)}</section>\n`).join('') +
     (departures || returns ? `<section>${timeSeries(departures, returns)}</section>\n` : '') +

@@ -1,5 +1,5 @@
+import { country } from '@homeward/classifications/countries';
 import { TOTAL, UNKNOWN } from '../domain/reports/codelists';
-import { country } from '../domain/reports/countries';
 import type { Report, ReportTable } from '../domain/reports/report-table';
 import type { RenderOptions } from './render-options';
 import { csvLine, unionOf, valueText } from './text';
@@ -8,7 +8,11 @@ export class SdmxCodeError extends Error {
   override readonly name = 'SdmxCodeError';
 }
 
-/** ISO 3166-1 alpha-3 for SDMX; the SDMX special codes pass through. */
+/**
+ * ISO 3166-1 alpha-3 for SDMX; the SDMX special codes pass through. The tables hold no other country
+ * code (one that names no country is counted under `_U` when the report is built), so this refuses only
+ * a reporting country (REF_AREA) that is not one: a setting to correct, not a record.
+ */
 function alpha3(code: string): string {
   if (code === TOTAL || code === UNKNOWN) return code;
   const found = country(code);

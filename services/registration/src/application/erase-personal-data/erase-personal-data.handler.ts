@@ -35,7 +35,7 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
       command: { type: 'ErasePersonalData', data: { today: context.now.toISOString().slice(0, 10), basis } },
       principal,
       context,
-      action: 'erase',
+      action: { type: 'erase' },
       conditions,
       alongside: (client) => this.vault.erase(workerId, client),
     });

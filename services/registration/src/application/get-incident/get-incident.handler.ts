@@ -48,9 +48,10 @@ export class GetIncidentHandler implements IQueryHandler<GetIncidentQuery, Incid
 
   async execute({ workerId, incidentId, principal }: GetIncidentQuery): Promise<IncidentView | undefined> {
     const { state } = await this.streams.load(workerId);
+    // Access follows the incident's own cycle (the country it was recorded in), not the worker's other cycles.
+    const access = authorise(principal, { type: 'read-incident', incidentId }, state);
+    if (!access.allowed) throw new AccessDenied(access.reason, access.code);
     if (state.status === 'unregistered') return undefined;
-    const access = authorise(principal, 'read-incident', state);
-    if (!access.allowed) throw new AccessDenied(access.reason);
     for (const cycle of allCycles(state)) {
       const incident = cycle.incidents.find((i) => i.incidentId === incidentId);
       if (!incident) continue;

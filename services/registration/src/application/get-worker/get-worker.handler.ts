@@ -20,9 +20,10 @@ export class GetWorkerHandler implements IQueryHandler<GetWorkerQuery, WorkerCom
 
   async execute({ workerId, principal }: GetWorkerQuery): Promise<WorkerCommandResult> {
     const { state, version } = await this.streams.load(workerId);
-    if (state.status === 'unregistered') return { workerId, state, version, personalData: false };
-    const access = authorise(principal, 'read', state);
-    if (!access.allowed) throw new AccessDenied(access.reason);
-    return { workerId, state, version, personalData: access.personalData };
+    // An unknown worker is judged on kind and scope only; the caller who passes learns it is unknown.
+    const access = authorise(principal, { type: 'read' }, state);
+    if (!access.allowed) throw new AccessDenied(access.reason, access.code);
+    const { allowed: _allowed, ...visibility } = access;
+    return { workerId, state, version, ...visibility };
   }
 }

@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
-import { Scopes, type Principal } from '@homeward/auth';
+import type { Principal } from '@homeward/auth';
 import { uuidv7 } from '@homeward/contracts';
 import { analyseWhereGrown, withTransaction } from '@homeward/pg-kit';
 import type { Migration } from '@homeward/pg-kit/migrations';
 import { fieldError, type FieldError } from '@homeward/service-kit/problem';
 import {
+  UnknownCodes,
   WorkerAlreadyRegistered,
   WorkerNotRegistered,
   WorkerRuleViolation,
@@ -18,6 +19,7 @@ import { evolve, initialState } from '../../domain/worker/worker.state';
 import type { PersonIndex } from '../../persistence/person-index';
 import type { CommandContext, WorkerStreams } from '../../persistence/worker.streams';
 import { PERSON_INDEX, POOL, WORKER_STREAMS } from '../tokens';
+import { authorise } from '../access/worker.access';
 import { AccessDenied } from '../worker-command';
 import { readLegacyRecord, type LegacyImportRow, type LegacyRecord } from './legacy-row';
 
@@ -42,7 +44,8 @@ export interface RowFailure {
   /** 1-based position of the record in the whole file (the header not counted). */
   readonly row: number;
   readonly sourceRowId?: string;
-  readonly errors: readonly FieldError[];
+  /** Each field at fault, with a stable code where the refusal has one (`validation.unknown-country`…). */
+  readonly errors: readonly (FieldError & { readonly code?: string })[];
 }
 
 export interface ImportReport {
@@ -80,9 +83,9 @@ export class ImportLegacyRegisterHandler implements ICommandHandler<ImportLegacy
   ) {}
 
   async execute({ source, records, firstRow, principal, context }: ImportLegacyRegisterCommand): Promise<ImportReport> {
-    if (principal.kind !== 'agency' || !principal.scopes.has(Scopes.workersWrite)) {
-      throw new AccessDenied(`only origin-country agencies with the ${Scopes.workersWrite} scope import registers`);
-    }
+    // Importing a register is registering its workers.
+    const access = authorise(principal, { type: 'register' }, initialState());
+    if (!access.allowed) throw new AccessDenied(access.reason, access.code);
     const today = context.now.toISOString().slice(0, 10);
     const failed: RowFailure[] = [];
     const valid: { row: number; data: LegacyImportRow }[] = [];
@@ -149,7 +152,13 @@ export class ImportLegacyRegisterHandler implements ICommandHandler<ImportLegacy
             failed.push({
               row: t.row,
               sourceRowId: t.data.sourceRowId,
-              errors: [fieldError('body', [columnOf(error.field)], error.message)],
+              errors: [{ ...fieldError('body', [columnOf(error.field)], error.message), code: error.code }],
+            });
+          else if (error instanceof UnknownCodes)
+            failed.push({
+              row: t.row,
+              sourceRowId: t.data.sourceRowId,
+              errors: error.errors.map((e) => ({ ...fieldError('body', [columnOf(String(e.path[0]))], e.detail), code: e.code })),
             });
           else if (error instanceof WorkerNotRegistered || error instanceof WorkerAlreadyRegistered) throw error;
           else throw error;

@@ -1,6 +1,7 @@
 import type { FieldError } from '@homeward/service-kit/problem';
 import { fieldError } from '@homeward/service-kit/problem';
 import { textFault } from '@homeward/service-kit/text';
+import { codeChecks, type CodeError } from '../../domain/worker/worker.codes';
 import type { RecordDeparture, RecordReturn, RegisterWorker } from '../../domain/worker/worker.decider';
 import type { RecruitmentChannel, ReturnAssistance, ReturnReason, Sex } from '../../domain/worker/worker.events';
 
@@ -68,6 +69,7 @@ export const validDate = (s: string): boolean => {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 };
+const MAX_LANGUAGES = 20;
 const SEXES: readonly Sex[] = ['F', 'M', 'O', 'U'];
 const CHANNELS: readonly RecruitmentChannel[] = ['regular', 'irregular'];
 const ASSISTANCE: readonly ReturnAssistance[] = ['assisted', 'unassisted'];
@@ -83,10 +85,13 @@ const REASONS: readonly ReturnReason[] = [
   'other',
 ];
 
-/** Reads a record into a row, or names every field at fault. Checks shape only; dates in order are the decider's. */
+/**
+ * Reads a record into a row, or names every field at fault: its shape, and every code against its code
+ * list (as the API does). Whether the dates make a plausible working life is the decider's to say.
+ */
 export function readLegacyRecord(record: LegacyRecord, today: string): { row: LegacyImportRow } | { errors: FieldError[] } {
   if (typeof record[NOT_A_RECORD] === 'string') return { errors: [fieldError('body', [], `the line ${record[NOT_A_RECORD]}`)] };
-  const errors: FieldError[] = [];
+  const errors: (FieldError & { readonly code?: string })[] = [];
   const text = (name: string, required: boolean, max = 300): string | undefined => {
     const raw = record[name];
     const value = raw === undefined || raw === null ? '' : String(raw).trim();
@@ -109,35 +114,39 @@ export function readLegacyRecord(record: LegacyRecord, today: string): { row: Le
     if (v !== undefined && !allowed.includes(v as T)) errors.push(fieldError('body', [name], `must be one of: ${allowed.join(', ')}`));
     return v as T | undefined;
   };
-  const pattern = (name: string, re: RegExp, what: string, required: boolean) => {
-    const v = text(name, required, 64);
-    if (v !== undefined && !re.test(v)) errors.push(fieldError('body', [name], what));
-    return v;
+  const coded = <T>(name: string, value: T | undefined, check: (value: T) => Omit<CodeError, 'path'> | undefined): T | undefined => {
+    const wrong = value === undefined ? undefined : check(value);
+    if (wrong) errors.push({ ...fieldError('body', [name], wrong.detail), code: wrong.code });
+    return value;
   };
+  const code = (name: string, check: (value: string) => Omit<CodeError, 'path'> | undefined, required: boolean) =>
+    coded(name, text(name, required, 64), check);
 
   const sourceRowId = text('source_row_id', true, 128);
   const givenName = text('given_name', true, 200);
   const familyName = text('family_name', true, 200);
   const dateOfBirth = date('date_of_birth', true);
   const sex = oneOf('sex', SEXES, true);
-  const originArea = text('origin_area', true, 32);
+  const originArea = code('origin_area', codeChecks.originArea, true);
   const nationalId = text('national_id', false, 64);
   const passportNumber = text('passport_number', false, 64);
   const educationRaw = text('education_isced', false, 2);
-  const educationIsced = educationRaw === undefined ? undefined : Number(educationRaw);
-  if (educationIsced !== undefined && !(Number.isInteger(educationIsced) && educationIsced >= 0 && educationIsced <= 8)) {
-    errors.push(fieldError('body', ['education_isced'], 'must be an ISCED 2011 level, 0 to 8'));
-  }
+  const educationIsced = coded('education_isced', educationRaw === undefined ? undefined : Number(educationRaw), codeChecks.education);
   const languages = (text('languages', false, 200) ?? '').split(/[;,\s]+/).filter(Boolean);
-  if (languages.some((l) => !/^[a-z]{2}$/.test(l)))
-    errors.push(fieldError('body', ['languages'], 'must be ISO 639-1 codes separated by ";"'));
+  coded(
+    'languages',
+    languages.find((l) => codeChecks.language(l) !== undefined),
+    codeChecks.language,
+  );
+  // As many as the API takes (RegisterWorkerRequest.languages): one contract, whichever way a worker comes in.
+  if (languages.length > MAX_LANGUAGES) errors.push(fieldError('body', ['languages'], `at most ${MAX_LANGUAGES} languages`));
   const registeredOn = date('registered_on', false);
 
-  const destinationCountry = pattern('destination_country', /^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code', false);
+  const destinationCountry = code('destination_country', codeChecks.country, false);
   const departs = destinationCountry !== undefined;
   const departedOn = date('departed_on', departs);
   const employerName = text('employer_name', departs);
-  const occupationIsco = pattern('occupation_isco', /^\d{4}$/, 'must be an ISCO-08 unit group of four digits', departs);
+  const occupationIsco = code('occupation_isco', codeChecks.occupation, departs);
   const contractStart = date('contract_start', departs);
   const contractEnd = date('contract_end', departs);
   const recruitmentAgency = text('recruitment_agency', false);
@@ -145,7 +154,7 @@ export function readLegacyRecord(record: LegacyRecord, today: string): { row: Le
 
   const returnedOn = date('returned_on', false);
   const returns = returnedOn !== undefined;
-  const fromCountry = pattern('from_country', /^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code', returns);
+  const fromCountry = code('from_country', codeChecks.country, returns);
   const assistance = oneOf('assistance', ASSISTANCE, returns);
   const reason = oneOf('return_reason', REASONS, returns);
 

@@ -71,4 +71,13 @@ describe('the worker-status projection', () => {
     await apply([corrected(2, Sex.FEMALE), departed(2, 'SA', 1), returned(3, 'SA', 1)]);
     expect(await row()).toEqual({ status: 'abroad', sex: 'M', destination_country: 'AE', cycle_number: 2 });
   });
+
+  it("keeps a cycle's country when the worker came home through another (a mission lists by it)", async () => {
+    const throughTheEmirates = create(RegistrationEventSchema, {
+      envelope: { ...envelope(3), jurisdiction: { originCountry: 'PH', destinationCountry: 'SA' } },
+      event: { case: 'returnRecorded', value: { workerId: W, cycleNumber: 1, fromCountry: 'AE', returnedOn: '2025-06-01' } },
+    });
+    await apply([registered(1), departed(2, 'SA', 1), throughTheEmirates]);
+    expect(await row()).toEqual({ status: 'returned', sex: 'U', destination_country: 'SA', cycle_number: 1 });
+  });
 });

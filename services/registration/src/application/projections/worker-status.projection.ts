@@ -85,7 +85,10 @@ export async function projectWorkerStatus(items: readonly { readonly decoded: Re
       }
       case 'returnRecorded': {
         const e = event.event.value;
-        move(e.workerId, { status: 'returned', country: e.fromCountry, cycleNumber: e.cycleNumber, version, at });
+        // The cycle's country (the envelope's jurisdiction), where the worker stayed even if they came
+        // home through another: what a mission's listing goes by.
+        const country = event.envelope!.jurisdiction?.destinationCountry || e.fromCountry;
+        move(e.workerId, { status: 'returned', country, cycleNumber: e.cycleNumber, version, at });
         break;
       }
       case 'workerDetailsCorrected': {

@@ -21,24 +21,24 @@ export class RecordOnWorkerCommand {
 }
 
 /** Which access rule guards each stage. */
-export function actionOf(command: StageCommand): { action: WorkerAction; returnFrom?: string } {
+export function actionOf(command: StageCommand): WorkerAction {
   switch (command.type) {
     case 'RecordDeparture':
-      return { action: 'record-departure' };
+      return { type: 'record-departure' };
     case 'RecordArrival':
     case 'RecordEmploymentChange':
     case 'RecordSkills':
     case 'RecordIncident':
-      return { action: 'record-abroad' };
+      return { type: 'record-abroad' };
     case 'RecordReturn':
-      return { action: 'record-return', returnFrom: command.data.fromCountry };
+      return { type: 'record-return', fromCountry: command.data.fromCountry };
     case 'CompleteOrientation':
     case 'AssessReintegrationNeeds':
     case 'ReferForReintegration':
     case 'RecordReferralOutcome':
     case 'CorrectWorkerDetails':
     case 'ResolveDuplicate':
-      return { action: 'record-at-home' };
+      return { type: 'record-at-home' };
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
@@ -51,6 +51,6 @@ export class RecordOnWorkerHandler implements ICommandHandler<RecordOnWorkerComm
   constructor(@Inject(WORKER_COMMANDS) private readonly commands: WorkerCommands) {}
 
   execute({ workerId, command, principal, context, conditions }: RecordOnWorkerCommand): Promise<WorkerCommandResult> {
-    return this.commands.execute({ workerId, command, principal, context, conditions, ...actionOf(command) });
+    return this.commands.execute({ workerId, command, principal, context, conditions, action: actionOf(command) });
   }
 }

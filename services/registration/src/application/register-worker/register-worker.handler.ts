@@ -37,7 +37,7 @@ export class RegisterWorkerHandler implements ICommandHandler<RegisterWorkerComm
       }),
       principal,
       context,
-      action: 'register',
+      action: { type: 'register' },
       conditions,
     });
   }

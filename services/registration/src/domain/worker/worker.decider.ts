@@ -29,6 +29,7 @@ import type {
   WorkerRegistered,
 } from './worker.events';
 import { allCycles, evolve, initialState, lastReturnedCycle, latestDate, latestDateOf, type Cycle, type WorkerState } from './worker.state';
+import { codeErrors, type CodeError } from './worker.codes';
 
 /**
  * Commands, in the imperative. `today` is the caller's clock and ids come from the caller: the domain
@@ -123,16 +124,34 @@ export type WorkerCommand =
   | ErasePersonalData
   | ResolveDuplicate;
 
-/** A command the registry refuses, naming the field at fault (a path into the command's data). */
+/** A command the registry refuses, naming the field at fault (a path into the command's data) and a stable code. */
 export class WorkerRuleViolation extends Error {
   override readonly name = 'WorkerRuleViolation';
   constructor(
     readonly field: string,
     message: string,
+    readonly code = 'rule.violation',
   ) {
     super(message);
   }
 }
+
+/** A command with values that name nothing in their code lists (a country XX, a language qq, ISCO 0000…). */
+export class UnknownCodes extends Error {
+  override readonly name = 'UnknownCodes';
+  constructor(readonly errors: readonly CodeError[]) {
+    super(errors.map((e) => `${e.path.join('.')} ${e.detail}`).join('; '));
+  }
+}
+
+/**
+ * Dates a working life can hold. The registry records nothing before 1900-01-01 (its earliest plausible
+ * date; older is a slip such as 0001-01-01); nothing of a working life before the year the worker turns
+ * 15 (the ILO's working-age population starts at 15; the registry keeps the birth year in the clear, so
+ * the year is the unit); an event that happened not after tomorrow (`today` is the UTC date, and the
+ * origin country's own date may already be the next day); and no contract ending more than ten years on.
+ */
+export const DATES = { earliest: '1900-01-01', minimumWorkingAge: 15, contractYearsAhead: 10 } as const;
 
 export class WorkerNotRegistered extends Error {
   override readonly name = 'WorkerNotRegistered';
@@ -143,6 +162,8 @@ export class WorkerAlreadyRegistered extends Error {
 }
 
 export function decide(command: WorkerCommand, state: WorkerState): WorkerEvent[] {
+  const unknown = codeErrors(command);
+  if (unknown.length > 0) throw new UnknownCodes(unknown);
   if (command.type === 'RegisterWorker') return register(command, state);
   if (state.status === 'unregistered') throw new WorkerNotRegistered('no such worker');
   if (state.profile.mergedInto && command.type !== 'ErasePersonalData') {
@@ -187,12 +208,53 @@ export const workerDecider = { decide, evolve, initialState };
 type Registered = Exclude<WorkerState, { status: 'unregistered' }>;
 type Abroad = Extract<WorkerState, { status: 'abroad' }>;
 
+const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addYears = (date: string, years: number): string => `${String(Number(date.slice(0, 4)) + years).padStart(4, '0')}${date.slice(4)}`;
+
+function notBeforeEarliest(date: string, field: string, what: string): void {
+  if (date < DATES.earliest) {
+    throw new WorkerRuleViolation(
+      field,
+      `${what} (${date}) is before ${DATES.earliest}, the earliest date the registry records`,
+      'rule.date-before-earliest',
+    );
+  }
+}
+
+/** A date of something that has happened: on or after the registry's earliest date, and not after tomorrow. */
 function notInFuture(date: string, today: string, field: string, what: string): void {
-  if (date > today) throw new WorkerRuleViolation(field, `${what} cannot be dated in the future`);
+  notBeforeEarliest(date, field, what);
+  if (date > addDays(today, 1)) throw new WorkerRuleViolation(field, `${what} cannot be dated in the future`, 'rule.date-in-future');
 }
 
 function notBefore(date: string, floor: string | undefined, field: string, what: string, floorWhat: string): void {
-  if (floor !== undefined && date < floor) throw new WorkerRuleViolation(field, `${what} (${date}) is before ${floorWhat} (${floor})`);
+  if (floor !== undefined && date < floor)
+    throw new WorkerRuleViolation(field, `${what} (${date}) is before ${floorWhat} (${floor})`, 'rule.date-out-of-order');
+}
+
+/** Part of a working life: not before the year the worker turns the minimum working age. */
+function ofWorkingAge(date: string, birthYear: number, field: string, what: string): void {
+  const year = birthYear + DATES.minimumWorkingAge;
+  if (Number(date.slice(0, 4)) < year) {
+    throw new WorkerRuleViolation(
+      field,
+      `${what} (${date}) is before ${year}, the year the worker (born ${birthYear}) turns ${DATES.minimumWorkingAge}, the minimum working age`,
+      'rule.date-before-working-age',
+    );
+  }
+}
+
+/** An end of contract ahead of today, but not further than a contract runs. */
+function contractEndAhead(date: string, today: string, field: string): void {
+  const latest = addYears(today, DATES.contractYearsAhead);
+  if (date > latest) {
+    throw new WorkerRuleViolation(
+      field,
+      `the contract end (${date}) is more than ${DATES.contractYearsAhead} years ahead (after ${latest})`,
+      'rule.date-too-far-ahead',
+    );
+  }
 }
 
 /** What happens abroad needs an open cycle. */
@@ -212,6 +274,8 @@ function returned(state: Registered, field: string): Cycle {
 
 function register({ data }: RegisterWorker, state: WorkerState): (WorkerRegistered | PossibleDuplicateFlagged)[] {
   if (state.status !== 'unregistered') throw new WorkerAlreadyRegistered(`worker ${data.workerId} is already registered`);
+  // A legacy register says when it registered the worker: that date is the command's `today`.
+  notBeforeEarliest(data.today, 'registeredOn', 'the registration');
   notInFuture(data.personalData.dateOfBirth, data.today, 'personalData.dateOfBirth', 'the date of birth');
   const registered: WorkerRegistered = {
     type: 'WorkerRegistered',
@@ -246,6 +310,7 @@ function completeOrientation({ data }: CompleteOrientation, state: Registered): 
   if (state.status === 'abroad')
     throw new WorkerRuleViolation('completedOn', 'pre-departure orientation is recorded while the worker is at home');
   notInFuture(data.completedOn, data.today, 'completedOn', 'an orientation');
+  ofWorkingAge(data.completedOn, state.profile.birthYear, 'completedOn', 'the orientation');
   notBefore(data.completedOn, latestDate(state), 'completedOn', 'the orientation', 'the last recorded return');
   const { today: _today, ...details } = data;
   return { type: 'PreDepartureOrientationCompleted', data: { workerId: state.profile.workerId, ...details } };
@@ -259,10 +324,18 @@ function recordDeparture({ data }: RecordDeparture, state: Registered): Departur
     );
   }
   notInFuture(data.departedOn, data.today, 'departedOn', 'a departure');
+  ofWorkingAge(data.departedOn, state.profile.birthYear, 'departedOn', 'the departure');
   notBefore(data.departedOn, latestDate(state), 'departedOn', 'the departure', 'the last recorded return');
+  notBeforeEarliest(data.contractStart, 'contractStart', 'the contract start');
+  ofWorkingAge(data.contractStart, state.profile.birthYear, 'contractStart', 'the contract start');
   if (data.contractEnd < data.contractStart) {
-    throw new WorkerRuleViolation('contractEnd', `the contract ends (${data.contractEnd}) before it starts (${data.contractStart})`);
+    throw new WorkerRuleViolation(
+      'contractEnd',
+      `the contract ends (${data.contractEnd}) before it starts (${data.contractStart})`,
+      'rule.date-out-of-order',
+    );
   }
+  contractEndAhead(data.contractEnd, data.today, 'contractEnd');
   const { today: _today, ...details } = data;
   return { type: 'DepartureRecorded', data: { workerId: state.profile.workerId, cycleNumber: allCycles(state).length + 1, ...details } };
 }
@@ -310,8 +383,13 @@ function recordEmploymentChange({ data }: RecordEmploymentChange, state: Abroad)
   const field = required[data.change];
   if (data[field] === undefined) throw new WorkerRuleViolation(field, `a ${data.change.replace('_', ' ')} names the ${field}`);
   if (data.contractEnd !== undefined && data.contractEnd < data.changedOn) {
-    throw new WorkerRuleViolation('contractEnd', `the contract ends (${data.contractEnd}) before the change (${data.changedOn})`);
+    throw new WorkerRuleViolation(
+      'contractEnd',
+      `the contract ends (${data.contractEnd}) before the change (${data.changedOn})`,
+      'rule.date-out-of-order',
+    );
   }
+  if (data.contractEnd !== undefined) contractEndAhead(data.contractEnd, data.today, 'contractEnd');
   const { today: _today, ...details } = data;
   return { type: 'EmploymentChanged', data: { workerId: state.profile.workerId, cycleNumber: cycle.number, ...details } };
 }
@@ -338,6 +416,7 @@ function recordIncident({ data }: RecordIncident, state: Abroad): WelfareInciden
 
 function recordReturn({ data }: RecordReturn, state: Registered): ReturnRecorded {
   notInFuture(data.returnedOn, data.today, 'returnedOn', 'a return');
+  ofWorkingAge(data.returnedOn, state.profile.birthYear, 'returnedOn', 'the return');
   const { today: _today, ...details } = data;
   const base = { workerId: state.profile.workerId, ...details };
   if (state.status === 'abroad') {

@@ -1,6 +1,7 @@
 import { DeciderSpecification } from '@homeward/testing/decider';
 import type { DepartureRecorded, ReturnRecorded, WorkerRegistered } from './worker.events';
 import {
+  UnknownCodes,
   WorkerAlreadyRegistered,
   WorkerNotRegistered,
   WorkerRuleViolation,
@@ -82,8 +83,13 @@ describe('RecordDeparture', () => {
     it('refuses a departure dated in the future', () =>
       spec
         .given([registered])
+        .when(depart('2026-01-02'))
+        .thenThrows(WorkerRuleViolation, (e) => expect([e.field, e.code]).toEqual(['departedOn', 'rule.date-in-future'])));
+    it('accepts a departure dated tomorrow in UTC: it may be today already east of Greenwich', () =>
+      spec
+        .given([registered])
         .when(depart('2026-01-01'))
-        .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('departedOn')));
+        .then([departed(1, '2026-01-01')]));
   });
   describe('a worker who came back', () => {
     it('opens the next cycle on re-migration', () =>
@@ -390,11 +396,11 @@ describe('CorrectWorkerDetails', () => {
   it('records the corrected fields and names the event it corrects', () =>
     spec
       .given([registered])
-      .when(correct({ sex: 'M', originArea: 'PH-04' }))
+      .when(correct({ sex: 'M', originArea: 'PH-40' }))
       .then([
         {
           type: 'WorkerDetailsCorrected',
-          data: { workerId, correctedOn: '2025-01-01', correctsVersion: 1, sex: 'M', originArea: 'PH-04' },
+          data: { workerId, correctedOn: '2025-01-01', correctsVersion: 1, sex: 'M', originArea: 'PH-40' },
         },
       ]));
   it('refuses a correction of an event the stream does not hold', () =>
@@ -456,4 +462,161 @@ describe('possible duplicates', () => {
         .when(resolve(true))
         .thenThrows(WorkerRuleViolation, (e) => expect(e.field).toBe('candidateId')));
   });
+});
+
+/* Issue 9, defect 6: dates a working life can hold. The worker was born in 1990; today is 2025-12-31. */
+describe('dates of a working life', () => {
+  const refused = (field: string, code: string) => (e: WorkerRuleViolation) => expect([e.field, e.code]).toEqual([field, code]);
+
+  describe('RecordDeparture', () => {
+    it('refuses a departure dated 0001-01-01, before the earliest date the registry records', () =>
+      spec
+        .given([registered])
+        .when(depart('0001-01-01'))
+        .thenThrows(WorkerRuleViolation, refused('departedOn', 'rule.date-before-earliest')));
+    it('refuses a departure before the worker was born', () =>
+      spec
+        .given([registered])
+        .when(depart('1989-06-01'))
+        .thenThrows(WorkerRuleViolation, refused('departedOn', 'rule.date-before-working-age')));
+    it('refuses a departure before the year the worker turns 15', () =>
+      spec
+        .given([registered])
+        .when(depart('2004-12-31'))
+        .thenThrows(WorkerRuleViolation, refused('departedOn', 'rule.date-before-working-age')));
+    it('accepts a departure in the year the worker turns 15', () =>
+      spec
+        .given([registered])
+        .when(depart('2005-01-01'))
+        .then([departed(1, '2005-01-01')]));
+    it('refuses a contract that starts before the worker is of working age', () =>
+      spec
+        .given([registered])
+        .when(depart('2023-02-01', { contractStart: '1995-01-01' }))
+        .thenThrows(WorkerRuleViolation, refused('contractStart', 'rule.date-before-working-age')));
+    it('refuses a contract ending more than ten years ahead', () =>
+      spec
+        .given([registered])
+        .when(depart('2023-02-01', { contractEnd: '2036-01-01' }))
+        .thenThrows(WorkerRuleViolation, refused('contractEnd', 'rule.date-too-far-ahead')));
+    it('accepts a contract ending ten years ahead', () =>
+      spec
+        .given([registered])
+        .when(depart('2023-02-01', { contractEnd: '2035-12-31' }))
+        .then([{ ...departed(1, '2023-02-01'), data: { ...departed(1, '2023-02-01').data, contractEnd: '2035-12-31' } }]));
+  });
+
+  describe('RecordReturn', () => {
+    it('refuses an undocumented return from before the worker was of working age', () =>
+      spec
+        .given([registered])
+        .when(comeBack('1999-05-01'))
+        .thenThrows(WorkerRuleViolation, refused('returnedOn', 'rule.date-before-working-age')));
+    it('refuses a return dated 0001-01-01', () =>
+      spec
+        .given([registered, departed(1, '2023-02-01')])
+        .when(comeBack('0001-01-01'))
+        .thenThrows(WorkerRuleViolation, refused('returnedOn', 'rule.date-before-earliest')));
+  });
+
+  describe('RecordEmploymentChange', () => {
+    it('refuses a renewal ending more than ten years ahead', () =>
+      spec
+        .given([registered, departed(1, '2023-02-01')])
+        .when({
+          type: 'RecordEmploymentChange',
+          data: { today: '2025-12-31', changedOn: '2025-01-01', change: 'contract_renewal', contractEnd: '2099-01-01' },
+        })
+        .thenThrows(WorkerRuleViolation, refused('contractEnd', 'rule.date-too-far-ahead')));
+  });
+
+  describe('CompleteOrientation', () => {
+    it('refuses an orientation before the worker is of working age', () =>
+      spec
+        .given([registered])
+        .when({
+          type: 'CompleteOrientation',
+          data: { today: '2025-12-31', completedOn: '2001-03-01', topics: ['rights'], provider: 'OWWA' },
+        })
+        .thenThrows(WorkerRuleViolation, refused('completedOn', 'rule.date-before-working-age')));
+  });
+
+  describe('RegisterWorker', () => {
+    it('refuses a date of birth before 1900', () =>
+      spec
+        .given([])
+        .when({ ...register, data: { ...register.data, personalData: { ...personalData, dateOfBirth: '1899-12-31' } } })
+        .thenThrows(WorkerRuleViolation, refused('personalData.dateOfBirth', 'rule.date-before-earliest')));
+    it('refuses a legacy register dating the registration before 1900', () =>
+      spec
+        .given([])
+        .when({ ...register, data: { ...register.data, today: '0001-01-01' } })
+        .thenThrows(WorkerRuleViolation, refused('registeredOn', 'rule.date-before-earliest')));
+  });
+});
+
+/* Issue 9, defect 4: codes that are not codes. */
+describe('codes that name nothing in their code list', () => {
+  const unknown = (path: (string | number)[], code: string) => (e: UnknownCodes) =>
+    expect(e.errors.map((x) => [x.path, x.code])).toEqual([[path, code]]);
+
+  it.each(['XX', 'ZZ', 'AA', 'QM', 'UK', 'EU'])('refuses a departure for %s, which is no country', (country) =>
+    spec
+      .given([registered])
+      .when(depart('2023-02-01', { destinationCountry: country }))
+      .thenThrows(UnknownCodes, unknown(['destinationCountry'], 'validation.unknown-country')),
+  );
+  it('refuses ISCO-08 0000, which is no unit group', () =>
+    spec
+      .given([registered])
+      .when(depart('2023-02-01', { occupationIsco: '0000' }))
+      .thenThrows(UnknownCodes, unknown(['occupationIsco'], 'validation.unknown-occupation')));
+  it('refuses money in a currency that is none, naming the amount it belongs to', () =>
+    spec
+      .given([registered])
+      .when(depart('2023-02-01', { monthlyWage: { currency: 'XXX', amountMinor: 100 } }))
+      .thenThrows(UnknownCodes, unknown(['monthlyWage', 'currency'], 'validation.unknown-currency')));
+  it('names every code at fault at once', () =>
+    spec
+      .given([])
+      .when({ ...register, data: { ...register.data, originArea: 'XX-99', languages: ['tl', 'qq'], educationIsced: 9 } })
+      .thenThrows(UnknownCodes, (e) =>
+        expect(e.errors.map((x) => [x.path, x.code])).toEqual([
+          [['originArea'], 'validation.unknown-origin-area'],
+          [['educationIsced'], 'validation.unknown-education-level'],
+          [['languages', 1], 'validation.unknown-language'],
+        ]),
+      ));
+  it('refuses a correction to an origin area that is none', () =>
+    spec
+      .given([registered])
+      .when({ type: 'CorrectWorkerDetails', data: { today: '2025-01-01', correctsVersion: 1, originArea: 'PH-04' } })
+      .thenThrows(UnknownCodes, unknown(['originArea'], 'validation.unknown-origin-area')));
+  it('refuses a return from EU, and an arrival in UK', () => {
+    spec
+      .given([registered, departed(1, '2023-02-01')])
+      .when({ ...comeBack('2024-02-01'), data: { ...comeBack('2024-02-01').data, fromCountry: 'EU' } })
+      .thenThrows(UnknownCodes, unknown(['fromCountry'], 'validation.unknown-country'));
+    spec
+      .given([registered, departed(1, '2023-02-01')])
+      .when({ type: 'RecordArrival', data: { today: '2025-12-31', arrivedOn: '2023-02-02', country: 'UK' } })
+      .thenThrows(UnknownCodes, unknown(['country'], 'validation.unknown-country'));
+  });
+  it('refuses a skill URI that is not an ESCO skill', () =>
+    spec
+      .given([registered, departed(1, '2023-02-01')])
+      .when({
+        type: 'RecordSkills',
+        data: {
+          today: '2025-12-31',
+          recordedOn: '2023-03-01',
+          skills: [{ kind: 'technology', title: 'x', escoUri: 'http://data.europa.eu/esco/skill/x' }],
+        },
+      })
+      .thenThrows(UnknownCodes, unknown(['skills', 0, 'escoUri'], 'validation.invalid-esco-skill-uri')));
+  it('still reads a history that holds such a code: only new commands are checked', () =>
+    spec
+      .given([registered, { ...departed(1, '2023-02-01'), data: { ...departed(1, '2023-02-01').data, destinationCountry: 'XX' } }])
+      .when(comeBack('2024-02-01'))
+      .then([returned(1, '2024-02-01')]));
 });

@@ -75,7 +75,7 @@ const register: WorkerCommand = {
     today: TODAY,
     workerId: 'w',
     sex: 'F',
-    originArea: 'X',
+    originArea: 'PH-03',
     languages: [],
     personalData: { givenName: 'A', familyName: 'B', dateOfBirth: '1990-01-01' },
     duplicateCandidates: [],

@@ -262,6 +262,16 @@ export function allCycles(state: WorkerState): readonly Cycle[] {
   }
 }
 
+/**
+ * The country a cycle is in: where the worker departed for or, for a return with no recorded departure,
+ * where they came home from. Everything recorded of the cycle — the stay, its incidents, the return
+ * (even one from another country), reintegration — concerns that country: the events carry it as their
+ * jurisdiction, and a mission's access follows it.
+ */
+export function cycleCountry(cycle: Cycle): string | undefined {
+  return cycle.departure?.destinationCountry ?? cycle.fromCountry;
+}
+
 /** The latest date of a cycle's migration: departure, what happened abroad, and the return (reintegration aside). */
 export function latestDateOf(cycle: Cycle): string | undefined {
   const dates = [

@@ -41,6 +41,13 @@ export function dayOf(isoDate: string): number | undefined {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
+/**
+ * The registry records no date before 1900-01-01 (the registration service refuses one as implausible for
+ * a working life). An older date in the history was stored before dates were checked: a replay cannot
+ * place it, and says so rather than counting someone abroad since the year 1.
+ */
+export const EARLIEST_RECORDED_DAY = dayOf('1900-01-01')!;
+
 /** Day number of an ISO date that must be valid; throws with `what` otherwise. */
 export function requireDay(isoDate: string, what: string): number {
   const day = dayOf(isoDate);

@@ -1,4 +1,4 @@
-import { dayOf } from './calendar';
+import { EARLIEST_RECORDED_DAY, dayOf } from './calendar';
 import { RecordIndex } from './record-index';
 import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from './registration-fact';
 
@@ -42,6 +42,12 @@ export interface FoldCounts {
   readonly duplicates: number;
   /** Recorded after the `knownAt` cut-off. */
   readonly notYetKnown: number;
+  /**
+   * Facts dated with something that is not a date the registry could have recorded (not a calendar date,
+   * or before EARLIEST_RECORDED_DAY: stored before dates were checked). The movement they date is left
+   * out of every table, as if unrecorded, and counted here so that the report says so.
+   */
+  readonly undated: number;
 }
 
 const NONE = -2147483648;
@@ -156,7 +162,7 @@ export class MigrationHistory {
   private readonly workerIndex = new RecordIndex();
   private readonly mergedInto = new Map<number, number>();
   private readonly occupationChanges = new Map<number, { from: number; occupation: number }[]>();
-  private counts = { applied: 0, duplicates: 0, notYetKnown: 0 };
+  private counts = { applied: 0, duplicates: 0, notYetKnown: 0, undated: 0 };
 
   private workerCount = 0;
   private readonly workerPages: WorkerPage[] = [];
@@ -203,7 +209,7 @@ export class MigrationHistory {
         const page = this.cyclePages[c >>> PAGE_BITS]!;
         const i = c & IN_PAGE;
         const { departedOn, destination, occupation, recruitmentCost, monthlyIncome } = fact.data;
-        page.departed[i] = dayOf(departedOn) ?? NONE;
+        page.departed[i] = this.day(departedOn) ?? NONE;
         page.destination[i] = this.countries.intern(destination);
         page.occupation[i] = this.occupationCodes.intern(occupation);
         if (recruitmentCost) {
@@ -220,13 +226,13 @@ export class MigrationHistory {
         const c = this.cycleFor(worker, fact.data.cycle);
         const page = this.cyclePages[c >>> PAGE_BITS]!;
         const i = c & IN_PAGE;
-        page.arrived[i] = dayOf(fact.data.arrivedOn) ?? NONE;
+        page.arrived[i] = this.day(fact.data.arrivedOn) ?? NONE;
         if (page.destination[i] === 0) page.destination[i] = this.countries.intern(fact.data.country);
         return;
       }
       case 'OccupationChanged': {
         const c = this.cycleFor(worker, fact.data.cycle);
-        const from = dayOf(fact.data.changedOn);
+        const from = this.day(fact.data.changedOn);
         if (from === undefined) return;
         const changes = this.occupationChanges.get(c) ?? [];
         changes.push({ from, occupation: this.occupationCodes.intern(fact.data.occupation) });
@@ -238,7 +244,7 @@ export class MigrationHistory {
         const page = this.cyclePages[c >>> PAGE_BITS]!;
         const i = c & IN_PAGE;
         const { returnedOn, from, assistance, reason, withoutRecordedDeparture } = fact.data;
-        page.returned[i] = dayOf(returnedOn) ?? NONE;
+        page.returned[i] = this.day(returnedOn) ?? NONE;
         page.from[i] = this.countries.intern(from);
         page.assistance[i] = Math.max(0, ASSISTANCE.indexOf(assistance));
         page.reason[i] = Math.max(0, REASONS.indexOf(reason));
@@ -254,6 +260,14 @@ export class MigrationHistory {
 
   get foldCounts(): FoldCounts {
     return { ...this.counts };
+  }
+
+  /** The day number of a recorded date, or undefined (and counted) when it is not one the registry could have recorded. */
+  private day(isoDate: string): number | undefined {
+    const day = dayOf(isoDate);
+    if (day !== undefined && day >= EARLIEST_RECORDED_DAY) return day;
+    this.counts.undated++;
+    return undefined;
   }
 
   /** Records (pseudonymous registry ids) with at least one known fact. */

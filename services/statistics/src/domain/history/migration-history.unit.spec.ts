@@ -45,7 +45,7 @@ describe('folding a history', () => {
 
   it('applies a redelivered fact once, recognising it by its stream version', () => {
     const history = fold([...writer.facts, ...writer.facts.slice(10, 30)]);
-    expect(history.foldCounts).toEqual({ applied: writer.facts.length, duplicates: 20, notYetKnown: 0 });
+    expect(history.foldCounts).toEqual({ applied: writer.facts.length, duplicates: 20, notYetKnown: 0, undated: 0 });
     expect(buildReport(history, request)).toEqual(buildReport(fold(writer.facts), request));
   });
 
@@ -54,6 +54,31 @@ describe('folding a history', () => {
     expect(history.foldCounts.notYetKnown).toBe(writer.facts.filter((f) => f.recordedAt > Date.parse('2024-06-30T23:59:59Z')).length);
     // Departures dated (and recorded) January to June 2024: i % 9 < 6 for 28 of the 40 workers.
     expect(history.cycles).toBe(28);
+  });
+});
+
+describe('dates the registry could not have recorded (stored before dates were checked)', () => {
+  const writer = new HistoryWriter()
+    .registered('a', 'F', 1990, '2025-01-01')
+    .departed('a', 1, '0001-01-01', 'SA', '9111', { recorded: '2025-01-02' })
+    .arrived('a', 1, '1899-12-31', 'SA')
+    .changedOccupation('a', 1, '0099-06-30', '5322')
+    .returned('a', 1, '2025-13-01', 'SA', 'unassisted', 'voluntary', { recorded: '2025-06-01' })
+    .registered('b', 'M', 1990, '2025-01-01')
+    .departed('b', 1, '1900-01-01', 'QA', '9111', { recorded: '2025-01-02' });
+
+  it('places none of them, counts each one, and keeps the earliest plausible date', () => {
+    const history = fold(writer.facts);
+    expect(history.foldCounts).toEqual({ applied: writer.facts.length, duplicates: 0, notYetKnown: 0, undated: 4 });
+    const cycles: { departedOn?: number; arrivedOn?: number; returnedOn?: number; occupations: number }[] = [];
+    history.forEachCycle((c) =>
+      cycles.push({ departedOn: c.departedOn, arrivedOn: c.arrivedOn, returnedOn: c.returnedOn, occupations: c.occupations.length }),
+    );
+    expect(cycles).toEqual([
+      // The occupation taken up at the (undated) departure stays; the undated change is left out.
+      { departedOn: undefined, arrivedOn: undefined, returnedOn: undefined, occupations: 1 },
+      { departedOn: dayOf('1900-01-01'), arrivedOn: undefined, returnedOn: undefined, occupations: 1 },
+    ]);
   });
 });
 

@@ -1,9 +1,10 @@
 import type { MigrationHistory } from '../history/migration-history';
+import { UNKNOWN, countryCode, occupationCode } from './codelists';
 import { durationTables } from './durations.report';
 import { departuresTable, returnsTable } from './flows.report';
 import { recruitmentCostTable } from './recruitment-cost.report';
 import { reportContext, ReportRequestError, type ReportContext } from './report-context';
-import { REPORT_KINDS, type Report, type ReportKind, type ReportRequest, type ReportTable } from './report-table';
+import { REPORT_KINDS, type Report, type ReportKind, type ReportRequest, type ReportTable, type UnplacedCode } from './report-table';
 import { stockTable } from './stock.report';
 
 function tablesOf(kind: ReportKind, context: ReportContext): ReportTable[] {
@@ -36,7 +37,29 @@ export function buildReport(history: MigrationHistory, request: ReportRequest): 
   const kinds = REPORT_KINDS.filter((kind) => request.reports.includes(kind));
   return {
     request,
-    basis: { records: history.records, erasedRecords: history.erasedRecords, cycles: history.cycles },
+    basis: { records: history.records, erasedRecords: history.erasedRecords, cycles: history.cycles, unplaced: unplaced(history) },
     tables: kinds.flatMap((kind) => tablesOf(kind, context)),
   };
+}
+
+/** Codes in the whole history that name nothing, by the cycles that carry them, and the undated facts. */
+function unplaced(history: MigrationHistory): Report['basis']['unplaced'] {
+  const countries = new Map<string, number>();
+  const occupations = new Map<string, number>();
+  const count = (codes: Map<string, number>, found: Iterable<string>) => {
+    for (const code of new Set(found)) codes.set(code, (codes.get(code) ?? 0) + 1);
+  };
+  history.forEachCycle((c) => {
+    count(
+      countries,
+      [c.country, c.returnedFrom].filter((code): code is string => code !== undefined && countryCode(code) === UNKNOWN),
+    );
+    count(
+      occupations,
+      c.occupations.map((o) => o.occupation).filter((code) => occupationCode(code) === UNKNOWN),
+    );
+  });
+  const listed = (codes: Map<string, number>): UnplacedCode[] =>
+    [...codes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, cycles]) => ({ code, cycles }));
+  return { countryCodes: listed(countries), occupationCodes: listed(occupations), undatedFacts: history.foldCounts.undated };
 }

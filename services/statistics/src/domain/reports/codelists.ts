@@ -1,6 +1,7 @@
+import { country } from '@homeward/classifications/countries';
+import { iscoUnitGroup } from '@homeward/classifications/isco-08';
 import type { ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
 import { completeMonths } from '../history/calendar';
-import { country } from './countries';
 
 /**
  * The dimensions of the reports and their code lists. Codes follow SDMX conventions (`_T` total, `_U`
@@ -82,8 +83,9 @@ export const OCCUPATION = dimension('OCCUPATION', 'Occupation (ISCO-08 major gro
   { id: '0', name: 'Armed forces occupations' },
   unknown,
 ]);
+/** The major group of an ISCO-08 unit group; unknown for none, or for a code that is not a unit group (0000, 9999). */
 export function occupationCode(isco: string | undefined): string {
-  return isco !== undefined && /^\d{4}$/.test(isco) ? isco[0]! : UNKNOWN;
+  return isco !== undefined && iscoUnitGroup(isco) ? isco[0]! : UNKNOWN;
 }
 
 export const RETURN_TYPE = dimension('RETURN_TYPE', 'Return type', [
@@ -160,11 +162,20 @@ export function timeSinceReturnCode(returnedOn: number, asOf: number): string {
   return band(SINCE_RETURN_BANDS, completeMonths(returnedOn, asOf));
 }
 
+/**
+ * The COUNTERPART_AREA code of a recorded country: its ISO 3166-1 alpha-2 code, or unknown when none was
+ * recorded or the code names no country (XX, UK: accepted before the registry checked codes). One such
+ * record is counted under `_U` and reported in the report's basis; it never stops the report.
+ */
+export function countryCode(code: string | undefined): string {
+  return code !== undefined && country(code) ? code : UNKNOWN;
+}
+
 /** Countries as ISO 3166-1 alpha-2 codes (alpha-3 in SDMX output), those seen in the history, in code order. */
 export function counterpartArea(codes: Iterable<string>): Dimension {
-  const sorted = [...new Set(codes)].filter((c) => c !== UNKNOWN).sort();
+  const sorted = [...new Set([...codes].map(countryCode))].filter((c) => c !== UNKNOWN).sort();
   return dimension('COUNTERPART_AREA', 'Country of destination or previous residence', [
-    ...sorted.map((id) => ({ id, name: country(id)?.name ?? `Unrecognised code ${id}` })),
+    ...sorted.map((id) => ({ id, name: country(id)!.name })),
     { id: UNKNOWN, name: 'Unknown' },
   ]);
 }

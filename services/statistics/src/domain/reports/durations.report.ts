@@ -1,5 +1,5 @@
 import type { CycleRecord } from '../history/migration-history';
-import { DURATION_ABROAD, SEX, TIME_SINCE_RETURN, UNKNOWN, durationAbroadCode, sexCode, timeSinceReturnCode } from './codelists';
+import { DURATION_ABROAD, SEX, TIME_SINCE_RETURN, countryCode, durationAbroadCode, sexCode, timeSinceReturnCode } from './codelists';
 import { Cube } from './cube';
 import { countObservations, inPeriod, type ReportContext } from './report-context';
 import type { ReportTable } from './report-table';
@@ -36,7 +36,7 @@ export function durationTables(context: ReportContext): ReportTable[] {
   const period = context.request.period.code;
   for (const c of returnMigrantWorkers(context)) {
     const sex = sexCode(c.sex);
-    const country = c.returnedFrom ?? c.country ?? UNKNOWN;
+    const country = countryCode(c.returnedFrom ?? c.country);
     abroad.add([sex, country, durationAbroadCode(c.departedOn, c.returnedOn!), period]);
     since.add([sex, country, timeSinceReturnCode(c.returnedOn!, context.asOf), period]);
   }

@@ -1,4 +1,4 @@
-import { RETURN_REASON, RETURN_TYPE, SEX, UNKNOWN, returnReasonCode, returnTypeCode, sexCode } from './codelists';
+import { RETURN_REASON, RETURN_TYPE, SEX, countryCode, returnReasonCode, returnTypeCode, sexCode } from './codelists';
 import { Cube } from './cube';
 import { MovementsOnce, countObservations, inPeriod, sliceCode, type ReportContext } from './report-context';
 import type { ReportTable } from './report-table';
@@ -14,7 +14,7 @@ export function departuresTable(context: ReportContext): ReportTable {
   const once = new MovementsOnce(context);
   context.history.forEachCycle((c) => {
     if (!inPeriod(context, c.departedOn)) return;
-    const country = c.country ?? UNKNOWN;
+    const country = countryCode(c.country);
     if (!once.first(c.person, c.departedOn, country)) return;
     cube.add([sexCode(c.sex), country, sliceCode(context, c.departedOn)]);
   });
@@ -42,7 +42,7 @@ export function returnsTable(context: ReportContext): ReportTable {
   const once = new MovementsOnce(context);
   context.history.forEachCycle((c) => {
     if (!inPeriod(context, c.returnedOn)) return;
-    const country = c.returnedFrom ?? c.country ?? UNKNOWN;
+    const country = countryCode(c.returnedFrom ?? c.country);
     if (!once.first(c.person, c.returnedOn, country)) return;
     cube.add([sexCode(c.sex), country, returnTypeCode(c.assistance), returnReasonCode(c.reason), sliceCode(context, c.returnedOn)]);
   });

@@ -1,4 +1,4 @@
-import { SEX, UNKNOWN, sexCode } from './codelists';
+import { SEX, countryCode, sexCode } from './codelists';
 import { Cube } from './cube';
 import { costToIncome } from './currencies';
 import { MovementsOnce, inPeriod, type ReportContext } from './report-context';
@@ -23,7 +23,7 @@ export function recruitmentCostTable(context: ReportContext): ReportTable {
   const period = context.request.period.code;
   context.history.forEachCycle((c) => {
     if (!inPeriod(context, c.departedOn) || !c.recruitmentCost || !c.monthlyIncome) return;
-    const country = c.country ?? UNKNOWN;
+    const country = countryCode(c.country);
     if (!once.first(c.person, c.departedOn, country)) return;
     const key = [sexCode(c.sex), country, period];
     const ratio = costToIncome(c.recruitmentCost, c.monthlyIncome, context.request.exchangeRates);

@@ -65,6 +65,22 @@ export interface Report {
     /** Of which with personal data erased: they count like everyone else. */
     readonly erasedRecords: number;
     readonly cycles: number;
+    /**
+     * What the history holds that no table can place, said rather than dropped: values recorded before
+     * the registry checked them. Codes that name no country or no ISCO-08 unit group are counted under
+     * `_U`; a fact whose date the registry could not have recorded is left out of every table.
+     */
+    readonly unplaced: {
+      readonly countryCodes: readonly UnplacedCode[];
+      readonly occupationCodes: readonly UnplacedCode[];
+      readonly undatedFacts: number;
+    };
   };
   readonly tables: readonly ReportTable[];
+}
+
+/** A code that names nothing in its code list, and how many migration cycles carry it. */
+export interface UnplacedCode {
+  readonly code: string;
+  readonly cycles: number;
 }

@@ -233,7 +233,12 @@ describe('a report as of 2025-12-31 for 2025, from everything recorded', () => {
   });
 
   it('says what it was computed from: every record, the erased one included', () => {
-    expect(report.basis).toEqual({ records: 7, erasedRecords: 1, cycles: 8 });
+    expect(report.basis).toEqual({
+      records: 7,
+      erasedRecords: 1,
+      cycles: 8,
+      unplaced: { countryCodes: [], occupationCodes: [], undatedFacts: 0 },
+    });
   });
 });
 
@@ -322,5 +327,70 @@ describe('a report for a range of days', () => {
 
   it('refuses a reference date before the period', () => {
     expect(() => buildReport(replayed(history()), request({ asOf: '2024-12-31' }))).toThrow(/before the reference period/);
+  });
+});
+
+/*
+ * Values stored before the registry checked them (issue 9): they must never stop a report, nor vanish.
+ *
+ *  hal  M 1990  left 2025-03-01 for XX (user-assigned: no country) as 9111; abroad.
+ *  ida  F 1991  left 2025-04-01 for UK (reserved, not GB) as 5322; abroad.
+ *  jon  M 1985  undocumented return 2025-05-01 from EU (reserved: no country).
+ *  kim  F 1980  left "0001-01-01" for SA (recorded 2025-01-02): a date no one can place.
+ *  lea  F 1993  left 2025-06-01 for SA as "0000" (no ISCO-08 unit group); abroad.
+ */
+describe('a history holding codes and dates recorded before the registry checked them', () => {
+  const writer = new HistoryWriter()
+    .registered('hal', 'M', 1990, '2025-01-01')
+    .departed('hal', 1, '2025-03-01', 'XX', '9111')
+    .registered('ida', 'F', 1991, '2025-01-01')
+    .departed('ida', 1, '2025-04-01', 'UK', '5322')
+    .registered('jon', 'M', 1985, '2025-01-01')
+    .returned('jon', 1, '2025-05-01', 'EU', 'unassisted', 'voluntary', { undocumented: true })
+    .registered('kim', 'F', 1980, '2025-01-01')
+    .departed('kim', 1, '0001-01-01', 'SA', '9111', { recorded: '2025-01-02' })
+    .registered('lea', 'F', 1993, '2025-01-01')
+    .departed('lea', 1, '2025-06-01', 'SA', '0000');
+  const folded = new MigrationHistory();
+  for (const fact of writer.facts) folded.apply(fact);
+  const report = buildReport(folded, request());
+
+  it('counts a country code that names no country as unknown, in the stock and in the flows', () => {
+    expect(crossTab(table(report, 'stock'), 'COUNTERPART_AREA', 'SEX')).toEqual([
+      ['COUNTERPART_AREA\\SEX', '_T', 'F', 'M', '_O', '_U'],
+      ['_T', 3, 2, 1, 0, 0],
+      ['SA', 1, 1, 0, 0, 0],
+      ['_U', 2, 1, 1, 0, 0],
+    ]);
+    expect(crossTab(table(report, 'departures'), 'COUNTERPART_AREA', 'TIME_PERIOD')).toEqual([
+      ['COUNTERPART_AREA\\TIME_PERIOD', '2025', '2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4'],
+      ['_T', 3, 1, 2, 0, 0],
+      ['SA', 1, 0, 1, 0, 0],
+      ['_U', 2, 1, 1, 0, 0],
+    ]);
+    expect(crossTab(table(report, 'returns'), 'COUNTERPART_AREA', 'SEX')).toEqual([
+      ['COUNTERPART_AREA\\SEX', '_T', 'F', 'M', '_O', '_U'],
+      ['_T', 1, 0, 1, 0, 0],
+      ['SA', 0, 0, 0, 0, 0],
+      ['_U', 1, 0, 1, 0, 0],
+    ]);
+  });
+
+  it('counts an occupation that is no ISCO-08 unit group as unknown', () => {
+    const bySex = crossTab(table(report, 'stock'), 'OCCUPATION', 'SEX');
+    expect(bySex.find((row) => row[0] === '_U')).toEqual(['_U', 1, 1, 0, 0, 0]);
+    expect(bySex.find((row) => row[0] === '0')).toEqual(['0', 0, 0, 0, 0, 0]);
+  });
+
+  it('leaves out the departure it cannot date, and says what it could not place', () => {
+    expect(report.basis.unplaced).toEqual({
+      countryCodes: [
+        { code: 'EU', cycles: 1 },
+        { code: 'UK', cycles: 1 },
+        { code: 'XX', cycles: 1 },
+      ],
+      occupationCodes: [{ code: '0000', cycles: 1 }],
+      undatedFacts: 1,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { CycleRecord } from '../history/migration-history';
-import { AGE, OCCUPATION, SEX, UNKNOWN, ageCode, occupationCode, sexCode } from './codelists';
+import { AGE, OCCUPATION, SEX, ageCode, countryCode, occupationCode, sexCode } from './codelists';
 import { Cube } from './cube';
 import { countObservations, type ReportContext } from './report-context';
 import type { ReportTable } from './report-table';
@@ -21,7 +21,7 @@ export function stockTable(context: ReportContext): ReportTable {
   const cube = new Cube([SEX, context.countries, OCCUPATION, AGE, context.asOfTime]);
   const key = (c: CycleRecord) => [
     sexCode(c.sex),
-    c.country ?? UNKNOWN,
+    countryCode(c.country),
     occupationCode(occupationOn(c, asOf)),
     ageCode(c.birthYear, context.asOfYear),
     context.request.asOf,
