@@ -39,19 +39,20 @@ export function loadOpenApiDocument(path: string): OpenApiDocument {
  */
 export const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Calendar dates the registry accepts anywhere: 1900-01-01 to 2199-12-31 (see {@link isRegistryDate}). */
-export const DATE_RANGE = { first: '1900-01-01', last: '2199-12-31' } as const;
+/** Calendar dates any Homeward API reads: the years 0001 to 9999 (see {@link isCalendarDate}). */
+export const DATE_RANGE = { first: '0001-01-01', last: '9999-12-31' } as const;
 
 /**
- * A calendar date of the proleptic Gregorian calendar within {@link DATE_RANGE}. A format without bounds let
- * `9999-12-31` and `0001-01-01` through, and date arithmetic past them (a window of days) left the range
- * PostgreSQL and `Date` can write: 500s. Tighter rules (a departure after birth…) are the domain's.
+ * A calendar date of the proleptic Gregorian calendar, written YYYY-MM-DD, in the years 0001 to 9999: where
+ * ISO 8601 without expansion, JavaScript's `Date` and PostgreSQL's `date` agree. ajv-formats also takes the
+ * year 0000, which PostgreSQL refuses to read (a 500 where such a date reached a query). Whether a date is
+ * plausible (a departure before birth, a contract a century ahead) is each service's own rule, answered 422.
  */
-export function isRegistryDate(text: string): boolean {
+export function isCalendarDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1) return false;
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
 }
@@ -74,7 +75,7 @@ export function createSchemaValidator(options: { coerceTypes?: boolean } = {}): 
   const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: options.coerceTypes ?? false });
   addFormats(ajv);
   ajv.addFormat('uuid', CANONICAL_UUID);
-  ajv.addFormat('date', { type: 'string', validate: isRegistryDate });
+  ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
   ajv.addKeyword({
     keyword: TEXT_KEYWORD,
     schemaType: 'string',
@@ -255,7 +256,10 @@ export class OpenApiRequestValidator {
     if (operation.bodies.size > 0) {
       const hasBody = request.body !== undefined && request.body !== null;
       const mediaType = mediaTypeOf(request.headers['content-type']);
-      const validateBody = mediaType === undefined ? undefined : operation.bodies.get(mediaType);
+      // A body without a media type never gets past Fastify's parsers; a caller of this validator alone (a
+      // property test of what the API accepts) means the operation's JSON.
+      const validateBody =
+        mediaType === undefined ? (operation.bodies.get('application/json') ?? undefined) : operation.bodies.get(mediaType);
       if (hasBody && !validateBody) {
         const accepted = [...operation.bodies.keys()];
         throw Problem.request(415, 'unsupported-media-type', 'Unsupported media type', `This operation takes ${accepted.join(' or ')}.`, [

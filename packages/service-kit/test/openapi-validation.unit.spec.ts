@@ -102,10 +102,11 @@ describe('OpenApiRequestValidator', () => {
     ]);
   });
 
-  it('takes calendar dates from 1900 to 2199 only', () => {
-    expect(fieldsAtFault({ body: { code: '5152', madeOn: '1900-01-01' } })).toEqual([]);
-    expect(fieldsAtFault({ body: { code: '5152', madeOn: '2199-12-31' } })).toEqual([]);
-    for (const madeOn of ['9999-12-31', '0001-01-01', '1899-12-31', '2200-01-01', '2023-02-29', '+02023-01-01']) {
+  it('takes calendar dates of the years 0001 to 9999, as PostgreSQL reads them', () => {
+    for (const madeOn of ['0001-01-01', '1900-01-01', '2024-02-29', '9999-12-31']) {
+      expect(fieldsAtFault({ body: { code: '5152', madeOn } })).toEqual([]);
+    }
+    for (const madeOn of ['0000-01-01', '0000-02-29', '2023-02-29', '2023-13-01', '+02023-01-01', '10000-01-01', '2023-1-1']) {
       expect(fieldsAtFault({ body: { code: '5152', madeOn } })).toEqual(['body:madeOn:must match format "date"']);
     }
   });
