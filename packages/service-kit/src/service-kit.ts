@@ -12,14 +12,14 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import pino, { type Logger as PinoLogger } from 'pino';
 import { AuthenticationError, type Principal, type TokenVerifier } from '@homeward/auth';
 import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
-import { PROBLEM_CONTENT_TYPE, Problem, fieldError, type ProblemDetails } from './problem';
-import { RETRY_AFTER_SECONDS, serviceUnavailableProblem } from './service-unavailable';
+import { PROBLEM_CONTENT_TYPE, Problem, fieldError } from './problem';
+import { serviceUnavailableProblem } from './service-unavailable';
 
 export type { NestFastifyApplication } from '@nestjs/platform-fastify';
 export { loadOpenApiDocument, OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
@@ -87,43 +87,125 @@ class PinoNestLogger implements LoggerService {
   }
 }
 
-function sendProblem(reply: FastifyReply, problem: ProblemDetails, instance?: string): void {
-  if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+function sendProblem(reply: FastifyReply, problem: Problem, instance?: string): void {
   void reply
-    .code(problem.status)
+    .code(problem.details.status)
+    .headers(problem.headers)
     .type(PROBLEM_CONTENT_TYPE)
-    .send({ ...problem, ...(instance ? { instance } : {}) });
+    .send({ ...problem.details, ...(instance ? { instance } : {}) });
 }
 
+const malformedBody = (message: string): Problem =>
+  Problem.request(400, 'malformed-body', 'Malformed request body', 'The request body cannot be read as its Content-Type says.', [
+    fieldError('body', [], message),
+  ]);
+const unsupportedMediaType = (): Problem =>
+  Problem.request(415, 'unsupported-media-type', 'Unsupported media type', 'This operation does not take a body of this media type.', [
+    fieldError('header', ['Content-Type'], 'is not a media type this operation takes'),
+  ]);
+const bodyTooLarge = (): Problem =>
+  Problem.request(413, 'body-too-large', 'Request body too large', 'The request body is larger than this API takes (1 MiB).', [
+    fieldError('body', [], 'is too large'),
+  ]);
+
+/** Errors Fastify meets before any route, by their code (they reach us through `frameworkErrors`). */
+const FASTIFY_REQUEST_ERRORS: Readonly<Record<string, (message: string) => Problem>> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: unsupportedMediaType,
+  FST_ERR_CTP_BODY_TOO_LARGE: bodyTooLarge,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: malformedBody,
+  FST_ERR_CTP_EMPTY_JSON_BODY: malformedBody,
+  FST_ERR_CTP_INVALID_JSON_BODY: malformedBody,
+  FST_ERR_BAD_URL: () =>
+    Problem.request(
+      400,
+      'malformed-url',
+      'Malformed URL',
+      'The URL is not valid: a percent sign must start an escape of two hexadecimal digits.',
+      [fieldError('path', [], 'is not a valid URL path')],
+    ),
+  FST_ERR_MAX_PARAM_LENGTH: () =>
+    Problem.request(414, 'uri-too-long', 'URI too long', 'A segment of the path is longer than any this API takes.', [
+      fieldError('path', [], 'has a segment that is too long'),
+    ]),
+};
+
+/**
+ * What Fastify refuses while reading a body (a media type without a parser, a body past bodyLimit, JSON
+ * that does not parse) reaches the filter as Nest's HttpException of the same status, its Fastify code
+ * gone: our own code throws Problems, so these statuses say which it was.
+ */
+const BODY_READING_ERRORS: Readonly<Record<number, (message: string) => Problem>> = {
+  400: malformedBody,
+  413: bodyTooLarge,
+  415: unsupportedMediaType,
+};
+
 /** Renders every error as RFC 9457 problem+json; unknown errors become a 500 that reveals nothing. */
-export function toProblem(error: unknown, translate: ErrorTranslator | undefined, log: PinoLogger): ProblemDetails {
-  if (error instanceof Problem) return error.details;
+export function toProblem(error: unknown, translate: ErrorTranslator | undefined, log: PinoLogger): Problem {
+  if (error instanceof Problem) return error;
   const translated = translate?.(error);
-  if (translated) return translated.details;
+  if (translated) return translated;
   const unavailable = serviceUnavailableProblem(error);
   if (unavailable) {
     log.warn({ err: error }, 'a dependency is unavailable; answering 503');
     return unavailable;
   }
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  const known = typeof fastifyError.code === 'string' ? FASTIFY_REQUEST_ERRORS[fastifyError.code] : undefined;
+  if (known) return known(fastifyError.message ?? '');
+  // The JSON parser's own errors (a bad token, a `__proto__` key) carry no Fastify code.
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) return malformedBody(error.message);
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    // Nest reports a body it could not parse as a bare 400; say which part of the request is at fault.
-    if (status === 400) return Problem.validation([fieldError('body', [], error.message)], error.message).details;
-    return { type: 'about:blank', title: error.message, status };
-  }
-  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
-  if (fastifyError.statusCode === 400 && (fastifyError.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError)) {
-    return Problem.validation([fieldError('body', [], fastifyError.message ?? 'malformed body')], 'The request body is not valid JSON.')
-      .details;
-  }
-  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return { type: 'about:blank', title: 'Unsupported media type', status: 415, detail: 'Send application/json.' };
+    const reading = BODY_READING_ERRORS[status];
+    if (reading) return reading(error.message);
+    log.warn({ err: error }, 'HTTP exception that is not a Problem');
+    if (status < 500) return new Problem({ type: 'about:blank', title: error.message, status, code: `http.${status}` });
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return { type: 'about:blank', title: fastifyError.message ?? 'Bad request', status: fastifyError.statusCode };
+    log.warn({ err: error }, 'client error without a problem of its own');
+    return new Problem({
+      type: 'about:blank',
+      title: fastifyError.message ?? 'Bad request',
+      status: fastifyError.statusCode,
+      code: `http.${fastifyError.statusCode}`,
+    });
   }
   log.error({ err: error }, 'unhandled error');
-  return Problem.internal().details;
+  return Problem.internal();
+}
+
+/**
+ * What the HTTP server itself refuses before Fastify sees a request (a request line or headers over Node's
+ * `maxHeaderSize`, a malformed request), answered on the socket as problem+json like everything else.
+ */
+function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; text: string; problem: Problem } | undefined {
+  if (error.code === 'ECONNRESET') return undefined;
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return {
+      status: 431,
+      text: 'Request Header Fields Too Large',
+      problem: Problem.request(
+        431,
+        'headers-too-large',
+        'Request headers too large',
+        'The request line and headers are larger than this API takes (16 KiB); a URL that long is not one of ours.',
+        [fieldError('header', [], 'the request line and headers are too large')],
+      ),
+    };
+  }
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return {
+      status: 408,
+      text: 'Request Timeout',
+      problem: Problem.request(408, 'timeout', 'Request timeout', 'The request was not received in time.'),
+    };
+  }
+  return {
+    status: 400,
+    text: 'Bad Request',
+    problem: Problem.request(400, 'malformed-http', 'Malformed HTTP request', 'The request is not valid HTTP/1.1.'),
+  };
 }
 
 /** Routes anyone may call: probes and the API's own documentation. */
@@ -150,17 +232,18 @@ class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     const problem = toProblem(exception, this.translate, this.log);
-    if (problem.status === 401 || problem.status === 403) {
+    const status = problem.details.status;
+    if (status === 401 || status === 403) {
       // Every refusal is on record: who was refused what, and why.
       const p = request.principal;
       this.log.warn(
         {
           audit: 'access-denied',
-          status: problem.status,
+          status,
           method: request.method,
           url: request.url,
           principal: p ? { subject: p.subject, organisationId: p.organisationId, kind: p.kind, country: p.country } : undefined,
-          reason: problem.detail,
+          reason: problem.details.detail,
         },
         'access denied',
       );
@@ -176,7 +259,27 @@ class ProblemFilter implements ExceptionFilter {
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
   const log = createLogger(options.name, options.logLevel);
-  const adapter = new FastifyAdapter({ loggerInstance: log.child({ component: 'http' }), bodyLimit: 1_048_576 });
+  const adapter = new FastifyAdapter({
+    loggerInstance: log.child({ component: 'http' }),
+    bodyLimit: 1_048_576,
+    // Errors Fastify meets before any route (a malformed URL, a path segment past maxParamLength): the same
+    // renderer as every other error, not Fastify's own JSON.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(reply, toProblem(error, undefined, log), request.url),
+    // And what Node's HTTP parser refuses (431 past its 16 KiB maxHeaderSize, malformed requests).
+    clientErrorHandler: (error, socket) => {
+      const answer = clientErrorAnswer(error);
+      if (!answer || socket.destroyed) return;
+      if (socket.writable) {
+        const body = JSON.stringify(answer.problem.details);
+        socket.write(
+          `HTTP/1.1 ${answer.status} ${answer.text}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      }
+      socket.destroy(error);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
     logger: new PinoNestLogger(log.child({ component: 'nest' })),
     abortOnError: false,
@@ -187,18 +290,23 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   // Errors thrown in Fastify hooks (request validation, body parsing) reach Nest's error handler, which
   // hands them to ProblemFilter: one renderer for every error.
 
+  const validator = new OpenApiRequestValidator(options.openApi);
+
   fastify.addHook('onRequest', async (request: AuthenticatedRequest) => {
     const path = request.url.split('?')[0] ?? '';
+    // No route: say so before asking who calls, and tell a method the path does not have from a path we do not have.
+    if (request.is404) throw unknownRoute(request.method, path, validator.methodsOf(path));
     if (PUBLIC_ROUTES.some((route) => route.test(path))) return;
     try {
       request.principal = await options.verifier.verify(request.headers.authorization);
     } catch (error) {
-      if (error instanceof AuthenticationError) throw Problem.unauthorized(error.message);
+      if (error instanceof AuthenticationError) {
+        throw Problem.unauthorized(error.message, request.headers.authorization === undefined ? 'missing-token' : 'invalid-token');
+      }
       throw error;
     }
   });
 
-  const validator = new OpenApiRequestValidator(options.openApi);
   fastify.addHook('preHandler', async (request) => {
     validator.validate({
       method: request.method,
@@ -240,6 +348,18 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
     });
   }
   return app;
+}
+
+function unknownRoute(method: string, path: string, methods: readonly string[]): Problem {
+  // A documented method without a route: a process that serves no API (registration without the api role).
+  if (methods.length === 0 || methods.includes(method.toUpperCase())) {
+    return Problem.request(404, 'unknown-route', 'No such resource', `This API has no resource at ${path}.`, [
+      fieldError('path', [], 'is not a path of this API'),
+    ]);
+  }
+  return Problem.request(405, 'method-not-allowed', 'Method not allowed', `${path} answers ${methods.join(', ')}, not ${method}.`, [], {
+    allow: methods.join(', '),
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

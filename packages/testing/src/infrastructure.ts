@@ -95,6 +95,35 @@ export async function topicSetting(topic: string, name: string): Promise<string 
   }
 }
 
+/** The topics whose names start with `prefix` (a test's namespace). */
+export async function topicsStartingWith(prefix: string): Promise<string[]> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).filter((t) => t.startsWith(prefix)).sort();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** How many messages each topic holds (high watermark less low, summed over partitions); 0 for a topic that does not exist. */
+export async function messagesIn(topics: readonly string[]): Promise<Record<string, number>> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const counts: Record<string, number> = {};
+    for (const topic of topics) {
+      counts[topic] = existing.has(topic)
+        ? (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0)
+        : 0;
+    }
+    return counts;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Reads every message of `topic` from the beginning until `until` says it has what it waits for, or
  * the timeout ends; returns what it read. A plain consumer, independent of the code under test.

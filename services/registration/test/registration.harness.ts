@@ -68,14 +68,16 @@ export const homecoming = { returnedOn: '2024-06-30', fromCountry: 'SA', assista
 
 /**
  * `logLevel` quietens a test that is refused thousands of times on purpose (each refusal is logged at warn);
- * `seams` replace parts of the service (the relay's mapper) in tests of what happens when they fail.
+ * `seams` replace parts of the service (the relay's mapper) in tests of what happens when they fail;
+ * `issuer` is the identity provider whose tokens the service trusts (a new one otherwise), for tests that
+ * run several services with one set of tokens.
  */
 export async function startHarness(
   label: string,
-  options: { logLevel?: string; seams?: RegistrationSeams } = {},
+  options: { logLevel?: string; seams?: RegistrationSeams; issuer?: Awaited<ReturnType<typeof testIssuer>> } = {},
 ): Promise<RegistrationHarness> {
   const db = await createTestDatabase(label);
-  const issuer = await testIssuer();
+  const issuer = options.issuer ?? (await testIssuer());
   const impostor = await testIssuer();
   const tokens = {
     agency: await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency' }),

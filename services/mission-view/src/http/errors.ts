@@ -8,6 +8,7 @@ export function translateViewError(error: unknown): Problem | undefined {
       type: 'https://homeward.example/problems/read-model-unavailable',
       title: 'Read model not available yet',
       status: 503,
+      code: 'read-model.unavailable',
       detail: `${error.message}; try again shortly`,
     });
   }

@@ -34,9 +34,6 @@ export function decodeCursor(cursor: string | undefined): [string, number] | und
   throw Problem.validation([fieldError('query', ['cursor'], 'not a cursor this API gave out')]);
 }
 
-export const addDays = (day: string, days: number): string =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
 /** The mission's questions, each answered in one read-only transaction on the serving build. */
 export class MissionQueries {
   constructor(private readonly reader: ProjectionReader) {}
@@ -61,9 +58,12 @@ export class MissionQueries {
   async endingContracts(query: { asOf: string; withinDays: number; limit: number }) {
     const items = await this.stays(
       `SELECT ${STAY_COLUMNS} FROM stays s
-        WHERE s.stage <> 'returned' AND s.contract_end BETWEEN $1::date AND $2::date
+        WHERE s.stage <> 'returned' AND s.contract_end BETWEEN $1::date AND $1::date + $2::int
         ORDER BY s.contract_end, s.worker_id LIMIT $3`,
-      [query.asOf, addDays(query.asOf, query.withinDays), query.limit],
+      // The window's arithmetic in PostgreSQL, whose dates go far past year 9999 and before year 1: through
+      // Date and toISOString, 9999-12-31 plus a month became "+010000-01" and 0001-01-01 less one "0000-12-02",
+      // neither of which PostgreSQL reads (500s).
+      [query.asOf, query.withinDays, query.limit],
     );
     return { items };
   }
@@ -71,9 +71,9 @@ export class MissionQueries {
   async recentReturns(query: { asOf: string; days: number; reason?: string; limit: number }) {
     const items = await this.stays(
       `SELECT ${STAY_COLUMNS} FROM stays s
-        WHERE s.stage = 'returned' AND s.returned_on BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR s.return_reason = $3)
+        WHERE s.stage = 'returned' AND s.returned_on BETWEEN $1::date - $2::int AND $1::date AND ($3::text IS NULL OR s.return_reason = $3)
         ORDER BY s.returned_on DESC, s.worker_id LIMIT $4`,
-      [addDays(query.asOf, -query.days), query.asOf, query.reason ?? null, query.limit],
+      [query.asOf, query.days, query.reason ?? null, query.limit],
     );
     return { items };
   }

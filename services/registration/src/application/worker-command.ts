@@ -33,10 +33,10 @@ export class AccessDenied extends Error {
 export class PreconditionFailed extends Error {
   override readonly name = 'PreconditionFailed';
   constructor(
-    readonly expected: number,
+    readonly expected: readonly number[],
     readonly actual: number,
   ) {
-    super(`the worker is at version ${actual}, not ${expected}: reload it and decide again`);
+    super(`the worker is at version ${actual}, not ${expected.join(' or ')}: reload it and decide again`);
   }
 }
 
@@ -47,8 +47,8 @@ export class IdempotencyKeyReused extends Error {
 
 /** What the HTTP request adds to a command: optimistic concurrency and safe retries. */
 export interface RequestConditions {
-  /** From If-Match: the stream version the caller last saw. */
-  readonly ifMatch?: number;
+  /** From If-Match: the stream versions the caller accepts (the one it last saw); absent for none or `*`. */
+  readonly ifMatch?: readonly number[];
   /** From Idempotency-Key, with a fingerprint of the request it was first used for. */
   readonly idempotency?: { readonly key: string; readonly fingerprint: string };
 }
@@ -139,7 +139,8 @@ export class WorkerCommands {
     const { state, version } = await this.streams.load(request.workerId, undefined, undefined, { personalData: false });
     const access = authorise(principal, request.action, state);
     if (!access.allowed) throw new AccessDenied(access.reason, access.code);
-    if (conditions.ifMatch !== undefined && conditions.ifMatch !== version) throw new PreconditionFailed(conditions.ifMatch, version);
+    if (conditions.ifMatch !== undefined && !conditions.ifMatch.includes(version))
+      throw new PreconditionFailed(conditions.ifMatch, version);
     const events = decide(command, state);
     if (events.some((e) => TOUCHES_PERSON_INDEX.has(e.type)) || this.streams.sealsAnything(events)) return undefined;
     const newVersion = await this.streams.append(request.workerId, version, events, request.context, { before: state });
@@ -171,7 +172,8 @@ export class WorkerCommands {
       // An unknown worker is judged on kind and scope only, and then reported as such by `decide`.
       const access = authorise(principal, request.action, state);
       if (!access.allowed) throw new AccessDenied(access.reason, access.code);
-      if (conditions.ifMatch !== undefined && conditions.ifMatch !== version) throw new PreconditionFailed(conditions.ifMatch, version);
+      if (conditions.ifMatch !== undefined && !conditions.ifMatch.includes(version))
+        throw new PreconditionFailed(conditions.ifMatch, version);
       const command = typeof request.command === 'function' ? await request.command(client) : request.command;
       const events = decide(command, state);
       const newVersion = await this.streams.append(request.workerId, version, events, request.context, { before: state, client });

@@ -8,32 +8,32 @@ export function translateRegistrationError(error: unknown): Problem | undefined 
   if (error instanceof UnknownCodes) {
     // Each field names its own code; the problem's code is the first one's, so that one value decides it.
     const errors = error.errors.map((e) => ({ ...fieldError('body', e.path, e.detail), code: e.code }));
-    return withCode(Problem.validation(errors, 'Some values name nothing in their code lists; see errors.'), error.errors[0]!.code);
+    return Problem.validation(errors, 'Some values name nothing in their code lists; see errors.', error.errors[0]!.code);
   }
   if (error instanceof WorkerRuleViolation) {
     const errors = [{ ...fieldError('body', error.field.split('.'), error.message), code: error.code }];
-    return withCode(Problem.ruleViolation(error.message, errors), error.code);
+    return Problem.ruleViolation(error.message, errors, error.code);
   }
   if (error instanceof WorkerNotRegistered)
-    return Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
-  if (error instanceof WorkerAlreadyRegistered) return Problem.conflict(error.message);
-  if (error instanceof AccessDenied) return new Problem({ ...Problem.forbidden(error.message).details, code: error.code });
+    return Problem.notFound(
+      'no worker is registered under this id',
+      [fieldError('path', ['workerId'], 'no such worker')],
+      'worker.not-found',
+    );
+  if (error instanceof WorkerAlreadyRegistered) return Problem.conflict(error.message, 'worker.already-registered');
+  if (error instanceof AccessDenied) return Problem.forbidden(error.message, [], error.code);
   if (error instanceof PreconditionFailed) {
     return new Problem({
       type: 'https://homeward.example/problems/precondition-failed',
       title: 'The worker changed since you read it',
       status: 412,
+      code: 'precondition.failed',
       detail: error.message,
       errors: [fieldError('header', ['If-Match'], `expected "${error.actual}"`)],
     });
   }
   if (error instanceof IdempotencyKeyReused)
-    return Problem.ruleViolation(error.message, [fieldError('header', ['Idempotency-Key'], error.message)]);
+    return Problem.ruleViolation(error.message, [fieldError('header', ['Idempotency-Key'], error.message)], 'idempotency.key-reused');
   if (error instanceof ConcurrencyError) return Problem.conflict('The worker was changed by someone else meanwhile; reload and try again.');
   return undefined;
-}
-
-/** A stable, machine-readable code on the problem (an RFC 9457 extension member), beside its prose. */
-function withCode(problem: Problem, code: string): Problem {
-  return new Problem({ ...problem.details, code });
 }

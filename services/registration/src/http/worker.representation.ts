@@ -1,3 +1,4 @@
+import type { Principal } from '@homeward/auth';
 import type { components } from './generated/registration.v1';
 import type { Cycle, WorkerState } from '../domain/worker/worker.state';
 import { visibleCycles, type Visibility } from '../application/access/worker.access';
@@ -7,13 +8,23 @@ type CycleDto = components['schemas']['Cycle'];
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
+/** What a caller sees of a worker: what access allows, and whether employers' names (see {@link seesEmployers}). */
+export type Disclosure = Visibility & { readonly employerNames: boolean };
+
 /**
- * A cycle as the API shows it. Once the worker's personal data is erased, employers' names go too, as they
- * do from every read model: a household employer's name can point back at the person.
+ * Statistics principals read pseudonymous records only (DESIGN.md): no employers' names either, as a
+ * household employer's name can point back at the person. Other callers who may read the worker see them,
+ * as the read models show them.
  */
-function cycleDto(cycle: Cycle, erased: boolean): CycleDto {
+export const seesEmployers = (principal: Principal): boolean => principal.kind !== 'statistics';
+
+/**
+ * A cycle as the API shows it. Employers' names go once the worker's personal data is erased, as they do
+ * from every read model, and are never shown to callers who see pseudonymous records only.
+ */
+function cycleDto(cycle: Cycle, erased: boolean, employerNames: boolean): CycleDto {
   const d = cycle.departure;
-  const employer = (name: string | undefined) => (erased ? undefined : name);
+  const employer = (name: string | undefined) => (erased || !employerNames ? undefined : name);
   return defined({
     number: cycle.number,
     withoutRecordedDeparture: cycle.withoutRecordedDeparture,
@@ -57,9 +68,10 @@ function cycleDto(cycle: Cycle, erased: boolean): CycleDto {
 
 /**
  * The API's view of a worker as the caller may see it: personal data only for callers allowed to see it,
- * and for a mission only the cycles (and incidents) of its country. The status is the worker's own.
+ * for a mission only the cycles (and incidents) of its country, employers' names only for callers who see
+ * them. The status is the worker's own.
  */
-export function workerDto(state: WorkerState, version: number, visibility: Visibility): WorkerDto | undefined {
+export function workerDto(state: WorkerState, version: number, visibility: Disclosure): WorkerDto | undefined {
   if (state.status === 'unregistered') return undefined;
   const p = state.profile;
   const withPersonalData = visibility.personalData;
@@ -77,7 +89,7 @@ export function workerDto(state: WorkerState, version: number, visibility: Visib
     possibleDuplicates: p.possibleDuplicates.map((c) => ({ ...c })),
     ...(p.mergedInto ? { mergedInto: p.mergedInto } : {}),
     orientations: p.orientations.map((o) => ({ completedOn: o.completedOn, topics: [...o.topics], provider: o.provider })),
-    cycles: cycles.map((c) => cycleDto(c, p.personalDataErased)),
+    cycles: cycles.map((c) => cycleDto(c, p.personalDataErased, visibility.employerNames)),
     version,
   };
 }

@@ -19,7 +19,7 @@ import { initialState } from '../domain/worker/worker.state';
 import { CLOCK, PERSON_INDEX, REGISTRY_SETTINGS, type Clock, type RegistrySettings } from '../application/tokens';
 import type { PersonIndex, SearchHit } from '../persistence/person-index';
 import type { CommandContext } from '../persistence/worker.streams';
-import { workerDto } from './worker.representation';
+import { seesEmployers, workerDto } from './worker.representation';
 
 type Schemas = components['schemas'];
 type Reply = FastifyReply;
@@ -61,7 +61,7 @@ export class WorkersController {
         conditions('registerWorker', '', body, headers),
       ),
     );
-    const dto = this.present(result, reply);
+    const dto = this.present(result, principal, reply);
     void reply.header('location', `/workers/${dto.workerId}`);
     return dto;
   }
@@ -108,7 +108,11 @@ export class WorkersController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: Reply,
   ): Promise<Schemas['Worker']> {
-    return this.present(await this.queries.execute<GetWorkerQuery, WorkerCommandResult>(new GetWorkerQuery(workerId, principal)), reply);
+    return this.present(
+      await this.queries.execute<GetWorkerQuery, WorkerCommandResult>(new GetWorkerQuery(workerId, principal)),
+      principal,
+      reply,
+    );
   }
 
   @Get(':workerId/incidents/:incidentId')
@@ -298,7 +302,7 @@ export class WorkersController {
         conditions('erasePersonalData', workerId, body, headers),
       ),
     );
-    return this.present(result, reply);
+    return this.present(result, principal, reply);
   }
 
   /** A stage of the cycle on an existing worker: the command is built with the caller's clock. */
@@ -321,11 +325,11 @@ export class WorkersController {
         conditions(operation, workerId, body, headers),
       ),
     );
-    return this.present(result, reply);
+    return this.present(result, principal, reply);
   }
 
-  private present(result: WorkerCommandResult, reply: Reply): Schemas['Worker'] {
-    const dto = workerDto(result.state, result.version, result);
+  private present(result: WorkerCommandResult, principal: Principal, reply: Reply): Schemas['Worker'] {
+    const dto = workerDto(result.state, result.version, { ...result, employerNames: seesEmployers(principal) });
     if (!dto) throw Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
     void reply.header('etag', `"${result.version}"`);
     return dto;
@@ -350,14 +354,16 @@ type RequestHeaders = Record<string, string | undefined>;
  * was first used for: the operation, the worker and the body, with object keys in a canonical order.
  */
 function conditions(operation: string, workerId: string, body: unknown, headers: RequestHeaders): RequestConditions {
-  const ifMatch = headers['if-match'];
   const idempotencyKey = headers['idempotency-key'];
-  const version = ifMatch === undefined ? undefined : /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim())?.[1];
-  if (ifMatch !== undefined && version === undefined) {
-    throw Problem.validation([fieldError('header', ['If-Match'], 'must be an ETag this API gave out, such as "3"')]);
+  const ifMatch = headers['if-match'] === undefined ? undefined : entityTags(headers['if-match']);
+  if (ifMatch === null) {
+    throw Problem.validation([
+      fieldError('header', ['If-Match'], 'must be *, or ETags this API gave out such as "3", separated by commas'),
+    ]);
   }
   return {
-    ...(version === undefined ? {} : { ifMatch: Number(version) }),
+    // `*` asks only that the worker exists, which every command on a worker requires anyway (404 otherwise).
+    ...(ifMatch === undefined || ifMatch === '*' ? {} : { ifMatch }),
     ...(idempotencyKey === undefined
       ? {}
       : {
@@ -369,6 +375,22 @@ function conditions(operation: string, workerId: string, body: unknown, headers:
           },
         }),
   };
+}
+
+/**
+ * The versions an If-Match header names (RFC 9110 §13.1.1): `*`, or a list of entity tags. The API gives out
+ * strong tags of stream versions (`"3"`); a weak one (`W/"3"`) is read as its version, as before. Answers
+ * null when the header is not such a list.
+ */
+function entityTags(header: string): readonly number[] | '*' | null {
+  if (header.trim() === '*') return '*';
+  const versions: number[] = [];
+  for (const tag of header.split(',')) {
+    const version = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(tag)?.[1];
+    if (version === undefined) return null;
+    versions.push(Number(version));
+  }
+  return versions;
 }
 
 function canonical(value: unknown): string {

@@ -98,12 +98,19 @@ function stringOf(schema: Schema): fc.Arbitrary<string> {
   if (pattern?.endsWith('$')) return fc.stringMatching(new RegExp(pattern)).filter((s) => s.length >= minLength && s.length <= maxLength);
   // A prefix (an ESCO skill URI): the prefix, then an id.
   if (pattern) return fc.uuid().map((id) => `${pattern.slice(1).replace(/\\(.)/g, '$1')}${id}`);
-  const text = (min: number, max: number) => fc.string({ minLength: min, maxLength: max, unit: 'binary' });
+  // Any code point, as text the API takes (service-kit's text rule): control characters and lone surrogates,
+  // which the validator refuses, become other characters of the same length.
+  const text = (min: number, max: number) => fc.string({ minLength: min, maxLength: max, unit: 'binary' }).map(acceptableText);
   return fc.oneof(
     { arbitrary: text(maxLength, maxLength), weight: 1 },
     { arbitrary: text(minLength, Math.min(maxLength, 200)), weight: 4 },
   );
 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const acceptableText = (t: string): string => t.replace(CONTROL, ' ').replace(LONE_SURROGATE, '\ufffd');
 
 /** A request body: JSON as the controller receives it. */
 type Body = Record<string, any>;

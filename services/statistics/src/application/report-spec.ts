@@ -1,5 +1,5 @@
 import { dayOf } from '../domain/history/calendar';
-import { FREQUENCIES, PeriodError, parsePeriod, type Frequency } from '../domain/reports/period';
+import { FREQUENCIES, MAX_TIME_SLICES, PeriodError, parsePeriod, sliceCount, type Frequency } from '../domain/reports/period';
 import { REPORT_KINDS, type ReportKind, type ReportRequest } from '../domain/reports/report-table';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/render';
 
@@ -72,6 +72,15 @@ export function parseSpec(spec: ReportSpec): ParsedSpec {
     if (!/^[A-Z]{3}$/.test(currency)) errors.push({ field: `exchangeRates.${currency}`, detail: 'an ISO 4217 currency code' });
     else if (!(typeof rate === 'number' && Number.isFinite(rate) && rate > 0))
       errors.push({ field: `exchangeRates.${currency}`, detail: 'a positive number' });
+  }
+  if (period && FREQUENCIES.includes(frequency)) {
+    const slices = sliceCount(period, frequency);
+    if (slices > MAX_TIME_SLICES) {
+      errors.push({
+        field: 'period',
+        detail: `spans ${slices} ${frequency}s; a report breaks its period into at most ${MAX_TIME_SLICES}: ask for a shorter period or a coarser frequency`,
+      });
+    }
   }
   if (period && dayOf(spec.asOf) !== undefined && dayOf(spec.asOf)! < period.from) {
     errors.push({ field: 'asOf', detail: `the reference date is before the reference period ${period.name} starts` });

@@ -130,6 +130,7 @@ export class ReportsController {
         type: 'https://homeward.example/problems/report-not-ready',
         title: 'The report is not ready',
         status: 409,
+        code: job.status === 'failed' ? 'report.failed' : 'report.not-ready',
         detail:
           job.status === 'failed'
             ? `the job failed: ${job.error ?? 'no reason recorded'}`

@@ -1,5 +1,6 @@
 import type { FieldError } from '@homeward/service-kit/problem';
 import { fieldError } from '@homeward/service-kit/problem';
+import { textFault } from '@homeward/service-kit/text';
 import { codeChecks, type CodeError } from '../../domain/worker/worker.codes';
 import type { RecordDeparture, RecordReturn, RegisterWorker } from '../../domain/worker/worker.decider';
 import type { RecruitmentChannel, ReturnAssistance, ReturnReason, Sex } from '../../domain/worker/worker.events';
@@ -99,6 +100,8 @@ export function readLegacyRecord(record: LegacyRecord, today: string): { row: Le
       return undefined;
     }
     if (value.length > max) errors.push(fieldError('body', [name], `is longer than ${max} characters`));
+    const fault = textFault(value);
+    if (fault) errors.push(fieldError('body', [name], fault));
     return value;
   };
   const date = (name: string, required: boolean) => {

@@ -1,6 +1,17 @@
 import type { Dimension } from './codelists';
 
 /**
+ * The most cells a table may have. Tables are dense, and their rendering is one string: past a few
+ * million cells it exceeds what a string can hold ("Invalid string length"). The request's bounds keep
+ * reports well below; this says plainly when the data's own breadth (its countries) would not.
+ */
+export const MAX_CELLS = 2_000_000;
+
+export class TableTooLarge extends RangeError {
+  override readonly name = 'TableTooLarge';
+}
+
+/**
  * A dense table of sums over the cross product of some dimensions' codes. Observations are added at
  * their detailed codes; `withTotals` then fills every total cell (each dimension's first code when it
  * has one) by summing, dimension after dimension, so every combination of totals and details exists —
@@ -19,6 +30,11 @@ export class Cube {
     for (let d = dimensions.length - 1; d >= 0; d--) {
       this.strides[d] = size;
       size *= dimensions[d]!.codes.length;
+    }
+    if (size > MAX_CELLS) {
+      throw new TableTooLarge(
+        `a table by ${dimensions.map((d) => d.id).join(' × ')} would have ${size} cells, more than ${MAX_CELLS}: ask for a shorter period or a coarser frequency`,
+      );
     }
     this.size = size;
     this.values = new Float64Array(size);

@@ -24,6 +24,21 @@ export interface TimeSlice {
   readonly to: number;
 }
 
+/**
+ * The most time periods (months, quarters or years) a flow table may break its reference period into.
+ * Every table is dense (every combination of codes, zeros included) and its size grows with the periods:
+ * a 101-year range by month ran for 24 s and then failed for want of memory. Five years by month, fifteen
+ * by quarter, sixty by year.
+ */
+export const MAX_TIME_SLICES = 60;
+
+/** How many periods of `frequency` the reference period spans (clipped ones included). */
+export function sliceCount(period: ReferencePeriod, frequency: Frequency): number {
+  let count = 0;
+  for (let day = period.from; day <= period.to; count++) day = sliceOf(day, frequency).to + 1;
+  return count;
+}
+
 export class PeriodError extends RangeError {
   override readonly name = 'PeriodError';
 }

@@ -1,0 +1,395 @@
+import { request as httpRequest, Agent } from 'node:http';
+import { connect } from 'node:net';
+import fc from 'fast-check';
+import { Scopes } from '@homeward/auth';
+import { loadOpenApiDocument } from '@homeward/service-kit';
+import { eventually, messagesIn, readTopic, testIssuer, topicsStartingWith } from '@homeward/testing/infrastructure';
+import { ResponseOracle, type Answer } from '../src/oracle';
+import { RequestGenerator, type FuzzContext, type FuzzRequest } from '../src/requests';
+import { startHarness, type RegistrationHarness } from '../../../services/registration/test/registration.harness';
+import { startAgencyViewHarness, type AgencyViewHarness } from '../../../services/agency-view/test/agency-view.harness';
+import { namespaceOf, startMissionViewHarness, type MissionViewHarness } from '../../../services/mission-view/test/mission-view.harness';
+import { startStatisticsHarness, type StatisticsHarness } from '../../../services/statistics/test/statistics.harness';
+import { OPENAPI_PATH as REGISTRATION_OPENAPI } from '../../../services/registration/src/registration.app';
+import { OPENAPI_PATH as AGENCY_VIEW_OPENAPI } from '../../../services/agency-view/src/agency-view.app';
+import { OPENAPI_PATH as MISSION_VIEW_OPENAPI } from '../../../services/mission-view/src/mission-view.app';
+import { OPENAPI_PATH as STATISTICS_OPENAPI } from '../../../services/statistics/src/statistics.app';
+
+// Contract fuzzing: requests generated from each service's own OpenAPI document, sent over HTTP to the
+// four services running together on the real PostgreSQL and Kafka. Passes when no answer is a server
+// error, every answer is one its operation documents (status, media type, schema), no refused request
+// wrote anything, and afterwards the relay and every consumer are ready and every event the registry
+// accepted is on Kafka. FUZZ_RUNS sets the number of requests (3,000 by default; `npm run fuzz` for a long
+// run), FUZZ_SEED replays a run.
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
+const SEED = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED);
+/**
+ * Generators of areas whose fixes are pending on other branches are tagged (FuzzRequest.tags), and their cases
+ * are not sent while their tag is listed here: the suite stays right while someone else's fix is under way.
+ * None is pending now (`int64`, amounts past what the event contract carries, was until issue 9's defect 1
+ * was fixed). FUZZ_PENDING_TAGS=int64,… holds some back.
+ */
+const PENDING_TAGS = new Set((process.env.FUZZ_PENDING_TAGS ?? '').split(',').filter(Boolean));
+/**
+ * FUZZ_ALL_FAULTS=1 goes on past a failing request and reports every distinct fault at the end (without
+ * shrinking): for long runs that look for everything at once. By default the first failing request stops
+ * the run and fast-check shrinks it.
+ */
+const ALL_FAULTS = process.env.FUZZ_ALL_FAULTS === '1';
+
+jest.setTimeout(Math.max(240_000, RUNS * 120));
+
+/** Who calls: each role is an Authorization header, or none. */
+const CALLERS = ['agency', 'agencyReader', 'missionSA', 'missionAE', 'statistics'];
+const STRANGERS = ['employer', 'foreign', 'expired', 'malformed', 'basic', 'none'];
+/** The callers each service serves: drawn most often, so that requests get past authorisation to the operations. */
+const SERVED: Readonly<Record<string, readonly string[]>> = {
+  registration: ['agency', 'agency', 'missionSA'],
+  'agency-view': ['agency', 'agency', 'agencyReader'],
+  'mission-view': ['missionSA'],
+  statistics: ['statistics', 'agency'],
+};
+
+interface Target {
+  readonly name: string;
+  readonly port: number;
+  readonly oracle: ResponseOracle;
+  readonly generator: RequestGenerator;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+let registration: RegistrationHarness;
+let agencyView: AgencyViewHarness;
+let missionView: MissionViewHarness;
+let statistics: StatisticsHarness;
+let namespace: string;
+const targets: Target[] = [];
+const authorization: Record<string, string | undefined> = {};
+const ids: Record<string, string[]> = { workerId: [], incidentId: [], referralId: [], reportId: [], candidateId: [] };
+/** Distinct faults, with the first request that showed each (FUZZ_ALL_FAULTS). */
+const found = new Map<string, string>();
+const tally = { sent: 0, byStatus: new Map<number, number>(), byService: new Map<string, number>() };
+
+async function listen(app: { listen(port: number, host: string): Promise<unknown>; getHttpServer(): unknown }): Promise<number> {
+  await app.listen(0, '127.0.0.1');
+  return (app.getHttpServer() as { address(): { port: number } }).address().port;
+}
+
+/** Sends a request as it is, over HTTP/1.1. */
+function send(port: number, request: Pick<FuzzRequest, 'method' | 'path' | 'headers' | 'body' | 'caller'>): Promise<Answer> {
+  const auth = authorization[request.caller];
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: request.method,
+        path: request.path,
+        agent,
+        headers: { ...request.headers, ...(auth ? { authorization: auth } : {}) },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: Object.fromEntries(Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v])),
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(request.body === undefined ? undefined : Buffer.from(request.body, 'utf8'));
+  });
+}
+
+/** What a refused request must not have changed: the registry's writes, the statistics service's jobs. */
+async function written(service: string): Promise<string> {
+  if (service === 'registration') {
+    const { rows } = await registration.db.pool.query(
+      `SELECT (SELECT count(*) FROM events) AS events, (SELECT coalesce(max(global_position), 0) FROM events) AS position,
+              (SELECT count(*) FROM data_keys) AS keys, (SELECT count(*) FROM idempotency_keys) AS idempotency,
+              (SELECT count(*) FROM import_rows) AS imports`,
+    );
+    return JSON.stringify(rows[0]);
+  }
+  if (service === 'statistics') return JSON.stringify((await statistics.db.pool.query('SELECT count(*) AS jobs FROM report_jobs')).rows[0]);
+  return '';
+}
+
+async function ok(target: string, method: string, path: string, body?: unknown, caller = 'agency'): Promise<Record<string, any>> {
+  const port = targets.find((t) => t.name === target)!.port;
+  const answer = await send(port, {
+    method,
+    path,
+    caller,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (answer.status >= 300) throw new Error(`${method} ${path} → ${answer.status} ${answer.body}`);
+  return JSON.parse(answer.body) as Record<string, any>;
+}
+
+/** Workers with whole cycles, so that requests on known ids reach real records (and their skills, incidents, referrals). */
+async function seed(): Promise<void> {
+  for (let n = 0; n < 3; n++) {
+    const worker = await ok('registration', 'POST', '/workers', {
+      personalData: { givenName: 'Maria', familyName: `Santos ${n}`, dateOfBirth: `199${n}-04-12`, nationalId: `PH-FUZZ-${n}` },
+      sex: 'F',
+      originArea: 'PH-03',
+      educationIsced: 3,
+      languages: ['tl', 'en'],
+    });
+    const id = worker.workerId as string;
+    ids.workerId!.push(id);
+    ids.candidateId!.push(id);
+    await ok('registration', 'POST', `/workers/${id}/departures`, {
+      destinationCountry: 'SA',
+      departedOn: '2023-02-01',
+      employerName: 'Al Noor Household Services',
+      occupationIsco: '9111',
+      contractStart: '2023-02-05',
+      contractEnd: '2025-02-04',
+      channel: 'regular',
+      recruitmentCost: { currency: 'PHP', amountMinor: 1500000 },
+    });
+    await ok('registration', 'POST', `/workers/${id}/arrivals`, { arrivedOn: '2023-02-02', country: 'SA' }, 'missionSA');
+    await ok(
+      'registration',
+      'POST',
+      `/workers/${id}/skills`,
+      { recordedOn: '2023-09-01', skills: [{ kind: 'language', title: 'Arabic, spoken (A2)' }] },
+      'missionSA',
+    );
+    const withIncident = await ok(
+      'registration',
+      'POST',
+      `/workers/${id}/incidents`,
+      { occurredOn: '2023-11-03', kind: 'abuse', fundAssistanceRequested: true, caseNotes: 'Passport withheld.\nShelter.' },
+      'missionSA',
+    );
+    ids.incidentId!.push(withIncident.cycles[0].incidents[0].incidentId as string);
+    if (n === 0) continue; // one stays abroad
+    await ok('registration', 'POST', `/workers/${id}/returns`, {
+      returnedOn: '2024-06-30',
+      fromCountry: 'SA',
+      assistance: 'assisted',
+      reason: 'abuse_or_exploitation',
+    });
+    const referred = await ok('registration', 'POST', `/workers/${id}/reintegration/referrals`, {
+      referredOn: '2024-07-06',
+      service: 'counselling',
+    });
+    ids.referralId!.push(referred.cycles[0].reintegration.referrals[0].referralId as string);
+  }
+  const job = await ok(
+    'statistics',
+    'POST',
+    '/reports',
+    { asOf: '2024-12-31', period: '2024', report: 'returns', source: 'event-store' },
+    'statistics',
+  );
+  ids.reportId!.push(job.id as string);
+  // The views answer for the seeded workers once they have caught up with the topics.
+  await eventually(
+    () =>
+      send(targets.find((t) => t.name === 'agency-view')!.port, {
+        method: 'GET',
+        path: `/workers/${ids.workerId![2]}`,
+        caller: 'agency',
+        headers: {},
+      }),
+    (a) => a.status === 200,
+    60_000,
+  );
+}
+
+beforeAll(async () => {
+  const issuer = await testIssuer();
+  const impostor = await testIssuer();
+  // Thousands of refusals on purpose: each is logged at warn.
+  const quiet = { logLevel: 'error' };
+  registration = await startHarness('contract_fuzz', { issuer, ...quiet });
+  namespace = namespaceOf(registration.runtime.topic);
+  [agencyView, missionView, statistics] = await Promise.all([
+    startAgencyViewHarness(namespace, issuer, quiet),
+    startMissionViewHarness('SA', namespace, issuer, quiet),
+    startStatisticsHarness(namespace, issuer, { registrationEventsUrl: registration.db.url, ...quiet }),
+  ]);
+  const bearer = (token: string) => `Bearer ${token}`;
+  Object.assign(authorization, {
+    agency: bearer(
+      await issuer.token({
+        organisationId: 'ph-dmw-registry',
+        kind: 'agency',
+        scopes: [Scopes.workersRead, Scopes.workersWrite, Scopes.personalDataRead, Scopes.aggregatesRead],
+      }),
+    ),
+    agencyReader: bearer(await issuer.token({ organisationId: 'ph-dole-research', kind: 'agency', scopes: [Scopes.workersRead] })),
+    missionSA: bearer(await issuer.token({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA' })),
+    missionAE: bearer(await issuer.token({ organisationId: 'ph-embassy-abu-dhabi', kind: 'mission', country: 'AE' })),
+    statistics: bearer(await issuer.token({ organisationId: 'psa-statistics', kind: 'statistics' })),
+    employer: bearer(await issuer.token({ organisationId: 'gulf-care', kind: 'employer' })),
+    foreign: bearer(await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' })),
+    expired: bearer(await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency', ttl: -3600 })),
+    malformed: 'Bearer not.a.jwt',
+    basic: 'Basic dXNlcjpwYXNzd29yZA==',
+    none: undefined,
+  });
+  const services: [string, { listen(port: number, host: string): Promise<unknown>; getHttpServer(): unknown }, string][] = [
+    ['registration', registration.runtime.app, REGISTRATION_OPENAPI],
+    ['agency-view', agencyView.runtime.app, AGENCY_VIEW_OPENAPI],
+    ['mission-view', missionView.runtime.app, MISSION_VIEW_OPENAPI],
+    ['statistics', statistics.runtime.app, STATISTICS_OPENAPI],
+  ];
+  for (const [name, app, openApi] of services) {
+    const document = loadOpenApiDocument(openApi);
+    targets.push({
+      name,
+      port: await listen(app),
+      oracle: new ResponseOracle(name, document),
+      generator: await RequestGenerator.create(name, document),
+    });
+  }
+  await seed();
+}, 180_000);
+
+afterAll(async () => {
+  agent.destroy();
+  await Promise.all([agencyView?.stop(), missionView?.stop(), statistics?.stop()]);
+  await registration?.stop();
+});
+
+describe('every service, driven by its own OpenAPI document', () => {
+  it(`answers ${RUNS} generated requests as documented, and no refused request writes anything (seed ${SEED})`, async () => {
+    process.stdout.write(`contract fuzz: seed ${SEED}, ${RUNS} requests (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} to replay)\n`);
+    const contextOf = (service: string): FuzzContext => ({
+      ids,
+      callers: [...Array<readonly string[]>(6).fill(SERVED[service]!).flat(), ...CALLERS, ...STRANGERS],
+    });
+    const requests = fc
+      .oneof(...targets.map((t) => t.generator.request(contextOf(t.name))))
+      .filter((r) => !r.tags.some((tag) => PENDING_TAGS.has(tag)));
+    await fc.assert(
+      fc.asyncProperty(requests, async (request) => {
+        const target = targets.find((t) => t.name === request.service)!;
+        const writes = request.method !== 'GET';
+        const before = writes ? await written(request.service) : '';
+        const answer = await send(target.port, request);
+        tally.sent++;
+        tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
+        tally.byService.set(request.service, (tally.byService.get(request.service) ?? 0) + 1);
+        const faults = target.oracle.judge(request.method, request.path, answer);
+        if (writes && answer.status >= 400) {
+          const after = await written(request.service);
+          if (after !== before) faults.push(`refused with ${answer.status}, yet wrote: ${before} → ${after}`);
+        }
+        if (faults.length > 0) {
+          const report =
+            `${request.method} ${request.path.slice(0, 300)} as ${request.caller} (${request.kind})\n` +
+            `  answered ${answer.status}: ${answer.body.slice(0, 500)}\n  ${faults.join('\n  ')}`;
+          if (!ALL_FAULTS) throw new Error(report);
+          for (const fault of faults) if (!found.has(fault.slice(0, 120))) found.set(fault.slice(0, 120), report);
+        }
+        // Ids the system gave out become ids later requests use.
+        if (answer.status === 201 && request.service === 'registration' && request.path === '/workers') {
+          ids.workerId!.push((JSON.parse(answer.body) as { workerId: string }).workerId);
+        }
+      }),
+      { numRuns: RUNS, seed: SEED, endOnFailure: false },
+    );
+    process.stdout.write(
+      `contract fuzz: ${tally.sent} requests; by service ${JSON.stringify(Object.fromEntries(tally.byService))}; ` +
+        `by status ${JSON.stringify(Object.fromEntries([...tally.byStatus].sort(([a], [b]) => a - b)))}\n`,
+    );
+    expect(tally.sent).toBeGreaterThanOrEqual(RUNS);
+    expect([...found.values()]).toEqual([]);
+  });
+
+  it('answers what the HTTP server itself refuses as documented problems too', async () => {
+    for (const target of targets) {
+      const judge = (method: string, path: string, answer: Answer) => expect(target.oracle.judge(method, path, answer)).toEqual([]);
+      const aPath = target.oracle.operations.find((o) => o.method === 'GET')!.path.replace(/\{[^}]+\}/g, 'x');
+      // A URL past Node's 16 KiB of request line and headers: refused by the HTTP parser (431).
+      const long = await raw(target.port, `GET ${aPath}?q=${'a'.repeat(17_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(long.status).toBe(431);
+      expect(long.headers['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(long.body)).toMatchObject({ status: 431, code: 'request.headers-too-large' });
+      // Not HTTP at all.
+      const garbage = await raw(target.port, 'HELLO\r\n\r\n');
+      expect(garbage.status).toBe(400);
+      expect(JSON.parse(garbage.body)).toMatchObject({ status: 400, code: 'request.malformed-http' });
+      // A malformed percent-escape, a path segment past 100 characters, an unknown route, a method the path does not have.
+      const malformed = await send(target.port, { method: 'GET', path: `${aPath}%ZZ`, caller: 'agency', headers: {} });
+      expect(JSON.parse(malformed.body)).toMatchObject({ status: 400, code: 'request.malformed-url' });
+      judge('GET', `${aPath}%ZZ`, malformed);
+      const uuidPath = target.oracle.operations.find((o) => o.path.includes('{'));
+      if (uuidPath) {
+        const path = uuidPath.path.replace(/\{[^}]+\}/, 'x'.repeat(101)).replace(/\{[^}]+\}/g, 'x');
+        const tooLong = await send(target.port, { method: uuidPath.method, path, caller: 'agency', headers: {} });
+        expect(JSON.parse(tooLong.body)).toMatchObject({ status: 414, code: 'request.uri-too-long' });
+        judge(uuidPath.method, path, tooLong);
+      }
+      const unknown = await send(target.port, { method: 'GET', path: '/no/such/thing', caller: 'none', headers: {} });
+      expect(JSON.parse(unknown.body)).toMatchObject({ status: 404, code: 'request.unknown-route' });
+      judge('GET', '/no/such/thing', unknown);
+      const operation = target.oracle.operations[0]!;
+      const concrete = operation.path.replace(/\{[^}]+\}/g, '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b');
+      const wrongMethod = await send(target.port, { method: 'DELETE', path: concrete, caller: 'none', headers: {} });
+      expect(wrongMethod.status).toBe(405);
+      expect(wrongMethod.headers.allow).toContain(operation.method);
+      judge('DELETE', concrete, wrongMethod);
+    }
+  });
+
+  it('keeps the relay and every consumer ready, dead-letters nothing, and publishes every accepted event', async () => {
+    for (const target of targets) {
+      const ready = await send(target.port, { method: 'GET', path: '/health/ready', caller: 'none', headers: {} });
+      expect({ service: target.name, status: ready.status, body: ready.body }).toMatchObject({ status: 200 });
+    }
+    await registration.published();
+    const { rows } = await registration.db.pool.query<{ event_id: string }>('SELECT event_id::text FROM events');
+    const stored = new Set(rows.map((r) => r.event_id));
+    const onKafka = await readTopic(
+      registration.runtime.topic,
+      (m) => m.headers.ce_id!,
+      (read) => new Set(read).size >= stored.size,
+      60_000,
+    );
+    expect(new Set(onKafka)).toEqual(stored);
+    // The views applied all of it; nothing any consumer read was sent to a dead-letter topic.
+    for (const view of [agencyView, missionView]) {
+      await eventually(
+        () => view.runtime.host.status(),
+        (s) => s.serving?.lag === 0,
+        60_000,
+      );
+    }
+    const deadLetters = (await topicsStartingWith(namespace)).filter((t) => t.includes('.dlq.'));
+    expect(deadLetters.length).toBeGreaterThan(0);
+    const counts = await messagesIn(deadLetters);
+    expect(counts).toEqual(Object.fromEntries(deadLetters.map((t) => [t, 0])));
+  });
+});
+
+/** Sends bytes as they are and reads the answer: for what an HTTP client would refuse to send. */
+function raw(port: number, text: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const response = Buffer.concat(chunks).toString('utf8');
+      const [head = '', body = ''] = response.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
+    });
+    socket.write(text);
+  });
+}
