@@ -165,7 +165,10 @@ export class CommandHandler<C, E extends DomainEvent, S> {
       const { state, version } = await streams.load(request.id, undefined, client, { personalData });
       const access = request.authorise?.(state);
       this.checkIfMatch(conditions, version);
-      const command = typeof request.command === 'function' ? await (request.command as (client: PoolClient) => Promise<C>)(client) : (request.command as C);
+      const command =
+        typeof request.command === 'function'
+          ? await (request.command as (client: PoolClient) => Promise<C>)(client)
+          : (request.command as C);
       const events = decider.decide(withMetadata(command, metadata), state);
       this.checkExists(conditions, version);
       const newVersion = await streams.append(request.id, version, events, metadata, { before: state, client });

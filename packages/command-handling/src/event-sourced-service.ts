@@ -66,7 +66,10 @@ export interface EventSourcedServiceOptions {
   /** More topics it publishes to or reads, created beside its events topic (e.g. a compacted directory, a dead-letter topic). */
   readonly topics?: (namespace: string) => readonly { topic: string; partitions?: number; compacted?: boolean }[];
   /** How the relay turns stored events into messages (and what it publishes while a stream is held). */
-  readonly relay: (parts: Omit<ServiceParts, 'committed'>) => { toMessages: ToMessages; publishWhileHeld?: EventRelayOptions['publishWhileHeld'] };
+  readonly relay: (parts: Omit<ServiceParts, 'committed'>) => {
+    toMessages: ToMessages;
+    publishWhileHeld?: EventRelayOptions['publishWhileHeld'];
+  };
   /** The HTTP API of a process with the api role: the service's Nest module. */
   readonly api: (parts: ServiceParts) => Type<unknown> | DynamicModule;
   readonly openApi: ServiceOptions['openApi'];

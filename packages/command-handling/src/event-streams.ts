@@ -174,13 +174,12 @@ export class EventStreams<E extends DomainEvent, S> {
           .map((field) => ({ id, e, field, data: (event.data as Record<string, unknown>)[field] })),
       ),
     );
-    const seals =
-      vault
-        ? await vault.sealForNewSubjects(
-            toSeal.map((t) => ({ subjectId: t.id, data: t.data })),
-            client,
-          )
-        : [];
+    const seals = vault
+      ? await vault.sealForNewSubjects(
+          toSeal.map((t) => ({ subjectId: t.id, data: t.data })),
+          client,
+        )
+      : [];
     const sealedByEntity = new Map<string, Sealed[]>();
     toSeal.forEach((t, k) => {
       const list = sealedByEntity.get(t.id) ?? [];

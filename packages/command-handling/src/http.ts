@@ -38,6 +38,7 @@ export function translateCommandError(error: unknown, entity = 'resource'): Prob
   }
   if (error instanceof IdempotencyKeyReused)
     return Problem.ruleViolation(error.message, [fieldError('header', ['Idempotency-Key'], error.message)], 'idempotency.key-reused');
-  if (error instanceof ConcurrencyError) return Problem.conflict(`The ${entity} was changed by someone else meanwhile; reload and try again.`);
+  if (error instanceof ConcurrencyError)
+    return Problem.conflict(`The ${entity} was changed by someone else meanwhile; reload and try again.`);
   return undefined;
 }

@@ -282,9 +282,10 @@ describe('the generic command handler, on a real PostgreSQL', () => {
       await count(id, 1, keyed(recent));
       await db.pool.query(`UPDATE idempotency_keys SET created_at = now() - interval '31 days' WHERE idempotency_key = $1`, [old]);
       expect(await forgetIdempotencyKeys(db.pool, new Date(Date.now() - 30 * 86_400_000))).toBeGreaterThanOrEqual(1);
-      const keys = await db.pool.query<{ idempotency_key: string }>('SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key = ANY($1)', [
-        [old, recent],
-      ]);
+      const keys = await db.pool.query<{ idempotency_key: string }>(
+        'SELECT idempotency_key FROM idempotency_keys WHERE idempotency_key = ANY($1)',
+        [[old, recent]],
+      );
       expect(keys.rows.map((r) => r.idempotency_key)).toEqual([recent]);
       await count(id, 1, keyed(old));
       await count(id, 1, keyed(recent));
@@ -298,7 +299,11 @@ describe('the generic command handler, on a real PostgreSQL', () => {
       await count(id, 1, keyed(key));
       const log = { info: jest.fn(), warn: jest.fn() };
       // A clock 8 days ahead, a retention of 7: the key just recorded is past it.
-      const stop = forgetIdempotencyKeysPeriodically(db.pool, { retentionDays: 7, clock: () => new Date(Date.now() + 8 * 86_400_000), log });
+      const stop = forgetIdempotencyKeysPeriodically(db.pool, {
+        retentionDays: 7,
+        clock: () => new Date(Date.now() + 8 * 86_400_000),
+        log,
+      });
       try {
         await eventually(
           () => db.pool.query('SELECT 1 FROM idempotency_keys WHERE idempotency_key = $1', [key]),

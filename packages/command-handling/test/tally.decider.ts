@@ -5,16 +5,14 @@ import type { Decider, WithMetadata } from '@homeward/command-handling';
  * The clock comes in the command's metadata and goes into the events' data.
  */
 export type TallyCommand =
-  | { type: 'OpenTally'; data: { label: string; keeper?: { name: string } } }
-  | { type: 'Count'; data: { by: number; country?: string } };
+  { type: 'OpenTally'; data: { label: string; keeper?: { name: string } } } | { type: 'Count'; data: { by: number; country?: string } };
 
 export type TallyEvent =
   | { type: 'TallyOpened'; data: { label: string; openedAt: string; keeper?: { name: string } } }
   | { type: 'Counted'; data: { by: number; countedAt: string; country?: string } };
 
 export type TallyState =
-  | { status: 'none' }
-  | { status: 'open'; label: string; total: number; keeper?: { name: string }; countries: readonly string[] };
+  { status: 'none' } | { status: 'open'; label: string; total: number; keeper?: { name: string }; countries: readonly string[] };
 
 export class TallyNotOpen extends Error {
   override readonly name = 'TallyNotOpen';
@@ -39,7 +37,13 @@ export function decide(command: WithMetadata<TallyCommand>, state: TallyState): 
 export function evolve(state: TallyState, event: TallyEvent): TallyState {
   switch (event.type) {
     case 'TallyOpened':
-      return { status: 'open', label: event.data.label, total: 0, countries: [], ...(event.data.keeper ? { keeper: event.data.keeper } : {}) };
+      return {
+        status: 'open',
+        label: event.data.label,
+        total: 0,
+        countries: [],
+        ...(event.data.keeper ? { keeper: event.data.keeper } : {}),
+      };
     case 'Counted':
       if (state.status !== 'open') return state;
       return {

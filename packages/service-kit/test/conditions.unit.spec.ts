@@ -20,7 +20,10 @@ describe('request conditions', () => {
           thrown = error;
         }
         expect(thrown).toBeInstanceOf(Problem);
-        expect((thrown as Problem).details).toMatchObject({ status: 400, errors: [expect.objectContaining({ in: 'header', field: 'If-Match' })] });
+        expect((thrown as Problem).details).toMatchObject({
+          status: 400,
+          errors: [expect.objectContaining({ in: 'header', field: 'If-Match' })],
+        });
       }
       expect(entityTags('nope')).toBeNull();
     });
@@ -42,7 +45,9 @@ describe('request conditions', () => {
       const fingerprint = (operation: string, id: string, body: unknown) =>
         requestConditions(operation, id, body, { 'idempotency-key': 'k' }).idempotency!.fingerprint;
       const base = fingerprint('op', 'id', { a: 1 });
-      expect(new Set([base, fingerprint('other', 'id', { a: 1 }), fingerprint('op', 'id2', { a: 1 }), fingerprint('op', 'id', { a: 2 })]).size).toBe(4);
+      expect(
+        new Set([base, fingerprint('other', 'id', { a: 1 }), fingerprint('op', 'id2', { a: 1 }), fingerprint('op', 'id', { a: 2 })]).size,
+      ).toBe(4);
     });
 
     it('adds nothing without the headers', () => {

@@ -47,7 +47,13 @@ export async function startRegistration(
     name: SERVICE,
     config,
     clock,
-    migrations: [...workerStatusMigrations, ...idempotencyMigrations, ...sensitiveReadMigrations, ...personIndexMigrations, ...importMigrations],
+    migrations: [
+      ...workerStatusMigrations,
+      ...idempotencyMigrations,
+      ...sensitiveReadMigrations,
+      ...personIndexMigrations,
+      ...importMigrations,
+    ],
     topics: () => [
       { topic: directoryTopic, compacted: true },
       { topic: deadLetterTopic, partitions: 1 },
