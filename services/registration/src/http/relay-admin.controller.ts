@@ -5,6 +5,7 @@ import type { Principal } from '@homeward/auth';
 import type { QuarantinedStream, RelayQuarantine, ReleaseOutcome } from '@homeward/messaging/relay-quarantine';
 import { CurrentPrincipal } from '@homeward/service-kit';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
+import { assertNever } from '@homeward/assert-never';
 import { RELAY_QUARANTINE, RELAY_RELEASE_REQUESTED } from '../application/tokens';
 import type { components } from './generated/registration.v1';
 
@@ -103,10 +104,8 @@ export class RelayAdminController {
           code: 'relay.still-unpublishable',
           stream: streamDto(outcome.stream),
         });
-      default: {
-        const unknown: never = outcome;
-        throw new Error(`unknown release outcome ${JSON.stringify(unknown)}`);
-      }
+      default:
+        assertNever(outcome, 'release outcome');
     }
   }
 }

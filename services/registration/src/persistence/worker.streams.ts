@@ -3,6 +3,7 @@ import { uuidv7 } from '@homeward/contracts';
 import type { EventStore, FoldEvent, NewEvent } from '@homeward/event-store';
 import { CoalescingStreams } from '@homeward/event-store/coalescing';
 import type { PersonalDataVault } from '@homeward/personal-data';
+import { assertNever } from '@homeward/assert-never';
 import { occurredOn, type WorkerEvent } from '../domain/worker/worker.events';
 import { allCycles, cycleCountry, evolve, initialState, type WorkerState } from '../domain/worker/worker.state';
 import type { EnvelopeFields, SealedFields } from '../messaging/worker-event.proto-mapper';
@@ -49,10 +50,8 @@ function jurisdictionDestination(event: WorkerEvent, before: WorkerState): strin
       const cycle = allCycles(before).find((c) => c.number === event.data.cycleNumber);
       return (cycle && cycleCountry(cycle)) ?? '';
     }
-    default: {
-      const unknown: never = event;
-      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event, 'event');
   }
 }
 
