@@ -15,12 +15,11 @@ import { RegistrationBackgroundModule, RegistrationModule } from './registration
 import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
 import { directoryTombstonesWhileHeld, registrationMessages } from './messaging/registration-directory.mapper';
-import { PersonIndex, personIndexMigrations } from './persistence/person-index';
-import { importMigrations } from './application/import/import-legacy-register.handler';
-import { forgetIdempotencyKeys, idempotencyMigrations } from './application/worker-command';
-import { sensitiveReadMigrations } from './application/get-incident/get-incident.handler';
+import { PersonIndex } from './persistence/person-index';
+import { registrationMigrations } from './persistence/migrations';
+import { forgetIdempotencyKeys } from './application/worker-command';
 import { translateRegistrationError } from './http/errors';
-import { decodeForProjection, projectWorkerStatus, workerStatusMigrations } from './application/projections/worker-status.projection';
+import { decodeForProjection, projectWorkerStatus } from './application/projections/worker-status.projection';
 
 export const SERVICE = 'registration';
 export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'registration.v1.yaml');
@@ -58,13 +57,7 @@ export async function startRegistration(
   await migrate(pool, 'messaging', consumerMigrations);
   await migrate(pool, 'event-relay', relayMigrations);
   await migrate(pool, 'personal-data', personalDataMigrations);
-  await migrate(pool, 'registration', [
-    ...workerStatusMigrations,
-    ...idempotencyMigrations,
-    ...sensitiveReadMigrations,
-    ...personIndexMigrations,
-    ...importMigrations,
-  ]);
+  await migrate(pool, 'registration', registrationMigrations);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
   const topic = eventsTopic(SERVICE, config.TOPIC_NAMESPACE);

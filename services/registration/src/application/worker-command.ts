@@ -1,7 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Principal } from '@homeward/auth';
 import { withTransaction } from '@homeward/pg-kit';
-import type { Migration } from '@homeward/pg-kit/migrations';
 import { decide, type WorkerCommand } from '../domain/worker/worker.decider';
 import { evolve, type WorkerState } from '../domain/worker/worker.state';
 import type { CommandContext, WorkerStreams } from '../persistence/worker.streams';
@@ -64,27 +63,6 @@ export interface WorkerCommandRequest {
   /** More writes that must commit with the events (the erasure's key deletion). */
   readonly alongside?: (client: PoolClient) => Promise<void>;
 }
-
-export const idempotencyMigrations: readonly Migration[] = [
-  {
-    id: '0002_idempotency_keys',
-    sql: `
-      CREATE TABLE idempotency_keys (
-        organisation_id text NOT NULL,
-        idempotency_key text NOT NULL,
-        fingerprint text NOT NULL,
-        worker_id uuid NOT NULL,
-        stream_version bigint NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (organisation_id, idempotency_key)
-      );
-    `,
-  },
-  {
-    id: '0006_idempotency_keys_by_age',
-    sql: 'CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)',
-  },
-];
 
 /**
  * Forgets Idempotency-Keys recorded before `olderThan`, ten thousand rows a statement so that no single
