@@ -28,6 +28,7 @@ ENV TURBO_TELEMETRY_DISABLED=1 \
 # A new workspace needs its package.json listed here, or `npm ci` fails on the out-of-sync lock file.
 COPY package.json package-lock.json ./
 COPY packages/api-client/package.json packages/api-client/
+COPY packages/assert-never/package.json packages/assert-never/
 COPY packages/auth/package.json packages/auth/
 COPY packages/classifications/package.json packages/classifications/
 COPY packages/command-handling/package.json packages/command-handling/

@@ -16,6 +16,7 @@ export default tseslint.config(
       '**/src/generated/**',
       '**/*.js',
       '**/*.mjs',
+      '**/*.cjs',
     ],
   },
   js.configs.recommended,
@@ -58,7 +59,17 @@ export default tseslint.config(
           patterns: [
             {
               // The code lists are pure data and functions: the domain may ask them what a code names.
-              group: ['@nestjs/*', 'pg', 'kafkajs', '@homeward/*', '!@homeward/classifications', '@bufbuild/*', 'fastify', 'node:*'],
+              group: [
+                '@nestjs/*',
+                'pg',
+                'kafkajs',
+                '@homeward/*',
+                '!@homeward/classifications',
+                '!@homeward/assert-never',
+                '@bufbuild/*',
+                'fastify',
+                'node:*',
+              ],
               message: 'The domain is pure: no frameworks, I/O or generated types.',
             },
           ],

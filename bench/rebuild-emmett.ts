@@ -49,8 +49,9 @@ import { SharedKey } from '@homeward/personal-data';
 import type { RegistrationFact } from '@homeward/projections/registration';
 import { decodeDirectoryFact, type DirectoryFact } from '@homeward/projections/registration-directory';
 import { createTestDatabase, infrastructure } from '@homeward/testing/infrastructure';
-import { directoryChanges, registrationChanges, type AgencyChange } from '../services/agency-view/src/projection/agency.projection.js';
-import { agencySchema, writeAgencyChanges } from '../services/agency-view/src/projection/agency.read-model.js';
+import { directoryChanges, registrationChanges, type AgencyChange } from '@homeward/agency-view/projection';
+import { writeAgencyChanges } from '@homeward/agency-view/read-model';
+import { agencySchema } from '@homeward/agency-view/schema';
 
 export interface EmmettRebuildOptions {
   /** Messages per pull, and so per transaction (Emmett's default: 100). */

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: everything a change must pass, in the order that fails fastest.
 // Installs the locked dependencies if they are not (first run, or a changed lockfile), starts PostgreSQL
-// and Kafka when they are not running (and stops what it started), generates code,
-// lints the event contracts, type-checks, lints the code, then runs every jest project against the
-// real infrastructure. Each test run gets its own databases and topic names (HOMEWARD_TEST_RUN).
+// and Kafka when they are not running (and stops what it started), generates code, lints the event
+// contracts, type-checks, lints the code and checks its layer rules, then runs every jest project against
+// the real infrastructure. Each test run gets its own databases and topic names (HOMEWARD_TEST_RUN).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -33,6 +33,7 @@ ok &&= run('generate (buf, openapi-typescript)', 'npx', ['turbo', 'run', 'genera
 ok &&= run('buf lint', 'npx', ['buf', 'lint']);
 ok &&= run('typecheck', 'npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
 ok &&= run('eslint', 'npx', ['eslint', '.', '--max-warnings', '0']);
+ok &&= run('layer rules (dependency-cruiser)', 'npm', ['run', '-s', 'lint:layers']);
 ok &&= run('prettier', 'npx', ['prettier', '--check', '--log-level=warn', '**/*.{ts,mjs,js}']);
 const report = `${root}.local/jest-results-${env.HOMEWARD_TEST_RUN}.json`;
 if (ok) {

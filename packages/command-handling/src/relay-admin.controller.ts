@@ -5,6 +5,7 @@ import type { Principal } from '@homeward/auth';
 import type { QuarantinedStream, RelayQuarantine, ReleaseOutcome } from '@homeward/messaging/relay-quarantine';
 import { CurrentPrincipal } from '@homeward/service-kit';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
+import { assertNever } from '@homeward/assert-never';
 
 /** Injection tokens: the relay's quarantine, and what to tell when an operator asked for a release. */
 export const RELAY_QUARANTINE = Symbol('RelayQuarantine');
@@ -125,10 +126,8 @@ class RelayAdminController {
           code: 'relay.still-unpublishable',
           stream: streamDto(outcome.stream),
         });
-      default: {
-        const unknown: never = outcome;
-        throw new Error(`unknown release outcome ${JSON.stringify(unknown)}`);
-      }
+      default:
+        assertNever(outcome, 'release outcome');
     }
   }
 }

@@ -6,14 +6,14 @@ import { loadOpenApiDocument } from '@homeward/service-kit';
 import { eventually, messagesIn, readTopic, testIssuer, topicsStartingWith } from '@homeward/testing/infrastructure';
 import { ResponseOracle, type Answer } from '../src/oracle';
 import { RequestGenerator, type FuzzContext, type FuzzRequest } from '../src/requests';
-import { startHarness, type RegistrationHarness } from '../../../services/registration/test/registration.harness';
-import { startAgencyViewHarness, type AgencyViewHarness } from '../../../services/agency-view/test/agency-view.harness';
-import { namespaceOf, startMissionViewHarness, type MissionViewHarness } from '../../../services/mission-view/test/mission-view.harness';
-import { startStatisticsHarness, type StatisticsHarness } from '../../../services/statistics/test/statistics.harness';
-import { OPENAPI_PATH as REGISTRATION_OPENAPI } from '../../../services/registration/src/registration.app';
-import { OPENAPI_PATH as AGENCY_VIEW_OPENAPI } from '../../../services/agency-view/src/agency-view.app';
-import { OPENAPI_PATH as MISSION_VIEW_OPENAPI } from '../../../services/mission-view/src/mission-view.app';
-import { OPENAPI_PATH as STATISTICS_OPENAPI } from '../../../services/statistics/src/statistics.app';
+import { startHarness, type RegistrationHarness } from '@homeward/registration/test/harness';
+import { startAgencyViewHarness, type AgencyViewHarness } from '@homeward/agency-view/test/harness';
+import { namespaceOf, startMissionViewHarness, type MissionViewHarness } from '@homeward/mission-view/test/harness';
+import { startStatisticsHarness, type StatisticsHarness } from '@homeward/statistics/test/harness';
+import { OPENAPI_PATH as REGISTRATION_OPENAPI } from '@homeward/registration/app';
+import { OPENAPI_PATH as AGENCY_VIEW_OPENAPI } from '@homeward/agency-view/app';
+import { OPENAPI_PATH as MISSION_VIEW_OPENAPI } from '@homeward/mission-view/app';
+import { OPENAPI_PATH as STATISTICS_OPENAPI } from '@homeward/statistics/app';
 
 // Contract fuzzing: requests generated from each service's own OpenAPI document, sent over HTTP to the
 // four services running together on the real PostgreSQL and Kafka. Passes when no answer is a server

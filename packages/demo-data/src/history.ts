@@ -1,4 +1,5 @@
 import type { RegistrationPaths } from '@homeward/api-client/registration';
+import { assertNever } from '@homeward/assert-never';
 import type { OriginCountry } from './country-profiles';
 
 /**
@@ -146,10 +147,8 @@ export function expectedOf(steps: readonly Step[]): ExpectedWorker {
       case OUTCOME_PATH:
         last().outcomes++;
         break;
-      default: {
-        const unknown: never = step;
-        throw new Error(`unknown step ${JSON.stringify(unknown)}`);
-      }
+      default:
+        assertNever(step, 'step');
     }
   }
   return { status: open ? 'abroad' : cycles.length > 0 ? 'returned' : 'at_home', cycles };

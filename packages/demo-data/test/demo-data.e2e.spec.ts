@@ -1,7 +1,7 @@
 // Generated histories written through the real registration service (PostgreSQL, Kafka, HTTP on a real
 // socket), then read back: every call accepted, every worker where the generator says it ends.
 import { eventually } from '@homeward/testing/infrastructure';
-import { startHarness, type RegistrationHarness } from '../../../services/registration/test/registration.harness';
+import { startHarness, type RegistrationHarness } from '@homeward/registration/test/harness';
 import { generateHistories, type ExpectedCycle, type WorkerHistory } from '../src/history.generator';
 import { writeThroughApi } from '../src/api.writer';
 import { expectedAfterImport, writeThroughImport } from '../src/import.writer';

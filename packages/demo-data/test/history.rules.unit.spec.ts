@@ -4,10 +4,11 @@
 // would have been recorded and authorised for the step's actor.
 import { defaultScopes } from '@homeward/auth/dev-issuer';
 import type { Principal } from '@homeward/auth';
-import { authorise, type WorkerAction } from '../../../services/registration/src/application/access/worker.access';
-import { decide, type WorkerCommand } from '../../../services/registration/src/domain/worker/worker.decider';
-import { allCycles, evolve, initialState, type WorkerState } from '../../../services/registration/src/domain/worker/worker.state';
-import { readLegacyRecord } from '../../../services/registration/src/application/import/legacy-row';
+import { assertNever } from '@homeward/assert-never';
+import { authorise, type WorkerAction } from '@homeward/registration/access';
+import { decide, type WorkerCommand } from '@homeward/registration/decider';
+import { allCycles, evolve, initialState, type WorkerState } from '@homeward/registration/state';
+import { readLegacyRecord } from '@homeward/registration/legacy-row';
 import { generateHistories, ORIGIN_COUNTRIES, type ExpectedWorker, type Step, type WorkerHistory } from '../src/history.generator';
 import { expectedAfterImport, toLegacyRecord } from '../src/import.writer';
 
@@ -40,10 +41,8 @@ function commandOf(step: Step, workerId: string): WorkerCommand {
       return { type: 'ReferForReintegration', data: { ...step.body, referralId: step.key, today } };
     case '/workers/{workerId}/reintegration/referrals/{referralId}/outcome':
       return { type: 'RecordReferralOutcome', data: { ...step.body, referralId: step.referral, today } };
-    default: {
-      const unknown: never = step;
-      throw new Error(`unknown step ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(step, 'step');
   }
 }
 
@@ -66,10 +65,8 @@ function actionOf(step: Step): WorkerAction {
     case '/workers/{workerId}/reintegration/referrals':
     case '/workers/{workerId}/reintegration/referrals/{referralId}/outcome':
       return { type: 'record-at-home' };
-    default: {
-      const unknown: never = step;
-      throw new Error(`unknown step ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(step, 'step');
   }
 }
 

@@ -3,13 +3,12 @@ import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '@homeward/pg-kit';
 import { migrate } from '@homeward/pg-kit/migrations';
 import { TopicOffsets, silentLogger, type Kafka, type Logger, type PartitionOffsets } from '@homeward/messaging';
-import { ConsumerRunner, checkpointLag, consumerMigrations, type IncomingMessage, type PartitionLag } from '@homeward/messaging/consumer';
+import { ConsumerRunner, checkpointLag, consumerMigrations, type IncomingMessage } from '@homeward/messaging/consumer';
 import {
   BUILDS_LOCK_CLASS,
   BUILD_COLUMNS,
   READERS_LOCK_CLASS,
   assertProjectionName,
-  buildBookkeeping,
   consumerGroupFor,
   lockKey,
   projectionMigrations,
@@ -17,8 +16,13 @@ import {
   schemaNameFor,
   type BuildRow,
 } from './builds';
-import { planChunk, type Candidate, type EventMeta, type ProjectionDefinition, type Source } from './projection';
+import { applyChunk, buildSchema, type DecodedEvent, type ProjectionDefinition, type Source } from './projection';
+import { renderMetrics } from './projection-metrics';
 import { ProjectionReader } from './projection-reader';
+import type { BuildStatus, ProjectionStatus } from './projection-status';
+
+// What `status()` answers, named where the host's callers import it from.
+export type { BuildStatus, ProjectionStatus } from './projection-status';
 
 export interface ProjectionHostOptions {
   readonly kafka: Kafka;
@@ -33,44 +37,6 @@ export interface ProjectionHostOptions {
   /** Readiness fails when the serving build is more than this many messages behind; absent: lag never fails readiness. */
   readonly maxReadyLag?: number;
   readonly logger?: Logger;
-}
-
-export interface BuildStatus {
-  readonly build: number;
-  readonly version: number;
-  readonly state: BuildRow['state'];
-  readonly schema: string;
-  readonly consumerGroup: string;
-  readonly reason: string;
-  readonly startedAt: string;
-  readonly servingSince?: string;
-  /** Messages on the topics not yet applied: the sum over partitions, and each partition. */
-  readonly lag: number;
-  readonly partitions: readonly PartitionLag[];
-  /** Recorded-at of the newest event the build processed, and its age in seconds. */
-  readonly newestEventAt?: string;
-  readonly newestEventAgeSeconds?: number;
-  readonly eventsProcessed: number;
-  readonly eventsApplied: number;
-  /** Whether this process runs the build's consumer. */
-  readonly consumingHere: boolean;
-}
-
-export interface ProjectionStatus {
-  readonly projection: string;
-  /** The version this release projects and reads. */
-  readonly codeVersion: number;
-  readonly serving?: BuildStatus;
-  readonly building?: BuildStatus;
-  /** Set when a newer release serves: this one projects nothing and reads nothing. */
-  readonly outdated?: string;
-}
-
-/** What the machinery hands the consumer for each message. */
-interface Decoded<E> {
-  readonly event: E;
-  readonly meta: EventMeta;
-  readonly erasedSubject: string | undefined;
 }
 
 /**
@@ -102,7 +68,7 @@ export class ProjectionHost<E> {
   private readonly sourceByTopic: ReadonlyMap<string, Source<E>>;
   private readonly topics: readonly string[];
   private readonly offsets: TopicOffsets;
-  private readonly runners = new Map<number, ConsumerRunner<Decoded<E>>>();
+  private readonly runners = new Map<number, ConsumerRunner<DecodedEvent<E>>>();
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private tickInFlight: Promise<void> | undefined;
@@ -253,20 +219,20 @@ export class ProjectionHost<E> {
       );
       await tx.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
       await tx.query(`SELECT set_config('search_path', $1, true)`, [`${quoteIdent(schema)}, public`]);
-      for (const ddl of [...buildBookkeeping, ...this.definition.schema]) await tx.query(ddl);
+      for (const ddl of buildSchema(this.definition)) await tx.query(ddl);
       this.logger.info({ projection: this.name, build, version: code, schema, reason }, 'projection build started');
       return inserted.rows[0]!;
     });
   }
 
   private async startRunner(build: BuildRow): Promise<void> {
-    const runner = new ConsumerRunner<Decoded<E>>(this.options.kafka, this.options.pool, {
+    const runner = new ConsumerRunner<DecodedEvent<E>>(this.options.kafka, this.options.pool, {
       consumer: build.consumerGroup,
       topics: this.topics,
       deadLetterTopic: this.options.deadLetterTopic,
       fromBeginning: true,
       decode: (message) => this.decode(message),
-      handleBatch: (items, tx) => this.applyChunk(build, items, tx),
+      handleBatch: (items, tx) => this.applyPartitionChunk(build, items, tx),
       deduplicateByEventId: false,
       resumeFromCheckpoints: true,
       // A superseded build's consumer stops while the service runs: its fetch should not hold that up.
@@ -296,7 +262,7 @@ export class ProjectionHost<E> {
     await runner?.stop();
   }
 
-  private decode(message: IncomingMessage): Decoded<E> {
+  private decode(message: IncomingMessage): DecodedEvent<E> {
     const source = this.sourceByTopic.get(message.topic);
     if (!source) throw new Error(`no source reads topic ${message.topic}`);
     const event = source.decode(message);
@@ -308,7 +274,11 @@ export class ProjectionHost<E> {
    * building or serving (a superseded build writes nothing), then relevance, deduplication by stream
    * version, erasures, the model's writes, the streams' versions and the partition's progress.
    */
-  private async applyChunk(build: BuildRow, items: readonly { decoded: Decoded<E>; message: IncomingMessage }[], tx: PoolClient) {
+  private async applyPartitionChunk(
+    build: BuildRow,
+    items: readonly { decoded: DecodedEvent<E>; message: IncomingMessage }[],
+    tx: PoolClient,
+  ) {
     // The build's row, shared-locked: a swap or a drop waits for this chunk, and a chunk after it writes nothing.
     const { rows } = await tx.query<{ state: string }>(
       // A read model's commit need not wait for the WAL flush: the checkpoint commits with the writes, and
@@ -321,44 +291,13 @@ export class ProjectionHost<E> {
     const state = rows[0]?.state;
     if (state !== 'building' && state !== 'serving') return;
 
-    const candidates: (Candidate<E> & { erasedSubject: string | undefined })[] = items.map(({ decoded }) => ({
-      event: decoded.event,
-      meta: decoded.meta,
-      relevance: this.definition.relevance?.(decoded.event) ?? 'keep',
-      erasedSubject: decoded.erasedSubject,
-    }));
-    const streams = [...new Set(candidates.filter((c) => c.relevance !== 'drop').map((c) => c.meta.streamId))];
-    const known = new Map<string, number>();
-    if (streams.length > 0) {
-      const stored = await tx.query<{ stream_id: string; version: string }>(
-        'SELECT stream_id, version FROM projection_streams WHERE stream_id = ANY($1::text[])',
-        [streams],
-      );
-      for (const r of stored.rows) known.set(r.stream_id, Number(r.version));
-    }
-    const plan = planChunk(candidates, known);
-    // Runs of events between erasures go to `applyAll` when the model has it; an erasure is applied alone.
-    let run: E[] = [];
-    const flush = async () => {
-      if (run.length === 0) return;
-      const events = run;
-      run = [];
-      if (this.definition.applyAll) await this.definition.applyAll(events, tx);
-      else for (const event of events) await this.definition.apply(event, tx);
-    };
-    for (const candidate of plan.accepted) {
-      const subject = (candidate as (typeof candidates)[number]).erasedSubject;
-      if (subject === undefined) {
-        run.push(candidate.event);
-        continue;
-      }
-      await flush();
-      await this.definition.erase(subject, tx);
-      await this.definition.apply(candidate.event, tx);
-    }
-    await flush();
+    const plan = await applyChunk(
+      this.definition,
+      items.map(({ decoded }) => decoded),
+      tx,
+    );
     const { topic, partition } = items[0]!.message;
-    const newest = new Date(Math.max(...candidates.map((c) => c.meta.recordedAt.getTime())));
+    const newest = new Date(Math.max(...items.map(({ decoded }) => decoded.meta.recordedAt.getTime())));
     // The streams' new versions and the partition's progress, in one statement.
     await tx.query(
       `WITH streams AS (
@@ -368,7 +307,7 @@ export class ProjectionHost<E> {
        INSERT INTO projection_progress (topic, partition, newest_event_at, processed, applied) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (topic, partition) DO UPDATE SET newest_event_at = greatest(projection_progress.newest_event_at, EXCLUDED.newest_event_at),
          processed = projection_progress.processed + EXCLUDED.processed, applied = projection_progress.applied + EXCLUDED.applied, updated_at = now()`,
-      [topic, partition, newest, candidates.length, plan.accepted.length, [...plan.positions.keys()], [...plan.positions.values()]],
+      [topic, partition, newest, items.length, plan.accepted.length, [...plan.positions.keys()], [...plan.positions.values()]],
     );
   }
 
@@ -583,56 +522,3 @@ export class ProjectionHost<E> {
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
-
-const label = (value: string | number): string => String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const labels = (pairs: Record<string, string | number>): string =>
-  `{${Object.entries(pairs)
-    .map(([k, v]) => `${k}="${label(v)}"`)
-    .join(',')}}`;
-
-/** Prometheus text format (0.0.4) for the statuses of one or more projections. */
-export function renderMetrics(statuses: readonly ProjectionStatus[]): string {
-  const lines: string[] = [];
-  const family = (name: string, type: 'gauge' | 'counter', help: string, samples: string[]) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples);
-  };
-  const builds = statuses.flatMap((s) => [s.serving, s.building].filter((b): b is BuildStatus => b !== undefined).map((b) => ({ s, b })));
-  const base = (s: ProjectionStatus, b: BuildStatus) => ({ projection: s.projection, build: b.build, version: b.version, state: b.state });
-  family(
-    'homeward_projection_lag_messages',
-    'gauge',
-    'Messages on the topic partition not yet applied to the read model (end offset minus checkpoint).',
-    builds.flatMap(({ s, b }) =>
-      b.partitions.map(
-        (p) => `homeward_projection_lag_messages${labels({ ...base(s, b), topic: p.topic, partition: p.partition })} ${p.lag}`,
-      ),
-    ),
-  );
-  family(
-    'homeward_projection_newest_event_age_seconds',
-    'gauge',
-    'Seconds since the recorded-at time of the newest event the read model processed.',
-    builds
-      .filter(({ b }) => b.newestEventAgeSeconds !== undefined)
-      .map(({ s, b }) => `homeward_projection_newest_event_age_seconds${labels(base(s, b))} ${round(b.newestEventAgeSeconds!)}`),
-  );
-  family(
-    'homeward_projection_events_processed_total',
-    'counter',
-    'Events the build has read from its topics (kept or not).',
-    builds.map(({ s, b }) => `homeward_projection_events_processed_total${labels(base(s, b))} ${b.eventsProcessed}`),
-  );
-  family(
-    'homeward_projection_serving_version',
-    'gauge',
-    'Version of the build that serves queries (0 while none does).',
-    statuses.map((s) => `homeward_projection_serving_version${labels({ projection: s.projection })} ${s.serving?.version ?? 0}`),
-  );
-  family(
-    'homeward_projection_rebuilding',
-    'gauge',
-    '1 while a new build is being projected beside the serving one.',
-    statuses.map((s) => `homeward_projection_rebuilding${labels({ projection: s.projection })} ${s.building ? 1 : 0}`),
-  );
-  return `${lines.join('\n')}\n`;
-}

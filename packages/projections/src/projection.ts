@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { IncomingMessage } from '@homeward/messaging/consumer';
+import { buildBookkeeping } from './builds';
 
 /**
  * A read model, as the projection machinery runs it: a Kafka consumer group whose writes and checkpoint
@@ -107,4 +108,85 @@ export function planChunk<E>(candidates: readonly Candidate<E>[], known: Readonl
     accepted.push(candidate);
   }
   return { accepted, positions };
+}
+
+/** Every table of a build: the machinery's bookkeeping (`projection_streams`, `projection_progress`) and the model's. */
+export function buildSchema(definition: Pick<ProjectionDefinition<unknown>, 'schema'>): readonly string[] {
+  return [...buildBookkeeping, ...definition.schema];
+}
+
+/** An event as the machinery hands it to a build: decoded, with its place in its stream and the subject it erases. */
+export interface DecodedEvent<E> {
+  readonly event: E;
+  readonly meta: EventMeta;
+  readonly erasedSubject: string | undefined;
+}
+
+/**
+ * What a build does with a chunk of events inside its transaction (the search_path on the build's schema):
+ * relevance, deduplication by the stream versions in `projection_streams`, runs of events between erasures
+ * through `applyAll` (or `apply` one by one), and each erasure alone: `erase`, then `apply`. Returns the
+ * plan; the streams' new versions are the caller's to record (the host writes them with the partition's
+ * progress in one statement; `projectEvents` writes them on their own).
+ */
+export async function applyChunk<E>(
+  definition: ProjectionDefinition<E>,
+  decoded: readonly DecodedEvent<E>[],
+  tx: PoolClient,
+): Promise<ChunkPlan<E>> {
+  const candidates: (Candidate<E> & { erasedSubject: string | undefined })[] = decoded.map((d) => ({
+    event: d.event,
+    meta: d.meta,
+    relevance: definition.relevance?.(d.event) ?? 'keep',
+    erasedSubject: d.erasedSubject,
+  }));
+  const streams = [...new Set(candidates.filter((c) => c.relevance !== 'drop').map((c) => c.meta.streamId))];
+  const known = new Map<string, number>();
+  if (streams.length > 0) {
+    const stored = await tx.query<{ stream_id: string; version: string }>(
+      'SELECT stream_id, version FROM projection_streams WHERE stream_id = ANY($1::text[])',
+      [streams],
+    );
+    for (const r of stored.rows) known.set(r.stream_id, Number(r.version));
+  }
+  const plan = planChunk(candidates, known);
+  // Runs of events between erasures go to `applyAll` when the model has it; an erasure is applied alone.
+  let run: E[] = [];
+  const flush = async () => {
+    if (run.length === 0) return;
+    const events = run;
+    run = [];
+    if (definition.applyAll) await definition.applyAll(events, tx);
+    else for (const event of events) await definition.apply(event, tx);
+  };
+  for (const candidate of plan.accepted) {
+    const subject = (candidate as (typeof candidates)[number]).erasedSubject;
+    if (subject === undefined) {
+      run.push(candidate.event);
+      continue;
+    }
+    await flush();
+    await definition.erase(subject, tx);
+    await definition.apply(candidate.event, tx);
+  }
+  await flush();
+  return plan;
+}
+
+/**
+ * A chunk as a build applies it, the streams' new versions included: what a read model's tests give it,
+ * one chunk for a rebuild's pace or one event a transaction for a live consumer's.
+ */
+export async function projectEvents<E>(
+  definition: ProjectionDefinition<E>,
+  decoded: readonly DecodedEvent<E>[],
+  tx: PoolClient,
+): Promise<void> {
+  const plan = await applyChunk(definition, decoded, tx);
+  if (plan.positions.size === 0) return;
+  await tx.query(
+    `INSERT INTO projection_streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::bigint[])
+     ON CONFLICT (stream_id) DO UPDATE SET version = greatest(projection_streams.version, EXCLUDED.version)`,
+    [[...plan.positions.keys()], [...plan.positions.values()]],
+  );
 }

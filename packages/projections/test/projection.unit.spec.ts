@@ -5,7 +5,7 @@ import { timestampFromDate } from '@homeward/contracts';
 import { planChunk, type Candidate, type Relevance } from '@homeward/projections';
 import { registrationFact } from '@homeward/projections/registration';
 import { consumerGroupFor, lockKey, schemaNameFor } from '../src/builds';
-import { renderMetrics } from '../src/projection-host';
+import { renderMetrics } from '../src/projection-metrics';
 
 const candidate = (streamId: string, streamVersion: number, relevance: Relevance = 'keep'): Candidate<string> => ({
   event: `${streamId}@${streamVersion}`,

@@ -1,7 +1,7 @@
 import { eventually, testIssuer } from '@homeward/testing/infrastructure';
 import { Scopes } from '@homeward/auth';
-import { aWorker, departure, homecoming, startHarness, type RegistrationHarness } from '../../registration/test/registration.harness';
-import { namespaceOf, rowsContaining } from '../../mission-view/test/mission-view.harness';
+import { aWorker, departure, homecoming, startHarness, type RegistrationHarness } from '@homeward/registration/test/harness';
+import { namespaceOf, rowsContaining } from '@homeward/mission-view/test/harness';
 import { startAgencyViewHarness, type AgencyViewHarness } from './agency-view.harness';
 
 // The agency view fed by the registration service through the real Kafka topic: whole cycles recorded

@@ -1,5 +1,5 @@
 import { createTestDatabase, infrastructure, testDirectoryKey, type TestDatabase } from '@homeward/testing/infrastructure';
-import { callerOf, type Issuer, type ViewCall } from '../../mission-view/test/mission-view.harness';
+import { callerOf, type Issuer, type ViewCall } from '@homeward/mission-view/test/harness';
 import { loadAgencyViewConfig } from '../src/agency-view.config';
 import { startAgencyView, type AgencyViewRuntime } from '../src/agency-view.app';
 

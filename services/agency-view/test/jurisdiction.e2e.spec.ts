@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eventually, testIssuer } from '@homeward/testing/infrastructure';
-import { startHarness, type RegistrationHarness } from '../../registration/test/registration.harness';
-import { buildSituations, type Built } from '../../registration/test/jurisdiction.fixture';
-import { CALLERS, SITUATIONS, describeCaller, type Caller, type SituationName } from '../../registration/test/jurisdiction.oracle';
-import { namespaceOf } from '../../mission-view/test/mission-view.harness';
+import { startHarness, type RegistrationHarness } from '@homeward/registration/test/harness';
+import { buildSituations, type Built } from '@homeward/registration/test/jurisdiction-fixture';
+import { CALLERS, SITUATIONS, describeCaller, type Caller, type SituationName } from '@homeward/registration/test/jurisdiction-oracle';
+import { namespaceOf } from '@homeward/mission-view/test/harness';
 import { startAgencyViewHarness, type AgencyViewHarness } from './agency-view.harness';
 
 // The jurisdiction matrix of the agency view: registration and the agency view on the real Kafka and

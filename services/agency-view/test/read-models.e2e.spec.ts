@@ -1,12 +1,7 @@
 import { eventually, testIssuer } from '@homeward/testing/infrastructure';
 import { Scopes } from '@homeward/auth';
-import { aWorker, departure, startHarness, type RegistrationHarness } from '../../registration/test/registration.harness';
-import {
-  namespaceOf,
-  rowsContaining,
-  startMissionViewHarness,
-  type MissionViewHarness,
-} from '../../mission-view/test/mission-view.harness';
+import { aWorker, departure, startHarness, type RegistrationHarness } from '@homeward/registration/test/harness';
+import { namespaceOf, rowsContaining, startMissionViewHarness, type MissionViewHarness } from '@homeward/mission-view/test/harness';
 import { PROJECTIONS_ADMIN_SCOPE } from '../src/http/access';
 import { AGENCY_VIEW_VERSION } from '../src/projection/agency.projection';
 import { startAgencyViewHarness, type AgencyViewHarness } from './agency-view.harness';

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { eventually, testIssuer } from '@homeward/testing/infrastructure';
-import { startHarness, type RegistrationHarness } from '../../registration/test/registration.harness';
-import { buildSituations, cycleDates, type Built } from '../../registration/test/jurisdiction.fixture';
-import { CALLERS, SITUATIONS, describeCaller, verdict, type Caller, type SituationName } from '../../registration/test/jurisdiction.oracle';
+import { startHarness, type RegistrationHarness } from '@homeward/registration/test/harness';
+import { buildSituations, cycleDates, type Built } from '@homeward/registration/test/jurisdiction-fixture';
+import {
+  CALLERS,
+  SITUATIONS,
+  describeCaller,
+  verdict,
+  type Caller,
+  type SituationName,
+} from '@homeward/registration/test/jurisdiction-oracle';
 import { namespaceOf, startMissionViewHarness, type MissionViewHarness } from './mission-view.harness';
 
 // The jurisdiction matrix of the mission views: the registration service and the views of SA and AE on

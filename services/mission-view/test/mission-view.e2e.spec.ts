@@ -1,6 +1,6 @@
 import { eventually, testIssuer } from '@homeward/testing/infrastructure';
 import { Scopes } from '@homeward/auth';
-import { aWorker, departure, homecoming, startHarness, type RegistrationHarness } from '../../registration/test/registration.harness';
+import { aWorker, departure, homecoming, startHarness, type RegistrationHarness } from '@homeward/registration/test/harness';
 import { PROJECTIONS_ADMIN_SCOPE } from '../src/http/access';
 import { namespaceOf, rowsContaining, startMissionViewHarness, type MissionViewHarness } from './mission-view.harness';
 

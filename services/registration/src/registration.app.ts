@@ -10,12 +10,10 @@ import { RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
 import { WorkerStreams } from './persistence/worker.streams';
 import { directoryTombstonesWhileHeld, registrationMessages } from './messaging/registration-directory.mapper';
-import { PersonIndex, personIndexMigrations } from './persistence/person-index';
-import { importMigrations } from './application/import/import-legacy-register.handler';
-import { idempotencyMigrations } from './application/worker-command';
-import { sensitiveReadMigrations } from './application/get-incident/get-incident.handler';
+import { PersonIndex } from './persistence/person-index';
+import { registrationMigrations } from './persistence/migrations';
 import { translateRegistrationError } from './http/errors';
-import { decodeForProjection, projectWorkerStatus, workerStatusMigrations } from './application/projections/worker-status.projection';
+import { decodeForProjection, projectWorkerStatus } from './application/projections/worker-status.projection';
 
 export const SERVICE = 'registration';
 export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'registration.v1.yaml');
@@ -47,13 +45,7 @@ export async function startRegistration(
     name: SERVICE,
     config,
     clock,
-    migrations: [
-      ...workerStatusMigrations,
-      ...idempotencyMigrations,
-      ...sensitiveReadMigrations,
-      ...personIndexMigrations,
-      ...importMigrations,
-    ],
+    migrations: registrationMigrations,
     topics: () => [
       { topic: directoryTopic, compacted: true },
       { topic: deadLetterTopic, partitions: 1 },

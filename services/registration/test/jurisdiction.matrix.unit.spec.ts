@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Principal } from '@homeward/auth';
+import { assertNever } from '@homeward/assert-never';
 import { authorise, visibleCycles, type AccessDecision, type WorkerAction } from '../src/application/access/worker.access';
 import { actionOf, type StageCommand } from '../src/application/record-on-worker/record-on-worker.handler';
 import { decide, WorkerRuleViolation, type WorkerCommand } from '../src/domain/worker/worker.decider';
@@ -182,10 +183,8 @@ function actionFor(op: Operation): WorkerAction {
       return stage('RecordIncident');
     case 'recordReturn':
       return stage('RecordReturn', { fromCountry: op.fromCountry });
-    default: {
-      const unknown: never = op.id;
-      throw new Error(`unknown operation ${String(unknown)}`);
-    }
+    default:
+      assertNever(op.id, 'operation');
   }
 }
 

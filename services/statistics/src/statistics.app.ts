@@ -5,11 +5,12 @@ import { createKafka, pingKafka } from '@homeward/messaging';
 import { createPool, type Pool } from '@homeward/pg-kit';
 import { migrate } from '@homeward/pg-kit/migrations';
 import { createLogger, createService, loadOpenApiDocument, type NestFastifyApplication } from '@homeward/service-kit';
-import { ReportJobs, reportJobMigrations } from './application/report-jobs';
+import { ReportJobs } from './application/report-jobs';
 import { ReportRunner } from './application/report-runner';
 import type { SourceName } from './application/report-spec';
 import { runReportInWorker } from './application/run-report-in-worker';
 import { translateStatisticsError } from './http/errors';
+import { statisticsMigrations } from './persistence/migrations';
 import type { StatisticsConfig } from './statistics.config';
 import { StatisticsModule } from './statistics.module';
 
@@ -32,7 +33,7 @@ export interface StatisticsRuntime {
 export async function startStatistics(config: StatisticsConfig): Promise<StatisticsRuntime> {
   const log = createLogger(SERVICE, config.LOG_LEVEL);
   const pool = createPool(config.DATABASE_URL, { max: 10 });
-  await migrate(pool, 'statistics', reportJobMigrations);
+  await migrate(pool, 'statistics', statisticsMigrations);
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: SERVICE }, log.child({ component: 'kafka' }));
   const topic = eventsTopic('registration', config.TOPIC_NAMESPACE);

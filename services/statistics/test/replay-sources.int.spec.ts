@@ -12,8 +12,8 @@ import {
 } from '@homeward/testing/infrastructure';
 // The real registration service, started in-process: the history is written through its API, so the
 // replay reads exactly what registration stores and publishes.
-import { startRegistration, type RegistrationRuntime } from '../../registration/src/registration.app';
-import { loadRegistrationConfig } from '../../registration/src/registration.config';
+import { startRegistration, type RegistrationRuntime } from '@homeward/registration/app';
+import { loadRegistrationConfig } from '@homeward/registration/config';
 import { buildReport } from '../src/domain/reports/build-report';
 import { parsePeriod } from '../src/domain/reports/period';
 import { crossTab } from '../src/domain/reports/reports.spec-helpers';

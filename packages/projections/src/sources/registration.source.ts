@@ -16,6 +16,7 @@ import {
   type RegistrationEvent,
 } from '@homeward/contracts/registration/v1';
 import { PoisonMessageError, type IncomingMessage } from '@homeward/messaging/consumer';
+import { assertNever } from '@homeward/assert-never';
 import type { EventMeta, Source } from '../projection';
 
 /**
@@ -400,10 +401,8 @@ export function registrationFact(message: RegistrationEvent): RegistrationFact {
     }
     case undefined:
       return { type: 'Unrecognised', envelope, data: { workerId: workerIdOfStream(envelope.streamId) } };
-    default: {
-      const unknown: never = event;
-      throw new PoisonMessageError(`unknown event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event, 'event', (message) => new PoisonMessageError(message));
   }
 }
 

@@ -24,10 +24,10 @@ export class AgencyController {
   constructor(@Inject(AGENCY_QUERIES) private readonly queries: AgencyQueries) {}
 
   @Get('workers')
-  search(@CurrentPrincipal() principal: Principal, @Query() q: Record<string, string | undefined>) {
+  search(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string | undefined>) {
     assertAgencyAccess(principal);
     const showIdentity = principal.scopes.has(Scopes.personalDataRead);
-    const byIdentity = given(q, ['name', 'passportNumber', 'nationalId', 'dateOfBirth'] as const);
+    const byIdentity = given(query, ['name', 'passportNumber', 'nationalId', 'dateOfBirth'] as const);
     const [first] = Object.keys(byIdentity);
     if (first && !showIdentity)
       throw refused({ code: 'access.scope-required', reason: `searching by ${first} needs the ${Scopes.personalDataRead} scope` }, [
@@ -35,10 +35,10 @@ export class AgencyController {
       ]);
     const criteria: WorkerSearch = {
       ...byIdentity,
-      ...given(q, ['workerId', 'originArea', 'destinationCountry', 'occupationIsco', 'sex', 'status', 'cursor'] as const),
+      ...given(query, ['workerId', 'originArea', 'destinationCountry', 'occupationIsco', 'sex', 'status', 'cursor'] as const),
       showIdentity,
-      includeMerged: q.includeMerged === 'true',
-      limit: int(q.limit, 100),
+      includeMerged: query.includeMerged === 'true',
+      limit: int(query.limit, 100),
     };
     if (criteria.name !== undefined && normalisedLength(criteria.name) < 2)
       throw Problem.validation([fieldError('query', ['name'], 'needs at least two letters or digits')]);
@@ -46,18 +46,18 @@ export class AgencyController {
   }
 
   @Get('returnees')
-  pipeline(@CurrentPrincipal() principal: Principal, @Query() q: Record<string, string | undefined>) {
+  pipeline(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, string | undefined>) {
     assertAgencyAccess(principal);
-    const returnedFrom = q.returnedFrom!;
-    const returnedTo = q.returnedTo!;
+    const returnedFrom = query.returnedFrom!;
+    const returnedTo = query.returnedTo!;
     if (returnedFrom > returnedTo) throw Problem.validation([fieldError('query', ['returnedTo'], 'must not be before returnedFrom')]);
-    const query: PipelineQuery = {
+    const criteria: PipelineQuery = {
       returnedFrom,
       returnedTo,
-      ...given(q, ['sex', 'originArea', 'fromCountry', 'reason', 'assistance', 'occupationIsco', 'cursor'] as const),
-      limit: int(q.limit, 100),
+      ...given(query, ['sex', 'originArea', 'fromCountry', 'reason', 'assistance', 'occupationIsco', 'cursor'] as const),
+      limit: int(query.limit, 100),
     };
-    return this.queries.pipeline(query);
+    return this.queries.pipeline(criteria);
   }
 
   @Get('workers/:workerId')

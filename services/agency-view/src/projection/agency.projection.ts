@@ -1,5 +1,6 @@
 import type { RegistrationFact, Sex } from '@homeward/projections/registration';
 import type { DirectoryFact, DirectoryIdentity } from '@homeward/projections/registration-directory';
+import { assertNever } from '@homeward/assert-never';
 
 /**
  * The agency's national picture, folded from the facts of every Homeward topic into row changes. Pure:
@@ -240,10 +241,8 @@ export function registrationChanges(fact: RegistrationFact): AgencyChange[] {
     case 'ReintegrationOutcomeRecorded':
       // On the timeline (and in the cycle's stages) only.
       return [entry];
-    default: {
-      const unknown: never = fact;
-      throw new Error(`unknown fact ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(fact, 'fact');
   }
 }
 
@@ -254,10 +253,8 @@ export function directoryChanges(fact: DirectoryFact): AgencyChange[] {
       return [{ kind: 'identity-known', workerId: fact.workerId, streamVersion: fact.streamVersion, identity: fact.identity }];
     case 'IdentityWithdrawn':
       return [];
-    default: {
-      const unknown: never = fact;
-      throw new Error(`unknown directory fact ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(fact, 'directory fact');
   }
 }
 

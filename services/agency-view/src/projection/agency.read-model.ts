@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { assertNever } from '@homeward/assert-never';
 import { nameSkeleton, normaliseDocument, normaliseName } from '@homeward/names';
 import type { SharedKey } from '@homeward/personal-data';
 import { taggedSource, type ProjectionDefinition, type Source } from '@homeward/projections';
@@ -12,6 +13,7 @@ import {
   registrationChanges,
   type AgencyChange,
 } from './agency.projection';
+import { agencySchema } from '../persistence/agency.schema';
 
 /**
  * What the agency view reads: one entry per Homeward topic, each a decoder (the source) and the handler
@@ -41,97 +43,10 @@ export function agencyChanges(event: AgencyEvent): AgencyChange[] {
       return handlers.registration(event.fact);
     case 'directory':
       return handlers.directory(event.fact);
-    default: {
-      const unknown: never = event;
-      throw new Error(`no handler for source ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event, 'source');
   }
 }
-
-export const agencySchema: readonly string[] = [
-  `CREATE TABLE workers (
-     worker_id uuid PRIMARY KEY,
-     registered_on date,
-     sex text NOT NULL,
-     birth_year integer NOT NULL,
-     origin_area text NOT NULL,
-     education_isced integer,
-     languages text[] NOT NULL DEFAULT '{}',
-     status text NOT NULL DEFAULT 'at_home' CHECK (status IN ('at_home', 'abroad', 'returned')),
-     cycles integer NOT NULL DEFAULT 0,
-     current_destination text,
-     destinations text[] NOT NULL DEFAULT '{}',
-     -- ISCO-08 codes of every cycle with all their prefixes, so that a major group matches its unit groups.
-     occupation_codes text[] NOT NULL DEFAULT '{}',
-     last_returned_on date,
-     possible_duplicates uuid[] NOT NULL DEFAULT '{}',
-     merged_into uuid,
-     personal_data_erased boolean NOT NULL DEFAULT false,
-     erased_on date,
-     updated_at timestamptz NOT NULL
-   )`,
-  `CREATE INDEX workers_by_origin ON workers (origin_area, worker_id)`,
-  `CREATE INDEX workers_by_status ON workers (status, worker_id)`,
-  `CREATE INDEX workers_by_destination ON workers USING gin (destinations)`,
-  `CREATE INDEX workers_by_occupation ON workers USING gin (occupation_codes)`,
-  `CREATE TABLE cycles (
-     worker_id uuid NOT NULL,
-     cycle_number integer NOT NULL,
-     destination_country text,
-     departed_on date,
-     employer_name text,
-     occupation_isco text,
-     contract_start date,
-     contract_end date,
-     recruitment_agency text,
-     channel text,
-     arrived_on date,
-     returned_on date,
-     from_country text,
-     return_assistance text,
-     return_reason text,
-     without_recorded_departure boolean NOT NULL DEFAULT false,
-     needs_assessed_on date,
-     first_referral_on date,
-     -- Set from the employment-matching topic's placements once it exists.
-     placed_on date,
-     PRIMARY KEY (worker_id, cycle_number)
-   )`,
-  `CREATE INDEX cycles_waiting ON cycles (returned_on, worker_id) WHERE returned_on IS NOT NULL AND first_referral_on IS NULL AND placed_on IS NULL`,
-  `CREATE TABLE timeline (
-     event_id uuid PRIMARY KEY,
-     worker_id uuid NOT NULL,
-     source text NOT NULL,
-     type text NOT NULL,
-     stream_id text NOT NULL,
-     stream_version bigint NOT NULL,
-     cycle_number integer,
-     occurred_on date NOT NULL,
-     recorded_at timestamptz NOT NULL,
-     details jsonb NOT NULL
-   )`,
-  `CREATE INDEX timeline_by_worker ON timeline (worker_id, occurred_on, recorded_at, stream_version)`,
-  // Who each worker is, from the registration directory; deleted on erasure. The keys are @homeward/names':
-  // the normalised name and its transliteration skeleton (trigram-indexed), documents without punctuation.
-  `CREATE TABLE identities (
-     worker_id uuid PRIMARY KEY,
-     stream_version bigint NOT NULL,
-     given_name text NOT NULL,
-     family_name text NOT NULL,
-     date_of_birth date NOT NULL,
-     national_id text,
-     passport_number text,
-     name_key text NOT NULL,
-     name_skeleton text NOT NULL,
-     national_id_key text,
-     passport_key text
-   )`,
-  `CREATE INDEX identities_by_name ON identities USING gin (name_key gin_trgm_ops)`,
-  `CREATE INDEX identities_by_skeleton ON identities USING gin (name_skeleton gin_trgm_ops)`,
-  `CREATE INDEX identities_by_national_id ON identities (national_id_key) WHERE national_id_key IS NOT NULL`,
-  `CREATE INDEX identities_by_passport ON identities (passport_key) WHERE passport_key IS NOT NULL`,
-  `CREATE INDEX identities_by_birth ON identities (date_of_birth)`,
-];
 
 const ERASED = `(SELECT personal_data_erased FROM workers WHERE worker_id = $1)`;
 const STRIP = ERASABLE_DETAILS.map((k) => ` - '${k}'`).join('');
@@ -426,10 +341,8 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
       await tx.query(`UPDATE cycles SET employer_name = NULL, recruitment_agency = NULL WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`UPDATE timeline SET details = details${STRIP} WHERE worker_id = $1`, [c.workerId]);
       break;
-    default: {
-      const unknown: never = c;
-      throw new Error(`unknown change ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(c, 'change');
   }
 }
 

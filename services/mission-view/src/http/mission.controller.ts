@@ -26,37 +26,44 @@ export class MissionController {
   @Get('workers/present')
   present(
     @CurrentPrincipal() principal: Principal,
-    @Query() q: { stage?: 'departed' | 'arrived'; occupationIsco?: string; limit?: string; cursor?: string },
+    @Query() query: { stage?: 'departed' | 'arrived'; occupationIsco?: string; limit?: string; cursor?: string },
   ) {
     assertMissionAccess(principal, this.settings.country);
     return this.queries.present({
-      ...(q.stage ? { stage: q.stage } : {}),
-      ...(q.occupationIsco ? { occupationIsco: q.occupationIsco } : {}),
-      limit: int(q.limit, 100),
-      ...(q.cursor ? { cursor: q.cursor } : {}),
+      ...(query.stage ? { stage: query.stage } : {}),
+      ...(query.occupationIsco ? { occupationIsco: query.occupationIsco } : {}),
+      limit: int(query.limit, 100),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
     });
   }
 
   @Get('contracts/ending')
-  endingContracts(@CurrentPrincipal() principal: Principal, @Query() q: { withinDays?: string; asOf?: string; limit?: string }) {
+  endingContracts(@CurrentPrincipal() principal: Principal, @Query() query: { withinDays?: string; asOf?: string; limit?: string }) {
     assertMissionAccess(principal, this.settings.country);
-    return this.queries.endingContracts({ asOf: q.asOf ?? this.today(), withinDays: int(q.withinDays, 30), limit: int(q.limit, 100) });
+    return this.queries.endingContracts({
+      asOf: query.asOf ?? this.today(),
+      withinDays: int(query.withinDays, 30),
+      limit: int(query.limit, 100),
+    });
   }
 
   @Get('incidents/open')
-  openIncidents(@CurrentPrincipal() principal: Principal, @Query() q: { kind?: string; limit?: string }) {
+  openIncidents(@CurrentPrincipal() principal: Principal, @Query() query: { kind?: string; limit?: string }) {
     assertMissionAccess(principal, this.settings.country);
-    return this.queries.openIncidents({ ...(q.kind ? { kind: q.kind } : {}), limit: int(q.limit, 100) });
+    return this.queries.openIncidents({ ...(query.kind ? { kind: query.kind } : {}), limit: int(query.limit, 100) });
   }
 
   @Get('returns/recent')
-  recentReturns(@CurrentPrincipal() principal: Principal, @Query() q: { days?: string; asOf?: string; reason?: string; limit?: string }) {
+  recentReturns(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: { days?: string; asOf?: string; reason?: string; limit?: string },
+  ) {
     assertMissionAccess(principal, this.settings.country);
     return this.queries.recentReturns({
-      asOf: q.asOf ?? this.today(),
-      days: int(q.days, 30),
-      ...(q.reason ? { reason: q.reason } : {}),
-      limit: int(q.limit, 100),
+      asOf: query.asOf ?? this.today(),
+      days: int(query.days, 30),
+      ...(query.reason ? { reason: query.reason } : {}),
+      limit: int(query.limit, 100),
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Relevance } from '@homeward/projections';
 import type { RegistrationFact } from '@homeward/projections/registration';
+import { assertNever } from '@homeward/assert-never';
 
 /**
  * What one mission keeps: the stays (cycles) of workers in its country — departure, arrival, employment
@@ -90,10 +91,8 @@ export function missionRelevance(fact: RegistrationFact, country: string): Relev
     case 'Unrecognised':
       // Profiles, skills and reintegration at home are the agencies' business, not a mission's.
       return 'drop';
-    default: {
-      const unknown: never = fact;
-      throw new Error(`unknown fact ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(fact, 'fact');
   }
 }
 
@@ -181,9 +180,7 @@ export function missionChanges(fact: RegistrationFact): MissionChange[] {
     case 'DuplicateResolved':
     case 'Unrecognised':
       return [];
-    default: {
-      const unknown: never = fact;
-      throw new Error(`unknown fact ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(fact, 'fact');
   }
 }

@@ -1,53 +1,9 @@
 import type { PoolClient } from 'pg';
 import type { ProjectionDefinition } from '@homeward/projections';
 import { registrationSource, type RegistrationFact } from '@homeward/projections/registration';
+import { assertNever } from '@homeward/assert-never';
 import { MISSION_VIEW_VERSION, missionChanges, missionRelevance, type MissionChange } from './mission.projection';
-
-/** The mission's tables, created in each build's schema. Dates are `date`; nothing personal beyond employer names. */
-export const missionSchema: readonly string[] = [
-  `CREATE TABLE stays (
-     worker_id uuid NOT NULL,
-     cycle_number integer NOT NULL,
-     stage text NOT NULL CHECK (stage IN ('departed', 'arrived', 'returned')),
-     departed_on date,
-     arrived_on date,
-     employer_name text,
-     occupation_isco text,
-     contract_start date,
-     contract_end date,
-     channel text,
-     returned_on date,
-     return_assistance text,
-     return_reason text,
-     without_recorded_departure boolean NOT NULL DEFAULT false,
-     personal_data_erased boolean NOT NULL DEFAULT false,
-     updated_at timestamptz NOT NULL,
-     PRIMARY KEY (worker_id, cycle_number)
-   )`,
-  `CREATE INDEX stays_present ON stays (worker_id, cycle_number) WHERE stage <> 'returned'`,
-  `CREATE INDEX stays_contract_end ON stays (contract_end) WHERE stage <> 'returned'`,
-  `CREATE INDEX stays_returned_on ON stays (returned_on) WHERE stage = 'returned'`,
-  `CREATE TABLE employment_changes (
-     worker_id uuid NOT NULL,
-     stream_version bigint NOT NULL,
-     cycle_number integer NOT NULL,
-     changed_on date NOT NULL,
-     change text NOT NULL,
-     employer_name text,
-     occupation_isco text,
-     contract_end date,
-     PRIMARY KEY (worker_id, stream_version)
-   )`,
-  `CREATE TABLE incidents (
-     incident_id uuid PRIMARY KEY,
-     worker_id uuid NOT NULL,
-     cycle_number integer NOT NULL,
-     occurred_on date NOT NULL,
-     kind text NOT NULL,
-     fund_assistance_requested boolean NOT NULL
-   )`,
-  `CREATE INDEX incidents_by_stay ON incidents (worker_id, cycle_number)`,
-];
+import { missionSchema } from '../persistence/mission.schema';
 
 /** Whether the worker's personal data was erased: then no employer name is stored for them again. */
 const ERASED = `(SELECT coalesce(bool_or(personal_data_erased), false) FROM stays WHERE worker_id = $1)`;
@@ -219,10 +175,8 @@ async function writeOne(tx: PoolClient, c: MissionChange): Promise<void> {
       await tx.query(`UPDATE stays SET employer_name = NULL, personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`UPDATE employment_changes SET employer_name = NULL WHERE worker_id = $1`, [c.workerId]);
       break;
-    default: {
-      const unknown: never = c;
-      throw new Error(`unknown change ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(c, 'change');
   }
 }
 

@@ -2,7 +2,6 @@ import type { Pool, PoolClient } from 'pg';
 import type { Principal } from '@homeward/auth';
 import { CommandHandler, type RequestConditions } from '@homeward/command-handling';
 import { IdempotencyKeys } from '@homeward/command-handling/idempotency';
-import type { Migration } from '@homeward/pg-kit/migrations';
 import { decide, type WorkerCommand } from '../domain/worker/worker.decider';
 import type { WorkerEvent } from '../domain/worker/worker.events';
 import { evolve, initialState, type WorkerState } from '../domain/worker/worker.state';
@@ -45,28 +44,6 @@ export interface WorkerCommandRequest {
   /** More writes that must commit with the events (the erasure's key deletion). */
   readonly alongside?: (client: PoolClient) => Promise<void>;
 }
-
-/** Registration's table of Idempotency-Keys predates the kit's: the same table, its entity column named `worker_id`. */
-export const idempotencyMigrations: readonly Migration[] = [
-  {
-    id: '0002_idempotency_keys',
-    sql: `
-      CREATE TABLE idempotency_keys (
-        organisation_id text NOT NULL,
-        idempotency_key text NOT NULL,
-        fingerprint text NOT NULL,
-        worker_id uuid NOT NULL,
-        stream_version bigint NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (organisation_id, idempotency_key)
-      );
-    `,
-  },
-  {
-    id: '0006_idempotency_keys_by_age',
-    sql: 'CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)',
-  },
-];
 
 /**
  * Runs a command on a worker with the write-side kit's handler (load → authorise → decide → append, with

@@ -132,157 +132,184 @@ export class WorkersController {
   @Post(':workerId/orientations')
   @HttpCode(201)
   orientation(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['CompleteOrientationRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['CompleteOrientationRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
-    return this.record(id, 'completeOrientation', b, p, h, r, (today) => ({ type: 'CompleteOrientation', data: { ...b, today } }));
+    return this.record(workerId, 'completeOrientation', body, principal, headers, reply, (today) => ({
+      type: 'CompleteOrientation',
+      data: { ...body, today },
+    }));
   }
 
   @Post(':workerId/departures')
   @HttpCode(201)
   departure(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['RecordDepartureRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['RecordDepartureRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
-    return this.record(id, 'recordDeparture', b, p, h, r, (today) => ({ type: 'RecordDeparture', data: { ...b, today } }));
+    return this.record(workerId, 'recordDeparture', body, principal, headers, reply, (today) => ({
+      type: 'RecordDeparture',
+      data: { ...body, today },
+    }));
   }
 
   @Post(':workerId/arrivals')
   @HttpCode(201)
   arrival(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['RecordArrivalRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['RecordArrivalRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
-    return this.record(id, 'recordArrival', b, p, h, r, (today) => ({ type: 'RecordArrival', data: { ...b, today } }));
+    return this.record(workerId, 'recordArrival', body, principal, headers, reply, (today) => ({
+      type: 'RecordArrival',
+      data: { ...body, today },
+    }));
   }
 
   @Post(':workerId/employment-changes')
   @HttpCode(201)
   employmentChange(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['RecordEmploymentChangeRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['RecordEmploymentChangeRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
-    return this.record(id, 'recordEmploymentChange', b, p, h, r, (today) => ({ type: 'RecordEmploymentChange', data: { ...b, today } }));
+    return this.record(workerId, 'recordEmploymentChange', body, principal, headers, reply, (today) => ({
+      type: 'RecordEmploymentChange',
+      data: { ...body, today },
+    }));
   }
 
   @Post(':workerId/skills')
   @HttpCode(201)
   skills(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['RecordSkillsRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['RecordSkillsRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
-    return this.record(id, 'recordSkills', b, p, h, r, (today) => ({ type: 'RecordSkills', data: { ...b, today } }));
+    return this.record(workerId, 'recordSkills', body, principal, headers, reply, (today) => ({
+      type: 'RecordSkills',
+      data: { ...body, today },
+    }));
   }
 
   @Post(':workerId/incidents')
   @HttpCode(201)
   recordIncident(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['RecordIncidentRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['RecordIncidentRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
     const incidentId = uuidv7(this.clock().getTime());
-    return this.record(id, 'recordIncident', b, p, h, r, (today) => ({ type: 'RecordIncident', data: { ...b, incidentId, today } }));
+    return this.record(workerId, 'recordIncident', body, principal, headers, reply, (today) => ({
+      type: 'RecordIncident',
+      data: { ...body, incidentId, today },
+    }));
   }
 
   @Post(':workerId/returns')
   @HttpCode(201)
   recordReturn(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['RecordReturnRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['RecordReturnRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
-    return this.record(id, 'recordReturn', b, p, h, r, (today) => ({ type: 'RecordReturn', data: { ...b, today } }));
+    return this.record(workerId, 'recordReturn', body, principal, headers, reply, (today) => ({
+      type: 'RecordReturn',
+      data: { ...body, today },
+    }));
   }
 
   @Post(':workerId/reintegration/needs')
   @HttpCode(201)
   needs(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['AssessReintegrationNeedsRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['AssessReintegrationNeedsRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
-    return this.record(id, 'assessReintegrationNeeds', b, p, h, r, (today) => ({
+    return this.record(workerId, 'assessReintegrationNeeds', body, principal, headers, reply, (today) => ({
       type: 'AssessReintegrationNeeds',
-      data: { ...b, today },
+      data: { ...body, today },
     }));
   }
 
   @Post(':workerId/reintegration/referrals')
   @HttpCode(201)
   refer(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['ReferForReintegrationRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['ReferForReintegrationRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
     const referralId = uuidv7(this.clock().getTime());
-    return this.record(id, 'referForReintegration', b, p, h, r, (today) => ({
+    return this.record(workerId, 'referForReintegration', body, principal, headers, reply, (today) => ({
       type: 'ReferForReintegration',
-      data: { ...b, referralId, today },
+      data: { ...body, referralId, today },
     }));
   }
 
   @Post(':workerId/reintegration/referrals/:referralId/outcome')
   @HttpCode(201)
   outcome(
-    @Param('workerId') id: string,
+    @Param('workerId') workerId: string,
     @Param('referralId') referralId: string,
-    @Body() b: Schemas['RecordReferralOutcomeRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Body() body: Schemas['RecordReferralOutcomeRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
-    return this.record(id, 'recordReferralOutcome', { referralId, ...b }, p, h, r, (today) => ({
+    return this.record(workerId, 'recordReferralOutcome', { referralId, ...body }, principal, headers, reply, (today) => ({
       type: 'RecordReferralOutcome',
-      data: { ...b, referralId, today },
+      data: { ...body, referralId, today },
     }));
   }
 
   @Post(':workerId/corrections')
   @HttpCode(201)
   correct(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['CorrectWorkerDetailsRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['CorrectWorkerDetailsRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
-    return this.record(id, 'correctWorkerDetails', b, p, h, r, (today) => ({ type: 'CorrectWorkerDetails', data: { ...b, today } }));
+    return this.record(workerId, 'correctWorkerDetails', body, principal, headers, reply, (today) => ({
+      type: 'CorrectWorkerDetails',
+      data: { ...body, today },
+    }));
   }
 
   @Post(':workerId/duplicate-decisions')
   @HttpCode(201)
   decideDuplicate(
-    @Param('workerId') id: string,
-    @Body() b: Schemas['ResolveDuplicateRequest'],
-    @CurrentPrincipal() p: Principal,
-    @Headers() h: RequestHeaders,
-    @Res({ passthrough: true }) r: Reply,
+    @Param('workerId') workerId: string,
+    @Body() body: Schemas['ResolveDuplicateRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+    @Res({ passthrough: true }) reply: Reply,
   ) {
-    return this.record(id, 'resolveDuplicate', b, p, h, r, (today) => ({ type: 'ResolveDuplicate', data: { ...b, today } }));
+    return this.record(workerId, 'resolveDuplicate', body, principal, headers, reply, (today) => ({
+      type: 'ResolveDuplicate',
+      data: { ...body, today },
+    }));
   }
 
   @Post(':workerId/erasure')

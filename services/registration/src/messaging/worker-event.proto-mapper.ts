@@ -16,6 +16,7 @@ import {
   type RegistrationEvent,
 } from '@homeward/contracts/registration/v1';
 import type { SealedData } from '@homeward/personal-data';
+import { assertNever } from '@homeward/assert-never';
 import type {
   EmploymentChange,
   ErasureBasis,
@@ -344,10 +345,8 @@ export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, seal
     }
     case 'DuplicateResolved':
       return create(RegistrationEventSchema, { envelope, event: { case: 'duplicateResolved', value: { ...event.data } } });
-    default: {
-      const unknown: never = event;
-      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event, 'event');
   }
 }
 

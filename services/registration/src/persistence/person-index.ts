@@ -1,48 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Migration } from '@homeward/pg-kit/migrations';
 import { normaliseDocument, normaliseName } from '@homeward/names';
 import type { PersonalData, Sex } from '../domain/worker/worker.events';
 import type { WorkerState } from '../domain/worker/worker.state';
-
-/**
- * The registry's search index of people: normalised names, date of birth and document numbers, kept in
- * the transaction of every change that touches them, and deleted on erasure. The event log holds personal
- * data only sealed; this table is the one place it is searchable, and it is mutable on purpose.
- */
-export const personIndexMigrations: readonly Migration[] = [
-  {
-    id: '0004_person_index',
-    sql: `
-      CREATE EXTENSION IF NOT EXISTS pg_trgm;
-      CREATE TABLE person_index (
-        worker_id uuid PRIMARY KEY,
-        full_name text NOT NULL,
-        date_of_birth date NOT NULL,
-        sex text NOT NULL,
-        origin_area text NOT NULL,
-        national_id text,
-        passport_number text,
-        merged_into uuid
-      );
-      CREATE INDEX person_index_name ON person_index USING gin (full_name gin_trgm_ops);
-      CREATE INDEX person_index_birth ON person_index (date_of_birth);
-      CREATE INDEX person_index_national_id ON person_index (national_id) WHERE national_id IS NOT NULL;
-      CREATE INDEX person_index_passport ON person_index (passport_number) WHERE passport_number IS NOT NULL;
-    `,
-  },
-  {
-    // People of one birth date with a similar name, found through the index instead of comparing the name
-    // with everyone born that day: at four million people (~250 a birth date) a 2,000-row import part's
-    // duplicate check took 1.9 s this way and 0.19 s through the index, and the gap grows with the
-    // registry. The GiST index also answers equality on the birth date, so the B-tree goes.
-    id: '0008_person_index_birth_and_name',
-    sql: `
-      CREATE EXTENSION IF NOT EXISTS btree_gist;
-      CREATE INDEX person_index_birth_name ON person_index USING gist (date_of_birth, full_name gist_trgm_ops);
-      DROP INDEX person_index_birth;
-    `,
-  },
-];
 
 export interface Candidate {
   readonly workerId: string;
@@ -73,6 +32,11 @@ const DUPLICATE_NAME_SIMILARITY = 0.5;
  */
 const SIMILARITY_FOR_THIS_TRANSACTION = `set_config('pg_trgm.similarity_threshold', '${DUPLICATE_NAME_SIMILARITY}', true)`;
 
+/**
+ * The registry's search index of people: normalised names, date of birth and document numbers, kept in
+ * the transaction of every change that touches them, and deleted on erasure. The event log holds personal
+ * data only sealed; this table is the one place it is searchable, and it is mutable on purpose.
+ */
 export class PersonIndex {
   constructor(private readonly pool: Pool) {}
 

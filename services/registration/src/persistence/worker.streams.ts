@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import { EventStreams, type CommandMetadata } from '@homeward/command-handling/streams';
 import type { EventStore } from '@homeward/event-store';
 import type { PersonalDataVault } from '@homeward/personal-data';
+import { assertNever } from '@homeward/assert-never';
 import { occurredOn, type WorkerEvent } from '../domain/worker/worker.events';
 import { allCycles, cycleCountry, evolve, initialState, type WorkerState } from '../domain/worker/worker.state';
 import type { SealedFields } from '../messaging/worker-event.proto-mapper';
@@ -41,10 +42,8 @@ function jurisdictionDestination(event: WorkerEvent, before: WorkerState): strin
       const cycle = allCycles(before).find((c) => c.number === event.data.cycleNumber);
       return (cycle && cycleCountry(cycle)) ?? '';
     }
-    default: {
-      const unknown: never = event;
-      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event, 'event');
   }
 }
 

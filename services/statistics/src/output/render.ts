@@ -1,3 +1,4 @@
+import { assertNever } from '@homeward/assert-never';
 import type { Report } from '../domain/reports/report-table';
 import { renderCsv } from './csv.format';
 import { renderHtml } from './html.format';
@@ -29,9 +30,7 @@ export function render(report: Report, format: OutputFormat, options: RenderOpti
       };
     case 'html':
       return { body: renderHtml(report, options), contentType: 'text/html; charset=utf-8', extension: 'html' };
-    default: {
-      const unknown: never = format;
-      throw new Error(`unknown format ${String(unknown)}`);
-    }
+    default:
+      assertNever(format, 'format');
   }
 }

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { RegistrationFact } from '../domain/history/registration-fact';
-import type { ReplayProgress, ReplaySource, SourceCounts } from './replay';
+import type { ReplayProgress, ReplaySource, SourceCounts } from './replay-source';
 import { STATISTICAL_EVENT_TYPES, STORED_FIELDS, STORED_FIELD_COLUMNS, factFromStoredEvent } from './stored-event.mapper';
 
 const TYPES = STATISTICAL_EVENT_TYPES.map((t) => `'${t}'`).join(', ');

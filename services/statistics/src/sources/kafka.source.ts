@@ -2,7 +2,7 @@ import type { Kafka } from '@homeward/messaging';
 import { readTopicsToEnd } from '@homeward/messaging/topic-reader';
 import type { RegistrationFact } from '../domain/history/registration-fact';
 import { factFromMessage } from './registration-event.proto-mapper';
-import type { ReplayProgress, ReplaySource, SourceCounts } from './replay';
+import type { ReplayProgress, ReplaySource, SourceCounts } from './replay-source';
 
 /**
  * The registration topic(s) from their beginning up to the end offsets they had when the replay began:

@@ -7,6 +7,7 @@ import {
   type RegistrationEvent,
 } from '@homeward/contracts/registration/v1';
 import type { Envelope } from '@homeward/contracts';
+import { assertNever } from '@homeward/assert-never';
 import type { RegistrationFact, ReturnAssistance, ReturnReason, Sex } from '../domain/history/registration-fact';
 
 /**
@@ -144,10 +145,8 @@ export function factFromRegistrationEvent(message: RegistrationEvent): Registrat
     case 'possibleDuplicateFlagged':
     case undefined:
       return undefined;
-    default: {
-      const unknown: never = event;
-      throw new Error(`unknown registration event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event, 'registration event');
   }
 }
 

@@ -1,31 +1,12 @@
 import { MigrationHistory, type FoldCounts } from '../domain/history/migration-history';
-import type { RegistrationFact } from '../domain/history/registration-fact';
+import type { ReplayProgress, ReplaySource, SourceCounts } from './replay-source';
 
 export { MigrationHistory } from '../domain/history/migration-history';
 export type { RegistrationFact } from '../domain/history/registration-fact';
 export { KafkaReplaySource } from './kafka.source';
 export { EventStoreReplaySource, COPY_SQL as EVENT_STORE_COPY_SQL } from './event-store.source';
 export { STATISTICAL_EVENT_TYPES } from './stored-event.mapper';
-
-/** Told, after each batch read, how many events were read of how many the consistent cut holds. */
-export type ReplayProgress = (read: number, total: number) => void;
-
-/**
- * Where a replay reads the registry's history from. A source reads a consistent cut — what the log or the
- * store held when the read began — and hands every statistical fact it finds to `sink`, in each worker's
- * stream order.
- */
-export interface ReplaySource {
-  readonly name: 'kafka' | 'event-store';
-  read(sink: (fact: RegistrationFact) => void, progress: ReplayProgress): Promise<SourceCounts>;
-}
-
-export interface SourceCounts {
-  /** Events read from the source (messages on the topic; rows of the statistical event types in the store). */
-  readonly eventsRead: number;
-  /** Messages or rows that could not be decoded: left out, and said so. */
-  readonly undecodable: number;
-}
+export type { ReplayProgress, ReplaySource, SourceCounts } from './replay-source';
 
 export interface ReplayOptions {
   /** Leave out what the registry recorded after this instant: the history as it was known then. */

@@ -1,4 +1,5 @@
 import { Scopes, type OrganisationKind, type Principal } from '@homeward/auth';
+import { assertNever } from '@homeward/assert-never';
 import { allCycles, cycleCountry, type Cycle, type WorkerState } from '../../domain/worker/worker.state';
 
 /**
@@ -160,10 +161,8 @@ function missionRefusal(country: string | undefined, action: WorkerAction, state
     case 'erase':
     case 'search':
       return `${mission} may not ${WHAT[action.type]}`;
-    default: {
-      const unknown: never = action;
-      throw new Error(`unknown action ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(action, 'action');
   }
 }
 

@@ -2,31 +2,11 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import type { Principal } from '@homeward/auth';
-import type { Migration } from '@homeward/pg-kit/migrations';
 import { allCycles, type Incident } from '../../domain/worker/worker.state';
 import type { WorkerStreams } from '../../persistence/worker.streams';
 import { authorise } from '../access/worker.access';
 import { POOL, WORKER_STREAMS } from '../tokens';
 import { AccessDenied } from '../worker-command';
-
-export const sensitiveReadMigrations: readonly Migration[] = [
-  {
-    id: '0003_sensitive_reads',
-    sql: `
-      -- Who read which sensitive record, when. Append-only; never shown to the people it records.
-      CREATE TABLE sensitive_reads (
-        read_at timestamptz NOT NULL DEFAULT now(),
-        organisation_id text NOT NULL,
-        organisation_kind text NOT NULL,
-        subject text NOT NULL,
-        worker_id uuid NOT NULL,
-        record_type text NOT NULL,
-        record_id text NOT NULL
-      );
-      CREATE INDEX sensitive_reads_by_worker ON sensitive_reads (worker_id, read_at);
-    `,
-  },
-];
 
 export class GetIncidentQuery {
   constructor(

@@ -4,7 +4,6 @@ import type { Pool } from 'pg';
 import type { Principal } from '@homeward/auth';
 import { uuidv7 } from '@homeward/contracts';
 import { analyseWhereGrown, withTransaction } from '@homeward/pg-kit';
-import type { Migration } from '@homeward/pg-kit/migrations';
 import { fieldError, type FieldError } from '@homeward/service-kit/problem';
 import {
   UnknownCodes,
@@ -22,23 +21,6 @@ import { PERSON_INDEX, POOL, WORKER_STREAMS } from '../tokens';
 import { authorise } from '../access/worker.access';
 import { AccessDenied } from '../worker-command';
 import { readLegacyRecord, type LegacyImportRow, type LegacyRecord } from './legacy-row';
-
-export const importMigrations: readonly Migration[] = [
-  {
-    id: '0005_import_rows',
-    sql: `
-      -- Which rows of which legacy register were imported, and as which worker: re-running an import
-      -- imports nothing twice.
-      CREATE TABLE import_rows (
-        source text NOT NULL,
-        row_id text NOT NULL,
-        worker_id uuid NOT NULL,
-        imported_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (source, row_id)
-      );
-    `,
-  },
-];
 
 export interface RowFailure {
   /** 1-based position of the record in the whole file (the header not counted). */

@@ -3,7 +3,8 @@ import { migrate } from '@homeward/pg-kit/migrations';
 import { withTransaction } from '@homeward/pg-kit';
 import { RegistrationEventSchema, Sex, type RegistrationEvent } from '@homeward/contracts/registration/v1';
 import { createTestDatabase, type TestDatabase } from '@homeward/testing/infrastructure';
-import { projectWorkerStatus, workerStatusMigrations } from './worker-status.projection';
+import { registrationMigrations } from '../../persistence/migrations';
+import { projectWorkerStatus } from './worker-status.projection';
 
 // The projection keeps no record of handled event ids: stream versions alone must make a redelivered
 // chunk change nothing, in whatever order a worker's kinds of change meet in one chunk.
@@ -37,7 +38,7 @@ describe('the worker-status projection', () => {
 
   beforeEach(async () => {
     db = await createTestDatabase('worker_status');
-    await migrate(db.pool, 'registration', workerStatusMigrations);
+    await migrate(db.pool, 'registration', registrationMigrations);
   });
   afterEach(() => db.drop());
 

@@ -1,38 +1,8 @@
 import type { PoolClient } from 'pg';
-import type { Migration } from '@homeward/pg-kit/migrations';
 import { PoisonMessageError, type IncomingMessage } from '@homeward/messaging/consumer';
 import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
+import { assertNever } from '@homeward/assert-never';
 import { SEX_FROM_PROTO, decodeRegistrationEvent } from '../../messaging/worker-event.proto-mapper';
-
-/**
- * worker_status: one row per worker with their latest status, projected from the registration topic.
- * Rows only move forward: an event no newer than the row's stream version (a redelivery) changes
- * nothing, so the projection needs no record of handled event ids.
- */
-export const workerStatusMigrations: readonly Migration[] = [
-  {
-    id: '0001_worker_status',
-    sql: `
-      CREATE TABLE worker_status (
-        worker_id uuid PRIMARY KEY,
-        status text NOT NULL CHECK (status IN ('at_home', 'abroad', 'returned')),
-        sex text NOT NULL,
-        origin_area text NOT NULL,
-        destination_country text,
-        cycle_number integer NOT NULL DEFAULT 0,
-        stream_version bigint NOT NULL,
-        updated_at timestamptz NOT NULL
-      );
-      CREATE INDEX worker_status_by_status ON worker_status (status, updated_at DESC);
-    `,
-  },
-  {
-    // The stream version of the last correction applied, so that a redelivered one is recognised
-    // without a record of handled event ids.
-    id: '0007_worker_status_details_version',
-    sql: 'ALTER TABLE worker_status ADD COLUMN details_version bigint NOT NULL DEFAULT 0',
-  },
-];
 
 export function decodeForProjection(message: IncomingMessage): RegistrationEvent {
   if (!message.value) throw new PoisonMessageError('empty message value');
@@ -117,10 +87,8 @@ export async function projectWorkerStatus(items: readonly { readonly decoded: Re
         break;
       case undefined:
         throw new PoisonMessageError('RegistrationEvent without event');
-      default: {
-        const unknown: never = event.event;
-        throw new PoisonMessageError(`unknown event ${JSON.stringify(unknown)}`);
-      }
+      default:
+        assertNever(event.event, 'event', (message) => new PoisonMessageError(message));
     }
   }
   if (registered.size > 0) {

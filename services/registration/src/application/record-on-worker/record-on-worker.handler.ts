@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Principal } from '@homeward/auth';
+import { assertNever } from '@homeward/assert-never';
 import type { WorkerCommand } from '../../domain/worker/worker.decider';
 import type { CommandContext } from '../../persistence/worker.streams';
 import type { WorkerAction } from '../access/worker.access';
@@ -39,10 +40,8 @@ export function actionOf(command: StageCommand): WorkerAction {
     case 'CorrectWorkerDetails':
     case 'ResolveDuplicate':
       return { type: 'record-at-home' };
-    default: {
-      const unknown: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(command, 'command');
   }
 }
 

@@ -4,6 +4,7 @@ import { isEscoSkillUri } from '@homeward/classifications/esco';
 import { iscedLevel } from '@homeward/classifications/isced-2011';
 import { iscoUnitGroup } from '@homeward/classifications/isco-08';
 import { language } from '@homeward/classifications/languages';
+import { assertNever } from '@homeward/assert-never';
 import type { WorkerCommand } from './worker.decider';
 
 /** A value that names nothing in its code list: where it is, a stable code for machines, and words for people. */
@@ -110,10 +111,8 @@ export function codeErrors(command: WorkerCommand): CodeError[] {
     case 'ErasePersonalData':
     case 'ResolveDuplicate':
       break;
-    default: {
-      const unknown: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(command, 'command');
   }
   return errors;
 }

@@ -1,3 +1,4 @@
+import { assertNever } from '@homeward/assert-never';
 import type {
   AcquiredSkill,
   ArrivalRecorded,
@@ -196,10 +197,8 @@ export function decide(command: WorkerCommand, state: WorkerState): WorkerEvent[
       return erasePersonalData(command, state);
     case 'ResolveDuplicate':
       return [resolveDuplicate(command, state)];
-    default: {
-      const unknown: never = command;
-      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(command, 'command');
   }
 }
 

@@ -1,3 +1,5 @@
+import { assertNever } from '@homeward/assert-never';
+
 /** Domain events of a worker's stream, in the past tense. Dates are ISO calendar dates (YYYY-MM-DD). */
 
 export type Sex = 'F' | 'M' | 'O' | 'U';
@@ -288,9 +290,7 @@ export function occurredOn(event: WorkerEvent): string {
       return event.data.recordedOn;
     case 'WorkerDetailsCorrected':
       return event.data.correctedOn;
-    default: {
-      const unknown: never = event;
-      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event, 'event');
   }
 }

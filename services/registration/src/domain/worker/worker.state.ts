@@ -1,3 +1,4 @@
+import { assertNever } from '@homeward/assert-never';
 import type {
   AcquiredSkill,
   DepartureRecorded,
@@ -239,10 +240,8 @@ function evolveRegistered(state: Registered, event: Exclude<WorkerEvent, { type:
         ? { ...state, profile: erased, cycles: state.cycles.map(forget), current: forget(state.current) }
         : { ...state, profile: erased, cycles: state.cycles.map(forget) };
     }
-    default: {
-      const unknown: never = event;
-      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(event, 'event');
   }
 }
 
@@ -255,10 +254,8 @@ export function allCycles(state: WorkerState): readonly Cycle[] {
       return state.cycles;
     case 'abroad':
       return [...state.cycles, state.current];
-    default: {
-      const unknown: never = state;
-      throw new Error(`unknown state ${JSON.stringify(unknown)}`);
-    }
+    default:
+      assertNever(state, 'state');
   }
 }
 

@@ -1,3 +1,4 @@
+import { assertNever } from '@homeward/assert-never';
 import { EARLIEST_RECORDED_DAY, dayOf } from './calendar';
 import { RecordIndex } from './record-index';
 import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from './registration-fact';
@@ -251,10 +252,8 @@ export class MigrationHistory {
         if (withoutRecordedDeparture) page.flags[i]! |= UNDOCUMENTED;
         return;
       }
-      default: {
-        const unknown: never = fact;
-        throw new Error(`unknown fact ${JSON.stringify(unknown)}`);
-      }
+      default:
+        assertNever(fact, 'fact');
     }
   }
 

@@ -1,3 +1,4 @@
+import { assertNever } from '@homeward/assert-never';
 import type { MigrationHistory } from '../history/migration-history';
 import { UNKNOWN, countryCode, occupationCode } from './codelists';
 import { durationTables } from './durations.report';
@@ -19,10 +20,8 @@ function tablesOf(kind: ReportKind, context: ReportContext): ReportTable[] {
       return durationTables(context);
     case 'recruitment-cost':
       return [recruitmentCostTable(context)];
-    default: {
-      const unknown: never = kind;
-      throw new Error(`unknown report ${String(unknown)}`);
-    }
+    default:
+      assertNever(kind, 'report');
   }
 }
 

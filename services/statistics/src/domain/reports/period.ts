@@ -1,3 +1,4 @@
+import { assertNever } from '@homeward/assert-never';
 import { dayFromParts, dayOf, isoOf, lastDayOfMonth, partsOf } from '../history/calendar';
 
 /** How finely flows are broken down in time. */
@@ -101,10 +102,8 @@ function sliceOf(day: number, frequency: Frequency): ReferencePeriod {
       return quarterPeriod(year, Math.floor((month - 1) / 3) + 1);
     case 'month':
       return monthPeriod(year, month);
-    default: {
-      const unknown: never = frequency;
-      throw new Error(`unknown frequency ${String(unknown)}`);
-    }
+    default:
+      assertNever(frequency, 'frequency');
   }
 }
 

@@ -1,0 +1,90 @@
+/**
+ * The agency view's tables, created in each build's schema. A read model is not migrated: a build creates
+ * these tables whole in a fresh schema and projects every topic from offset zero into them. A change here
+ * goes with a bump of AGENCY_VIEW_VERSION, and the new version is rebuilt while the old one serves
+ * (DATABASE.md beside the service).
+ */
+export const agencySchema: readonly string[] = [
+  `CREATE TABLE workers (
+     worker_id uuid PRIMARY KEY,
+     registered_on date,
+     sex text NOT NULL,
+     birth_year integer NOT NULL,
+     origin_area text NOT NULL,
+     education_isced integer,
+     languages text[] NOT NULL DEFAULT '{}',
+     status text NOT NULL DEFAULT 'at_home' CHECK (status IN ('at_home', 'abroad', 'returned')),
+     cycles integer NOT NULL DEFAULT 0,
+     current_destination text,
+     destinations text[] NOT NULL DEFAULT '{}',
+     -- ISCO-08 codes of every cycle with all their prefixes, so that a major group matches its unit groups.
+     occupation_codes text[] NOT NULL DEFAULT '{}',
+     last_returned_on date,
+     possible_duplicates uuid[] NOT NULL DEFAULT '{}',
+     merged_into uuid,
+     personal_data_erased boolean NOT NULL DEFAULT false,
+     erased_on date,
+     updated_at timestamptz NOT NULL
+   )`,
+  `CREATE INDEX workers_by_origin ON workers (origin_area, worker_id)`,
+  `CREATE INDEX workers_by_status ON workers (status, worker_id)`,
+  `CREATE INDEX workers_by_destination ON workers USING gin (destinations)`,
+  `CREATE INDEX workers_by_occupation ON workers USING gin (occupation_codes)`,
+  `CREATE TABLE cycles (
+     worker_id uuid NOT NULL,
+     cycle_number integer NOT NULL,
+     destination_country text,
+     departed_on date,
+     employer_name text,
+     occupation_isco text,
+     contract_start date,
+     contract_end date,
+     recruitment_agency text,
+     channel text,
+     arrived_on date,
+     returned_on date,
+     from_country text,
+     return_assistance text,
+     return_reason text,
+     without_recorded_departure boolean NOT NULL DEFAULT false,
+     needs_assessed_on date,
+     first_referral_on date,
+     -- Set from the employment-matching topic's placements once it exists.
+     placed_on date,
+     PRIMARY KEY (worker_id, cycle_number)
+   )`,
+  `CREATE INDEX cycles_waiting ON cycles (returned_on, worker_id) WHERE returned_on IS NOT NULL AND first_referral_on IS NULL AND placed_on IS NULL`,
+  `CREATE TABLE timeline (
+     event_id uuid PRIMARY KEY,
+     worker_id uuid NOT NULL,
+     source text NOT NULL,
+     type text NOT NULL,
+     stream_id text NOT NULL,
+     stream_version bigint NOT NULL,
+     cycle_number integer,
+     occurred_on date NOT NULL,
+     recorded_at timestamptz NOT NULL,
+     details jsonb NOT NULL
+   )`,
+  `CREATE INDEX timeline_by_worker ON timeline (worker_id, occurred_on, recorded_at, stream_version)`,
+  // Who each worker is, from the registration directory; deleted on erasure. The keys are @homeward/names':
+  // the normalised name and its transliteration skeleton (trigram-indexed), documents without punctuation.
+  `CREATE TABLE identities (
+     worker_id uuid PRIMARY KEY,
+     stream_version bigint NOT NULL,
+     given_name text NOT NULL,
+     family_name text NOT NULL,
+     date_of_birth date NOT NULL,
+     national_id text,
+     passport_number text,
+     name_key text NOT NULL,
+     name_skeleton text NOT NULL,
+     national_id_key text,
+     passport_key text
+   )`,
+  `CREATE INDEX identities_by_name ON identities USING gin (name_key gin_trgm_ops)`,
+  `CREATE INDEX identities_by_skeleton ON identities USING gin (name_skeleton gin_trgm_ops)`,
+  `CREATE INDEX identities_by_national_id ON identities (national_id_key) WHERE national_id_key IS NOT NULL`,
+  `CREATE INDEX identities_by_passport ON identities (passport_key) WHERE passport_key IS NOT NULL`,
+  `CREATE INDEX identities_by_birth ON identities (date_of_birth)`,
+];
