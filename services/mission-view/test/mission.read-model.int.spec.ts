@@ -16,13 +16,12 @@ describe('mission-view row writer', () => {
   afterAll(() => db.drop());
 
   const at = new Date('2026-01-01T00:00:00Z');
-  const opened = (workerId: string, employerName: string): MissionChange => ({
+  const opened = (workerId: string, occupationIsco: string): MissionChange => ({
     kind: 'stay-opened',
     workerId,
     cycleNumber: 1,
     departedOn: '2025-01-10',
-    employerName,
-    occupationIsco: '9111',
+    occupationIsco,
     contractStart: '2025-01-12',
     contractEnd: '2027-01-11',
     channel: 'regular',
@@ -32,7 +31,7 @@ describe('mission-view row writer', () => {
 
   async function stays(ids: readonly string[]) {
     const { rows } = await db.pool.query(
-      `SELECT worker_id, stage, employer_name, arrived_on::text AS arrived_on, returned_on::text AS returned_on
+      `SELECT worker_id, stage, occupation_isco, arrived_on::text AS arrived_on, returned_on::text AS returned_on
          FROM stays WHERE worker_id = ANY($1::uuid[])`,
       [ids],
     );
@@ -46,9 +45,9 @@ describe('mission-view row writer', () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const [c, d] = [randomUUID(), randomUUID()];
     const script = (x: string, y: string): MissionChange[] => [
-      opened(x, 'First Employer'),
-      opened(y, 'Other Employer'),
-      opened(x, 'Corrected Employer'),
+      opened(x, '9111'),
+      opened(y, '5152'),
+      opened(x, '9112'),
       arrived(x, '2025-01-11'),
       arrived(y, '2025-01-12'),
       arrived(x, '2025-01-13'),
@@ -70,8 +69,8 @@ describe('mission-view row writer', () => {
     expect(batched).toEqual(oneByOne);
     expect(batched).toEqual(
       expect.arrayContaining([
-        { worker: 0, stage: 'arrived', employer_name: 'Corrected Employer', arrived_on: '2025-01-13', returned_on: null },
-        { worker: 1, stage: 'returned', employer_name: 'Other Employer', arrived_on: '2025-01-12', returned_on: '2025-06-01' },
+        { worker: 0, stage: 'arrived', occupation_isco: '9112', arrived_on: '2025-01-13', returned_on: null },
+        { worker: 1, stage: 'returned', occupation_isco: '5152', arrived_on: '2025-01-12', returned_on: '2025-06-01' },
       ]),
     );
   });

@@ -1,5 +1,5 @@
 import type { FactEnvelope, RegistrationFact } from '@homeward/projections/registration';
-import { iscoPrefixes, registrationChanges } from './agency.projection';
+import { directoryChanges, iscoPrefixes, registrationChanges } from './agency.projection';
 import { agencyChanges } from './agency.read-model';
 
 const recordedAt = new Date('2024-07-01T08:00:00Z');
@@ -146,6 +146,17 @@ describe('the agency view of registration facts', () => {
       data: { workerId: 'w1', cycleNumber: 1, arrivedOn: '2023-02-02', country: 'SA' },
     };
     expect(agencyChanges({ source: 'registration', fact })).toEqual(registrationChanges(fact));
+  });
+
+  it("takes a directory entry's employers beside the identity, and an entry naming none as the identity alone", () => {
+    const identity = { givenName: 'Maria', familyName: 'Santos', dateOfBirth: '1990-04-12' };
+    const employers = [{ streamVersion: 2, cycleNumber: 1, employerName: 'Al Noor Household Services' }];
+    const entry = { type: 'IdentityPublished', workerId: 'w1', eventId: 'e-2', streamVersion: 2, recordedAt, identity } as const;
+    expect(directoryChanges({ ...entry, employers })).toEqual([
+      { kind: 'identity-known', workerId: 'w1', streamVersion: 2, identity },
+      { kind: 'employers-known', workerId: 'w1', employers },
+    ]);
+    expect(directoryChanges({ ...entry, employers: [] })).toEqual([{ kind: 'identity-known', workerId: 'w1', streamVersion: 2, identity }]);
   });
 
   it('indexes an occupation under every ISCO level', () => {

@@ -131,6 +131,15 @@ export const agencySchema: readonly string[] = [
   `CREATE INDEX identities_by_national_id ON identities (national_id_key) WHERE national_id_key IS NOT NULL`,
   `CREATE INDEX identities_by_passport ON identities (passport_key) WHERE passport_key IS NOT NULL`,
   `CREATE INDEX identities_by_birth ON identities (date_of_birth)`,
+  // The employer each departure or change of employer named, from the registration directory (docs/adr/0006);
+  // deleted on erasure. The stream version is the worker's, of that event.
+  `CREATE TABLE employers (
+     worker_id uuid NOT NULL,
+     stream_version bigint NOT NULL,
+     cycle_number integer NOT NULL,
+     employer_name text NOT NULL,
+     PRIMARY KEY (worker_id, stream_version)
+   )`,
 ];
 
 const ERASED = `(SELECT personal_data_erased FROM workers WHERE worker_id = $1)`;
@@ -223,7 +232,7 @@ const column = <C, V>(changes: readonly C[], value: (c: C) => V): V[] => changes
  * Set-based writers of the kinds a history is mostly made of (one change or many), each for changes of
  * distinct workers: the one way these kinds are written.
  */
-type SetKind = 'worker-registered' | 'cycle-opened' | 'arrived' | 'returned' | 'identity-known';
+type SetKind = 'worker-registered' | 'cycle-opened' | 'arrived' | 'returned' | 'identity-known' | 'employers-known';
 const isSetKind = (kind: RowChange['kind']): kind is SetKind => kind in SET_WRITERS;
 
 const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly Of<K>[]) => Promise<void> } = {
@@ -264,7 +273,7 @@ const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly
         column(cs, (c) => c.cycleNumber),
         column(cs, (c) => c.destinationCountry),
         column(cs, (c) => c.departedOn),
-        column(cs, (c) => c.employerName),
+        column(cs, (c) => c.employerName ?? null),
         column(cs, (c) => c.occupationIsco),
         column(cs, (c) => c.contractStart),
         column(cs, (c) => c.contractEnd),
@@ -363,6 +372,24 @@ const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly
       ],
     );
   },
+  'employers-known': async (tx, cs) => {
+    // Each entry names every employer up to its version, so an older entry adds nothing new; an erased
+    // worker's employers never come back.
+    const rows = cs.flatMap((c) => c.employers.map((e) => ({ workerId: c.workerId, ...e })));
+    await tx.query(
+      `INSERT INTO employers (worker_id, stream_version, cycle_number, employer_name)
+       SELECT t.worker_id, t.stream_version, t.cycle_number, t.employer_name
+         FROM unnest($1::uuid[], $2::bigint[], $3::int[], $4::text[]) AS t(worker_id, stream_version, cycle_number, employer_name)
+        WHERE NOT coalesce((SELECT personal_data_erased FROM workers w WHERE w.worker_id = t.worker_id), false)
+       ON CONFLICT (worker_id, stream_version) DO NOTHING`,
+      [
+        column(rows, (r) => r.workerId),
+        column(rows, (r) => r.streamVersion),
+        column(rows, (r) => r.cycleNumber),
+        column(rows, (r) => r.employerName),
+      ],
+    );
+  },
 };
 
 /** One change of a kind without a set-based writer: one statement (or a few). */
@@ -423,6 +450,7 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
     case 'personal-data-erased':
       await tx.query(`UPDATE workers SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`DELETE FROM identities WHERE worker_id = $1`, [c.workerId]);
+      await tx.query(`DELETE FROM employers WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`UPDATE cycles SET employer_name = NULL, recruitment_agency = NULL WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`UPDATE timeline SET details = details${STRIP} WHERE worker_id = $1`, [c.workerId]);
       break;

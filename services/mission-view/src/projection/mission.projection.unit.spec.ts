@@ -66,14 +66,13 @@ describe('what the mission in SA takes', () => {
 });
 
 describe('the rows a fact changes', () => {
-  it('opens a stay on departure, with the contract', () => {
+  it("opens a stay on departure, with the contract and without the employer's name, even one an older event carried in the clear", () => {
     expect(missionChanges(departure('SA'))).toEqual([
       {
         kind: 'stay-opened',
         workerId: 'w1',
         cycleNumber: 1,
         departedOn: '2023-02-01',
-        employerName: 'Al Noor Household Services',
         occupationIsco: '9111',
         contractStart: '2023-02-05',
         contractEnd: '2025-02-04',

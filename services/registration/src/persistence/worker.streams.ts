@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { uuidv7 } from '@homeward/contracts';
 import type { EventStore, FoldEvent, NewEvent } from '@homeward/event-store';
 import { CoalescingStreams } from '@homeward/event-store/coalescing';
-import type { PersonalDataVault } from '@homeward/personal-data';
+import { SubjectErased, type PersonalDataVault, type SealedData } from '@homeward/personal-data';
 import { occurredOn, type WorkerEvent } from '../domain/worker/worker.events';
 import { allCycles, cycleCountry, evolve, initialState, type WorkerState } from '../domain/worker/worker.state';
 import type { EnvelopeFields, SealedFields } from '../messaging/worker-event.proto-mapper';
@@ -61,7 +61,25 @@ const SEALED_FIELDS: Partial<Record<WorkerEvent['type'], readonly (keyof SealedF
   WorkerRegistered: ['personalData'],
   WorkerDetailsCorrected: ['personalData'],
   WelfareIncidentRecorded: ['caseNotes'],
+  // A domestic worker's employer is a household, whose name points back at the worker (docs/adr/0006).
+  DepartureRecorded: ['employerName'],
+  EmploymentChanged: ['employerName'],
 };
+
+/**
+ * Sealed fields opened even when a load leaves personal data sealed: every representation of a cycle
+ * shows its employers to those who may see them, as before they were sealed.
+ */
+const OPENED_ALWAYS: ReadonlySet<string> = new Set<keyof SealedFields>(['employerName']);
+
+/**
+ * Sealed with the key the worker's registration made: sealing them creates no key, so a command that
+ * seals nothing else needs no transaction of its own (an erased worker's key is gone: see `sealAll`).
+ */
+const SEALED_WITH_EXISTING_KEY: ReadonlySet<string> = new Set<keyof SealedFields>(['employerName']);
+
+/** An event's seals, where null marks a field dropped because the worker's key was erased. */
+type SealsOrDropped = { readonly [K in keyof SealedFields]?: SealedData | null };
 
 /**
  * Workers' event streams in the event store. Load folds a stream into state, opening sealed personal
@@ -83,7 +101,7 @@ export class WorkerStreams {
   /**
    * The worker's state, as of `upToVersion` when given (to replay an earlier answer). With
    * `personalData: false` the sealed fields stay sealed and absent from the state (as after erasure, but
-   * without the erased flag): no key is fetched, and nothing personal is decrypted that is not needed.
+   * without the erased flag), but for the employers' names: nothing personal is decrypted that is not needed.
    */
   async load(
     workerId: string,
@@ -103,9 +121,10 @@ export class WorkerStreams {
 
   private async toDomain(workerId: string, stored: FoldEvent, open: boolean, client?: PoolClient): Promise<WorkerEvent> {
     const { sealed, ...data } = stored.data as { sealed?: Record<string, StoredSeal> };
-    if (!sealed || !open) return { type: stored.type, data } as WorkerEvent;
+    if (!sealed) return { type: stored.type, data } as WorkerEvent;
     const opened: Record<string, unknown> = {};
     for (const [field, seal] of Object.entries(sealed)) {
+      if (!open && !OPENED_ALWAYS.has(field)) continue;
       const value = await this.vault.open(workerId, fromStoredSeal(seal), client);
       // After erasure the key is gone: the field stays absent.
       if (value !== undefined) opened[field] = value;
@@ -171,16 +190,28 @@ export class WorkerStreams {
   /** Whether appending these events seals personal data (and may need to create the worker's key). */
   sealsAnything(events: readonly WorkerEvent[]): boolean {
     return events.some((event) =>
-      (SEALED_FIELDS[event.type] ?? []).some((field) => (event.data as Record<string, unknown>)[field] !== undefined),
+      (SEALED_FIELDS[event.type] ?? []).some(
+        (field) => !SEALED_WITH_EXISTING_KEY.has(field) && (event.data as Record<string, unknown>)[field] !== undefined,
+      ),
     );
   }
 
-  private async sealAll(workerId: string, events: readonly WorkerEvent[], client?: PoolClient): Promise<SealedFields[]> {
-    const sealed: SealedFields[] = [];
+  /**
+   * Seals each event's personal fields. A worker whose personal data was erased has no key any more: what
+   * would be sealed for them is dropped, never written in the clear, as everything sealed for them
+   * before is unreadable now (a departure after erasure keeps its destination, dates and occupation).
+   */
+  private async sealAll(workerId: string, events: readonly WorkerEvent[], client?: PoolClient): Promise<SealsOrDropped[]> {
+    const sealed: SealsOrDropped[] = [];
     for (const [i, event] of events.entries()) {
       for (const field of SEALED_FIELDS[event.type] ?? []) {
         const value = (event.data as Record<string, unknown>)[field];
-        if (value !== undefined) sealed[i] = { ...sealed[i], [field]: await this.vault.seal(workerId, value, client) };
+        if (value === undefined) continue;
+        const seal = await this.vault.seal(workerId, value, client).catch((error: unknown) => {
+          if (error instanceof SubjectErased) return null;
+          throw error;
+        });
+        sealed[i] = { ...sealed[i], [field]: seal };
       }
     }
     return sealed;
@@ -194,7 +225,7 @@ export class WorkerStreams {
     events: readonly WorkerEvent[],
     context: CommandContext,
     before: WorkerState,
-    sealedPerEvent: readonly (SealedFields | undefined)[],
+    sealedPerEvent: readonly (SealsOrDropped | undefined)[],
   ): NewEvent[] {
     const newEvents: NewEvent[] = [];
     let state = before;
@@ -202,11 +233,9 @@ export class WorkerStreams {
       const sealed = sealedPerEvent[i] ?? {};
       const data: Record<string, unknown> = { ...event.data };
       for (const field of Object.keys(sealed)) delete data[field];
-      if (Object.keys(sealed).length > 0) {
-        const seals: Record<string, StoredSeal> = {};
-        for (const [field, seal] of Object.entries(sealed)) if (seal) seals[field] = toStoredSeal(seal);
-        data.sealed = seals;
-      }
+      const seals: Record<string, StoredSeal> = {};
+      for (const [field, seal] of Object.entries(sealed)) if (seal) seals[field] = toStoredSeal(seal);
+      if (Object.keys(seals).length > 0) data.sealed = seals;
       const metadata: StoredMetadata = {
         actor: context.actor,
         originCountry: context.originCountry,
