@@ -104,3 +104,50 @@ export function cloudEventHeaders(envelope: Envelope, source: string, dataSchema
     ce_dataschema: dataSchema,
   };
 }
+
+/** Who recorded an event: the organisation, its kind, and the user within it. */
+export interface EnvelopeActor {
+  readonly organisationId: string;
+  readonly kind: 'agency' | 'mission' | 'statistics' | 'employer' | 'system';
+  readonly userId: string;
+}
+
+/** Everything an event's envelope says besides its type: the stored event's columns and metadata. */
+export interface EnvelopeFields {
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly occurredAt: Date;
+  readonly recordedAt: Date;
+  readonly actor: EnvelopeActor;
+  readonly originCountry: string;
+  /** The destination country the event concerns ('' for none): what lets a mission's read model keep its own. */
+  readonly destinationCountry: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+}
+
+const kindToProto: Record<EnvelopeActor['kind'], OrganisationKind> = {
+  agency: OrganisationKind.AGENCY,
+  mission: OrganisationKind.MISSION,
+  statistics: OrganisationKind.STATISTICS,
+  employer: OrganisationKind.EMPLOYER,
+  system: OrganisationKind.SYSTEM,
+};
+
+/** The envelope of an event of the fully-qualified proto type `eventType`, e.g. `homeward.registration.v1.WorkerRegistered`. */
+export function toEnvelope(eventType: string, fields: EnvelopeFields): Envelope {
+  return create(EnvelopeSchema, {
+    eventId: fields.eventId,
+    eventType,
+    streamId: fields.streamId,
+    streamVersion: BigInt(fields.streamVersion),
+    occurredAt: timestampFromDate(fields.occurredAt),
+    recordedAt: timestampFromDate(fields.recordedAt),
+    actor: { organisationId: fields.actor.organisationId, kind: kindToProto[fields.actor.kind], userId: fields.actor.userId },
+    jurisdiction: { originCountry: fields.originCountry, destinationCountry: fields.destinationCountry },
+    correlationId: fields.correlationId,
+    causationId: fields.causationId,
+    schemaVersion: 1,
+  });
+}

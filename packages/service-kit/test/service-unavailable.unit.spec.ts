@@ -11,10 +11,12 @@ describe('answering while the database is away', () => {
     ['no database listening', withCode('ECONNREFUSED')],
     ['a connection lost in the middle of the request', new Error('Connection terminated unexpectedly')],
   ])('%s is a 503 with a stable code, never a 500', (_what, error) => {
-    expect(toProblem(error, undefined, log)).toMatchObject({ status: 503, code: 'service.unavailable', title: 'Service unavailable' });
+    const problem = toProblem(error, undefined, log);
+    expect(problem.details).toMatchObject({ status: 503, code: 'service.unavailable', title: 'Service unavailable' });
+    expect(problem.headers).toEqual({ 'retry-after': '2' });
   });
 
   it('leaves other errors as they were: a bug is still a 500', () => {
-    expect(toProblem(new Error('boom'), undefined, log).status).toBe(500);
+    expect(toProblem(new Error('boom'), undefined, log).details.status).toBe(500);
   });
 });

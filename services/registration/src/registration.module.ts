@@ -13,8 +13,6 @@ import {
   KAFKA,
   POOL,
   REGISTRY_SETTINGS,
-  RELAY_QUARANTINE,
-  RELAY_RELEASE_REQUESTED,
   VAULT,
   WORKER_COMMANDS,
   WORKER_STREAMS,
@@ -23,11 +21,9 @@ import {
 } from './application/tokens';
 import { ErasePersonalDataHandler } from './application/erase-personal-data/erase-personal-data.handler';
 import type { PersonalDataVault } from '@homeward/personal-data';
-import type { RelayQuarantine } from '@homeward/messaging/relay-quarantine';
 import type { PersonIndex } from './persistence/person-index';
 import { WorkersController } from './http/workers.controller';
 import { ImportsController } from './http/imports.controller';
-import { RelayAdminController } from './http/relay-admin.controller';
 import { ImportLegacyRegisterHandler } from './application/import/import-legacy-register.handler';
 import { WorkerCommands } from './application/worker-command';
 import type { WorkerStreams } from './persistence/worker.streams';
@@ -42,10 +38,6 @@ export interface RegistrationDependencies {
   readonly committed: () => void;
   readonly clock: Clock;
   readonly settings: RegistrySettings;
-  /** The event relay's quarantine, for its operators (docs/adr/0005). */
-  readonly relayQuarantine: RelayQuarantine;
-  /** Told when an operator asked for a release (wakes the relay, if it runs in this process). */
-  readonly releaseRequested: () => void;
 }
 
 @Module({})
@@ -54,7 +46,7 @@ export class RegistrationModule {
     return {
       module: RegistrationModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [WorkersController, ImportsController, RelayAdminController],
+      controllers: [WorkersController, ImportsController],
       providers: [
         { provide: POOL, useValue: deps.pool },
         { provide: KAFKA, useValue: deps.kafka },
@@ -64,8 +56,6 @@ export class RegistrationModule {
         { provide: WORKER_COMMANDS, useValue: new WorkerCommands(deps.streams, deps.pool, deps.personIndex, deps.committed) },
         { provide: CLOCK, useValue: deps.clock },
         { provide: REGISTRY_SETTINGS, useValue: deps.settings },
-        { provide: RELAY_QUARANTINE, useValue: deps.relayQuarantine },
-        { provide: RELAY_RELEASE_REQUESTED, useValue: deps.releaseRequested },
         RegisterWorkerHandler,
         RecordOnWorkerHandler,
         GetIncidentHandler,
@@ -77,7 +67,3 @@ export class RegistrationModule {
     };
   }
 }
-
-/** The HTTP application of a process without the api role: health only (service-kit adds it). */
-@Module({})
-export class RegistrationBackgroundModule {}

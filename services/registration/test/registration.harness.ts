@@ -11,7 +11,7 @@ import {
 import type { DevTokenClaims } from '@homeward/auth/dev-issuer';
 import { loadRegistrationConfig } from '../src/registration.config';
 import { startRegistration, type RegistrationRuntime, type RegistrationSeams } from '../src/registration.app';
-import { RELAY_ADMIN_SCOPE } from '../src/http/relay-admin.controller';
+import { RELAY_ADMIN_SCOPE } from '@homeward/command-handling/relay-admin';
 
 /** The registration service as it runs, on the real PostgreSQL and Kafka, with principals of every kind. */
 export interface RegistrationHarness {

@@ -7,8 +7,6 @@ export const CLOCK = Symbol('Clock');
 export const VAULT = Symbol('PersonalDataVault');
 export const PERSON_INDEX = Symbol('PersonIndex');
 export const REGISTRY_SETTINGS = Symbol('RegistrySettings');
-export const RELAY_QUARANTINE = Symbol('RelayQuarantine');
-export const RELAY_RELEASE_REQUESTED = Symbol('RelayReleaseRequested');
 
 export type Clock = () => Date;
 

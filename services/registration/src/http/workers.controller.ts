@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@homeward/auth';
 import { uuidv7 } from '@homeward/contracts';
+import { commandMetadata } from '@homeward/command-handling/http';
 import { CurrentPrincipal } from '@homeward/service-kit';
+import { entityTag, requestConditions as conditions, type RequestHeaders } from '@homeward/service-kit/conditions';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
 import type { components } from './generated/registration.v1';
 import { RegisterWorkerCommand } from '../application/register-worker/register-worker.handler';
@@ -13,7 +14,7 @@ import { ErasePersonalDataCommand } from '../application/erase-personal-data/era
 import { GetWorkerQuery } from '../application/get-worker/get-worker.handler';
 import { GetIncidentQuery, type IncidentView } from '../application/get-incident/get-incident.handler';
 import { ListWorkersQuery, type WorkerSummaryRow } from '../application/list-workers/list-workers.handler';
-import { AccessDenied, type RequestConditions, type WorkerCommandResult } from '../application/worker-command';
+import { AccessDenied, type WorkerCommandResult } from '../application/worker-command';
 import { authorise } from '../application/access/worker.access';
 import { initialState } from '../domain/worker/worker.state';
 import { CLOCK, PERSON_INDEX, REGISTRY_SETTINGS, type Clock, type RegistrySettings } from '../application/tokens';
@@ -331,75 +332,11 @@ export class WorkersController {
   private present(result: WorkerCommandResult, principal: Principal, reply: Reply): Schemas['Worker'] {
     const dto = workerDto(result.state, result.version, { ...result, employerNames: seesEmployers(principal) });
     if (!dto) throw Problem.notFound('no worker is registered under this id', [fieldError('path', ['workerId'], 'no such worker')]);
-    void reply.header('etag', `"${result.version}"`);
+    void reply.header('etag', entityTag(result.version));
     return dto;
   }
 
   private context(principal: Principal, headers: RequestHeaders): CommandContext {
-    const now = this.clock();
-    const correlationId = headers['x-correlation-id'];
-    return {
-      actor: { organisationId: principal.organisationId, kind: principal.kind, userId: principal.subject },
-      originCountry: this.settings.originCountry,
-      correlationId: correlationId && /^[0-9a-f-]{36}$/i.test(correlationId) ? correlationId : uuidv7(now.getTime()),
-      now,
-    };
+    return commandMetadata(principal, headers, this.clock(), this.settings.originCountry);
   }
-}
-
-type RequestHeaders = Record<string, string | undefined>;
-
-/**
- * If-Match and Idempotency-Key as the command sees them. The fingerprint identifies the request a key
- * was first used for: the operation, the worker and the body, with object keys in a canonical order.
- */
-function conditions(operation: string, workerId: string, body: unknown, headers: RequestHeaders): RequestConditions {
-  const idempotencyKey = headers['idempotency-key'];
-  const ifMatch = headers['if-match'] === undefined ? undefined : entityTags(headers['if-match']);
-  if (ifMatch === null) {
-    throw Problem.validation([
-      fieldError('header', ['If-Match'], 'must be *, or ETags this API gave out such as "3", separated by commas'),
-    ]);
-  }
-  return {
-    // `*` asks only that the worker exists, which every command on a worker requires anyway (404 otherwise).
-    ...(ifMatch === undefined || ifMatch === '*' ? {} : { ifMatch }),
-    ...(idempotencyKey === undefined
-      ? {}
-      : {
-          idempotency: {
-            key: idempotencyKey,
-            fingerprint: createHash('sha256')
-              .update(canonical([operation, workerId, body]))
-              .digest('hex'),
-          },
-        }),
-  };
-}
-
-/**
- * The versions an If-Match header names (RFC 9110 §13.1.1): `*`, or a list of entity tags. The API gives out
- * strong tags of stream versions (`"3"`); a weak one (`W/"3"`) is read as its version, as before. Answers
- * null when the header is not such a list.
- */
-function entityTags(header: string): readonly number[] | '*' | null {
-  if (header.trim() === '*') return '*';
-  const versions: number[] = [];
-  for (const tag of header.split(',')) {
-    const version = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(tag)?.[1];
-    if (version === undefined) return null;
-    versions.push(Number(version));
-  }
-  return versions;
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

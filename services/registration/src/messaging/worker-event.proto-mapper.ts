@@ -1,4 +1,4 @@
-import { create, toBinary, fromBinary, timestampFromDate, EnvelopeSchema, OrganisationKind, type Envelope } from '@homeward/contracts';
+import { create, toBinary, fromBinary, toEnvelope as envelopeOf, type Envelope, type EnvelopeFields } from '@homeward/contracts';
 import {
   RegistrationEventSchema,
   Sex as ProtoSex,
@@ -153,41 +153,11 @@ export const PROTO_EVENT_TYPES: Record<WorkerEvent['type'], string> = {
   DuplicateResolved: 'homeward.registration.v1.DuplicateResolved',
 };
 
-export interface EnvelopeFields {
-  eventId: string;
-  streamId: string;
-  streamVersion: number;
-  occurredAt: Date;
-  recordedAt: Date;
-  actor: { organisationId: string; kind: 'agency' | 'mission' | 'statistics' | 'employer' | 'system'; userId: string };
-  originCountry: string;
-  destinationCountry: string;
-  correlationId: string;
-  causationId: string;
-}
+export type { EnvelopeFields };
 
-const kindToProto = {
-  agency: OrganisationKind.AGENCY,
-  mission: OrganisationKind.MISSION,
-  statistics: OrganisationKind.STATISTICS,
-  employer: OrganisationKind.EMPLOYER,
-  system: OrganisationKind.SYSTEM,
-} as const;
-
+/** The envelope of a worker event: the shared fields (@homeward/contracts) under the event's proto type. */
 export function toEnvelope(event: WorkerEvent, fields: EnvelopeFields): Envelope {
-  return create(EnvelopeSchema, {
-    eventId: fields.eventId,
-    eventType: PROTO_EVENT_TYPES[event.type],
-    streamId: fields.streamId,
-    streamVersion: BigInt(fields.streamVersion),
-    occurredAt: timestampFromDate(fields.occurredAt),
-    recordedAt: timestampFromDate(fields.recordedAt),
-    actor: { organisationId: fields.actor.organisationId, kind: kindToProto[fields.actor.kind], userId: fields.actor.userId },
-    jurisdiction: { originCountry: fields.originCountry, destinationCountry: fields.destinationCountry },
-    correlationId: fields.correlationId,
-    causationId: fields.causationId,
-    schemaVersion: 1,
-  });
+  return envelopeOf(PROTO_EVENT_TYPES[event.type], fields);
 }
 
 /** `sealed` holds the event's personal data as sealed for it; it travels only in that form. */

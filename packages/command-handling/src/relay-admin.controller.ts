@@ -1,14 +1,36 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Module, Param, Post, Res, type DynamicModule } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@homeward/auth';
 import type { QuarantinedStream, RelayQuarantine, ReleaseOutcome } from '@homeward/messaging/relay-quarantine';
 import { CurrentPrincipal } from '@homeward/service-kit';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
-import { RELAY_QUARANTINE, RELAY_RELEASE_REQUESTED } from '../application/tokens';
-import type { components } from './generated/registration.v1';
 
-type Schemas = components['schemas'];
+/** Injection tokens: the relay's quarantine, and what to tell when an operator asked for a release. */
+export const RELAY_QUARANTINE = Symbol('RelayQuarantine');
+export const RELAY_RELEASE_REQUESTED = Symbol('RelayReleaseRequested');
+
+/** The answers, as every event-sourced service's OpenAPI document describes them (registration.v1.yaml's). */
+interface QuarantinedStreamDto {
+  streamId: string;
+  eventId: string;
+  eventType: string;
+  reason: string;
+  since: string;
+  attempts: number;
+  lastAttemptAt: string;
+  heldEvents: number;
+  releaseRequestedAt?: string;
+  releaseRequestedBy?: string;
+}
+type ReleaseOutcomeDto =
+  | { state: 'released'; streamId: string; publishedEvents: number; releasedAt: string }
+  | { state: 'pending'; streamId: string; stream: QuarantinedStreamDto };
+interface Schemas {
+  QuarantinedStream: QuarantinedStreamDto;
+  QuarantineList: { items: QuarantinedStreamDto[] };
+  ReleaseOutcome: ReleaseOutcomeDto;
+}
 
 /** Scope of the registry's operators: they see the relay's quarantine and release streams from it. */
 export const RELAY_ADMIN_SCOPE = 'relay:admin';
@@ -52,7 +74,7 @@ const notHeld = (streamId: string) =>
  * came of it, or 202 if the relay has not got to it within a few seconds.
  */
 @Controller('admin/relay/quarantine')
-export class RelayAdminController {
+class RelayAdminController {
   constructor(
     @Inject(RELAY_QUARANTINE) private readonly quarantine: RelayQuarantine,
     @Inject(RELAY_RELEASE_REQUESTED) private readonly releaseRequested: () => void,
@@ -108,5 +130,20 @@ export class RelayAdminController {
         throw new Error(`unknown release outcome ${JSON.stringify(unknown)}`);
       }
     }
+  }
+}
+
+/** The quarantine's admin API, for a service's HTTP application (startEventSourcedService adds it). */
+@Module({})
+export class RelayAdminModule {
+  static with(quarantine: RelayQuarantine, releaseRequested: () => void): DynamicModule {
+    return {
+      module: RelayAdminModule,
+      controllers: [RelayAdminController],
+      providers: [
+        { provide: RELAY_QUARANTINE, useValue: quarantine },
+        { provide: RELAY_RELEASE_REQUESTED, useValue: releaseRequested },
+      ],
+    };
   }
 }
