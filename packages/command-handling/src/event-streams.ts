@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { uuidv7, type EnvelopeActor } from '@homeward/contracts';
 import type { EventStore, FoldEvent, NewEvent } from '@homeward/event-store';
+import { Coalescer } from '@homeward/event-store/coalescer';
 import { CoalescingStreams, type CoalescingOptions } from '@homeward/event-store/coalescing';
 import { SubjectErased, type PersonalDataVault, type SealedData } from '@homeward/personal-data';
 
@@ -100,12 +101,19 @@ type SealedOrDropped = Record<string, SealedData | null>;
  */
 export class EventStreams<E extends DomainEvent, S> {
   private readonly coalescing: CoalescingStreams;
+  /**
+   * Seals opened outside a transaction, those of concurrent loads in one read of their keys: a field opened
+   * on every load (`openedAlways`) would otherwise cost each command a round trip of its own.
+   */
+  private readonly opening: Coalescer<{ subjectId: string; sealed: SealedData }, unknown> | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly options: EventStreamsOptions<E, S>,
   ) {
     this.coalescing = new CoalescingStreams(store, options.coalescing);
+    const vault = options.personalData?.vault;
+    this.opening = vault && new Coalescer((items) => vault.openMany(items));
   }
 
   streamId(id: string): string {
@@ -142,7 +150,10 @@ export class EventStreams<E extends DomainEvent, S> {
     const opened: Record<string, unknown> = {};
     for (const [field, seal] of Object.entries(sealed)) {
       if (!open && !openedAlways.includes(field)) continue;
-      const value = await vault.open(id, fromStoredSeal(seal), client);
+      const value =
+        client || !this.opening
+          ? await vault.open(id, fromStoredSeal(seal), client)
+          : await this.opening.submit({ subjectId: id, sealed: fromStoredSeal(seal) });
       // After erasure the key is gone: the field stays absent.
       if (value !== undefined) opened[field] = value;
     }
