@@ -1,8 +1,9 @@
 import type { PoolClient } from 'pg';
 import { uuidv7, type EnvelopeActor } from '@homeward/contracts';
 import type { EventStore, FoldEvent, NewEvent } from '@homeward/event-store';
+import { Coalescer } from '@homeward/event-store/coalescer';
 import { CoalescingStreams, type CoalescingOptions } from '@homeward/event-store/coalescing';
-import type { PersonalDataVault, SealedData } from '@homeward/personal-data';
+import { SubjectErased, type PersonalDataVault, type SealedData } from '@homeward/personal-data';
 
 /** A domain event: a literal type and its data (Emmett's `Event`). */
 export interface DomainEvent {
@@ -75,11 +76,20 @@ export interface EventStreamsOptions<E extends DomainEvent, S> {
   readonly personalData?: {
     readonly vault: PersonalDataVault;
     readonly fields: Partial<Record<E['type'], readonly string[]>>;
+    /** Sealed fields opened even by the loads that leave personal data sealed (`personalData: false`). */
+    readonly openedAlways?: readonly string[];
+    /**
+     * Sealed fields whose events only ever come after the entity's key exists (the event that made it
+     * sealed something first): sealing them creates no key, so `sealsAnything` does not count them.
+     */
+    readonly sealedWithExistingKey?: readonly string[];
   };
   readonly coalescing?: CoalescingOptions;
 }
 
 type Sealed = Record<string, SealedData>;
+/** An event's seals, where null marks a field dropped because the entity's key was erased. */
+type SealedOrDropped = Record<string, SealedData | null>;
 
 /**
  * Entities' event streams in the event store. Load folds a stream into state, opening sealed personal
@@ -91,12 +101,19 @@ type Sealed = Record<string, SealedData>;
  */
 export class EventStreams<E extends DomainEvent, S> {
   private readonly coalescing: CoalescingStreams;
+  /**
+   * Seals opened outside a transaction, those of concurrent loads in one read of their keys: a field opened
+   * on every load (`openedAlways`) would otherwise cost each command a round trip of its own.
+   */
+  private readonly opening: Coalescer<{ subjectId: string; sealed: SealedData }, unknown> | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly options: EventStreamsOptions<E, S>,
   ) {
     this.coalescing = new CoalescingStreams(store, options.coalescing);
+    const vault = options.personalData?.vault;
+    this.opening = vault && new Coalescer((items) => vault.openMany(items));
   }
 
   streamId(id: string): string {
@@ -105,8 +122,8 @@ export class EventStreams<E extends DomainEvent, S> {
 
   /**
    * The entity's state and version, as of `upToVersion` when given (to replay an earlier answer). With
-   * `personalData: false` the sealed fields stay sealed and absent from the state (as after erasure): no
-   * key is fetched, and nothing personal is decrypted that is not needed.
+   * `personalData: false` the sealed fields stay sealed and absent from the state (as after erasure), but
+   * for those `openedAlways`: nothing personal is decrypted that is not needed.
    */
   async load(
     id: string,
@@ -128,10 +145,15 @@ export class EventStreams<E extends DomainEvent, S> {
   private async toDomain(id: string, stored: FoldEvent, open: boolean, client?: PoolClient): Promise<E> {
     const { sealed, ...data } = stored.data as { sealed?: Record<string, StoredSeal> };
     const vault = this.options.personalData?.vault;
-    if (!sealed || !open || !vault) return { type: stored.type, data } as unknown as E;
+    if (!sealed || !vault) return { type: stored.type, data } as unknown as E;
+    const openedAlways = this.options.personalData?.openedAlways ?? [];
     const opened: Record<string, unknown> = {};
     for (const [field, seal] of Object.entries(sealed)) {
-      const value = await vault.open(id, fromStoredSeal(seal), client);
+      if (!open && !openedAlways.includes(field)) continue;
+      const value =
+        client || !this.opening
+          ? await vault.open(id, fromStoredSeal(seal), client)
+          : await this.opening.submit({ subjectId: id, sealed: fromStoredSeal(seal) });
       // After erasure the key is gone: the field stays absent.
       if (value !== undefined) opened[field] = value;
     }
@@ -195,21 +217,36 @@ export class EventStreams<E extends DomainEvent, S> {
 
   /** Whether appending these events seals personal data (and may need to create the entity's key in a transaction). */
   sealsAnything(events: readonly E[]): boolean {
-    return events.some((event) => this.sealedFieldsOf(event).some((field) => (event.data as Record<string, unknown>)[field] !== undefined));
+    const existingKey = this.options.personalData?.sealedWithExistingKey ?? [];
+    return events.some((event) =>
+      this.sealedFieldsOf(event).some(
+        (field) => !existingKey.includes(field) && (event.data as Record<string, unknown>)[field] !== undefined,
+      ),
+    );
   }
 
   private sealedFieldsOf(event: E): readonly string[] {
     return this.options.personalData?.fields[event.type as E['type']] ?? [];
   }
 
-  private async sealAll(id: string, events: readonly E[], client?: PoolClient): Promise<Sealed[]> {
-    const sealed: Sealed[] = [];
+  /**
+   * Seals each event's personal fields. An entity whose personal data was erased has no key any more:
+   * what would be sealed for it is dropped (null), never written in the clear, as everything sealed for it
+   * before is unreadable now.
+   */
+  private async sealAll(id: string, events: readonly E[], client?: PoolClient): Promise<SealedOrDropped[]> {
+    const sealed: SealedOrDropped[] = [];
     const vault = this.options.personalData?.vault;
     if (!vault) return sealed;
     for (const [i, event] of events.entries()) {
       for (const field of this.sealedFieldsOf(event)) {
         const value = (event.data as Record<string, unknown>)[field];
-        if (value !== undefined) sealed[i] = { ...sealed[i], [field]: await vault.seal(id, value, client) };
+        if (value === undefined) continue;
+        const seal = await vault.seal(id, value, client).catch((error: unknown) => {
+          if (error instanceof SubjectErased) return null;
+          throw error;
+        });
+        sealed[i] = { ...sealed[i], [field]: seal };
       }
     }
     return sealed;
@@ -219,7 +256,12 @@ export class EventStreams<E extends DomainEvent, S> {
    * The stored form of each event: personal data replaced by its seal, and in the metadata who did it,
    * where, and which destination country the event concerns.
    */
-  private prepare(events: readonly E[], metadata: CommandMetadata, before: S, sealedPerEvent: readonly (Sealed | undefined)[]): NewEvent[] {
+  private prepare(
+    events: readonly E[],
+    metadata: CommandMetadata,
+    before: S,
+    sealedPerEvent: readonly (SealedOrDropped | undefined)[],
+  ): NewEvent[] {
     const { evolve, occurredAt, destinationCountry } = this.options;
     const newEvents: NewEvent[] = [];
     let state = before;
@@ -227,11 +269,9 @@ export class EventStreams<E extends DomainEvent, S> {
       const sealed = sealedPerEvent[i] ?? {};
       const data: Record<string, unknown> = { ...event.data };
       for (const field of Object.keys(sealed)) delete data[field];
-      if (Object.keys(sealed).length > 0) {
-        const seals: Record<string, StoredSeal> = {};
-        for (const [field, seal] of Object.entries(sealed)) seals[field] = toStoredSeal(seal);
-        data.sealed = seals;
-      }
+      const seals: Record<string, StoredSeal> = {};
+      for (const [field, seal] of Object.entries(sealed)) if (seal) seals[field] = toStoredSeal(seal);
+      if (Object.keys(seals).length > 0) data.sealed = seals;
       const stored: StoredMetadata = {
         actor: metadata.actor,
         originCountry: metadata.originCountry,

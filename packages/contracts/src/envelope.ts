@@ -33,6 +33,16 @@ export interface DirectoryIdentity {
 }
 
 /**
+ * One element of the JSON array sealed in a `DirectoryEntry`'s employers (docs/adr/0006): the employer a
+ * departure or a change of employer named, at that event's stream version.
+ */
+export interface DirectoryEmployer {
+  readonly streamVersion: number;
+  readonly cycleNumber: number;
+  readonly employerName: string;
+}
+
+/**
  * UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version and variant bits, 74 random bits.
  * Time-ordered ids keep B-tree inserts at the right edge of the index.
  */

@@ -39,7 +39,7 @@ describe('the registration directory as a source', () => {
 
   it('opens an entry into the worker’s identity, on a stream of its own', () => {
     const fact = decodeDirectoryFact(message(entry()), key);
-    expect(fact).toEqual({ type: 'IdentityPublished', workerId, eventId: 'e-3', streamVersion: 3, recordedAt, identity });
+    expect(fact).toEqual({ type: 'IdentityPublished', workerId, eventId: 'e-3', streamVersion: 3, recordedAt, identity, employers: [] });
     expect(directoryMeta(fact)).toEqual({ eventId: 'e-3', streamId: `directory-${workerId}`, streamVersion: 3, recordedAt });
   });
 

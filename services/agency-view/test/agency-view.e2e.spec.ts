@@ -271,7 +271,10 @@ describe('agency view', () => {
     await post(`/workers/${id}/departures`, { ...departure, employerName: employer });
     await profileOf(id, (b) => b.cycleDetails[0]?.employerName === employer);
     const schema = (await view.runtime.host.status()).serving!.schema;
-    expect(await rowsContaining(view.db.pool, schema, employer)).toEqual({ cycles: 1, timeline: 1 });
+    // From the directory, sealed on every topic (docs/adr/0006): held in one table, shown in the cycle and its stage.
+    expect(await rowsContaining(view.db.pool, schema, employer)).toEqual({ employers: 1 });
+    const timeline = await view.call('GET', `/workers/${id}/timeline`, tokens.agency);
+    expect(timeline.body.items.find((e: any) => e.type === 'DepartureRecorded').details).toMatchObject({ employerName: employer });
 
     await post(`/workers/${id}/erasure`, { basis: 'subject_request' });
     // Two topics bring the erasure: the directory's tombstone may land before the event that dates it.

@@ -110,6 +110,7 @@ const identity = (workerId: string, streamVersion: number, familyName: string, m
     streamVersion,
     recordedAt: new Date('2025-01-01T08:00:00Z'),
     identity: { givenName: 'María', familyName, dateOfBirth: '1990-04-12', ...more },
+    employers: [],
   },
 });
 const withdrawn = (workerId: string, streamVersion: number): AgencyEvent => ({

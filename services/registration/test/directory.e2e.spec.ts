@@ -2,7 +2,7 @@ import { fromBinary } from '@homeward/contracts';
 import { DirectoryEntrySchema } from '@homeward/contracts/registration/v1/directory';
 import { SharedKey } from '@homeward/personal-data';
 import { readTopic, testDirectoryKey, topicSetting } from '@homeward/testing/infrastructure';
-import { aWorker, startHarness, type RegistrationHarness } from './registration.harness';
+import { aWorker, departure, startHarness, type RegistrationHarness } from './registration.harness';
 
 // The directory of people (docs/adr/0004): what registration publishes for the agencies' read models on the
 // compacted directory topic, read back with a plain Kafka consumer and the directory key.
@@ -80,6 +80,38 @@ describe('the registration directory', () => {
       ['4', 'tombstone'],
     ]);
     expect(mine[2]!.headers.ce_type).toBe('homeward.registration.v1.DirectoryEntryWithdrawn');
+  });
+
+  it('publishes each departure and change of employer as a whole entry: the identity and every employer so far, sealed', async () => {
+    const workerId = (await h.call('POST', '/workers', aWorker())).body!.workerId as string;
+    const employer = `Household ${workerId.slice(0, 8)}`;
+    expect((await h.call('POST', `/workers/${workerId}/departures`, { ...departure, employerName: employer })).status).toBe(201);
+    const changed = await h.call(
+      'POST',
+      `/workers/${workerId}/employment-changes`,
+      { changedOn: '2023-08-01', change: 'new_employer', employerName: `${employer} II` },
+      h.tokens.missionSA,
+    );
+    expect(changed.status).toBe(201);
+
+    const mine = await messagesOf(workerId, (read) => read.length >= 3);
+    for (const m of mine) expect(m.value!.toString('latin1')).not.toContain(employer);
+    const employersOf = (m: DirectoryMessage) => {
+      const { entry, identity } = opened(m);
+      return [identity.familyName, entry.employers ? key.open(workerId, entry.employers) : []];
+    };
+    expect(mine.map((m) => [m.headers.homeward_stream_version, ...employersOf(m)])).toEqual([
+      ['1', 'Santos', []],
+      ['2', 'Santos', [{ streamVersion: 2, cycleNumber: 1, employerName: employer }]],
+      [
+        '3',
+        'Santos',
+        [
+          { streamVersion: 2, cycleNumber: 1, employerName: employer },
+          { streamVersion: 3, cycleNumber: 1, employerName: `${employer} II` },
+        ],
+      ],
+    ]);
   });
 
   it('publishes no entry for a worker erased before the relay got to the registration', async () => {

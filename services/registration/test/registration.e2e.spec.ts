@@ -542,6 +542,87 @@ describe('registration service', () => {
       expect(again.headers.etag).toBe('"4"');
     });
 
+    it("leaves the employers' names unreadable in the event store and on Kafka, where they only ever were ciphertext", async () => {
+      // A domestic worker's employer is a household, whose name points back at her (docs/adr/0006).
+      const workerId = await abroadIn('SA');
+      const household = `Household ${randomBytes(4).toString('hex')}`;
+      const changed = await call(
+        'POST',
+        `/workers/${workerId}/employment-changes`,
+        { changedOn: '2023-08-01', change: 'new_employer', employerName: household },
+        tokens.missionSA,
+      );
+      expect(changed.status).toBe(201);
+      expect(changed.body!.cycles[0].employmentChanges[0].employerName).toBe(household);
+      const names = new RegExp(`${departure.employerName}|${household}`);
+
+      const stored = async () =>
+        (
+          await db.pool.query<{ row: string }>('SELECT (data::text || metadata::text) AS row FROM events WHERE stream_id = $1', [
+            `worker-${workerId}`,
+          ])
+        ).rows
+          .map((r) => r.row)
+          .join('\n');
+      const onKafka = async (until: (mine: { event: ReturnType<typeof decodeRegistrationEvent> }[]) => boolean) =>
+        (
+          await readTopic(
+            runtime.topic,
+            (m) => ({ key: m.key, raw: m.value!, event: decodeRegistrationEvent(m.value!) }),
+            (read) => until(read.filter((r) => r.key === workerId)),
+          )
+        ).filter((m) => m.key === workerId);
+      const sealedEmployers = (mine: { event: ReturnType<typeof decodeRegistrationEvent> }[]) =>
+        mine.flatMap(({ event: { event } }) => {
+          if (event.case !== 'departureRecorded' && event.case !== 'employmentChanged') return [];
+          // The clear field of the v1 contract stays empty: only events recorded before names were sealed fill it.
+          expect(event.value.employerName).toBe('');
+          return [event.value.sealedEmployerName!];
+        });
+
+      // Before erasure: ciphertext only, in the store and on the topic, which opens with the worker's key.
+      expect(await stored()).not.toMatch(names);
+      const before = await onKafka((mine) => mine.some((m) => m.event.event.case === 'employmentChanged'));
+      for (const m of before) expect(m.raw.toString('latin1')).not.toMatch(names);
+      const sealed = sealedEmployers(before);
+      expect(await Promise.all(sealed.map((s) => runtime.vault.open(workerId, s)))).toEqual([departure.employerName, household]);
+
+      expect((await call('POST', `/workers/${workerId}/erasure`, { basis: 'subject_request' })).status).toBe(200);
+      const fetched = await call('GET', `/workers/${workerId}`);
+      expect(fetched.body!.cycles[0]).not.toHaveProperty('employerName');
+      expect(fetched.body!.cycles[0].employmentChanges[0]).not.toHaveProperty('employerName');
+
+      // After: the same ciphertext, with no key left to open it, in the store and on the topic.
+      expect(await stored()).not.toMatch(names);
+      const after = await onKafka((mine) => mine.some((m) => m.event.event.case === 'personalDataErased'));
+      for (const m of after) expect(m.raw.toString('latin1')).not.toMatch(names);
+      for (const s of sealedEmployers(after)) expect(await runtime.vault.open(workerId, s)).toBeUndefined();
+      // The directory topic named them sealed with the directory key; its tombstone withdraws them.
+      const directory = (
+        await readTopic(
+          runtime.directoryTopic,
+          (m) => ({ key: m.key, value: m.value }),
+          (read) => read.some((r) => r.key === workerId && r.value === null),
+        )
+      ).filter((m) => m.key === workerId);
+      for (const m of directory) expect(m.value?.toString('latin1') ?? '').not.toMatch(names);
+      expect(directory[directory.length - 1]!.value).toBeNull();
+
+      // A later departure has no key to seal its employer with: the name is dropped, never stored in the clear.
+      expect((await call('POST', `/workers/${workerId}/returns`, homecoming)).status).toBe(201);
+      const again = await call('POST', `/workers/${workerId}/departures`, {
+        ...departure,
+        departedOn: '2024-09-01',
+        contractStart: '2024-09-02',
+        contractEnd: '2026-09-01',
+        employerName: `${household} Again`,
+      });
+      expect(again.status).toBe(201);
+      expect(again.body!.cycles[1]).toMatchObject({ destinationCountry: 'SA', occupationIsco: '9111' });
+      expect(again.body!.cycles[1]).not.toHaveProperty('employerName');
+      expect(await stored()).not.toMatch(names);
+    });
+
     it('is refused to missions and statistics', async () => {
       const workerId = await abroadIn('SA');
       expect((await call('POST', `/workers/${workerId}/erasure`, { basis: 'subject_request' }, tokens.missionSA)).status).toBe(403);

@@ -1,6 +1,6 @@
-import { fromBinary, registrationDirectoryTopic, timestampDate, type DirectoryIdentity } from '@homeward/contracts';
+import { fromBinary, registrationDirectoryTopic, timestampDate, type DirectoryEmployer, type DirectoryIdentity } from '@homeward/contracts';
 
-export type { DirectoryIdentity };
+export type { DirectoryEmployer, DirectoryIdentity };
 import { DirectoryEntrySchema, type DirectoryEntry } from '@homeward/contracts/registration/v1/directory';
 import { PoisonMessageError, type IncomingMessage } from '@homeward/messaging/consumer';
 import type { SharedKey } from '@homeward/personal-data';
@@ -8,7 +8,7 @@ import type { EventMeta, Source } from '../projection';
 
 /**
  * The registration directory (homeward.registration.directory.v1, docs/adr/0004) as a read model's
- * source: each worker's identity, opened with the directory key, or its withdrawal (a tombstone) when the
+ * source: each worker's identity and employers, opened with the directory key, or their withdrawal (a tombstone) when the
  * worker's personal data was erased. Only read models of origin-country agencies hold the key.
  */
 
@@ -22,7 +22,12 @@ interface DirectoryMeta {
 }
 
 export type DirectoryFact =
-  | (DirectoryMeta & { readonly type: 'IdentityPublished'; readonly identity: DirectoryIdentity })
+  | (DirectoryMeta & {
+      readonly type: 'IdentityPublished';
+      readonly identity: DirectoryIdentity;
+      /** The employers of the worker's departures and changes of employer up to the entry's stream version (docs/adr/0006). */
+      readonly employers: readonly DirectoryEmployer[];
+    })
   | (DirectoryMeta & { readonly type: 'IdentityWithdrawn' });
 
 /** Stream ids of the directory are its own, so that its versions never shadow the worker's events in a model. */
@@ -49,8 +54,11 @@ export function decodeDirectoryFact(message: IncomingMessage, key: SharedKey): D
   if (entry.workerId !== workerId || !entry.identity || !entry.recordedAt)
     throw new PoisonMessageError('a directory entry of another worker than its key, or without identity or time');
   let identity: DirectoryIdentity;
+  let employers: readonly DirectoryEmployer[];
   try {
     identity = key.open<DirectoryIdentity>(workerId, entry.identity);
+    // Entries published before employer names were sealed carry none: the events topic had them in the clear.
+    employers = entry.employers ? key.open<DirectoryEmployer[]>(workerId, entry.employers) : [];
   } catch (error) {
     // Sealed with a key this model does not hold, or altered: retrying cannot help.
     throw new PoisonMessageError(`directory entry does not open: ${error instanceof Error ? error.message : String(error)}`);
@@ -62,6 +70,7 @@ export function decodeDirectoryFact(message: IncomingMessage, key: SharedKey): D
     streamVersion: Number(entry.streamVersion),
     recordedAt: timestampDate(entry.recordedAt),
     identity,
+    employers,
   };
 }
 

@@ -21,8 +21,8 @@ import type { EventMeta, Source } from '../projection';
 
 /**
  * The registration topic as read models see it: each protobuf message turned into a plain fact with
- * string codes, and without the sealed personal data, which no read model can open (the data keys are
- * registration's alone). Read models project facts, never generated types.
+ * string codes, and without the sealed personal data and employers' names, which no read model can open
+ * (the data keys are registration's alone). Read models project facts, never generated types.
  */
 
 export type Sex = 'F' | 'M' | 'O' | 'U';
@@ -69,7 +69,8 @@ export type RegistrationFact =
         cycleNumber: number;
         destinationCountry: string;
         departedOn: string;
-        employerName: string;
+        /** The clear name of events recorded before employer names were sealed only (see EmploymentChanged's). */
+        employerName?: string;
         occupationIsco: string;
         contractStart: string;
         contractEnd: string;
@@ -101,6 +102,11 @@ export type RegistrationFact =
         cycleNumber: number;
         changedOn: string;
         change: string;
+        /**
+         * The employer's name in the clear, as events recorded before employer names were sealed carry it
+         * (docs/adr/0006). Newer events carry it sealed with the worker's key, which no read model holds:
+         * an agency's read model gets it from the registration directory.
+         */
         employerName?: string;
         occupationIsco?: string;
         contractEnd?: string;
@@ -214,7 +220,7 @@ export function registrationFact(message: RegistrationEvent): RegistrationFact {
           cycleNumber: e.cycleNumber,
           destinationCountry: e.destinationCountry,
           departedOn: e.departedOn,
-          employerName: e.employerName,
+          ...(e.employerName ? { employerName: e.employerName } : {}),
           occupationIsco: e.occupationIsco,
           contractStart: e.contractStart,
           contractEnd: e.contractEnd,

@@ -87,4 +87,13 @@ export const agencySchema: readonly string[] = [
   `CREATE INDEX identities_by_national_id ON identities (national_id_key) WHERE national_id_key IS NOT NULL`,
   `CREATE INDEX identities_by_passport ON identities (passport_key) WHERE passport_key IS NOT NULL`,
   `CREATE INDEX identities_by_birth ON identities (date_of_birth)`,
+  // The employer each departure or change of employer named, from the registration directory (docs/adr/0006);
+  // deleted on erasure. The stream version is the worker's, of that event.
+  `CREATE TABLE employers (
+     worker_id uuid NOT NULL,
+     stream_version bigint NOT NULL,
+     cycle_number integer NOT NULL,
+     employer_name text NOT NULL,
+     PRIMARY KEY (worker_id, stream_version)
+   )`,
 ];

@@ -1,5 +1,5 @@
 import type { RegistrationFact, Sex } from '@homeward/projections/registration';
-import type { DirectoryFact, DirectoryIdentity } from '@homeward/projections/registration-directory';
+import type { DirectoryEmployer, DirectoryFact, DirectoryIdentity } from '@homeward/projections/registration-directory';
 import { assertNever } from '@homeward/assert-never';
 
 /**
@@ -14,13 +14,16 @@ import { assertNever } from '@homeward/assert-never';
  * - every fact adds one timeline entry (the event id is its key), whatever else it changes;
  * - personal data comes only from the registration directory (docs/adr/0004): one `identities` row per
  *   worker with the names, date of birth and documents of the latest entry (a lower stream version never
- *   replaces a higher one), and the keys that search compares them by. Erasure deletes the row and removes
- *   what could still identify the person beyond the pseudonymous attributes statistics keep (employer and
- *   recruitment agency names); later facts do not bring either back.
+ *   replaces a higher one), and the keys that search compares them by; and one `employers` row per
+ *   departure or change of employer that the directory names (docs/adr/0006), which is where the employer
+ *   of a cycle comes from (events recorded before employer names were sealed still bring theirs in the
+ *   clear, into `cycles`). Erasure deletes the identity and the employers and removes what could still
+ *   identify the person beyond the pseudonymous attributes statistics keep (employer and recruitment agency
+ *   names); later facts do not bring any of it back.
  */
 
 /** Bump with any change to the tables or to what is written into them: a new version is rebuilt from offset zero. */
-export const AGENCY_VIEW_VERSION = 2;
+export const AGENCY_VIEW_VERSION = 3;
 
 /** Fields of timeline details that identify more than the pseudonymous attributes: dropped on erasure. */
 export const ERASABLE_DETAILS = ['employerName', 'recruitmentAgency'] as const;
@@ -56,7 +59,8 @@ export type AgencyChange =
       readonly cycleNumber: number;
       readonly destinationCountry: string;
       readonly departedOn: string;
-      readonly employerName: string;
+      /** In the clear only in events recorded before employer names were sealed; see `employers-known`. */
+      readonly employerName?: string;
       readonly occupationIsco: string;
       readonly contractStart: string;
       readonly contractEnd: string;
@@ -99,6 +103,8 @@ export type AgencyChange =
   | { readonly kind: 'duplicate-resolved'; readonly workerId: string; readonly candidateId: string; readonly samePerson: boolean }
   | { readonly kind: 'erasure-recorded'; readonly workerId: string; readonly erasedOn: string }
   | { readonly kind: 'identity-known'; readonly workerId: string; readonly streamVersion: number; readonly identity: DirectoryIdentity }
+  /** The employers a directory entry names (docs/adr/0006): each at the stream version of its departure or change of employer. */
+  | { readonly kind: 'employers-known'; readonly workerId: string; readonly employers: readonly DirectoryEmployer[] }
   /** What the erase hook does: the rows keep the pseudonymous attributes and lose the rest. */
   | { readonly kind: 'personal-data-erased'; readonly workerId: string };
 
@@ -156,7 +162,7 @@ export function registrationChanges(fact: RegistrationFact): AgencyChange[] {
           cycleNumber: d.cycleNumber,
           destinationCountry: d.destinationCountry,
           departedOn: d.departedOn,
-          employerName: d.employerName,
+          ...(d.employerName ? { employerName: d.employerName } : {}),
           occupationIsco: d.occupationIsco,
           contractStart: d.contractStart,
           contractEnd: d.contractEnd,
@@ -246,11 +252,17 @@ export function registrationChanges(fact: RegistrationFact): AgencyChange[] {
   }
 }
 
-/** The row changes of a directory fact: the worker's identity; a withdrawal is an erasure, which the erase hook has done. */
+/**
+ * The row changes of a directory fact: the worker's identity and employers; a withdrawal is an erasure,
+ * which the erase hook has done.
+ */
 export function directoryChanges(fact: DirectoryFact): AgencyChange[] {
   switch (fact.type) {
     case 'IdentityPublished':
-      return [{ kind: 'identity-known', workerId: fact.workerId, streamVersion: fact.streamVersion, identity: fact.identity }];
+      return [
+        { kind: 'identity-known', workerId: fact.workerId, streamVersion: fact.streamVersion, identity: fact.identity },
+        ...(fact.employers.length > 0 ? [{ kind: 'employers-known' as const, workerId: fact.workerId, employers: fact.employers }] : []),
+      ];
     case 'IdentityWithdrawn':
       return [];
     default:

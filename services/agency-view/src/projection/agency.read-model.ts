@@ -138,7 +138,7 @@ const column = <C, V>(changes: readonly C[], value: (c: C) => V): V[] => changes
  * Set-based writers of the kinds a history is mostly made of (one change or many), each for changes of
  * distinct workers: the one way these kinds are written.
  */
-type SetKind = 'worker-registered' | 'cycle-opened' | 'arrived' | 'returned' | 'identity-known';
+type SetKind = 'worker-registered' | 'cycle-opened' | 'arrived' | 'returned' | 'identity-known' | 'employers-known';
 const isSetKind = (kind: RowChange['kind']): kind is SetKind => kind in SET_WRITERS;
 
 const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly Of<K>[]) => Promise<void> } = {
@@ -179,7 +179,7 @@ const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly
         column(cs, (c) => c.cycleNumber),
         column(cs, (c) => c.destinationCountry),
         column(cs, (c) => c.departedOn),
-        column(cs, (c) => c.employerName),
+        column(cs, (c) => c.employerName ?? null),
         column(cs, (c) => c.occupationIsco),
         column(cs, (c) => c.contractStart),
         column(cs, (c) => c.contractEnd),
@@ -278,6 +278,24 @@ const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly
       ],
     );
   },
+  'employers-known': async (tx, cs) => {
+    // Each entry names every employer up to its version, so an older entry adds nothing new; an erased
+    // worker's employers never come back.
+    const rows = cs.flatMap((c) => c.employers.map((e) => ({ workerId: c.workerId, ...e })));
+    await tx.query(
+      `INSERT INTO employers (worker_id, stream_version, cycle_number, employer_name)
+       SELECT t.worker_id, t.stream_version, t.cycle_number, t.employer_name
+         FROM unnest($1::uuid[], $2::bigint[], $3::int[], $4::text[]) AS t(worker_id, stream_version, cycle_number, employer_name)
+        WHERE NOT coalesce((SELECT personal_data_erased FROM workers w WHERE w.worker_id = t.worker_id), false)
+       ON CONFLICT (worker_id, stream_version) DO NOTHING`,
+      [
+        column(rows, (r) => r.workerId),
+        column(rows, (r) => r.streamVersion),
+        column(rows, (r) => r.cycleNumber),
+        column(rows, (r) => r.employerName),
+      ],
+    );
+  },
 };
 
 /** One change of a kind without a set-based writer: one statement (or a few). */
@@ -338,6 +356,7 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
     case 'personal-data-erased':
       await tx.query(`UPDATE workers SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`DELETE FROM identities WHERE worker_id = $1`, [c.workerId]);
+      await tx.query(`DELETE FROM employers WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`UPDATE cycles SET employer_name = NULL, recruitment_agency = NULL WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`UPDATE timeline SET details = details${STRIP} WHERE worker_id = $1`, [c.workerId]);
       break;

@@ -15,6 +15,17 @@ const SUMMARY_COLUMNS = `
   ARRAY(SELECT c FROM unnest(w.occupation_codes) c WHERE length(c) = 4 ORDER BY c) AS occupations,
   w.last_returned_on::text AS "lastReturnedOn", w.personal_data_erased AS "personalDataErased", w.merged_into AS "mergedInto"`;
 
+/**
+ * A cycle's employer (in a query on `cycles`): the latest the registration directory names for it
+ * (docs/adr/0006), or the one events recorded before employer names were sealed brought in the clear.
+ */
+const EMPLOYER_OF_CYCLE = `coalesce((SELECT e.employer_name FROM employers e WHERE e.worker_id = cycles.worker_id
+  AND e.cycle_number = cycles.cycle_number ORDER BY e.stream_version DESC LIMIT 1), employer_name)`;
+/** Joins a timeline entry `t` of a departure or change of employer to the employer the directory names for it. */
+const WITH_EMPLOYER = `LEFT JOIN employers e ON t.source = 'registration' AND e.worker_id = t.worker_id AND e.stream_version = t.stream_version`;
+/** A timeline entry's details with its employer's name, as events recorded before employer names were sealed carried it. */
+const TIMELINE_DETAILS = `CASE WHEN e.employer_name IS NULL THEN t.details ELSE t.details || jsonb_build_object('employerName', e.employer_name) END`;
+
 const compact = <T extends object>(row: T): T => Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as T;
 
 /** The identity of a row that selected IDENTITY_COLUMNS, absent when the directory has none (or the caller may not see it). */
@@ -209,7 +220,7 @@ export class AgencyQueries {
       const worker = withIdentity(row);
       const cycles = await db.query<Schemas['Cycle']>(
         `SELECT cycle_number AS number, destination_country AS "destinationCountry", departed_on::text AS "departedOn",
-                employer_name AS "employerName", occupation_isco AS "occupationIsco", contract_start::text AS "contractStart",
+                ${EMPLOYER_OF_CYCLE} AS "employerName", occupation_isco AS "occupationIsco", contract_start::text AS "contractStart",
                 contract_end::text AS "contractEnd", recruitment_agency AS "recruitmentAgency", channel, arrived_on::text AS "arrivedOn",
                 returned_on::text AS "returnedOn", from_country AS "fromCountry", return_assistance AS "returnAssistance",
                 return_reason AS "returnReason", without_recorded_departure AS "withoutRecordedDeparture",
@@ -218,8 +229,9 @@ export class AgencyQueries {
         [workerId],
       );
       const stages = await db.query<{ cycle: number; type: string; on: string; eventId: string; details: Record<string, unknown> }>(
-        `SELECT cycle_number AS cycle, type, occurred_on::text AS on, event_id AS "eventId", details FROM timeline
-          WHERE worker_id = $1 AND cycle_number IS NOT NULL ORDER BY occurred_on, recorded_at, stream_version`,
+        `SELECT t.cycle_number AS cycle, type, occurred_on::text AS on, event_id AS "eventId", ${TIMELINE_DETAILS} AS details
+           FROM timeline t ${WITH_EMPLOYER}
+          WHERE t.worker_id = $1 AND t.cycle_number IS NOT NULL ORDER BY occurred_on, recorded_at, t.stream_version`,
         [workerId],
       );
       return {
@@ -239,9 +251,9 @@ export class AgencyQueries {
       const known = await db.query('SELECT 1 FROM workers WHERE worker_id = $1', [workerId]);
       if (known.rowCount === 0) return undefined;
       const { rows } = await db.query<TimelineEntry>(
-        `SELECT event_id AS "eventId", source, type, cycle_number AS "cycleNumber", occurred_on::text AS "occurredOn",
-                to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "recordedAt", details
-           FROM timeline WHERE worker_id = $1 ORDER BY occurred_on, recorded_at, stream_version`,
+        `SELECT event_id AS "eventId", source, type, t.cycle_number AS "cycleNumber", occurred_on::text AS "occurredOn",
+                to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "recordedAt", ${TIMELINE_DETAILS} AS details
+           FROM timeline t ${WITH_EMPLOYER} WHERE t.worker_id = $1 ORDER BY occurred_on, recorded_at, t.stream_version`,
         [workerId],
       );
       return rows.map(compact);

@@ -1,5 +1,6 @@
 /**
- * The mission's tables, created in each build's schema. Dates are `date`; nothing personal beyond employer names.
+ * The mission's tables, created in each build's schema. Nothing personal, not even the employers' names, which
+ * travel sealed with the worker's key (docs/adr/0006).
  * A read model is not migrated: a build creates these tables whole in a fresh schema and projects the topic
  * from offset zero into them. A change here goes with a bump of MISSION_VIEW_VERSION, and the new version is
  * rebuilt while the old one serves (DATABASE.md beside the service).
@@ -11,7 +12,6 @@ export const missionSchema: readonly string[] = [
      stage text NOT NULL CHECK (stage IN ('departed', 'arrived', 'returned')),
      departed_on date,
      arrived_on date,
-     employer_name text,
      occupation_isco text,
      contract_start date,
      contract_end date,
@@ -33,7 +33,6 @@ export const missionSchema: readonly string[] = [
      cycle_number integer NOT NULL,
      changed_on date NOT NULL,
      change text NOT NULL,
-     employer_name text,
      occupation_isco text,
      contract_end date,
      PRIMARY KEY (worker_id, stream_version)

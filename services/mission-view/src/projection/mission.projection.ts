@@ -13,12 +13,13 @@ import { assertNever } from '@homeward/assert-never';
  * - the only facts without a destination that the mission takes are erasures, and only of workers it
  *   already holds (`if-known`);
  * - a stay moves departed → arrived → returned; a return with no recorded departure opens and closes it;
- * - once a worker's personal data is erased, the model holds no employer name for them, and later facts
- *   do not bring one back.
+ * - no employer's name: they travel sealed with the worker's key (docs/adr/0006), and the clear names of
+ *   events recorded before are not kept either; a mission reads one worker's employer from registration;
+ * - once a worker's personal data is erased, their stays say so, and so do stays opened later.
  */
 
 /** Bump with any change to the tables or to what is written into them: a new version is rebuilt from offset zero. */
-export const MISSION_VIEW_VERSION = 1;
+export const MISSION_VIEW_VERSION = 2;
 
 export type MissionChange =
   | {
@@ -26,7 +27,6 @@ export type MissionChange =
       readonly workerId: string;
       readonly cycleNumber: number;
       readonly departedOn: string;
-      readonly employerName: string;
       readonly occupationIsco: string;
       readonly contractStart: string;
       readonly contractEnd: string;
@@ -41,7 +41,6 @@ export type MissionChange =
       readonly streamVersion: number;
       readonly changedOn: string;
       readonly change: string;
-      readonly employerName?: string;
       readonly occupationIsco?: string;
       readonly contractEnd?: string;
       readonly at: Date;
@@ -108,7 +107,6 @@ export function missionChanges(fact: RegistrationFact): MissionChange[] {
           workerId: d.workerId,
           cycleNumber: d.cycleNumber,
           departedOn: d.departedOn,
-          employerName: d.employerName,
           occupationIsco: d.occupationIsco,
           contractStart: d.contractStart,
           contractEnd: d.contractEnd,
@@ -129,7 +127,6 @@ export function missionChanges(fact: RegistrationFact): MissionChange[] {
           streamVersion: fact.envelope.streamVersion,
           changedOn: d.changedOn,
           change: d.change,
-          ...(d.employerName ? { employerName: d.employerName } : {}),
           ...(d.occupationIsco ? { occupationIsco: d.occupationIsco } : {}),
           ...(d.contractEnd ? { contractEnd: d.contractEnd } : {}),
           at,

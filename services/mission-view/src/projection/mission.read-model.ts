@@ -5,7 +5,7 @@ import { assertNever } from '@homeward/assert-never';
 import { MISSION_VIEW_VERSION, missionChanges, missionRelevance, type MissionChange } from './mission.projection';
 import { missionSchema } from '../persistence/mission.schema';
 
-/** Whether the worker's personal data was erased: then no employer name is stored for them again. */
+/** Whether the worker's personal data was erased: a stay opened later is marked so too. */
 const ERASED = `(SELECT coalesce(bool_or(personal_data_erased), false) FROM stays WHERE worker_id = $1)`;
 
 type StayChange = Extract<MissionChange, { kind: 'stay-opened' | 'arrived' | 'returned' }>;
@@ -28,20 +28,19 @@ async function writeStayRun(tx: PoolClient, run: readonly StayChange[]): Promise
   if (kind === 'stay-opened') {
     const rows = lastPerStay(run as Extract<StayChange, { kind: 'stay-opened' }>[]);
     await tx.query(
-      `INSERT INTO stays (worker_id, cycle_number, stage, departed_on, employer_name, occupation_isco, contract_start, contract_end,
+      `INSERT INTO stays (worker_id, cycle_number, stage, departed_on, occupation_isco, contract_start, contract_end,
                           channel, personal_data_erased, updated_at)
-       SELECT r.worker_id, r.cycle_number, 'departed', r.departed_on, CASE WHEN ${ERASED_ROW} THEN NULL ELSE r.employer_name END,
+       SELECT r.worker_id, r.cycle_number, 'departed', r.departed_on,
               r.occupation_isco, nullif(r.contract_start, '')::date, nullif(r.contract_end, '')::date, r.channel, ${ERASED_ROW}, r.at
-         FROM unnest($1::uuid[], $2::int[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
-           AS r(worker_id, cycle_number, departed_on, employer_name, occupation_isco, contract_start, contract_end, channel, at)
-       ON CONFLICT (worker_id, cycle_number) DO UPDATE SET departed_on = EXCLUDED.departed_on, employer_name = EXCLUDED.employer_name,
+         FROM unnest($1::uuid[], $2::int[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+           AS r(worker_id, cycle_number, departed_on, occupation_isco, contract_start, contract_end, channel, at)
+       ON CONFLICT (worker_id, cycle_number) DO UPDATE SET departed_on = EXCLUDED.departed_on,
          occupation_isco = EXCLUDED.occupation_isco, contract_start = EXCLUDED.contract_start, contract_end = EXCLUDED.contract_end,
          channel = EXCLUDED.channel, updated_at = EXCLUDED.updated_at`,
       [
         rows.map((c) => c.workerId),
         rows.map((c) => c.cycleNumber),
         rows.map((c) => c.departedOn),
-        rows.map((c) => c.employerName),
         rows.map((c) => c.occupationIsco),
         rows.map((c) => c.contractStart),
         rows.map((c) => c.contractEnd),
@@ -111,14 +110,14 @@ async function writeOne(tx: PoolClient, c: MissionChange): Promise<void> {
   switch (c.kind) {
     case 'stay-opened':
       await tx.query(
-        `INSERT INTO stays (worker_id, cycle_number, stage, departed_on, employer_name, occupation_isco, contract_start, contract_end,
+        `INSERT INTO stays (worker_id, cycle_number, stage, departed_on, occupation_isco, contract_start, contract_end,
                               channel, personal_data_erased, updated_at)
-           SELECT $1, $2, 'departed', $3::date, CASE WHEN e THEN NULL ELSE $4 END, $5, nullif($6, '')::date, nullif($7, '')::date, $8, e, $9
+           SELECT $1, $2, 'departed', $3::date, $4, nullif($5, '')::date, nullif($6, '')::date, $7, e, $8
              FROM ${ERASED} AS erased(e)
-           ON CONFLICT (worker_id, cycle_number) DO UPDATE SET departed_on = EXCLUDED.departed_on, employer_name = EXCLUDED.employer_name,
+           ON CONFLICT (worker_id, cycle_number) DO UPDATE SET departed_on = EXCLUDED.departed_on,
              occupation_isco = EXCLUDED.occupation_isco, contract_start = EXCLUDED.contract_start, contract_end = EXCLUDED.contract_end,
              channel = EXCLUDED.channel, updated_at = EXCLUDED.updated_at`,
-        [c.workerId, c.cycleNumber, c.departedOn, c.employerName, c.occupationIsco, c.contractStart, c.contractEnd, c.channel, c.at],
+        [c.workerId, c.cycleNumber, c.departedOn, c.occupationIsco, c.contractStart, c.contractEnd, c.channel, c.at],
       );
       break;
     case 'arrived':
@@ -132,25 +131,15 @@ async function writeOne(tx: PoolClient, c: MissionChange): Promise<void> {
       break;
     case 'employment-changed':
       await tx.query(
-        `INSERT INTO employment_changes (worker_id, stream_version, cycle_number, changed_on, change, employer_name, occupation_isco, contract_end)
-           SELECT $1, $2, $3, $4::date, $5, CASE WHEN e THEN NULL ELSE $6 END, $7, $8::date FROM ${ERASED} AS erased(e)
+        `INSERT INTO employment_changes (worker_id, stream_version, cycle_number, changed_on, change, occupation_isco, contract_end)
+           VALUES ($1, $2, $3, $4::date, $5, $6, $7::date)
            ON CONFLICT DO NOTHING`,
-        [
-          c.workerId,
-          c.streamVersion,
-          c.cycleNumber,
-          c.changedOn,
-          c.change,
-          c.employerName ?? null,
-          c.occupationIsco ?? null,
-          c.contractEnd ?? null,
-        ],
+        [c.workerId, c.streamVersion, c.cycleNumber, c.changedOn, c.change, c.occupationIsco ?? null, c.contractEnd ?? null],
       );
       await tx.query(
-        `UPDATE stays SET employer_name = CASE WHEN personal_data_erased THEN NULL ELSE coalesce($3, employer_name) END,
-                            occupation_isco = coalesce($4, occupation_isco), contract_end = coalesce($5::date, contract_end), updated_at = $6
+        `UPDATE stays SET occupation_isco = coalesce($3, occupation_isco), contract_end = coalesce($4::date, contract_end), updated_at = $5
             WHERE worker_id = $1 AND cycle_number = $2`,
-        [c.workerId, c.cycleNumber, c.employerName ?? null, c.occupationIsco ?? null, c.contractEnd ?? null, c.at],
+        [c.workerId, c.cycleNumber, c.occupationIsco ?? null, c.contractEnd ?? null, c.at],
       );
       break;
     case 'incident-recorded':
@@ -172,8 +161,7 @@ async function writeOne(tx: PoolClient, c: MissionChange): Promise<void> {
       );
       break;
     case 'personal-data-erased':
-      await tx.query(`UPDATE stays SET employer_name = NULL, personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
-      await tx.query(`UPDATE employment_changes SET employer_name = NULL WHERE worker_id = $1`, [c.workerId]);
+      await tx.query(`UPDATE stays SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
       break;
     default:
       assertNever(c, 'change');

@@ -10,7 +10,7 @@ export type MissionWorker = Schemas['MissionWorker'];
 
 const STAY_COLUMNS = `
   s.worker_id AS "workerId", s.cycle_number AS "cycleNumber", s.stage,
-  s.departed_on::text AS "departedOn", s.arrived_on::text AS "arrivedOn", s.employer_name AS "employerName",
+  s.departed_on::text AS "departedOn", s.arrived_on::text AS "arrivedOn",
   s.occupation_isco AS "occupationIsco", s.contract_start::text AS "contractStart", s.contract_end::text AS "contractEnd",
   s.channel, s.returned_on::text AS "returnedOn", s.return_assistance AS "returnAssistance", s.return_reason AS "returnReason",
   s.without_recorded_departure AS "withoutRecordedDeparture", s.personal_data_erased AS "personalDataErased",
@@ -103,7 +103,7 @@ export class MissionQueries {
       ).rows.map(compact);
       if (stays.length === 0) return undefined;
       const changes = await db.query<{ cycleNumber: number } & Record<string, unknown>>(
-        `SELECT cycle_number AS "cycleNumber", changed_on::text AS "changedOn", change, employer_name AS "employerName",
+        `SELECT cycle_number AS "cycleNumber", changed_on::text AS "changedOn", change,
                 occupation_isco AS "occupationIsco", contract_end::text AS "contractEnd"
            FROM employment_changes WHERE worker_id = $1 ORDER BY stream_version`,
         [workerId],

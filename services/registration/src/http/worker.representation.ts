@@ -13,8 +13,9 @@ export type Disclosure = Visibility & { readonly employerNames: boolean };
 
 /**
  * Statistics principals read pseudonymous records only (DESIGN.md): no employers' names either, as a
- * household employer's name can point back at the person. Other callers who may read the worker see them,
- * as the read models show them.
+ * household employer's name can point back at the person (sealed like personal data: docs/adr/0006).
+ * Other callers who may read the worker see them: agencies, as their read model shows them, and missions,
+ * whose read model holds none, for the cycles in their country.
  */
 export const seesEmployers = (principal: Principal): boolean => principal.kind !== 'statistics';
 

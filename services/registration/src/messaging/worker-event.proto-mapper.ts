@@ -38,7 +38,8 @@ import type {
  * Domain events ⇄ integration events (homeward.registration.v1). The domain's words stay in the domain;
  * what crosses Kafka is the protobuf contract, and these explicit mappers are the only bridge.
  * Personal data never crosses in the clear: the proto carries it sealed with the worker's data key, which
- * never leaves this service; erasing the key makes every copy on the topic unreadable.
+ * never leaves this service; erasing the key makes every copy on the topic unreadable. Employers' names
+ * are sealed the same way (docs/adr/0006).
  */
 
 const sexToProto: Record<Sex, ProtoSex> = { F: ProtoSex.FEMALE, M: ProtoSex.MALE, O: ProtoSex.OTHER, U: ProtoSex.UNKNOWN };
@@ -108,9 +109,20 @@ const outcomeToProto: Record<ReferralOutcome, ProtoOutcome> = {
 export interface SealedFields {
   readonly personalData?: SealedData;
   readonly caseNotes?: SealedData;
+  /** A departure's or an employment change's employer (docs/adr/0006). */
+  readonly employerName?: SealedData;
 }
 
 const sealedProto = (s: SealedData | undefined) => (s ? { keyId: s.keyId, nonce: s.nonce, ciphertext: s.ciphertext } : undefined);
+
+/**
+ * An employer's name as it travels: sealed. Only an event stored before employer names were sealed
+ * (docs/adr/0006) still has the name in its data, unsealed; it goes out as it was first published.
+ */
+function employer(clear: string | undefined, sealed: SealedData | undefined) {
+  if (sealed) return { sealedEmployerName: sealedProto(sealed) };
+  return clear ? { employerName: clear } : {};
+}
 
 export const SEX_FROM_PROTO: Record<ProtoSex, Sex> = {
   [ProtoSex.UNSPECIFIED]: 'U',
@@ -181,7 +193,7 @@ export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, seal
             cycleNumber: d.cycleNumber,
             destinationCountry: d.destinationCountry,
             departedOn: d.departedOn,
-            employerName: d.employerName,
+            ...employer(d.employerName, sealed.employerName),
             occupationIsco: d.occupationIsco,
             contractStart: d.contractStart,
             contractEnd: d.contractEnd,
@@ -243,7 +255,7 @@ export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, seal
             cycleNumber: d.cycleNumber,
             changedOn: d.changedOn,
             change: changeToProto[d.change],
-            employerName: d.employerName ?? '',
+            ...employer(d.employerName, sealed.employerName),
             occupationIsco: d.occupationIsco ?? '',
             contractEnd: d.contractEnd ?? '',
           },

@@ -52,6 +52,9 @@ const SEALED_FIELDS: Partial<Record<WorkerEvent['type'], readonly (keyof SealedF
   WorkerRegistered: ['personalData'],
   WorkerDetailsCorrected: ['personalData'],
   WelfareIncidentRecorded: ['caseNotes'],
+  // A domestic worker's employer is a household, whose name points back at the worker (docs/adr/0006).
+  DepartureRecorded: ['employerName'],
+  EmploymentChanged: ['employerName'],
 };
 
 /**
@@ -68,7 +71,14 @@ export class WorkerStreams extends EventStreams<WorkerEvent, WorkerState> {
       initialState,
       occurredAt: (event) => new Date(`${occurredOn(event)}T00:00:00Z`),
       destinationCountry: jurisdictionDestination,
-      personalData: { vault, fields: SEALED_FIELDS },
+      personalData: {
+        vault,
+        fields: SEALED_FIELDS,
+        // Every representation of a cycle shows its employers to those who may see them, as before they were
+        // sealed; and the key the registration made seals them, so a departure needs no transaction of its own.
+        openedAlways: ['employerName'],
+        sealedWithExistingKey: ['employerName'],
+      },
     });
   }
 

@@ -53,7 +53,11 @@ export interface DepartureRecorded {
     readonly cycleNumber: number;
     readonly destinationCountry: string;
     readonly departedOn: string;
-    readonly employerName: string;
+    /**
+     * Sealed in storage like personal data (a household employer's name points back at the worker,
+     * docs/adr/0006); absent when read back after the worker's personal data was erased.
+     */
+    readonly employerName?: string;
     readonly occupationIsco: string;
     readonly contractStart: string;
     readonly contractEnd: string;
@@ -116,6 +120,7 @@ export interface EmploymentChanged {
     readonly cycleNumber: number;
     readonly changedOn: string;
     readonly change: EmploymentChange;
+    /** Sealed in storage like the departure's; absent when unchanged, or read back after erasure. */
     readonly employerName?: string;
     readonly occupationIsco?: string;
     readonly contractEnd?: string;
