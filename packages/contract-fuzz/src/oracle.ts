@@ -70,7 +70,12 @@ export class ResponseOracle {
       return faults;
     }
     if (answer.status >= 400) {
-      faults.push(...this.problemFaults(answer, mediaType));
+      const problemFaults = this.problemFaults(answer, mediaType);
+      faults.push(...problemFaults);
+      // The operation's own schema may narrow the problem: a registration 422's code is one of its RuleCode.
+      const validate = this.validators.get(`${operation.id} ${answer.status} ${mediaType}`);
+      if (problemFaults.length === 0 && validate && !validate(parse(answer.body)))
+        faults.push(`${operation.id} ${answer.status}: ${describe(validate)}`);
       if (answer.status === 401 && !/^Bearer realm="[^"]+"/.test(answer.headers['www-authenticate'] ?? '')) {
         faults.push('401 without an RFC 6750 WWW-Authenticate challenge');
       }

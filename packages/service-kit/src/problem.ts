@@ -10,6 +10,8 @@ export interface FieldError {
   /** JSON pointer into the request part, e.g. "/contract/occupationIsco". */
   readonly pointer: string;
   readonly detail: string;
+  /** The stable code of what is wrong with this field, where the refusal has one (the problem's own, or one per field). */
+  readonly code?: string;
 }
 
 export interface ProblemDetails {

@@ -95,8 +95,8 @@ describe('codes and dates the registry refuses', () => {
       422,
     );
     expect(problem).toMatchObject({
-      code: 'rule.date-before-earliest',
-      errors: [{ field: 'departedOn', pointer: '/departedOn', code: 'rule.date-before-earliest' }],
+      code: 'registration.date-before-earliest',
+      errors: [{ field: 'departedOn', pointer: '/departedOn', code: 'registration.date-before-earliest' }],
     });
   });
 
@@ -108,13 +108,13 @@ describe('codes and dates the registry refuses', () => {
       { ...departure, departedOn: '1985-03-01', contractStart: '1985-03-01', contractEnd: '1987-03-01' },
       422,
     );
-    expect(problem).toMatchObject({ code: 'rule.date-before-working-age', errors: [{ field: 'departedOn' }] });
+    expect(problem).toMatchObject({ code: 'registration.date-before-working-age', errors: [{ field: 'departedOn' }] });
   });
 
   it('refuses a contract ending more than ten years ahead', async () => {
     const id = await registered();
     const problem = await refused('POST', `/workers/${id}/departures`, { ...departure, contractEnd: '2999-12-31' }, 422);
-    expect(problem).toMatchObject({ code: 'rule.date-too-far-ahead', errors: [{ field: 'contractEnd' }] });
+    expect(problem).toMatchObject({ code: 'registration.date-too-far-ahead', errors: [{ field: 'contractEnd' }] });
   });
 
   it('accepts the same requests with real codes and plausible dates', async () => {
@@ -178,8 +178,8 @@ describe('a legacy register with codes and dates the registry refuses', () => {
         ],
       ],
       [4, [['occupation_isco', 'validation.unknown-occupation']]],
-      [5, [['departed_on', 'rule.date-before-earliest']]],
-      [6, [['departed_on', 'rule.date-before-working-age']]],
+      [5, [['departed_on', 'registration.date-before-earliest']]],
+      [6, [['departed_on', 'registration.date-before-working-age']]],
     ]);
     const { rows } = await h.db.pool.query("SELECT count(*)::int AS n FROM events WHERE event_type = 'WorkerRegistered'");
     expect(rows[0].n).toBe(1);

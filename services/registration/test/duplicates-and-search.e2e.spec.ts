@@ -84,6 +84,7 @@ describe('duplicates and search', () => {
     const refused = await h.call('POST', `/workers/${second.workerId}/departures`, departure);
     expect(refused.status).toBe(422);
     expect(refused.body!.errors).toEqual([expect.objectContaining({ field: 'workerId' })]);
+    expect(refused.body!.code).toBe('registration.worker-merged');
     expect((await h.call('POST', `/workers/${first.workerId}/departures`, departure)).status).toBe(201);
     const found = await h.call('GET', '/workers/search?name=Anna%20Reyes&dateOfBirth=1983-05-05');
     expect(found.body!.items).toEqual(
@@ -95,6 +96,7 @@ describe('duplicates and search', () => {
       samePerson: false,
     });
     expect(stray.status).toBe(422);
+    expect(stray.body).toMatchObject({ code: 'registration.duplicate-not-flagged', errors: [{ field: 'candidateId' }] });
   });
 
   it('forgets the person on erasure: nothing of them stays searchable', async () => {

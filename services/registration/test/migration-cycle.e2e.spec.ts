@@ -207,13 +207,37 @@ describe('the whole migration cycle', () => {
   });
 
   it.each([
-    ['an arrival before the departure', '/arrivals', { arrivedOn: '2023-01-01', country: 'SA' }, 'arrivedOn'],
-    ['an arrival in another country', '/arrivals', { arrivedOn: '2023-02-02', country: 'QA' }, 'country'],
-    ['a new employer without a name', '/employment-changes', { changedOn: '2023-08-01', change: 'new_employer' }, 'employerName'],
-    ['reintegration while abroad', '/reintegration/referrals', { referredOn: '2023-08-01', service: 'employment' }, 'referredOn'],
-    ['an orientation while abroad', '/orientations', { completedOn: '2023-03-01', topics: ['rights'], provider: 'X' }, 'completedOn'],
-    ['a correction of an event that does not exist', '/corrections', { correctsVersion: 9, sex: 'M' }, 'correctsVersion'],
-  ])('refuses %s with 422 naming the field, writing nothing', async (_name, path, body, field) => {
+    ['an arrival before the departure', '/arrivals', { arrivedOn: '2023-01-01', country: 'SA' }, 'arrivedOn', 'arrival-before-departure'],
+    ['an arrival in another country', '/arrivals', { arrivedOn: '2023-02-02', country: 'QA' }, 'country', 'arrival-outside-cycle-country'],
+    [
+      'a new employer without a name',
+      '/employment-changes',
+      { changedOn: '2023-08-01', change: 'new_employer' },
+      'employerName',
+      'change-detail-missing',
+    ],
+    [
+      'reintegration while abroad',
+      '/reintegration/referrals',
+      { referredOn: '2023-08-01', service: 'employment' },
+      'referredOn',
+      'not-returned',
+    ],
+    [
+      'an orientation while abroad',
+      '/orientations',
+      { completedOn: '2023-03-01', topics: ['rights'], provider: 'X' },
+      'completedOn',
+      'orientation-while-abroad',
+    ],
+    [
+      'a correction of an event that does not exist',
+      '/corrections',
+      { correctsVersion: 9, sex: 'M' },
+      'correctsVersion',
+      'correction-version-unknown',
+    ],
+  ])('refuses %s with 422 naming the field and the rule, writing nothing', async (_name, path, body, field, rule) => {
     const id = await registered();
     await post(`/workers/${id}/departures`, departure);
     const before = await h.counts();
@@ -221,6 +245,7 @@ describe('the whole migration cycle', () => {
     expect(refused.status).toBe(422);
     expect(refused.headers['content-type']).toContain('application/problem+json');
     expect((refused.body!.errors as { field: string }[]).map((e) => e.field)).toContain(field);
+    expect(refused.body).toMatchObject({ code: `registration.${rule}`, errors: [{ field, code: `registration.${rule}` }] });
     expect(await h.counts()).toEqual(before);
   });
 

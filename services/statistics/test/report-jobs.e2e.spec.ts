@@ -208,11 +208,12 @@ describe('a report job', () => {
     const mission = await call('POST', '/reports', tokens.mission, returns2025);
     expect(mission.status).toBe(403);
     expect(mission.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(mission.json).toMatchObject({ status: 403, detail: expect.stringContaining('mission') });
+    expect(mission.json).toMatchObject({ status: 403, code: 'access.kind-not-allowed', detail: expect.stringContaining('mission') });
     expect((await call('GET', '/reports', tokens.mission)).status).toBe(403);
     const agency = await call('POST', '/reports', tokens.agencyWithoutAggregates, returns2025);
     expect(agency.status).toBe(403);
     expect(agency.json!.detail).toContain('aggregates:read');
+    expect(agency.json!.code).toBe('access.scope-required');
     expect((await call('POST', '/reports', null, returns2025)).status).toBe(401);
   });
 

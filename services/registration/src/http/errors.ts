@@ -11,6 +11,7 @@ export function translateRegistrationError(error: unknown): Problem | undefined 
     return Problem.validation(errors, 'Some values name nothing in their code lists; see errors.', error.errors[0]!.code);
   }
   if (error instanceof WorkerRuleViolation) {
+    // The rule's code (`registration.<rule>`) on the problem and on its field: a client reads either.
     const errors = [{ ...fieldError('body', error.field.split('.'), error.message), code: error.code }];
     return Problem.ruleViolation(error.message, errors, error.code);
   }

@@ -28,9 +28,14 @@ export interface ReportsSettings {
  */
 export function authoriseAggregates(principal: Principal): void {
   if (principal.kind !== 'statistics' && principal.kind !== 'agency') {
-    throw Problem.forbidden(`reports are for statistics offices and origin-country agencies; this is a ${principal.kind}`);
+    throw Problem.forbidden(
+      `reports are for statistics offices and origin-country agencies; this is a ${principal.kind}`,
+      [],
+      'access.kind-not-allowed',
+    );
   }
-  if (!principal.scopes.has(Scopes.aggregatesRead)) throw Problem.forbidden(`the ${Scopes.aggregatesRead} scope is required`);
+  if (!principal.scopes.has(Scopes.aggregatesRead))
+    throw Problem.forbidden(`the ${Scopes.aggregatesRead} scope is required`, [], 'access.scope-required');
 }
 
 function jobDto(job: ReportJob): Schemas['ReportJob'] {

@@ -31,6 +31,7 @@ import type {
 } from './worker.events';
 import { allCycles, evolve, initialState, lastReturnedCycle, latestDate, latestDateOf, type Cycle, type WorkerState } from './worker.state';
 import { codeErrors, type CodeError } from './worker.codes';
+import { ruleCode, type WorkerRule, type WorkerRuleCode } from './worker.rules';
 
 /**
  * Commands, in the imperative. `today` is the caller's clock and ids come from the caller: the domain
@@ -125,15 +126,20 @@ export type WorkerCommand =
   | ErasePersonalData
   | ResolveDuplicate;
 
-/** A command the registry refuses, naming the field at fault (a path into the command's data) and a stable code. */
+/**
+ * A command the registry refuses: the rule it breaks (one of `WORKER_RULES`, whose code a client reads), the
+ * field at fault as a dotted path into the command's data (empty for the command as a whole), and why in words.
+ */
 export class WorkerRuleViolation extends Error {
   override readonly name = 'WorkerRuleViolation';
+  readonly code: WorkerRuleCode;
   constructor(
+    readonly rule: WorkerRule,
     readonly field: string,
     message: string,
-    readonly code = 'rule.violation',
   ) {
     super(message);
+    this.code = ruleCode(rule);
   }
 }
 
@@ -168,7 +174,11 @@ export function decide(command: WorkerCommand, state: WorkerState): WorkerEvent[
   if (command.type === 'RegisterWorker') return register(command, state);
   if (state.status === 'unregistered') throw new WorkerNotRegistered('no such worker');
   if (state.profile.mergedInto && command.type !== 'ErasePersonalData') {
-    throw new WorkerRuleViolation('workerId', `this record was merged into ${state.profile.mergedInto}; record changes there`);
+    throw new WorkerRuleViolation(
+      'worker-merged',
+      'workerId',
+      `this record was merged into ${state.profile.mergedInto}; record changes there`,
+    );
   }
   switch (command.type) {
     case 'CompleteOrientation':
@@ -214,9 +224,9 @@ const addYears = (date: string, years: number): string => `${String(Number(date.
 function notBeforeEarliest(date: string, field: string, what: string): void {
   if (date < DATES.earliest) {
     throw new WorkerRuleViolation(
+      'date-before-earliest',
       field,
       `${what} (${date}) is before ${DATES.earliest}, the earliest date the registry records`,
-      'rule.date-before-earliest',
     );
   }
 }
@@ -224,12 +234,12 @@ function notBeforeEarliest(date: string, field: string, what: string): void {
 /** A date of something that has happened: on or after the registry's earliest date, and not after tomorrow. */
 function notInFuture(date: string, today: string, field: string, what: string): void {
   notBeforeEarliest(date, field, what);
-  if (date > addDays(today, 1)) throw new WorkerRuleViolation(field, `${what} cannot be dated in the future`, 'rule.date-in-future');
+  if (date > addDays(today, 1)) throw new WorkerRuleViolation('date-in-future', field, `${what} cannot be dated in the future`);
 }
 
-function notBefore(date: string, floor: string | undefined, field: string, what: string, floorWhat: string): void {
+function notBefore(rule: WorkerRule, date: string, floor: string | undefined, field: string, what: string, floorWhat: string): void {
   if (floor !== undefined && date < floor)
-    throw new WorkerRuleViolation(field, `${what} (${date}) is before ${floorWhat} (${floor})`, 'rule.date-out-of-order');
+    throw new WorkerRuleViolation(rule, field, `${what} (${date}) is before ${floorWhat} (${floor})`);
 }
 
 /** Part of a working life: not before the year the worker turns the minimum working age. */
@@ -237,9 +247,9 @@ function ofWorkingAge(date: string, birthYear: number, field: string, what: stri
   const year = birthYear + DATES.minimumWorkingAge;
   if (Number(date.slice(0, 4)) < year) {
     throw new WorkerRuleViolation(
+      'date-before-working-age',
       field,
       `${what} (${date}) is before ${year}, the year the worker (born ${birthYear}) turns ${DATES.minimumWorkingAge}, the minimum working age`,
-      'rule.date-before-working-age',
     );
   }
 }
@@ -249,9 +259,9 @@ function contractEndAhead(date: string, today: string, field: string): void {
   const latest = addYears(today, DATES.contractYearsAhead);
   if (date > latest) {
     throw new WorkerRuleViolation(
+      'date-too-far-ahead',
       field,
       `the contract end (${date}) is more than ${DATES.contractYearsAhead} years ahead (after ${latest})`,
-      'rule.date-too-far-ahead',
     );
   }
 }
@@ -259,7 +269,7 @@ function contractEndAhead(date: string, today: string, field: string): void {
 /** What happens abroad needs an open cycle. */
 function abroad(state: Registered, field: string): Abroad {
   if (state.status !== 'abroad')
-    throw new WorkerRuleViolation(field, 'the worker is not abroad: no departure is recorded for an open cycle');
+    throw new WorkerRuleViolation('no-open-cycle', field, 'the worker is not abroad: no departure is recorded for an open cycle');
   return state;
 }
 
@@ -267,7 +277,11 @@ function abroad(state: Registered, field: string): Abroad {
 function returned(state: Registered, field: string): Cycle {
   const cycle = lastReturnedCycle(state);
   if (!cycle)
-    throw new WorkerRuleViolation(field, 'reintegration follows a return, and the worker has none recorded since their last departure');
+    throw new WorkerRuleViolation(
+      'not-returned',
+      field,
+      'reintegration follows a return, and the worker has none recorded since their last departure',
+    );
   return cycle;
 }
 
@@ -297,7 +311,11 @@ function register({ data }: RegisterWorker, state: WorkerState): (WorkerRegister
 
 function resolveDuplicate({ data }: ResolveDuplicate, state: Registered): DuplicateResolved {
   if (!state.profile.possibleDuplicates.some((c) => c.workerId === data.candidateId)) {
-    throw new WorkerRuleViolation('candidateId', `${data.candidateId} is not an open possible duplicate of this worker`);
+    throw new WorkerRuleViolation(
+      'duplicate-not-flagged',
+      'candidateId',
+      `${data.candidateId} is not an open possible duplicate of this worker`,
+    );
   }
   return {
     type: 'DuplicateResolved',
@@ -307,10 +325,14 @@ function resolveDuplicate({ data }: ResolveDuplicate, state: Registered): Duplic
 
 function completeOrientation({ data }: CompleteOrientation, state: Registered): PreDepartureOrientationCompleted {
   if (state.status === 'abroad')
-    throw new WorkerRuleViolation('completedOn', 'pre-departure orientation is recorded while the worker is at home');
+    throw new WorkerRuleViolation(
+      'orientation-while-abroad',
+      'completedOn',
+      'pre-departure orientation is recorded while the worker is at home',
+    );
   notInFuture(data.completedOn, data.today, 'completedOn', 'an orientation');
   ofWorkingAge(data.completedOn, state.profile.birthYear, 'completedOn', 'the orientation');
-  notBefore(data.completedOn, latestDate(state), 'completedOn', 'the orientation', 'the last recorded return');
+  notBefore('date-before-last-return', data.completedOn, latestDate(state), 'completedOn', 'the orientation', 'the last recorded return');
   const { today: _today, ...details } = data;
   return { type: 'PreDepartureOrientationCompleted', data: { workerId: state.profile.workerId, ...details } };
 }
@@ -318,20 +340,21 @@ function completeOrientation({ data }: CompleteOrientation, state: Registered): 
 function recordDeparture({ data }: RecordDeparture, state: Registered): DepartureRecorded {
   if (state.status === 'abroad') {
     throw new WorkerRuleViolation(
+      'cycle-already-open',
       'departedOn',
       `cycle ${state.current.number} is still open (departed ${state.current.departure?.departedOn ?? '?'}); record its return first`,
     );
   }
   notInFuture(data.departedOn, data.today, 'departedOn', 'a departure');
   ofWorkingAge(data.departedOn, state.profile.birthYear, 'departedOn', 'the departure');
-  notBefore(data.departedOn, latestDate(state), 'departedOn', 'the departure', 'the last recorded return');
+  notBefore('date-before-last-return', data.departedOn, latestDate(state), 'departedOn', 'the departure', 'the last recorded return');
   notBeforeEarliest(data.contractStart, 'contractStart', 'the contract start');
   ofWorkingAge(data.contractStart, state.profile.birthYear, 'contractStart', 'the contract start');
   if (data.contractEnd < data.contractStart) {
     throw new WorkerRuleViolation(
+      'contract-ends-before-start',
       'contractEnd',
       `the contract ends (${data.contractEnd}) before it starts (${data.contractStart})`,
-      'rule.date-out-of-order',
     );
   }
   contractEndAhead(data.contractEnd, data.today, 'contractEnd');
@@ -342,15 +365,20 @@ function recordDeparture({ data }: RecordDeparture, state: Registered): Departur
 function recordArrival({ data }: RecordArrival, state: Abroad): ArrivalRecorded {
   const cycle = state.current;
   if (cycle.arrivedOn)
-    throw new WorkerRuleViolation('arrivedOn', `the arrival of cycle ${cycle.number} is already recorded (${cycle.arrivedOn})`);
+    throw new WorkerRuleViolation(
+      'arrival-already-recorded',
+      'arrivedOn',
+      `the arrival of cycle ${cycle.number} is already recorded (${cycle.arrivedOn})`,
+    );
   if (data.country !== cycle.departure?.destinationCountry) {
     throw new WorkerRuleViolation(
+      'arrival-outside-cycle-country',
       'country',
       `cycle ${cycle.number} is in ${cycle.departure?.destinationCountry ?? '?'}, not ${data.country}`,
     );
   }
   notInFuture(data.arrivedOn, data.today, 'arrivedOn', 'an arrival');
-  notBefore(data.arrivedOn, cycle.departure?.departedOn, 'arrivedOn', 'the arrival', 'the departure');
+  notBefore('arrival-before-departure', data.arrivedOn, cycle.departure?.departedOn, 'arrivedOn', 'the arrival', 'the departure');
   // Recorded late, an arrival still comes before everything already recorded of the stay.
   const stay = [
     ...cycle.employmentChanges.map((c) => c.changedOn),
@@ -360,6 +388,7 @@ function recordArrival({ data }: RecordArrival, state: Abroad): ArrivalRecorded 
   const earliest = stay.length === 0 ? undefined : stay.reduce((a, b) => (a < b ? a : b));
   if (earliest !== undefined && data.arrivedOn > earliest) {
     throw new WorkerRuleViolation(
+      'arrival-after-recorded-stay',
       'arrivedOn',
       `the arrival (${data.arrivedOn}) is after what is already recorded of the stay (${earliest})`,
     );
@@ -377,15 +406,16 @@ function abroadFloor(cycle: Cycle): string | undefined {
 function recordEmploymentChange({ data }: RecordEmploymentChange, state: Abroad): EmploymentChanged {
   const cycle = state.current;
   notInFuture(data.changedOn, data.today, 'changedOn', 'an employment change');
-  notBefore(data.changedOn, abroadFloor(cycle), 'changedOn', 'the change', 'the start of the stay');
+  notBefore('date-before-stay', data.changedOn, abroadFloor(cycle), 'changedOn', 'the change', 'the start of the stay');
   const required = { new_employer: 'employerName', new_occupation: 'occupationIsco', contract_renewal: 'contractEnd' } as const;
   const field = required[data.change];
-  if (data[field] === undefined) throw new WorkerRuleViolation(field, `a ${data.change.replace('_', ' ')} names the ${field}`);
+  if (data[field] === undefined)
+    throw new WorkerRuleViolation('change-detail-missing', field, `a ${data.change.replace('_', ' ')} names the ${field}`);
   if (data.contractEnd !== undefined && data.contractEnd < data.changedOn) {
     throw new WorkerRuleViolation(
+      'contract-ends-before-change',
       'contractEnd',
       `the contract ends (${data.contractEnd}) before the change (${data.changedOn})`,
-      'rule.date-out-of-order',
     );
   }
   if (data.contractEnd !== undefined) contractEndAhead(data.contractEnd, data.today, 'contractEnd');
@@ -394,9 +424,9 @@ function recordEmploymentChange({ data }: RecordEmploymentChange, state: Abroad)
 }
 
 function recordSkills({ data }: RecordSkills, state: Abroad): SkillsAcquired {
-  if (data.skills.length === 0) throw new WorkerRuleViolation('skills', 'name at least one skill');
+  if (data.skills.length === 0) throw new WorkerRuleViolation('no-skills', 'skills', 'name at least one skill');
   notInFuture(data.recordedOn, data.today, 'recordedOn', 'a skills record');
-  notBefore(data.recordedOn, abroadFloor(state.current), 'recordedOn', 'the skills record', 'the start of the stay');
+  notBefore('date-before-stay', data.recordedOn, abroadFloor(state.current), 'recordedOn', 'the skills record', 'the start of the stay');
   return {
     type: 'SkillsAcquired',
     data: { workerId: state.profile.workerId, cycleNumber: state.current.number, recordedOn: data.recordedOn, skills: data.skills },
@@ -405,9 +435,16 @@ function recordSkills({ data }: RecordSkills, state: Abroad): SkillsAcquired {
 
 function recordIncident({ data }: RecordIncident, state: Abroad): WelfareIncidentRecorded {
   notInFuture(data.occurredOn, data.today, 'occurredOn', 'an incident');
-  notBefore(data.occurredOn, state.current.departure?.departedOn, 'occurredOn', 'the incident', 'the departure');
+  notBefore(
+    'incident-before-departure',
+    data.occurredOn,
+    state.current.departure?.departedOn,
+    'occurredOn',
+    'the incident',
+    'the departure',
+  );
   if (allCycles(state).some((c) => c.incidents.some((i) => i.incidentId === data.incidentId))) {
-    throw new WorkerRuleViolation('incidentId', `incident ${data.incidentId} is already recorded`);
+    throw new WorkerRuleViolation('incident-already-recorded', 'incidentId', `incident ${data.incidentId} is already recorded`);
   }
   const { today: _today, ...details } = data;
   return { type: 'WelfareIncidentRecorded', data: { workerId: state.profile.workerId, cycleNumber: state.current.number, ...details } };
@@ -419,26 +456,33 @@ function recordReturn({ data }: RecordReturn, state: Registered): ReturnRecorded
   const { today: _today, ...details } = data;
   const base = { workerId: state.profile.workerId, ...details };
   if (state.status === 'abroad') {
-    notBefore(data.returnedOn, latestDateOf(state.current), 'returnedOn', 'the return', 'the last date recorded for this cycle abroad');
+    notBefore(
+      'return-before-recorded-stay',
+      data.returnedOn,
+      latestDateOf(state.current),
+      'returnedOn',
+      'the return',
+      'the last date recorded for this cycle abroad',
+    );
     return { type: 'ReturnRecorded', data: { ...base, cycleNumber: state.current.number, withoutRecordedDeparture: false } };
   }
   // No open cycle: an undocumented returnee. Accepted and flagged, never refused — they must be counted.
-  notBefore(data.returnedOn, latestDate(state), 'returnedOn', 'the return', 'the last recorded return');
+  notBefore('date-before-last-return', data.returnedOn, latestDate(state), 'returnedOn', 'the return', 'the last recorded return');
   return { type: 'ReturnRecorded', data: { ...base, cycleNumber: allCycles(state).length + 1, withoutRecordedDeparture: true } };
 }
 
 function assessNeeds({ data }: AssessReintegrationNeeds, workerId: string, cycle: Cycle): ReintegrationNeedsAssessed {
   notInFuture(data.assessedOn, data.today, 'assessedOn', 'an assessment');
-  notBefore(data.assessedOn, cycle.returnedOn, 'assessedOn', 'the assessment', 'the return');
+  notBefore('date-before-return', data.assessedOn, cycle.returnedOn, 'assessedOn', 'the assessment', 'the return');
   const { today: _today, ...details } = data;
   return { type: 'ReintegrationNeedsAssessed', data: { workerId, cycleNumber: cycle.number, ...details } };
 }
 
 function refer({ data }: ReferForReintegration, workerId: string, cycle: Cycle): ReintegrationReferralMade {
   notInFuture(data.referredOn, data.today, 'referredOn', 'a referral');
-  notBefore(data.referredOn, cycle.returnedOn, 'referredOn', 'the referral', 'the return');
+  notBefore('date-before-return', data.referredOn, cycle.returnedOn, 'referredOn', 'the referral', 'the return');
   if (cycle.reintegration.referrals.some((r) => r.referralId === data.referralId)) {
-    throw new WorkerRuleViolation('referralId', `referral ${data.referralId} is already recorded`);
+    throw new WorkerRuleViolation('referral-already-recorded', 'referralId', `referral ${data.referralId} is already recorded`);
   }
   const { today: _today, ...details } = data;
   return { type: 'ReintegrationReferralMade', data: { workerId, cycleNumber: cycle.number, ...details } };
@@ -446,23 +490,37 @@ function refer({ data }: ReferForReintegration, workerId: string, cycle: Cycle):
 
 function recordOutcome({ data }: RecordReferralOutcome, workerId: string, cycle: Cycle): ReintegrationOutcomeRecorded {
   const referral = cycle.reintegration.referrals.find((r) => r.referralId === data.referralId);
-  if (!referral) throw new WorkerRuleViolation('referralId', `no referral ${data.referralId} after the worker's last return`);
-  if (referral.outcome) throw new WorkerRuleViolation('referralId', `the outcome of referral ${data.referralId} is already recorded`);
+  if (!referral)
+    throw new WorkerRuleViolation('referral-not-found', 'referralId', `no referral ${data.referralId} after the worker's last return`);
+  if (referral.outcome)
+    throw new WorkerRuleViolation(
+      'outcome-already-recorded',
+      'referralId',
+      `the outcome of referral ${data.referralId} is already recorded`,
+    );
   notInFuture(data.recordedOn, data.today, 'recordedOn', 'an outcome');
-  notBefore(data.recordedOn, referral.referredOn, 'recordedOn', 'the outcome', 'the referral');
+  notBefore('outcome-before-referral', data.recordedOn, referral.referredOn, 'recordedOn', 'the outcome', 'the referral');
   const { today: _today, ...details } = data;
   return { type: 'ReintegrationOutcomeRecorded', data: { workerId, cycleNumber: cycle.number, ...details } };
 }
 
 function correct({ data }: CorrectWorkerDetails, state: Registered): WorkerDetailsCorrected {
   if (data.correctsVersion < 1 || data.correctsVersion > state.profile.version) {
-    throw new WorkerRuleViolation('correctsVersion', `the worker's stream has events 1 to ${state.profile.version}`);
+    throw new WorkerRuleViolation(
+      'correction-version-unknown',
+      'correctsVersion',
+      `the worker's stream has events 1 to ${state.profile.version}`,
+    );
   }
   const { today, correctsVersion, ...fields } = data;
   if (Object.values(fields).every((v) => v === undefined))
-    throw new WorkerRuleViolation('', 'a correction names at least one corrected field');
+    throw new WorkerRuleViolation('correction-empty', '', 'a correction names at least one corrected field');
   if (fields.personalData && state.profile.personalDataErased) {
-    throw new WorkerRuleViolation('personalData', "the worker's personal data was erased; it cannot be corrected back in");
+    throw new WorkerRuleViolation(
+      'correction-of-erased-data',
+      'personalData',
+      "the worker's personal data was erased; it cannot be corrected back in",
+    );
   }
   if (fields.personalData) notInFuture(fields.personalData.dateOfBirth, today, 'personalData.dateOfBirth', 'the date of birth');
   return { type: 'WorkerDetailsCorrected', data: { workerId: state.profile.workerId, correctedOn: today, correctsVersion, ...fields } };

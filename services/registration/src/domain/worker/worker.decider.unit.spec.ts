@@ -84,7 +84,7 @@ describe('RecordDeparture', () => {
       spec
         .given([registered])
         .when(depart('2026-01-02'))
-        .thenThrows(WorkerRuleViolation, (e) => expect([e.field, e.code]).toEqual(['departedOn', 'rule.date-in-future'])));
+        .thenThrows(WorkerRuleViolation, (e) => expect([e.field, e.code]).toEqual(['departedOn', 'registration.date-in-future'])));
     it('accepts a departure dated tomorrow in UTC: it may be today already east of Greenwich', () =>
       spec
         .given([registered])
@@ -473,17 +473,17 @@ describe('dates of a working life', () => {
       spec
         .given([registered])
         .when(depart('0001-01-01'))
-        .thenThrows(WorkerRuleViolation, refused('departedOn', 'rule.date-before-earliest')));
+        .thenThrows(WorkerRuleViolation, refused('departedOn', 'registration.date-before-earliest')));
     it('refuses a departure before the worker was born', () =>
       spec
         .given([registered])
         .when(depart('1989-06-01'))
-        .thenThrows(WorkerRuleViolation, refused('departedOn', 'rule.date-before-working-age')));
+        .thenThrows(WorkerRuleViolation, refused('departedOn', 'registration.date-before-working-age')));
     it('refuses a departure before the year the worker turns 15', () =>
       spec
         .given([registered])
         .when(depart('2004-12-31'))
-        .thenThrows(WorkerRuleViolation, refused('departedOn', 'rule.date-before-working-age')));
+        .thenThrows(WorkerRuleViolation, refused('departedOn', 'registration.date-before-working-age')));
     it('accepts a departure in the year the worker turns 15', () =>
       spec
         .given([registered])
@@ -493,12 +493,12 @@ describe('dates of a working life', () => {
       spec
         .given([registered])
         .when(depart('2023-02-01', { contractStart: '1995-01-01' }))
-        .thenThrows(WorkerRuleViolation, refused('contractStart', 'rule.date-before-working-age')));
+        .thenThrows(WorkerRuleViolation, refused('contractStart', 'registration.date-before-working-age')));
     it('refuses a contract ending more than ten years ahead', () =>
       spec
         .given([registered])
         .when(depart('2023-02-01', { contractEnd: '2036-01-01' }))
-        .thenThrows(WorkerRuleViolation, refused('contractEnd', 'rule.date-too-far-ahead')));
+        .thenThrows(WorkerRuleViolation, refused('contractEnd', 'registration.date-too-far-ahead')));
     it('accepts a contract ending ten years ahead', () =>
       spec
         .given([registered])
@@ -511,12 +511,12 @@ describe('dates of a working life', () => {
       spec
         .given([registered])
         .when(comeBack('1999-05-01'))
-        .thenThrows(WorkerRuleViolation, refused('returnedOn', 'rule.date-before-working-age')));
+        .thenThrows(WorkerRuleViolation, refused('returnedOn', 'registration.date-before-working-age')));
     it('refuses a return dated 0001-01-01', () =>
       spec
         .given([registered, departed(1, '2023-02-01')])
         .when(comeBack('0001-01-01'))
-        .thenThrows(WorkerRuleViolation, refused('returnedOn', 'rule.date-before-earliest')));
+        .thenThrows(WorkerRuleViolation, refused('returnedOn', 'registration.date-before-earliest')));
   });
 
   describe('RecordEmploymentChange', () => {
@@ -527,7 +527,7 @@ describe('dates of a working life', () => {
           type: 'RecordEmploymentChange',
           data: { today: '2025-12-31', changedOn: '2025-01-01', change: 'contract_renewal', contractEnd: '2099-01-01' },
         })
-        .thenThrows(WorkerRuleViolation, refused('contractEnd', 'rule.date-too-far-ahead')));
+        .thenThrows(WorkerRuleViolation, refused('contractEnd', 'registration.date-too-far-ahead')));
   });
 
   describe('CompleteOrientation', () => {
@@ -538,7 +538,7 @@ describe('dates of a working life', () => {
           type: 'CompleteOrientation',
           data: { today: '2025-12-31', completedOn: '2001-03-01', topics: ['rights'], provider: 'OWWA' },
         })
-        .thenThrows(WorkerRuleViolation, refused('completedOn', 'rule.date-before-working-age')));
+        .thenThrows(WorkerRuleViolation, refused('completedOn', 'registration.date-before-working-age')));
   });
 
   describe('RegisterWorker', () => {
@@ -546,12 +546,12 @@ describe('dates of a working life', () => {
       spec
         .given([])
         .when({ ...register, data: { ...register.data, personalData: { ...personalData, dateOfBirth: '1899-12-31' } } })
-        .thenThrows(WorkerRuleViolation, refused('personalData.dateOfBirth', 'rule.date-before-earliest')));
+        .thenThrows(WorkerRuleViolation, refused('personalData.dateOfBirth', 'registration.date-before-earliest')));
     it('refuses a legacy register dating the registration before 1900', () =>
       spec
         .given([])
         .when({ ...register, data: { ...register.data, today: '0001-01-01' } })
-        .thenThrows(WorkerRuleViolation, refused('registeredOn', 'rule.date-before-earliest')));
+        .thenThrows(WorkerRuleViolation, refused('registeredOn', 'registration.date-before-earliest')));
   });
 });
 
