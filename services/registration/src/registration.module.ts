@@ -7,6 +7,7 @@ import { RecordOnWorkerHandler } from './application/record-on-worker/record-on-
 import { GetIncidentHandler } from './application/get-incident/get-incident.handler';
 import { GetWorkerHandler } from './application/get-worker/get-worker.handler';
 import { ListWorkersHandler } from './application/list-workers/list-workers.handler';
+import { SearchWorkersHandler } from './application/search-workers/search-workers.handler';
 import {
   CLOCK,
   PERSON_INDEX,
@@ -61,6 +62,7 @@ export class RegistrationModule {
         GetIncidentHandler,
         GetWorkerHandler,
         ListWorkersHandler,
+        SearchWorkersHandler,
         ErasePersonalDataHandler,
         ImportLegacyRegisterHandler,
       ],

@@ -17,9 +17,9 @@ import { ListWorkersQuery, type WorkerSummaryRow } from '../application/list-wor
 import { AccessDenied, type WorkerCommandResult } from '../application/worker-command';
 import { authorise } from '../application/access/worker.access';
 import { initialState } from '../domain/worker/worker.state';
-import { CLOCK, PERSON_INDEX, REGISTRY_SETTINGS, type Clock, type RegistrySettings } from '../application/tokens';
-import type { PersonIndex, SearchHit } from '../persistence/person-index';
-import type { CommandContext } from '../persistence/worker.streams';
+import { CLOCK, REGISTRY_SETTINGS, type Clock, type RegistrySettings } from '../application/tokens';
+import { SearchWorkersQuery, type SearchHit } from '../application/search-workers/search-workers.handler';
+import type { CommandMetadata } from '@homeward/command-handling';
 import { seesEmployers, workerDto } from './worker.representation';
 
 type Schemas = components['schemas'];
@@ -36,7 +36,6 @@ export class WorkersController {
     private readonly queries: QueryBus,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REGISTRY_SETTINGS) private readonly settings: RegistrySettings,
-    @Inject(PERSON_INDEX) private readonly personIndex: PersonIndex,
   ) {}
 
   @Post()
@@ -93,13 +92,15 @@ export class WorkersController {
     if (!name && !dateOfBirth && !nationalId && !passportNumber) {
       throw Problem.validation([fieldError('query', ['name'], 'give a name, a date of birth, a national id or a passport number')]);
     }
-    const items = await this.personIndex.search({
-      ...(name ? { name } : {}),
-      ...(dateOfBirth ? { dateOfBirth } : {}),
-      ...(nationalId ? { nationalId } : {}),
-      ...(passportNumber ? { passportNumber } : {}),
-      limit: query.limit ? Number(query.limit) : 20,
-    });
+    const items = await this.queries.execute<SearchWorkersQuery, SearchHit[]>(
+      new SearchWorkersQuery({
+        ...(name ? { name } : {}),
+        ...(dateOfBirth ? { dateOfBirth } : {}),
+        ...(nationalId ? { nationalId } : {}),
+        ...(passportNumber ? { passportNumber } : {}),
+        limit: query.limit ? Number(query.limit) : 20,
+      }),
+    );
     return { items };
   }
 
@@ -363,7 +364,7 @@ export class WorkersController {
     return dto;
   }
 
-  private context(principal: Principal, headers: RequestHeaders): CommandContext {
+  private context(principal: Principal, headers: RequestHeaders): CommandMetadata {
     return commandMetadata(principal, headers, this.clock(), this.settings.originCountry);
   }
 }
