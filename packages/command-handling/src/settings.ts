@@ -1,4 +1,4 @@
-import { parse } from '@homeward/service-kit/config';
+import { authSettings, parse } from '@homeward/service-kit/config';
 import { DEFAULT_IDEMPOTENCY_RETENTION_DAYS } from './idempotency';
 
 /** What a process of an event-sourced service does: serve the HTTP API, publish the event store to Kafka, keep read models. */
@@ -23,13 +23,7 @@ export const eventSourcedSettings = {
     default: '6',
     parse: (raw: string) => Number(raw),
   },
-  AUTH_JWKS_URL: {
-    description:
-      "where the identity provider's signing keys are: https://… (e.g. Keycloak's …/protocol/openid-connect/certs) or file://… (the development issuer's jwks.json)",
-    parse: parse.url,
-  },
-  AUTH_ISSUER: { description: 'the iss claim tokens must carry', parse: parse.string },
-  AUTH_AUDIENCE: { description: 'the aud claim tokens must carry', default: 'homeward', parse: parse.string },
+  ...authSettings,
   IDEMPOTENCY_RETENTION_DAYS: {
     description: 'how long an Idempotency-Key is remembered; a retry after that is a new request',
     default: String(DEFAULT_IDEMPOTENCY_RETENTION_DAYS),

@@ -1,4 +1,4 @@
-import { parse } from '@homeward/service-kit/config';
+import { authSettings, parse } from '@homeward/service-kit/config';
 
 /**
  * The settings every read-model service takes beside its own database and port: Kafka, identity, and
@@ -17,12 +17,7 @@ export const readModelSettings = {
     default: '6',
     parse: (raw: string) => Number(raw),
   },
-  AUTH_JWKS_URL: {
-    description: "where the identity provider's signing keys are: https://… or file://… (the development issuer)",
-    parse: parse.url,
-  },
-  AUTH_ISSUER: { description: 'the iss claim tokens must carry', parse: parse.string },
-  AUTH_AUDIENCE: { description: 'the aud claim tokens must carry', default: 'homeward', parse: parse.string },
+  ...authSettings,
   PROJECTION_POLL_MS: {
     description: 'how often the read model checks its builds (catch-up of a rebuild, swap, drop), in milliseconds',
     default: '1000',

@@ -53,3 +53,14 @@ export const parse = {
       .map((s) => s.trim())
       .filter(Boolean),
 };
+
+/** Who signs the bearer tokens every API verifies: one definition for every service's settings to spread. */
+export const authSettings = {
+  AUTH_JWKS_URL: {
+    description:
+      "where the identity provider's signing keys are: https://… (e.g. Keycloak's …/protocol/openid-connect/certs) or file://… (the development issuer's jwks.json)",
+    parse: parse.url,
+  },
+  AUTH_ISSUER: { description: 'the iss claim tokens must carry', parse: parse.string },
+  AUTH_AUDIENCE: { description: 'the aud claim tokens must carry', default: 'homeward', parse: parse.string },
+};

@@ -1,5 +1,5 @@
 import { whyNotACountry } from '@homeward/classifications/countries';
-import { loadConfig, parse, type ConfigOf } from '@homeward/service-kit/config';
+import { authSettings, loadConfig, parse, type ConfigOf } from '@homeward/service-kit/config';
 
 const alpha2 = (raw: string) => {
   const wrong = whyNotACountry(raw);
@@ -36,13 +36,7 @@ export const statisticsSettings = {
       return raw;
     },
   },
-  AUTH_JWKS_URL: {
-    description:
-      "where the identity provider's signing keys are: https://… (e.g. Keycloak's …/protocol/openid-connect/certs) or file://… (the development issuer's jwks.json)",
-    parse: parse.url,
-  },
-  AUTH_ISSUER: { description: 'the iss claim tokens must carry', parse: parse.string },
-  AUTH_AUDIENCE: { description: 'the aud claim tokens must carry', default: 'homeward', parse: parse.string },
+  ...authSettings,
   REPORT_JOB_STALE_AFTER_SECONDS: {
     description: 'a running report job without a heartbeat for this long was abandoned by a stopped process and is marked failed',
     default: '60',
