@@ -91,8 +91,28 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
         configEntries: t.compacted ? COMPACTED : FOREVER,
       }));
     if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // A topic another process is creating at this moment is listed before its partitions have leaders, and
+    // a client using it then is told "This server does not host this topic-partition": wait for them here.
+    await untilLed(
+      admin,
+      topics.map((t) => t.topic),
+    );
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function untilLed(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without partition leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
