@@ -1,0 +1,63 @@
+import type { Migration } from '@homeward/pg-kit/migrations';
+
+/**
+ * What the service keeps beside its event streams: the certificate register (number → candidate, status
+ * and status-list entry; the number from a sequence, allocated in the transaction of the issue), the
+ * status lists and their entries, the standards' index (id → latest version) that lookups use, the
+ * workers this service learnt of from registration's topic, and the evidence files' metadata.
+ */
+export const migration: Migration = {
+  id: '0001_skills_tables',
+  sql: `
+    CREATE SEQUENCE certificate_number_seq START 1;
+
+    CREATE TABLE certificates (
+      certificate_number text PRIMARY KEY,
+      certificate_id uuid NOT NULL UNIQUE,
+      worker_id uuid NOT NULL,
+      standard_id text NOT NULL,
+      standard_version integer NOT NULL,
+      kind text NOT NULL,
+      status text NOT NULL DEFAULT 'valid',
+      status_reason text,
+      issued_on date NOT NULL,
+      expires_on date,
+      status_list_id text NOT NULL,
+      status_index integer NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX certificates_by_worker ON certificates (worker_id);
+
+    CREATE TABLE status_lists (
+      list_id text PRIMARY KEY,
+      size integer NOT NULL,
+      allocated integer NOT NULL DEFAULT 0,
+      created_at timestamptz NOT NULL DEFAULT now()
+    );
+
+    CREATE TABLE status_entries (
+      list_id text NOT NULL REFERENCES status_lists (list_id),
+      status_index integer NOT NULL,
+      certificate_number text NOT NULL UNIQUE REFERENCES certificates (certificate_number) DEFERRABLE INITIALLY DEFERRED,
+      PRIMARY KEY (list_id, status_index)
+    );
+
+    CREATE TABLE known_workers (
+      worker_id uuid PRIMARY KEY,
+      sex text NOT NULL,
+      registered_on date NOT NULL,
+      last_destination text,
+      last_cycle integer,
+      erased_on date,
+      stream_version bigint NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE evidence_files (
+      sha256 text PRIMARY KEY,
+      size_bytes bigint NOT NULL,
+      media_type text NOT NULL,
+      uploaded_by text NOT NULL,
+      uploaded_at timestamptz NOT NULL DEFAULT now()
+    );
+  `,
+};
