@@ -13,33 +13,28 @@ export const migration: Migration = {
 
     CREATE TABLE certificates (
       certificate_number text PRIMARY KEY,
-      certificate_id uuid NOT NULL UNIQUE,
       worker_id uuid NOT NULL,
       standard_id text NOT NULL,
       standard_version integer NOT NULL,
       kind text NOT NULL,
-      status text NOT NULL DEFAULT 'valid',
+      unit_codes text[] NOT NULL,
+      issuing_body text NOT NULL,
+      status text NOT NULL DEFAULT 'valid' CHECK (status IN ('valid', 'suspended', 'revoked', 'superseded')),
       status_reason text,
+      superseded_by text,
       issued_on date NOT NULL,
       expires_on date,
-      status_list_id text NOT NULL,
       status_index integer NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now()
     );
     CREATE INDEX certificates_by_worker ON certificates (worker_id);
 
-    CREATE TABLE status_lists (
-      list_id text PRIMARY KEY,
-      size integer NOT NULL,
-      allocated integer NOT NULL DEFAULT 0,
-      created_at timestamptz NOT NULL DEFAULT now()
-    );
-
+    -- One entry per certificate, at a random free position of the status lists (herd privacy): the same
+    -- position in the revocation list and in the suspension list. List n holds positions
+    -- (n-1)·131072 … n·131072-1.
     CREATE TABLE status_entries (
-      list_id text NOT NULL REFERENCES status_lists (list_id),
-      status_index integer NOT NULL,
-      certificate_number text NOT NULL UNIQUE REFERENCES certificates (certificate_number) DEFERRABLE INITIALLY DEFERRED,
-      PRIMARY KEY (list_id, status_index)
+      status_index integer PRIMARY KEY,
+      certificate_number text NOT NULL UNIQUE
     );
 
     CREATE TABLE known_workers (
