@@ -1,18 +1,26 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
-
-export interface SkillsCertificationDependencies {
-  readonly clock: () => Date;
-}
+import { SKILLS_APPLICATION, type SkillsApplication } from './application/skills.application';
+import { CandidatesController } from './http/candidates.controller';
+import { CentresController } from './http/centres.controller';
+import { CertificatesController } from './http/certificates.controller';
+import { EvidenceFilesController } from './http/evidence-files.controller';
+import { PublicController } from './http/public.controller';
+import { StandardsController } from './http/standards.controller';
 
 @Module({})
 export class SkillsCertificationModule {
-  static with(_deps: SkillsCertificationDependencies): DynamicModule {
+  static with(application: SkillsApplication): DynamicModule {
     return {
       module: SkillsCertificationModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: [],
-      providers: [],
+      controllers: [
+        StandardsController,
+        CentresController,
+        EvidenceFilesController,
+        CandidatesController,
+        CertificatesController,
+        PublicController,
+      ],
+      providers: [{ provide: SKILLS_APPLICATION, useValue: application }],
     };
   }
 }

@@ -37,6 +37,15 @@ export const migration: Migration = {
       certificate_number text NOT NULL UNIQUE
     );
 
+    -- The signed credentials of each certificate, made in the transaction of its issue.
+    CREATE TABLE issued_credentials (
+      certificate_number text PRIMARY KEY,
+      data_integrity jsonb NOT NULL,
+      jwt text NOT NULL,
+      compact_jwt text,
+      issued_at timestamptz NOT NULL DEFAULT now()
+    );
+
     CREATE TABLE known_workers (
       worker_id uuid PRIMARY KEY,
       sex text NOT NULL,
@@ -45,14 +54,6 @@ export const migration: Migration = {
       last_cycle integer,
       erased_on date,
       stream_version bigint NOT NULL DEFAULT 0
-    );
-
-    CREATE TABLE evidence_files (
-      sha256 text PRIMARY KEY,
-      size_bytes bigint NOT NULL,
-      media_type text NOT NULL,
-      uploaded_by text NOT NULL,
-      uploaded_at timestamptz NOT NULL DEFAULT now()
     );
   `,
 };
