@@ -105,7 +105,8 @@ export async function startSkillsCertification(
   clock: () => Date = () => new Date(),
   seams: SkillsCertificationSeams = {},
 ): Promise<SkillsCertificationRuntime> {
-  if (config.PERSONAL_DATA_MASTER_KEY === undefined) throw new Error('PERSONAL_DATA_MASTER_KEY is required: the service seals free text about workers');
+  if (config.PERSONAL_DATA_MASTER_KEY === undefined)
+    throw new Error('PERSONAL_DATA_MASTER_KEY is required: the service seals free text about workers');
   const issuer = seams.credentials;
   let application: SkillsApplication | undefined;
   const applicationOf = (parts: Parameters<typeof buildApplication>[0]) => (application ??= buildApplication(parts, config, issuer));

@@ -159,7 +159,13 @@ export class CandidateCommands {
     });
   }
 
-  async addEvidence(workerId: string, body: EvidenceRequest, principal: Principal, metadata: CommandMetadata, conditions: RequestConditions) {
+  async addEvidence(
+    workerId: string,
+    body: EvidenceRequest,
+    principal: Principal,
+    metadata: CommandMetadata,
+    conditions: RequestConditions,
+  ) {
     authorise(principal, 'assess');
     const stored = await this.deps.objects.stat(body.file.contentHash);
     if (!stored || stored.sizeBytes !== body.file.sizeBytes) {
@@ -274,7 +280,10 @@ export class CandidateCommands {
     change:
       | { type: 'SuspendCertificate'; reason: 'under_investigation' | 'assessment_disputed' | 'administrative_hold' }
       | { type: 'ReinstateCertificate' }
-      | { type: 'RevokeCertificate'; reason: 'issued_in_error' | 'fraud_or_misrepresentation' | 'assessment_irregularity' | 'holder_request' },
+      | {
+          type: 'RevokeCertificate';
+          reason: 'issued_in_error' | 'fraud_or_misrepresentation' | 'assessment_irregularity' | 'holder_request';
+        },
     principal: Principal,
     metadata: CommandMetadata,
     conditions: RequestConditions,
@@ -330,7 +339,12 @@ export class CandidateCommands {
   }
 
   /** Registration's PersonalDataErased: the worker's key in this service's vault is deleted with the event. */
-  async erase(client: PoolClient, workerId: string, basis: 'subject_request' | 'retention_period_ended' | 'legal_obligation', metadata: CommandMetadata) {
+  async erase(
+    client: PoolClient,
+    workerId: string,
+    basis: 'subject_request' | 'retention_period_ended' | 'legal_obligation',
+    metadata: CommandMetadata,
+  ) {
     const { state, version } = await this.deps.streams.load(workerId, undefined, client, { personalData: false });
     if (state.personalDataErased) return;
     if (version > 0) {

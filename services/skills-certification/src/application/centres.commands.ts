@@ -54,7 +54,10 @@ export class CentreCommands {
       // An accreditation is decided on the standard as it is in the command's transaction.
       command:
         command.type === 'AccreditAssessor'
-          ? async (client) => ({ ...command, data: { ...command.data, standard: await this.lookups.standard(command.data.standardId, client) } })
+          ? async (client) => ({
+              ...command,
+              data: { ...command.data, standard: await this.lookups.standard(command.data.standardId, client) },
+            })
           : command,
       metadata: request.metadata,
       conditions: request.conditions,

@@ -90,7 +90,9 @@ export class CredentialStore {
     const kept = this.lists.get(listId);
     if (kept && now.getTime() - kept.at < STATUS_LIST_TTL_MS) return kept.credential;
     const issuer = this.issuer;
-    const credential = this.register.setPositions(listNumber, purpose).then((set) => issuer.statusListCredential(listNumber, purpose, set, now));
+    const credential = this.register
+      .setPositions(listNumber, purpose)
+      .then((set) => issuer.statusListCredential(listNumber, purpose, set, now));
     this.lists.set(listId, { at: now.getTime(), credential });
     credential.catch(() => this.lists.delete(listId));
     return credential;

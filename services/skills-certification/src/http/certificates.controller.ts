@@ -77,7 +77,15 @@ export class CertificatesController {
     @Headers() headers: RequestHeaders,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.change(certificateNumber, 'suspendCertificate', body, { type: 'SuspendCertificate', reason: body.reason }, principal, headers, reply);
+    return this.change(
+      certificateNumber,
+      'suspendCertificate',
+      body,
+      { type: 'SuspendCertificate', reason: body.reason },
+      principal,
+      headers,
+      reply,
+    );
   }
 
   @Post(':certificateNumber/reinstatement')
@@ -101,7 +109,15 @@ export class CertificatesController {
     @Headers() headers: RequestHeaders,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.change(certificateNumber, 'revokeCertificate', body, { type: 'RevokeCertificate', reason: body.reason }, principal, headers, reply);
+    return this.change(
+      certificateNumber,
+      'revokeCertificate',
+      body,
+      { type: 'RevokeCertificate', reason: body.reason },
+      principal,
+      headers,
+      reply,
+    );
   }
 
   @Get(':certificateNumber/credential.jsonld')

@@ -24,10 +24,18 @@ export function translateSkillsError(error: unknown): Problem | undefined {
   }
   if (error instanceof SkillsRuleViolation) {
     // The rule's code (`skills.<rule>`) on the problem and on its field: a client reads either.
-    return Problem.ruleViolation(error.message, [{ ...fieldError('body', pathOf(error.field), error.message), code: error.code }], error.code);
+    return Problem.ruleViolation(
+      error.message,
+      [{ ...fieldError('body', pathOf(error.field), error.message), code: error.code }],
+      error.code,
+    );
   }
   if (error instanceof EvidenceFileMissing) {
-    return Problem.ruleViolation(error.message, [{ ...fieldError('body', ['file', 'contentHash'], error.message), code: error.code }], error.code);
+    return Problem.ruleViolation(
+      error.message,
+      [{ ...fieldError('body', ['file', 'contentHash'], error.message), code: error.code }],
+      error.code,
+    );
   }
   if (error instanceof StandardNotFound)
     return Problem.notFound(error.message, [fieldError('path', ['standardId'], 'no such standard')], 'standard.not-found');

@@ -16,7 +16,9 @@ export function standardDto(standardId: string, state: StandardState): Schemas['
   };
 }
 
-export function versionDto(v: Extract<StandardState, { status: 'published' | 'withdrawn' }>['versions'][number]): Schemas['StandardVersion'] {
+export function versionDto(
+  v: Extract<StandardState, { status: 'published' | 'withdrawn' }>['versions'][number],
+): Schemas['StandardVersion'] {
   return {
     version: v.version,
     title: v.title,

@@ -23,10 +23,10 @@ export class StandardsController {
     @Headers() headers: RequestHeaders,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Schemas['Standard']> {
-    const { standardId, ...content } = body as Schemas['PublishStandardRequest'] & { standardId: string };
+    const { standardId } = body;
     const result = await this.app.standards.execute({
       standardId,
-      command: { type: 'PublishCompetencyStandard', data: { standardId, ...(content as Schemas['StandardContent']) } },
+      command: { type: 'PublishCompetencyStandard', data: body },
       principal,
       metadata: commandMetadata(principal, headers, this.app.clock(), this.app.originCountry),
       conditions: requestConditions('publishStandard', standardId, body, headers),

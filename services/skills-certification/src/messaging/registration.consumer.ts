@@ -51,7 +51,8 @@ export async function applyRegistrationFact(
       await deps.knownWorkers.departed(tx, fact.data.workerId, fact.data.cycleNumber, fact.data.destinationCountry);
       return;
     case 'ReturnRecorded':
-      if (fact.data.withoutRecordedDeparture) await deps.knownWorkers.departed(tx, fact.data.workerId, fact.data.cycleNumber, fact.data.fromCountry);
+      if (fact.data.withoutRecordedDeparture)
+        await deps.knownWorkers.departed(tx, fact.data.workerId, fact.data.cycleNumber, fact.data.fromCountry);
       return;
     case 'SkillsAcquired': {
       const country = envelope.destinationCountry;

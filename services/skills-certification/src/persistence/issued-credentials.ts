@@ -6,10 +6,12 @@ export class IssuedCredentials {
   constructor(private readonly pool: Pool) {}
 
   async insert(client: PoolClient, certificateNumber: string, signed: SignedCredential): Promise<void> {
-    await client.query(
-      `INSERT INTO issued_credentials (certificate_number, data_integrity, jwt, compact_jwt) VALUES ($1, $2, $3, $4)`,
-      [certificateNumber, JSON.stringify(signed.dataIntegrity), signed.jwt, signed.compactJwt ?? null],
-    );
+    await client.query(`INSERT INTO issued_credentials (certificate_number, data_integrity, jwt, compact_jwt) VALUES ($1, $2, $3, $4)`, [
+      certificateNumber,
+      JSON.stringify(signed.dataIntegrity),
+      signed.jwt,
+      signed.compactJwt ?? null,
+    ]);
   }
 
   async find(certificateNumber: string): Promise<SignedCredential | undefined> {

@@ -15,7 +15,12 @@ const day = (date: string) => new Date(`${date}T00:00:00Z`);
 /** Competency standards' streams, `standard-<standardId>`: nothing personal in them. */
 export class StandardStreams extends EventStreams<StandardEvent, StandardState> {
   constructor(store: EventStore) {
-    super(store, { category: 'standard', evolve: evolveStandard, initialState: initialStandard, occurredAt: (e) => day(standardEventOn(e)) });
+    super(store, {
+      category: 'standard',
+      evolve: evolveStandard,
+      initialState: initialStandard,
+      occurredAt: (e) => day(standardEventOn(e)),
+    });
   }
 }
 

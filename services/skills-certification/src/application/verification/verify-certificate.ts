@@ -53,21 +53,26 @@ export class CertificateVerification {
   async verify(certificateNumber: string, code: string, clientAddress: string): Promise<VerificationResult> {
     const wait = this.throttle.retryAfter(clientAddress);
     if (wait > 0) {
-      this.log.warn({ audit: 'verification-throttled', clientAddress, certificateNumber, retryAfterSeconds: wait }, 'verification throttled');
+      this.log.warn(
+        { audit: 'verification-throttled', clientAddress, certificateNumber, retryAfterSeconds: wait },
+        'verification throttled',
+      );
       throw new VerificationThrottled(wait);
     }
     const certificate = this.codes.matches(certificateNumber, code) ? await this.register.find(certificateNumber) : undefined;
     if (!certificate) {
       this.throttle.failed(clientAddress);
-      this.log.warn({ audit: 'verification-failed', clientAddress, certificateNumber }, 'verification failed: wrong code or unknown number');
+      this.log.warn(
+        { audit: 'verification-failed', clientAddress, certificateNumber },
+        'verification failed: wrong code or unknown number',
+      );
       throw new VerificationFailed('no certificate with this number and code');
     }
     const version = await this.lookups.standardVersion(certificate.standardId, certificate.standardVersion);
     if (!version) throw new Error(`standard ${certificate.standardId} has no version ${certificate.standardVersion}`);
     const today = this.clock().toISOString().slice(0, 10);
     const expired = certificate.expiresOn !== undefined && certificate.expiresOn < today;
-    const status =
-      certificate.status === 'valid' ? (expired ? 'expired' : 'valid') : certificate.status;
+    const status = certificate.status === 'valid' ? (expired ? 'expired' : 'valid') : certificate.status;
     return {
       certificateNumber,
       status,
