@@ -5,6 +5,7 @@ import { CompactSign } from 'jose';
 import { localDocumentLoader, type DocumentLoader } from './document-loader';
 import type { IssuerKeys } from './issuer-keys';
 import { certificateCredential, type CertificateCredentialInput } from './open-badge';
+import { compactCertificateCredential } from './qr';
 import { statusListCredential, type StatusListCredentialInput } from './status-list';
 
 export interface SignOptions {
@@ -48,8 +49,10 @@ export async function signJwt(credential: object, keys: IssuerKeys): Promise<str
 export interface IssuedCredential {
   /** The OpenBadgeCredential with its eddsa-rdfc-2022 proof. */
   readonly credential: Record<string, unknown> & { proof: Record<string, unknown> };
-  /** The same credential as a compact VC-JWT. */
+  /** The same credential as a VC-JWT. */
   readonly jwt: string;
+  /** The compact form for the QR code (compactCertificateCredential), as a VC-JWT. */
+  readonly compactJwt: string;
   /** The verification method that signed both. */
   readonly verificationMethod: string;
 }
@@ -57,8 +60,12 @@ export interface IssuedCredential {
 /** A certificate as a signed Open Badges 3.0 credential, in both securing formats. */
 export async function issueCertificateCredential(input: CertificateCredentialInput, keys: IssuerKeys, options: SignOptions = {}): Promise<IssuedCredential> {
   const unsigned = certificateCredential(input, keys.issuerId);
-  const [credential, jwt] = await Promise.all([signDataIntegrity(unsigned, keys, options), signJwt(unsigned, keys)]);
-  return { credential, jwt, verificationMethod: keys.activeKey().verificationMethod.id };
+  const [credential, jwt, compactJwt] = await Promise.all([
+    signDataIntegrity(unsigned, keys, options),
+    signJwt(unsigned, keys),
+    signJwt(compactCertificateCredential(unsigned), keys),
+  ]);
+  return { credential, jwt, compactJwt, verificationMethod: keys.activeKey().verificationMethod.id };
 }
 
 /** A BitstringStatusListCredential signed (Data Integrity) by the ring's active key. */
