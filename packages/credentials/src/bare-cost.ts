@@ -49,12 +49,19 @@ export interface BareCostOptions {
 export async function measureBareCost(options: BareCostOptions = {}): Promise<BareCost> {
   const operations = options.operations ?? 500;
   const warmup = options.warmup ?? 50;
-  const keys = options.keys ?? new KeyRing({ did: { method: 'web', host: 'bench.homeward.test' }, keys: [{ name: 'key-1', key: { seed: randomBytes(32) } }] });
+  const keys =
+    options.keys ??
+    new KeyRing({ did: { method: 'web', host: 'bench.homeward.test' }, keys: [{ name: 'key-1', key: { seed: randomBytes(32) } }] });
   const unsigned = options.credential ?? certificateCredential(sampleCertificateInput(), keys.issuerId);
   const documentLoader = localDocumentLoader({ keys, didKey: false });
   const signer = keys.activeKey().signer;
 
-  const sign = () => vc.issue({ credential: structuredClone(unsigned), suite: new DataIntegrityProof({ signer, cryptosuite: eddsaRdfc2022 }), documentLoader });
+  const sign = () =>
+    vc.issue({
+      credential: structuredClone(unsigned),
+      suite: new DataIntegrityProof({ signer, cryptosuite: eddsaRdfc2022 }),
+      documentLoader,
+    });
   const signed = await signDataIntegrity(unsigned, keys, { documentLoader });
   const verify = async () => {
     const result = await vc.verifyCredential({
@@ -103,11 +110,21 @@ export function sampleCertificateInput(overrides: Partial<CertificateCredentialI
     certificateNumber: 'HW-2026-000123',
     kind: 'qualification',
     issuer: { name: 'National Skills Authority', url: 'https://skills.homeward.test' },
-    standard: { id: 'WELD-3', version: 2, title: 'Welding (GMAW) Level III', iscoCode: '7212', occupationTitle: 'Welders and flame cutters', level: 'Level III' },
+    standard: {
+      id: 'WELD-3',
+      version: 2,
+      title: 'Welding (GMAW) Level III',
+      iscoCode: '7212',
+      occupationTitle: 'Welders and flame cutters',
+      level: 'Level III',
+    },
     units: Array.from({ length: 6 }, (_, i) => ({
       code: `WLD30${i + 1}`,
       title: `Unit of competency ${i + 1} of the welding standard`,
-      escoSkills: [`http://data.europa.eu/esco/skill/00000000-0000-4000-8000-00000000000${i}`, `http://data.europa.eu/esco/skill/00000000-0000-4000-8000-00000000001${i}`],
+      escoSkills: [
+        `http://data.europa.eu/esco/skill/00000000-0000-4000-8000-00000000000${i}`,
+        `http://data.europa.eu/esco/skill/00000000-0000-4000-8000-00000000001${i}`,
+      ],
     })),
     validFrom: new Date('2026-01-15T00:00:00Z'),
     validUntil: new Date('2031-01-15T00:00:00Z'),

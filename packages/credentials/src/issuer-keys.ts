@@ -73,8 +73,7 @@ export interface IssuerKeyConfig {
 
 export type IssuerDid =
   /** `host` as in a URL: `certificates.homeward.example` or `localhost:3000` (the colon is encoded as %3A). Optional path segments are joined with ':'. */
-  | { readonly method: 'web'; readonly host: string; readonly path?: readonly string[] }
-  | { readonly method: 'key' };
+  { readonly method: 'web'; readonly host: string; readonly path?: readonly string[] } | { readonly method: 'key' };
 
 export interface KeyRingConfig {
   readonly did: IssuerDid;

@@ -21,7 +21,12 @@ declare module 'did-context' {
 }
 
 declare module '@digitalbazaar/vc' {
-  export function issue(options: { credential: object; suite: unknown; documentLoader: unknown; now?: Date | string }): Promise<Record<string, unknown>>;
+  export function issue(options: {
+    credential: object;
+    suite: unknown;
+    documentLoader: unknown;
+    now?: Date | string;
+  }): Promise<Record<string, unknown>>;
   export function verifyCredential(options: {
     credential: object;
     suite: unknown;

@@ -90,7 +90,9 @@ const UNIT_VALUES = ['competent', 'not yet competent'];
 /** The unsigned credential. `issuerId` is the DID that will sign it (IssuerKeys.issuerId). */
 export function certificateCredential(input: CertificateCredentialInput, issuerId: string): Record<string, unknown> {
   check(input);
-  const standardUri = input.standard.uri ?? `urn:homeward:skills:standard:${encodeURIComponent(input.standard.id)}:${encodeURIComponent(String(input.standard.version))}`;
+  const standardUri =
+    input.standard.uri ??
+    `urn:homeward:skills:standard:${encodeURIComponent(input.standard.id)}:${encodeURIComponent(String(input.standard.version))}`;
   const partial = input.kind === 'certificate-of-competency';
   const achievementId = partial ? `${standardUri}:units:${input.units.map((u) => encodeURIComponent(u.code)).join('+')}` : standardUri;
   const unitId = (code: string) => `${standardUri}:unit:${encodeURIComponent(code)}`;
@@ -140,7 +142,13 @@ export function certificateCredential(input: CertificateCredentialInput, issuerI
             targetCode: input.standard.iscoCode,
             targetUrl: `${ISCO}/C${input.standard.iscoCode}`,
           },
-          ...skills.map((skill) => ({ type: ['Alignment'], targetType: 'ceasn:Competency', targetFramework: 'ESCO', targetName: skill, targetUrl: skill })),
+          ...skills.map((skill) => ({
+            type: ['Alignment'],
+            targetType: 'ceasn:Competency',
+            targetFramework: 'ESCO',
+            targetName: skill,
+            targetUrl: skill,
+          })),
         ],
         resultDescription: input.units.map((u) => ({
           id: unitId(u.code),
@@ -150,14 +158,24 @@ export function certificateCredential(input: CertificateCredentialInput, issuerI
           allowedValue: UNIT_VALUES,
           requiredValue: 'competent',
           ...(u.escoSkills?.length
-            ? { alignment: u.escoSkills.map((skill) => ({ type: ['Alignment'], targetType: 'ceasn:Competency', targetFramework: 'ESCO', targetName: skill, targetUrl: skill })) }
+            ? {
+                alignment: u.escoSkills.map((skill) => ({
+                  type: ['Alignment'],
+                  targetType: 'ceasn:Competency',
+                  targetFramework: 'ESCO',
+                  targetName: skill,
+                  targetUrl: skill,
+                })),
+              }
             : {}),
         })),
       },
       result: input.units.map((u) => ({ type: ['Result'], resultDescription: unitId(u.code), value: 'competent' })),
     },
     credentialStatus: input.status.length === 1 ? input.status[0] : input.status,
-    ...(input.verificationUrl ? { evidence: [{ id: input.verificationUrl, type: ['Evidence'], name: 'Public verification of this certificate' }] } : {}),
+    ...(input.verificationUrl
+      ? { evidence: [{ id: input.verificationUrl, type: ['Evidence'], name: 'Public verification of this certificate' }] }
+      : {}),
   };
 }
 
@@ -175,6 +193,7 @@ function check(input: CertificateCredentialInput): void {
   });
   if (!/^\d{4}$/.test(input.standard.iscoCode)) throw new CredentialInputError('standard/iscoCode', 'an ISCO-08 unit group is 4 digits');
   if (Number.isNaN(input.validFrom.getTime())) throw new CredentialInputError('validFrom', 'invalid date');
-  if (input.validUntil && !(input.validUntil.getTime() > input.validFrom.getTime())) throw new CredentialInputError('validUntil', 'expiry must come after issue');
+  if (input.validUntil && !(input.validUntil.getTime() > input.validFrom.getTime()))
+    throw new CredentialInputError('validUntil', 'expiry must come after issue');
   if (input.status.length === 0) throw new CredentialInputError('status', 'a certificate carries status entries (revocation, suspension)');
 }

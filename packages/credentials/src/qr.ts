@@ -1,4 +1,5 @@
 import { toString as qrToString, type QRCodeErrorCorrectionLevel } from 'qrcode';
+import { VC_V2_CONTEXT } from './document-loader';
 
 /**
  * What a certificate's QR code holds: the public verification URL, with the compact VC-JWT in its fragment
@@ -24,45 +25,45 @@ export function readQrPayload(payload: string): { verificationUrl: string; jwt?:
  * The QR code as an SVG document (the `qrcode` package, byte mode). Error correction M (15 %) by default:
  * a printed certificate gets creased; the compact JWT keeps the code within version ~25 at that level.
  */
-export async function qrSvg(payload: string, options: { errorCorrectionLevel?: QRCodeErrorCorrectionLevel; margin?: number } = {}): Promise<string> {
+export async function qrSvg(
+  payload: string,
+  options: { errorCorrectionLevel?: QRCodeErrorCorrectionLevel; margin?: number } = {},
+): Promise<string> {
   return qrToString(payload, { type: 'svg', errorCorrectionLevel: options.errorCorrectionLevel ?? 'M', margin: options.margin ?? 4 });
 }
 
 /**
- * The compact form of a certificate credential for a QR code: the same credential — same id, issuer,
- * dates, certificate number, achievement id and name, units (result descriptions by id and code) and
- * status entries — without the long texts (descriptions, criteria narrative, ESCO alignments), which a
- * verifier gets from the full credential or the verification page. Still an OpenBadgeCredential.
+ * The compact form of a certificate credential, small enough for a printed QR code (≈1 KB as a VC-JWT
+ * where the full Open Badges credential is 10 KB or more): a plain VC 2.0 credential with the SAME id,
+ * issuer, validFrom / validUntil and status entries as the full one, whose subject names the certificate
+ * number, the achievement (standard and version) and the unit codes — nothing else, no names, no texts.
+ * Its extra terms fall under the VC 2.0 context's issuer-dependent vocabulary. It proves, offline and with a
+ * cached status list, that this issuer certified these units under this number and whether that still
+ * holds; the full credential (in the holder's wallet) or the verification page gives the rest.
  */
 export function compactCertificateCredential(credential: Record<string, unknown>): Record<string, unknown> {
-  const { proof: _proof, evidence: _evidence, ...rest } = credential;
-  void _proof;
-  void _evidence;
-  const subject = rest['credentialSubject'] as Record<string, unknown>;
-  const achievement = subject['achievement'] as Record<string, unknown>;
-  const issuer = rest['issuer'] as Record<string, unknown>;
-  const units = ((achievement['resultDescription'] as Record<string, unknown>[] | undefined) ?? []).map((d) => ({
-    id: d['id'],
-    type: d['type'],
-    name: String(d['name']).split(' ')[0],
-    resultType: d['resultType'],
-  }));
+  const subject = credential['credentialSubject'] as Record<string, any>;
+  const achievement = subject['achievement'] as Record<string, any>;
+  const issuer = credential['issuer'] as string | { id: string };
+  const statuses = ([] as Record<string, unknown>[]).concat(
+    (credential['credentialStatus'] as Record<string, unknown>[] | undefined) ?? [],
+  );
   return {
-    ...rest,
-    issuer: { id: issuer['id'], type: issuer['type'], name: issuer['name'] },
+    '@context': [VC_V2_CONTEXT],
+    id: credential['id'],
+    type: ['VerifiableCredential', 'CertificateSummary'],
+    issuer: typeof issuer === 'string' ? issuer : issuer.id,
+    validFrom: credential['validFrom'],
+    ...(credential['validUntil'] ? { validUntil: credential['validUntil'] } : {}),
     credentialSubject: {
-      ...subject,
-      achievement: {
-        id: achievement['id'],
-        type: achievement['type'],
-        achievementType: achievement['achievementType'],
-        name: achievement['name'],
-        description: achievement['name'],
-        criteria: { id: achievement['id'] },
-        humanCode: achievement['humanCode'],
-        version: achievement['version'],
-        resultDescription: units,
-      },
+      certificateNumber: subject['licenseNumber'],
+      achievement: achievement['id'],
+      standard: achievement['humanCode'],
+      version: achievement['version'],
+      units: ((achievement['resultDescription'] as { id: string }[] | undefined) ?? []).map((d) =>
+        decodeURIComponent(d.id.slice(d.id.lastIndexOf(':unit:') + 6)),
+      ),
     },
+    credentialStatus: statuses.map(({ id: _id, ...entry }) => entry),
   };
 }

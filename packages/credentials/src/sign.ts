@@ -22,12 +22,21 @@ export const VC_JWT_TYP = 'vc+jwt';
  * Adds a Data Integrity proof (cryptosuite eddsa-rdfc-2022, proofPurpose assertionMethod) made with the
  * ring's active key. The credential is canonicalised with RDFC-1.0 against the local contexts only.
  */
-export async function signDataIntegrity<T extends object>(credential: T, keys: IssuerKeys, options: SignOptions = {}): Promise<T & { proof: Record<string, unknown> }> {
+export async function signDataIntegrity<T extends object>(
+  credential: T,
+  keys: IssuerKeys,
+  options: SignOptions = {},
+): Promise<T & { proof: Record<string, unknown> }> {
   const key = keys.activeKey();
   const suite = new DataIntegrityProof({ signer: key.signer, cryptosuite: eddsaRdfc2022, date: options.now ?? new Date() });
   const documentLoader = options.documentLoader ?? localDocumentLoader({ keys });
   // vc.issue adds the proof to a copy; structuredClone keeps the caller's object untouched regardless
-  return (await vc.issue({ credential: structuredClone(credential), suite, documentLoader, ...(options.now ? { now: options.now } : {}) })) as T & {
+  return (await vc.issue({
+    credential: structuredClone(credential),
+    suite,
+    documentLoader,
+    ...(options.now ? { now: options.now } : {}),
+  })) as T & {
     proof: Record<string, unknown>;
   };
 }
@@ -58,7 +67,11 @@ export interface IssuedCredential {
 }
 
 /** A certificate as a signed Open Badges 3.0 credential, in both securing formats. */
-export async function issueCertificateCredential(input: CertificateCredentialInput, keys: IssuerKeys, options: SignOptions = {}): Promise<IssuedCredential> {
+export async function issueCertificateCredential(
+  input: CertificateCredentialInput,
+  keys: IssuerKeys,
+  options: SignOptions = {},
+): Promise<IssuedCredential> {
   const unsigned = certificateCredential(input, keys.issuerId);
   const [credential, jwt, compactJwt] = await Promise.all([
     signDataIntegrity(unsigned, keys, options),

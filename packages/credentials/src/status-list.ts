@@ -21,8 +21,12 @@ export class StatusListError extends Error {
 export class Bitstring {
   readonly bytes: Uint8Array;
 
-  constructor(readonly length: number, bytes?: Uint8Array) {
-    if (!Number.isInteger(length) || length <= 0 || length % 8 !== 0) throw new StatusListError('a status list length is a positive multiple of 8');
+  constructor(
+    readonly length: number,
+    bytes?: Uint8Array,
+  ) {
+    if (!Number.isInteger(length) || length <= 0 || length % 8 !== 0)
+      throw new StatusListError('a status list length is a positive multiple of 8');
     if (bytes && bytes.length * 8 !== length) throw new StatusListError(`the list holds ${bytes.length * 8} bits, not ${length}`);
     this.bytes = bytes ?? new Uint8Array(length / 8);
   }
@@ -55,7 +59,8 @@ export class Bitstring {
   }
 
   private check(index: number): void {
-    if (!Number.isInteger(index) || index < 0 || index >= this.length) throw new StatusListError(`status index ${index} is outside the list (0…${this.length - 1})`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.length)
+      throw new StatusListError(`status index ${index} is outside the list (0…${this.length - 1})`);
   }
 }
 
@@ -75,7 +80,8 @@ export class StatusIndexAllocator {
     private readonly fill = 0.9,
     private readonly random: (max: number) => number = (max) => randomInt(max),
   ) {
-    if (length < MIN_STATUS_LIST_LENGTH) throw new StatusListError(`a status list has at least ${MIN_STATUS_LIST_LENGTH} entries for herd privacy`);
+    if (length < MIN_STATUS_LIST_LENGTH)
+      throw new StatusListError(`a status list has at least ${MIN_STATUS_LIST_LENGTH} entries for herd privacy`);
     this.taken = new Set(taken);
   }
 
@@ -136,7 +142,8 @@ export interface StatusListCredentialInput {
 
 /** The unsigned BitstringStatusListCredential; sign it with `signStatusList` (credentials.ts). */
 export function statusListCredential(input: StatusListCredentialInput): Record<string, unknown> {
-  if (input.bits.length < MIN_STATUS_LIST_LENGTH) throw new StatusListError(`a status list has at least ${MIN_STATUS_LIST_LENGTH} entries for herd privacy`);
+  if (input.bits.length < MIN_STATUS_LIST_LENGTH)
+    throw new StatusListError(`a status list has at least ${MIN_STATUS_LIST_LENGTH} entries for herd privacy`);
   return {
     '@context': [VC_V2_CONTEXT],
     id: input.url,

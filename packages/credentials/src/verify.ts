@@ -14,7 +14,8 @@ import { Bitstring, StatusListError, type StatusPurpose } from './status-list';
  * decision), `expired` beats `suspended` (a suspension may lift, an expiry won't); `status-unavailable`
  * when a status list cannot be had or fails its own checks (fail closed).
  */
-export type VerificationStatus = 'valid' | 'expired' | 'not-yet-valid' | 'suspended' | 'revoked' | 'status-unavailable' | 'invalid-signature' | 'tampered';
+export type VerificationStatus =
+  'valid' | 'expired' | 'not-yet-valid' | 'suspended' | 'revoked' | 'status-unavailable' | 'invalid-signature' | 'tampered';
 
 export interface VerificationResult {
   readonly status: VerificationStatus;
@@ -41,7 +42,12 @@ export interface VerifyOptions {
   /** Where status lists come from; wrap a lookup in a StatusListCache to verify each list once. */
   readonly statusLists: StatusListSource;
   /** The caller's reason code for a set bit (e.g. from its own certificate record). */
-  readonly statusReason?: (entry: { purpose: StatusPurpose; index: number; listUrl: string; credentialId?: string }) => string | undefined | Promise<string | undefined>;
+  readonly statusReason?: (entry: {
+    purpose: StatusPurpose;
+    index: number;
+    listUrl: string;
+    credentialId?: string;
+  }) => string | undefined | Promise<string | undefined>;
   readonly now?: Date;
   /** Seconds of clock skew allowed on validFrom / validUntil (default 0). */
   readonly maxClockSkewSeconds?: number;
@@ -82,7 +88,13 @@ export async function verifyDataIntegrity(credential: Record<string, unknown>, o
   if (!result.verified) {
     const errors = collectErrors(result);
     // a proof by one of our keys that does not verify over this content: the content (or the proof) changed
-    return failed(format, errors.some((e) => /invalid signature|verification failed/i.test(e)) ? 'tampered' : 'invalid', errors, issuer, vmId);
+    return failed(
+      format,
+      errors.some((e) => /invalid signature|verification failed/i.test(e)) ? 'tampered' : 'invalid',
+      errors,
+      issuer,
+      vmId,
+    );
   }
   return afterProof(format, credential, issuer!, vmId!, options);
 }
@@ -115,12 +127,19 @@ export async function verifyJwt(jwt: string, options: VerifyOptions): Promise<Ve
     return failed(format, 'invalid', ['the payload is not JSON'], undefined, vm.id);
   }
   const issuer = issuerOf(credential);
-  const precheck = proofPrecheck(issuer, vm.id, options.keys) ?? (vm.controller === issuer ? undefined : `key ${vm.id} is not the issuer's`);
+  const precheck =
+    proofPrecheck(issuer, vm.id, options.keys) ?? (vm.controller === issuer ? undefined : `key ${vm.id} is not the issuer's`);
   if (precheck) return failed(format, 'invalid', [precheck], issuer, vm.id);
   return afterProof(format, credential, issuer!, vm.id, options);
 }
 
-async function afterProof(format: VerificationResult['format'], credential: Record<string, unknown>, issuer: string, vmId: string, options: VerifyOptions): Promise<VerificationResult> {
+async function afterProof(
+  format: VerificationResult['format'],
+  credential: Record<string, unknown>,
+  issuer: string,
+  vmId: string,
+  options: VerifyOptions,
+): Promise<VerificationResult> {
   const now = options.now ?? new Date();
   const skewMs = (options.maxClockSkewSeconds ?? 0) * 1000;
   const errors: string[] = [];
@@ -138,7 +157,13 @@ async function afterProof(format: VerificationResult['format'], credential: Reco
     const purpose = entry['statusPurpose'];
     const index = Number(entry['statusListIndex']);
     const listUrl = entry['statusListCredential'];
-    if (entry['type'] !== 'BitstringStatusListEntry' || (purpose !== 'revocation' && purpose !== 'suspension') || !Number.isInteger(index) || index < 0 || typeof listUrl !== 'string') {
+    if (
+      entry['type'] !== 'BitstringStatusListEntry' ||
+      (purpose !== 'revocation' && purpose !== 'suspension') ||
+      !Number.isInteger(index) ||
+      index < 0 ||
+      typeof listUrl !== 'string'
+    ) {
       errors.push(`unsupported credentialStatus entry ${JSON.stringify(entry)}`);
       unavailable = true;
       continue;
@@ -148,7 +173,12 @@ async function afterProof(format: VerificationResult['format'], credential: Reco
       const set = bits.get(index);
       flags[purpose] = (flags[purpose] ?? false) || set;
       if (set && options.statusReason) {
-        const reason = await options.statusReason({ purpose, index, listUrl, ...(typeof credential['id'] === 'string' ? { credentialId: credential['id'] } : {}) });
+        const reason = await options.statusReason({
+          purpose,
+          index,
+          listUrl,
+          ...(typeof credential['id'] === 'string' ? { credentialId: credential['id'] } : {}),
+        });
         if (reason) reasons[purpose] = reason;
       }
     } catch (error) {
@@ -238,10 +268,15 @@ export class StatusListCache implements StatusListSource {
     const types = ([] as unknown[]).concat(list['type']);
     if (!types.includes('BitstringStatusListCredential')) throw new StatusListError('not a BitstringStatusListCredential');
     const verified = await verifyDataIntegrity(list, { keys: this.options.keys, statusLists: noStatus, now: this.now() });
-    if (verified.status !== 'valid') throw new StatusListError(`the list does not verify: ${verified.status} ${verified.errors.join('; ')}`);
+    if (verified.status !== 'valid')
+      throw new StatusListError(`the list does not verify: ${verified.status} ${verified.errors.join('; ')}`);
     const subject = list['credentialSubject'] as Record<string, unknown> | undefined;
     const purpose = subject?.['statusPurpose'];
-    if (subject?.['type'] !== 'BitstringStatusList' || (purpose !== 'revocation' && purpose !== 'suspension') || typeof subject['encodedList'] !== 'string') {
+    if (
+      subject?.['type'] !== 'BitstringStatusList' ||
+      (purpose !== 'revocation' && purpose !== 'suspension') ||
+      typeof subject['encodedList'] !== 'string'
+    ) {
       throw new StatusListError('the list subject is not a BitstringStatusList for revocation or suspension');
     }
     return { bits: Bitstring.decode(subject['encodedList']), purpose, issuer: verified.issuer! };
@@ -297,7 +332,11 @@ function collectErrors(result: { error?: unknown; results?: { error?: unknown }[
     if (Array.isArray(e)) e.forEach(add);
     else if (e instanceof Error) {
       errors.push(e.message);
-      add((e as { errors?: unknown }).errors);
+      // jsigs collects several errors; jsonld wraps the loader's error as details.cause
+      const wrapped = e as { errors?: unknown; cause?: unknown; details?: { cause?: unknown } };
+      add(wrapped.errors);
+      add(wrapped.cause);
+      add(wrapped.details?.cause);
     } else errors.push(String(e));
   };
   add(result.error);
@@ -305,7 +344,13 @@ function collectErrors(result: { error?: unknown; results?: { error?: unknown }[
   return [...new Set(errors)];
 }
 
-function failed(format: VerificationResult['format'], proof: 'tampered' | 'invalid', errors: string[], issuer?: string, verificationMethod?: string): VerificationResult {
+function failed(
+  format: VerificationResult['format'],
+  proof: 'tampered' | 'invalid',
+  errors: string[],
+  issuer?: string,
+  verificationMethod?: string,
+): VerificationResult {
   return {
     status: proof === 'tampered' ? 'tampered' : 'invalid-signature',
     format,

@@ -26,7 +26,10 @@ export const LIST_URL: Record<StatusPurpose, string> = {
  */
 export class Issuer {
   keys: KeyRing;
-  readonly bits: Record<StatusPurpose, Bitstring> = { revocation: new Bitstring(MIN_STATUS_LIST_LENGTH), suspension: new Bitstring(MIN_STATUS_LIST_LENGTH) };
+  readonly bits: Record<StatusPurpose, Bitstring> = {
+    revocation: new Bitstring(MIN_STATUS_LIST_LENGTH),
+    suspension: new Bitstring(MIN_STATUS_LIST_LENGTH),
+  };
   readonly allocator = new StatusIndexAllocator();
   readonly published = new Map<string, object>();
   readonly reasons = new Map<string, string>();
@@ -39,7 +42,10 @@ export class Issuer {
 
   async publish(): Promise<void> {
     for (const purpose of ['revocation', 'suspension'] as const) {
-      const list = await issueStatusListCredential({ url: LIST_URL[purpose], purpose, bits: this.bits[purpose], validFrom: new Date() }, this.keys);
+      const list = await issueStatusListCredential(
+        { url: LIST_URL[purpose], purpose, bits: this.bits[purpose], validFrom: new Date() },
+        this.keys,
+      );
       this.published.set(LIST_URL[purpose], list);
     }
     this.cache.invalidate();

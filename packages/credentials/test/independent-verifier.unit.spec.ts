@@ -32,12 +32,20 @@ type Json = Record<string, any>;
 /** The outside verifier's view: the did.json at its well-known URL and the status lists at theirs. */
 function outsideWorld(issuer: Issuer) {
   const did = issuer.didJson() as Json;
-  const contexts = new Map<string, object>([...credentialsContexts, ...openBadgesContexts, ...didContexts, ...multikeyContexts, ...dataIntegrityContexts]);
+  const contexts = new Map<string, object>([
+    ...credentialsContexts,
+    ...openBadgesContexts,
+    ...didContexts,
+    ...multikeyContexts,
+    ...dataIntegrityContexts,
+  ]);
   const documentLoader = async (url: string) => {
     const document =
       contexts.get(url) ??
       (url === did.id ? did : undefined) ??
-      (url.startsWith(`${did.id}#`) ? { '@context': did['@context'], ...did.verificationMethod.find((vm: Json) => vm.id === url) } : undefined) ??
+      (url.startsWith(`${did.id}#`)
+        ? { '@context': did['@context'], ...did.verificationMethod.find((vm: Json) => vm.id === url) }
+        : undefined) ??
       issuer.published.get(url);
     if (!document) throw new Error(`the outside verifier has no ${url}`);
     return { contextUrl: null, documentUrl: url, document };
@@ -47,7 +55,11 @@ function outsideWorld(issuer: Issuer) {
     if (!vm) throw new Error(`did.json has no ${vmId}`);
     const bytes = base58Decode(vm.publicKeyMultibase.slice(1)) as Uint8Array;
     expect([bytes[0], bytes[1], bytes.length]).toEqual([0xed, 0x01, 34]);
-    return createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), bytes.subarray(2)]), format: 'der', type: 'spki' });
+    return createPublicKey({
+      key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), bytes.subarray(2)]),
+      format: 'der',
+      type: 'spki',
+    });
   };
 
   /** eddsa-rdfc-2022 "verify proof", step by step. */
@@ -55,9 +67,13 @@ function outsideWorld(issuer: Issuer) {
     const { proof, ...document } = secured;
     const { proofValue, ...proofConfig } = proof;
     expect(proofConfig).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022' });
-    const canonical = (input: object) => dccJsonld.canonize(input, { algorithm: 'URDNA2015', format: 'application/n-quads', documentLoader, safe: true });
+    const canonical = (input: object) =>
+      dccJsonld.canonize(input, { algorithm: 'URDNA2015', format: 'application/n-quads', documentLoader, safe: true });
     const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-    const hashData = Buffer.concat([sha256(await canonical({ ...proofConfig, '@context': document['@context'] })), sha256(await canonical(document))]);
+    const hashData = Buffer.concat([
+      sha256(await canonical({ ...proofConfig, '@context': document['@context'] })),
+      sha256(await canonical(document)),
+    ]);
     return ed25519Verify(null, hashData, publicKey(proofConfig.verificationMethod), Buffer.from(base58Decode(proofValue.slice(1))));
   };
 
@@ -65,7 +81,12 @@ function outsideWorld(issuer: Issuer) {
     const [header, payload, signature] = jwt.split('.') as [string, string, string];
     const protectedHeader = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', typ: 'vc+jwt' });
-    const ok = ed25519Verify(null, Buffer.from(`${header}.${payload}`, 'ascii'), publicKey(protectedHeader.kid), Buffer.from(signature, 'base64url'));
+    const ok = ed25519Verify(
+      null,
+      Buffer.from(`${header}.${payload}`, 'ascii'),
+      publicKey(protectedHeader.kid),
+      Buffer.from(signature, 'base64url'),
+    );
     return ok ? JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) : undefined;
   };
 

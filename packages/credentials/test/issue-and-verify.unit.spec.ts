@@ -22,7 +22,12 @@ describe('a certificate issued as an Open Badges 3.0 credential', () => {
     expect(vc.credentialSubject.achievement.resultDescription).toHaveLength(6);
     expect(vc.credentialSubject.result).toHaveLength(6);
     expect(vc.credentialStatus.map((s: any) => s.statusPurpose)).toEqual(['revocation', 'suspension']);
-    expect(vc.proof).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', proofPurpose: 'assertionMethod', verificationMethod: `did:web:${HOST}#key-1` });
+    expect(vc.proof).toMatchObject({
+      type: 'DataIntegrityProof',
+      cryptosuite: 'eddsa-rdfc-2022',
+      proofPurpose: 'assertionMethod',
+      verificationMethod: `did:web:${HOST}#key-1`,
+    });
     expect(JSON.stringify(vc)).not.toMatch(/holder|familyName|givenName/);
   });
 
@@ -37,7 +42,11 @@ describe('a certificate issued as an Open Badges 3.0 credential', () => {
     const other = await issuer.issue();
     await issuer.set('revocation', other.index, true, 'fraudulent-evidence');
     for (const presented of [other.credential, other.jwt]) {
-      expect(await verifyCredential(presented, issuer.verifyOptions())).toMatchObject({ status: 'revoked', reason: 'fraudulent-evidence', checks: { revoked: true } });
+      expect(await verifyCredential(presented, issuer.verifyOptions())).toMatchObject({
+        status: 'revoked',
+        reason: 'fraudulent-evidence',
+        checks: { revoked: true },
+      });
     }
     // the first credential, on the same list, is untouched
     expect((await verifyCredential(issued.credential, issuer.verifyOptions())).status).toBe('valid');
@@ -55,7 +64,10 @@ describe('a certificate issued as an Open Badges 3.0 credential', () => {
   it('says expired after validUntil, and the proof still holds', async () => {
     const old = await issuer.issue({ validFrom: new Date('2019-01-01T00:00:00Z'), validUntil: new Date('2024-01-01T00:00:00Z') });
     for (const presented of [old.credential, old.jwt]) {
-      expect(await verifyCredential(presented, issuer.verifyOptions())).toMatchObject({ status: 'expired', checks: { proof: 'ok', validity: 'expired' } });
+      expect(await verifyCredential(presented, issuer.verifyOptions())).toMatchObject({
+        status: 'expired',
+        checks: { proof: 'ok', validity: 'expired' },
+      });
     }
   });
 
@@ -76,7 +88,9 @@ describe('a certificate issued as an Open Badges 3.0 credential', () => {
   });
 
   it('says invalid-signature for a proof by a key that is not the issuer’s, or no proof at all', async () => {
-    const stranger = new Issuer(new KeyRing({ did: { method: 'web', host: 'forger.test' }, keys: [{ name: 'key-1', key: { seed: randomBytes(32) } }] }));
+    const stranger = new Issuer(
+      new KeyRing({ did: { method: 'web', host: 'forger.test' }, keys: [{ name: 'key-1', key: { seed: randomBytes(32) } }] }),
+    );
     const forged = await stranger.issue();
     expect((await verifyCredential(forged.credential, issuer.verifyOptions())).status).toBe('invalid-signature');
     expect((await verifyCredential(forged.jwt, issuer.verifyOptions())).status).toBe('invalid-signature');
@@ -93,11 +107,17 @@ describe('a certificate issued as an Open Badges 3.0 credential', () => {
 
   it('refuses a status list that is not signed by the issuer', async () => {
     const other = await issuer.issue();
-    const forgedList = structuredClone(issuer.published.get('https://skills.homeward.test/credentials/status/revocation/1')) as Record<string, any>;
+    const forgedList = structuredClone(issuer.published.get('https://skills.homeward.test/credentials/status/revocation/1')) as Record<
+      string,
+      any
+    >;
     forgedList.credentialSubject.encodedList = 'u' + 'H4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA';
     const tampered = new Issuer(issuer.keys);
     tampered.published.set(forgedList.id, forgedList);
-    tampered.published.set('https://skills.homeward.test/credentials/status/suspension/1', issuer.published.get('https://skills.homeward.test/credentials/status/suspension/1')!);
+    tampered.published.set(
+      'https://skills.homeward.test/credentials/status/suspension/1',
+      issuer.published.get('https://skills.homeward.test/credentials/status/suspension/1')!,
+    );
     const result = await verifyCredential(other.credential, tampered.verifyOptions());
     expect(result.status).toBe('status-unavailable');
     expect(result.errors.join()).toMatch(/revocation\/1: the list does not verify: tampered/);
