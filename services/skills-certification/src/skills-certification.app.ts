@@ -27,6 +27,7 @@ import { FailureThrottle } from './application/verification/failure-throttle';
 import { CertificateVerification } from './application/verification/verify-certificate';
 import { registrationConsumer, registrationDeadLetterTopic } from './messaging/registration.consumer';
 import { skillsMessages } from './messaging/skills-relay';
+import { HomewardCredentialIssuer } from './credentials/homeward-credential-issuer';
 
 export const SERVICE = 'skills-certification';
 /** The service part of its topic: `homeward.skills.events.v1` (package homeward.skills.v1). */
@@ -107,7 +108,11 @@ export async function startSkillsCertification(
 ): Promise<SkillsCertificationRuntime> {
   if (config.PERSONAL_DATA_MASTER_KEY === undefined)
     throw new Error('PERSONAL_DATA_MASTER_KEY is required: the service seals free text about workers');
-  const issuer = seams.credentials;
+  const issuer =
+    seams.credentials ??
+    (config.CREDENTIALS_ISSUER_KEYS.trim() === ''
+      ? undefined
+      : HomewardCredentialIssuer.fromConfig(config.CREDENTIALS_ISSUER_KEYS, config.CREDENTIALS_DID_METHOD, config.PUBLIC_BASE_URL));
   let application: SkillsApplication | undefined;
   const applicationOf = (parts: Parameters<typeof buildApplication>[0]) => (application ??= buildApplication(parts, config, issuer));
   const runtime = await startEventSourcedService({

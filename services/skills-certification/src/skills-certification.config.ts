@@ -54,6 +54,20 @@ export const skillsCertificationSettings = {
     default: 'Technical Education and Skills Development Authority',
     parse: parse.string,
   },
+  CREDENTIALS_ISSUER_KEYS: {
+    description:
+      'the issuer key ring: `name:base64url 32-byte Ed25519 seed` pairs, comma-separated, oldest first, the last one signing (rotation appends a key; the old ones stay in the DID document so that earlier credentials still verify). Without it certificates are issued without credentials',
+    default: '',
+    parse: parse.string,
+  },
+  CREDENTIALS_DID_METHOD: {
+    description: "the issuer's DID: `web` (did:web on the host of PUBLIC_BASE_URL, its document served at /.well-known/did.json) or `key`",
+    default: 'web',
+    parse: (raw: string): 'web' | 'key' => {
+      if (raw !== 'web' && raw !== 'key') throw new Error('expected web or key');
+      return raw;
+    },
+  },
   VERIFY_FAILURES_PER_WINDOW: {
     description: 'failed verification codes a client address may try per window before it is answered 429',
     default: '10',

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Scopes } from '@homeward/auth';
+import { generateSeed } from '@homeward/credentials';
 import type { DevTokenClaims } from '@homeward/auth/dev-issuer';
 import { RELAY_ADMIN_SCOPE } from '@homeward/command-handling/relay-admin';
 import {
@@ -96,6 +97,8 @@ export async function startSkillsHarness(
     PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
     VERIFICATION_SECRET: randomBytes(32).toString('base64'),
     OBJECT_STORE_DIR: objectStoreDir,
+    PUBLIC_BASE_URL: 'http://skills.homeward.test',
+    CREDENTIALS_ISSUER_KEYS: `key-1:${generateSeed()}`,
     DATABASE_URL: db.url,
     KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
     TOPIC_NAMESPACE: testTopicNamespace(),
