@@ -309,4 +309,3 @@ describe('the skills rules', () => {
     for (const code of codes) expect(code).toMatch(/^skills\.[a-z]+(-[a-z]+)*$/);
   });
 });
-
