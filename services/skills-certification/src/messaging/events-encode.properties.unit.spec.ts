@@ -158,6 +158,6 @@ describe('every decided skills event', () => {
       { numRuns: 200 },
     );
     expect(published.standard).toBeGreaterThan(30);
-    expect(published.centre).toBeGreaterThan(400);
+    expect(published.centre).toBeGreaterThan(220); // 200 registrations, and the accreditations of the standards that were published
   });
 });
