@@ -198,6 +198,7 @@ const cases: Record<SkillsRule, Case> = {
   'counselling-already-recorded': { refuse: onCandidate([counselled], counsel({ counsellingId: 'c-1' })), field: 'counsellingId' },
   'evidence-already-added': { refuse: onCandidate([evidenced], addEvidence({ evidenceId: 'e-1' })), field: 'evidenceId' },
   'invalid-content-hash': { refuse: onCandidate([], addEvidence({ contentHash: 'A'.repeat(64) })), field: 'contentHash' },
+  'invalid-file-size': { refuse: onCandidate([], addEvidence({ sizeBytes: 1.5 })), field: 'sizeBytes' },
   'evidence-period-ends-before-start': {
     refuse: onCandidate([], addEvidence({ periodFrom: '2022-01-01', periodTo: '2021-12-31' })),
     field: 'periodTo',

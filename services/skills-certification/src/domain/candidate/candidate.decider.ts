@@ -177,6 +177,8 @@ export function candidateCodeErrors(command: CandidateCommand): CodeError[] {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** The largest status-list index the contract carries (uint32). */
+export const STATUS_INDEX_MAX = 2 ** 32 - 1;
 
 export function decide(command: Clocked<CandidateCommand>, state: CandidateState): CandidateEvent[] {
   if (state.workerId !== undefined && state.workerId !== command.data.workerId) {
@@ -260,6 +262,9 @@ function addEvidence({ data }: Clocked<AddEvidence>, state: CandidateState, toda
       'contentHash',
       'the content hash is the file’s SHA-256 in 64 lower-case hex digits',
     );
+  }
+  if (!Number.isSafeInteger(data.sizeBytes) || data.sizeBytes < 0) {
+    throw new SkillsRuleViolation('invalid-file-size', 'sizeBytes', 'the file’s size is a whole number of bytes, 0 or more');
   }
   if (data.issuedOn !== undefined) notInFuture(data.issuedOn, today, 'issuedOn', 'the evidence’s issue');
   if (data.periodFrom !== undefined) notInFuture(data.periodFrom, today, 'periodFrom', 'the start of the period');
@@ -509,6 +514,12 @@ function completeTraining({ data }: Clocked<CompleteGapTraining>, state: Candida
 }
 
 function issue({ data }: Clocked<IssueCertificate>, state: CandidateState, today: string): (CertificateIssued | CertificateSuperseded)[] {
+  for (const index of ['revocationStatusIndex', 'suspensionStatusIndex'] as const) {
+    // Allocated by the database, not typed by a person: a bad one is a fault of the service, not a refusal.
+    if (!Number.isInteger(data[index]) || data[index] < 0 || data[index] > STATUS_INDEX_MAX) {
+      throw new Error(`${index} ${data[index]} is no position in a status list (0 to ${STATUS_INDEX_MAX})`);
+    }
+  }
   if (state.certificates.some((c) => c.certificateNumber === data.certificateNumber)) {
     throw new SkillsRuleViolation(
       'certificate-number-taken',
