@@ -240,6 +240,20 @@ describe('refusals of the skills service', () => {
     expect(JSON.parse(unknown.body).code).toBe('verification.not-found');
   });
 
+  it('answers a retried issue from its Idempotency-Key: the same certificate, no second number, position or credential', async () => {
+    const other = await givenKnownWorker(registry, skills);
+    await givenAssessedCompetent(skills, other, standardId, centreId);
+    const body = { kind: 'full_qualification', standardId, unitCodes: UNITS, issuedOn: '2024-08-05' };
+    const headers = { 'idempotency-key': `issue-${other}` };
+    const first = await ok(skills, 'POST', `/candidates/${other}/certificates`, body, skills.tokens.certifier, headers);
+    const before = await skills.counts();
+    const again = await ok(skills, 'POST', `/candidates/${other}/certificates`, body, skills.tokens.certifier, headers);
+    expect(again.body!.certificates).toEqual(first.body!.certificates);
+    expect(await skills.counts()).toEqual(before);
+    const reused = await skills.call('POST', `/candidates/${other}/certificates`, { ...body, issuedOn: '2024-08-06' }, skills.tokens.certifier, headers);
+    expect(reused.body).toMatchObject({ status: 422, code: 'idempotency.key-reused' });
+  });
+
   it('adds a mission’s skills to the portfolio once, even when registration’s message is delivered again', async () => {
     const other = await givenKnownWorker(registry, skills);
     await ok(registry, 'POST', `/workers/${other}/arrivals`, { arrivedOn: '2023-02-02', country: 'SA' }, registry.tokens.missionSA);
