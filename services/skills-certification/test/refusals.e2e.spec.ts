@@ -250,7 +250,13 @@ describe('refusals of the skills service', () => {
     const again = await ok(skills, 'POST', `/candidates/${other}/certificates`, body, skills.tokens.certifier, headers);
     expect(again.body!.certificates).toEqual(first.body!.certificates);
     expect(await skills.counts()).toEqual(before);
-    const reused = await skills.call('POST', `/candidates/${other}/certificates`, { ...body, issuedOn: '2024-08-06' }, skills.tokens.certifier, headers);
+    const reused = await skills.call(
+      'POST',
+      `/candidates/${other}/certificates`,
+      { ...body, issuedOn: '2024-08-06' },
+      skills.tokens.certifier,
+      headers,
+    );
     expect(reused.body).toMatchObject({ status: 422, code: 'idempotency.key-reused' });
   });
 
