@@ -121,7 +121,12 @@ export async function startSkillsCertification(
     config,
     clock,
     migrations: skillsMigrations,
-    topics: (namespace) => [{ topic: registrationDeadLetterTopic(namespace), partitions: 1 }],
+    // Registration's topic too, as read models do with their sources: the consumer can subscribe even when
+    // this service starts before registration ever published.
+    topics: (namespace) => [
+      { topic: eventsTopic('registration', namespace) },
+      { topic: registrationDeadLetterTopic(namespace), partitions: 1 },
+    ],
     relay: ({ topic }) => ({ toMessages: skillsMessages(topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/skills-certification`) }),
     api: (parts) => SkillsCertificationModule.with(applicationOf(parts)),
     openApi: loadOpenApiDocument(OPENAPI_PATH),

@@ -251,7 +251,9 @@ describe('a returnee’s skills recognised, certified and verified', () => {
     const afterRevocation = await skills.call('GET', `/verify/${fullNumber}?code=${code}`, undefined, null);
     expect(afterRevocation.status).toBe(200);
     expect(afterRevocation.body).toMatchObject({ status: 'revoked', reason: 'assessment_irregularity' });
-    const page = await skills.call('GET', `/verify/${fullNumber}?code=${code}`, undefined, null, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' });
+    const page = await skills.call('GET', `/verify/${fullNumber}?code=${code}`, undefined, null, {
+      accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+    });
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain('Revoked certificate');
     expect(page.text).toContain('assessment_irregularity');

@@ -260,6 +260,21 @@ describe('refusals of the skills service', () => {
     expect(reused.body).toMatchObject({ status: 422, code: 'idempotency.key-reused' });
   });
 
+  it('refuses a change to a case read at an older version (If-Match), and writes nothing', async () => {
+    const read = await skills.call('GET', `/candidates/${workerId}`, undefined, skills.tokens.reader);
+    const etag = read.headers['etag'] as string;
+    await ok(skills, 'POST', `/candidates/${workerId}/counselling`, { counselledOn: '2024-07-12' }, skills.tokens.assessor, {
+      'if-match': etag,
+    });
+    const before = await skills.counts();
+    const stale = await skills.call('POST', `/candidates/${workerId}/counselling`, { counselledOn: '2024-07-13' }, skills.tokens.assessor, {
+      'if-match': etag,
+    });
+    expect(stale.body).toMatchObject({ status: 412, code: 'precondition.failed' });
+    expect(stale.body!.errors[0]).toMatchObject({ in: 'header', field: 'If-Match' });
+    expect(await skills.counts()).toEqual(before);
+  });
+
   it('adds a mission’s skills to the portfolio once, even when registration’s message is delivered again', async () => {
     const other = await givenKnownWorker(registry, skills);
     await ok(registry, 'POST', `/workers/${other}/arrivals`, { arrivedOn: '2023-02-02', country: 'SA' }, registry.tokens.missionSA);
