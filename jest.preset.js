@@ -5,7 +5,15 @@
 // suites of @homeward/credentials, and a few of theirs). Jest runs our code as CommonJS, so swc compiles
 // these files to CommonJS too instead of jest's experimental VM modules; every other file of node_modules
 // stays untransformed. In production Node 20.19+ loads them with require(esm).
-const esmOnlyDependencies = ['@digitalbazaar', '@digitalcredentials', 'base58-universal', 'base64url-universal', 'ky', '@stablelib', 'fast-text-encoding'];
+const esmOnlyDependencies = [
+  '@digitalbazaar',
+  '@digitalcredentials',
+  'base58-universal',
+  'base64url-universal',
+  'ky',
+  '@stablelib',
+  'fast-text-encoding',
+];
 const swcOptions = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
