@@ -5,7 +5,7 @@
 // sources (services and the bench type-check them through the @homeward/source condition) sees them; the
 // build copies the file beside dist/credentials.d.ts. An import cannot do this: a .d.ts has no module to load.
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="./ambient-modules.d.ts" />
+/// <reference path="./modules.d.ts" />
 export {
   KeyRing,
   KeyRingError,
