@@ -27,6 +27,8 @@ export interface RateAndLatency {
   readonly meanMs: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** CPU time of this process per operation (user + system): steadier than wall time on a shared machine. */
+  readonly cpuMsPerOp: number;
 }
 
 export interface BareCost {
@@ -90,6 +92,7 @@ export async function measureBareCost(options: BareCostOptions = {}): Promise<Ba
 export async function measure(operation: () => Promise<unknown>, operations: number, warmup = 0): Promise<RateAndLatency> {
   for (let i = 0; i < warmup; i++) await operation();
   const latencies = new Float64Array(operations);
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   for (let i = 0; i < operations; i++) {
     const t = performance.now();
@@ -97,9 +100,17 @@ export async function measure(operation: () => Promise<unknown>, operations: num
     latencies[i] = performance.now() - t;
   }
   const totalMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
   latencies.sort();
   const at = (q: number) => latencies[Math.min(operations - 1, Math.ceil(q * operations) - 1)]!;
-  return { operations, perSecond: (operations * 1000) / totalMs, meanMs: totalMs / operations, p50Ms: at(0.5), p99Ms: at(0.99) };
+  return {
+    operations,
+    perSecond: (operations * 1000) / totalMs,
+    meanMs: totalMs / operations,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    cpuMsPerOp: (cpu.user + cpu.system) / 1000 / operations,
+  };
 }
 
 /** A realistic certificate: a full qualification of 6 units, each aligned to two ESCO skills. */

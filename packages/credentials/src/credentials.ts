@@ -1,5 +1,11 @@
 // @homeward/credentials: the verifiable-credential layer of the skills-certification service. The entry
 // point names what the package offers; each part lives in its own module.
+
+// The untyped dependencies' declarations, referenced so that every program that includes this package's
+// sources (services and the bench type-check them through the @homeward/source condition) sees them; the
+// build copies the file beside dist/credentials.d.ts. An import cannot do this: a .d.ts has no module to load.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./modules.d.ts" />
 export {
   KeyRing,
   KeyRingError,

@@ -16,3 +16,6 @@ declare module '@digitalcredentials/jsonld' {
 declare module 'base58-universal' {
   export function decode(input: string): Uint8Array;
 }
+declare module 'pngjs' {
+  export const PNG: { sync: { read(buffer: Buffer): { width: number; height: number; data: Buffer } } };
+}
