@@ -33,7 +33,7 @@ import {
   suspend,
   trained,
   UNITS,
-} from './skills.fixture';
+} from '../src/domain/testing/skills.fixture';
 
 // Every rule of the skills deciders has a code of its own, and a client meets it with the field at fault.
 // A rule added to SKILLS_RULES without a case below fails to compile.
