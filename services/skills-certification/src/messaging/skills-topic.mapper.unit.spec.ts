@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { toStoredSeal } from '@homeward/command-handling/streams';
 import type { StoredEvent } from '@homeward/event-store';
-import { assessed, counselled, evidenced, partialIssued, standardId, workerId } from '../../test/skills.fixture';
+import { assessed, counselled, evidenced, partialIssued, standardId, workerId } from '../domain/testing/skills.fixture';
 import { decodeSkillsEvent } from './skills-event.proto-mapper';
 import { skillsMessage } from './skills-topic.mapper';
 

@@ -29,7 +29,7 @@ import {
   trained,
   UNITS,
   workerId,
-} from '../../../test/skills.fixture';
+} from '../testing/skills.fixture';
 import { SkillsRuleViolation, UnknownCodes, type Clocked } from '../skills.errors';
 import { candidateDecider, type CandidateCommand } from './candidate.decider';
 import { CANDIDATE_SEALED_FIELDS, type CandidateEvent } from './candidate.events';

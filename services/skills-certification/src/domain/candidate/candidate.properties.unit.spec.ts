@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { sequences } from '../../../test/candidate.arbitraries';
-import { NOW } from '../../../test/skills.fixture';
+import { sequences } from '../testing/candidate.arbitraries';
+import { NOW } from '../testing/skills.fixture';
 import { SkillsRuleViolation, UnknownCodes } from '../skills.errors';
 import { decide, type CandidateCommand } from './candidate.decider';
 import { CANDIDATE_SEALED_FIELDS, type CandidateEvent } from './candidate.events';

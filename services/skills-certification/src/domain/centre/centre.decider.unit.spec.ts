@@ -1,5 +1,5 @@
 import { DeciderSpecification } from '@homeward/testing/decider';
-import { assessorId, at, centreId, standard, standardId } from '../../../test/skills.fixture';
+import { assessorId, at, centreId, standard, standardId } from '../testing/skills.fixture';
 import { CentreAlreadyRegistered, CentreNotFound, SkillsRuleViolation, UnknownCodes, type Clocked } from '../skills.errors';
 import { centreDecider, type CentreCommand } from './centre.decider';
 import type { CentreEvent } from './centre.events';

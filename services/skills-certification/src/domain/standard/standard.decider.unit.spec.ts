@@ -1,5 +1,5 @@
 import { DeciderSpecification } from '@homeward/testing/decider';
-import { at, content, esco, standardId } from '../../../test/skills.fixture';
+import { at, content, esco, standardId } from '../testing/skills.fixture';
 import { SkillsRuleViolation, StandardAlreadyPublished, StandardNotFound, UnknownCodes, type Clocked } from '../skills.errors';
 import { standardDecider, type StandardCommand } from './standard.decider';
 import type { StandardEvent } from './standard.events';

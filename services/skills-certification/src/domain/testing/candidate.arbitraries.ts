@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { CandidateCommand } from '../src/domain/candidate/candidate.decider';
+import type { CandidateCommand } from '../candidate/candidate.decider';
 import { UNITS, assessorId, centre, centreId, standard, standardId, workerId } from './skills.fixture';
 
 // Random sequences of commands on one worker's case, for the property tests: mostly commands that move the

@@ -1,8 +1,8 @@
-import type { CandidateCommand } from '../src/domain/candidate/candidate.decider';
-import type { CandidateEvent } from '../src/domain/candidate/candidate.events';
-import type { CentreFacts } from '../src/domain/centre/centre.state';
-import type { StandardContent } from '../src/domain/standard/standard.events';
-import type { StandardFacts } from '../src/domain/standard/standard.state';
+import type { CandidateCommand } from '../candidate/candidate.decider';
+import type { CandidateEvent } from '../candidate/candidate.events';
+import type { CentreFacts } from '../centre/centre.state';
+import type { StandardContent } from '../standard/standard.events';
+import type { StandardFacts } from '../standard/standard.state';
 
 // A worker's case against a housekeeping standard of three units, assessed at one centre by one accredited
 // assessor: the givens of the skills deciders' tests.
