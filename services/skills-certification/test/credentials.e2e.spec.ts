@@ -128,6 +128,15 @@ describe('credentials of the certificates', () => {
     expect(payload).toMatchObject({ type: expect.arrayContaining(['OpenBadgeCredential']) });
     expect(payload!.credentialSubject).toEqual(credential.credentialSubject);
 
+    // The printable certificate: number, code and the QR code of the verification link; no name.
+    const printable = await skills.call('GET', `/certificates/${number}/printable`, undefined, skills.tokens.reader);
+    expect(printable.status).toBe(200);
+    expect(printable.headers['content-type']).toMatch(/^text\/html/);
+    expect(printable.text).toContain(number);
+    expect(printable.text).toContain(issued.body!.certificates[0].verificationCode);
+    expect(printable.text).toMatch(/<svg[^>]*>[\s\S]*<path/);
+    expect(printable.text).not.toMatch(/Maria|Santos/);
+
     // Tampered: a unit's title changed after signing.
     const tampered = structuredClone(credential);
     tampered.credentialSubject.achievement.name = 'Master chef';

@@ -73,6 +73,13 @@ export class CredentialStore {
     return this.issued.find(certificateNumber);
   }
 
+  /** The printed certificate's QR code: the verification link, with the compact credential in its fragment. */
+  async qrCode(certificateNumber: string): Promise<string> {
+    if (!this.issuer) throw new CredentialsNotConfigured('the service has no issuer keys configured');
+    const signed = await this.issued.find(certificateNumber);
+    return this.issuer.qrCode(this.verificationUrl(certificateNumber), signed?.compactJwt);
+  }
+
   /** A status changed (suspension, reinstatement, revocation): the lists kept in memory are stale. */
   statusChanged(): void {
     this.lists.clear();

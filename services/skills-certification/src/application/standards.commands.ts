@@ -50,6 +50,14 @@ export class StandardCommands {
     return { standardId: result.id, state: result.state, version: result.version };
   }
 
+  /** One version of a standard (for a printed certificate, whose reader was authorised for it). */
+  async version(standardId: string, version: number) {
+    const { state } = await this.streams.load(standardId, undefined, undefined, { personalData: false });
+    const found = state.status === 'unpublished' ? undefined : state.versions.find((v) => v.version === version);
+    if (!found) throw new Error(`standard ${standardId} has no version ${version}`);
+    return found;
+  }
+
   async read(standardId: string, principal: Principal): Promise<StandardResult> {
     authorise(principal, 'read');
     const { state, version } = await this.streams.load(standardId, undefined, undefined, { personalData: false });

@@ -8,6 +8,7 @@ import { SKILLS_APPLICATION, type SkillsApplication } from '../application/skill
 import { CertificateUnknown, type CandidateResult } from '../application/candidates.commands';
 import type { components } from './generated/skills-certification.v1';
 import { certificateDto } from './skills.representation';
+import { certificatePage } from './certificate.page';
 
 type Schemas = components['schemas'];
 
@@ -118,6 +119,26 @@ export class CertificatesController {
       headers,
       reply,
     );
+  }
+
+  @Get(':certificateNumber/printable')
+  async printable(
+    @Param('certificateNumber') certificateNumber: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const found = await this.app.candidates.readCertificate(certificateNumber, principal);
+    const dto = certificateDto(
+      found.workerId,
+      found.certificate,
+      found.verificationCode,
+      this.app.credentials.verificationUrl(certificateNumber),
+      this.today(),
+    );
+    const standard = await this.app.standards.version(found.certificate.standardId, found.certificate.standardVersion);
+    const qr = await this.app.credentials.qrCode(certificateNumber);
+    void reply.type('text/html; charset=utf-8');
+    return certificatePage(dto, standard, qr);
   }
 
   @Get(':certificateNumber/credential.jsonld')
