@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<{ main(argv: readonly string[]): 
   projection: () => import('./projection.bench.js'),
   rebuild: () => import('./rebuild.bench.js'),
   history: () => import('./history.js'),
+  credentials: () => import('./credentials.bench.js'),
 };
 
 const [name, ...argv] = process.argv.slice(2);
