@@ -80,10 +80,11 @@ const STYLE = `
 *, *::before, *::after { box-sizing: border-box; }
 html { font-family: "DejaVu Serif", "Noto Serif", Georgia, "Times New Roman", serif; color: #111; line-height: 1.35; }
 body { margin: 0; }
-.certificate { max-width: 182mm; margin: 0 auto; padding: 9mm 11mm; border: 1.4mm double #1d3b5e; }
+.certificate { max-width: 182mm; margin: 0 auto; padding: 9mm 11mm; overflow-wrap: anywhere; border: 1.4mm double #1d3b5e; }
 .issuer { margin: 0; font-size: 11pt; letter-spacing: 0.06em; text-transform: uppercase; text-align: center; color: #1d3b5e; }
 h1 { margin: 3mm 0 1mm; font-size: 24pt; font-weight: normal; text-align: center; color: #1d3b5e; }
 .number { margin: 0 0 5mm; text-align: center; font-size: 11pt; }
+.code { white-space: nowrap; }
 .number strong, .code { font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Courier New", monospace; letter-spacing: 0.04em; }
 .notice { margin: 0 0 5mm; padding: 3mm 4mm; border: 0.8mm solid #8b0000; color: #8b0000; font-weight: bold; font-size: 12pt; text-align: center; }
 .statement { margin: 0 0 4mm; font-size: 12pt; text-align: center; }
@@ -99,13 +100,15 @@ thead { display: table-header-group; }
 thead th { border-bottom: 0.5mm solid #1d3b5e; }
 td.unit-code { white-space: nowrap; font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Courier New", monospace; }
 tr { break-inside: avoid; }
-.verification { break-inside: avoid; display: flex; flex-wrap: wrap; gap: 5mm; align-items: flex-start; border-top: 0.4mm solid #1d3b5e; padding-top: 4mm; }
-.verification h2 { flex-basis: 100%; margin: 0; font-size: 12pt; }
+.verification { break-inside: avoid; display: grid; grid-template-columns: auto minmax(45mm, 1fr) auto; gap: 2mm 5mm; align-items: start; border-top: 0.4mm solid #1d3b5e; padding-top: 3mm; }
+.verification h2 { grid-column: 1 / -1; margin: 0; font-size: 12pt; }
 .verification figure { margin: 0; }
-.verification figcaption { max-width: 60mm; font-size: 8.5pt; }
-.verification .how { flex: 1 1 60mm; margin: 0; font-size: 9.5pt; }
+.verification figcaption { font-size: 8pt; }
+.qr-url figcaption { max-width: 36mm; }
+.qr-credential figcaption { max-width: 60mm; }
+.verification .how { font-size: 9pt; }
 .verification .how p { margin: 0 0 2mm; }
-.url { overflow-wrap: anywhere; font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Courier New", monospace; font-size: 8.5pt; color: inherit; }
+.url { overflow-wrap: anywhere; font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Courier New", monospace; font-size: 8pt; color: inherit; }
 svg.qr { display: block; }
 .as-of { margin: 4mm 0 0; font-size: 8.5pt; color: #333; }
 @media screen {
@@ -124,13 +127,9 @@ const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE, 'utf8').digest(
  * codes are inline SVG. `frame-ancestors` only works as a header, so the copy in the document's meta
  * element leaves it out (a saved copy is still protected by the rest).
  */
-const DOCUMENT_POLICY = [
-  "default-src 'none'",
-  `style-src ${STYLE_HASH}`,
-  "img-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+const DOCUMENT_POLICY = ["default-src 'none'", `style-src ${STYLE_HASH}`, "img-src 'none'", "base-uri 'none'", "form-action 'none'"].join(
+  '; ',
+);
 const CONTENT_SECURITY_POLICY = `${DOCUMENT_POLICY}; frame-ancestors 'none'`;
 
 const KIND_TITLES: Record<CertificateKind, string> = {
@@ -148,20 +147,7 @@ const REASON_LABELS: Readonly<Record<string, string>> = {
   holder_request: "at the holder's request",
 };
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /** Module size floors, in millimetres: phone cameras read 0.8 mm modules from arm's length, 0.35 mm up close. */
 const URL_QR = { moduleMm: 0.8, minimumMm: 34, errorCorrectionLevel: 'M' } as const;
@@ -204,10 +190,7 @@ export function renderCertificatePage(view: CertificateView): CertificatePage {
       : 'has been assessed competent in the units listed below of the competency standard';
 
   const units = view.units
-    .map(
-      (unit) =>
-        `<tr><td class="unit-code"><bdi>${escapeHtml(unit.code)}</bdi></td><td dir="auto">${escapeHtml(unit.title)}</td></tr>`,
-    )
+    .map((unit) => `<tr><td class="unit-code"><bdi>${escapeHtml(unit.code)}</bdi></td><td dir="auto">${escapeHtml(unit.title)}</td></tr>`)
     .join('\n');
 
   const html = `<!DOCTYPE html>
