@@ -76,41 +76,39 @@ export class CertificatePageInputError extends Error {
  * `width`/`height` attributes.
  */
 const STYLE = `
-@page { size: A4; margin: 14mm; }
+@page { size: A4; margin: 12mm; }
 *, *::before, *::after { box-sizing: border-box; }
-html { font-family: "DejaVu Serif", "Noto Serif", Georgia, "Times New Roman", serif; color: #111; line-height: 1.35; }
+html { font-family: "DejaVu Serif", "Noto Serif", Georgia, "Times New Roman", serif; color: #111; line-height: 1.3; }
 body { margin: 0; }
-.certificate { max-width: 182mm; margin: 0 auto; padding: 9mm 11mm; overflow-wrap: anywhere; border: 1.4mm double #1d3b5e; }
+.certificate { max-width: 186mm; margin: 0 auto; padding: 7mm 10mm; overflow-wrap: anywhere; border: 1.4mm double #1d3b5e; }
 .issuer { margin: 0; font-size: 11pt; letter-spacing: 0.06em; text-transform: uppercase; text-align: center; color: #1d3b5e; }
-h1 { margin: 3mm 0 1mm; font-size: 24pt; font-weight: normal; text-align: center; color: #1d3b5e; }
-.number { margin: 0 0 5mm; text-align: center; font-size: 11pt; }
+h1 { margin: 2mm 0 0; font-size: 22pt; font-weight: normal; text-align: center; color: #1d3b5e; }
+.number { margin: 0 0 3mm; text-align: center; font-size: 10.5pt; }
 .code { white-space: nowrap; }
 .number strong, .code { font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Courier New", monospace; letter-spacing: 0.04em; }
-.notice { margin: 0 0 5mm; padding: 3mm 4mm; border: 0.8mm solid #8b0000; color: #8b0000; font-weight: bold; font-size: 12pt; text-align: center; }
-.statement { margin: 0 0 4mm; font-size: 12pt; text-align: center; }
-.holder { display: block; margin: 2mm 0; font-size: 18pt; font-weight: bold; }
-.standard-title { display: block; margin-top: 2mm; font-size: 14pt; font-style: italic; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 5mm; margin: 0 0 5mm; font-size: 10.5pt; }
+.notice { margin: 0 0 4mm; padding: 3mm 4mm; border: 0.8mm solid #8b0000; color: #8b0000; font-weight: bold; font-size: 12pt; text-align: center; }
+.statement { margin: 0 0 4mm; font-size: 11.5pt; text-align: center; }
+.holder { display: block; margin: 1.5mm 0; font-size: 17pt; font-weight: bold; }
+.standard-title { display: block; margin-top: 1.5mm; font-size: 13.5pt; font-style: italic; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.5mm 5mm; margin: 0 0 4mm; font-size: 10pt; }
 .facts dt { font-weight: bold; }
 .facts dd { margin: 0; }
-table { width: 100%; border-collapse: collapse; margin: 0 0 5mm; font-size: 10pt; }
-caption { text-align: left; font-weight: bold; font-size: 11pt; padding-bottom: 1.5mm; }
-th, td { text-align: start; vertical-align: top; padding: 1.2mm 2mm; border-bottom: 0.25mm solid #9aa7b5; }
+table { width: 100%; border-collapse: collapse; margin: 0 0 4mm; font-size: 9.5pt; }
+caption { text-align: start; font-weight: bold; font-size: 10.5pt; padding-bottom: 1mm; }
+th, td { text-align: start; vertical-align: top; padding: 0.6mm 2mm; border-bottom: 0.25mm solid #9aa7b5; }
 thead { display: table-header-group; }
 thead th { border-bottom: 0.5mm solid #1d3b5e; }
 td.unit-code { white-space: nowrap; font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Courier New", monospace; }
 tr { break-inside: avoid; }
 .verification { break-inside: avoid; display: grid; grid-template-columns: auto minmax(45mm, 1fr) auto; gap: 2mm 5mm; align-items: start; border-top: 0.4mm solid #1d3b5e; padding-top: 3mm; }
 .verification h2 { grid-column: 1 / -1; margin: 0; font-size: 12pt; }
-.verification figure { margin: 0; }
-.verification figcaption { font-size: 8pt; }
-.qr-url figcaption { max-width: 36mm; }
-.qr-credential figcaption { max-width: 60mm; }
-.verification .how { font-size: 9pt; }
-.verification .how p { margin: 0 0 2mm; }
+/* A figure as wide as its QR code, the caption wrapping under it. */
+.verification figure { margin: 0; display: table; }
+.verification figcaption { display: table-caption; caption-side: bottom; padding-top: 1mm; font-size: 8pt; line-height: 1.25; }
+.verification .how { font-size: 8.5pt; }
+.verification .how p { margin: 0 0 1.5mm; }
 .url { overflow-wrap: anywhere; font-family: "DejaVu Sans Mono", "Noto Sans Mono", "Courier New", monospace; font-size: 8pt; color: inherit; }
 svg.qr { display: block; }
-.as-of { margin: 4mm 0 0; font-size: 8.5pt; color: #333; }
 @media screen {
   body { background: #e8ebef; padding: 8mm 0; }
   .certificate { background: #fff; }
@@ -173,6 +171,16 @@ export function escapeHtml(text: string): string {
   });
 }
 
+/**
+ * The verification URL as the page expects it: the service's public base URL (scheme, host and any path
+ * prefix), then `/verify/<number>?code=<code>`, both encoded.
+ */
+export function verificationUrl(publicBaseUrl: string, certificateNumber: string, verificationCode: string): string {
+  const url = new URL(`${publicBaseUrl.replace(/\/+$/, '')}/verify/${encodeURIComponent(certificateNumber)}`);
+  url.searchParams.set('code', verificationCode);
+  return url.toString();
+}
+
 export function renderCertificatePage(view: CertificateView): CertificatePage {
   checkView(view);
   const number = escapeHtml(view.certificateNumber);
@@ -233,17 +241,17 @@ ${units}
 <h2 id="verification-title">Verify this certificate</h2>
 <figure class="qr-url">
 ${urlQr}
-<figcaption>Scan to check online that this certificate is genuine and see its current status.</figcaption>
+<figcaption>Scan to check online that this certificate is genuine, and its status today.</figcaption>
 </figure>
 <div class="how">
 <p>Or open <a class="url" href="${escapeHtml(view.verificationUrl)}">${escapeHtml(view.verificationUrl)}</a></p>
 <p>Verification code: <strong class="code">${escapeHtml(view.verificationCode)}</strong></p>
-<p>The check answers valid, expired, suspended or revoked, with the standard, the units and the issuer. It never shows the holder's name or any other personal data.</p>
+<p>The check answers valid, expired, suspended or revoked, with the standard, units and issuer; never the holder's name or other personal data.</p>
 ${credential.note}
+<p>Status on ${dateElement(view.asOf)}, when this copy was printed: ${escapeHtml(statusLabel(view))}. The check gives the status today.</p>
 </div>
 ${credential.figure}
 </section>
-<p class="as-of">Status on ${dateElement(view.asOf)}, when this copy was printed: ${escapeHtml(statusLabel(view))}. The QR code shows the status today.</p>
 </main>
 </body>
 </html>
@@ -305,7 +313,7 @@ function credentialFigure(credential: string | undefined): {
   return {
     figure: `<figure class="qr-credential">
 ${svg}
-<figcaption>The signed credential (VC-JWT): a verifier app checks its signature offline, with the issuer's key and a cached status list.</figcaption>
+<figcaption>The signed credential (VC-JWT), to check offline: a verifier app checks its signature with the issuer's key, and its status with a cached status list.</figcaption>
 </figure>`,
     note: '',
     state: 'included',

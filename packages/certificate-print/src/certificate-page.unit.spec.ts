@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import jsQR from 'jsqr';
 import { compactCredential, HOSTILE, welderCertificate } from '../test/certificate-views';
-import { CertificatePageInputError, escapeHtml, renderCertificatePage } from './certificate-page';
+import { CertificatePageInputError, escapeHtml, renderCertificatePage, verificationUrl } from './certificate-page';
 
 /**
  * Paints an SVG the renderer made into pixels (4 per module, from its own path data) and reads it back
@@ -254,5 +254,18 @@ describe('a view the page cannot be printed from', () => {
   it('accepts plain http on a loopback host, for a local demo', () => {
     const local = welderCertificate({ verificationUrl: 'http://127.0.0.1:3000/verify/SC-2026-000123?code=K7QM-3XRP-9TDW' });
     expect(() => renderCertificatePage(local)).not.toThrow();
+  });
+});
+
+describe('the verification URL', () => {
+  it('is the base URL, /verify/<number> and the code, encoded, and the page accepts it', () => {
+    const url = verificationUrl('https://skills.homeward.example/', 'SC 2026/7', 'A&B=C');
+    expect(url).toBe('https://skills.homeward.example/verify/SC%202026%2F7?code=A%26B%3DC');
+    const view = welderCertificate({ certificateNumber: 'SC 2026/7', verificationCode: 'A&B=C', verificationUrl: url });
+    expect(() => renderCertificatePage(view)).not.toThrow();
+  });
+
+  it('keeps a path prefix of the base URL', () => {
+    expect(verificationUrl('https://gov.example/skills', 'SC-1', 'X')).toBe('https://gov.example/skills/verify/SC-1?code=X');
   });
 });

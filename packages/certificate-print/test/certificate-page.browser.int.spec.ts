@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -133,6 +133,16 @@ function computedStyle(locator: Locator, property: 'direction' | 'fontSize'): Pr
   );
 }
 
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** What axe-core (WCAG 2.1 A and AA, and its best practices) finds wrong with the loaded page. */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+    .then((result) => result.violations.map((violation) => violation.id + ': ' + violation.nodes.map((node) => node.target.join(' ')).join(', ')))`);
+}
+
 async function printPdf(page: Page, name: string): Promise<{ bytes: Buffer; pages: number }> {
   const bytes = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
   writeFileSync(join(OUTPUT, `${name}.pdf`), bytes);
@@ -159,11 +169,15 @@ describe('a valid full qualification, printed without the holder name', () => {
   it('loads with its own style sheet only, nothing else fetched, nothing refused by the policy', async () => {
     expect(visited.requests).toEqual([`${origin}/certificate/plain`]);
     expect(visited.console).toEqual([]);
-    // 24 pt: the style sheet was applied, so its hash in the policy is right.
-    expect(await computedStyle(visited.page.locator('h1'), 'fontSize')).toBe('32px');
+    // 22 pt: the style sheet was applied, so its hash in the policy is right.
+    expect(await computedStyle(visited.page.locator('h1'), 'fontSize')).toBe('29.3333px');
     expect(await visited.page.locator('script').count()).toBe(0);
     expect(await visited.page.title()).toBe('Full qualification SC-2026-000123');
     expect(await visited.page.locator('html').getAttribute('lang')).toBe('en');
+  });
+
+  it('passes the accessibility rules of axe-core', async () => {
+    expect(await accessibilityViolations(visited.page)).toEqual([]);
   });
 
   it('shows a QR code that a reader decodes, from the screenshot, to the verification URL', async () => {
@@ -193,7 +207,7 @@ describe('a valid full qualification, printed without the holder name', () => {
     const tampered = rendered.html.replace('</head>', '<style>h1 { font-size: 8px; }</style></head>');
     const other = await visit(serve('/certificate/tampered-style', { html: tampered, headers: rendered.headers }));
     try {
-      expect(await computedStyle(other.page.locator('h1'), 'fontSize')).toBe('32px');
+      expect(await computedStyle(other.page.locator('h1'), 'fontSize')).toBe('29.3333px');
       expect(other.console.join('\n')).toMatch(/Content Security Policy/);
     } finally {
       await other.context.close();
@@ -218,10 +232,38 @@ describe('a certificate of competency printed by its holder, with the signed cre
     expect(await readQr(visited.page, png, 'figure.qr-credential svg')).toBe(view.compactCredential);
   });
 
+  it('passes the accessibility rules of axe-core', async () => {
+    expect(await accessibilityViolations(visited.page)).toEqual([]);
+  });
+
   it('still prints on one A4 page', async () => {
     const pdf = await printPdf(visited.page, 'certificate-holder');
     expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.pages).toBe(1);
+  });
+});
+
+describe('a credential near the capacity of a QR code', () => {
+  it('is still read back from the screenshot, on a page that prints on one A4 sheet', async () => {
+    const units = Array.from({ length: 9 }, (_, index) => ({
+      code: `MAN-WLD-${String(201 + index)}`,
+      title: `Weld unit number ${index + 1} in position`,
+    }));
+    const base = welderCertificate({ units, holderName: 'Maria Santos Dela Cruz' });
+    const view: CertificateView = { ...base, compactCredential: compactCredential(base) };
+    // Version 40 at error correction L holds 2,953 bytes.
+    expect(view.compactCredential!.length).toBeGreaterThan(2_600);
+    const rendered = renderCertificatePage(view);
+    expect(rendered.offlineCredential).toBe('included');
+    const visited = await visit(serve('/certificate/dense', rendered));
+    try {
+      const png = await screenshot(visited.page, 'certificate-dense');
+      expect(await readQr(visited.page, png, 'figure.qr-credential svg')).toBe(view.compactCredential);
+      expect(await readQr(visited.page, png, 'figure.qr-url svg')).toBe(view.verificationUrl);
+      expect((await printPdf(visited.page, 'certificate-dense')).pages).toBe(1);
+    } finally {
+      await visited.context.close();
+    }
   });
 });
 
