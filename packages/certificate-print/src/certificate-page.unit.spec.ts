@@ -231,21 +231,29 @@ describe('a certificate that is no longer valid', () => {
 describe('a view the page cannot be printed from', () => {
   const valid = welderCertificate();
   it.each([
-    ['/issuedOn', { issuedOn: '2026-02-30' }],
-    ['/expiresOn', { expiresOn: '2026-11-19' }],
-    ['/asOf', { asOf: '6 Dec 2026' }],
-    ['/standard/version', { standard: { ...valid.standard, version: 0 } }],
-    ['/occupation/iscoCode', { occupation: { iscoCode: '72', title: 'Sheet and structural metal workers' } }],
-    ['/units', { units: [] }],
-    ['/verificationCode', { verificationCode: ' ' }],
-    ['/verificationUrl', { verificationUrl: 'verify/SC-2026-000123?code=K7QM-3XRP-9TDW' }],
-    ['/verificationUrl', { verificationUrl: 'http://skills.homeward.example/verify/SC-2026-000123?code=K7QM-3XRP-9TDW' }],
-    ['/verificationUrl', { verificationUrl: 'javascript:alert(1)//verify/SC-2026-000123?code=K7QM-3XRP-9TDW' }],
-    ['/verificationUrl', { verificationUrl: 'https://skills.homeward.example/verify/SC-2026-000999?code=K7QM-3XRP-9TDW' }],
-    ['/verificationUrl', { verificationUrl: 'https://skills.homeward.example/verify/SC-2026-000123?code=OTHER' }],
-    ['/verificationUrl', { verificationUrl: 'https://user:pw@skills.homeward.example/verify/SC-2026-000123?code=K7QM-3XRP-9TDW' }],
-    ['/compactCredential', { compactCredential: 'not a jwt' }],
-  ] as const)('is refused, naming %s', (field, override) => {
+    ['/issuedOn', 'an impossible date', { issuedOn: '2026-02-30' }],
+    ['/expiresOn', 'an expiry before the issue', { expiresOn: '2026-11-19' }],
+    ['/asOf', 'a print date that is not YYYY-MM-DD', { asOf: '6 Dec 2026' }],
+    ['/standard/version', 'a version 0', { standard: { ...valid.standard, version: 0 } }],
+    ['/occupation/iscoCode', 'a two-digit ISCO code', { occupation: { iscoCode: '72', title: 'Sheet and structural metal workers' } }],
+    ['/units', 'no units', { units: [] }],
+    ['/verificationCode', 'a blank code', { verificationCode: ' ' }],
+    ['/verificationUrl', 'a relative URL', { verificationUrl: 'verify/SC-2026-000123?code=K7QM-3XRP-9TDW' }],
+    ['/verificationUrl', 'plain http', { verificationUrl: 'http://skills.homeward.example/verify/SC-2026-000123?code=K7QM-3XRP-9TDW' }],
+    ['/verificationUrl', 'a javascript: URL', { verificationUrl: 'javascript:alert(1)//verify/SC-2026-000123?code=K7QM-3XRP-9TDW' }],
+    [
+      '/verificationUrl',
+      "another certificate's URL",
+      { verificationUrl: 'https://skills.homeward.example/verify/SC-2026-000999?code=K7QM-3XRP-9TDW' },
+    ],
+    ['/verificationUrl', 'another code', { verificationUrl: 'https://skills.homeward.example/verify/SC-2026-000123?code=OTHER' }],
+    [
+      '/verificationUrl',
+      'user info in the URL',
+      { verificationUrl: 'https://user:pw@skills.homeward.example/verify/SC-2026-000123?code=K7QM-3XRP-9TDW' },
+    ],
+    ['/compactCredential', 'a credential that is not a compact JWS', { compactCredential: 'not a jwt' }],
+  ] as const)('is refused at %s: %s', (field, _case, override) => {
     const attempt = () => renderCertificatePage({ ...valid, ...override });
     expect(attempt).toThrow(CertificatePageInputError);
     expect(attempt).toThrow(expect.objectContaining({ field }));

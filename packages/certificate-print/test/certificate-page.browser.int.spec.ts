@@ -201,6 +201,8 @@ describe('a valid full qualification, printed without the holder name', () => {
     const mediaBox = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(pdf.bytes.toString('latin1'));
     expect(Math.round(Number(mediaBox?.[1]))).toBe(595);
     expect(Math.round(Number(mediaBox?.[2]))).toBe(842);
+    // The printed verification address is a link in the PDF.
+    expect(pdf.bytes.toString('latin1')).toContain(`/URI (${view.verificationUrl})`);
   });
 
   it('has a style sheet the policy would refuse if it were not the page’s own', async () => {
