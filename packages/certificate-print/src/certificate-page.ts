@@ -378,6 +378,9 @@ function checkView(view: CertificateView): void {
   if (view.expiresOn !== undefined && view.expiresOn < view.issuedOn) {
     throw new CertificatePageInputError('/expiresOn', 'before the issue date');
   }
+  if (view.status === 'valid' && view.expiresOn !== undefined && view.expiresOn < view.asOf) {
+    throw new CertificatePageInputError('/status', `valid, but it expired on ${view.expiresOn}, before the print date`);
+  }
   if (!Number.isSafeInteger(view.standard.version) || view.standard.version < 1) {
     throw new CertificatePageInputError('/standard/version', 'not a positive integer');
   }

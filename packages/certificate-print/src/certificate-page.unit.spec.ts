@@ -234,6 +234,7 @@ describe('a view the page cannot be printed from', () => {
     ['/issuedOn', 'an impossible date', { issuedOn: '2026-02-30' }],
     ['/expiresOn', 'an expiry before the issue', { expiresOn: '2026-11-19' }],
     ['/asOf', 'a print date that is not YYYY-MM-DD', { asOf: '6 Dec 2026' }],
+    ['/status', 'valid after its expiry', { asOf: '2031-11-20' }],
     ['/standard/version', 'a version 0', { standard: { ...valid.standard, version: 0 } }],
     ['/occupation/iscoCode', 'a two-digit ISCO code', { occupation: { iscoCode: '72', title: 'Sheet and structural metal workers' } }],
     ['/units', 'no units', { units: [] }],
