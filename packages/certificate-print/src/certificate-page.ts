@@ -42,7 +42,10 @@ export interface CertificateView {
   /** `https://<host>/verify/<certificateNumber>?code=<verificationCode>`, encoded in the main QR code. */
   readonly verificationUrl: string;
   readonly verificationCode: string;
-  /** The credential as a compact VC-JWT (JWS compact serialisation), encoded in a second QR code for offline checks. */
+  /**
+   * The credential as a compact VC-JWT (JWS compact serialisation) for offline checks: the second QR code
+   * holds `offlineQrPayload(verificationUrl, compactCredential)`.
+   */
   readonly compactCredential?: string;
 }
 
@@ -186,7 +189,9 @@ export function renderCertificatePage(view: CertificateView): CertificatePage {
   const number = escapeHtml(view.certificateNumber);
   const kindTitle = KIND_TITLES[view.kind];
   const urlQr = qrSvg(view.verificationUrl, URL_QR, 'qr-url-title', 'QR code: the address that verifies this certificate online');
-  const credential = credentialFigure(view.compactCredential);
+  const credential = credentialFigure(
+    view.compactCredential === undefined ? undefined : offlineQrPayload(view.verificationUrl, view.compactCredential),
+  );
 
   const holderLine =
     view.holderName === undefined
@@ -293,15 +298,25 @@ function statusLabel(view: CertificateView): string {
   }
 }
 
-function credentialFigure(credential: string | undefined): {
+/**
+ * What the second QR code holds: the verification URL with the compact VC-JWT in its fragment,
+ * `https://host/verify/<number>?code=<code>#vc=<jwt>` — the format of the credentials library's
+ * `qrPayload` / `readQrPayload`. A phone's camera opens the check (a fragment never reaches the server); a
+ * verifier app takes the JWT after `#vc=` and checks it offline.
+ */
+export function offlineQrPayload(verificationUrl: string, compactCredential: string): string {
+  return `${verificationUrl}#vc=${compactCredential}`;
+}
+
+function credentialFigure(payload: string | undefined): {
   figure: string;
   note: string;
   state: CertificatePage['offlineCredential'];
 } {
-  if (credential === undefined) return { figure: '', note: '', state: 'absent' };
+  if (payload === undefined) return { figure: '', note: '', state: 'absent' };
   let svg: string;
   try {
-    svg = qrSvg(credential, CREDENTIAL_QR, 'qr-credential-title', 'QR code: the signed credential, for offline verification');
+    svg = qrSvg(payload, CREDENTIAL_QR, 'qr-credential-title', 'QR code: the signed credential, for offline verification');
   } catch (error) {
     if (!(error instanceof Error) || !/too big/i.test(error.message)) throw error;
     return {
@@ -313,7 +328,7 @@ function credentialFigure(credential: string | undefined): {
   return {
     figure: `<figure class="qr-credential">
 ${svg}
-<figcaption>The signed credential (VC-JWT), to check offline: a verifier app checks its signature with the issuer's key, and its status with a cached status list.</figcaption>
+<figcaption>The same check with the signed credential (VC-JWT) in it: a verifier app checks its signature with the issuer's key, and its status with a cached status list, offline.</figcaption>
 </figure>`,
     note: '',
     state: 'included',

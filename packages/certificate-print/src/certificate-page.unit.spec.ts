@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import jsQR from 'jsqr';
 import { compactCredential, HOSTILE, welderCertificate } from '../test/certificate-views';
-import { CertificatePageInputError, escapeHtml, renderCertificatePage, verificationUrl } from './certificate-page';
+import { CertificatePageInputError, escapeHtml, offlineQrPayload, renderCertificatePage, verificationUrl } from './certificate-page';
 
 /**
  * Paints an SVG the renderer made into pixels (4 per module, from its own path data) and reads it back
@@ -109,12 +109,13 @@ describe('a certificate printed by its holder, with the signed credential', () =
     expect(page.html).toContain('the units listed below of the competency standard');
   });
 
-  it('adds a second QR code that decodes to the compact credential', () => {
+  it('adds a second QR code that decodes to the verification URL with the compact credential in its fragment', () => {
     expect(view.compactCredential.length).toBeGreaterThan(1000);
     const svgs = svgsOf(page.html);
     expect(svgs).toHaveLength(2);
     expect(decodeQrSvg(svgs[0]!)).toBe(view.verificationUrl);
-    expect(decodeQrSvg(svgs[1]!)).toBe(view.compactCredential);
+    expect(decodeQrSvg(svgs[1]!)).toBe(`${view.verificationUrl}#vc=${view.compactCredential}`);
+    expect(offlineQrPayload(view.verificationUrl, view.compactCredential)).toBe(`${view.verificationUrl}#vc=${view.compactCredential}`);
     expect(page.offlineCredential).toBe('included');
   });
 
