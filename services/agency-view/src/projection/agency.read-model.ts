@@ -11,8 +11,10 @@ import {
   directoryChanges,
   iscoPrefixes,
   registrationChanges,
+  skillsChanges,
   type AgencyChange,
 } from './agency.projection';
+import { skillsSource, type SkillsFact } from './skills.source';
 import { agencySchema } from '../persistence/agency.schema';
 
 /**
@@ -22,19 +24,23 @@ import { agencySchema } from '../persistence/agency.schema';
  * (the new version is rebuilt from offset zero of every topic while the old one serves).
  */
 export type AgencyEvent =
-  { readonly source: 'registration'; readonly fact: RegistrationFact } | { readonly source: 'directory'; readonly fact: DirectoryFact };
+  | { readonly source: 'registration'; readonly fact: RegistrationFact }
+  | { readonly source: 'directory'; readonly fact: DirectoryFact }
+  | { readonly source: 'skills'; readonly fact: SkillsFact };
 
 type Handlers = { readonly [K in AgencyEvent['source']]: (fact: Extract<AgencyEvent, { source: K }>['fact']) => AgencyChange[] };
 
 const handlers: Handlers = {
   registration: registrationChanges,
   directory: directoryChanges,
+  skills: skillsChanges,
 };
 
 /** `directoryKey` opens the registration directory (docs/adr/0004): only an agency's read model holds it. */
 export const agencySources = (topicNamespace: string, directoryKey: SharedKey): Source<AgencyEvent>[] => [
   taggedSource('registration', registrationSource(topicNamespace)),
   taggedSource('directory', registrationDirectorySource(directoryKey, topicNamespace)),
+  taggedSource('skills', skillsSource(topicNamespace)),
 ];
 
 export function agencyChanges(event: AgencyEvent): AgencyChange[] {
@@ -43,6 +49,8 @@ export function agencyChanges(event: AgencyEvent): AgencyChange[] {
       return handlers.registration(event.fact);
     case 'directory':
       return handlers.directory(event.fact);
+    case 'skills':
+      return handlers.skills(event.fact);
     default:
       assertNever(event, 'source');
   }
@@ -79,7 +87,11 @@ async function writeTimeline(tx: PoolClient, entries: readonly TimelineChange[])
   );
 }
 
-type RowChange = Exclude<AgencyChange, TimelineChange>;
+/** Reference data about no worker (the skills topic's standards and centres): written in order, apart from the rounds. */
+type ReferenceChange = Extract<AgencyChange, { kind: 'standard-version-known' | 'centre-known' }>;
+const isReference = (c: AgencyChange): c is ReferenceChange => c.kind === 'standard-version-known' || c.kind === 'centre-known';
+
+type RowChange = Exclude<AgencyChange, TimelineChange | ReferenceChange>;
 type Of<K extends RowChange['kind']> = Extract<RowChange, { kind: K }>;
 
 /**
@@ -94,7 +106,10 @@ type Of<K extends RowChange['kind']> = Extract<RowChange, { kind: K }>;
 export async function writeAgencyChanges(tx: PoolClient, changes: readonly AgencyChange[]): Promise<void> {
   let timeline: TimelineChange[] = [];
   let stretch: RowChange[] = [];
+  let reference: ReferenceChange[] = [];
   const flush = async () => {
+    for (const c of reference) await writeReference(tx, c);
+    reference = [];
     await writeInRounds(tx, stretch);
     stretch = [];
     await writeTimeline(tx, timeline);
@@ -102,6 +117,7 @@ export async function writeAgencyChanges(tx: PoolClient, changes: readonly Agenc
   };
   for (const c of changes) {
     if (c.kind === 'timeline') timeline.push(c);
+    else if (isReference(c)) reference.push(c);
     else if (c.kind === 'erasure-recorded' || c.kind === 'personal-data-erased') {
       await flush();
       await writeOne(tx, c);
@@ -298,6 +314,27 @@ const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly
   },
 };
 
+async function writeReference(tx: PoolClient, c: ReferenceChange): Promise<void> {
+  switch (c.kind) {
+    case 'standard-version-known':
+      await tx.query(
+        `INSERT INTO skills_standards (standard_id, version, title, occupation_isco, level, units) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (standard_id, version) DO NOTHING`,
+        [c.standardId, c.version, c.title, c.occupationIsco, c.level, JSON.stringify(c.units)],
+      );
+      break;
+    case 'centre-known':
+      await tx.query(
+        `INSERT INTO skills_centres (centre_id, name, subdivision) VALUES ($1, $2, $3)
+         ON CONFLICT (centre_id) DO UPDATE SET name = EXCLUDED.name, subdivision = EXCLUDED.subdivision`,
+        [c.centreId, c.name, c.subdivision],
+      );
+      break;
+    default:
+      assertNever(c, 'reference change');
+  }
+}
+
 /** One change of a kind without a set-based writer: one statement (or a few). */
 async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>): Promise<void> {
   switch (c.kind) {
@@ -352,6 +389,68 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
       break;
     case 'erasure-recorded':
       await tx.query(`UPDATE workers SET personal_data_erased = true, erased_on = $2::date WHERE worker_id = $1`, [c.workerId, c.erasedOn]);
+      break;
+    case 'assessed':
+      await tx.query(
+        `INSERT INTO skills_assessments (assessment_id, worker_id, reassessment, standard_id, standard_version, centre_id, assessor_id,
+                                         assessed_on, method, units_competent, units_not_yet_competent)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9, $10, $11) ON CONFLICT (assessment_id) DO NOTHING`,
+        [
+          c.assessmentId,
+          c.workerId,
+          c.reassessment,
+          c.standardId,
+          c.standardVersion,
+          c.centreId,
+          c.assessorId,
+          c.assessedOn,
+          c.method,
+          c.unitsCompetent,
+          c.unitsNotYetCompetent,
+        ],
+      );
+      break;
+    case 'gap-training-referred':
+      await tx.query(
+        `INSERT INTO skills_gap_training (referral_id, worker_id, standard_id, unit_codes, provider, referred_on)
+         VALUES ($1, $2, $3, $4, $5, $6::date) ON CONFLICT (referral_id) DO NOTHING`,
+        [c.referralId, c.workerId, c.standardId, c.unitCodes, c.provider, c.referredOn],
+      );
+      break;
+    case 'gap-training-completed':
+      await tx.query(`UPDATE skills_gap_training SET completed_on = $3::date WHERE worker_id = $1 AND referral_id = $2`, [
+        c.workerId,
+        c.referralId,
+        c.completedOn,
+      ]);
+      break;
+    case 'certificate-issued':
+      await tx.query(
+        `INSERT INTO skills_certificates (certificate_number, worker_id, kind, standard_id, standard_version, unit_codes, issuing_body,
+                                          issued_on, expires_on, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9::date, 'active') ON CONFLICT (certificate_number) DO NOTHING`,
+        [
+          c.certificateNumber,
+          c.workerId,
+          c.certificateKind,
+          c.standardId,
+          c.standardVersion,
+          c.unitCodes,
+          c.issuingBody,
+          c.issuedOn,
+          c.expiresOn ?? null,
+        ],
+      );
+      break;
+    case 'certificate-status-changed':
+      // A revocation is final; a reinstatement ends a suspension only.
+      await tx.query(
+        `UPDATE skills_certificates
+            SET status = CASE WHEN $3 = 'reinstated' THEN 'active' ELSE $3 END, status_on = $4::date, status_reason = $5,
+                superseded_by = coalesce($6, superseded_by)
+          WHERE worker_id = $1 AND certificate_number = $2 AND status <> 'revoked' AND ($3 <> 'reinstated' OR status = 'suspended')`,
+        [c.workerId, c.certificateNumber, c.change, c.on, c.reason ?? null, c.supersededBy ?? null],
+      );
       break;
     case 'personal-data-erased':
       await tx.query(`UPDATE workers SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
