@@ -44,8 +44,8 @@ export type AssessmentRecorded = SkillsFactOf<
   }
 >;
 
-/** A full qualification (every unit of the standard) or a certificate of competency (some units). */
-export type CertificateKind = 'full' | 'partial';
+/** A full qualification (every unit of the standard) or a certificate of competency (some units); unknown if the event does not say. */
+export type CertificateKind = 'full' | 'partial' | 'unknown';
 
 export type CertificateIssued = SkillsFactOf<
   'CertificateIssued',

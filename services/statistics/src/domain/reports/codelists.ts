@@ -210,8 +210,9 @@ export function competencyUnitDimension(units: ReadonlyMap<string, string>): Dim
 export const CERTIFICATE_TYPE = dimension('CERTIFICATE_TYPE', 'Certificate type', [
   { id: 'FULL', name: 'Full qualification (every unit of the standard)' },
   { id: 'PARTIAL', name: 'Certificate of competency (some units)' },
+  unknown,
 ]);
-const CERTIFICATE_CODES: Record<CertificateKind, string> = { full: 'FULL', partial: 'PARTIAL' };
+const CERTIFICATE_CODES: Record<CertificateKind, string> = { full: 'FULL', partial: 'PARTIAL', unknown: UNKNOWN };
 export const certificateTypeCode = (kind: CertificateKind): string => CERTIFICATE_CODES[kind];
 
 export function timePeriod(codes: readonly Code[]): Dimension {

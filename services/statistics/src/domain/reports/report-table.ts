@@ -14,6 +14,9 @@ export const REPORT_KINDS: readonly ReportKind[] = [
   'certificates',
 ];
 
+/** The reports of the skills topic (issue 11): a replay reads that topic only when one of them is asked for. */
+export const SKILLS_REPORT_KINDS: readonly ReportKind[] = ['assessments', 'pass-rates', 'certificates'];
+
 export type TableId =
   | 'stock'
   | 'departures'

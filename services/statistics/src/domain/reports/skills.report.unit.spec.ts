@@ -127,6 +127,7 @@ describe('the skills tables as of 2025-12-31 for 2025, from everything recorded'
       ['_T', 4, 3, 1, 0, 0],
       ['FULL', 2, 2, 0, 0, 0],
       ['PARTIAL', 2, 1, 1, 0, 0],
+      ['_U', 0, 0, 0, 0, 0],
     ]);
   });
 
@@ -147,6 +148,7 @@ describe('the skills tables as known at the end of 2025', () => {
       ['_T', 3, 2, 1, 0, 0],
       ['FULL', 1, 1, 0, 0, 0],
       ['PARTIAL', 2, 1, 1, 0, 0],
+      ['_U', 0, 0, 0, 0, 0],
     ]);
   });
 });
@@ -182,6 +184,7 @@ describe('the skills tables with suppression below 2', () => {
       ['_T', 4, 3, 'x', 0, 0],
       ['FULL', 2, 2, 0, 0, 0],
       ['PARTIAL', 2, 'x', 'x', 0, 0],
+      ['_U', 0, 0, 0, 0, 0],
     ]);
   });
 
