@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { create, eventsTopic, OrganisationKind, timestampFromDate, toBinary } from '@homeward/contracts';
 import { SkillsEventSchema, type SkillsEvent } from '@homeward/contracts/skills/v1';
-import type { Kafka } from 'kafkajs';
 
 /**
  * The skills topic's messages for the read sides' tests (agency view, statistics), written as the skills
@@ -74,8 +73,21 @@ export const standardStream = (standardId: string) => new SkillsStream(`standard
 export const centreStream = (centreId: string) => new SkillsStream(`centre-${centreId}`);
 export const candidateStream = (workerId: string) => new SkillsStream(`candidate-${workerId}`);
 
+/** What publishing needs of a Kafka client (the one `@homeward/messaging`'s createKafka makes): a producer. */
+export interface ProducingClient {
+  producer(): {
+    connect(): Promise<void>;
+    send(record: { topic: string; messages: { key: string; value: Buffer; headers: Record<string, string> }[] }): Promise<unknown>;
+    disconnect(): Promise<void>;
+  };
+}
+
 /** Publishes messages to the skills topic of `topicNamespace` (created beforehand by whoever reads it, or by the test). */
-export async function publishSkillsEvents(kafka: Kafka, topicNamespace: string, messages: readonly SkillsMessage[]): Promise<void> {
+export async function publishSkillsEvents(
+  kafka: ProducingClient,
+  topicNamespace: string,
+  messages: readonly SkillsMessage[],
+): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   try {
