@@ -35,6 +35,7 @@ export const SKILLS_RULES = [
   'counselling-already-recorded',
   'evidence-already-added',
   'invalid-content-hash',
+  'invalid-file-size',
   'evidence-period-ends-before-start',
   'no-skills',
   // Assessments and gap training.
