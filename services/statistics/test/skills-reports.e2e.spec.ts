@@ -254,7 +254,7 @@ describe('the skills tables through the report API', () => {
     const { file } = await report({ report: 'certificates', format: 'csv', suppressBelow: 2, frequency: 'quarter' });
     const lines = file.body.split('\r\n');
     expect(lines[0]).toBe(
-      'table,sex,sex_name,country,country_name,occupation,occupation_name,certificate_type,certificate_type_name,period,period_name,value,unit,status',
+      'table,sex,sex_name,country,country_name,occupation,occupation_name,certificate_type,certificate_type_name,certificate_status,certificate_status_name,period,period_name,value,unit,status',
     );
     const row = (sex: string, country: string, type: string, period = '2025') =>
       lines.find(
@@ -265,6 +265,16 @@ describe('the skills tables through the report API', () => {
     expect(row('F', 'SA', 'PARTIAL')).toMatch(/,,Certificates,suppressed$/);
     expect(row('M', 'AE', 'PARTIAL')).toMatch(/,,Certificates,suppressed$/);
     expect(row('_T', '_T', '_T', '2025-Q2')).toMatch(/,2,Certificates,$/);
+  });
+
+  it('counts them by their status on the reference date: one superseded, one revoked', async () => {
+    const { file } = await report({ report: 'certificates', format: 'json' });
+    const certificates = cells(file, 'certificates');
+    // SEX | COUNTERPART_AREA | OCCUPATION | CERTIFICATE_TYPE | CERTIFICATE_STATUS | TIME_PERIOD
+    const byStatus = (status: string) => certificates.get(`_T|_T|_T|_T|${status}|2025`)!.value;
+    expect(['_T', 'ACTIVE', 'SUPERSEDED', 'SUSPENDED', 'REVOKED', 'EXPIRED'].map(byStatus)).toEqual([4, 2, 1, 0, 1, 0]);
+    expect(certificates.get('M|AE|7|PARTIAL|REVOKED|2025')!.value).toBe(1);
+    expect(certificates.get('F|SA|5|PARTIAL|SUPERSEDED|2025')!.value).toBe(1);
   });
 
   it('shows only what is dated by the reference date: the first quarter as of its last day', async () => {

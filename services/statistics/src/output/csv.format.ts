@@ -15,6 +15,7 @@ const COLUMN: Record<DimensionId, string> = {
   STANDARD: 'standard',
   COMPETENCY_UNIT: 'unit',
   CERTIFICATE_TYPE: 'certificate_type',
+  CERTIFICATE_STATUS: 'certificate_status',
   TIME_PERIOD: 'period',
 };
 

@@ -210,6 +210,7 @@ const CHARTS: Record<ReportTable['id'], readonly { along: DimensionId; title: st
   'pass-rate-unit': [],
   certificates: [
     { along: 'CERTIFICATE_TYPE', title: 'By certificate type' },
+    { along: 'CERTIFICATE_STATUS', title: 'By status on the reference date' },
     { along: 'COUNTERPART_AREA', title: 'By country of destination of the last cycle' },
     { along: 'OCCUPATION', title: 'By occupation of the standard (ISCO-08 major group)' },
   ],

@@ -2,7 +2,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import type { Envelope } from '@homeward/contracts';
 import { CertificateKind as ProtoCertificateKind, SkillsEventSchema, UnitOutcome, type SkillsEvent } from '@homeward/contracts/skills/v1';
 import { assertNever } from '@homeward/assert-never';
-import type { CertificateKind, SkillsFact } from '../domain/history/skills-fact';
+import type { CertificateChange, CertificateKind, SkillsFact } from '../domain/history/skills-fact';
 
 /**
  * Integration events of the skills topic (homeward.skills.v1) → statistical facts: standards' occupations,
@@ -24,6 +24,12 @@ function envelopeOf(envelope: Envelope | undefined): { stream: string; version: 
     recordedAt: recorded ? Number(recorded.seconds) * 1000 + Math.floor(recorded.nanos / 1_000_000) : 0,
   };
 }
+
+const status = (envelope: ReturnType<typeof envelopeOf>, certificateNumber: string, change: CertificateChange, on: string): SkillsFact => ({
+  type: 'CertificateStatusChanged',
+  ...envelope,
+  data: { certificateNumber, change, on },
+});
 
 /** The fact a decoded skills event carries for statistics; nothing for events without statistical content. */
 export function factFromSkillsEvent(message: SkillsEvent): SkillsFact | undefined {
@@ -64,13 +70,23 @@ export function factFromSkillsEvent(message: SkillsEvent): SkillsFact | undefine
         ...envelope,
         data: {
           workerId: e.workerId,
+          certificateNumber: e.certificateNumber,
           standardId: e.standardId,
           standardVersion: e.standardVersion,
           kind: KIND[e.kind] ?? 'unknown',
           issuedOn: e.issuedOn,
+          ...(e.expiresOn === '' ? {} : { expiresOn: e.expiresOn }),
         },
       };
     }
+    case 'certificateSuperseded':
+      return status(envelope, event.value.certificateNumber, 'superseded', event.value.supersededOn);
+    case 'certificateSuspended':
+      return status(envelope, event.value.certificateNumber, 'suspended', event.value.suspendedOn);
+    case 'certificateReinstated':
+      return status(envelope, event.value.certificateNumber, 'reinstated', event.value.reinstatedOn);
+    case 'certificateRevoked':
+      return status(envelope, event.value.certificateNumber, 'revoked', event.value.revokedOn);
     case 'competencyStandardWithdrawn':
     case 'assessmentCentreRegistered':
     case 'assessorAccredited':
@@ -80,10 +96,6 @@ export function factFromSkillsEvent(message: SkillsEvent): SkillsFact | undefine
     case 'missionAttestedSkillsAdded':
     case 'gapTrainingReferred':
     case 'gapTrainingCompleted':
-    case 'certificateSuperseded':
-    case 'certificateSuspended':
-    case 'certificateReinstated':
-    case 'certificateRevoked':
     case 'personalDataErased':
     case undefined:
       return undefined;

@@ -74,10 +74,23 @@ describe('a message of the skills topic, as statistics read it', () => {
     });
   });
 
+  it.each([
+    ['certificateSuperseded', { supersededOn: '2025-05-10', supersededBy: 'N-2' }, 'superseded', '2025-05-10'],
+    ['certificateSuspended', { suspendedOn: '2025-07-01' }, 'suspended', '2025-07-01'],
+    ['certificateReinstated', { reinstatedOn: '2025-08-01' }, 'reinstated', '2025-08-01'],
+    ['certificateRevoked', { revokedOn: '2025-09-01' }, 'revoked', '2025-09-01'],
+  ] as const)('gives a change of status from %s', (kind, dates, change, on) => {
+    const message = candidateStream(W).event(on, { case: kind, value: { workerId: W, certificateNumber: 'N-1', ...dates } } as never);
+    expect(skillsFactFromMessage(message.value)).toMatchObject({
+      type: 'CertificateStatusChanged',
+      data: { certificateNumber: 'N-1', change, on },
+    });
+  });
+
   it('gives nothing for what has no statistical content, nor for an event type newer than the code', () => {
     const c = candidateStream(W);
     expect(skillsFactFromMessage(c.event('2025-01-01', { case: 'counsellingRecorded', value: { workerId: W } }).value)).toBeUndefined();
-    expect(skillsFactFromMessage(c.event('2025-05-01', { case: 'certificateRevoked', value: { workerId: W } }).value)).toBeUndefined();
+    expect(skillsFactFromMessage(c.event('2025-05-01', { case: 'gapTrainingReferred', value: { workerId: W } }).value)).toBeUndefined();
     expect(skillsFactFromMessage(c.event('2025-05-02', { case: undefined }).value)).toBeUndefined();
   });
 

@@ -2,7 +2,7 @@ import { assertNever } from '@homeward/assert-never';
 import { EARLIEST_RECORDED_DAY, dayOf } from './calendar';
 import { RecordIndex } from './record-index';
 import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from './registration-fact';
-import type { CertificateKind, SkillsFact } from './skills-fact';
+import type { CertificateChange, CertificateKind, SkillsFact } from './skills-fact';
 
 /** What a replay folds: the registration topic's facts and the skills topic's, in any interleaving of the two. */
 export type HistoryFact = RegistrationFact | SkillsFact;
@@ -68,6 +68,10 @@ export interface CertificateRecord {
   readonly occupation: string | undefined;
   readonly country: string | undefined;
   readonly kind: CertificateKind;
+  /** Day number of its expiry, if it expires. */
+  readonly expiresOn: number | undefined;
+  /** What became of it, each change on its day, in the order recorded. */
+  readonly changes: readonly { readonly on: number; readonly change: CertificateChange }[];
 }
 
 /** What the fold did with the facts it was given. */
@@ -213,10 +217,14 @@ export class MigrationHistory {
   private readonly certificates: {
     readonly worker: number;
     readonly day: number;
+    readonly number: string;
     readonly standardId: string;
     readonly standardVersion: number;
     readonly kind: CertificateKind;
+    readonly expiresOn: number | undefined;
   }[] = [];
+  /** Status changes by certificate number (a change is kept apart from its certificate: nothing depends on their order). */
+  private readonly certificateChanges = new Map<string, { on: number; change: CertificateChange }[]>();
 
   private workerCount = 0;
   private readonly workerPages: WorkerPage[] = [];
@@ -227,7 +235,12 @@ export class MigrationHistory {
 
   /** Folds one fact in. Facts of different workers may come in any order (the topic's partitions interleave). */
   apply(fact: HistoryFact): void {
-    if (fact.type === 'StandardPublished' || fact.type === 'AssessmentRecorded' || fact.type === 'CertificateIssued') {
+    if (
+      fact.type === 'StandardPublished' ||
+      fact.type === 'AssessmentRecorded' ||
+      fact.type === 'CertificateIssued' ||
+      fact.type === 'CertificateStatusChanged'
+    ) {
       this.applySkills(fact);
       return;
     }
@@ -351,8 +364,17 @@ export class MigrationHistory {
         const day = this.day(fact.data.issuedOn);
         if (day === undefined) return;
         const worker = this.workerFor(fact.data.workerId);
-        const { standardId, standardVersion, kind } = fact.data;
-        this.certificates.push({ worker, day, standardId, standardVersion, kind });
+        const { certificateNumber, standardId, standardVersion, kind, expiresOn } = fact.data;
+        const expires = expiresOn === undefined ? undefined : this.day(expiresOn);
+        this.certificates.push({ worker, day, number: certificateNumber, standardId, standardVersion, kind, expiresOn: expires });
+        return;
+      }
+      case 'CertificateStatusChanged': {
+        const on = this.day(fact.data.on);
+        if (on === undefined) return;
+        const changes = this.certificateChanges.get(fact.data.certificateNumber) ?? [];
+        changes.push({ on, change: fact.data.change });
+        this.certificateChanges.set(fact.data.certificateNumber, changes);
         return;
       }
       default:
@@ -375,7 +397,13 @@ export class MigrationHistory {
   /** Every certificate issued, in the order they were folded. */
   forEachCertificate(visit: (certificate: CertificateRecord) => void): void {
     for (const c of this.certificates) {
-      visit({ ...this.joined(c.worker, c.day, c.standardId, c.standardVersion), issuedOn: c.day, kind: c.kind });
+      visit({
+        ...this.joined(c.worker, c.day, c.standardId, c.standardVersion),
+        issuedOn: c.day,
+        kind: c.kind,
+        expiresOn: c.expiresOn,
+        changes: this.certificateChanges.get(c.number) ?? [],
+      });
     }
   }
 

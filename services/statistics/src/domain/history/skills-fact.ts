@@ -51,11 +51,22 @@ export type CertificateIssued = SkillsFactOf<
   'CertificateIssued',
   {
     readonly workerId: string;
+    readonly certificateNumber: string;
     readonly standardId: string;
     readonly standardVersion: number;
     readonly kind: CertificateKind;
     readonly issuedOn: string;
+    /** Absent when the certificate does not expire. */
+    readonly expiresOn?: string;
   }
 >;
 
-export type SkillsFact = StandardPublished | AssessmentRecorded | CertificateIssued;
+export type CertificateChange = 'superseded' | 'suspended' | 'reinstated' | 'revoked';
+
+/** What became of a certificate: superseded by the full qualification, suspended, reinstated, revoked. */
+export type CertificateStatusChanged = SkillsFactOf<
+  'CertificateStatusChanged',
+  { readonly certificateNumber: string; readonly change: CertificateChange; readonly on: string }
+>;
+
+export type SkillsFact = StandardPublished | AssessmentRecorded | CertificateIssued | CertificateStatusChanged;

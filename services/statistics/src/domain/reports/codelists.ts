@@ -26,6 +26,7 @@ export type DimensionId =
   | 'STANDARD'
   | 'COMPETENCY_UNIT'
   | 'CERTIFICATE_TYPE'
+  | 'CERTIFICATE_STATUS'
   | 'TIME_PERIOD';
 
 export interface Dimension {
@@ -214,6 +215,16 @@ export const CERTIFICATE_TYPE = dimension('CERTIFICATE_TYPE', 'Certificate type'
 ]);
 const CERTIFICATE_CODES: Record<CertificateKind, string> = { full: 'FULL', partial: 'PARTIAL', unknown: UNKNOWN };
 export const certificateTypeCode = (kind: CertificateKind): string => CERTIFICATE_CODES[kind];
+
+// What became of a certificate by the reference date.
+export type CertificateStatus = 'ACTIVE' | 'SUPERSEDED' | 'SUSPENDED' | 'REVOKED' | 'EXPIRED';
+export const CERTIFICATE_STATUS = dimension('CERTIFICATE_STATUS', 'Certificate status on the reference date', [
+  { id: 'ACTIVE', name: 'Valid' },
+  { id: 'SUPERSEDED', name: 'Superseded by the full qualification' },
+  { id: 'SUSPENDED', name: 'Suspended' },
+  { id: 'REVOKED', name: 'Revoked' },
+  { id: 'EXPIRED', name: 'Expired' },
+]);
 
 export function timePeriod(codes: readonly Code[]): Dimension {
   return { id: 'TIME_PERIOD', name: 'Time period', codes, hasTotal: codes.length > 1 };

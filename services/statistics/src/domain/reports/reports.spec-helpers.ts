@@ -1,5 +1,5 @@
 import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
-import type { CertificateKind, SkillsFact } from '../history/skills-fact';
+import type { CertificateChange, CertificateKind, SkillsFact } from '../history/skills-fact';
 import type { DimensionId } from './codelists';
 import type { ReportTable } from './report-table';
 
@@ -149,13 +149,40 @@ export class HistoryWriter {
     return this;
   }
 
-  certified(workerId: string, standardId: string, kind: CertificateKind, issuedOn: string, extra: { recorded?: string } = {}): this {
+  /** A certificate; `number` names it for its later changes. */
+  certified(
+    workerId: string,
+    standardId: string,
+    kind: CertificateKind,
+    issuedOn: string,
+    extra: { recorded?: string; number?: string; expiresOn?: string } = {},
+  ): this {
+    const stream = `certificate-${++this.skillsStreams}`;
     this.skillsFacts.push({
       type: 'CertificateIssued',
-      stream: `certificate-${++this.skillsStreams}`,
+      stream,
       version: 1,
       recordedAt: this.at(extra.recorded ?? issuedOn),
-      data: { workerId, standardId, standardVersion: 1, kind, issuedOn },
+      data: {
+        workerId,
+        certificateNumber: extra.number ?? stream,
+        standardId,
+        standardVersion: 1,
+        kind,
+        issuedOn,
+        ...(extra.expiresOn ? { expiresOn: extra.expiresOn } : {}),
+      },
+    });
+    return this;
+  }
+
+  certificateChanged(certificateNumber: string, change: CertificateChange, on: string): this {
+    this.skillsFacts.push({
+      type: 'CertificateStatusChanged',
+      stream: `change-${++this.skillsStreams}`,
+      version: 1,
+      recordedAt: this.at(on),
+      data: { certificateNumber, change, on },
     });
     return this;
   }

@@ -1,6 +1,8 @@
-import type { AssessmentRecord } from '../history/migration-history';
+import type { AssessmentRecord, CertificateRecord } from '../history/migration-history';
 import {
+  CERTIFICATE_STATUS,
   CERTIFICATE_TYPE,
+  type CertificateStatus,
   OCCUPATION,
   SEX,
   TOTAL,
@@ -44,9 +46,31 @@ export function assessmentsTable(context: ReportContext): ReportTable {
   };
 }
 
-/** Certificates issued in the period, by sex × destination of the last cycle × occupation × certificate type × time period. */
+/**
+ * A certificate's status on `day`: its changes dated by then, in date order (the order recorded within a
+ * day). A revocation is final; a reinstatement ends a suspension; a certificate still valid past its expiry
+ * date has expired.
+ */
+export function certificateStatusOn(certificate: CertificateRecord, day: number): CertificateStatus {
+  let status: CertificateStatus = 'ACTIVE';
+  const changes = certificate.changes.map((c, n) => ({ ...c, n })).sort((a, b) => a.on - b.on || a.n - b.n);
+  for (const { on, change } of changes) {
+    if (on > day || status === 'REVOKED') continue;
+    if (change === 'revoked') status = 'REVOKED';
+    else if (change === 'superseded') status = 'SUPERSEDED';
+    else if (change === 'suspended') status = 'SUSPENDED';
+    else if (status === 'SUSPENDED') status = 'ACTIVE';
+  }
+  if (status === 'ACTIVE' && certificate.expiresOn !== undefined && certificate.expiresOn < day) return 'EXPIRED';
+  return status;
+}
+
+/**
+ * Certificates issued in the period, by sex × destination of the last cycle × occupation × certificate type
+ * × status on the reference date × time period.
+ */
 export function certificatesTable(context: ReportContext): ReportTable {
-  const cube = new Cube([SEX, context.countries, OCCUPATION, CERTIFICATE_TYPE, context.flowTime]);
+  const cube = new Cube([SEX, context.countries, OCCUPATION, CERTIFICATE_TYPE, CERTIFICATE_STATUS, context.flowTime]);
   context.history.forEachCertificate((c) => {
     if (!inPeriod(context, c.issuedOn)) return;
     cube.add([
@@ -54,6 +78,7 @@ export function certificatesTable(context: ReportContext): ReportTable {
       countryCode(c.country),
       occupationCode(c.occupation),
       certificateTypeCode(c.kind),
+      certificateStatusOn(c, context.asOf),
       sliceCode(context, c.issuedOn),
     ]);
   });
@@ -61,7 +86,7 @@ export function certificatesTable(context: ReportContext): ReportTable {
     id: 'certificates',
     title: 'Skills certificates issued to return migrants',
     definition:
-      'Certificates issued on the recognition of prior learning, dated in the reference period and on or before the reference date: full qualifications (every unit of the standard) and certificates of competency (some units), whatever became of them later (superseded, suspended, revoked), by sex, country of destination of the last migration cycle by the date of issue, occupation of the standard (ISCO-08 major group), certificate type and time period.',
+      'Certificates issued on the recognition of prior learning, dated in the reference period and on or before the reference date: full qualifications (every unit of the standard) and certificates of competency (some units), each counted whatever became of it, by sex, country of destination of the last migration cycle by the date of issue, occupation of the standard (ISCO-08 major group), certificate type, status on the reference date (valid, superseded by the full qualification, suspended, revoked, expired) and time period.',
     flow: { id: 'DF_SKILLS_CERTIFICATES', version: '1.0' },
     unit: 'NUM',
     unitName: 'Certificates',

@@ -10,12 +10,14 @@ import type { Report, ReportRequest, ReportTable, TableId } from './report-table
  * Standards: WELD@1 "Shielded metal arc welding", ISCO-08 7212, units W1 W2 W3;
  *            COOK@1 "Cookery", ISCO-08 5120, units C1 C2.
  *  ana  F  SA 2023-02-01 → back 2025-01-20. WELD 2025-02-10: W1 ✓ W2 ✓ W3 ✗ → certificate of competency
- *          2025-02-15; reassessed W3 ✓ 2025-05-05 → full qualification 2025-05-10. Her first assessment
- *          is delivered twice (at-least-once log): counted once.
+ *          ANA-1 2025-02-15; reassessed W3 ✓ 2025-05-05 → full qualification ANA-2 2025-05-10, which
+ *          supersedes ANA-1; ANA-2 suspended 2025-07-01, reinstated 2025-08-01. Her first assessment is
+ *          delivered twice (at-least-once log): counted once.
  *  ben  M  AE 2022-05-01 → back 2024-12-01; leaves again for QA on 2025-09-01. WELD 2025-03-03: W1 ✓ W2 ✗
- *          W3 ✗ → certificate of competency 2025-03-20. His last cycle by then is AE's, not QA's.
+ *          W3 ✗ → certificate of competency BEN-1 2025-03-20, revoked 2025-06-01 (a reinstatement the day
+ *          after changes nothing). His last cycle by then is AE's, not QA's.
  *  cora F  SA 2021-01-01 → back 2025-03-01. COOK 2025-04-01: C1 ✓ C2 ✓ → full qualification 2025-04-02,
- *          RECORDED LATE on 2026-01-10.
+ *          expiring 2025-12-15, RECORDED LATE on 2026-01-10.
  *  dan  M  never left. COOK 2026-01-05: after the reference date, counted nowhere.
  */
 function history(): HistoryWriter {
@@ -26,20 +28,25 @@ function history(): HistoryWriter {
     .departed('ana', 1, '2023-02-01', 'SA', '7212')
     .returned('ana', 1, '2025-01-20', 'SA', 'unassisted', 'contract_completed')
     .assessed('ana', 'WELD@1', '2025-02-10', { W1: true, W2: true, W3: false })
-    .certified('ana', 'WELD', 'partial', '2025-02-15')
+    .certified('ana', 'WELD', 'partial', '2025-02-15', { number: 'ANA-1' })
     .assessed('ana', 'WELD@1', '2025-05-05', { W3: true })
-    .certified('ana', 'WELD', 'full', '2025-05-10')
+    .certified('ana', 'WELD', 'full', '2025-05-10', { number: 'ANA-2' })
+    .certificateChanged('ANA-1', 'superseded', '2025-05-10')
+    .certificateChanged('ANA-2', 'suspended', '2025-07-01')
+    .certificateChanged('ANA-2', 'reinstated', '2025-08-01')
     .registered('ben', 'M', 1985, '2022-04-01')
     .departed('ben', 1, '2022-05-01', 'AE', '7212')
     .returned('ben', 1, '2024-12-01', 'AE', 'unassisted', 'contract_completed')
     .assessed('ben', 'WELD@1', '2025-03-03', { W1: true, W2: false, W3: false })
-    .certified('ben', 'WELD', 'partial', '2025-03-20')
+    .certified('ben', 'WELD', 'partial', '2025-03-20', { number: 'BEN-1' })
+    .certificateChanged('BEN-1', 'revoked', '2025-06-01')
+    .certificateChanged('BEN-1', 'reinstated', '2025-06-02')
     .departed('ben', 2, '2025-09-01', 'QA', '7212')
     .registered('cora', 'F', 1992, '2020-12-01')
     .departed('cora', 1, '2021-01-01', 'SA', '5120')
     .returned('cora', 1, '2025-03-01', 'SA', 'assisted', 'contract_completed')
     .assessed('cora', 'COOK@1', '2025-04-01', { C1: true, C2: true })
-    .certified('cora', 'COOK', 'full', '2025-04-02', { recorded: '2026-01-10T10:00:00Z' })
+    .certified('cora', 'COOK', 'full', '2025-04-02', { recorded: '2026-01-10T10:00:00Z', expiresOn: '2025-12-15' })
     .registered('dan', 'M', 1999, '2025-10-01')
     .assessed('dan', 'COOK@1', '2026-01-05', { C1: true, C2: false });
 }
@@ -131,6 +138,18 @@ describe('the skills tables as of 2025-12-31 for 2025, from everything recorded'
     ]);
   });
 
+  it('counts them by their status on the reference date: superseded, reinstated, revoked for good, expired', () => {
+    expect(crossTab(table(report, 'certificates'), 'CERTIFICATE_STATUS', 'SEX')).toEqual([
+      ['CERTIFICATE_STATUS\\SEX', '_T', 'F', 'M', '_O', '_U'],
+      ['_T', 4, 3, 1, 0, 0],
+      ['ACTIVE', 1, 1, 0, 0, 0],
+      ['SUPERSEDED', 1, 1, 0, 0, 0],
+      ['SUSPENDED', 0, 0, 0, 0, 0],
+      ['REVOKED', 1, 0, 1, 0, 0],
+      ['EXPIRED', 1, 1, 0, 0, 0],
+    ]);
+  });
+
   it('gives the same tables whichever topic was read first: sex and destination are joined by worker id', () => {
     expect(buildReport(replayed(history(), { skillsFirst: true }), request())).toEqual(report);
   });
@@ -172,6 +191,22 @@ describe('the skills tables as of 2025-03-31 for its first quarter', () => {
       'WELD:W3',
     ]);
     expect(crossTab(table(report, 'certificates'), 'CERTIFICATE_TYPE', 'SEX')[1]).toEqual(['_T', 2, 1, 1, 0, 0]);
+  });
+});
+
+describe('the certificates as of 2025-07-15', () => {
+  const report = buildReport(replayed(history()), request({ asOf: '2025-07-15' }));
+
+  it('shows the full qualification suspended then, and the one expiring in December still valid', () => {
+    expect(crossTab(table(report, 'certificates'), 'CERTIFICATE_STATUS', 'CERTIFICATE_TYPE')).toEqual([
+      ['CERTIFICATE_STATUS\\CERTIFICATE_TYPE', '_T', 'FULL', 'PARTIAL', '_U'],
+      ['_T', 4, 2, 2, 0],
+      ['ACTIVE', 1, 1, 0, 0],
+      ['SUPERSEDED', 1, 0, 1, 0],
+      ['SUSPENDED', 1, 1, 0, 0],
+      ['REVOKED', 1, 0, 1, 0],
+      ['EXPIRED', 0, 0, 0, 0],
+    ]);
   });
 });
 
