@@ -167,6 +167,25 @@ describe('agency view: skills assessments and certificates', () => {
         },
       }),
       { event: c.event('2024-09-12', { case: undefined }).event, key: `candidate-${worker}`, value: Buffer.from('not a SkillsEvent') },
+      // Well-formed, but with ids the view cannot store (no uuid): it fails on its own, alone. A message
+      // of a type newer than the code follows it in its stream: @homeward/messaging's ConsumerRunner does
+      // not checkpoint a message it dead-letters after it failed to apply when it is the last of its
+      // partition (the lag stays at 1 and a restart dead-letters it again) — reported, not fixed here.
+      ...(() => {
+        const odd = candidateStream('not-a-worker-id');
+        return [
+          odd.event('2024-09-12', {
+            case: 'assessmentRecorded',
+            value: {
+              workerId: 'not-a-worker-id',
+              assessmentId: 'not-an-assessment-id',
+              standardId: 'PH-CARE-NC2',
+              assessedOn: '2024-09-12',
+            },
+          }),
+          odd.event('2024-09-12', { case: undefined }),
+        ];
+      })(),
       c.event('2024-09-13', {
         case: 'gapTrainingReferred',
         value: {
@@ -189,11 +208,11 @@ describe('agency view: skills assessments and certificates', () => {
     ]);
     expect((await pipeline('&certified=true')).items.map((r: any) => [r.workerId, r.certifiedOn])).toEqual([[worker, '2024-09-12']]);
     expect((await pipeline('&certified=false')).items.map((r: any) => r.workerId)).toEqual([waiting]);
-    // The odd message went to the view's dead-letter topic; the messages after it were applied.
+    // The two odd messages went to the view's dead-letter topic; the messages after them were applied.
     const admin = view.runtime.kafka.admin();
     await admin.connect();
     const dlq = await admin.fetchTopicOffsets(`${ns}homeward.agency-view.dlq.v1`).finally(() => admin.disconnect());
-    expect(dlq.reduce((n, p) => n + Number(p.high), 0)).toBeGreaterThanOrEqual(1);
+    expect(dlq.reduce((n, p) => n + Number(p.high), 0)).toBe(2);
 
     await publish(
       c.event('2024-11-20', { case: 'gapTrainingCompleted', value: { workerId: worker, referralId, completedOn: '2024-11-20' } }),
