@@ -154,10 +154,62 @@ const column = <C, V>(changes: readonly C[], value: (c: C) => V): V[] => changes
  * Set-based writers of the kinds a history is mostly made of (one change or many), each for changes of
  * distinct workers: the one way these kinds are written.
  */
-type SetKind = 'worker-registered' | 'cycle-opened' | 'arrived' | 'returned' | 'identity-known' | 'employers-known';
+type SetKind =
+  'worker-registered' | 'cycle-opened' | 'arrived' | 'returned' | 'identity-known' | 'employers-known' | 'assessed' | 'certificate-issued';
 const isSetKind = (kind: RowChange['kind']): kind is SetKind => kind in SET_WRITERS;
 
+/** A text[] column of a set-based statement: each row's array as JSON, read back with ARRAY(SELECT jsonb_array_elements_text(…)). */
+const textArrays = <C>(changes: readonly C[], value: (c: C) => readonly string[]): string[] => changes.map((c) => JSON.stringify(value(c)));
+
 const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly Of<K>[]) => Promise<void> } = {
+  assessed: async (tx, cs) => {
+    await tx.query(
+      `INSERT INTO skills_assessments (assessment_id, worker_id, reassessment, standard_id, standard_version, centre_id, assessor_id,
+                                       assessed_on, method, units_competent, units_not_yet_competent)
+       SELECT t.assessment_id, t.worker_id, t.reassessment, t.standard_id, t.standard_version, t.centre_id, t.assessor_id, t.assessed_on::date,
+              t.method, ARRAY(SELECT jsonb_array_elements_text(t.competent)), ARRAY(SELECT jsonb_array_elements_text(t.not_yet))
+         FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
+                     $10::jsonb[], $11::jsonb[])
+           AS t(assessment_id, worker_id, reassessment, standard_id, standard_version, centre_id, assessor_id, assessed_on, method,
+                competent, not_yet)
+       ON CONFLICT (assessment_id) DO NOTHING`,
+      [
+        column(cs, (c) => c.assessmentId),
+        column(cs, (c) => c.workerId),
+        column(cs, (c) => c.reassessment),
+        column(cs, (c) => c.standardId),
+        column(cs, (c) => c.standardVersion),
+        column(cs, (c) => c.centreId),
+        column(cs, (c) => c.assessorId),
+        column(cs, (c) => c.assessedOn),
+        column(cs, (c) => c.method),
+        textArrays(cs, (c) => c.unitsCompetent),
+        textArrays(cs, (c) => c.unitsNotYetCompetent),
+      ],
+    );
+  },
+  'certificate-issued': async (tx, cs) => {
+    await tx.query(
+      `INSERT INTO skills_certificates (certificate_number, worker_id, kind, standard_id, standard_version, unit_codes, issuing_body,
+                                        issued_on, expires_on, status)
+       SELECT t.certificate_number, t.worker_id, t.kind, t.standard_id, t.standard_version, ARRAY(SELECT jsonb_array_elements_text(t.units)),
+              t.issuing_body, t.issued_on::date, t.expires_on::date, 'active'
+         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::jsonb[], $7::text[], $8::text[], $9::text[])
+           AS t(certificate_number, worker_id, kind, standard_id, standard_version, units, issuing_body, issued_on, expires_on)
+       ON CONFLICT (certificate_number) DO NOTHING`,
+      [
+        column(cs, (c) => c.certificateNumber),
+        column(cs, (c) => c.workerId),
+        column(cs, (c) => c.certificateKind),
+        column(cs, (c) => c.standardId),
+        column(cs, (c) => c.standardVersion),
+        textArrays(cs, (c) => c.unitCodes),
+        column(cs, (c) => c.issuingBody),
+        column(cs, (c) => c.issuedOn),
+        column(cs, (c) => c.expiresOn ?? null),
+      ],
+    );
+  },
   'worker-registered': async (tx, cs) => {
     await tx.query(
       `INSERT INTO workers (worker_id, registered_on, sex, birth_year, origin_area, education_isced, languages, updated_at)
@@ -390,26 +442,6 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
     case 'erasure-recorded':
       await tx.query(`UPDATE workers SET personal_data_erased = true, erased_on = $2::date WHERE worker_id = $1`, [c.workerId, c.erasedOn]);
       break;
-    case 'assessed':
-      await tx.query(
-        `INSERT INTO skills_assessments (assessment_id, worker_id, reassessment, standard_id, standard_version, centre_id, assessor_id,
-                                         assessed_on, method, units_competent, units_not_yet_competent)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9, $10, $11) ON CONFLICT (assessment_id) DO NOTHING`,
-        [
-          c.assessmentId,
-          c.workerId,
-          c.reassessment,
-          c.standardId,
-          c.standardVersion,
-          c.centreId,
-          c.assessorId,
-          c.assessedOn,
-          c.method,
-          c.unitsCompetent,
-          c.unitsNotYetCompetent,
-        ],
-      );
-      break;
     case 'gap-training-referred':
       await tx.query(
         `INSERT INTO skills_gap_training (referral_id, worker_id, standard_id, unit_codes, provider, referred_on)
@@ -423,24 +455,6 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
         c.referralId,
         c.completedOn,
       ]);
-      break;
-    case 'certificate-issued':
-      await tx.query(
-        `INSERT INTO skills_certificates (certificate_number, worker_id, kind, standard_id, standard_version, unit_codes, issuing_body,
-                                          issued_on, expires_on, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9::date, 'active') ON CONFLICT (certificate_number) DO NOTHING`,
-        [
-          c.certificateNumber,
-          c.workerId,
-          c.certificateKind,
-          c.standardId,
-          c.standardVersion,
-          c.unitCodes,
-          c.issuingBody,
-          c.issuedOn,
-          c.expiresOn ?? null,
-        ],
-      );
       break;
     case 'certificate-status-changed':
       // A revocation is final; a reinstatement ends a suspension only.
