@@ -26,6 +26,14 @@ export const Scopes = {
   workersWriteAbroad: 'workers:write-abroad',
   personalDataRead: 'personal-data:read',
   aggregatesRead: 'aggregates:read',
+  /** The skills authority: publish and revise competency standards. */
+  skillsStandards: 'skills:standards',
+  /** Register assessment centres and accredit assessors. */
+  skillsCentres: 'skills:centres',
+  /** Record counselling, evidence, assessments and gap training on a candidate's case. */
+  skillsAssess: 'skills:assess',
+  /** Issue, suspend, reinstate and revoke certificates. */
+  skillsCertify: 'skills:certify',
 } as const;
 
 /** Claim names; a real identity provider (Keycloak: protocol mappers) emits them. */

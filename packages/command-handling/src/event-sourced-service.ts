@@ -45,7 +45,7 @@ export interface ServiceParts {
   readonly pool: Pool;
   readonly kafka: Kafka;
   readonly store: EventStore;
-  /** The service's events topic (`homeward.<name>.events.v1`). */
+  /** The service's events topic (`homeward.<topic or name>.events.v1`). */
   readonly topic: string;
   /** Present when the service is configured with PERSONAL_DATA_MASTER_KEY. */
   readonly vault: PersonalDataVault | undefined;
@@ -58,6 +58,11 @@ export interface ServiceParts {
 export interface EventSourcedServiceOptions {
   /** The service, e.g. "registration": its events topic, logs, Kafka client id and migrations are named after it. */
   readonly name: string;
+  /**
+   * The service part of its events topic when it is not the name: skills-certification publishes on
+   * `homeward.skills.events.v1` (the design's one topic per domain), so it says `topic: 'skills'`.
+   */
+  readonly topic?: string;
   readonly config: EventSourcedConfig;
   /** The commands' clock (tests pass their own). */
   readonly clock?: () => Date;
@@ -79,6 +84,8 @@ export interface EventSourcedServiceOptions {
   readonly projections?: (parts: ServiceParts) => readonly Background[];
   /** Last touches to the HTTP application before it starts (content-type parsers). */
   readonly configure?: (app: NestFastifyApplication) => void;
+  /** Routes anyone may call without a token (a public verification page), beside health, docs and metrics. */
+  readonly publicRoutes?: readonly RegExp[];
   /** Test seams: e.g. wrap the relay's mapper so that it fails for one stream. */
   readonly relayMapper?: (real: ToMessages) => ToMessages;
 }
@@ -123,7 +130,7 @@ export async function startEventSourcedService(options: EventSourcedServiceOptio
   await migrate(pool, name, options.migrations);
 
   const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: name }, log.child({ component: 'kafka' }));
-  const topic = eventsTopic(name, config.TOPIC_NAMESPACE);
+  const topic = eventsTopic(options.topic ?? name, config.TOPIC_NAMESPACE);
   await ensureTopics(kafka, [
     { topic, partitions: config.TOPIC_PARTITIONS },
     ...(options.topics?.(config.TOPIC_NAMESPACE) ?? []).map((t) => ({ partitions: config.TOPIC_PARTITIONS, ...t })),
@@ -162,6 +169,7 @@ export async function startEventSourcedService(options: EventSourcedServiceOptio
     openApi: options.openApi,
     logLevel: config.LOG_LEVEL,
     ...(options.translateError ? { translateError: options.translateError } : {}),
+    ...(options.publicRoutes ? { publicRoutes: options.publicRoutes } : {}),
     verifier: new TokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     readiness: () => [
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },

@@ -52,7 +52,12 @@ export interface ServiceOptions {
   readonly openApi: OpenApiDocument;
   readonly logLevel?: string;
   readonly translateError?: ErrorTranslator;
-  /** Verifies every request's bearer token, except on health, docs and the OpenAPI document. */
+  /**
+   * Routes of the service that anyone may call without a token (a public verification endpoint), beside
+   * health, docs, metrics and the OpenAPI document. A principal is then absent: such a route never uses one.
+   */
+  readonly publicRoutes?: readonly RegExp[];
+  /** Verifies every request's bearer token, except on health, docs, the OpenAPI document and `publicRoutes`. */
   readonly verifier: TokenVerifier;
   /** Resolved after the Nest container is built, so checks can use the service's own providers. */
   readonly readiness?: (app: NestFastifyApplication) => readonly ReadinessCheck[];
@@ -297,6 +302,7 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
     // No route: say so before asking who calls, and tell a method the path does not have from a path we do not have.
     if (request.is404) throw unknownRoute(request.method, path, validator.methodsOf(path));
     if (PUBLIC_ROUTES.some((route) => route.test(path))) return;
+    if (options.publicRoutes?.some((route) => route.test(path))) return;
     try {
       request.principal = await options.verifier.verify(request.headers.authorization);
     } catch (error) {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { loadOpenApiDocument } from '@homeward/service-kit/openapi-validation';
 import { DeciderSpecification } from '@homeward/testing/decider';
 import { candidateDecider, type CandidateCommand } from '../src/domain/candidate/candidate.decider';
 import type { CandidateEvent } from '../src/domain/candidate/candidate.events';
@@ -308,5 +310,14 @@ describe('the skills rules', () => {
     const codes = SKILLS_RULES.map(ruleCode);
     expect(new Set(codes).size).toBe(codes.length);
     for (const code of codes) expect(code).toMatch(/^skills\.[a-z]+(-[a-z]+)*$/);
+  });
+});
+
+describe('the rule codes as documented', () => {
+  it('are each listed in the OpenAPI document for a refused change (422)', () => {
+    const document = loadOpenApiDocument(join(__dirname, '..', 'openapi', 'skills-certification.v1.yaml'));
+    const schemas = (document.components as { schemas: Record<string, { enum?: string[] }> }).schemas;
+    const listed = new Set(schemas.RuleCode?.enum ?? []);
+    expect(SKILLS_RULES.map(ruleCode).filter((code) => !listed.has(code))).toEqual([]);
   });
 });

@@ -438,7 +438,8 @@ function recordAssessment({ data }: Clocked<RecordAssessment>, state: CandidateS
 }
 
 function recordReassessment({ data }: Clocked<RecordReassessment>, state: CandidateState, today: string): ReassessmentRecorded {
-  // Which units may be reassessed is judged first: the rest of the checks are those of any assessment.
+  // The standard first, then which units may be reassessed; the rest of the checks are those of any assessment.
+  standardVersion(data.standard, data.standardId, data.standardVersion);
   data.results.forEach(({ unitCode }, i) => {
     const standing = standingOf(state, data.standardId, unitCode);
     if (!standing) {

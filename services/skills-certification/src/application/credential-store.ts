@@ -1,0 +1,109 @@
+import type { PoolClient } from 'pg';
+import type { CertificateIssued } from '../domain/candidate/candidate.events';
+import type { CertificateRegister } from '../persistence/certificate-register';
+import type { IssuedCredentials } from '../persistence/issued-credentials';
+import type { Lookups } from './lookups';
+import type { CredentialIssuer, SignedCredential } from './ports/credential-issuer';
+import type { VerificationCodes } from './verification/verification-code';
+
+/** The service runs without an issuer's keys (none configured): certificates are issued, credentials are not. 503. */
+export class CredentialsNotConfigured extends Error {
+  override readonly name = 'CredentialsNotConfigured';
+}
+
+/** No such status list. 404. */
+export class StatusListUnknown extends Error {
+  override readonly name = 'StatusListUnknown';
+}
+
+/** How long a signed status list is served from memory when no status changed in this process. */
+const STATUS_LIST_TTL_MS = 30_000;
+
+/**
+ * The certificates as credentials: signed in the transaction of their issue and kept, the status lists
+ * signed on demand from the certificate register (and kept a short while: a status change in this process
+ * drops them at once), and the issuer's DID document.
+ */
+export class CredentialStore {
+  private readonly lists = new Map<string, { at: number; credential: Promise<Record<string, unknown>> }>();
+
+  constructor(
+    private readonly issuer: CredentialIssuer | undefined,
+    private readonly lookups: Lookups,
+    private readonly register: CertificateRegister,
+    private readonly issued: IssuedCredentials,
+    private readonly codes: VerificationCodes,
+    private readonly publicBaseUrl: string,
+    private readonly clock: () => Date,
+  ) {}
+
+  verificationUrl(certificateNumber: string): string {
+    return `${this.publicBaseUrl.replace(/\/$/, '')}/verify/${certificateNumber}?code=${this.codes.codeOf(certificateNumber)}`;
+  }
+
+  /** Signs the certificate's credentials and keeps them, in the issue's transaction. */
+  async issue(client: PoolClient, certificate: CertificateIssued['data']): Promise<void> {
+    if (!this.issuer) return;
+    const version = await this.lookups.standardVersion(certificate.standardId, certificate.standardVersion, client);
+    if (!version) throw new Error(`standard ${certificate.standardId} has no version ${certificate.standardVersion}`);
+    const signed = await this.issuer.issueCertificate({
+      certificateNumber: certificate.certificateNumber,
+      kind: certificate.kind,
+      issuingBody: certificate.issuingBody,
+      issuedOn: certificate.issuedOn,
+      ...(certificate.expiresOn === undefined ? {} : { expiresOn: certificate.expiresOn }),
+      standard: {
+        standardId: certificate.standardId,
+        version: version.version,
+        title: version.title,
+        occupationIsco: version.occupationIsco,
+        level: version.level,
+      },
+      units: version.units
+        .filter((u) => certificate.unitCodes.includes(u.code))
+        .map((u) => ({ code: u.code, title: u.title, escoSkills: u.escoSkills })),
+      statusIndex: certificate.revocationStatusIndex,
+      verificationUrl: this.verificationUrl(certificate.certificateNumber),
+    });
+    await this.issued.insert(client, certificate.certificateNumber, signed);
+  }
+
+  async credential(certificateNumber: string): Promise<SignedCredential | undefined> {
+    if (!this.issuer) throw new CredentialsNotConfigured('the service has no issuer keys configured: no credentials are issued');
+    return this.issued.find(certificateNumber);
+  }
+
+  /** A status changed (suspension, reinstatement, revocation): the lists kept in memory are stale. */
+  statusChanged(): void {
+    this.lists.clear();
+  }
+
+  /** The signed BitstringStatusListCredential `revocation-<n>` or `suspension-<n>`. */
+  async statusList(listId: string): Promise<Record<string, unknown>> {
+    if (!this.issuer) throw new CredentialsNotConfigured('the service has no issuer keys configured: no status lists are published');
+    const match = /^(revocation|suspension)-([1-9][0-9]{0,5})$/.exec(listId);
+    if (!match) throw new StatusListUnknown(`no status list ${listId}`);
+    const purpose = match[1] as 'revocation' | 'suspension';
+    const listNumber = Number(match[2]);
+    if (listNumber > (await this.register.listsInUse())) throw new StatusListUnknown(`no status list ${listId}`);
+    const now = this.clock();
+    const kept = this.lists.get(listId);
+    if (kept && now.getTime() - kept.at < STATUS_LIST_TTL_MS) return kept.credential;
+    const issuer = this.issuer;
+    const credential = this.register
+      .setPositions(listNumber, purpose)
+      .then((set) => issuer.statusListCredential(listNumber, purpose, set, now));
+    this.lists.set(listId, { at: now.getTime(), credential });
+    credential.catch(() => this.lists.delete(listId));
+    return credential;
+  }
+
+  didDocument(): Record<string, unknown> {
+    if (!this.issuer) throw new CredentialsNotConfigured('the service has no issuer keys configured');
+    return this.issuer.didDocument();
+  }
+
+  get issuerId(): string | undefined {
+    return this.issuer?.issuerId;
+  }
+}
