@@ -35,6 +35,7 @@ COPY packages/classifications/package.json packages/classifications/
 COPY packages/command-handling/package.json packages/command-handling/
 COPY packages/contract-fuzz/package.json packages/contract-fuzz/
 COPY packages/contracts/package.json packages/contracts/
+COPY packages/credentials/package.json packages/credentials/
 COPY packages/demo-data/package.json packages/demo-data/
 COPY packages/event-store/package.json packages/event-store/
 COPY packages/messaging/package.json packages/messaging/
@@ -47,6 +48,7 @@ COPY packages/testing/package.json packages/testing/
 COPY services/agency-view/package.json services/agency-view/
 COPY services/mission-view/package.json services/mission-view/
 COPY services/registration/package.json services/registration/
+COPY services/skills-certification/package.json services/skills-certification/
 COPY services/statistics/package.json services/statistics/
 COPY bench/package.json bench/
 COPY test/faults/package.json test/faults/

@@ -40,3 +40,39 @@ export async function loadDemoData(base, token, count = 200, options = {}) {
   }
   return `${count} synthetic ${country} workers (${report.calls} API calls, missions recording for ${Object.keys(missionTokens ?? {}).length} countries)`;
 }
+
+/**
+ * The skills-certification demo, through its public API: standards, centres and accredited assessors, and
+ * the recognition-of-prior-learning path of up to `count` returnees the registry lists (assessments,
+ * gap training, reassessments, certificates; one revoked). Safe to re-run (Idempotency-Keys).
+ *
+ * @param {string} skillsBase the skills-certification service's URL
+ * @param {string} skillsToken an agency's token with the skills scopes
+ * @param {string} registrationBase the registration service's URL
+ * @param {string} agencyToken an agency's token that reads workers
+ * @returns {Promise<{ summary: string, verificationLink?: string, revokedLink?: string }>}
+ */
+export async function loadSkillsDemo(skillsBase, skillsToken, registrationBase, agencyToken, count = 250) {
+  const { writeSkillsDemo } = require('@homeward/demo-data/skills-writer');
+  // The registry's list is a read model: wait until it shows the returnees just written.
+  let workerIds = [];
+  for (let attempt = 0; attempt < 60 && workerIds.length === 0; attempt++) {
+    const listed = await (
+      await fetch(`${registrationBase}/workers?status=returned&limit=500`, { headers: { authorization: `Bearer ${agencyToken}` } })
+    ).json();
+    workerIds = (listed.items ?? []).map((w) => w.workerId).slice(0, count);
+    if (workerIds.length === 0) await new Promise((r) => setTimeout(r, 1000));
+  }
+  const report = await writeSkillsDemo({
+    baseUrl: skillsBase,
+    token: skillsToken,
+    workerIds,
+    today: new Date().toISOString().slice(0, 10),
+  });
+  const failed = report.failures.length ? `; ${report.failures.length} failed (first: ${report.failures[0]})` : '';
+  return {
+    summary: `${report.standards} standards, ${report.centres} centres, ${report.assessments} assessments and ${report.certificates} certificates for ${workerIds.length} returnees${failed}`,
+    verificationLink: report.verificationLink,
+    revokedLink: report.revokedLink,
+  };
+}

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadDemoData } from './demo-data.mjs';
+import { loadDemoData, loadSkillsDemo } from './demo-data.mjs';
 import { ensureDependencies } from './dependencies.mjs';
 import supervision from './supervisor.js';
 
@@ -35,6 +35,22 @@ const services = [
     port: Number(process.env.REGISTRATION_RELAY_PORT ?? 3011),
     database: 'homeward_registration',
     env: { ROLES: 'relay,projection' },
+  },
+  // Skills certification: its API, and its relay and consumer of registration's topic in a process of their own.
+  {
+    name: 'skills-certification',
+    port: Number(process.env.SKILLS_PORT ?? 3002),
+    database: 'homeward_skills',
+    env: { ROLES: 'api' },
+    skills: true,
+  },
+  {
+    name: 'skills-certification',
+    instance: 'skills-certification relay',
+    port: Number(process.env.SKILLS_RELAY_PORT ?? 3012),
+    database: 'homeward_skills',
+    env: { ROLES: 'relay,projection' },
+    skills: true,
   },
   { name: 'agency-view', port: Number(process.env.AGENCY_VIEW_PORT ?? 3004), database: 'homeward_agency_view' },
   {
@@ -160,6 +176,19 @@ if (!existsSync(masterKeyFile)) {
 const directoryKeyFile = new URL('.local/secrets/directory.key', new URL('..', import.meta.url)).pathname;
 if (!existsSync(directoryKeyFile))
   writeFileSync(directoryKeyFile, `directory-local:${randomBytes(32).toString('base64')}`, { mode: 0o600 });
+// The skills service's secrets, made once per machine too: the HMAC key of the public verification codes,
+// and the issuer's signing key (an Ed25519 seed; rotation appends a key: CREDENTIALS_ISSUER_KEYS=old,new).
+const verificationSecretFile = new URL('.local/secrets/skills-verification.key', new URL('..', import.meta.url)).pathname;
+if (!existsSync(verificationSecretFile)) writeFileSync(verificationSecretFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+const issuerKeyFile = new URL('.local/secrets/skills-issuer.key', new URL('..', import.meta.url)).pathname;
+if (!existsSync(issuerKeyFile)) writeFileSync(issuerKeyFile, `key-1:${randomBytes(32).toString('base64url')}`, { mode: 0o600 });
+const skillsUrl = `http://127.0.0.1:${Number(process.env.SKILLS_PORT ?? 3002)}`;
+const skillsSecrets = {
+  VERIFICATION_SECRET: readFileSync(verificationSecretFile, 'utf8').trim(),
+  CREDENTIALS_ISSUER_KEYS: readFileSync(issuerKeyFile, 'utf8').trim(),
+  PUBLIC_BASE_URL: skillsUrl,
+  OBJECT_STORE_DIR: new URL('.local/skills-evidence', new URL('..', import.meta.url)).pathname,
+};
 const auth = {
   PERSONAL_DATA_MASTER_KEY: readFileSync(masterKeyFile, 'utf8').trim(),
   DIRECTORY_KEY: readFileSync(directoryKeyFile, 'utf8').trim(),
@@ -172,6 +201,7 @@ function envFor(service) {
   return {
     ...process.env,
     ...auth,
+    ...(service.skills ? skillsSecrets : {}),
     ...Object.fromEntries(Object.entries(service.env ?? {}).map(([k, v]) => [k, k.endsWith('DATABASE_URL') ? databaseUrlFor(v) : v])),
     DATABASE_URL: databaseUrlFor(service.database),
     KAFKA_BROKERS: kafkaBrokers,
@@ -203,6 +233,17 @@ try {
   }
   const registration = `http://127.0.0.1:${services[0].port}`;
   const loaded = await loadDemoData(registration, agencyToken);
+  const skillsToken = devToken(
+    '--org',
+    'ph-tesda',
+    '--kind',
+    'agency',
+    '--scope',
+    'workers:read skills:standards skills:centres skills:assess skills:certify',
+    '--ttl',
+    '86400',
+  );
+  const skills = await loadSkillsDemo(skillsUrl, skillsToken, registration, agencyToken);
   const missionToken = devToken('--org', 'ph-embassy-riyadh', '--kind', 'mission', '--country', 'SA', '--ttl', '86400');
   const statisticsToken = devToken('--org', 'ph-psa', '--kind', 'statistics', '--ttl', '86400');
   const url = (name) => `http://127.0.0.1:${services.find((s) => (s.instance ?? s.name) === name).port}`;
@@ -210,6 +251,8 @@ try {
 Homeward is running.
   registration API   ${registration}/workers      (Swagger UI at /docs on every service)
   registration relay ${url('registration relay')}/health/ready (events not yet on Kafka)
+  skills             ${skillsUrl}/docs (skills certification; public: /verify/{number}?code=…, /.well-known/did.json)
+  skills relay       ${url('skills-certification relay')}/health/ready
   agency-view        ${url('agency-view')}/workers
   mission-view SA    ${url('mission-view (SA)')}/workers/present
   mission-view AE    ${url('mission-view (AE)')}/workers/present
@@ -217,6 +260,13 @@ Homeward is running.
   health             /health/ready on every service (read models show their lag), /metrics
   Kafka              ${kafkaBrokers} (topics homeward.registration.events.v1, homeward.registration.directory.v1)
   demo data          ${loaded}
+  skills demo        ${skills.summary}
+
+Verify a certificate in a browser (no login): ${skills.verificationLink ?? '(none issued)'}
+A revoked one:                              ${skills.revokedLink ?? '(none)'}
+The skills authority's token (every skills scope):
+  export SKILLS_TOKEN=${skillsToken}
+  curl -H "authorization: Bearer $SKILLS_TOKEN" ${skillsUrl}/standards/rmcs-housekeeping-nc2
 
 Every call needs a bearer token. An agency token valid for a day:
   export TOKEN=${agencyToken}

@@ -1,4 +1,4 @@
-import { eventually, testIssuer } from '@homeward/testing/infrastructure';
+import { eventually, readTopic, testIssuer } from '@homeward/testing/infrastructure';
 import { aWorker, departure, homecoming, startHarness, type RegistrationHarness } from '@homeward/registration/test/harness';
 import { startSkillsHarness, type SkillsHarness } from './skills.harness';
 
@@ -251,10 +251,41 @@ describe('a returnee’s skills recognised, certified and verified', () => {
     const afterRevocation = await skills.call('GET', `/verify/${fullNumber}?code=${code}`, undefined, null);
     expect(afterRevocation.status).toBe(200);
     expect(afterRevocation.body).toMatchObject({ status: 'revoked', reason: 'assessment_irregularity' });
+    const page = await skills.call('GET', `/verify/${fullNumber}?code=${code}`, undefined, null, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' });
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('Revoked certificate');
+    expect(page.text).toContain('assessment_irregularity');
+    expect(page.text).not.toMatch(/Maria|Santos/);
     const register = await skills.db.pool.query(`SELECT status, status_reason FROM certificates WHERE certificate_number = $1`, [
       fullNumber,
     ]);
     expect(register.rows[0]).toEqual({ status: 'revoked', status_reason: 'assessment_irregularity' });
+
+    // Every step is on the skills topic, in order, keyed by the case's stream; free text only sealed.
+    await skills.published();
+    const onTopic = await readTopic(
+      skills.runtime.topic,
+      (m) => ({ key: m.key, type: m.headers['ce_type'], value: m.value }),
+      (read) => read.some((m) => m.key === `candidate-${workerId}` && m.type?.endsWith('CertificateRevoked')),
+    );
+    const types = onTopic.filter((m) => m.key === `candidate-${workerId}`).map((m) => m.type!.split('.').pop());
+    expect(types).toEqual([
+      'MissionAttestedSkillsAdded',
+      'CounsellingRecorded',
+      'EvidenceAdded',
+      'EvidenceAdded',
+      'AssessmentRecorded',
+      'CertificateIssued',
+      'GapTrainingReferred',
+      'GapTrainingCompleted',
+      'ReassessmentRecorded',
+      'CertificateIssued',
+      'CertificateSuperseded',
+      'CertificateRevoked',
+    ]);
+    const bytes = Buffer.concat(onTopic.map((m) => m.value ?? Buffer.alloc(0))).toString('latin1');
+    expect(bytes).not.toContain('Eight years of household work abroad');
+    expect(bytes).not.toContain('Needs practice with laundry chemicals');
 
     // Erasure on registration shreds the case's sealed text here; the certificate still verifies, as revoked.
     await ok(registry, 'POST', `/workers/${workerId}/erasure`, { basis: 'subject_request' }, registry.tokens.agency);

@@ -1,6 +1,6 @@
 import {
   Bitstring,
-  KeyRing,
+  type KeyRing,
   MIN_STATUS_LIST_LENGTH,
   didKeyDocument,
   issueCertificateCredential,

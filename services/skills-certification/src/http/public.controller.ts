@@ -1,8 +1,9 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SKILLS_APPLICATION, type SkillsApplication } from '../application/skills.application';
 import type { components } from './generated/skills-certification.v1';
+import { verificationPage } from './verification.page';
 
 type Schemas = components['schemas'];
 
@@ -15,11 +16,17 @@ export class PublicController {
   async verify(
     @Param('certificateNumber') certificateNumber: string,
     @Query('code') code: string,
+    @Headers('accept') accept: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Schemas['Verification']> {
-    void reply.header('cache-control', 'no-store');
+  ): Promise<Schemas['Verification'] | string> {
+    void reply.header('cache-control', 'no-store').header('vary', 'accept');
     const result = await this.app.verification.verify(certificateNumber, code, request.ip);
+    // A browser following the QR code's link asks for HTML first; a program gets JSON.
+    if (prefersHtml(accept)) {
+      void reply.type('text/html; charset=utf-8');
+      return verificationPage(result);
+    }
     return { ...result, units: result.units.map((u) => ({ ...u })) };
   }
 
@@ -35,4 +42,11 @@ export class PublicController {
     void reply.type('application/did+json');
     return JSON.stringify(this.app.credentials.didDocument());
   }
+}
+
+function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const html = accept.indexOf('text/html');
+  const json = accept.indexOf('application/json');
+  return html !== -1 && (json === -1 || html < json);
 }
