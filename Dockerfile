@@ -30,6 +30,7 @@ COPY package.json package-lock.json ./
 COPY packages/api-client/package.json packages/api-client/
 COPY packages/assert-never/package.json packages/assert-never/
 COPY packages/auth/package.json packages/auth/
+COPY packages/certificate-print/package.json packages/certificate-print/
 COPY packages/classifications/package.json packages/classifications/
 COPY packages/command-handling/package.json packages/command-handling/
 COPY packages/contract-fuzz/package.json packages/contract-fuzz/

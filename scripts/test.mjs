@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm test`: everything a change must pass, in the order that fails fastest.
-// Installs the locked dependencies if they are not (first run, or a changed lockfile), starts PostgreSQL
-// and Kafka when they are not running (and stops what it started), generates code, lints the event
-// contracts, type-checks, lints the code and checks its layer rules, then runs every jest project against
+// Installs the locked dependencies if they are not (first run, or a changed lockfile) and Debian's
+// Chromium for the printable certificate's browser test if it is missing, starts PostgreSQL and Kafka
+// when they are not running (and stops what it started), generates code, lints the event contracts,
+// type-checks, lints the code and checks its layer rules, then runs every jest project against
 // the real infrastructure. Each test run gets its own databases and topic names (HOMEWARD_TEST_RUN).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import { ensureChromium } from './chromium.mjs';
 import { ensureDependencies } from './dependencies.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -27,6 +29,8 @@ function run(title, command, args, options = {}) {
 }
 
 ensureDependencies();
+// The printable certificate's test prints it in a real browser; a missing one fails that test, not the run.
+ensureChromium();
 const kafkaWasRunning = spawnSync('bash', ['infra/bin/kafka.sh', 'status'], { cwd: root, env, stdio: 'ignore' }).status === 0;
 let ok = run('infrastructure (PostgreSQL, Kafka)', 'bash', ['infra/bin/infra.sh', 'up']);
 ok &&= run('generate (buf, openapi-typescript)', 'npx', ['turbo', 'run', 'generate', '--output-logs=errors-only']);

@@ -537,6 +537,10 @@ export class ConsumerRunner<T> {
         if (this.stopping || (!(error instanceof PoisonMessageError) && this.isTransient(error))) throw error;
         if (error instanceof PoisonMessageError || attempt >= this.maxAttempts) {
           await this.deadLetter(message, error, attempt);
+          // Past it for good: the last message of a partition would otherwise stay unconsumed (lag 1) and
+          // come back, and be dead-lettered again, after every restart or rebalance.
+          await withTransaction(this.pool, (tx) => this.checkpoint(tx, message.topic, message.partition, nextOffsetAfter(message.offset)));
+          this.knownNext.set(`${message.topic}:${message.partition}`, BigInt(nextOffsetAfter(message.offset)));
           return;
         }
         this.logger.warn(

@@ -291,6 +291,45 @@ describe('event relay and consumer runner', () => {
     expect(await greetings()).toEqual(['after the poison']);
   });
 
+  it('checkpoints past a message it dead-letters that is the last of its partition, so that a restart never sends it again', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    const goodId = uuidv7();
+    const failingId = uuidv7();
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'last', value: Buffer.from(JSON.stringify({ text: 'before the failure' })), headers: { ce_id: goodId } },
+        { key: 'last', value: Buffer.from(JSON.stringify({ text: 'always fails' })), headers: { ce_id: failingId } },
+      ],
+    });
+    await producer.disconnect();
+    const first = startConsumer();
+    await first.start();
+    await readTopic(
+      dlq,
+      (m) => m.headers.ce_id,
+      (read) => read.includes(failingId),
+    );
+    // Both messages are on one partition, at offsets 0 and 1: the checkpoint goes past the second.
+    await eventually(
+      async () => (await consumerDb.pool.query('SELECT sum(next_offset)::int AS n FROM consumer_checkpoints')).rows[0].n as number,
+      (n) => n === 2,
+    );
+    // A second member after a restart starts from the checkpoint: nothing to apply, nothing dead-lettered again.
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+    await startConsumer().start();
+    await new Promise((r) => setTimeout(r, 3_000));
+    const deadLetters = await readTopic(
+      dlq,
+      (m) => m.headers.ce_id,
+      (read) => read.includes(failingId),
+    );
+    expect(deadLetters.filter((id) => id === failingId)).toHaveLength(1);
+    expect(await greetings()).toEqual(['before the failure']);
+  });
+
   it('applies a fetched batch in few transactions, once per event id, and isolates the one message that fails', async () => {
     const producer = kafka.producer();
     await producer.connect();

@@ -27,7 +27,7 @@ export interface StatisticsRuntime {
 
 /**
  * Wires the statistics service: its database (report jobs), the sources it replays (the registration topic,
- * and the registration event store when configured), the HTTP API and the job runner. main.ts and the tests
+ * or the registration event store when configured, and the skills topic for the skills tables), the HTTP API and the job runner. main.ts and the tests
  * start the service through here.
  */
 export async function startStatistics(config: StatisticsConfig): Promise<StatisticsRuntime> {
@@ -48,7 +48,7 @@ export async function startStatistics(config: StatisticsConfig): Promise<Statist
       runReportInWorker(
         {
           request,
-          kafka: { brokers: config.KAFKA_BROKERS, topic },
+          kafka: { brokers: config.KAFKA_BROKERS, topic, skillsTopic: eventsTopic('skills', config.TOPIC_NAMESPACE) },
           ...(config.REGISTRATION_EVENTS_DATABASE_URL ? { eventStoreUrl: config.REGISTRATION_EVENTS_DATABASE_URL } : {}),
           renderOptions: { refArea: config.ORIGIN_COUNTRY, agency: config.SDMX_AGENCY },
         },

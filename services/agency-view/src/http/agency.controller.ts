@@ -55,6 +55,7 @@ export class AgencyController {
       returnedFrom,
       returnedTo,
       ...given(query, ['sex', 'originArea', 'fromCountry', 'reason', 'assistance', 'occupationIsco', 'cursor'] as const),
+      ...(query.certified === undefined ? {} : { certified: query.certified === 'true' }),
       limit: int(query.limit, 100),
     };
     return this.queries.pipeline(criteria);

@@ -96,4 +96,63 @@ export const agencySchema: readonly string[] = [
      employer_name text NOT NULL,
      PRIMARY KEY (worker_id, stream_version)
    )`,
+  // From the skills topic (issue 11). Nothing sealed is kept (assessors' remarks, counselling notes, evidence
+  // descriptions): the read model cannot open it. Kept on erasure, like the cycles: the facts of assessments
+  // and certificates name no one (a certificate number still verifies after an erasure).
+  `CREATE TABLE skills_assessments (
+     assessment_id uuid PRIMARY KEY,
+     worker_id uuid NOT NULL,
+     reassessment boolean NOT NULL,
+     standard_id text NOT NULL,
+     standard_version integer NOT NULL,
+     centre_id text NOT NULL,
+     assessor_id text NOT NULL,
+     assessed_on date NOT NULL,
+     method text NOT NULL,
+     units_competent text[] NOT NULL,
+     units_not_yet_competent text[] NOT NULL
+   )`,
+  `CREATE INDEX skills_assessments_by_worker ON skills_assessments (worker_id, assessed_on)`,
+  `CREATE TABLE skills_gap_training (
+     referral_id uuid PRIMARY KEY,
+     worker_id uuid NOT NULL,
+     standard_id text NOT NULL,
+     unit_codes text[] NOT NULL,
+     provider text NOT NULL,
+     referred_on date NOT NULL,
+     completed_on date
+   )`,
+  `CREATE INDEX skills_gap_training_by_worker ON skills_gap_training (worker_id, referred_on)`,
+  // status: active, suspended, revoked or superseded as the events say; "expired" is read from expires_on.
+  `CREATE TABLE skills_certificates (
+     certificate_number text PRIMARY KEY,
+     worker_id uuid NOT NULL,
+     kind text NOT NULL,
+     standard_id text NOT NULL,
+     standard_version integer NOT NULL,
+     unit_codes text[] NOT NULL,
+     issuing_body text NOT NULL,
+     issued_on date NOT NULL,
+     expires_on date,
+     status text NOT NULL CHECK (status IN ('active', 'suspended', 'revoked', 'superseded')),
+     status_on date,
+     status_reason text,
+     superseded_by text
+   )`,
+  `CREATE INDEX skills_certificates_by_worker ON skills_certificates (worker_id, issued_on)`,
+  // Reference data the profile names standards and centres by; about no worker.
+  `CREATE TABLE skills_standards (
+     standard_id text NOT NULL,
+     version integer NOT NULL,
+     title text NOT NULL,
+     occupation_isco text NOT NULL,
+     level integer NOT NULL,
+     units jsonb NOT NULL,
+     PRIMARY KEY (standard_id, version)
+   )`,
+  `CREATE TABLE skills_centres (
+     centre_id text PRIMARY KEY,
+     name text NOT NULL,
+     subdivision text NOT NULL
+   )`,
 ];

@@ -1,6 +1,7 @@
 import type { RegistrationFact, Sex } from '@homeward/projections/registration';
 import type { DirectoryEmployer, DirectoryFact, DirectoryIdentity } from '@homeward/projections/registration-directory';
 import { assertNever } from '@homeward/assert-never';
+import type { CertificateStatusChange, SkillsFact } from './skills.source';
 
 /**
  * The agency's national picture, folded from the facts of every Homeward topic into row changes. Pure:
@@ -23,7 +24,7 @@ import { assertNever } from '@homeward/assert-never';
  */
 
 /** Bump with any change to the tables or to what is written into them: a new version is rebuilt from offset zero. */
-export const AGENCY_VIEW_VERSION = 3;
+export const AGENCY_VIEW_VERSION = 4;
 
 /** Fields of timeline details that identify more than the pseudonymous attributes: dropped on erasure. */
 export const ERASABLE_DETAILS = ['employerName', 'recruitmentAgency'] as const;
@@ -106,7 +107,64 @@ export type AgencyChange =
   /** The employers a directory entry names (docs/adr/0006): each at the stream version of its departure or change of employer. */
   | { readonly kind: 'employers-known'; readonly workerId: string; readonly employers: readonly DirectoryEmployer[] }
   /** What the erase hook does: the rows keep the pseudonymous attributes and lose the rest. */
-  | { readonly kind: 'personal-data-erased'; readonly workerId: string };
+  | { readonly kind: 'personal-data-erased'; readonly workerId: string }
+  // The skills topic (issue 11): a worker's assessments, gap training and certificates.
+  | {
+      readonly kind: 'assessed';
+      readonly workerId: string;
+      readonly assessmentId: string;
+      readonly reassessment: boolean;
+      readonly standardId: string;
+      readonly standardVersion: number;
+      readonly centreId: string;
+      readonly assessorId: string;
+      readonly assessedOn: string;
+      readonly method: string;
+      readonly unitsCompetent: readonly string[];
+      readonly unitsNotYetCompetent: readonly string[];
+    }
+  | {
+      readonly kind: 'gap-training-referred';
+      readonly workerId: string;
+      readonly referralId: string;
+      readonly standardId: string;
+      readonly unitCodes: readonly string[];
+      readonly provider: string;
+      readonly referredOn: string;
+    }
+  | { readonly kind: 'gap-training-completed'; readonly workerId: string; readonly referralId: string; readonly completedOn: string }
+  | {
+      readonly kind: 'certificate-issued';
+      readonly workerId: string;
+      readonly certificateNumber: string;
+      readonly certificateKind: string;
+      readonly standardId: string;
+      readonly standardVersion: number;
+      readonly unitCodes: readonly string[];
+      readonly issuingBody: string;
+      readonly issuedOn: string;
+      readonly expiresOn?: string;
+    }
+  | {
+      readonly kind: 'certificate-status-changed';
+      readonly workerId: string;
+      readonly certificateNumber: string;
+      readonly change: CertificateStatusChange;
+      readonly on: string;
+      readonly reason?: string;
+      readonly supersededBy?: string;
+    }
+  /** Reference data of the skills topic, about no worker: a standard's version, a centre. */
+  | {
+      readonly kind: 'standard-version-known';
+      readonly standardId: string;
+      readonly version: number;
+      readonly title: string;
+      readonly occupationIsco: string;
+      readonly level: number;
+      readonly units: readonly { readonly code: string; readonly title: string }[];
+    }
+  | { readonly kind: 'centre-known'; readonly centreId: string; readonly name: string; readonly subdivision: string };
 
 const day = (date: Date): string => date.toISOString().slice(0, 10);
 
@@ -267,6 +325,76 @@ export function directoryChanges(fact: DirectoryFact): AgencyChange[] {
       return [];
     default:
       assertNever(fact, 'directory fact');
+  }
+}
+
+/** The timeline entry of a skills fact about a worker: its data without the worker id (the cycle of a mission's record kept). */
+function skillsTimelineEntry(fact: Extract<SkillsFact, { data: { workerId: string } }>): AgencyChange {
+  const { workerId, ...rest } = fact.data as { workerId: string } & Record<string, unknown>;
+  const { cycleNumber, ...details } = rest as { cycleNumber?: number } & Record<string, unknown>;
+  const e = fact.envelope;
+  return {
+    kind: 'timeline',
+    workerId,
+    eventId: e.eventId,
+    source: 'skills',
+    type: fact.type,
+    streamId: e.streamId,
+    streamVersion: e.streamVersion,
+    ...(cycleNumber === undefined ? {} : { cycleNumber }),
+    occurredOn: day(e.occurredAt ?? e.recordedAt),
+    recordedAt: e.recordedAt,
+    details,
+  };
+}
+
+/**
+ * The row changes of a skills fact. Every fact about a worker goes on the worker's timeline (source
+ * `skills`); assessments, gap training and certificates also have rows of their own, and standards and
+ * centres are kept to name what the profile shows. Nothing sealed reaches here (skills.source.ts).
+ */
+export function skillsChanges(fact: SkillsFact): AgencyChange[] {
+  switch (fact.type) {
+    case 'Ignored':
+      return [];
+    case 'StandardVersionPublished': {
+      const d = fact.data;
+      return [
+        {
+          kind: 'standard-version-known',
+          standardId: d.standardId,
+          version: d.version,
+          title: d.title,
+          occupationIsco: d.occupationIsco,
+          level: d.level,
+          units: d.units,
+        },
+      ];
+    }
+    case 'CentreRegistered':
+      return [{ kind: 'centre-known', centreId: fact.data.centreId, name: fact.data.name, subdivision: fact.data.subdivision }];
+    case 'CounsellingRecorded':
+    case 'EvidenceAdded':
+    case 'MissionAttestedSkillsAdded':
+    case 'PersonalDataErased':
+      // On the timeline only (an erasure's effect is the erase hook's).
+      return [skillsTimelineEntry(fact)];
+    case 'AssessmentRecorded': {
+      const { hasRemarks: _remarks, ...d } = fact.data;
+      return [{ kind: 'assessed', ...d }, skillsTimelineEntry(fact)];
+    }
+    case 'GapTrainingReferred':
+      return [{ kind: 'gap-training-referred', ...fact.data }, skillsTimelineEntry(fact)];
+    case 'GapTrainingCompleted':
+      return [{ kind: 'gap-training-completed', ...fact.data }, skillsTimelineEntry(fact)];
+    case 'CertificateIssued': {
+      const { kind, ...d } = fact.data;
+      return [{ kind: 'certificate-issued', certificateKind: kind, ...d }, skillsTimelineEntry(fact)];
+    }
+    case 'CertificateStatusChanged':
+      return [{ kind: 'certificate-status-changed', ...fact.data }, skillsTimelineEntry(fact)];
+    default:
+      assertNever(fact, 'skills fact');
   }
 }
 

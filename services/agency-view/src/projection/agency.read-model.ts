@@ -11,8 +11,10 @@ import {
   directoryChanges,
   iscoPrefixes,
   registrationChanges,
+  skillsChanges,
   type AgencyChange,
 } from './agency.projection';
+import { skillsSource, type SkillsFact } from './skills.source';
 import { agencySchema } from '../persistence/agency.schema';
 
 /**
@@ -22,19 +24,23 @@ import { agencySchema } from '../persistence/agency.schema';
  * (the new version is rebuilt from offset zero of every topic while the old one serves).
  */
 export type AgencyEvent =
-  { readonly source: 'registration'; readonly fact: RegistrationFact } | { readonly source: 'directory'; readonly fact: DirectoryFact };
+  | { readonly source: 'registration'; readonly fact: RegistrationFact }
+  | { readonly source: 'directory'; readonly fact: DirectoryFact }
+  | { readonly source: 'skills'; readonly fact: SkillsFact };
 
 type Handlers = { readonly [K in AgencyEvent['source']]: (fact: Extract<AgencyEvent, { source: K }>['fact']) => AgencyChange[] };
 
 const handlers: Handlers = {
   registration: registrationChanges,
   directory: directoryChanges,
+  skills: skillsChanges,
 };
 
 /** `directoryKey` opens the registration directory (docs/adr/0004): only an agency's read model holds it. */
 export const agencySources = (topicNamespace: string, directoryKey: SharedKey): Source<AgencyEvent>[] => [
   taggedSource('registration', registrationSource(topicNamespace)),
   taggedSource('directory', registrationDirectorySource(directoryKey, topicNamespace)),
+  taggedSource('skills', skillsSource(topicNamespace)),
 ];
 
 export function agencyChanges(event: AgencyEvent): AgencyChange[] {
@@ -43,6 +49,8 @@ export function agencyChanges(event: AgencyEvent): AgencyChange[] {
       return handlers.registration(event.fact);
     case 'directory':
       return handlers.directory(event.fact);
+    case 'skills':
+      return handlers.skills(event.fact);
     default:
       assertNever(event, 'source');
   }
@@ -79,7 +87,11 @@ async function writeTimeline(tx: PoolClient, entries: readonly TimelineChange[])
   );
 }
 
-type RowChange = Exclude<AgencyChange, TimelineChange>;
+/** Reference data about no worker (the skills topic's standards and centres): written in order, apart from the rounds. */
+type ReferenceChange = Extract<AgencyChange, { kind: 'standard-version-known' | 'centre-known' }>;
+const isReference = (c: AgencyChange): c is ReferenceChange => c.kind === 'standard-version-known' || c.kind === 'centre-known';
+
+type RowChange = Exclude<AgencyChange, TimelineChange | ReferenceChange>;
 type Of<K extends RowChange['kind']> = Extract<RowChange, { kind: K }>;
 
 /**
@@ -94,7 +106,10 @@ type Of<K extends RowChange['kind']> = Extract<RowChange, { kind: K }>;
 export async function writeAgencyChanges(tx: PoolClient, changes: readonly AgencyChange[]): Promise<void> {
   let timeline: TimelineChange[] = [];
   let stretch: RowChange[] = [];
+  let reference: ReferenceChange[] = [];
   const flush = async () => {
+    for (const c of reference) await writeReference(tx, c);
+    reference = [];
     await writeInRounds(tx, stretch);
     stretch = [];
     await writeTimeline(tx, timeline);
@@ -102,6 +117,7 @@ export async function writeAgencyChanges(tx: PoolClient, changes: readonly Agenc
   };
   for (const c of changes) {
     if (c.kind === 'timeline') timeline.push(c);
+    else if (isReference(c)) reference.push(c);
     else if (c.kind === 'erasure-recorded' || c.kind === 'personal-data-erased') {
       await flush();
       await writeOne(tx, c);
@@ -138,10 +154,62 @@ const column = <C, V>(changes: readonly C[], value: (c: C) => V): V[] => changes
  * Set-based writers of the kinds a history is mostly made of (one change or many), each for changes of
  * distinct workers: the one way these kinds are written.
  */
-type SetKind = 'worker-registered' | 'cycle-opened' | 'arrived' | 'returned' | 'identity-known' | 'employers-known';
+type SetKind =
+  'worker-registered' | 'cycle-opened' | 'arrived' | 'returned' | 'identity-known' | 'employers-known' | 'assessed' | 'certificate-issued';
 const isSetKind = (kind: RowChange['kind']): kind is SetKind => kind in SET_WRITERS;
 
+/** A text[] column of a set-based statement: each row's array as JSON, read back with ARRAY(SELECT jsonb_array_elements_text(…)). */
+const textArrays = <C>(changes: readonly C[], value: (c: C) => readonly string[]): string[] => changes.map((c) => JSON.stringify(value(c)));
+
 const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly Of<K>[]) => Promise<void> } = {
+  assessed: async (tx, cs) => {
+    await tx.query(
+      `INSERT INTO skills_assessments (assessment_id, worker_id, reassessment, standard_id, standard_version, centre_id, assessor_id,
+                                       assessed_on, method, units_competent, units_not_yet_competent)
+       SELECT t.assessment_id, t.worker_id, t.reassessment, t.standard_id, t.standard_version, t.centre_id, t.assessor_id, t.assessed_on::date,
+              t.method, ARRAY(SELECT jsonb_array_elements_text(t.competent)), ARRAY(SELECT jsonb_array_elements_text(t.not_yet))
+         FROM unnest($1::uuid[], $2::uuid[], $3::boolean[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
+                     $10::jsonb[], $11::jsonb[])
+           AS t(assessment_id, worker_id, reassessment, standard_id, standard_version, centre_id, assessor_id, assessed_on, method,
+                competent, not_yet)
+       ON CONFLICT (assessment_id) DO NOTHING`,
+      [
+        column(cs, (c) => c.assessmentId),
+        column(cs, (c) => c.workerId),
+        column(cs, (c) => c.reassessment),
+        column(cs, (c) => c.standardId),
+        column(cs, (c) => c.standardVersion),
+        column(cs, (c) => c.centreId),
+        column(cs, (c) => c.assessorId),
+        column(cs, (c) => c.assessedOn),
+        column(cs, (c) => c.method),
+        textArrays(cs, (c) => c.unitsCompetent),
+        textArrays(cs, (c) => c.unitsNotYetCompetent),
+      ],
+    );
+  },
+  'certificate-issued': async (tx, cs) => {
+    await tx.query(
+      `INSERT INTO skills_certificates (certificate_number, worker_id, kind, standard_id, standard_version, unit_codes, issuing_body,
+                                        issued_on, expires_on, status)
+       SELECT t.certificate_number, t.worker_id, t.kind, t.standard_id, t.standard_version, ARRAY(SELECT jsonb_array_elements_text(t.units)),
+              t.issuing_body, t.issued_on::date, t.expires_on::date, 'active'
+         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::jsonb[], $7::text[], $8::text[], $9::text[])
+           AS t(certificate_number, worker_id, kind, standard_id, standard_version, units, issuing_body, issued_on, expires_on)
+       ON CONFLICT (certificate_number) DO NOTHING`,
+      [
+        column(cs, (c) => c.certificateNumber),
+        column(cs, (c) => c.workerId),
+        column(cs, (c) => c.certificateKind),
+        column(cs, (c) => c.standardId),
+        column(cs, (c) => c.standardVersion),
+        textArrays(cs, (c) => c.unitCodes),
+        column(cs, (c) => c.issuingBody),
+        column(cs, (c) => c.issuedOn),
+        column(cs, (c) => c.expiresOn ?? null),
+      ],
+    );
+  },
   'worker-registered': async (tx, cs) => {
     await tx.query(
       `INSERT INTO workers (worker_id, registered_on, sex, birth_year, origin_area, education_isced, languages, updated_at)
@@ -298,6 +366,27 @@ const SET_WRITERS: { readonly [K in SetKind]: (tx: PoolClient, changes: readonly
   },
 };
 
+async function writeReference(tx: PoolClient, c: ReferenceChange): Promise<void> {
+  switch (c.kind) {
+    case 'standard-version-known':
+      await tx.query(
+        `INSERT INTO skills_standards (standard_id, version, title, occupation_isco, level, units) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (standard_id, version) DO NOTHING`,
+        [c.standardId, c.version, c.title, c.occupationIsco, c.level, JSON.stringify(c.units)],
+      );
+      break;
+    case 'centre-known':
+      await tx.query(
+        `INSERT INTO skills_centres (centre_id, name, subdivision) VALUES ($1, $2, $3)
+         ON CONFLICT (centre_id) DO UPDATE SET name = EXCLUDED.name, subdivision = EXCLUDED.subdivision`,
+        [c.centreId, c.name, c.subdivision],
+      );
+      break;
+    default:
+      assertNever(c, 'reference change');
+  }
+}
+
 /** One change of a kind without a set-based writer: one statement (or a few). */
 async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>): Promise<void> {
   switch (c.kind) {
@@ -352,6 +441,30 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
       break;
     case 'erasure-recorded':
       await tx.query(`UPDATE workers SET personal_data_erased = true, erased_on = $2::date WHERE worker_id = $1`, [c.workerId, c.erasedOn]);
+      break;
+    case 'gap-training-referred':
+      await tx.query(
+        `INSERT INTO skills_gap_training (referral_id, worker_id, standard_id, unit_codes, provider, referred_on)
+         VALUES ($1, $2, $3, $4, $5, $6::date) ON CONFLICT (referral_id) DO NOTHING`,
+        [c.referralId, c.workerId, c.standardId, c.unitCodes, c.provider, c.referredOn],
+      );
+      break;
+    case 'gap-training-completed':
+      await tx.query(`UPDATE skills_gap_training SET completed_on = $3::date WHERE worker_id = $1 AND referral_id = $2`, [
+        c.workerId,
+        c.referralId,
+        c.completedOn,
+      ]);
+      break;
+    case 'certificate-status-changed':
+      // A revocation is final; a reinstatement ends a suspension only.
+      await tx.query(
+        `UPDATE skills_certificates
+            SET status = CASE WHEN $3 = 'reinstated' THEN 'active' ELSE $3 END, status_on = $4::date, status_reason = $5,
+                superseded_by = coalesce($6, superseded_by)
+          WHERE worker_id = $1 AND certificate_number = $2 AND status <> 'revoked' AND ($3 <> 'reinstated' OR status = 'suspended')`,
+        [c.workerId, c.certificateNumber, c.change, c.on, c.reason ?? null, c.supersededBy ?? null],
+      );
       break;
     case 'personal-data-erased':
       await tx.query(`UPDATE workers SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);

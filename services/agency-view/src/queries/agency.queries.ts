@@ -1,4 +1,5 @@
 import { nameSkeleton, normaliseDocument, normaliseName } from '@homeward/names';
+import type { PoolClient } from 'pg';
 import type { ProjectionReader } from '@homeward/projections/reader';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
 import type { components } from '../http/generated/agency-view.v1';
@@ -105,8 +106,57 @@ export interface PipelineQuery {
   readonly reason?: string;
   readonly assistance?: string;
   readonly occupationIsco?: string;
+  /** Only returnees certified since their return (true), or only those not (false). */
+  readonly certified?: boolean;
   readonly limit: number;
   readonly cursor?: string;
+}
+
+/**
+ * The skills steps of a returnee's cycle `c` since the return (in a query on `cycles c`): the first
+ * assessment, and the first certificate that counts — active, or superseded by the full qualification
+ * (suspended, revoked and expired ones do not).
+ */
+const ASSESSED_SINCE_RETURN = `(SELECT min(a.assessed_on) FROM skills_assessments a WHERE a.worker_id = c.worker_id AND a.assessed_on >= c.returned_on)`;
+const CERTIFIED_SINCE_RETURN = `(SELECT min(k.issued_on) FROM skills_certificates k WHERE k.worker_id = c.worker_id AND k.issued_on >= c.returned_on
+  AND (k.status = 'superseded' OR (k.status = 'active' AND (k.expires_on IS NULL OR k.expires_on >= current_date))))`;
+
+/** A certificate's status as the API shows it: an active one past its expiry date is expired. */
+const CERTIFICATE_STATUS = `CASE WHEN k.status = 'active' AND k.expires_on < current_date THEN 'expired' ELSE k.status END`;
+
+/** A worker's assessments, gap training and certificates, oldest first, with the names of their standards and centres. */
+async function skillsOf(db: PoolClient, workerId: string): Promise<Schemas['Skills']> {
+  const assessments = await db.query<Schemas['Assessment']>(
+    `SELECT a.assessment_id AS "assessmentId", a.reassessment, a.standard_id AS "standardId", a.standard_version AS "standardVersion",
+            s.title AS "standardTitle", s.occupation_isco AS "occupationIsco", a.centre_id AS "centreId", c.name AS "centreName",
+            a.assessor_id AS "assessorId", a.assessed_on::text AS "assessedOn", a.method, a.units_competent AS "unitsCompetent",
+            a.units_not_yet_competent AS "unitsNotYetCompetent"
+       FROM skills_assessments a
+       LEFT JOIN skills_standards s ON s.standard_id = a.standard_id AND s.version = a.standard_version
+       LEFT JOIN skills_centres c ON c.centre_id = a.centre_id
+      WHERE a.worker_id = $1 ORDER BY a.assessed_on, a.assessment_id`,
+    [workerId],
+  );
+  const gapTraining = await db.query<Schemas['GapTraining']>(
+    `SELECT referral_id AS "referralId", standard_id AS "standardId", unit_codes AS "unitCodes", provider,
+            referred_on::text AS "referredOn", completed_on::text AS "completedOn"
+       FROM skills_gap_training WHERE worker_id = $1 ORDER BY referred_on, referral_id`,
+    [workerId],
+  );
+  const certificates = await db.query<Schemas['Certificate']>(
+    `SELECT k.certificate_number AS "certificateNumber", k.kind, k.standard_id AS "standardId", k.standard_version AS "standardVersion",
+            s.title AS "standardTitle", k.unit_codes AS "unitCodes", k.issuing_body AS "issuingBody", k.issued_on::text AS "issuedOn",
+            k.expires_on::text AS "expiresOn", ${CERTIFICATE_STATUS} AS status, k.status_on::text AS "statusOn",
+            k.status_reason AS "statusReason", k.superseded_by AS "supersededBy"
+       FROM skills_certificates k LEFT JOIN skills_standards s ON s.standard_id = k.standard_id AND s.version = k.standard_version
+      WHERE k.worker_id = $1 ORDER BY k.issued_on, k.certificate_number`,
+    [workerId],
+  );
+  return {
+    assessments: assessments.rows.map(compact),
+    gapTraining: gapTraining.rows.map(compact),
+    certificates: certificates.rows.map(compact),
+  };
 }
 
 /** The agency's questions, each answered in one read-only transaction on the serving build. */
@@ -176,6 +226,7 @@ export class AgencyQueries {
                     c.cycle_number AS "cycleNumber", c.returned_on::text AS "returnedOn", c.from_country AS "fromCountry",
                     c.return_assistance AS "returnAssistance", c.return_reason AS "returnReason", c.occupation_isco AS "occupationIsco",
                     c.without_recorded_departure AS "withoutRecordedDeparture", c.needs_assessed_on::text AS "needsAssessedOn",
+                    ${ASSESSED_SINCE_RETURN}::text AS "skillsAssessedOn", ${CERTIFIED_SINCE_RETURN}::text AS "certifiedOn",
                     ($2::date - c.returned_on) AS "daysSinceReturn"
                FROM cycles c JOIN workers w USING (worker_id)
               WHERE c.returned_on BETWEEN $1::date AND $2::date AND c.first_referral_on IS NULL AND c.placed_on IS NULL
@@ -184,6 +235,7 @@ export class AgencyQueries {
                 AND ($5::text IS NULL OR c.from_country = $5) AND ($6::text IS NULL OR c.return_reason = $6)
                 AND ($7::text IS NULL OR c.return_assistance = $7) AND ($8::text IS NULL OR c.occupation_isco LIKE $8 || '%')
                 AND ($9::date IS NULL OR (c.returned_on, c.worker_id) > ($9::date, $10::uuid))
+                AND ($12::boolean IS NULL OR (${CERTIFIED_SINCE_RETURN} IS NOT NULL) = $12::boolean)
               ORDER BY c.returned_on, c.worker_id LIMIT $11`,
           [
             q.returnedFrom,
@@ -197,6 +249,7 @@ export class AgencyQueries {
             after?.[0] ?? null,
             after?.[1] ?? null,
             q.limit,
+            q.certified ?? null,
           ],
         )
       ).rows.map(compact),
@@ -236,6 +289,7 @@ export class AgencyQueries {
       );
       return {
         ...worker,
+        skills: await skillsOf(db, workerId),
         cycleDetails: cycles.rows.map((c) => ({
           ...compact(c),
           stages: stages.rows

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createKafka } from '@homeward/messaging';
 import { createPool } from '@homeward/pg-kit';
 import type { RenderOptions } from '../output/render-options';
-import { EventStoreReplaySource, KafkaReplaySource } from '../sources/replay';
+import { EventStoreReplaySource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
 import { parseSpec, type ReportSpec } from './report-spec';
 import { runReport, type ReportRun } from './run-report';
 
@@ -15,7 +15,8 @@ import { runReport, type ReportRun } from './run-report';
 
 export interface ReportWorkerData {
   readonly request: ReportSpec;
-  readonly kafka: { readonly brokers: readonly string[]; readonly topic: string };
+  /** `topic`: registration's; `skillsTopic`: the skills service's, for the skills tables. */
+  readonly kafka: { readonly brokers: readonly string[]; readonly topic: string; readonly skillsTopic: string };
   /** The registration event store, when the service is configured with it. */
   readonly eventStoreUrl?: string;
   readonly renderOptions: RenderOptions;
@@ -40,6 +41,7 @@ async function work(data: ReportWorkerData, post: (message: ReportWorkerMessage)
         if (!eventStore) throw new Error('the event-store source is not configured (REGISTRATION_EVENTS_DATABASE_URL)');
         return new EventStoreReplaySource(eventStore);
       },
+      skillsSource: () => new SkillsTopicSource(kafka, data.kafka.skillsTopic),
       renderOptions: data.renderOptions,
       onProgress: (read, total) => {
         const now = Date.now();

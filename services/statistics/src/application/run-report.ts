@@ -2,11 +2,14 @@ import { buildReport } from '../domain/reports/build-report';
 import type { Report } from '../domain/reports/report-table';
 import { render, type RenderedReport } from '../output/render';
 import type { RenderOptions } from '../output/render-options';
-import { replay, type ReplayProgress, type ReplaySource } from '../sources/replay';
+import { replay, type ReplayProgress, type ReplaySource, type SkillsTopicSource } from '../sources/replay';
+import { SKILLS_REPORT_KINDS } from '../domain/reports/report-table';
 import type { ParsedSpec, SourceName } from './report-spec';
 
 export interface RunReportDependencies {
   readonly sourceFor: (name: SourceName) => ReplaySource;
+  /** The skills topic, read when a skills table is asked for (whatever the registration history's source). */
+  readonly skillsSource?: () => SkillsTopicSource;
   readonly renderOptions: RenderOptions;
   readonly onProgress?: ReplayProgress;
 }
@@ -21,8 +24,11 @@ export interface ReportRun extends RenderedReport {
 
 /** Replay, report, render: what the CLI and a report job both do. */
 export async function runReport(spec: ParsedSpec, deps: RunReportDependencies): Promise<ReportRun> {
+  const wantsSkills = spec.request.reports.some((kind) => SKILLS_REPORT_KINDS.includes(kind));
+  if (wantsSkills && !deps.skillsSource) throw new Error('the skills tables need the skills topic, which is not configured');
   const replayed = await replay(deps.sourceFor(spec.source), {
     ...(spec.knownAt ? { knownAt: spec.knownAt } : {}),
+    ...(wantsSkills && deps.skillsSource ? { skills: deps.skillsSource() } : {}),
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
   });
   const report = buildReport(replayed.facts, spec.request);

@@ -1,9 +1,10 @@
-// npm run report -- --as-of 2025-12-31 --period 2025 [--report all|stock|departures|returns|durations|recruitment-cost]
+// npm run report -- --as-of 2025-12-31 --period 2025
+//   [--report all|stock|departures|returns|durations|recruitment-cost|assessments|pass-rates|certificates]
 //   [--format csv|json|sdmx-csv|html] [--out file] [--source kafka|event-store] [--known-at 2026-01-15]
 //   [--suppress-below 5] [--frequency month|quarter|year] [--rates rates.json] [--generated-at …]
 //
-// Replays the registry's history (the Kafka topic from its beginning, or the registration event store) into
-// labour-migration statistics and writes them to --out (or stdout), with a progress bar on stderr.
+// Replays the registry's history (the Kafka topic from its beginning, or the registration event store; the
+// skills topic for the skills tables) into labour-migration statistics and writes them to --out (or stdout), with a progress bar on stderr.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { eventsTopic } from '@homeward/contracts';
@@ -11,10 +12,10 @@ import { createKafka } from '@homeward/messaging';
 import { createPool, type Pool } from '@homeward/pg-kit';
 import { ReportSpecError, parseSpec, type ReportSpec, type SourceName } from '../application/report-spec';
 import { runReport } from '../application/run-report';
-import { EventStoreReplaySource, KafkaReplaySource } from '../sources/replay';
+import { EventStoreReplaySource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
 
 const USAGE = `usage: npm run report -- --as-of YYYY-MM-DD --period 2025|2025-Q3|2025-07|2025-01-01..2025-06-30
-  --report all|stock|departures|returns|durations|recruitment-cost   (default all)
+  --report all|stock|departures|returns|durations|recruitment-cost|assessments|pass-rates|certificates   (default all)
   --format csv|json|sdmx-csv|html                                   (default csv)
   --out <file>                                                      (default stdout)
   --source kafka|event-store                                        (default kafka)
@@ -27,6 +28,7 @@ const USAGE = `usage: npm run report -- --as-of YYYY-MM-DD --period 2025|2025-Q3
   --generated-at <instant>       printed in the output (never taken from the clock: outputs are reproducible)
   --brokers <list>               Kafka (default $KAFKA_BROKERS or 127.0.0.1:9092)
   --topic <name>                 (default $TOPIC_NAMESPACE + homeward.registration.events.v1; repeatable)
+  --skills-topic <name>          for the skills tables (default $TOPIC_NAMESPACE + homeward.skills.events.v1)
   --database-url <url>           the registration event store (default $REGISTRATION_EVENTS_DATABASE_URL)`;
 
 function progressBar(): { update: (read: number, total: number) => void; done: () => void } {
@@ -76,6 +78,7 @@ async function main() {
       'generated-at': { type: 'string' },
       brokers: { type: 'string', default: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092' },
       topic: { type: 'string', multiple: true },
+      'skills-topic': { type: 'string' },
       'database-url': { type: 'string', default: process.env.REGISTRATION_EVENTS_DATABASE_URL },
       help: { type: 'boolean', short: 'h' },
     },
@@ -114,6 +117,11 @@ async function main() {
         pool = createPool(values['database-url'], { max: 1 });
         return new EventStoreReplaySource(pool);
       },
+      skillsSource: () =>
+        new SkillsTopicSource(
+          createKafka({ brokers: values.brokers.split(',').map((b) => b.trim()), clientId: 'homeward-statistics-cli' }),
+          values['skills-topic'] ?? eventsTopic('skills', (process.env.TOPIC_NAMESPACE ?? '').trim()),
+        ),
       renderOptions: {
         refArea: values['ref-area'],
         agency: values.agency,

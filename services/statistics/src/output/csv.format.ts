@@ -12,6 +12,10 @@ const COLUMN: Record<DimensionId, string> = {
   RETURN_REASON: 'return_reason',
   DURATION_ABROAD: 'time_abroad',
   TIME_SINCE_RETURN: 'time_since_return',
+  STANDARD: 'standard',
+  COMPETENCY_UNIT: 'unit',
+  CERTIFICATE_TYPE: 'certificate_type',
+  CERTIFICATE_STATUS: 'certificate_status',
   TIME_PERIOD: 'period',
 };
 

@@ -202,17 +202,52 @@ const CHARTS: Record<ReportTable['id'], readonly { along: DimensionId; title: st
   'time-abroad': [{ along: 'DURATION_ABROAD', title: 'By time abroad' }],
   'time-since-return': [{ along: 'TIME_SINCE_RETURN', title: 'By time since return' }],
   'recruitment-cost': [],
+  assessments: [
+    { along: 'COUNTERPART_AREA', title: 'By country of destination of the last cycle' },
+    { along: 'OCCUPATION', title: 'By occupation of the standard (ISCO-08 major group)' },
+  ],
+  'pass-rate-standard': [],
+  'pass-rate-unit': [],
+  certificates: [
+    { along: 'CERTIFICATE_TYPE', title: 'By certificate type' },
+    { along: 'CERTIFICATE_STATUS', title: 'By status on the reference date' },
+    { along: 'COUNTERPART_AREA', title: 'By country of destination of the last cycle' },
+    { along: 'OCCUPATION', title: 'By occupation of the standard (ISCO-08 major group)' },
+  ],
+};
+
+/** How each table of means is shown: the dimension its rows follow, with what to say when there is nothing. */
+const MEANS: Partial<Record<ReportTable['id'], { along: DimensionId; title: string; heading: string; none: string }>> = {
+  'recruitment-cost': {
+    along: 'COUNTERPART_AREA',
+    title: 'Mean cost in months of income, by country of destination and sex',
+    heading: 'Country of destination',
+    none: 'No departure in the period has both a recruitment cost and a monthly income recorded.',
+  },
+  'pass-rate-standard': {
+    along: 'STANDARD',
+    title: 'Units competent per unit assessed, by standard and sex',
+    heading: 'Competency standard',
+    none: 'No assessment is dated in the period.',
+  },
+  'pass-rate-unit': {
+    along: 'COMPETENCY_UNIT',
+    title: 'Assessments competent per assessment, by unit of competency and sex',
+    heading: 'Unit of competency',
+    none: 'No assessment is dated in the period.',
+  },
 };
 
 function section(table: ReportTable): string {
   const lookup = new Lookup(table);
   const parts = [`<h2 id="${table.id}">${esc(table.title)}</h2><p class="definition">${esc(table.definition)}</p>`];
-  if (table.unit === 'RATIO') {
-    const rows = bySex(lookup, 'COUNTERPART_AREA').filter((r) => (r.total?.count ?? 0) > 0 || r.total?.confidentiality === 'C');
+  const means = MEANS[table.id];
+  if (table.unit === 'RATIO' && means) {
+    const rows = bySex(lookup, means.along).filter((r) => (r.total?.count ?? 0) > 0 || r.total?.confidentiality === 'C');
     parts.push(
       rows.length === 0
-        ? '<p class="note">No departure in the period has both a recruitment cost and a monthly income recorded.</p>'
-        : `<h3>Mean cost in months of income, by country of destination and sex</h3>${sexTable(table, rows, 'Country of destination', lookup)}`,
+        ? `<p class="note">${esc(means.none)}</p>`
+        : `<h3>${esc(means.title)}</h3>${sexTable(table, rows, means.heading, lookup)}`,
     );
     return parts.join('');
   }

@@ -2,6 +2,10 @@ import { assertNever } from '@homeward/assert-never';
 import { EARLIEST_RECORDED_DAY, dayOf } from './calendar';
 import { RecordIndex } from './record-index';
 import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from './registration-fact';
+import type { CertificateChange, CertificateKind, SkillsFact } from './skills-fact';
+
+/** What a replay folds: the registration topic's facts and the skills topic's, in any interleaving of the two. */
+export type HistoryFact = RegistrationFact | SkillsFact;
 
 /** Options of a replay that change what the fold keeps. */
 export interface HistoryOptions {
@@ -34,6 +38,40 @@ export interface CycleRecord {
   readonly withoutRecordedDeparture: boolean;
   readonly recruitmentCost: Money | undefined;
   readonly monthlyIncome: Money | undefined;
+}
+
+/**
+ * One assessment of one person against a standard, as the skills tables read it: the person's sex and the
+ * destination of their last cycle on the assessment's date come from registration's facts (joined by
+ * worker id when the report is built, so that the order the two topics were read in does not matter).
+ */
+export interface AssessmentRecord {
+  readonly record: number;
+  readonly person: number;
+  readonly sex: Sex;
+  readonly assessedOn: number;
+  readonly standardId: string;
+  /** ISCO-08 unit group of the standard's version, once the standard is known. */
+  readonly occupation: string | undefined;
+  /** Destination (or country returned from) of the person's last cycle by the assessment's date. */
+  readonly country: string | undefined;
+  readonly units: readonly { readonly code: string; readonly competent: boolean }[];
+}
+
+/** One certificate issued, with the same join as an assessment's. */
+export interface CertificateRecord {
+  readonly record: number;
+  readonly person: number;
+  readonly sex: Sex;
+  readonly issuedOn: number;
+  readonly standardId: string;
+  readonly occupation: string | undefined;
+  readonly country: string | undefined;
+  readonly kind: CertificateKind;
+  /** Day number of its expiry, if it expires. */
+  readonly expiresOn: number | undefined;
+  /** What became of it, each change on its day, in the order recorded. */
+  readonly changes: readonly { readonly on: number; readonly change: CertificateChange }[];
 }
 
 /** What the fold did with the facts it was given. */
@@ -164,6 +202,29 @@ export class MigrationHistory {
   private readonly mergedInto = new Map<number, number>();
   private readonly occupationChanges = new Map<number, { from: number; occupation: number }[]>();
   private counts = { applied: 0, duplicates: 0, notYetKnown: 0, undated: 0 };
+  /** The skills topic's streams and the last version applied of each (redeliveries are recognised by it). */
+  private readonly skillsVersions = new Map<string, number>();
+  /** Each standard version's title and occupation, by "<id>@<version>"; and the latest seen of each standard. */
+  private readonly standards = new Map<string, { readonly title: string; readonly occupation: string }>();
+  private readonly latestStandard = new Map<string, { readonly version: number; readonly title: string; readonly occupation: string }>();
+  private readonly assessments: {
+    readonly worker: number;
+    readonly day: number;
+    readonly standardId: string;
+    readonly standardVersion: number;
+    readonly units: readonly { readonly code: string; readonly competent: boolean }[];
+  }[] = [];
+  private readonly certificates: {
+    readonly worker: number;
+    readonly day: number;
+    readonly number: string;
+    readonly standardId: string;
+    readonly standardVersion: number;
+    readonly kind: CertificateKind;
+    readonly expiresOn: number | undefined;
+  }[] = [];
+  /** Status changes by certificate number (a change is kept apart from its certificate: nothing depends on their order). */
+  private readonly certificateChanges = new Map<string, { on: number; change: CertificateChange }[]>();
 
   private workerCount = 0;
   private readonly workerPages: WorkerPage[] = [];
@@ -173,7 +234,16 @@ export class MigrationHistory {
   constructor(private readonly options: HistoryOptions = {}) {}
 
   /** Folds one fact in. Facts of different workers may come in any order (the topic's partitions interleave). */
-  apply(fact: RegistrationFact): void {
+  apply(fact: HistoryFact): void {
+    if (
+      fact.type === 'StandardPublished' ||
+      fact.type === 'AssessmentRecorded' ||
+      fact.type === 'CertificateIssued' ||
+      fact.type === 'CertificateStatusChanged'
+    ) {
+      this.applySkills(fact);
+      return;
+    }
     const worker = this.workerFor(fact.workerId);
     const w = this.workerPages[worker >>> PAGE_BITS]!;
     const wi = worker & IN_PAGE;
@@ -255,6 +325,123 @@ export class MigrationHistory {
       default:
         assertNever(fact, 'fact');
     }
+  }
+
+  /**
+   * A skills fact: deduplicated by its stream's version, left out after `knownAt`, and kept with its date as
+   * a day number (an undated one is counted and left out, as a registration fact's movement is).
+   */
+  private applySkills(fact: SkillsFact): void {
+    const applied = this.skillsVersions.get(fact.stream) ?? 0;
+    if (fact.version > 0 && fact.version <= applied) {
+      this.counts.duplicates++;
+      return;
+    }
+    if (fact.version > 0) this.skillsVersions.set(fact.stream, fact.version);
+    if (this.options.knownAt !== undefined && fact.recordedAt > this.options.knownAt) {
+      this.counts.notYetKnown++;
+      return;
+    }
+    this.counts.applied++;
+    switch (fact.type) {
+      case 'StandardPublished': {
+        const { standardId, standardVersion, title, occupation } = fact.data;
+        this.standards.set(`${standardId}@${standardVersion}`, { title, occupation });
+        const latest = this.latestStandard.get(standardId);
+        if (!latest || latest.version <= standardVersion)
+          this.latestStandard.set(standardId, { version: standardVersion, title, occupation });
+        return;
+      }
+      case 'AssessmentRecorded': {
+        const day = this.day(fact.data.assessedOn);
+        if (day === undefined) return;
+        const worker = this.workerFor(fact.data.workerId);
+        const { standardId, standardVersion, units } = fact.data;
+        this.assessments.push({ worker, day, standardId, standardVersion, units });
+        return;
+      }
+      case 'CertificateIssued': {
+        const day = this.day(fact.data.issuedOn);
+        if (day === undefined) return;
+        const worker = this.workerFor(fact.data.workerId);
+        const { certificateNumber, standardId, standardVersion, kind, expiresOn } = fact.data;
+        const expires = expiresOn === undefined ? undefined : this.day(expiresOn);
+        this.certificates.push({ worker, day, number: certificateNumber, standardId, standardVersion, kind, expiresOn: expires });
+        return;
+      }
+      case 'CertificateStatusChanged': {
+        const on = this.day(fact.data.on);
+        if (on === undefined) return;
+        const changes = this.certificateChanges.get(fact.data.certificateNumber) ?? [];
+        changes.push({ on, change: fact.data.change });
+        this.certificateChanges.set(fact.data.certificateNumber, changes);
+        return;
+      }
+      default:
+        assertNever(fact, 'skills fact');
+    }
+  }
+
+  /** The title of a standard's latest version seen, for the reports' code lists. */
+  standardTitle(standardId: string): string | undefined {
+    return this.latestStandard.get(standardId)?.title;
+  }
+
+  /** Every assessment, in the order they were folded (which no report may depend on). */
+  forEachAssessment(visit: (assessment: AssessmentRecord) => void): void {
+    for (const a of this.assessments) {
+      visit({ ...this.joined(a.worker, a.day, a.standardId, a.standardVersion), assessedOn: a.day, units: a.units });
+    }
+  }
+
+  /** Every certificate issued, in the order they were folded. */
+  forEachCertificate(visit: (certificate: CertificateRecord) => void): void {
+    for (const c of this.certificates) {
+      visit({
+        ...this.joined(c.worker, c.day, c.standardId, c.standardVersion),
+        issuedOn: c.day,
+        kind: c.kind,
+        expiresOn: c.expiresOn,
+        changes: this.certificateChanges.get(c.number) ?? [],
+      });
+    }
+  }
+
+  /** The registration side of a skills fact: the person, their sex, the standard's occupation and the last cycle's country by `day`. */
+  private joined(record: number, day: number, standardId: string, standardVersion: number) {
+    const person = this.personOf(record);
+    const attributes = this.workerFlags(person) & REGISTERED ? person : record;
+    const standard = this.standards.get(`${standardId}@${standardVersion}`) ?? this.latestStandard.get(standardId);
+    return {
+      record,
+      person,
+      sex: SEXES[this.workerPages[attributes >>> PAGE_BITS]!.sex[attributes & IN_PAGE]!]!,
+      standardId,
+      occupation: standard?.occupation,
+      country: this.lastCountryBy(record, day),
+    };
+  }
+
+  /**
+   * Where the record's last cycle by `day` took the person: of the cycles with a departure or a return on
+   * or before that day, the one with the highest number, its destination (or the country returned from).
+   */
+  private lastCountryBy(worker: number, day: number): string | undefined {
+    let best = -1;
+    let country: string | undefined;
+    for (let c = this.workerPages[worker >>> PAGE_BITS]!.lastCycle[worker & IN_PAGE]!; c !== -1;) {
+      const page = this.cyclePages[c >>> PAGE_BITS]!;
+      const i = c & IN_PAGE;
+      const departed = page.departed[i]!;
+      const returned = page.returned[i]!;
+      const happened = (departed !== NONE && departed <= day) || (returned !== NONE && returned <= day);
+      if (happened && page.number[i]! > best) {
+        best = page.number[i]!;
+        country = this.countries.value(page.destination[i]!) ?? this.countries.value(page.from[i]!);
+      }
+      c = page.previous[i]!;
+    }
+    return country;
   }
 
   get foldCounts(): FoldCounts {

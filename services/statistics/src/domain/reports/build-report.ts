@@ -6,6 +6,7 @@ import { departuresTable, returnsTable } from './flows.report';
 import { recruitmentCostTable } from './recruitment-cost.report';
 import { reportContext, ReportRequestError, type ReportContext } from './report-context';
 import { REPORT_KINDS, type Report, type ReportKind, type ReportRequest, type ReportTable, type UnplacedCode } from './report-table';
+import { assessmentsTable, certificatesTable, passRateTables } from './skills.report';
 import { stockTable } from './stock.report';
 
 function tablesOf(kind: ReportKind, context: ReportContext): ReportTable[] {
@@ -20,6 +21,12 @@ function tablesOf(kind: ReportKind, context: ReportContext): ReportTable[] {
       return durationTables(context);
     case 'recruitment-cost':
       return [recruitmentCostTable(context)];
+    case 'assessments':
+      return [assessmentsTable(context)];
+    case 'pass-rates':
+      return passRateTables(context);
+    case 'certificates':
+      return [certificatesTable(context)];
     default:
       assertNever(kind, 'report');
   }

@@ -1,6 +1,7 @@
 import { country } from '@homeward/classifications/countries';
 import { iscoUnitGroup } from '@homeward/classifications/isco-08';
 import type { ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
+import type { CertificateKind } from '../history/skills-fact';
 import { completeMonths } from '../history/calendar';
 
 /**
@@ -22,6 +23,10 @@ export type DimensionId =
   | 'RETURN_REASON'
   | 'DURATION_ABROAD'
   | 'TIME_SINCE_RETURN'
+  | 'STANDARD'
+  | 'COMPETENCY_UNIT'
+  | 'CERTIFICATE_TYPE'
+  | 'CERTIFICATE_STATUS'
   | 'TIME_PERIOD';
 
 export interface Dimension {
@@ -179,6 +184,47 @@ export function counterpartArea(codes: Iterable<string>): Dimension {
     { id: UNKNOWN, name: 'Unknown' },
   ]);
 }
+
+/** The competency standards assessed (their ids, named by their latest title), in code order. */
+export function standardDimension(standards: ReadonlyMap<string, string>): Dimension {
+  const ids = [...standards.keys()].sort();
+  return dimension(
+    'STANDARD',
+    'Competency standard',
+    ids.map((id) => ({ id, name: standards.get(id)! })),
+  );
+}
+
+/** The code of a unit of competency in the COMPETENCY_UNIT code list: the standard's id, a colon, the unit's code. */
+export const competencyUnitCode = (standardId: string, unitCode: string): string => `${standardId}:${unitCode}`;
+
+/** The units of competency assessed, each under its standard, in code order. */
+export function competencyUnitDimension(units: ReadonlyMap<string, string>): Dimension {
+  const ids = [...units.keys()].sort();
+  return dimension(
+    'COMPETENCY_UNIT',
+    'Unit of competency',
+    ids.map((id) => ({ id, name: units.get(id)! })),
+  );
+}
+
+export const CERTIFICATE_TYPE = dimension('CERTIFICATE_TYPE', 'Certificate type', [
+  { id: 'FULL', name: 'Full qualification (every unit of the standard)' },
+  { id: 'PARTIAL', name: 'Certificate of competency (some units)' },
+  unknown,
+]);
+const CERTIFICATE_CODES: Record<CertificateKind, string> = { full: 'FULL', partial: 'PARTIAL', unknown: UNKNOWN };
+export const certificateTypeCode = (kind: CertificateKind): string => CERTIFICATE_CODES[kind];
+
+// What became of a certificate by the reference date.
+export type CertificateStatus = 'ACTIVE' | 'SUPERSEDED' | 'SUSPENDED' | 'REVOKED' | 'EXPIRED';
+export const CERTIFICATE_STATUS = dimension('CERTIFICATE_STATUS', 'Certificate status on the reference date', [
+  { id: 'ACTIVE', name: 'Valid' },
+  { id: 'SUPERSEDED', name: 'Superseded by the full qualification' },
+  { id: 'SUSPENDED', name: 'Suspended' },
+  { id: 'REVOKED', name: 'Revoked' },
+  { id: 'EXPIRED', name: 'Expired' },
+]);
 
 export function timePeriod(codes: readonly Code[]): Dimension {
   return { id: 'TIME_PERIOD', name: 'Time period', codes, hasTotal: codes.length > 1 };

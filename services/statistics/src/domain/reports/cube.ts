@@ -54,6 +54,17 @@ export class Cube {
     this.values[cell]! += amount;
   }
 
+  /** The cell of these codes (one per dimension, totals included). */
+  cellOf(codes: readonly string[]): number {
+    let cell = 0;
+    for (let d = 0; d < codes.length; d++) {
+      const i = this.index[d]!.get(codes[d]!);
+      if (i === undefined) throw new RangeError(`${codes[d]} is not a code of ${this.dimensions[d]!.id}`);
+      cell += i * this.strides[d]!;
+    }
+    return cell;
+  }
+
   withTotals(): this {
     if (this.totalled) return this;
     this.totalled = true;

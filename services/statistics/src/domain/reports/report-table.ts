@@ -1,10 +1,33 @@
 import type { Dimension } from './codelists';
 import type { Frequency, ReferencePeriod } from './period';
 
-export type ReportKind = 'stock' | 'departures' | 'returns' | 'durations' | 'recruitment-cost';
-export const REPORT_KINDS: readonly ReportKind[] = ['stock', 'departures', 'returns', 'durations', 'recruitment-cost'];
+export type ReportKind =
+  'stock' | 'departures' | 'returns' | 'durations' | 'recruitment-cost' | 'assessments' | 'pass-rates' | 'certificates';
+export const REPORT_KINDS: readonly ReportKind[] = [
+  'stock',
+  'departures',
+  'returns',
+  'durations',
+  'recruitment-cost',
+  'assessments',
+  'pass-rates',
+  'certificates',
+];
 
-export type TableId = 'stock' | 'departures' | 'returns' | 'time-abroad' | 'time-since-return' | 'recruitment-cost';
+/** The reports of the skills topic (issue 11): a replay reads that topic only when one of them is asked for. */
+export const SKILLS_REPORT_KINDS: readonly ReportKind[] = ['assessments', 'pass-rates', 'certificates'];
+
+export type TableId =
+  | 'stock'
+  | 'departures'
+  | 'returns'
+  | 'time-abroad'
+  | 'time-since-return'
+  | 'recruitment-cost'
+  | 'assessments'
+  | 'pass-rate-standard'
+  | 'pass-rate-unit'
+  | 'certificates';
 
 /** What a statistician asks for. Everything that shapes the output is here, so equal requests give equal bytes. */
 export interface ReportRequest {
@@ -34,7 +57,7 @@ export interface Observation {
   readonly status: 'A' | 'M';
   /** SDMX CONF_STATUS: F free, C confidential (suppressed below the threshold). */
   readonly confidentiality: 'F' | 'C';
-  /** For means: how many departures the mean is over. */
+  /** For means: how many departures the mean is over; for pass rates: how many units were assessed. */
   readonly count?: number;
   /** For means: departures with both amounts recorded but in currencies that could not be compared. */
   readonly excluded?: number;

@@ -1,4 +1,5 @@
 import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
+import type { CertificateChange, CertificateKind, SkillsFact } from '../history/skills-fact';
 import type { DimensionId } from './codelists';
 import type { ReportTable } from './report-table';
 
@@ -8,7 +9,10 @@ import type { ReportTable } from './report-table';
  */
 export class HistoryWriter {
   readonly facts: RegistrationFact[] = [];
+  /** The skills topic's facts, apart: the two topics are read side by side, in no order between them. */
+  readonly skillsFacts: SkillsFact[] = [];
   private readonly versions = new Map<string, number>();
+  private skillsStreams = 0;
 
   private next(workerId: string): number {
     const v = (this.versions.get(workerId) ?? 0) + 1;
@@ -105,6 +109,81 @@ export class HistoryWriter {
 
   erased(workerId: string, recorded: string): this {
     this.facts.push({ type: 'PersonalDataErased', workerId, version: this.next(workerId), recordedAt: this.at(recorded), data: {} });
+    return this;
+  }
+
+  /** A competency standard's version: its own stream on the skills topic. */
+  standard(standardId: string, standardVersion: number, title: string, occupation: string, recorded: string): this {
+    this.skillsFacts.push({
+      type: 'StandardPublished',
+      stream: `standard-${standardId}`,
+      version: standardVersion,
+      recordedAt: this.at(recorded),
+      data: { standardId, standardVersion, title, occupation },
+    });
+    return this;
+  }
+
+  /** An assessment, each in a stream of its own; `units` maps each unit's code to whether it was found competent. */
+  assessed(
+    workerId: string,
+    standard: string,
+    assessedOn: string,
+    units: Readonly<Record<string, boolean>>,
+    extra: { recorded?: string; version?: number } = {},
+  ): this {
+    const [standardId, version] = standard.split('@') as [string, string | undefined];
+    this.skillsFacts.push({
+      type: 'AssessmentRecorded',
+      stream: `assessment-${++this.skillsStreams}`,
+      version: 1,
+      recordedAt: this.at(extra.recorded ?? assessedOn),
+      data: {
+        workerId,
+        standardId,
+        standardVersion: Number(version ?? extra.version ?? 1),
+        assessedOn,
+        units: Object.entries(units).map(([code, competent]) => ({ code, competent })),
+      },
+    });
+    return this;
+  }
+
+  /** A certificate; `number` names it for its later changes. */
+  certified(
+    workerId: string,
+    standardId: string,
+    kind: CertificateKind,
+    issuedOn: string,
+    extra: { recorded?: string; number?: string; expiresOn?: string } = {},
+  ): this {
+    const stream = `certificate-${++this.skillsStreams}`;
+    this.skillsFacts.push({
+      type: 'CertificateIssued',
+      stream,
+      version: 1,
+      recordedAt: this.at(extra.recorded ?? issuedOn),
+      data: {
+        workerId,
+        certificateNumber: extra.number ?? stream,
+        standardId,
+        standardVersion: 1,
+        kind,
+        issuedOn,
+        ...(extra.expiresOn ? { expiresOn: extra.expiresOn } : {}),
+      },
+    });
+    return this;
+  }
+
+  certificateChanged(certificateNumber: string, change: CertificateChange, on: string): this {
+    this.skillsFacts.push({
+      type: 'CertificateStatusChanged',
+      stream: `change-${++this.skillsStreams}`,
+      version: 1,
+      recordedAt: this.at(on),
+      data: { certificateNumber, change, on },
+    });
     return this;
   }
 
