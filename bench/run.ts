@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<{ main(argv: readonly string[]): 
   rebuild: () => import('./rebuild.bench.js'),
   history: () => import('./history.js'),
   credentials: () => import('./credentials.bench.js'),
+  skills: () => import('./skills.bench.js'),
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -1,0 +1,136 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { measureBareCost, type RateAndLatency } from '@homeward/credentials';
+import { testIssuer } from '@homeward/testing/infrastructure';
+import { randomUUID } from 'node:crypto';
+import { startSkillsHarness } from '@homeward/skills-certification/test/harness';
+import { UNITS, givenAssessedCompetent, givenStandardAndCentre } from '@homeward/skills-certification/test/story';
+import { printBareCost } from './credentials.bench.js';
+
+/**
+ * The skills service's two costs that matter (issue 11), in process on the real PostgreSQL and Kafka, beside
+ * the bare cost of one Ed25519 Data Integrity signature and verification with the same library in the same run:
+ * - issuance: POST /candidates/{id}/certificates — decide, allocate the number and status position, sign the
+ *   credential twice (Data Integrity, VC-JWT) and its compact form, append, all in one transaction;
+ * - public verification: GET /verify/{number}?code=… — the code's HMAC, the register row, the standard
+ *   version (cached), no status list to fetch (the register is the list's source).
+ * The workers are given to the service as its consumer of registration's topic would record them (rows of
+ * `known_workers`): what is measured starts after that, and registration's NestJS controllers need decorator
+ * metadata that tsx (esbuild) does not emit, so registration is not started in this process.
+ * Targets: verification p99 < 50 ms and ≥ 40 % of the bare Data Integrity verification rate; issuance p99 < 300 ms.
+ *   npm run bench -- skills [-- --workers=120 --verifications=3000 --concurrency=4]
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      workers: { type: 'string', default: '120' },
+      verifications: { type: 'string', default: '3000' },
+      concurrency: { type: 'string', default: '4' },
+      'bare-operations': { type: 'string', default: '300' },
+    },
+  });
+  const workers = Number(values.workers);
+  const concurrency = Number(values.concurrency);
+  const issuer = await testIssuer();
+  const skills = await startSkillsHarness('bench_skills', { issuer, logLevel: 'error' });
+  try {
+    const standardId = 'bench-housekeeping';
+    const { centreId } = await givenStandardAndCentre(skills, standardId);
+    const ids: string[] = [];
+    for (let i = 0; i < workers; i++) {
+      const id = randomUUID();
+      await skills.db.pool.query(`INSERT INTO known_workers (worker_id, sex, registered_on, last_destination) VALUES ($1, 'F', '2023-01-05', 'SA')`, [id]);
+      ids.push(id);
+    }
+    for (const id of ids) await givenAssessedCompetent(skills, id, standardId, centreId);
+    console.log(`${workers} workers assessed competent; issuing their certificates, ${concurrency} at a time`);
+
+    const certificates: { number: string; code: string }[] = [];
+    const issuance = await timed(ids, concurrency, async (id) => {
+      const response = await skills.call(
+        'POST',
+        `/candidates/${id}/certificates`,
+        { kind: 'full_qualification', standardId, unitCodes: UNITS, issuedOn: '2024-08-05', expiresOn: '2029-08-04' },
+        skills.tokens.certifier,
+      );
+      if (response.status !== 201) throw new Error(`issue → ${response.status} ${JSON.stringify(response.body)}`);
+      const c = response.body!.certificates[0];
+      certificates.push({ number: c.certificateNumber, code: c.verificationCode });
+    });
+
+    const checks = Array.from({ length: Number(values.verifications) }, (_, i) => certificates[i % certificates.length]!);
+    await timed(checks.slice(0, 200), concurrency, (c) => verify(c)); // warm-up
+    const verification = await timed(checks, concurrency, (c) => verify(c));
+    async function verify(c: { number: string; code: string }) {
+      const response = await skills.call('GET', `/verify/${c.number}?code=${c.code}`, undefined, null);
+      if (response.status !== 200) throw new Error(`verify → ${response.status}`);
+    }
+
+    const bare = await measureBareCost({ operations: Number(values['bare-operations']), warmup: 30 });
+    printBareCost(bare);
+    const row = (name: string, r: RateAndLatency) =>
+      `${name.padEnd(36)} ${r.perSecond.toFixed(0).padStart(8)} /s   p50 ${r.p50Ms.toFixed(3).padStart(7)} ms   p99 ${r.p99Ms.toFixed(3).padStart(7)} ms   cpu ${r.cpuMsPerOp.toFixed(3).padStart(7)} ms/op   (${r.operations} ops)`;
+    console.log(`\nthe skills service, in process, ${concurrency} requests at a time`);
+    console.log(row('issuance (decide+sign+append)', issuance));
+    console.log(row('public verification', verification));
+    const targets = {
+      verificationP99Under50ms: verification.p99Ms < 50,
+      verificationAtLeast40PercentOfBare: verification.perSecond >= 0.4 * bare.dataIntegrityVerify.perSecond,
+      issuanceP99Under300ms: issuance.p99Ms < 300,
+    };
+    console.log('\ntargets', targets);
+    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+    await writeFile(
+      new URL('./results/skills.json', import.meta.url),
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          node: process.version,
+          cpus: os.cpus().length,
+          cpu: os.cpus()[0]?.model,
+          loadAverage: os.loadavg(),
+          concurrency,
+          issuance,
+          verification,
+          bare,
+          targets,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } finally {
+    await skills.stop();
+  }
+}
+
+/** Runs `work` over `items`, `concurrency` at a time; the rate over the whole run and each call's latency. */
+async function timed<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<RateAndLatency> {
+  const latencies: number[] = [];
+  const queue = [...items];
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+        const t = performance.now();
+        await work(item);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  return {
+    operations: latencies.length,
+    perSecond: (latencies.length / elapsed) * 1000,
+    meanMs: latencies.reduce((a, b) => a + b, 0) / latencies.length,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    cpuMsPerOp: (used.user + used.system) / 1000 / latencies.length,
+  };
+}
