@@ -41,7 +41,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     const ids: string[] = [];
     for (let i = 0; i < workers; i++) {
       const id = randomUUID();
-      await skills.db.pool.query(`INSERT INTO known_workers (worker_id, sex, registered_on, last_destination) VALUES ($1, 'F', '2023-01-05', 'SA')`, [id]);
+      await skills.db.pool.query(
+        `INSERT INTO known_workers (worker_id, sex, registered_on, last_destination) VALUES ($1, 'F', '2023-01-05', 'SA')`,
+        [id],
+      );
       ids.push(id);
     }
     for (const id of ids) await givenAssessedCompetent(skills, id, standardId, centreId);
