@@ -117,7 +117,8 @@ export class EventStreams<E extends DomainEvent, S> {
     const vault = options.personalData?.vault;
     this.opening = vault && new Coalescer((items) => vault.openMany(items));
     this.warming =
-      vault && new Coalescer(async (ids) => {
+      vault &&
+      new Coalescer(async (ids) => {
         await vault.warmKeys(ids);
         return ids.map(() => undefined);
       });
