@@ -10,8 +10,6 @@ import { evolve, initialState, liveCertificates, standingOf, type CandidateState
 // certificate covers a unit not competent in its latest assessment, a full qualification supersedes every
 // partial one that still counts, revoked is terminal, and after erasure no event carries sealed text.
 
-const seen = { issued: 0, full: 0, superseded: 0, revokedThenTried: 0, erasedThenDecided: 0 };
-
 /** Runs the commands, refusals skipped; checks `check` on each decision, with the state it was decided on. */
 function run(
   commands: readonly CandidateCommand[],
@@ -42,7 +40,6 @@ describe("a worker's case, whatever the commands", () => {
         run(commands, (events, before) => {
           for (const e of events) {
             if (e.type !== 'CertificateIssued') continue;
-            seen.issued++;
             for (const unit of e.data.unitCodes) expect(standingOf(before, e.data.standardId, unit)?.outcome).toBe('competent');
           }
         }),
@@ -57,10 +54,8 @@ describe("a worker's case, whatever the commands", () => {
         run(commands, (events, before) => {
           const full = events.find((e) => e.type === 'CertificateIssued' && e.data.kind === 'full_qualification');
           if (!full || full.type !== 'CertificateIssued') return;
-          seen.full++;
           const partials = liveCertificates(before, full.data.standardId).filter((c) => c.kind === 'certificate_of_competency');
           const superseded = events.filter((e) => e.type === 'CertificateSuperseded');
-          seen.superseded += superseded.length;
           expect(superseded.map((e) => e.data.certificateNumber).sort()).toEqual(partials.map((c) => c.certificateNumber).sort());
           const after = events.reduce(evolve, before);
           expect(liveCertificates(after, full.data.standardId).filter((c) => c.kind === 'certificate_of_competency')).toEqual([]);
@@ -75,7 +70,6 @@ describe("a worker's case, whatever the commands", () => {
       fc.property(sequences, (commands) =>
         run(commands, (events, before) => {
           const revoked = new Set(before.certificates.filter((c) => c.status === 'revoked').map((c) => c.certificateNumber));
-          if (revoked.size > 0) seen.revokedThenTried++;
           for (const e of events) {
             if ('certificateNumber' in e.data && e.type !== 'CertificateIssued') expect(revoked.has(e.data.certificateNumber)).toBe(false);
           }
@@ -93,7 +87,6 @@ describe("a worker's case, whatever the commands", () => {
       fc.property(sequences, (commands) =>
         run(commands, (events, before, history) => {
           if (!history.some((e) => e.type === 'PersonalDataErased')) return;
-          seen.erasedThenDecided++;
           for (const e of events) for (const field of sealed) expect(e.data).not.toHaveProperty(field);
           const held = JSON.stringify(events.reduce(evolve, before));
           for (const field of sealed) expect(held).not.toContain(`"${field}"`);
@@ -104,12 +97,24 @@ describe("a worker's case, whatever the commands", () => {
   });
 
   it('reaches what the properties speak of: certificates, full qualifications, supersessions, revocations and erasures', () => {
-    // Otherwise the properties above could hold by never meeting their case. (Counted by the tests above:
-    // run the file whole.) Runs of 300 sequences meet some 75 issues, 15 full qualifications, 6 supersessions.
-    expect(seen.issued).toBeGreaterThanOrEqual(20);
-    expect(seen.full).toBeGreaterThanOrEqual(3);
-    expect(seen.superseded).toBeGreaterThanOrEqual(1);
-    expect(seen.revokedThenTried).toBeGreaterThanOrEqual(1);
-    expect(seen.erasedThenDecided).toBeGreaterThanOrEqual(5);
+    // Otherwise the properties above could hold by never meeting their case. A sample of its own, with a
+    // fixed seed: this checks the generator's reach, so it must not flicker with the properties' random runs.
+    const reached = { issued: 0, full: 0, superseded: 0, revokedThenDecided: 0, erasedThenDecided: 0 };
+    for (const commands of fc.sample(sequences, { numRuns: 300, seed: 20261206 })) {
+      run(commands, (events, before, history) => {
+        if (before.certificates.some((c) => c.status === 'revoked')) reached.revokedThenDecided++;
+        if (history.some((e) => e.type === 'PersonalDataErased')) reached.erasedThenDecided++;
+        for (const e of events) {
+          if (e.type === 'CertificateIssued') reached.issued++;
+          if (e.type === 'CertificateIssued' && e.data.kind === 'full_qualification') reached.full++;
+          if (e.type === 'CertificateSuperseded') reached.superseded++;
+        }
+      });
+    }
+    expect(reached.issued).toBeGreaterThanOrEqual(20);
+    expect(reached.full).toBeGreaterThanOrEqual(3);
+    expect(reached.superseded).toBeGreaterThanOrEqual(1);
+    expect(reached.revokedThenDecided).toBeGreaterThanOrEqual(1);
+    expect(reached.erasedThenDecided).toBeGreaterThanOrEqual(5);
   });
 });
