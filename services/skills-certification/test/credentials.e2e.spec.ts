@@ -18,7 +18,7 @@ import { UNITS, givenAssessedCompetent, givenKnownWorker, givenStandardAndCentre
 
 type Json = Record<string, any>;
 const namespaceOf = (topic: string) => topic.slice(0, topic.indexOf('homeward.'));
-const BASE = 'http://skills.homeward.test';
+const BASE = 'https://skills.homeward.test';
 
 describe('credentials of the certificates', () => {
   let registry: RegistrationHarness;
