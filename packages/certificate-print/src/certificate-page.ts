@@ -298,7 +298,13 @@ function statusNotice(view: CertificateView): string {
 }
 
 function statusLabel(view: CertificateView): string {
-  const reason = view.statusReason === undefined ? undefined : (REASON_LABELS[view.statusReason] ?? view.statusReason.replace(/_/g, ' '));
+  const reason =
+    view.statusReason === undefined
+      ? undefined
+      : // Own keys only: a reason such as `toString` is shown in its own words, not as an inherited function.
+        Object.hasOwn(REASON_LABELS, view.statusReason)
+        ? REASON_LABELS[view.statusReason]!
+        : view.statusReason.replace(/_/g, ' ');
   switch (view.status) {
     case 'valid':
       return 'valid';

@@ -304,3 +304,12 @@ describe('the policy of a page without script, for any style sheet', () => {
     expect(scriptlessPagePolicy(`${style} `).contentSecurityPolicy).not.toBe(policy.contentSecurityPolicy);
   });
 });
+
+describe('a reason code the page has no words for', () => {
+  it('is shown in its own words, also when it is the name of an inherited property', () => {
+    for (const reason of ['toString', 'constructor', 'court_order']) {
+      const page = renderCertificatePage(welderCertificate({ status: 'revoked', statusReason: reason }));
+      expect(page.html).toContain(`Not valid: revoked (${reason.replace(/_/g, ' ')}).`);
+    }
+  });
+});

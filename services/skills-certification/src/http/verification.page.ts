@@ -19,6 +19,11 @@ const REASONS: Record<string, string> = {
   administrative_hold: 'administrative hold',
 };
 
+/** The reason's words; a code not listed (only own keys: not `toString`) in its own words, underscores as spaces. */
+function reasonLabel(reason: string): string {
+  return Object.hasOwn(REASONS, reason) ? REASONS[reason]! : reason.replace(/_/g, ' ');
+}
+
 /**
  * One fixed style sheet for every answer (the status picks a class, not a colour written into the page),
  * so the policy allows exactly it by hash, as the printable certificate's does.
@@ -52,9 +57,7 @@ export interface VerificationPage {
  */
 export function verificationPage(result: VerificationResult): VerificationPage {
   const headline = HEADLINES[result.status];
-  const reason = result.reason
-    ? ` — ${escapeHtml(REASONS[result.reason] ?? result.reason.replace(/_/g, ' '))} (<code>${escapeHtml(result.reason)}</code>)`
-    : '';
+  const reason = result.reason ? ` — ${escapeHtml(reasonLabel(result.reason))} (<code>${escapeHtml(result.reason)}</code>)` : '';
   const kind = result.kind === 'full_qualification' ? 'Full qualification' : 'Certificate of competency';
   const html = `<!DOCTYPE html>
 <html lang="en" dir="ltr">
