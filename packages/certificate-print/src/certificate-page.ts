@@ -121,17 +121,39 @@ svg.qr { display: block; }
 }
 `;
 
-const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE, 'utf8').digest('base64')}'`;
+const PAGE_POLICY = scriptlessPagePolicy(STYLE);
 
 /**
- * No script at all, the one style sheet above, no images, fonts, frames, forms or connections: the QR
- * codes are inline SVG. `frame-ancestors` only works as a header, so the copy in the document's meta
- * element leaves it out (a saved copy is still protected by the rest).
+ * The security of a page that runs no script and loads nothing, for this certificate and for any other
+ * page a service renders from data (the skills service's verification page uses it too): its one style
+ * sheet allowed by its SHA-256, no script, image, font, frame, form or connection. `frame-ancestors` only
+ * works as a header, so the policy for the document's `<meta http-equiv>` (`documentPolicy`, which keeps a
+ * saved copy protected) leaves it out. The headers are the ones to send with the page: content type, the
+ * policy, no sniffing, no referrer and no caching (such pages show a certificate's status of the moment,
+ * and may carry a name).
  */
-const DOCUMENT_POLICY = ["default-src 'none'", `style-src ${STYLE_HASH}`, "img-src 'none'", "base-uri 'none'", "form-action 'none'"].join(
-  '; ',
-);
-const CONTENT_SECURITY_POLICY = `${DOCUMENT_POLICY}; frame-ancestors 'none'`;
+export function scriptlessPagePolicy(styleSheet: string): {
+  readonly contentSecurityPolicy: string;
+  readonly documentPolicy: string;
+  readonly headers: Readonly<Record<string, string>>;
+} {
+  const styleHash = `'sha256-${createHash('sha256').update(styleSheet, 'utf8').digest('base64')}'`;
+  const documentPolicy = ["default-src 'none'", `style-src ${styleHash}`, "img-src 'none'", "base-uri 'none'", "form-action 'none'"].join(
+    '; ',
+  );
+  const contentSecurityPolicy = `${documentPolicy}; frame-ancestors 'none'`;
+  return {
+    contentSecurityPolicy,
+    documentPolicy,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': contentSecurityPolicy,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    },
+  };
+}
 
 const KIND_TITLES: Record<CertificateKind, string> = {
   full_qualification: 'Full qualification',
@@ -210,7 +232,7 @@ export function renderCertificatePage(view: CertificateView): CertificatePage {
 <html lang="en" dir="ltr">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(DOCUMENT_POLICY)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(PAGE_POLICY.documentPolicy)}">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -263,15 +285,9 @@ ${credential.figure}
 `;
   return {
     html,
-    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': CONTENT_SECURITY_POLICY,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      // The page may carry the holder's name: no shared cache keeps it.
-      'cache-control': 'no-store',
-    },
+    contentSecurityPolicy: PAGE_POLICY.contentSecurityPolicy,
+    // The page may carry the holder's name: no shared cache keeps it (`cache-control: no-store`).
+    headers: PAGE_POLICY.headers,
     offlineCredential: credential.state,
   };
 }
@@ -282,7 +298,13 @@ function statusNotice(view: CertificateView): string {
 }
 
 function statusLabel(view: CertificateView): string {
-  const reason = view.statusReason === undefined ? undefined : (REASON_LABELS[view.statusReason] ?? view.statusReason.replace(/_/g, ' '));
+  const reason =
+    view.statusReason === undefined
+      ? undefined
+      : // Own keys only: a reason such as `toString` is shown in its own words, not as an inherited function.
+        Object.hasOwn(REASON_LABELS, view.statusReason)
+        ? REASON_LABELS[view.statusReason]!
+        : view.statusReason.replace(/_/g, ' ');
   switch (view.status) {
     case 'valid':
       return 'valid';

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import jsQR from 'jsqr';
 import { compactCredential, HOSTILE, welderCertificate } from '../test/certificate-views';
-import { CertificatePageInputError, escapeHtml, offlineQrPayload, renderCertificatePage, verificationUrl } from './certificate-page';
+import {
+  CertificatePageInputError,
+  escapeHtml,
+  offlineQrPayload,
+  renderCertificatePage,
+  scriptlessPagePolicy,
+  verificationUrl,
+} from './certificate-page';
 
 /**
  * Paints an SVG the renderer made into pixels (4 per module, from its own path data) and reads it back
@@ -277,5 +284,32 @@ describe('the verification URL', () => {
 
   it('keeps a path prefix of the base URL', () => {
     expect(verificationUrl('https://gov.example/skills', 'SC-1', 'X')).toBe('https://gov.example/skills/verify/SC-1?code=X');
+  });
+});
+
+describe('the policy of a page without script, for any style sheet', () => {
+  it('allows that style sheet by its hash and nothing else, and gives the headers to send', () => {
+    const style = 'body { color: #222; }';
+    const hash = createHash('sha256').update(style, 'utf8').digest('base64');
+    const policy = scriptlessPagePolicy(style);
+    expect(policy.documentPolicy).toBe(
+      `default-src 'none'; style-src 'sha256-${hash}'; img-src 'none'; base-uri 'none'; form-action 'none'`,
+    );
+    expect(policy.contentSecurityPolicy).toBe(`${policy.documentPolicy}; frame-ancestors 'none'`);
+    expect(policy.headers).toMatchObject({
+      'content-security-policy': policy.contentSecurityPolicy,
+      'content-type': 'text/html; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+    });
+    expect(scriptlessPagePolicy(`${style} `).contentSecurityPolicy).not.toBe(policy.contentSecurityPolicy);
+  });
+});
+
+describe('a reason code the page has no words for', () => {
+  it('is shown in its own words, also when it is the name of an inherited property', () => {
+    for (const reason of ['toString', 'constructor', 'court_order']) {
+      const page = renderCertificatePage(welderCertificate({ status: 'revoked', statusReason: reason }));
+      expect(page.html).toContain(`Not valid: revoked (${reason.replace(/_/g, ' ')}).`);
+    }
   });
 });

@@ -45,9 +45,19 @@ export const skillsCertificationSettings = {
     parse: parse.string,
   },
   PUBLIC_BASE_URL: {
-    description: 'the URL the public reaches this service at: verification links, QR codes, the did:web of the issuer and the status lists',
+    description:
+      'the URL the public reaches this service at: verification links, QR codes, the did:web of the issuer and the status lists. https; http only on a loopback host (127.0.0.1, localhost, [::1]), for a local demo',
     default: 'http://127.0.0.1:3002',
-    parse: parse.url,
+    parse: (raw: string) => {
+      const url = new URL(raw);
+      const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+      // The printed certificate refuses any other link in its QR code: a phone must not be sent to a plain-http check.
+      if (!(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)))
+        throw new Error('expected an https URL (http only on a loopback host)');
+      if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '')
+        throw new Error('expected no user, query or fragment');
+      return raw;
+    },
   },
   ISSUING_BODY: {
     description: 'the name of the body that issues the certificates, as printed and as the credential issuer name',

@@ -255,6 +255,7 @@ describe('a returnee’s skills recognised, certified and verified', () => {
       accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
     });
     expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-[^']+';/);
     expect(page.text).toContain('Revoked certificate');
     expect(page.text).toContain('assessment_irregularity');
     expect(page.text).not.toMatch(/Maria|Santos/);

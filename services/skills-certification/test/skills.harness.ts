@@ -97,7 +97,7 @@ export async function startSkillsHarness(
     PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
     VERIFICATION_SECRET: randomBytes(32).toString('base64'),
     OBJECT_STORE_DIR: objectStoreDir,
-    PUBLIC_BASE_URL: 'http://skills.homeward.test',
+    PUBLIC_BASE_URL: 'https://skills.homeward.test',
     CREDENTIALS_ISSUER_KEYS: `key-1:${generateSeed()}`,
     DATABASE_URL: db.url,
     KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),

@@ -73,11 +73,13 @@ export class CredentialStore {
     return this.issued.find(certificateNumber);
   }
 
-  /** The printed certificate's QR code: the verification link, with the compact credential in its fragment. */
-  async qrCode(certificateNumber: string): Promise<string> {
-    if (!this.issuer) throw new CredentialsNotConfigured('the service has no issuer keys configured');
-    const signed = await this.issued.find(certificateNumber);
-    return this.issuer.qrCode(this.verificationUrl(certificateNumber), signed?.compactJwt);
+  /**
+   * The compact VC-JWT the printed certificate's second QR code carries, for offline checks; none when the
+   * service has no issuer keys (the page is printed with the online check only) or issued none for it.
+   */
+  async compactCredential(certificateNumber: string): Promise<string | undefined> {
+    if (!this.issuer) return undefined;
+    return (await this.issued.find(certificateNumber))?.compactJwt;
   }
 
   /** A status changed (suspension, reinstatement, revocation): the lists kept in memory are stale. */

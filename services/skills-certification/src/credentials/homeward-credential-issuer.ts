@@ -6,8 +6,6 @@ import {
   issueCertificateCredential,
   issueStatusListCredential,
   keyRingFromEnv,
-  qrPayload,
-  qrSvg,
   statusEntry,
   type IssuerDid,
 } from '@homeward/credentials';
@@ -74,10 +72,6 @@ export class HomewardCredentialIssuer implements CredentialIssuer {
       this.keys,
     );
     return { dataIntegrity: issued.credential, jwt: issued.jwt, compactJwt: issued.compactJwt };
-  }
-
-  qrCode(verificationUrl: string, compactJwt: string | undefined): Promise<string> {
-    return qrSvg(qrPayload(verificationUrl, compactJwt));
   }
 
   async statusListCredential(

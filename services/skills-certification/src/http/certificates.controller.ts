@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { renderCertificatePage } from '@homeward/certificate-print';
 import type { Principal } from '@homeward/auth';
 import { commandMetadata } from '@homeward/command-handling/http';
 import { CurrentPrincipal } from '@homeward/service-kit';
@@ -8,7 +9,7 @@ import { SKILLS_APPLICATION, type SkillsApplication } from '../application/skill
 import { CertificateUnknown, type CandidateResult } from '../application/candidates.commands';
 import type { components } from './generated/skills-certification.v1';
 import { certificateDto } from './skills.representation';
-import { certificatePage } from './certificate.page';
+import { printableCertificateView } from './printable-certificate';
 
 type Schemas = components['schemas'];
 
@@ -121,24 +122,32 @@ export class CertificatesController {
     );
   }
 
+  /**
+   * The printable certificate (@homeward/certificate-print): A4, the QR code of the verification link and,
+   * when a credential was issued, a second one with the compact VC-JWT for offline checks. No holder name:
+   * the service holds none. Sent with the page's own headers (its Content-Security-Policy: no script, its
+   * one style sheet by hash; no caching, no referrer).
+   */
   @Get(':certificateNumber/printable')
   async printable(
     @Param('certificateNumber') certificateNumber: string,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<string> {
     const found = await this.app.candidates.readCertificate(certificateNumber, principal);
-    const dto = certificateDto(
+    const today = this.today();
+    const certificate = certificateDto(
       found.workerId,
       found.certificate,
       found.verificationCode,
       this.app.credentials.verificationUrl(certificateNumber),
-      this.today(),
+      today,
     );
     const standard = await this.app.standards.version(found.certificate.standardId, found.certificate.standardVersion);
-    const qr = await this.app.credentials.qrCode(certificateNumber);
-    void reply.type('text/html; charset=utf-8');
-    return certificatePage(dto, standard, qr);
+    const compactCredential = await this.app.credentials.compactCredential(certificateNumber);
+    const page = renderCertificatePage(printableCertificateView(certificate, standard, today, compactCredential));
+    void reply.headers(page.headers);
+    return page.html;
   }
 
   @Get(':certificateNumber/credential.jsonld')

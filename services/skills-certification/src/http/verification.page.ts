@@ -1,14 +1,12 @@
+import { escapeHtml, scriptlessPagePolicy } from '@homeward/certificate-print';
 import type { VerificationResult } from '../application/verification/verify-certificate';
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const WORDS: Record<VerificationResult['status'], { headline: string; colour: string }> = {
-  valid: { headline: 'Valid certificate', colour: '#1b7f3b' },
-  expired: { headline: 'Expired certificate', colour: '#8a6d00' },
-  suspended: { headline: 'Suspended certificate', colour: '#b35900' },
-  revoked: { headline: 'Revoked certificate', colour: '#b00020' },
-  superseded: { headline: 'Superseded by a full qualification', colour: '#555' },
+const HEADLINES: Record<VerificationResult['status'], string> = {
+  valid: 'Valid certificate',
+  expired: 'Expired certificate',
+  suspended: 'Suspended certificate',
+  revoked: 'Revoked certificate',
+  superseded: 'Superseded by a full qualification',
 };
 
 const REASONS: Record<string, string> = {
@@ -21,26 +19,72 @@ const REASONS: Record<string, string> = {
   administrative_hold: 'administrative hold',
 };
 
-/** The public verification as a page for a browser (the QR code's link): the same facts as the JSON, no person. */
-export function verificationPage(result: VerificationResult): string {
-  const words = WORDS[result.status];
-  const reason = result.reason ? ` — ${escape(REASONS[result.reason] ?? result.reason)} (<code>${escape(result.reason)}</code>)` : '';
+/** The reason's words; a code not listed (only own keys: not `toString`) in its own words, underscores as spaces. */
+function reasonLabel(reason: string): string {
+  return Object.hasOwn(REASONS, reason) ? REASONS[reason]! : reason.replace(/_/g, ' ');
+}
+
+/**
+ * One fixed style sheet for every answer (the status picks a class, not a colour written into the page),
+ * so the policy allows exactly it by hash, as the printable certificate's does.
+ */
+const STYLE = `
+body { font-family: "DejaVu Sans", "Noto Sans", system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #222; overflow-wrap: anywhere; }
+.status { border-left: 0.5rem solid #555; padding: 0.5rem 1rem; background: #f6f6f6; }
+h1 { font-size: 1.4rem; margin: 0; color: #555; }
+.status-valid { border-color: #1b7f3b; } .status-valid h1 { color: #1b7f3b; }
+.status-expired { border-color: #8a6d00; } .status-expired h1 { color: #8a6d00; }
+.status-suspended { border-color: #b35900; } .status-suspended h1 { color: #b35900; }
+.status-revoked { border-color: #b00020; } .status-revoked h1 { color: #b00020; }
+dt { font-weight: 600; margin-top: 0.6rem; }
+dd { margin: 0; }
+li { margin: 0.2rem 0; }
+footer { margin-top: 2rem; font-size: 0.85rem; color: #595959; }
+`;
+
+const POLICY = scriptlessPagePolicy(STYLE);
+
+export interface VerificationPage {
+  readonly html: string;
+  /** Content type, the Content-Security-Policy (no script; the one style sheet by hash), nosniff, no referrer, no-store. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * The public verification as a page for a browser (the QR code's link): the same facts as the JSON, no
+ * person. Every text escaped with @homeward/certificate-print's `escapeHtml`, no script, and the policy of
+ * its `scriptlessPagePolicy` both as a header and in the document.
+ */
+export function verificationPage(result: VerificationResult): VerificationPage {
+  const headline = HEADLINES[result.status];
+  const reason = result.reason ? ` — ${escapeHtml(reasonLabel(result.reason))} (<code>${escapeHtml(result.reason)}</code>)` : '';
   const kind = result.kind === 'full_qualification' ? 'Full qualification' : 'Certificate of competency';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(result.certificateNumber)} — ${escape(words.headline)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
-.status{border-left:.5rem solid ${words.colour};padding:.5rem 1rem;background:#f6f6f6}h1{font-size:1.4rem;margin:0;color:${words.colour}}
-dt{font-weight:600;margin-top:.6rem}dd{margin:0}li{margin:.2rem 0}footer{margin-top:2rem;font-size:.85rem;color:#666}</style></head>
-<body><div class="status"><h1>${escape(words.headline)}${reason}</h1><p>Certificate ${escape(result.certificateNumber)}</p></div>
+  const html = `<!DOCTYPE html>
+<html lang="en" dir="ltr">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(POLICY.documentPolicy)}">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(result.certificateNumber)} — ${escapeHtml(headline)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<div class="status status-${result.status}"><h1>${escapeHtml(headline)}${reason}</h1><p>Certificate <span class="number">${escapeHtml(result.certificateNumber)}</span></p></div>
 <dl>
-<dt>${escape(kind)}</dt><dd>${escape(result.standard.title)} (standard ${escape(result.standard.standardId)}, version ${result.standard.version}; level ${result.standard.level}; ISCO-08 ${escape(result.standard.occupationIsco)})</dd>
-<dt>Units of competency</dt><dd><ul>${result.units.map((u) => `<li><code>${escape(u.code)}</code> ${escape(u.title)}</li>`).join('')}</ul></dd>
-<dt>Issued by</dt><dd>${escape(result.issuer.name)} <small>(${escape(result.issuer.id)})</small></dd>
-<dt>Issued on</dt><dd>${escape(result.issuedOn)}</dd>
-${result.expiresOn ? `<dt>Expires on</dt><dd>${escape(result.expiresOn)}</dd>` : ''}
-${result.supersededBy ? `<dt>Superseded by</dt><dd>${escape(result.supersededBy)}</dd>` : ''}
+<dt>${escapeHtml(kind)}</dt><dd><span dir="auto">${escapeHtml(result.standard.title)}</span> (standard <bdi>${escapeHtml(result.standard.standardId)}</bdi>, version ${result.standard.version}; level ${result.standard.level}; ISCO-08 ${escapeHtml(result.standard.occupationIsco)})</dd>
+<dt>Units of competency</dt><dd><ul>${result.units.map((u) => `<li><code>${escapeHtml(u.code)}</code> <span dir="auto">${escapeHtml(u.title)}</span></li>`).join('')}</ul></dd>
+<dt>Issued by</dt><dd><span dir="auto">${escapeHtml(result.issuer.name)}</span> <small>(${escapeHtml(result.issuer.id)})</small></dd>
+<dt>Issued on</dt><dd>${escapeHtml(result.issuedOn)}</dd>
+${result.expiresOn ? `<dt>Expires on</dt><dd>${escapeHtml(result.expiresOn)}</dd>` : ''}
+${result.supersededBy ? `<dt>Superseded by</dt><dd>${escapeHtml(result.supersededBy)}</dd>` : ''}
 </dl>
+</main>
 <footer>This page shows whether the certificate is genuine and where it stands. It never shows who holds it.</footer>
-</body></html>`;
+</body>
+</html>
+`;
+  return { html, headers: POLICY.headers };
 }

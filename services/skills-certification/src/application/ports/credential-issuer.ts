@@ -35,8 +35,6 @@ export interface CredentialIssuer {
   readonly issuerId: string;
   didDocument(): Record<string, unknown>;
   issueCertificate(certificate: CertificateForCredential): Promise<SignedCredential>;
-  /** The QR code (SVG) of a certificate: its verification URL, and the compact signed form when there is one. */
-  qrCode(verificationUrl: string, compactJwt: string | undefined): Promise<string>;
   /** A signed BitstringStatusListCredential of list `listNumber` with the given positions set. */
   statusListCredential(
     listNumber: number,
