@@ -27,7 +27,9 @@ export class PublicController {
       void reply.type('text/html; charset=utf-8');
       return verificationPage(result);
     }
-    return { ...result, units: result.units.map((u) => ({ ...u })) };
+    return result.status === 'invalid'
+      ? { ...result, issuer: { ...result.issuer } }
+      : { ...result, units: result.units.map((u) => ({ ...u })) };
   }
 
   @Get('status-lists/:listId')

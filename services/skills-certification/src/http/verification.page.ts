@@ -9,6 +9,7 @@ const WORDS: Record<VerificationResult['status'], { headline: string; colour: st
   suspended: { headline: 'Suspended certificate', colour: '#b35900' },
   revoked: { headline: 'Revoked certificate', colour: '#b00020' },
   superseded: { headline: 'Superseded by a full qualification', colour: '#555' },
+  invalid: { headline: 'Not a valid certificate: its record failed verification', colour: '#b00020' },
 };
 
 const REASONS: Record<string, string> = {
@@ -24,6 +25,18 @@ const REASONS: Record<string, string> = {
 /** The public verification as a page for a browser (the QR code's link): the same facts as the JSON, no person. */
 export function verificationPage(result: VerificationResult): string {
   const words = WORDS[result.status];
+  if (result.status === 'invalid') {
+    return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(result.certificateNumber)} — ${escape(words.headline)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#222}
+.status{border-left:.5rem solid ${words.colour};padding:.5rem 1rem;background:#f6f6f6}h1{font-size:1.4rem;margin:0;color:${words.colour}}
+footer{margin-top:2rem;font-size:.85rem;color:#666}</style></head>
+<body><div class="status"><h1>${escape(words.headline)}</h1><p>Certificate ${escape(result.certificateNumber)}: ${escape(result.detail)} (<code>${escape(result.code)}</code>).</p>
+<p>Do not rely on this certificate. Contact ${escape(result.issuer.name)}.</p></div>
+<footer>This page shows whether the certificate is genuine and where it stands. It never shows who holds it.</footer>
+</body></html>`;
+  }
   const reason = result.reason ? ` — ${escape(REASONS[result.reason] ?? result.reason)} (<code>${escape(result.reason)}</code>)` : '';
   const kind = result.kind === 'full_qualification' ? 'Full qualification' : 'Certificate of competency';
   return `<!doctype html>
