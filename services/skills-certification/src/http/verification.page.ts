@@ -54,6 +54,6 @@ dt{font-weight:600;margin-top:.6rem}dd{margin:0}li{margin:.2rem 0}footer{margin-
 ${result.expiresOn ? `<dt>Expires on</dt><dd>${escape(result.expiresOn)}</dd>` : ''}
 ${result.supersededBy ? `<dt>Superseded by</dt><dd>${escape(result.supersededBy)}</dd>` : ''}
 </dl>
-<footer>This page shows whether the certificate is genuine and where it stands. It never shows who holds it.</footer>
+${result.verifiedBy === 'register' ? '<p><small>Checked against the issuer’s register only: this service issues no signed credentials.</small></p>\n' : '<p><small>Checked against the certificate’s signed credential and the issuer’s signed status lists.</small></p>\n'}<footer>This page shows whether the certificate is genuine and where it stands. It never shows who holds it.</footer>
 </body></html>`;
 }
