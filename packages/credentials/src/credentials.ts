@@ -74,6 +74,7 @@ export {
   verifyDataIntegrity,
   verifyJwt,
   StatusListCache,
+  VerifiedProofs,
   type VerificationResult,
   type VerificationStatus,
   type VerifyOptions,

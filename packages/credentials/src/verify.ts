@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -51,6 +52,12 @@ export interface VerifyOptions {
   readonly now?: Date;
   /** Seconds of clock skew allowed on validFrom / validUntil (default 0). */
   readonly maxClockSkewSeconds?: number;
+  /**
+   * Data Integrity proofs already verified, by the SHA-256 of the credential's JSON: a credential seen
+   * before, byte for byte, skips the canonicalisation and the signature check (the proof cannot change
+   * without the bytes changing). The issuer and key checks, the dates and the status are checked every time.
+   */
+  readonly verifiedProofs?: VerifiedProofs;
 }
 
 /** Status lists by URL, already verified and decoded. */
@@ -74,6 +81,8 @@ export async function verifyDataIntegrity(credential: Record<string, unknown>, o
     return failed(format, 'invalid', ['the proof is not a well-formed eddsa-rdfc-2022 DataIntegrityProof'], issuer, vmId);
   }
 
+  const digest = options.verifiedProofs ? VerifiedProofs.digest(credential) : undefined;
+  if (digest !== undefined && options.verifiedProofs!.has(digest)) return afterProof(format, credential, issuer!, vmId!, options);
   const documentLoader = localDocumentLoader({ keys: options.keys, didKey: false });
   const result = await vc.verifyCredential({
     credential,
@@ -96,7 +105,49 @@ export async function verifyDataIntegrity(credential: Record<string, unknown>, o
       vmId,
     );
   }
+  if (digest !== undefined) options.verifiedProofs!.add(digest);
   return afterProof(format, credential, issuer!, vmId!, options);
+}
+
+/**
+ * A bounded set of the SHA-256 digests of credentials whose Data Integrity proof verified (the oldest
+ * forgotten first). Only successes are kept. The digest is over `JSON.stringify` of the credential: two
+ * credentials with the same serialisation are the same JSON data, and a proof depends on nothing else
+ * (the key that made it is checked against the key ring on every verification, before this set is asked).
+ */
+export class VerifiedProofs {
+  private readonly digests = new Set<string>();
+
+  constructor(readonly maxEntries = 10_000) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
+  }
+
+  static digest(credential: object): string {
+    return createHash('sha256').update(JSON.stringify(credential)).digest('base64url');
+  }
+
+  has(digest: string): boolean {
+    if (!this.digests.has(digest)) return false;
+    // most recently used last, so that eviction drops the least recently used
+    this.digests.delete(digest);
+    this.digests.add(digest);
+    return true;
+  }
+
+  add(digest: string): void {
+    this.digests.delete(digest);
+    this.digests.add(digest);
+    if (this.digests.size > this.maxEntries) this.digests.delete(this.digests.values().next().value!);
+  }
+
+  get size(): number {
+    return this.digests.size;
+  }
+
+  /** Forget every proof (the benchmark's cold runs). */
+  clear(): void {
+    this.digests.clear();
+  }
 }
 
 export async function verifyJwt(jwt: string, options: VerifyOptions): Promise<VerificationResult> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { KeyRing, verifyCredential, type IssuedCredential } from '../src/credentials';
+import { KeyRing, VerifiedProofs, verifyCredential, type IssuedCredential } from '../src/credentials';
 import { HOST, Issuer } from './fixtures';
 
 describe('a certificate issued as an Open Badges 3.0 credential', () => {
@@ -85,6 +85,34 @@ describe('a certificate issued as an Open Badges 3.0 credential', () => {
     body.credentialSubject.licenseNumber = 'HW-2026-999999';
     const forgedJwt = [header, Buffer.from(JSON.stringify(body)).toString('base64url'), signature].join('.');
     expect((await verifyCredential(forgedJwt, issuer.verifyOptions())).status).toBe('tampered');
+  });
+
+  it('remembers a verified proof by the digest of the credential: the same bytes skip the proof, other bytes do not', async () => {
+    const verifiedProofs = new VerifiedProofs(2);
+    const options = { ...issuer.verifyOptions(), verifiedProofs };
+    expect((await verifyCredential(issued.credential, options)).status).toBe('valid');
+    expect(verifiedProofs.has(VerifiedProofs.digest(issued.credential))).toBe(true);
+    // a remembered proof still goes through the dates and the status lists
+    const other = await issuer.issue();
+    expect((await verifyCredential(other.credential, options)).status).toBe('valid');
+    await issuer.set('revocation', other.index, true, 'issued-in-error');
+    expect(await verifyCredential(other.credential, options)).toMatchObject({ status: 'revoked', checks: { proof: 'ok', revoked: true } });
+    // changed bytes are verified again, and a failure is never remembered
+    const forged = structuredClone(issued.credential) as Record<string, any>;
+    forged.validUntil = '2099-01-01T00:00:00Z';
+    expect((await verifyCredential(forged, options)).status).toBe('tampered');
+    expect((await verifyCredential(forged, options)).status).toBe('tampered');
+    expect(verifiedProofs.has(VerifiedProofs.digest(forged))).toBe(false);
+    // bounded: the least recently used digest goes first
+    const third = await issuer.issue();
+    await verifyCredential(third.credential, options);
+    expect(verifiedProofs.size).toBe(2);
+    expect(verifiedProofs.has(VerifiedProofs.digest(issued.credential))).toBe(false);
+    // a key dropped from the ring is refused before the remembered proof is consulted
+    const stranger = new Issuer(
+      new KeyRing({ did: { method: 'web', host: 'other.test' }, keys: [{ name: 'key-1', key: { seed: randomBytes(32) } }] }),
+    );
+    expect((await verifyCredential(third.credential, { ...stranger.verifyOptions(), verifiedProofs })).status).toBe('invalid-signature');
   });
 
   it('says invalid-signature for a proof by a key that is not the issuer’s, or no proof at all', async () => {

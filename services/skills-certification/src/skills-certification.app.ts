@@ -85,6 +85,7 @@ function buildApplication(
       lookups,
       codes,
       new FailureThrottle(config.VERIFY_FAILURES_PER_WINDOW, config.VERIFY_WINDOW_SECONDS),
+      credentials,
       () => credentials.issuerId ?? config.PUBLIC_BASE_URL,
       clock,
       log.child({ component: 'verification' }),
@@ -112,7 +113,7 @@ export async function startSkillsCertification(
     seams.credentials ??
     (config.CREDENTIALS_ISSUER_KEYS.trim() === ''
       ? undefined
-      : HomewardCredentialIssuer.fromConfig(config.CREDENTIALS_ISSUER_KEYS, config.CREDENTIALS_DID_METHOD, config.PUBLIC_BASE_URL));
+      : HomewardCredentialIssuer.fromConfig(config.CREDENTIALS_ISSUER_KEYS, config.CREDENTIALS_DID_METHOD, config.PUBLIC_BASE_URL, clock));
   let application: SkillsApplication | undefined;
   const applicationOf = (parts: Parameters<typeof buildApplication>[0]) => (application ??= buildApplication(parts, config, issuer));
   const runtime = await startEventSourcedService({

@@ -3,7 +3,7 @@ import type { CertificateIssued } from '../domain/candidate/candidate.events';
 import type { CertificateRegister } from '../persistence/certificate-register';
 import type { IssuedCredentials } from '../persistence/issued-credentials';
 import type { Lookups } from './lookups';
-import type { CredentialIssuer, SignedCredential } from './ports/credential-issuer';
+import type { CredentialCheck, CredentialIssuer, CredentialVerifier, SignedCredential } from './ports/credential-issuer';
 import type { VerificationCodes } from './verification/verification-code';
 
 /** The service runs without an issuer's keys (none configured): certificates are issued, credentials are not. 503. */
@@ -16,8 +16,18 @@ export class StatusListUnknown extends Error {
   override readonly name = 'StatusListUnknown';
 }
 
-/** How long a signed status list is served from memory when no status changed in this process. */
-const STATUS_LIST_TTL_MS = 30_000;
+/**
+ * How long a signed status list is served from memory, and how long public verification keeps a verified
+ * list, when no status changed in this process. A change made here drops both at once; a change made by
+ * another process of the service (several api replicas) is seen here after at most this long.
+ */
+export const STATUS_LIST_TTL_MS = 30_000;
+
+/** What public verification learns from a certificate's stored credential. */
+export type StoredCredentialCheck =
+  | { readonly kind: 'not-issued' } // the service has no issuer keys: no credential to check
+  | { readonly kind: 'missing' } // the service issues credentials, but holds none for this certificate
+  | ({ readonly kind: 'checked' } & CredentialCheck);
 
 /**
  * The certificates as credentials: signed in the transaction of their issue and kept, the status lists
@@ -26,6 +36,7 @@ const STATUS_LIST_TTL_MS = 30_000;
  */
 export class CredentialStore {
   private readonly lists = new Map<string, { at: number; credential: Promise<Record<string, unknown>> }>();
+  private readonly verifier: CredentialVerifier | undefined;
 
   constructor(
     private readonly issuer: CredentialIssuer | undefined,
@@ -35,7 +46,9 @@ export class CredentialStore {
     private readonly codes: VerificationCodes,
     private readonly publicBaseUrl: string,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.verifier = issuer?.verifier((url) => this.statusListAt(url), STATUS_LIST_TTL_MS);
+  }
 
   verificationUrl(certificateNumber: string): string {
     return `${this.publicBaseUrl.replace(/\/$/, '')}/verify/${certificateNumber}?code=${this.codes.codeOf(certificateNumber)}`;
@@ -85,10 +98,39 @@ export class CredentialStore {
   /** A status changed (suspension, reinstatement, revocation): the lists kept in memory are stale. */
   statusChanged(): void {
     this.lists.clear();
+    this.verifier?.statusChanged();
+  }
+
+  /**
+   * The certificate's stored Data Integrity credential, verified: its proof with the issuer's key ring, its
+   * dates at the service's clock, its status from the service's own signed status lists.
+   */
+  async checkStored(certificateNumber: string): Promise<StoredCredentialCheck> {
+    if (!this.verifier) return { kind: 'not-issued' };
+    const signed = await this.issued.find(certificateNumber);
+    if (!signed) return { kind: 'missing' };
+    return { kind: 'checked', ...(await this.verifier.verify(signed.dataIntegrity, this.clock())) };
+  }
+
+  /** Forget the proofs already verified (the benchmark's cold runs). */
+  forgetVerifiedProofs(): void {
+    this.verifier?.forgetVerifiedProofs();
+  }
+
+  /** The status list published at `url`, signed afresh (and kept for the public path): verification's source. */
+  private async statusListAt(url: string): Promise<Record<string, unknown> | undefined> {
+    const prefix = `${this.publicBaseUrl.replace(/\/$/, '')}/status-lists/`;
+    if (!url.startsWith(prefix)) return undefined;
+    try {
+      return await this.statusList(url.slice(prefix.length), { fresh: true });
+    } catch (error) {
+      if (error instanceof StatusListUnknown) return undefined;
+      throw error;
+    }
   }
 
   /** The signed BitstringStatusListCredential `revocation-<n>` or `suspension-<n>`. */
-  async statusList(listId: string): Promise<Record<string, unknown>> {
+  async statusList(listId: string, { fresh = false }: { fresh?: boolean } = {}): Promise<Record<string, unknown>> {
     if (!this.issuer) throw new CredentialsNotConfigured('the service has no issuer keys configured: no status lists are published');
     const match = /^(revocation|suspension)-([1-9][0-9]{0,5})$/.exec(listId);
     if (!match) throw new StatusListUnknown(`no status list ${listId}`);
@@ -97,7 +139,7 @@ export class CredentialStore {
     if (listNumber > (await this.register.listsInUse())) throw new StatusListUnknown(`no status list ${listId}`);
     const now = this.clock();
     const kept = this.lists.get(listId);
-    if (kept && now.getTime() - kept.at < STATUS_LIST_TTL_MS) return kept.credential;
+    if (kept && !fresh && now.getTime() - kept.at < STATUS_LIST_TTL_MS) return kept.credential;
     const issuer = this.issuer;
     const credential = this.register
       .setPositions(listNumber, purpose)

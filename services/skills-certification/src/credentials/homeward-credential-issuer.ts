@@ -9,8 +9,14 @@ import {
   statusEntry,
   type IssuerDid,
 } from '@homeward/credentials';
-import type { CertificateForCredential, CredentialIssuer, SignedCredential } from '../application/ports/credential-issuer';
+import type {
+  CertificateForCredential,
+  CredentialIssuer,
+  CredentialVerifier,
+  SignedCredential,
+} from '../application/ports/credential-issuer';
 import { STATUS_LIST_SIZE, statusListOf } from '../persistence/certificate-register';
+import { HomewardCredentialVerifier } from './homeward-credential-verifier';
 
 /**
  * The credential issuer port on @homeward/credentials: certificates as Open Badges 3.0 credentials signed
@@ -24,16 +30,21 @@ export class HomewardCredentialIssuer implements CredentialIssuer {
   constructor(
     private readonly keys: KeyRing,
     private readonly publicBaseUrl: string,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.issuerId = keys.issuerId;
     if (STATUS_LIST_SIZE !== MIN_STATUS_LIST_LENGTH) throw new Error('the register and the lists disagree on the list size');
   }
 
   /** From configuration: `name:seed,…` (oldest first, the last active), did:web on the public URL's host or did:key. */
-  static fromConfig(keys: string, method: 'web' | 'key', publicBaseUrl: string): HomewardCredentialIssuer {
+  static fromConfig(keys: string, method: 'web' | 'key', publicBaseUrl: string, clock?: () => Date): HomewardCredentialIssuer {
     const url = new URL(publicBaseUrl);
     const did: IssuerDid = method === 'web' ? { method: 'web', host: url.host } : { method: 'key' };
-    return new HomewardCredentialIssuer(keyRingFromEnv(did, keys), publicBaseUrl);
+    return new HomewardCredentialIssuer(keyRingFromEnv(did, keys), publicBaseUrl, clock);
+  }
+
+  verifier(statusLists: (url: string) => Promise<Record<string, unknown> | undefined>, maxAgeMs: number): CredentialVerifier {
+    return new HomewardCredentialVerifier(this.keys, statusLists, maxAgeMs, this.clock);
   }
 
   private listUrl(purpose: 'revocation' | 'suspension', listNumber: number): string {

@@ -84,7 +84,7 @@ describe('the printable certificate’s view, from the service’s records', () 
   });
 });
 
-const result: VerificationResult = {
+const result: Exclude<VerificationResult, { status: 'invalid' }> = {
   certificateNumber: 'SKL-2024-000007',
   status: 'revoked',
   reason: 'assessment_irregularity',
@@ -94,6 +94,7 @@ const result: VerificationResult = {
   issuer: { name: 'Technical Education and Skills Development Authority', id: 'did:web:skills.homeward.test' },
   issuedOn: '2024-08-05',
   expiresOn: '2029-08-04',
+  verifiedBy: 'credential',
 };
 
 describe('the verification page for browsers', () => {
@@ -119,6 +120,21 @@ describe('the verification page for browsers', () => {
       ),
     );
     expect(policies.size).toBe(1);
+  });
+
+  it('says a certificate whose record failed verification is not valid, with its code, under the same policy and nothing the register says', () => {
+    const page = verificationPage({
+      certificateNumber: result.certificateNumber,
+      status: 'invalid',
+      code: 'verification.credential-tampered',
+      detail: 'the stored credential does not verify',
+      issuer: result.issuer,
+      verifiedBy: 'credential',
+    });
+    expect(page.html).toContain('Not a valid certificate');
+    expect(page.html).toContain('<code>verification.credential-tampered</code>');
+    expect(page.html).not.toContain(result.standard.title);
+    expect(page.headers['content-security-policy']).toBe(verificationPage(result).headers['content-security-policy']);
   });
 
   it('escapes every text it shows, whatever it is', () => {

@@ -29,7 +29,9 @@ export class PublicController {
       void reply.headers(page.headers);
       return page.html;
     }
-    return { ...result, units: result.units.map((u) => ({ ...u })) };
+    return result.status === 'invalid'
+      ? { ...result, issuer: { ...result.issuer } }
+      : { ...result, units: result.units.map((u) => ({ ...u })) };
   }
 
   @Get('status-lists/:listId')

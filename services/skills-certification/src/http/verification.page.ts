@@ -7,6 +7,7 @@ const HEADLINES: Record<VerificationResult['status'], string> = {
   suspended: 'Suspended certificate',
   revoked: 'Revoked certificate',
   superseded: 'Superseded by a full qualification',
+  invalid: 'Not a valid certificate: its record failed verification',
 };
 
 const REASONS: Record<string, string> = {
@@ -36,6 +37,7 @@ h1 { font-size: 1.4rem; margin: 0; color: #555; }
 .status-expired { border-color: #8a6d00; } .status-expired h1 { color: #8a6d00; }
 .status-suspended { border-color: #b35900; } .status-suspended h1 { color: #b35900; }
 .status-revoked { border-color: #b00020; } .status-revoked h1 { color: #b00020; }
+.status-invalid { border-color: #b00020; } .status-invalid h1 { color: #b00020; }
 dt { font-weight: 600; margin-top: 0.6rem; }
 dd { margin: 0; }
 li { margin: 0.2rem 0; }
@@ -57,22 +59,18 @@ export interface VerificationPage {
  */
 export function verificationPage(result: VerificationResult): VerificationPage {
   const headline = HEADLINES[result.status];
+  if (result.status === 'invalid') return page(result.certificateNumber, headline, 'invalid', invalidBody(result));
   const reason = result.reason ? ` — ${escapeHtml(reasonLabel(result.reason))} (<code>${escapeHtml(result.reason)}</code>)` : '';
   const kind = result.kind === 'full_qualification' ? 'Full qualification' : 'Certificate of competency';
-  const html = `<!DOCTYPE html>
-<html lang="en" dir="ltr">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(POLICY.documentPolicy)}">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(result.certificateNumber)} — ${escapeHtml(headline)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<div class="status status-${result.status}"><h1>${escapeHtml(headline)}${reason}</h1><p>Certificate <span class="number">${escapeHtml(result.certificateNumber)}</span></p></div>
+  const checked =
+    result.verifiedBy === 'register'
+      ? 'Checked against the issuer’s register only: this service issues no signed credentials.'
+      : 'Checked against the certificate’s signed credential and the issuer’s signed status lists.';
+  return page(
+    result.certificateNumber,
+    headline,
+    result.status,
+    `<div class="status status-${result.status}"><h1>${escapeHtml(headline)}${reason}</h1><p>Certificate <span class="number">${escapeHtml(result.certificateNumber)}</span></p></div>
 <dl>
 <dt>${escapeHtml(kind)}</dt><dd><span dir="auto">${escapeHtml(result.standard.title)}</span> (standard <bdi>${escapeHtml(result.standard.standardId)}</bdi>, version ${result.standard.version}; level ${result.standard.level}; ISCO-08 ${escapeHtml(result.standard.occupationIsco)})</dd>
 <dt>Units of competency</dt><dd><ul>${result.units.map((u) => `<li><code>${escapeHtml(u.code)}</code> <span dir="auto">${escapeHtml(u.title)}</span></li>`).join('')}</ul></dd>
@@ -81,6 +79,31 @@ export function verificationPage(result: VerificationResult): VerificationPage {
 ${result.expiresOn ? `<dt>Expires on</dt><dd>${escapeHtml(result.expiresOn)}</dd>` : ''}
 ${result.supersededBy ? `<dt>Superseded by</dt><dd>${escapeHtml(result.supersededBy)}</dd>` : ''}
 </dl>
+<p><small>${escapeHtml(checked)}</small></p>`,
+  );
+}
+
+/** A certificate whose record failed verification: the code and what to do, nothing the register says. */
+function invalidBody(result: Extract<VerificationResult, { status: 'invalid' }>): string {
+  return `<div class="status status-invalid"><h1>${escapeHtml(HEADLINES.invalid)}</h1><p>Certificate <span class="number">${escapeHtml(result.certificateNumber)}</span>: ${escapeHtml(result.detail)} (<code>${escapeHtml(result.code)}</code>).</p>
+<p>Do not rely on this certificate. Contact <span dir="auto">${escapeHtml(result.issuer.name)}</span>.</p></div>`;
+}
+
+function page(certificateNumber: string, headline: string, status: VerificationResult['status'], main: string): VerificationPage {
+  const html = `<!DOCTYPE html>
+<html lang="en" dir="ltr">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(POLICY.documentPolicy)}">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(certificateNumber)} — ${escapeHtml(headline)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main data-status="${status}">
+${main}
 </main>
 <footer>This page shows whether the certificate is genuine and where it stands. It never shows who holds it.</footer>
 </body>

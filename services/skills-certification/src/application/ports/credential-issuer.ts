@@ -42,4 +42,47 @@ export interface CredentialIssuer {
     setPositions: readonly number[],
     now: Date,
   ): Promise<Record<string, unknown>>;
+  /**
+   * A verifier of this issuer's certificate credentials that reads their status from `statusLists` (the
+   * service's own signed lists, by URL), keeping each verified list at most `maxAgeMs`.
+   */
+  verifier(statusLists: (url: string) => Promise<Record<string, unknown> | undefined>, maxAgeMs: number): CredentialVerifier;
+}
+
+/** What a certificate credential says, once its proof held: read from the Open Badges shape by the adapter. */
+export interface CredentialClaims {
+  readonly certificateNumber?: string;
+  readonly kind?: 'full_qualification' | 'certificate_of_competency';
+  readonly standardId?: string;
+  readonly standardVersion?: number;
+  readonly unitCodes: readonly string[];
+  readonly issuingBody?: string;
+  readonly issuerId?: string;
+  /** The dates of validFrom / validUntil (YYYY-MM-DD). */
+  readonly validFrom?: string;
+  readonly validUntil?: string;
+  /** The positions of its status entries, over all lists (as the register numbers them). */
+  readonly revocationIndex?: number;
+  readonly suspensionIndex?: number;
+}
+
+/** The outcome of verifying a stored credential: its proof, its dates, its status-list bits. */
+export interface CredentialCheck {
+  readonly outcome:
+    'valid' | 'expired' | 'not-yet-valid' | 'suspended' | 'revoked' | 'status-unavailable' | 'invalid-signature' | 'tampered';
+  /** The bits read from the status lists (absent when a list could not be read or the proof failed). */
+  readonly revoked?: boolean;
+  readonly suspended?: boolean;
+  /** Present only when the proof held. */
+  readonly claims?: CredentialClaims;
+  readonly errors: readonly string[];
+}
+
+export interface CredentialVerifier {
+  /** Verifies a stored certificate credential (Data Integrity) at `now`. Never fetches anything. */
+  verify(credential: Record<string, unknown>, now: Date): Promise<CredentialCheck>;
+  /** A status changed in this process: the status lists kept are stale. */
+  statusChanged(): void;
+  /** Forget the proofs already verified (the benchmark's cold runs). */
+  forgetVerifiedProofs(): void;
 }
