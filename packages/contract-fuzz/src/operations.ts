@@ -25,7 +25,7 @@ export interface Operation {
   readonly requestBody?: { readonly required: boolean; readonly content: Readonly<Record<string, Record<string, unknown>>> };
   /** By status code ("201", "400"…). */
   readonly responses: Readonly<Record<string, DocumentedResponse>>;
-  /** Whether the document lists a security requirement for it (every Homeward operation does). */
+  /** Whether the document lists a security requirement for it (every Homeward operation does, but the public ones: `security: []`). */
   readonly secured: boolean;
 }
 
