@@ -170,10 +170,12 @@ export async function writeSkillsDemo(options: SkillsDemoOptions): Promise<Skill
   let revokedLink: string | undefined;
   const path = async (workerId: string, index: number) => {
     const h = hashOf(workerId);
-    const standard = DEMO_STANDARDS[h[0]! % DEMO_STANDARDS.length]!;
+    // Most returnees seek recognition for one occupation; about two in three for a second one they also had
+    // abroad (a housekeeper who also cooked): a few hundred assessments for the demo's returnees.
+    const first = h[0]! % DEMO_STANDARDS.length;
+    const chosen = h[4]! % 3 === 0 ? [first] : [first, (first + 1) % DEMO_STANDARDS.length];
+    const standards = chosen.map((n) => DEMO_STANDARDS[n]!);
     const centre = centres[h[1]! % centres.length]!;
-    const units = standard.units.map((u) => u.code);
-    const gap = h[2]! % 10 < 4 ? units[h[3]! % units.length]! : undefined;
     const day = (offset: number) => addDays(options.today, offset - 120);
     const at = `/candidates/${workerId}`;
     // Registration's topic tells the service of the worker; the first call waits for it.
@@ -181,68 +183,76 @@ export async function writeSkillsDemo(options: SkillsDemoOptions): Promise<Skill
       if ((await call('GET', at)).status === 200) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    await post(`${at}/counselling`, { counselledOn: day(0), standardIds: [standard.standardId] }, `counselling:${workerId}`);
+    await post(`${at}/counselling`, { counselledOn: day(0), standardIds: standards.map((s) => s.standardId) }, `counselling:${workerId}`);
     const file = await call('POST', '/evidence-files', undefined, undefined, Buffer.from(`demo work sample of ${workerId}`));
     await post(`${at}/evidence`, { kind: 'work_sample', file: file.body }, `evidence:${workerId}`);
-    const assessment = { standardId: standard.standardId, centreId: centre.centreId, assessorId: centre.assessor, method: 'observation' };
-    await post(
-      `${at}/assessments`,
-      {
-        ...assessment,
-        assessedOn: day(10),
-        results: units.map((unitCode) => ({ unitCode, outcome: unitCode === gap ? 'not_yet_competent' : 'competent' })),
-      },
-      `assessment:${workerId}`,
-    );
-    assessments++;
-    if (gap) {
+    for (const [n, standard] of standards.entries()) {
+      const units = standard.units.map((u) => u.code);
+      const gap = h[2 + n]! % 10 < 4 ? units[h[3 + n]! % units.length]! : undefined;
+      const key = (what: string) => `${what}:${workerId}${n === 0 ? '' : `:${standard.standardId}`}`;
+      const assessment = { standardId: standard.standardId, centreId: centre.centreId, assessorId: centre.assessor, method: 'observation' };
       await post(
-        `${at}/certificates`,
+        `${at}/assessments`,
         {
-          kind: 'certificate_of_competency',
-          standardId: standard.standardId,
-          unitCodes: units.filter((u) => u !== gap),
-          issuedOn: day(12),
-          expiresOn: addDays(day(12), 5 * 365),
+          ...assessment,
+          assessedOn: day(10 + n),
+          results: units.map((unitCode) => ({ unitCode, outcome: unitCode === gap ? 'not_yet_competent' : 'competent' })),
         },
-        `partial:${workerId}`,
-      );
-      certificates++;
-      const referred = await post(
-        `${at}/gap-trainings`,
-        { standardId: standard.standardId, unitCodes: [gap], provider: 'Provincial Training Center', referredOn: day(13) },
-        `gap:${workerId}`,
-      );
-      const referralId = referred.gapTrainings.at(-1).referralId;
-      await post(`${at}/gap-trainings/${referralId}/completion`, { completedOn: day(60) }, `gap-done:${workerId}`);
-      await post(
-        `${at}/reassessments`,
-        { ...assessment, method: 'test', assessedOn: day(70), results: [{ unitCode: gap, outcome: 'competent' }] },
-        `reassessment:${workerId}`,
+        key('assessment'),
       );
       assessments++;
-    }
-    const full = await post(
-      `${at}/certificates`,
-      {
-        kind: 'full_qualification',
-        standardId: standard.standardId,
-        unitCodes: units,
-        issuedOn: day(gap ? 75 : 15),
-        expiresOn: addDays(day(gap ? 75 : 15), 5 * 365),
-      },
-      `full:${workerId}`,
-    );
-    certificates++;
-    const certificate = full.certificates.find((c: any) => c.kind === 'full_qualification' && c.status !== 'superseded');
-    if (index === 0) verificationLink = certificate.verificationUrl;
-    if (index === 1) {
-      await post(
-        `/certificates/${certificate.certificateNumber}/revocation`,
-        { revokedOn: day(100), reason: 'issued_in_error' },
-        `revoke:${workerId}`,
+      if (gap) {
+        await post(
+          `${at}/certificates`,
+          {
+            kind: 'certificate_of_competency',
+            standardId: standard.standardId,
+            unitCodes: units.filter((u) => u !== gap),
+            issuedOn: day(12 + n),
+            expiresOn: addDays(day(12 + n), 5 * 365),
+          },
+          key('partial'),
+        );
+        certificates++;
+        const referred = await post(
+          `${at}/gap-trainings`,
+          { standardId: standard.standardId, unitCodes: [gap], provider: 'Provincial Training Center', referredOn: day(13 + n) },
+          key('gap'),
+        );
+        const referralId = referred.gapTrainings.at(-1).referralId;
+        await post(`${at}/gap-trainings/${referralId}/completion`, { completedOn: day(60 + n) }, key('gap-done'));
+        await post(
+          `${at}/reassessments`,
+          { ...assessment, method: 'test', assessedOn: day(70 + n), results: [{ unitCode: gap, outcome: 'competent' }] },
+          key('reassessment'),
+        );
+        assessments++;
+      }
+      const full = await post(
+        `${at}/certificates`,
+        {
+          kind: 'full_qualification',
+          standardId: standard.standardId,
+          unitCodes: units,
+          issuedOn: day((gap ? 75 : 15) + n),
+          expiresOn: addDays(day((gap ? 75 : 15) + n), 5 * 365),
+        },
+        key('full'),
       );
-      revokedLink = certificate.verificationUrl;
+      certificates++;
+      if (n > 0) continue;
+      const certificate = full.certificates.find(
+        (c: any) => c.kind === 'full_qualification' && c.standardId === standard.standardId && c.status !== 'superseded',
+      );
+      if (index === 0) verificationLink = certificate.verificationUrl;
+      if (index === 1) {
+        await post(
+          `/certificates/${certificate.certificateNumber}/revocation`,
+          { revokedOn: day(100), reason: 'issued_in_error' },
+          `revoke:${workerId}`,
+        );
+        revokedLink = certificate.verificationUrl;
+      }
     }
   };
 
