@@ -22,7 +22,7 @@ export interface FuzzRequest {
 
 /** What the running system already holds, so that valid requests can reach existing records. */
 export interface FuzzContext {
-  /** Ids known to exist, by the name of the parameter that takes them (workerId, incidentId, reportId…). */
+  /** Ids known to exist, by the name of the parameter that takes them (workerId, incidentId, reportId, certificateNumber…). */
   readonly ids: Readonly<Record<string, readonly string[]>>;
   /** Caller roles to draw from. */
   readonly callers: readonly string[];
@@ -513,7 +513,9 @@ export class RequestGenerator {
         // A valid request asks for no version or for any; stale and malformed tags are the hostile values' part.
         value = fc.constantFrom(undefined, undefined, '*');
       } else {
-        value = fc.integer().map((seed) => textOf(this.fake(this.withRefs(parameter.schema, '#'), { seed }) ?? ''));
+        const drawn = fc.integer().map((seed) => textOf(this.fake(this.withRefs(parameter.schema, '#'), { seed }) ?? ''));
+        // Ids that are not UUIDs (a standard's id, a certificate number, its verification code) are known by name too.
+        value = known.length > 0 ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: drawn }) : drawn;
       }
       const optional = !parameter.required;
       return [key, optional ? fc.option(value, { nil: undefined, freq: 3 }) : value] as const;
