@@ -83,6 +83,11 @@ const ids: Record<string, string[]> = { workerId: [], incidentId: [], referralId
 const idsOf: Record<string, Record<string, string[]>> = {
   'skills-certification': {
     standardId: [],
+    // Body fields by name too (FuzzContext): an accredited assessor, the standard's units.
+    standardIds: [],
+    assessorId: ['tesda-assessor-0042'],
+    unitCode: ['FZ-01', 'FZ-02', 'FZ-03'],
+    unitCodes: ['FZ-01', 'FZ-02', 'FZ-03'],
     centreId: [],
     accreditationId: [],
     referralId: [],
@@ -96,7 +101,7 @@ const idsOf: Record<string, Record<string, string[]>> = {
 let registrationWrote = false;
 /** Distinct faults, with the first request that showed each (FUZZ_ALL_FAULTS). */
 const found = new Map<string, string>();
-const tally = { sent: 0, byStatus: new Map<number, number>(), byService: new Map<string, number>() };
+const tally = { sent: 0, byStatus: new Map<number, number>(), byService: new Map<string, number>(), skills: new Map<number, number>() };
 
 async function listen(app: { listen(port: number, host: string): Promise<unknown>; getHttpServer(): unknown }): Promise<number> {
   await app.listen(0, '127.0.0.1');
@@ -309,6 +314,7 @@ async function seedSkills(): Promise<void> {
     as,
   );
   skillsIds.standardId!.push(standardId);
+  skillsIds.standardIds!.push(standardId);
   const centre = await ok(target, 'POST', '/centres', { name: 'TESDA Regional Training Center III', subdivision: 'PH-03' }, as);
   const centreId = centre.centreId as string;
   skillsIds.centreId!.push(centreId);
@@ -510,6 +516,7 @@ describe('every service, driven by its own OpenAPI document', () => {
         tally.sent++;
         tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
         tally.byService.set(request.service, (tally.byService.get(request.service) ?? 0) + 1);
+        if (request.service === 'skills-certification') tally.skills.set(answer.status, (tally.skills.get(answer.status) ?? 0) + 1);
         const faults = target.oracle.judge(request.method, request.path, answer);
         if (writes && answer.status >= 400) {
           const after = await written(request.service);
@@ -531,7 +538,8 @@ describe('every service, driven by its own OpenAPI document', () => {
     );
     process.stdout.write(
       `contract fuzz: ${tally.sent} requests; by service ${JSON.stringify(Object.fromEntries(tally.byService))}; ` +
-        `by status ${JSON.stringify(Object.fromEntries([...tally.byStatus].sort(([a], [b]) => a - b)))}\n`,
+        `by status ${JSON.stringify(Object.fromEntries([...tally.byStatus].sort(([a], [b]) => a - b)))}; ` +
+        `skills-certification by status ${JSON.stringify(Object.fromEntries([...tally.skills].sort(([a], [b]) => a - b)))}\n`,
     );
     expect(tally.sent).toBeGreaterThanOrEqual(RUNS);
     expect([...found.values()]).toEqual([]);
