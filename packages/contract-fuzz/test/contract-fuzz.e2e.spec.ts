@@ -99,6 +99,8 @@ const idsOf: Record<string, Record<string, string[]>> = {
 };
 /** A write registration accepted since the skills service last caught up with registration's topic. */
 let registrationWrote = false;
+/** One admin connection for the skills consumer's lag, closed after the run (an open one keeps jest from exiting). */
+let offsets: TopicOffsets | undefined;
 /** Distinct faults, with the first request that showed each (FUZZ_ALL_FAULTS). */
 const found = new Map<string, string>();
 const tally = { sent: 0, byStatus: new Map<number, number>(), byService: new Map<string, number>(), skills: new Map<number, number>() };
@@ -151,7 +153,7 @@ async function skillsConsumerLag(): Promise<number> {
   const partitions = await checkpointLag(
     skills.db.pool,
     `${namespace}homeward.skills-certification.registration`,
-    await new TopicOffsets(skills.runtime.kafka).fetch([topic]),
+    await (offsets ??= new TopicOffsets(skills.runtime.kafka)).fetch([topic]),
   );
   return partitions.reduce((sum, p) => sum + p.lag, 0);
 }
@@ -491,6 +493,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   agent.destroy();
+  await offsets?.close();
   await Promise.all([agencyView?.stop(), missionView?.stop(), statistics?.stop(), skills?.stop()]);
   await registration?.stop();
 });
