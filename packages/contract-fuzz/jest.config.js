@@ -6,7 +6,8 @@ const { join } = require('node:path');
 module.exports = {
   ...preset,
   moduleNameMapper: { '^json-schema-faker$': join(__dirname, '../../node_modules/json-schema-faker/dist/index.js') },
-  transformIgnorePatterns: ['/node_modules/(?!json-schema-faker/)'],
+  // The preset's ES-module-only dependencies too (the skills service's credentials), and json-schema-faker.
+  transformIgnorePatterns: preset.transformIgnorePatterns.map((pattern) => pattern.replace('(?!(', '(?!(json-schema-faker|')),
   transform: {
     ...preset.transform,
     '/json-schema-faker/dist/.+\\.js$': [require.resolve('@swc/jest'), { module: { type: 'commonjs' }, jsc: { target: 'es2022' } }],

@@ -22,7 +22,7 @@ export interface FuzzRequest {
 
 /** What the running system already holds, so that valid requests can reach existing records. */
 export interface FuzzContext {
-  /** Ids known to exist, by the name of the parameter that takes them (workerId, incidentId, reportId…). */
+  /** Ids known to exist, by the name of the parameter (or body field, in valid bodies) that takes them (workerId, reportId, certificateNumber, unitCodes…). */
   readonly ids: Readonly<Record<string, readonly string[]>>;
   /** Caller roles to draw from. */
   readonly callers: readonly string[];
@@ -300,17 +300,58 @@ export class RequestGenerator {
         body: this.validBody(operation),
         caller: fc.constantFrom(...context.callers),
         conditional: this.conditionalHeaders(operation),
+        known: fc.option(fc.array(fc.nat(), { minLength: 8, maxLength: 8 }), { nil: undefined }),
       })
-      .map(({ parameters, body, caller, conditional }) =>
-        this.assemble(
+      .map(({ parameters, body, caller, conditional, known }) => {
+        const sent = body && known ? this.withKnownIds(operation, body, context, known) : body;
+        return this.assemble(
           operation,
           parameters,
           caller,
-          { ...conditional, ...(body ? { 'content-type': body.mediaType } : {}) },
-          body?.text,
-          'valid',
-        ),
+          { ...conditional, ...(sent ? { 'content-type': sent.mediaType } : {}) },
+          sent?.text,
+          sent !== body ? 'valid, on known ids' : 'valid',
+        );
+      });
+  }
+
+  /**
+   * A valid JSON body whose fields named like known ids take known values (a string field one of them, an
+   * array of strings a run of them): so that a request names a standard, a centre, units the service holds
+   * and gets past "unknown" to the rules behind. The body as it was when the result would not be valid.
+   */
+  private withKnownIds(
+    operation: Operation,
+    body: { mediaType: string; text: string },
+    context: FuzzContext,
+    picks: readonly number[],
+  ): { mediaType: string; text: string } {
+    if (body.mediaType !== 'application/json') return body;
+    let changed = false;
+    let n = 0;
+    const pick = () => picks[n++ % picks.length]!;
+    const walk = (value: Json): Json => {
+      if (Array.isArray(value)) return value.map(walk);
+      if (value === null || typeof value !== 'object') return value;
+      return Object.fromEntries(
+        Object.entries(value).map(([key, field]) => {
+          const known = context.ids[key] ?? [];
+          if (known.length > 0 && typeof field === 'string') {
+            changed = true;
+            return [key, known[pick() % known.length]!];
+          }
+          if (known.length > 0 && Array.isArray(field) && field.every((f) => typeof f === 'string')) {
+            changed = true;
+            const start = pick() % known.length;
+            return [key, known.slice(start, start + 1 + (pick() % known.length))];
+          }
+          return [key, walk(field)];
+        }),
       );
+    };
+    const value = walk(JSON.parse(body.text) as Json);
+    if (!changed || !this.isValid(operation, body.mediaType, value)) return body;
+    return { mediaType: body.mediaType, text: JSON.stringify(value) };
   }
 
   /** One parameter (path, query or header) replaced by a hostile value, an unknown query parameter, or a required one left out. */
@@ -513,7 +554,9 @@ export class RequestGenerator {
         // A valid request asks for no version or for any; stale and malformed tags are the hostile values' part.
         value = fc.constantFrom(undefined, undefined, '*');
       } else {
-        value = fc.integer().map((seed) => textOf(this.fake(this.withRefs(parameter.schema, '#'), { seed }) ?? ''));
+        const drawn = fc.integer().map((seed) => textOf(this.fake(this.withRefs(parameter.schema, '#'), { seed }) ?? ''));
+        // Ids that are not UUIDs (a standard's id, a certificate number, its verification code) are known by name too.
+        value = known.length > 0 ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: drawn }) : drawn;
       }
       const optional = !parameter.required;
       return [key, optional ? fc.option(value, { nil: undefined, freq: 3 }) : value] as const;

@@ -1,8 +1,12 @@
+import { readdir } from 'node:fs/promises';
 import { request as httpRequest, Agent } from 'node:http';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { Scopes } from '@homeward/auth';
 import { loadOpenApiDocument } from '@homeward/service-kit';
+import { eventsTopic } from '@homeward/contracts';
+import { TopicOffsets } from '@homeward/messaging';
+import { checkpointLag } from '@homeward/messaging/consumer';
 import { eventually, messagesIn, readTopic, testIssuer, topicsStartingWith } from '@homeward/testing/infrastructure';
 import { ResponseOracle, type Answer } from '../src/oracle';
 import { RequestGenerator, type FuzzContext, type FuzzRequest } from '../src/requests';
@@ -10,13 +14,15 @@ import { startHarness, type RegistrationHarness } from '@homeward/registration/t
 import { startAgencyViewHarness, type AgencyViewHarness } from '@homeward/agency-view/test/harness';
 import { namespaceOf, startMissionViewHarness, type MissionViewHarness } from '@homeward/mission-view/test/harness';
 import { startStatisticsHarness, type StatisticsHarness } from '@homeward/statistics/test/harness';
+import { startSkillsHarness, type SkillsHarness } from '@homeward/skills-certification/test/harness';
 import { OPENAPI_PATH as REGISTRATION_OPENAPI } from '@homeward/registration/app';
 import { OPENAPI_PATH as AGENCY_VIEW_OPENAPI } from '@homeward/agency-view/app';
 import { OPENAPI_PATH as MISSION_VIEW_OPENAPI } from '@homeward/mission-view/app';
 import { OPENAPI_PATH as STATISTICS_OPENAPI } from '@homeward/statistics/app';
+import { OPENAPI_PATH as SKILLS_OPENAPI } from '@homeward/skills-certification/app';
 
 // Contract fuzzing: requests generated from each service's own OpenAPI document, sent over HTTP to the
-// four services running together on the real PostgreSQL and Kafka. Passes when no answer is a server
+// five services running together on the real PostgreSQL and Kafka. Passes when no answer is a server
 // error, every answer is one its operation documents (status, media type, schema), no refused request
 // wrote anything, and afterwards the relay and every consumer are ready and every event the registry
 // accepted is on Kafka. FUZZ_RUNS sets the number of requests (3,000 by default; `npm run fuzz` for a long
@@ -41,7 +47,7 @@ const ALL_FAULTS = process.env.FUZZ_ALL_FAULTS === '1';
 jest.setTimeout(Math.max(240_000, RUNS * 120));
 
 /** Who calls: each role is an Authorization header, or none. */
-const CALLERS = ['agency', 'agencyReader', 'missionSA', 'missionAE', 'statistics'];
+const CALLERS = ['agency', 'agencyReader', 'missionSA', 'missionAE', 'statistics', 'skillsAuthority', 'skillsAssessor'];
 const STRANGERS = ['employer', 'foreign', 'expired', 'malformed', 'basic', 'none'];
 /** The callers each service serves: drawn most often, so that requests get past authorisation to the operations. */
 const SERVED: Readonly<Record<string, readonly string[]>> = {
@@ -49,6 +55,8 @@ const SERVED: Readonly<Record<string, readonly string[]>> = {
   'agency-view': ['agency', 'agency', 'agencyReader'],
   'mission-view': ['missionSA'],
   statistics: ['statistics', 'agency'],
+  // The skills authority holds every skills scope; an assessor only skills:assess (refused the rest: 403).
+  'skills-certification': ['skillsAuthority', 'skillsAuthority', 'skillsAuthority', 'skillsAssessor'],
 };
 
 interface Target {
@@ -63,13 +71,39 @@ let registration: RegistrationHarness;
 let agencyView: AgencyViewHarness;
 let missionView: MissionViewHarness;
 let statistics: StatisticsHarness;
+let skills: SkillsHarness;
 let namespace: string;
 const targets: Target[] = [];
 const authorization: Record<string, string | undefined> = {};
 const ids: Record<string, string[]> = { workerId: [], incidentId: [], referralId: [], reportId: [], candidateId: [] };
+/**
+ * Ids one service alone gives out, by parameter name, over `ids` for that service's requests: the skills
+ * service's gap-training referrals are not registration's reintegration referrals, though both are `referralId`.
+ */
+const idsOf: Record<string, Record<string, string[]>> = {
+  'skills-certification': {
+    standardId: [],
+    // Body fields by name too (FuzzContext): an accredited assessor, the standard's units.
+    standardIds: [],
+    assessorId: ['tesda-assessor-0042'],
+    unitCode: ['FZ-01', 'FZ-02', 'FZ-03'],
+    unitCodes: ['FZ-01', 'FZ-02', 'FZ-03'],
+    centreId: [],
+    accreditationId: [],
+    referralId: [],
+    certificateNumber: [],
+    code: [],
+    listId: [],
+    streamId: [],
+  },
+};
+/** A write registration accepted since the skills service last caught up with registration's topic. */
+let registrationWrote = false;
+/** One admin connection for the skills consumer's lag, closed after the run (an open one keeps jest from exiting). */
+let offsets: TopicOffsets | undefined;
 /** Distinct faults, with the first request that showed each (FUZZ_ALL_FAULTS). */
 const found = new Map<string, string>();
-const tally = { sent: 0, byStatus: new Map<number, number>(), byService: new Map<string, number>() };
+const tally = { sent: 0, byStatus: new Map<number, number>(), byService: new Map<string, number>(), skills: new Map<number, number>() };
 
 async function listen(app: { listen(port: number, host: string): Promise<unknown>; getHttpServer(): unknown }): Promise<number> {
   await app.listen(0, '127.0.0.1');
@@ -107,7 +141,36 @@ function send(port: number, request: Pick<FuzzRequest, 'method' | 'path' | 'head
   });
 }
 
-/** What a refused request must not have changed: the registry's writes, the statistics service's jobs. */
+/** Files in the skills service's object store (evidence uploads), temporary ones included. */
+async function evidenceFiles(): Promise<number> {
+  const entries = await readdir(skills.objectStoreDir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).length;
+}
+
+/** How far the skills service's consumer of registration's topic is behind (its checkpoints in its database). */
+async function skillsConsumerLag(): Promise<number> {
+  const topic = eventsTopic('registration', namespace);
+  const partitions = await checkpointLag(
+    skills.db.pool,
+    `${namespace}homeward.skills-certification.registration`,
+    await (offsets ??= new TopicOffsets(skills.runtime.kafka)).fetch([topic]),
+  );
+  return partitions.reduce((sum, p) => sum + p.lag, 0);
+}
+
+/**
+ * The skills service writes on two paths: its API and its consumer of registration's topic (workers it
+ * learns of, the skills missions record, erasures). Before a skills write is judged, everything registration
+ * accepted is published and applied, so that what changes meanwhile is the request's doing alone.
+ */
+async function skillsCaughtUp(): Promise<void> {
+  if (!registrationWrote) return;
+  await registration.published();
+  await eventually(skillsConsumerLag, (lag) => lag === 0, 60_000);
+  registrationWrote = false;
+}
+
+/** What a refused request must not have changed: the registry's writes, the statistics service's jobs, the skills service's records and files. */
 async function written(service: string): Promise<string> {
   if (service === 'registration') {
     const { rows } = await registration.db.pool.query(
@@ -118,6 +181,19 @@ async function written(service: string): Promise<string> {
     return JSON.stringify(rows[0]);
   }
   if (service === 'statistics') return JSON.stringify((await statistics.db.pool.query('SELECT count(*) AS jobs FROM report_jobs')).rows[0]);
+  if (service === 'skills-certification') {
+    // Certificates and credentials by their content: a suspension or revocation changes a row, not the count.
+    const { rows } = await skills.db.pool.query(
+      `SELECT (SELECT count(*) FROM events) AS events, (SELECT coalesce(max(global_position), 0) FROM events) AS position,
+              (SELECT count(*) FROM data_keys) AS keys, (SELECT count(*) FROM data_keys WHERE wrapped_key IS NULL) AS erased,
+              (SELECT count(*) FROM idempotency_keys) AS idempotency,
+              (SELECT md5(coalesce(string_agg(c::text, '|' ORDER BY certificate_number), '')) FROM certificates c) AS certificates,
+              (SELECT count(*) FROM status_entries) AS "statusEntries",
+              (SELECT md5(coalesce(string_agg(i::text, '|' ORDER BY certificate_number), '')) FROM issued_credentials i) AS credentials,
+              (SELECT md5(coalesce(string_agg(k::text, '|' ORDER BY worker_id), '')) FROM known_workers k) AS "knownWorkers"`,
+    );
+    return JSON.stringify({ ...rows[0], evidenceFiles: await evidenceFiles() });
+  }
   return '';
 }
 
@@ -208,6 +284,146 @@ async function seed(): Promise<void> {
   );
 }
 
+/**
+ * The skills service's givens, on the seeded workers (known to it through registration's topic): a standard,
+ * a centre with an accredited assessor, and cases taken through counselling, evidence, assessment, gap
+ * training and certificates — a certificate of competency, one superseded by a full qualification, one
+ * suspended — whose numbers and verification codes the generator then reuses.
+ */
+async function seedSkills(): Promise<void> {
+  const skillsIds = idsOf['skills-certification']!;
+  const as = 'skillsAuthority';
+  const target = 'skills-certification';
+  const standardId = 'fuzz-housekeeping';
+  const units = ['FZ-01', 'FZ-02', 'FZ-03'];
+  await ok(
+    target,
+    'POST',
+    '/standards',
+    {
+      standardId,
+      title: 'Housekeeping NC II',
+      occupationIsco: '9111',
+      level: 2,
+      units: units.map((code, i) => ({
+        code,
+        title: `Housekeeping unit ${i + 1}`,
+        escoSkills: [`http://data.europa.eu/esco/skill/0000000${i + 1}-aaaa-4bbb-8ccc-000000000000`],
+        evidenceRequired: ['work_sample', 'employer_reference'],
+      })),
+      effectiveFrom: '2024-01-01',
+    },
+    as,
+  );
+  skillsIds.standardId!.push(standardId);
+  skillsIds.standardIds!.push(standardId);
+  const centre = await ok(target, 'POST', '/centres', { name: 'TESDA Regional Training Center III', subdivision: 'PH-03' }, as);
+  const centreId = centre.centreId as string;
+  skillsIds.centreId!.push(centreId);
+  const accredited = await ok(
+    target,
+    'POST',
+    `/centres/${centreId}/accreditations`,
+    { assessorId: 'tesda-assessor-0042', assessorName: 'Liza Manalo', standardId, validFrom: '2024-01-01', validUntil: '2027-12-31' },
+    as,
+  );
+  skillsIds.accreditationId!.push(accredited.accreditations[0].accreditationId as string);
+  // The seeded workers, known to the skills service once it has read registration's topic.
+  await registration.published();
+  await eventually(
+    () => skills.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM known_workers'),
+    (r) => r.rows[0]!.n >= ids.workerId!.length,
+    60_000,
+  );
+  const assessment = (workerId: string, assessedOn: string, results: { unitCode: string; outcome: string; remarks?: string }[]) =>
+    ok(
+      target,
+      'POST',
+      `/candidates/${workerId}/${assessedOn === '2024-08-01' ? 'assessments' : 'reassessments'}`,
+      { standardId, centreId, assessorId: 'tesda-assessor-0042', assessedOn, method: 'observation', results },
+      as,
+    );
+  const issued: { certificateNumber: string; verificationCode: string }[] = [];
+  for (const [n, workerId] of ids.workerId!.slice(1).entries()) {
+    skillsIds.streamId!.push(`candidate-${workerId}`);
+    await ok(
+      target,
+      'POST',
+      `/candidates/${workerId}/counselling`,
+      { counselledOn: '2024-07-10', standardIds: [standardId], notes: 'Fuzz.' },
+      as,
+    );
+    const file = await send(targets.find((t) => t.name === target)!.port, {
+      method: 'POST',
+      path: '/evidence-files',
+      caller: as,
+      headers: { 'content-type': 'application/pdf' },
+      body: `%PDF-1.4 work sample of ${workerId}`,
+    });
+    if (file.status !== 201) throw new Error(`evidence file → ${file.status} ${file.body}`);
+    await ok(
+      target,
+      'POST',
+      `/candidates/${workerId}/evidence`,
+      { kind: 'work_sample', file: JSON.parse(file.body), description: 'Photographs.' },
+      as,
+    );
+    await assessment(workerId, '2024-08-01', [
+      { unitCode: 'FZ-01', outcome: 'competent' },
+      { unitCode: 'FZ-02', outcome: 'competent' },
+      { unitCode: 'FZ-03', outcome: 'not_yet_competent', remarks: 'Needs practice.' },
+    ]);
+    const partial = await ok(
+      target,
+      'POST',
+      `/candidates/${workerId}/certificates`,
+      { kind: 'certificate_of_competency', standardId, unitCodes: ['FZ-01', 'FZ-02'], issuedOn: '2024-08-05', expiresOn: '2029-08-04' },
+      as,
+    );
+    issued.push(...(partial.certificates as typeof issued));
+    const referred = await ok(
+      target,
+      'POST',
+      `/candidates/${workerId}/gap-trainings`,
+      { standardId, unitCodes: ['FZ-03'], provider: 'TESDA Provincial Training Center', referredOn: '2024-08-06' },
+      as,
+    );
+    const referralId = referred.gapTrainings[0].referralId as string;
+    skillsIds.referralId!.push(referralId);
+    if (n === 0) continue; // one referral stays open
+    await ok(target, 'POST', `/candidates/${workerId}/gap-trainings/${referralId}/completion`, { completedOn: '2024-09-30' }, as);
+    await assessment(workerId, '2024-10-07', [{ unitCode: 'FZ-03', outcome: 'competent' }]);
+    const full = await ok(
+      target,
+      'POST',
+      `/candidates/${workerId}/certificates`,
+      { kind: 'full_qualification', standardId, unitCodes: units, issuedOn: '2024-10-10', expiresOn: '2029-10-09' },
+      as,
+    );
+    issued.push(...(full.certificates as typeof issued).filter((c) => !issued.some((i) => i.certificateNumber === c.certificateNumber)));
+  }
+  await ok(
+    target,
+    'POST',
+    `/certificates/${issued[0]!.certificateNumber}/suspension`,
+    { suspendedOn: '2025-01-15', reason: 'under_investigation' },
+    as,
+  );
+  for (const certificate of issued) {
+    skillsIds.certificateNumber!.push(certificate.certificateNumber);
+    skillsIds.code!.push(certificate.verificationCode);
+  }
+  for (const listId of ['revocation-0', 'suspension-0']) {
+    const list = await send(targets.find((t) => t.name === target)!.port, {
+      method: 'GET',
+      path: `/status-lists/${listId}`,
+      caller: 'none',
+      headers: {},
+    });
+    if (list.status === 200) skillsIds.listId!.push(listId);
+  }
+}
+
 beforeAll(async () => {
   const issuer = await testIssuer();
   const impostor = await testIssuer();
@@ -220,6 +436,13 @@ beforeAll(async () => {
     startMissionViewHarness('SA', namespace, issuer, quiet),
     startStatisticsHarness(namespace, issuer, { registrationEventsUrl: registration.db.url, ...quiet }),
   ]);
+  // It reads registration's topic in the same namespace: the workers seeded there become candidates it knows.
+  skills = await startSkillsHarness('contract_fuzz_skills', {
+    issuer,
+    ...quiet,
+    // Far past what a run sends: wrong codes are answered 404 and valid ones reach the verifier (the throttle has its own test).
+    env: { TOPIC_NAMESPACE: namespace, VERIFY_FAILURES_PER_WINDOW: '1000000' },
+  });
   const bearer = (token: string) => `Bearer ${token}`;
   Object.assign(authorization, {
     agency: bearer(
@@ -233,6 +456,14 @@ beforeAll(async () => {
     missionSA: bearer(await issuer.token({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA' })),
     missionAE: bearer(await issuer.token({ organisationId: 'ph-embassy-abu-dhabi', kind: 'mission', country: 'AE' })),
     statistics: bearer(await issuer.token({ organisationId: 'psa-statistics', kind: 'statistics' })),
+    skillsAuthority: bearer(
+      await issuer.token({
+        organisationId: 'ph-tesda',
+        kind: 'agency',
+        scopes: [Scopes.workersRead, Scopes.skillsStandards, Scopes.skillsCentres, Scopes.skillsAssess, Scopes.skillsCertify],
+      }),
+    ),
+    skillsAssessor: bearer(await issuer.token({ organisationId: 'ph-centre-manila', kind: 'agency', scopes: [Scopes.skillsAssess] })),
     employer: bearer(await issuer.token({ organisationId: 'gulf-care', kind: 'employer' })),
     foreign: bearer(await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' })),
     expired: bearer(await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency', ttl: -3600 })),
@@ -245,6 +476,7 @@ beforeAll(async () => {
     ['agency-view', agencyView.runtime.app, AGENCY_VIEW_OPENAPI],
     ['mission-view', missionView.runtime.app, MISSION_VIEW_OPENAPI],
     ['statistics', statistics.runtime.app, STATISTICS_OPENAPI],
+    ['skills-certification', skills.runtime.app, SKILLS_OPENAPI],
   ];
   for (const [name, app, openApi] of services) {
     const document = loadOpenApiDocument(openApi);
@@ -256,11 +488,13 @@ beforeAll(async () => {
     });
   }
   await seed();
-}, 180_000);
+  await seedSkills();
+}, 240_000);
 
 afterAll(async () => {
   agent.destroy();
-  await Promise.all([agencyView?.stop(), missionView?.stop(), statistics?.stop()]);
+  await offsets?.close();
+  await Promise.all([agencyView?.stop(), missionView?.stop(), statistics?.stop(), skills?.stop()]);
   await registration?.stop();
 });
 
@@ -268,7 +502,7 @@ describe('every service, driven by its own OpenAPI document', () => {
   it(`answers ${RUNS} generated requests as documented, and no refused request writes anything (seed ${SEED})`, async () => {
     process.stdout.write(`contract fuzz: seed ${SEED}, ${RUNS} requests (FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS} to replay)\n`);
     const contextOf = (service: string): FuzzContext => ({
-      ids,
+      ids: { ...ids, ...idsOf[service] },
       callers: [...Array<readonly string[]>(6).fill(SERVED[service]!).flat(), ...CALLERS, ...STRANGERS],
     });
     const requests = fc
@@ -278,11 +512,14 @@ describe('every service, driven by its own OpenAPI document', () => {
       fc.asyncProperty(requests, async (request) => {
         const target = targets.find((t) => t.name === request.service)!;
         const writes = request.method !== 'GET';
+        if (writes && request.service === 'skills-certification') await skillsCaughtUp();
         const before = writes ? await written(request.service) : '';
         const answer = await send(target.port, request);
+        if (writes && request.service === 'registration' && answer.status < 300) registrationWrote = true;
         tally.sent++;
         tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
         tally.byService.set(request.service, (tally.byService.get(request.service) ?? 0) + 1);
+        if (request.service === 'skills-certification') tally.skills.set(answer.status, (tally.skills.get(answer.status) ?? 0) + 1);
         const faults = target.oracle.judge(request.method, request.path, answer);
         if (writes && answer.status >= 400) {
           const after = await written(request.service);
@@ -304,7 +541,8 @@ describe('every service, driven by its own OpenAPI document', () => {
     );
     process.stdout.write(
       `contract fuzz: ${tally.sent} requests; by service ${JSON.stringify(Object.fromEntries(tally.byService))}; ` +
-        `by status ${JSON.stringify(Object.fromEntries([...tally.byStatus].sort(([a], [b]) => a - b)))}\n`,
+        `by status ${JSON.stringify(Object.fromEntries([...tally.byStatus].sort(([a], [b]) => a - b)))}; ` +
+        `skills-certification by status ${JSON.stringify(Object.fromEntries([...tally.skills].sort(([a], [b]) => a - b)))}\n`,
     );
     expect(tally.sent).toBeGreaterThanOrEqual(RUNS);
     expect([...found.values()]).toEqual([]);
@@ -361,6 +599,22 @@ describe('every service, driven by its own OpenAPI document', () => {
       60_000,
     );
     expect(new Set(onKafka)).toEqual(stored);
+    // The skills service's relay likewise, and its consumer of registration's topic applied everything.
+    await skills.published();
+    const skillsStored = new Set(
+      (await skills.db.pool.query<{ event_id: string }>('SELECT event_id::text FROM events')).rows.map((r) => r.event_id),
+    );
+    const skillsOnKafka = await readTopic(
+      skills.runtime.topic,
+      (m) => m.headers.ce_id!,
+      (read) => new Set(read).size >= skillsStored.size,
+      60_000,
+    );
+    expect(new Set(skillsOnKafka)).toEqual(skillsStored);
+    await eventually(skillsConsumerLag, (lag) => lag === 0, 60_000);
+    // No stream held back by either relay's quarantine (a degraded readiness still answers 200).
+    expect(await registration.runtime.relay.quarantine.list()).toEqual([]);
+    expect(await skills.runtime.relay.quarantine.list()).toEqual([]);
     // The views applied all of it; nothing any consumer read was sent to a dead-letter topic.
     for (const view of [agencyView, missionView]) {
       await eventually(
