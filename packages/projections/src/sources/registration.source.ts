@@ -1,4 +1,12 @@
-import { eventsTopic, fromBinary, timestampDate, OrganisationKind, type Envelope } from '@homeward/contracts';
+import {
+  eventsTopic,
+  fromBinary,
+  timestampDate,
+  OrganisationKind,
+  type DescMessage,
+  type Envelope,
+  type MessageShape,
+} from '@homeward/contracts';
 import {
   RegistrationEventSchema,
   Sex as ProtoSex,
@@ -417,25 +425,32 @@ const workerIdOfStream = (streamId: string): string => streamId.replace(/^worker
 /** The worker a fact is about. */
 export const workerOf = (fact: RegistrationFact): string => fact.data.workerId;
 
-export function decodeRegistrationFact(message: IncomingMessage): RegistrationFact {
+/**
+ * A topic message's protobuf value, or a PoisonMessageError naming the message type it is not: what every
+ * source's decoder starts with (registration's, and the skills topic's in agency-view).
+ */
+export function decodeMessageValue<S extends DescMessage>(message: IncomingMessage, schema: S): MessageShape<S> {
   if (!message.value) throw new PoisonMessageError('empty message value');
-  let decoded: RegistrationEvent;
   try {
-    decoded = fromBinary(RegistrationEventSchema, message.value);
+    return fromBinary(schema, message.value);
   } catch (error) {
-    throw new PoisonMessageError(
-      `not a homeward.registration.v1.RegistrationEvent: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new PoisonMessageError(`not a ${schema.typeName}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return registrationFact(decoded);
 }
 
-export const registrationMeta = (fact: RegistrationFact): EventMeta => ({
+/** The position of an event in its stream, from the envelope every fact carries. */
+export const factMeta = (fact: { readonly envelope: FactEnvelope }): EventMeta => ({
   eventId: fact.envelope.eventId,
   streamId: fact.envelope.streamId,
   streamVersion: fact.envelope.streamVersion,
   recordedAt: fact.envelope.recordedAt,
 });
+
+export function decodeRegistrationFact(message: IncomingMessage): RegistrationFact {
+  return registrationFact(decodeMessageValue(message, RegistrationEventSchema));
+}
+
+export const registrationMeta: (fact: RegistrationFact) => EventMeta = factMeta;
 
 /** The registration topic (homeward.registration.events.v1) as a read model's source. */
 export function registrationSource(topicNamespace = ''): Source<RegistrationFact> {

@@ -1,4 +1,4 @@
-import { eventsTopic, fromBinary, timestampDate, OrganisationKind, type Envelope } from '@homeward/contracts';
+import { eventsTopic, timestampDate, OrganisationKind, type Envelope } from '@homeward/contracts';
 import {
   AssessmentMethod,
   AttestedSkillKind,
@@ -13,7 +13,7 @@ import {
 } from '@homeward/contracts/skills/v1';
 import { PoisonMessageError, type IncomingMessage } from '@homeward/messaging/consumer';
 import type { EventMeta, Source } from '@homeward/projections';
-import type { FactEnvelope } from '@homeward/projections/registration';
+import { decodeMessageValue, factMeta, type FactEnvelope } from '@homeward/projections/registration';
 import { assertNever } from '@homeward/assert-never';
 
 /**
@@ -341,22 +341,10 @@ export function skillsFact(message: SkillsEvent): SkillsFact {
 }
 
 export function decodeSkillsFact(message: IncomingMessage): SkillsFact {
-  if (!message.value) throw new PoisonMessageError('empty message value');
-  let decoded: SkillsEvent;
-  try {
-    decoded = fromBinary(SkillsEventSchema, message.value);
-  } catch (error) {
-    throw new PoisonMessageError(`not a homeward.skills.v1.SkillsEvent: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return skillsFact(decoded);
+  return skillsFact(decodeMessageValue(message, SkillsEventSchema));
 }
 
-export const skillsMeta = (fact: SkillsFact): EventMeta => ({
-  eventId: fact.envelope.eventId,
-  streamId: fact.envelope.streamId,
-  streamVersion: fact.envelope.streamVersion,
-  recordedAt: fact.envelope.recordedAt,
-});
+export const skillsMeta: (fact: SkillsFact) => EventMeta = factMeta;
 
 /** The skills topic (homeward.skills.events.v1) as a read model's source. */
 export function skillsSource(topicNamespace = ''): Source<SkillsFact> {
