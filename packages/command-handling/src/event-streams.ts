@@ -106,8 +106,6 @@ export class EventStreams<E extends DomainEvent, S> {
    * on every load (`openedAlways`) would otherwise cost each command a round trip of its own.
    */
   private readonly opening: Coalescer<{ subjectId: string; sealed: SealedData }, unknown> | undefined;
-  /** Keys asked for while a load reads its events (see `load`), those of concurrent loads in one query. */
-  private readonly warming: Coalescer<string, undefined> | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -116,12 +114,6 @@ export class EventStreams<E extends DomainEvent, S> {
     this.coalescing = new CoalescingStreams(store, options.coalescing);
     const vault = options.personalData?.vault;
     this.opening = vault && new Coalescer((items) => vault.openMany(items));
-    this.warming =
-      vault &&
-      new Coalescer(async (ids) => {
-        await vault.warmKeys(ids);
-        return ids.map(() => undefined);
-      });
   }
 
   streamId(id: string): string {
@@ -140,16 +132,10 @@ export class EventStreams<E extends DomainEvent, S> {
     options: { personalData: boolean } = { personalData: true },
   ): Promise<{ state: S; version: number }> {
     const streamId = this.streamId(id);
-    // A load outside a transaction that will open something asks for the entity's key while it reads the
-    // events, not after: the two round trips overlap, and opening finds the key in the vault's cache.
-    const opensAnything = options.personalData || (this.options.personalData?.openedAlways?.length ?? 0) > 0;
-    const warming = !client && opensAnything && this.warming ? this.warming.submit(id).catch(() => undefined) : undefined;
     const stored =
       client || upToVersion !== undefined
         ? await this.store.readStreamForFold(streamId, upToVersion, client)
         : await this.coalescing.readStreamForFold(streamId);
-    // A failed warm-up is only a lost shortcut: opening reads the key itself, and reports what fails.
-    await warming;
     const { evolve, initialState } = this.options;
     let state = initialState();
     for (const e of stored) state = evolve(state, await this.toDomain(id, e, options.personalData, client));

@@ -208,21 +208,6 @@ export class PersonalDataVault {
   }
 
   /**
-   * Reads the keys of these subjects into the cache with one query (those not cached already), so that
-   * opening their data next needs no round trip of its own: a load can ask for the key while it reads the
-   * subject's events. Erased subjects and subjects without a key are left out; nothing is created.
-   */
-  async warmKeys(subjectIds: readonly string[]): Promise<void> {
-    const missing = [...new Set(subjectIds.filter((id) => !this.cachedKey(id)))];
-    if (missing.length === 0) return;
-    const { rows } = await this.pool.query<{ subject_id: string; key_id: string; wrapped_key: Buffer | null }>(
-      'SELECT subject_id, key_id, wrapped_key FROM data_keys WHERE subject_id = ANY($1::text[]) AND wrapped_key IS NOT NULL',
-      [missing],
-    );
-    for (const row of rows) this.remember(row.subject_id, { keyId: row.key_id, key: await this.wrapper.unwrap(row.wrapped_key!) });
-  }
-
-  /**
    * Deletes the subject's data key. Pass `client` to make the deletion part of the transaction that
    * records the erasure, so that the record and the deletion happen together or not at all.
    */

@@ -51,30 +51,6 @@ describe('PersonalDataVault on a real PostgreSQL', () => {
     await expect(cold.openMany([{ subjectId: 'many-1', sealed: items[2]!.sealed }])).rejects.toThrow();
   });
 
-  it('warms the keys of many subjects in one query, so that opening their data then reads nothing, and never warms an erased one', async () => {
-    const sealedA = await vault.seal('warm-a', 'A');
-    const sealedB = await vault.seal('warm-b', 'B');
-    await vault.erase('warm-b');
-    const cold = new PersonalDataVault(db.pool, new MasterKeyWrapper(masterKey));
-    const queries: string[] = [];
-    const query = db.pool.query.bind(db.pool);
-    const spy = jest.spyOn(db.pool, 'query').mockImplementation(((text: unknown, ...rest: unknown[]) => {
-      queries.push(String(text));
-      return (query as (...a: unknown[]) => unknown)(text, ...rest);
-    }) as typeof db.pool.query);
-    try {
-      await cold.warmKeys(['warm-a', 'warm-b', 'never-sealed']);
-      expect(queries).toHaveLength(1);
-      expect(await cold.openMany([{ subjectId: 'warm-a', sealed: sealedA }])).toEqual(['A']);
-      expect(queries).toHaveLength(1);
-      // The erased subject was not cached: opening asks the database, and finds the key gone.
-      expect(await cold.openMany([{ subjectId: 'warm-b', sealed: sealedB }])).toEqual([undefined]);
-      expect(queries).toHaveLength(2);
-    } finally {
-      spy.mockRestore();
-    }
-  });
-
   describe('a shared key', () => {
     const configured = `directory-2026:${randomBytes(32).toString('base64')}`;
 
