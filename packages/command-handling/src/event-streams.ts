@@ -132,10 +132,16 @@ export class EventStreams<E extends DomainEvent, S> {
     options: { personalData: boolean } = { personalData: true },
   ): Promise<{ state: S; version: number }> {
     const streamId = this.streamId(id);
-    const stored =
-      client || upToVersion !== undefined
-        ? await this.store.readStreamForFold(streamId, upToVersion, client)
-        : await this.coalescing.readStreamForFold(streamId);
+    const vault = this.options.personalData?.vault;
+    let stored: FoldEvent[];
+    if (client || upToVersion !== undefined) stored = await this.store.readStreamForFold(streamId, upToVersion, client);
+    else if (vault) {
+      // The entity's key comes with its stream, in the same statement: opening what the stream holds
+      // sealed, and sealing what the command appends, then cost no round trip of their own.
+      const { events, key } = await this.coalescing.readStreamForFoldWithKey(streamId, id);
+      await vault.admit(id, key);
+      stored = events;
+    } else stored = await this.coalescing.readStreamForFold(streamId);
     const { evolve, initialState } = this.options;
     let state = initialState();
     for (const e of stored) state = evolve(state, await this.toDomain(id, e, options.personalData, client));

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Pool } from 'pg';
 import { CommandHandler, IdempotencyKeyReused, PreconditionFailed, type CommandMetadata } from '@homeward/command-handling';
 import { commandMetadata, translateCommandError } from '@homeward/command-handling/http';
 import {
@@ -28,6 +29,31 @@ function metadataAt(now: Date = NOW, organisationId = 'org-a'): CommandMetadata 
   };
 }
 
+const wrapper = new MasterKeyWrapper(randomBytes(32).toString('base64'));
+const streamOptions = (vault: PersonalDataVault) => ({
+  category: 'tally',
+  evolve: tallyDecider.evolve,
+  initialState: tallyDecider.initialState,
+  occurredAt,
+  destinationCountry: (event: TallyEvent) => (event.type === 'Counted' ? (event.data.country ?? '') : ''),
+  personalData: { vault, fields: { TallyOpened: ['keeper'] } },
+});
+
+/** The pool, telling each statement sent through it (a real pool: only the count is added). */
+function countingPool(pool: Pool, statements: string[]): Pool {
+  return new Proxy(pool, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property === 'query')
+        return (...args: [string | { text: string }, ...unknown[]]) => {
+          statements.push(typeof args[0] === 'string' ? args[0] : args[0].text);
+          return (target.query as (...a: unknown[]) => unknown)(...args);
+        };
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 describe('the generic command handler, on a real PostgreSQL', () => {
   let db: TestDatabase;
   let store: EventStore;
@@ -41,15 +67,8 @@ describe('the generic command handler, on a real PostgreSQL', () => {
     await migrate(db.pool, 'personal-data', personalDataMigrations);
     await migrate(db.pool, 'tally', idempotencyMigrations);
     store = new EventStore(db.pool);
-    const vault = new PersonalDataVault(db.pool, new MasterKeyWrapper(randomBytes(32).toString('base64')));
-    streams = new EventStreams(store, {
-      category: 'tally',
-      evolve: tallyDecider.evolve,
-      initialState: tallyDecider.initialState,
-      occurredAt,
-      destinationCountry: (event) => (event.type === 'Counted' ? (event.data.country ?? '') : ''),
-      personalData: { vault, fields: { TallyOpened: ['keeper'] } },
-    });
+    const vault = new PersonalDataVault(db.pool, wrapper);
+    streams = new EventStreams(store, streamOptions(vault));
     handler = new CommandHandler({
       decider: tallyDecider,
       streams,
@@ -142,6 +161,43 @@ describe('the generic command handler, on a real PostgreSQL', () => {
       expect(stored!.data).toMatchObject({ label: 'figs', sealed: { keeper: { keyId: expect.any(String) } } });
       expect((await streams.load(id)).state).toMatchObject({ keeper: { name: 'Maria Santos' } });
       expect((await streams.load(id, undefined, undefined, { personalData: false })).state).not.toHaveProperty('keeper');
+    });
+
+    it('reads the key with the stream: a load with a cold key cache opens the sealed data in one statement, and sealing after it needs none', async () => {
+      const id = newId();
+      await handler.handle({
+        id,
+        command: { type: 'OpenTally', data: { label: 'figs', keeper: { name: 'Ana Reyes' } } },
+        metadata: metadataAt(),
+        conditions: {},
+        personalData: true,
+      });
+      const statements: string[] = [];
+      const pool = countingPool(db.pool, statements);
+      const coldVault = new PersonalDataVault(pool, wrapper);
+      const cold = new EventStreams(new EventStore(pool), streamOptions(coldVault));
+      expect((await cold.load(id)).state).toMatchObject({ keeper: { name: 'Ana Reyes' } });
+      expect(statements).toHaveLength(1);
+      await coldVault.seal(id, { name: 'Ana Reyes' });
+      expect(statements).toHaveLength(1);
+    });
+
+    it('drops a cached key when the stream read finds the subject erased, and opens nothing of theirs', async () => {
+      const id = newId();
+      await handler.handle({
+        id,
+        command: { type: 'OpenTally', data: { label: 'figs', keeper: { name: 'Lea Cruz' } } },
+        metadata: metadataAt(),
+        conditions: {},
+        personalData: true,
+      });
+      const replicaVault = new PersonalDataVault(db.pool, wrapper);
+      const replica = new EventStreams(store, streamOptions(replicaVault));
+      expect((await replica.load(id)).state).toMatchObject({ keeper: { name: 'Lea Cruz' } });
+      // Erased through another vault (another replica): this one's cache still holds the key until its next read.
+      await new PersonalDataVault(db.pool, wrapper).erase(id);
+      expect((await replica.load(id)).state).not.toHaveProperty('keeper');
+      await expect(replicaVault.seal(id, 'x')).rejects.toThrow(/erased/);
     });
   });
 

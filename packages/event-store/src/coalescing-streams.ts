@@ -1,5 +1,5 @@
 import { Coalescer } from './coalescer';
-import type { AppendResult, EventStore, ExpectedVersion, FoldEvent, NewEvent } from './event-store';
+import type { AppendResult, EventStore, ExpectedVersion, FoldEvent, NewEvent, SubjectKeyRow } from './event-store';
 
 export interface CoalescingOptions {
   /** Statements of each kind (reads, appends) running at once, at most (default 4). */
@@ -25,12 +25,20 @@ interface AppendRequest {
 export class CoalescingStreams {
   private readonly reads: Coalescer<string, FoldEvent[]>;
   private readonly appends: Coalescer<AppendRequest, AppendResult>;
+  private readonly readsWithKeys: Coalescer<
+    { readonly streamId: string; readonly subjectId: string },
+    { events: FoldEvent[]; key: SubjectKeyRow | undefined }
+  >;
 
   constructor(store: EventStore, options: CoalescingOptions = {}) {
     this.reads = new Coalescer(async (streamIds) => {
       if (streamIds.length === 1) return [await store.readStreamForFold(streamIds[0]!)];
       const streams = await store.readStreamsForFold([...new Set(streamIds)]);
       return streamIds.map((id) => streams.get(id)!);
+    }, options);
+    this.readsWithKeys = new Coalescer(async (requests) => {
+      const { streams, keys } = await store.readStreamsForFoldWithKeys(requests);
+      return requests.map((r) => ({ events: streams.get(r.streamId)!, key: keys.get(r.subjectId) }));
     }, options);
     this.appends = new Coalescer(
       async (requests) => {
@@ -47,6 +55,11 @@ export class CoalescingStreams {
 
   readStreamForFold(streamId: string): Promise<FoldEvent[]> {
     return this.reads.submit(streamId);
+  }
+
+  /** A stream's events and its subject's data key, read in one statement with those of concurrent commands. */
+  readStreamForFoldWithKey(streamId: string, subjectId: string): Promise<{ events: FoldEvent[]; key: SubjectKeyRow | undefined }> {
+    return this.readsWithKeys.submit({ streamId, subjectId });
   }
 
   append(streamId: string, expectedVersion: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {

@@ -122,6 +122,12 @@ SELECT a.version,
  ORDER BY a.n`;
 
 /** What a decider folds of a stored event. */
+/** A subject's data key as the personal-data vault stores it: wrapped, or null once the subject is erased. */
+export interface SubjectKeyRow {
+  readonly keyId: string;
+  readonly wrappedKey: Buffer | null;
+}
+
 export interface FoldEvent {
   readonly type: string;
   readonly data: unknown;
@@ -341,6 +347,55 @@ export class EventStore {
     const streams = new Map<string, FoldEvent[]>(streamIds.map((id) => [id, []]));
     for (const row of rows) streams.get(row.stream_id)!.push({ type: row.type, data: row.data });
     return streams;
+  }
+
+  /**
+   * `readStreamsForFold` together with each stream's subject's data key, in one statement: a command on a
+   * stream that holds sealed personal data needs the key to open it (and to seal what it appends), and
+   * asking for the key in a statement of its own costs every such command a second round trip. The keys
+   * sit in the personal-data vault's `data_keys` table (@homeward/personal-data), which lives in the
+   * same database as the events by design (docs/adr/0006: erasure and the record of it commit together).
+   * A subject without a key row is absent from `keys`; an erased one has `wrappedKey: null`.
+   */
+  async readStreamsForFoldWithKeys(
+    requests: readonly { readonly streamId: string; readonly subjectId: string }[],
+  ): Promise<{ streams: Map<string, FoldEvent[]>; keys: Map<string, SubjectKeyRow> }> {
+    const streamIds = [...new Set(requests.map((r) => r.streamId))];
+    const subjectIds = [...new Set(requests.map((r) => r.subjectId))];
+    const { rows } = await this.pool.query<{
+      stream_id: string | null;
+      type: string | null;
+      data: unknown;
+      subject_id: string | null;
+      key_id: string | null;
+      wrapped_key: Buffer | null;
+    }>({
+      name: 'homeward-event-store-read-many-for-fold-with-keys',
+      // The events as in readStreamsForFold (a lateral index scan per stream), then one row per subject's
+      // key; the key rows carry no stream, the event rows no subject.
+      text: `SELECT * FROM (
+               SELECT s.stream_id, e.type, e.data, NULL::text AS subject_id, NULL::uuid AS key_id,
+                      NULL::bytea AS wrapped_key, s.n, e.stream_version
+                 FROM unnest($1::text[]) WITH ORDINALITY AS s(stream_id, n)
+                 CROSS JOIN LATERAL (
+                   SELECT event_type AS type, data, stream_version FROM events
+                    WHERE events.stream_id = s.stream_id ORDER BY stream_version
+                 ) AS e
+               UNION ALL
+               SELECT NULL, NULL, NULL, k.subject_id, k.key_id, k.wrapped_key, 0, 0
+                 FROM unnest($2::text[]) AS u(subject_id)
+                 JOIN data_keys AS k ON k.subject_id = u.subject_id
+             ) AS r
+             ORDER BY r.n, r.stream_version`,
+      values: [streamIds, subjectIds],
+    });
+    const streams = new Map<string, FoldEvent[]>(streamIds.map((id) => [id, []]));
+    const keys = new Map<string, SubjectKeyRow>();
+    for (const row of rows) {
+      if (row.stream_id !== null) streams.get(row.stream_id)!.push({ type: row.type!, data: row.data });
+      else keys.set(row.subject_id!, { keyId: row.key_id!, wrappedKey: row.wrapped_key });
+    }
+    return { streams, keys };
   }
 
   /**

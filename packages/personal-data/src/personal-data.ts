@@ -208,6 +208,22 @@ export class PersonalDataVault {
   }
 
   /**
+   * Takes in a subject's key as read from `data_keys` by a statement that read it anyway (a command's
+   * stream read, EventStore.readStreamsForFoldWithKeys), so that opening and sealing for the subject need
+   * no statement of their own. A fresh read showing the subject erased drops any key still cached here.
+   */
+  async admit(subjectId: string, row: { readonly keyId: string; readonly wrappedKey: Buffer | null } | undefined): Promise<void> {
+    if (!row) return;
+    if (!row.wrappedKey) {
+      this.cache.delete(subjectId);
+      return;
+    }
+    const cached = this.cachedKey(subjectId);
+    if (cached && cached.keyId === row.keyId) return;
+    this.remember(subjectId, { keyId: row.keyId, key: await this.wrapper.unwrap(row.wrappedKey) });
+  }
+
+  /**
    * Deletes the subject's data key. Pass `client` to make the deletion part of the transaction that
    * records the erasure, so that the record and the deletion happen together or not at all.
    */
