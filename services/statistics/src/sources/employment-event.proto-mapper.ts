@@ -55,7 +55,11 @@ export function factFromEmploymentEvent(message: EmploymentEvent): EmploymentFac
       };
     }
     case 'interviewRecorded':
-      return { type: 'InterviewRecorded', ...envelope, data: { referralId: event.value.referralId, interviewedOn: event.value.interviewedOn } };
+      return {
+        type: 'InterviewRecorded',
+        ...envelope,
+        data: { referralId: event.value.referralId, interviewedOn: event.value.interviewedOn },
+      };
     case 'referralClosed':
       return { type: 'ReferralClosed', ...envelope, data: { referralId: event.value.referralId, closedOn: event.value.closedOn } };
     case 'hireRecorded': {

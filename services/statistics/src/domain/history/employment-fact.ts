@@ -65,17 +65,13 @@ export type HireRecorded = EmploymentFactOf<
   }
 >;
 
-export type PlacementEnded = EmploymentFactOf<'PlacementEnded', { readonly referralId: string; readonly workerId: string; readonly endedOn: string }>;
+export type PlacementEnded = EmploymentFactOf<
+  'PlacementEnded',
+  { readonly referralId: string; readonly workerId: string; readonly endedOn: string }
+>;
 
 export type EmploymentFact =
-  | JobSeekerRegistered
-  | VacancyPosted
-  | VacancyEnded
-  | ReferralMade
-  | InterviewRecorded
-  | ReferralClosed
-  | HireRecorded
-  | PlacementEnded;
+  JobSeekerRegistered | VacancyPosted | VacancyEnded | ReferralMade | InterviewRecorded | ReferralClosed | HireRecorded | PlacementEnded;
 
 export const EMPLOYMENT_FACT_TYPES: ReadonlySet<EmploymentFact['type']> = new Set([
   'JobSeekerRegistered',

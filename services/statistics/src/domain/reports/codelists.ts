@@ -283,12 +283,15 @@ export const PLACEMENT_WINDOW: Dimension = {
   hasTotal: false,
 };
 
-/** What became of a return within a window, as known on the reference date; the total is every return of the cohort. */
-export type PlacementStatus = 'PLACED' | 'NOT_PLACED' | 'PLACED_OPEN' | 'OPEN';
+/**
+ * What became of a return within a window, as known on the reference date; the total is every return of
+ * the cohort. A placement within the window is final as soon as it starts, whether or not the window has
+ * elapsed; a return not placed is "not placed" only once its window has elapsed.
+ */
+export type PlacementStatus = 'PLACED' | 'NOT_PLACED' | 'OPEN';
 export const PLACEMENT_STATUS = dimension('PLACEMENT_STATUS', 'Placement status on the reference date', [
-  { id: 'PLACED', name: 'Placed within the window (window elapsed)' },
+  { id: 'PLACED', name: 'Placed within the window' },
   { id: 'NOT_PLACED', name: 'Not placed within the window (window elapsed)' },
-  { id: 'PLACED_OPEN', name: 'Placed already (window not yet elapsed)' },
   { id: 'OPEN', name: 'Not placed yet (window not yet elapsed)' },
 ]);
 
