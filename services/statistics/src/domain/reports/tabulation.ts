@@ -122,7 +122,10 @@ export function withCoreDisaggregations(dimensions: readonly Dimension[]): Dimen
 /**
  * A table by its own dimensions, with education and recruitment channel joined: its own cross-tabulation
  * (education and channel at their totals), and education × channel crossed with sex, the country (when the
- * table has one) and whatever has no total (TIME_PERIOD, a measure), the rest at their totals.
+ * table has one) and whatever has no total (a measure; TIME_PERIOD when the period is not broken down), the
+ * rest at their totals — so a flow by month gives education × channel over the whole period. That adds at
+ * most 5 × countries × 66 cells to a table, whatever the period and frequency, where crossing every
+ * dimension would multiply it by 66 and put a monthly flow over five years past MAX_CELLS.
  */
 export function coreTabulation(own: readonly Dimension[]): Tabulation {
   const dimensions = withCoreDisaggregations(own);
