@@ -81,7 +81,9 @@ describe('plain CSV', () => {
     expect(lines[0]).toBe(
       'table,sex,sex_name,country,country_name,occupation,occupation_name,age_group,age_group_name,education,education_name,recruitment_channel,recruitment_channel_name,period,period_name,value,unit,status',
     );
-    expect(lines).toContain('stock,F,Female,HK,Hong Kong,9,Elementary occupations,Y35T44,35 to 44 years,_T,Total,_T,Total,2025-12-31,2025-12-31,1,Persons,');
+    expect(lines).toContain(
+      'stock,F,Female,HK,Hong Kong,9,Elementary occupations,Y35T44,35 to 44 years,_T,Total,_T,Total,2025-12-31,2025-12-31,1,Persons,',
+    );
     expect(lines).toContain(
       'stock,F,Female,HK,Hong Kong,8,"Plant and machine operators, and assemblers",Y35T44,35 to 44 years,_T,Total,_T,Total,2025-12-31,2025-12-31,0,Persons,',
     );

@@ -74,7 +74,14 @@ describe('the same event from the topic and from the event store', () => {
     [
       'a registration without education (and an ISCED level 0 is a level, not nothing)',
       { case: 'workerRegistered', value: { workerId: 'w1', sex: Sex.MALE, birthYear: 1980, originArea: 'PH-03' } },
-      row('WorkerRegistered', { workerId: 'w1', registeredOn: '2025-03-01', sex: 'M', birthYear: 1980, originArea: 'PH-03', languages: [] }),
+      row('WorkerRegistered', {
+        workerId: 'w1',
+        registeredOn: '2025-03-01',
+        sex: 'M',
+        birthYear: 1980,
+        originArea: 'PH-03',
+        languages: [],
+      }),
       { type: 'WorkerRegistered', data: { sex: 'M', birthYear: 1980 } },
     ],
     [
