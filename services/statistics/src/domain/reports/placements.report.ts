@@ -49,6 +49,8 @@ interface FollowedReturn {
   readonly returnedOn: number;
   /** The first placement after the return and before the person left again, started by the reference date. */
   readonly placement: HireRecord | undefined;
+  /** Whole months from the return to the start of the placement. */
+  readonly monthsToPlacement: number | undefined;
   /** Whole months from the return to the reference date. */
   readonly monthsFollowed: number;
 }
@@ -97,12 +99,18 @@ function followedReturns(context: ReportContext): FollowedReturn[] {
       )
         placement = hire;
     }
-    return { cycle, returnedOn, placement, monthsFollowed: completeMonths(returnedOn, asOf) };
+    return {
+      cycle,
+      returnedOn,
+      placement,
+      monthsToPlacement: placement ? completeMonths(returnedOn, placement.startsOn) : undefined,
+      monthsFollowed: completeMonths(returnedOn, asOf),
+    };
   });
 }
 
 function statusOf(followed: FollowedReturn, months: number): PlacementStatus {
-  if (followed.placement && completeMonths(followed.returnedOn, followed.placement.startsOn) < months) return 'PLACED';
+  if (followed.monthsToPlacement !== undefined && followed.monthsToPlacement < months) return 'PLACED';
   return followed.monthsFollowed >= months ? 'NOT_PLACED' : 'OPEN';
 }
 

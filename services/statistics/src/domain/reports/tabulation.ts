@@ -11,6 +11,8 @@ export interface Tabular {
 
 interface Part {
   readonly cube: Cube;
+  /** Per position: the stride of that dimension in the crossing's cube. */
+  readonly strides: readonly number[];
   /** Positions, in the table's dimensions, of the crossing's dimensions. */
   readonly positions: readonly number[];
   readonly members: ReadonlySet<number>;
@@ -45,7 +47,12 @@ export class Tabulation implements Tabular {
       for (const [i, d] of dimensions.entries())
         if (!d.hasTotal && !positions.includes(i)) throw new RangeError(`every crossing must hold ${d.id}, which has no total`);
       const cube = new Cube(positions.map((i) => dimensions[i]!));
-      this.parts.push({ cube, positions, members: new Set(positions), offset });
+      const strides = new Array<number>(positions.length);
+      for (let j = positions.length - 1, stride = 1; j >= 0; j--) {
+        strides[j] = stride;
+        stride *= dimensions[positions[j]!]!.codes.length;
+      }
+      this.parts.push({ cube, strides, positions, members: new Set(positions), offset });
       offset += cube.size;
     }
     if (offset > MAX_CELLS) {
@@ -54,15 +61,28 @@ export class Tabulation implements Tabular {
       );
     }
     this.size = offset;
+    this.index = dimensions.map((d) => new Map(d.codes.map((code, i) => [code.id, i])));
+    this.resolved = new Array<number>(dimensions.length);
   }
+
+  private readonly index: readonly Map<string, number>[];
+  private readonly resolved: number[];
 
   /** Adds `amount` at the cell of these codes (one per dimension of the table, detailed codes only) in every crossing. */
   add(codes: readonly string[], amount = 1): void {
-    for (const part of this.parts)
-      part.cube.add(
-        part.positions.map((i) => codes[i]!),
-        amount,
-      );
+    // Each code is looked up once, whatever the number of crossings it goes into.
+    for (let d = 0; d < this.dimensions.length; d++) {
+      const i = this.index[d]!.get(codes[d]!);
+      if (i === undefined) throw new RangeError(`${codes[d]} is not a code of ${this.dimensions[d]!.id}`);
+      if (i === 0 && this.dimensions[d]!.hasTotal)
+        throw new RangeError(`observations are added at detailed codes, not at the total of ${this.dimensions[d]!.id}`);
+      this.resolved[d] = i;
+    }
+    for (const part of this.parts) {
+      let cell = 0;
+      for (let j = 0; j < part.positions.length; j++) cell += this.resolved[part.positions[j]!]! * part.strides[j]!;
+      part.cube.addAtCell(cell, amount);
+    }
   }
 
   withTotals(): this {
@@ -75,17 +95,28 @@ export class Tabulation implements Tabular {
   /** Every cell: each crossing's in row order, those already given by an earlier crossing left out. */
   *cells(): Generator<{ readonly codes: readonly string[]; readonly value: number; readonly cell: number }> {
     const totals = this.dimensions.map((d) => d.codes[0]!.id);
+    // Crossings as bit sets of the table's dimensions: a cell is given by an earlier crossing when every
+    // dimension it has at a detailed code is one of that crossing's.
+    const masks = this.parts.map((part) => part.positions.reduce((mask, i) => mask | (1 << i), 0));
     for (const [k, part] of this.parts.entries()) {
-      const earlier = this.parts.slice(0, k);
-      for (const { codes, value, cell } of part.cube.cells()) {
-        const detailed: number[] = [];
-        const full = [...totals];
-        part.positions.forEach((position, j) => {
-          full[position] = codes[j]!;
-          if (this.dimensions[position]!.hasTotal && codes[j] !== totals[position]) detailed.push(position);
-        });
-        if (earlier.some((e) => detailed.every((position) => e.members.has(position)))) continue;
-        yield { codes: full, value, cell: part.offset + cell };
+      const dimensions = part.positions.map((i) => this.dimensions[i]!);
+      const sizes = dimensions.map((d) => d.codes.length);
+      for (let cell = 0; cell < part.cube.size; cell++) {
+        const codes = totals.slice();
+        let detailed = 0;
+        let rest = cell;
+        for (let j = dimensions.length - 1; j >= 0; j--) {
+          const size = sizes[j]!;
+          const index = rest % size;
+          rest = (rest - index) / size;
+          const position = part.positions[j]!;
+          codes[position] = dimensions[j]!.codes[index]!.id;
+          if (index !== 0 && dimensions[j]!.hasTotal) detailed |= 1 << position;
+        }
+        let given = false;
+        for (let e = 0; e < k && !given; e++) given = (detailed & ~masks[e]!) === 0;
+        if (given) continue;
+        yield { codes, value: part.cube.valueAt(cell), cell: part.offset + cell };
       }
     }
   }
