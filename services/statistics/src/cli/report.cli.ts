@@ -1,5 +1,5 @@
 // npm run report -- --as-of 2025-12-31 --period 2025
-//   [--report all|stock|departures|returns|durations|recruitment-cost|assessments|pass-rates|certificates]
+//   [--report all|stock|departures|returns|durations|recruitment-cost|assessments|pass-rates|certificates|placements|vacancies|referrals]
 //   [--format csv|json|sdmx-csv|html] [--out file] [--source kafka|event-store] [--known-at 2026-01-15]
 //   [--suppress-below 5] [--frequency month|quarter|year] [--rates rates.json] [--generated-at …]
 //
@@ -15,7 +15,7 @@ import { runReport } from '../application/run-report';
 import { EmploymentTopicSource, EventStoreReplaySource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
 
 const USAGE = `usage: npm run report -- --as-of YYYY-MM-DD --period 2025|2025-Q3|2025-07|2025-01-01..2025-06-30
-  --report all|stock|departures|returns|durations|recruitment-cost|assessments|pass-rates|certificates   (default all)
+  --report all|stock|departures|returns|durations|recruitment-cost|assessments|pass-rates|certificates|placements|vacancies|referrals   (default all)
   --format csv|json|sdmx-csv|html                                   (default csv)
   --out <file>                                                      (default stdout)
   --source kafka|event-store                                        (default kafka)

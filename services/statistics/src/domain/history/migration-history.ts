@@ -601,13 +601,6 @@ export class MigrationHistory {
     }
   }
 
-  /** Interviews of referrals whose referral is not (yet) known: counted with no person, so none is lost. */
-  get interviewsWithoutReferral(): number {
-    let n = 0;
-    for (const [id, days] of this.interviews) if (!this.referrals.has(id)) n += days.length;
-    return n;
-  }
-
   /** The title of a standard's latest version seen, for the reports' code lists. */
   standardTitle(standardId: string): string | undefined {
     return this.latestStandard.get(standardId)?.title;
