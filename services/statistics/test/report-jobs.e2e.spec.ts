@@ -313,8 +313,12 @@ describe('a restart of the service', () => {
     const stock = await call('GET', ran.result.href, tokens.statistics);
     // Joel, in the United Arab Emirates since April (his departure's free text decoded), and the stray record in
     // "XY" (counted as unknown); the departure dated 0001-01-01 cannot be placed.
-    expect(stock.body.split('\r\n')).toContain('stock,_T,Total,_T,Total,_T,Total,_T,Total,_T,Total,_T,Total,2025-12-31,2025-12-31,2,Persons,');
-    expect(stock.body).toContain('stock,M,Male,AE,United Arab Emirates,_T,Total,_T,Total,_T,Total,_T,Total,2025-12-31,2025-12-31,1,Persons,');
+    expect(stock.body.split('\r\n')).toContain(
+      'stock,_T,Total,_T,Total,_T,Total,_T,Total,_T,Total,_T,Total,2025-12-31,2025-12-31,2,Persons,',
+    );
+    expect(stock.body).toContain(
+      'stock,M,Male,AE,United Arab Emirates,_T,Total,_T,Total,_T,Total,_T,Total,2025-12-31,2025-12-31,1,Persons,',
+    );
     // What was done before the restart is still there.
     expect((await call('GET', done.result.href, tokens.statistics)).status).toBe(200);
   });
