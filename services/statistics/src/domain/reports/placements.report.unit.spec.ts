@@ -357,6 +357,61 @@ describe('the ILO core disaggregations', () => {
     }
   });
 
+  it('adds at most 5 sexes × countries × 66 cells to a table, whatever its period and frequency (the cell limit)', () => {
+    // Five years by month (60 slices), 40 destinations.
+    const writer = new HistoryWriter();
+    const destinations = [
+      'AE',
+      'AU',
+      'BH',
+      'CA',
+      'CY',
+      'DE',
+      'ES',
+      'FI',
+      'FR',
+      'GB',
+      'GR',
+      'HK',
+      'IL',
+      'IT',
+      'JO',
+      'JP',
+      'KR',
+      'KW',
+      'LB',
+      'MO',
+    ];
+    const more = ['MY', 'NL', 'NO', 'NZ', 'OM', 'PG', 'PL', 'PW', 'QA', 'RO', 'SA', 'SE', 'SG', 'TH', 'TR', 'TW', 'US', 'VN', 'ZA', 'BN'];
+    [...destinations, ...more].forEach((country, i) => {
+      const id = `w${i}`;
+      writer
+        .registered(id, i % 2 ? 'F' : 'M', 1990, '2020-01-01', { education: i % 9 })
+        .departed(id, 1, `202${i % 5}-0${1 + (i % 9)}-15`, country, '9111', {
+          channel: i % 3 ? 'regular' : 'irregular',
+          agency: i % 2 === 0,
+        });
+    });
+    const folded = new MigrationHistory();
+    for (const fact of writer.facts) folded.apply(fact);
+    const report = buildReport(folded, {
+      asOf: '2024-12-31',
+      period: parsePeriod('2020-01-01..2024-12-31'),
+      frequency: 'month',
+      reports: ['stock', 'departures', 'returns', 'durations', 'recruitment-cost'],
+    });
+    const countries = 40 + 2;
+    for (const t of report.tables) {
+      const e = t.dimensions.findIndex((d) => d.id === 'EDUCATION');
+      const c = t.dimensions.findIndex((d) => d.id === 'RECRUITMENT_CHANNEL');
+      const added = t.observations.filter((o) => o.key[e] !== '_T' || o.key[c] !== '_T').length;
+      expect({ table: t.id, within: added <= 5 * countries * 66 }).toEqual({ table: t.id, within: true });
+    }
+    const departures = table(report, 'departures');
+    // By month: 5 × 42 × 61 cells of its own, and education × channel over the whole period.
+    expect(departures.observations).toHaveLength(5 * countries * 61 + 5 * countries * 66 - 5 * countries);
+  });
+
   it('takes the level of education from the registration, corrected for the whole history', () => {
     const writer = history().correctedEducation('ben', 4, '2026-01-10');
     const report = reportOf(replayed(writer));
