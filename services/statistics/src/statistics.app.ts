@@ -48,7 +48,12 @@ export async function startStatistics(config: StatisticsConfig): Promise<Statist
       runReportInWorker(
         {
           request,
-          kafka: { brokers: config.KAFKA_BROKERS, topic, skillsTopic: eventsTopic('skills', config.TOPIC_NAMESPACE) },
+          kafka: {
+            brokers: config.KAFKA_BROKERS,
+            topic,
+            skillsTopic: eventsTopic('skills', config.TOPIC_NAMESPACE),
+            employmentTopic: eventsTopic('employment', config.TOPIC_NAMESPACE),
+          },
           ...(config.REGISTRATION_EVENTS_DATABASE_URL ? { eventStoreUrl: config.REGISTRATION_EVENTS_DATABASE_URL } : {}),
           renderOptions: { refArea: config.ORIGIN_COUNTRY, agency: config.SDMX_AGENCY },
         },

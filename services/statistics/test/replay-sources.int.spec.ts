@@ -256,9 +256,9 @@ describe('replaying the history written through the registration service', () =>
     const sdmx = render(buildReport(fromKafka.facts, request), 'sdmx-csv', renderOptions).body;
     const lines = sdmx.split('\r\n');
     expect(lines[0]).toBe(
-      'STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,SEX,COUNTERPART_AREA,OCCUPATION,AGE,TIME_PERIOD,RETURN_TYPE,RETURN_REASON,DURATION_ABROAD,TIME_SINCE_RETURN,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,CONF_STATUS,OBS_COUNT,OBS_EXCLUDED',
+      'STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,SEX,COUNTERPART_AREA,OCCUPATION,AGE,EDUCATION,RECRUITMENT_CHANNEL,TIME_PERIOD,RETURN_TYPE,RETURN_REASON,DURATION_ABROAD,TIME_SINCE_RETURN,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,CONF_STATUS,OBS_COUNT,OBS_EXCLUDED',
     );
-    expect(lines).toContain('dataflow,PSA:DF_MIGW_RETURN(1.0),I,PHL,M,MYS,,,2025-06,UNASSISTED,DEPORTATION,,,1,NUM,A,F,,');
-    expect(lines).toContain('dataflow,PSA:DF_MIGW_STOCK(1.0),I,PHL,_T,_T,_T,_T,2025-12-31,,,,,5,PS,A,F,,');
+    expect(lines).toContain('dataflow,PSA:DF_MIGW_RETURN(1.0),I,PHL,M,MYS,,,_T,_T,2025-06,UNASSISTED,DEPORTATION,,,1,NUM,A,F,,');
+    expect(lines).toContain('dataflow,PSA:DF_MIGW_STOCK(1.0),I,PHL,_T,_T,_T,_T,_T,_T,2025-12-31,,,,,5,PS,A,F,,');
   });
 });

@@ -184,10 +184,10 @@ describe('a report job', () => {
     expect(file.headers.etag).toBe(`"${createHash('sha256').update(file.body).digest('hex')}"`);
     const lines = file.body.split('\r\n');
     expect(lines[0]).toBe(
-      'STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,SEX,COUNTERPART_AREA,RETURN_TYPE,RETURN_REASON,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,CONF_STATUS',
+      'STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,SEX,COUNTERPART_AREA,RETURN_TYPE,RETURN_REASON,EDUCATION,RECRUITMENT_CHANNEL,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,CONF_STATUS',
     );
-    expect(lines).toContain('dataflow,HOMEWARD:DF_MIGW_RETURN(1.0),I,PHL,F,SAU,ASSISTED,ILLNESS_INJURY,2025-09,1,NUM,A,F');
-    expect(lines).toContain('dataflow,HOMEWARD:DF_MIGW_RETURN(1.0),I,PHL,_T,_T,_T,_T,2025,1,NUM,A,F');
+    expect(lines).toContain('dataflow,HOMEWARD:DF_MIGW_RETURN(1.0),I,PHL,F,SAU,ASSISTED,ILLNESS_INJURY,_T,_T,2025-09,1,NUM,A,F');
+    expect(lines).toContain('dataflow,HOMEWARD:DF_MIGW_RETURN(1.0),I,PHL,_T,_T,_T,_T,_T,_T,2025,1,NUM,A,F');
   });
 
   it('gives the same bytes when asked again, to an agency holding aggregates:read too', async () => {
@@ -272,7 +272,7 @@ describe('a report job', () => {
     const sdmx = await finished((await call('POST', '/reports', tokens.statistics, { ...returns2025, report: 'departures' })).json!.id);
     expect(sdmx.status).toBe('succeeded');
     const lines = (await call('GET', sdmx.result.href, tokens.statistics)).body.split('\r\n');
-    expect(lines).toContain('dataflow,HOMEWARD:DF_MIGW_OUTFLOW(1.0),I,PHL,F,_U,2025-02,1,NUM,A,F');
+    expect(lines).toContain('dataflow,HOMEWARD:DF_MIGW_OUTFLOW(1.0),I,PHL,F,_U,_T,_T,2025-02,1,NUM,A,F');
     expect(lines.some((line) => line.includes('XY'))).toBe(false);
 
     const json = await finished(
@@ -313,8 +313,12 @@ describe('a restart of the service', () => {
     const stock = await call('GET', ran.result.href, tokens.statistics);
     // Joel, in the United Arab Emirates since April (his departure's free text decoded), and the stray record in
     // "XY" (counted as unknown); the departure dated 0001-01-01 cannot be placed.
-    expect(stock.body.split('\r\n')).toContain('stock,_T,Total,_T,Total,_T,Total,_T,Total,2025-12-31,2025-12-31,2,Persons,');
-    expect(stock.body).toContain('stock,M,Male,AE,United Arab Emirates,_T,Total,_T,Total,2025-12-31,2025-12-31,1,Persons,');
+    expect(stock.body.split('\r\n')).toContain(
+      'stock,_T,Total,_T,Total,_T,Total,_T,Total,_T,Total,_T,Total,2025-12-31,2025-12-31,2,Persons,',
+    );
+    expect(stock.body).toContain(
+      'stock,M,Male,AE,United Arab Emirates,_T,Total,_T,Total,_T,Total,_T,Total,2025-12-31,2025-12-31,1,Persons,',
+    );
     // What was done before the restart is still there.
     expect((await call('GET', done.result.href, tokens.statistics)).status).toBe(200);
   });

@@ -6,7 +6,12 @@ import { runReportInWorker } from '../src/application/run-report-in-worker';
 
 describe('a report run in a worker thread', () => {
   const data = {
-    kafka: { brokers: infrastructure.kafkaBrokers, topic: 'homeward.registration.events.v1', skillsTopic: 'homeward.skills.events.v1' },
+    kafka: {
+      brokers: infrastructure.kafkaBrokers,
+      topic: 'homeward.registration.events.v1',
+      skillsTopic: 'homeward.skills.events.v1',
+      employmentTopic: 'homeward.employment.events.v1',
+    },
     renderOptions: { refArea: 'PH', agency: 'PSA' },
   };
 

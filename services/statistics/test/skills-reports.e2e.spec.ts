@@ -234,27 +234,27 @@ describe('the skills tables through the report API', () => {
     expect(job.progress).toMatchObject({ eventsRead: 22, eventsTotal: 22 });
     expect(file.json!.tables.map((t: { id: string }) => t.id)).toEqual(['pass-rate-standard', 'pass-rate-unit']);
     const standard = cells(file, 'pass-rate-standard');
-    // SEX | COUNTERPART_AREA | OCCUPATION | STANDARD | TIME_PERIOD
-    expect(standard.get('_T|_T|_T|_T|2025')).toMatchObject({ value: 0.7143, count: 7, confidentiality: 'F' });
-    expect(standard.get('F|SA|5|CARE|2025')).toMatchObject({ value: 0.8, count: 5, confidentiality: 'F' });
-    expect(standard.get('M|AE|7|WELD|2025')).toEqual({
-      key: ['M', 'AE', '7', 'WELD', '2025'],
+    // SEX | COUNTERPART_AREA | OCCUPATION | STANDARD | EDUCATION | RECRUITMENT_CHANNEL | TIME_PERIOD
+    expect(standard.get('_T|_T|_T|_T|_T|_T|2025')).toMatchObject({ value: 0.7143, count: 7, confidentiality: 'F' });
+    expect(standard.get('F|SA|5|CARE|_T|_T|2025')).toMatchObject({ value: 0.8, count: 5, confidentiality: 'F' });
+    expect(standard.get('M|AE|7|WELD|_T|_T|2025')).toEqual({
+      key: ['M', 'AE', '7', 'WELD', '_T', '_T', '2025'],
       value: null,
       status: 'A',
       confidentiality: 'C',
     });
-    expect(standard.get('_T|_T|_T|WELD|2025')).toMatchObject({ value: null, confidentiality: 'C' });
+    expect(standard.get('_T|_T|_T|WELD|_T|_T|2025')).toMatchObject({ value: null, confidentiality: 'C' });
     const unit = cells(file, 'pass-rate-unit');
-    // SEX | COUNTERPART_AREA | COMPETENCY_UNIT | TIME_PERIOD: maria's C2 twice (✗ then ✓), rosa's once.
-    expect(unit.get('F|_T|CARE:C2|2025')).toMatchObject({ value: 0.6667, count: 3 });
-    expect(unit.get('_T|_T|WELD:W2|2025')).toMatchObject({ value: null, confidentiality: 'C' });
+    // SEX | COUNTERPART_AREA | COMPETENCY_UNIT | EDUCATION | RECRUITMENT_CHANNEL | TIME_PERIOD: maria's C2 twice (✗ then ✓), rosa's once.
+    expect(unit.get('F|_T|CARE:C2|_T|_T|2025')).toMatchObject({ value: 0.6667, count: 3 });
+    expect(unit.get('_T|_T|WELD:W2|_T|_T|2025')).toMatchObject({ value: null, confidentiality: 'C' });
   });
 
   it('counts certificates issued by type, sex and destination of the last cycle, small counts suppressed', async () => {
     const { file } = await report({ report: 'certificates', format: 'csv', suppressBelow: 2, frequency: 'quarter' });
     const lines = file.body.split('\r\n');
     expect(lines[0]).toBe(
-      'table,sex,sex_name,country,country_name,occupation,occupation_name,certificate_type,certificate_type_name,certificate_status,certificate_status_name,period,period_name,value,unit,status',
+      'table,sex,sex_name,country,country_name,occupation,occupation_name,certificate_type,certificate_type_name,certificate_status,certificate_status_name,education,education_name,recruitment_channel,recruitment_channel_name,period,period_name,value,unit,status',
     );
     const row = (sex: string, country: string, type: string, period = '2025') =>
       lines.find(
@@ -270,22 +270,22 @@ describe('the skills tables through the report API', () => {
   it('counts them by their status on the reference date: one superseded, one revoked', async () => {
     const { file } = await report({ report: 'certificates', format: 'json' });
     const certificates = cells(file, 'certificates');
-    // SEX | COUNTERPART_AREA | OCCUPATION | CERTIFICATE_TYPE | CERTIFICATE_STATUS | TIME_PERIOD
-    const byStatus = (status: string) => certificates.get(`_T|_T|_T|_T|${status}|2025`)!.value;
+    // SEX | COUNTERPART_AREA | OCCUPATION | CERTIFICATE_TYPE | CERTIFICATE_STATUS | EDUCATION | RECRUITMENT_CHANNEL | TIME_PERIOD
+    const byStatus = (status: string) => certificates.get(`_T|_T|_T|_T|${status}|_T|_T|2025`)!.value;
     expect(['_T', 'ACTIVE', 'SUPERSEDED', 'SUSPENDED', 'REVOKED', 'EXPIRED'].map(byStatus)).toEqual([4, 2, 1, 0, 1, 0]);
-    expect(certificates.get('M|AE|7|PARTIAL|REVOKED|2025')!.value).toBe(1);
-    expect(certificates.get('F|SA|5|PARTIAL|SUPERSEDED|2025')!.value).toBe(1);
+    expect(certificates.get('M|AE|7|PARTIAL|REVOKED|_T|_T|2025')!.value).toBe(1);
+    expect(certificates.get('F|SA|5|PARTIAL|SUPERSEDED|_T|_T|2025')!.value).toBe(1);
   });
 
   it('shows only what is dated by the reference date: the first quarter as of its last day', async () => {
     const { file } = await report({ report: 'assessments', format: 'sdmx-csv', asOf: '2025-03-31', period: '2025-Q1' });
     const lines = file.body.split('\r\n');
     expect(lines[0]).toBe(
-      'STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,SEX,COUNTERPART_AREA,OCCUPATION,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,CONF_STATUS',
+      'STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,SEX,COUNTERPART_AREA,OCCUPATION,EDUCATION,RECRUITMENT_CHANNEL,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,CONF_STATUS',
     );
-    expect(lines).toContain('dataflow,HOMEWARD:DF_SKILLS_ASSESSMENTS(1.0),I,PHL,_T,_T,_T,2025-Q1,2,NUM,A,F');
-    expect(lines).toContain('dataflow,HOMEWARD:DF_SKILLS_ASSESSMENTS(1.0),I,PHL,F,SAU,5,2025-Q1,2,NUM,A,F');
-    expect(lines).toContain('dataflow,HOMEWARD:DF_SKILLS_ASSESSMENTS(1.0),I,PHL,M,_T,_T,2025-Q1,0,NUM,A,F');
+    expect(lines).toContain('dataflow,HOMEWARD:DF_SKILLS_ASSESSMENTS(1.0),I,PHL,_T,_T,_T,_T,_T,2025-Q1,2,NUM,A,F');
+    expect(lines).toContain('dataflow,HOMEWARD:DF_SKILLS_ASSESSMENTS(1.0),I,PHL,F,SAU,5,_T,_T,2025-Q1,2,NUM,A,F');
+    expect(lines).toContain('dataflow,HOMEWARD:DF_SKILLS_ASSESSMENTS(1.0),I,PHL,M,_T,_T,_T,_T,2025-Q1,0,NUM,A,F');
   });
 
   it('is part of every report ("all"), in HTML too', async () => {

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createKafka } from '@homeward/messaging';
 import { createPool } from '@homeward/pg-kit';
 import type { RenderOptions } from '../output/render-options';
-import { EventStoreReplaySource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
+import { EmploymentTopicSource, EventStoreReplaySource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
 import { parseSpec, type ReportSpec } from './report-spec';
 import { runReport, type ReportRun } from './run-report';
 
@@ -15,8 +15,13 @@ import { runReport, type ReportRun } from './run-report';
 
 export interface ReportWorkerData {
   readonly request: ReportSpec;
-  /** `topic`: registration's; `skillsTopic`: the skills service's, for the skills tables. */
-  readonly kafka: { readonly brokers: readonly string[]; readonly topic: string; readonly skillsTopic: string };
+  /** `topic`: registration's; `skillsTopic`: the skills service's; `employmentTopic`: the employment service's. */
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly topic: string;
+    readonly skillsTopic: string;
+    readonly employmentTopic: string;
+  };
   /** The registration event store, when the service is configured with it. */
   readonly eventStoreUrl?: string;
   readonly renderOptions: RenderOptions;
@@ -42,6 +47,7 @@ async function work(data: ReportWorkerData, post: (message: ReportWorkerMessage)
         return new EventStoreReplaySource(eventStore);
       },
       skillsSource: () => new SkillsTopicSource(kafka, data.kafka.skillsTopic),
+      employmentSource: () => new EmploymentTopicSource(kafka, data.kafka.employmentTopic),
       renderOptions: data.renderOptions,
       onProgress: (read, total) => {
         const now = Date.now();

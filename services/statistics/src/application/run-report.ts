@@ -2,14 +2,16 @@ import { buildReport } from '../domain/reports/build-report';
 import type { Report } from '../domain/reports/report-table';
 import { render, type RenderedReport } from '../output/render';
 import type { RenderOptions } from '../output/render-options';
-import { replay, type ReplayProgress, type ReplaySource, type SkillsTopicSource } from '../sources/replay';
-import { SKILLS_REPORT_KINDS } from '../domain/reports/report-table';
+import { replay, type EmploymentTopicSource, type ReplayProgress, type ReplaySource, type SkillsTopicSource } from '../sources/replay';
+import { EMPLOYMENT_REPORT_KINDS, SKILLS_REPORT_KINDS } from '../domain/reports/report-table';
 import type { ParsedSpec, SourceName } from './report-spec';
 
 export interface RunReportDependencies {
   readonly sourceFor: (name: SourceName) => ReplaySource;
   /** The skills topic, read when a skills table is asked for (whatever the registration history's source). */
   readonly skillsSource?: () => SkillsTopicSource;
+  /** The employment topic, read when a placement, vacancy or referral table is asked for. */
+  readonly employmentSource?: () => EmploymentTopicSource;
   readonly renderOptions: RenderOptions;
   readonly onProgress?: ReplayProgress;
 }
@@ -26,9 +28,13 @@ export interface ReportRun extends RenderedReport {
 export async function runReport(spec: ParsedSpec, deps: RunReportDependencies): Promise<ReportRun> {
   const wantsSkills = spec.request.reports.some((kind) => SKILLS_REPORT_KINDS.includes(kind));
   if (wantsSkills && !deps.skillsSource) throw new Error('the skills tables need the skills topic, which is not configured');
+  const wantsEmployment = spec.request.reports.some((kind) => EMPLOYMENT_REPORT_KINDS.includes(kind));
+  if (wantsEmployment && !deps.employmentSource)
+    throw new Error('the placement, vacancy and referral tables need the employment topic, which is not configured');
   const replayed = await replay(deps.sourceFor(spec.source), {
     ...(spec.knownAt ? { knownAt: spec.knownAt } : {}),
     ...(wantsSkills && deps.skillsSource ? { skills: deps.skillsSource() } : {}),
+    ...(wantsEmployment && deps.employmentSource ? { employment: deps.employmentSource() } : {}),
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
   });
   const report = buildReport(replayed.facts, spec.request);

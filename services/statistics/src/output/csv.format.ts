@@ -16,6 +16,14 @@ const COLUMN: Record<DimensionId, string> = {
   COMPETENCY_UNIT: 'unit',
   CERTIFICATE_TYPE: 'certificate_type',
   CERTIFICATE_STATUS: 'certificate_status',
+  EDUCATION: 'education',
+  RECRUITMENT_CHANNEL: 'recruitment_channel',
+  OCCUPATION_ABROAD: 'occupation_abroad',
+  PLACEMENT_WINDOW: 'placement_window',
+  PLACEMENT_STATUS: 'placement_status',
+  LOCATION: 'location',
+  VACANCY_FLOW: 'vacancies',
+  EMPLOYMENT_SERVICE: 'employment_service',
   TIME_PERIOD: 'period',
 };
 

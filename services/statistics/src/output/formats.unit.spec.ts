@@ -35,14 +35,18 @@ describe('SDMX-CSV 2.0', () => {
 
   it('has the fixed columns, the union of the dataflows’ dimensions, OBS_VALUE and the attributes', () => {
     expect(lines[0]).toBe(
-      'STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,SEX,COUNTERPART_AREA,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,CONF_STATUS,OBS_COUNT,OBS_EXCLUDED',
+      'STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,SEX,COUNTERPART_AREA,EDUCATION,RECRUITMENT_CHANNEL,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,CONF_STATUS,OBS_COUNT,OBS_EXCLUDED',
     );
   });
 
   it('writes countries in alpha-3 and leaves empty what a dataflow does not have', () => {
-    expect(lines).toContain('dataflow,PSA:DF_MIGW_OUTFLOW(1.0),I,PHL,F,HKG,2025-10,1,NUM,A,F,,');
-    expect(lines).toContain('dataflow,PSA:DF_SDG_10_7_1(1.0),I,PHL,F,HKG,2025-Q4,0.3333,RATIO,A,F,1,0');
-    expect(lines).toContain('dataflow,PSA:DF_SDG_10_7_1(1.0),I,PHL,M,HKG,2025-Q4,,RATIO,M,F,0,0');
+    expect(lines).toContain('dataflow,PSA:DF_MIGW_OUTFLOW(1.0),I,PHL,F,HKG,_T,_T,2025-10,1,NUM,A,F,,');
+    expect(lines).toContain('dataflow,PSA:DF_SDG_10_7_1(1.0),I,PHL,F,HKG,_T,_T,2025-Q4,0.3333,RATIO,A,F,1,0');
+    expect(lines).toContain('dataflow,PSA:DF_SDG_10_7_1(1.0),I,PHL,M,HKG,_T,_T,2025-Q4,,RATIO,M,F,0,0');
+    // Education and channel, crossed with sex and country over the whole period: neither was recorded for this worker.
+    expect(lines).toContain('dataflow,PSA:DF_MIGW_OUTFLOW(1.0),I,PHL,F,HKG,_U,_U,2025-Q4,1,NUM,A,F,,');
+    expect(lines).toContain('dataflow,PSA:DF_MIGW_OUTFLOW(1.0),I,PHL,F,HKG,ISCED11_3,REG_AGENCY,2025-Q4,0,NUM,A,F,,');
+    expect(lines.some((line) => line.includes(',F,HKG,_U,_U,2025-10,'))).toBe(false);
   });
 
   it('ends every line with CRLF (RFC 4180), the last one too', () => {
@@ -59,8 +63,8 @@ describe('SDMX-CSV 2.0', () => {
       .registered('e', 'F', 1990, '2025-01-01')
       .departed('e', 1, '2025-10-04', 'SA', '9111');
     const lines = renderSdmxCsv(reportOf(odd, ['departures']), options).split('\r\n');
-    expect(lines).toContain('dataflow,PSA:DF_MIGW_OUTFLOW(1.0),I,PHL,_T,_U,2025-Q4,2,NUM,A,F');
-    expect(lines).toContain('dataflow,PSA:DF_MIGW_OUTFLOW(1.0),I,PHL,_T,SAU,2025-Q4,1,NUM,A,F');
+    expect(lines).toContain('dataflow,PSA:DF_MIGW_OUTFLOW(1.0),I,PHL,_T,_U,_T,_T,2025-Q4,2,NUM,A,F');
+    expect(lines).toContain('dataflow,PSA:DF_MIGW_OUTFLOW(1.0),I,PHL,_T,SAU,_T,_T,2025-Q4,1,NUM,A,F');
     expect(lines.some((line) => /,(XX|UK),/.test(line))).toBe(false);
   });
 
@@ -75,11 +79,13 @@ describe('plain CSV', () => {
   it('names each code, quoting names that hold a comma', () => {
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe(
-      'table,sex,sex_name,country,country_name,occupation,occupation_name,age_group,age_group_name,period,period_name,value,unit,status',
+      'table,sex,sex_name,country,country_name,occupation,occupation_name,age_group,age_group_name,education,education_name,recruitment_channel,recruitment_channel_name,period,period_name,value,unit,status',
     );
-    expect(lines).toContain('stock,F,Female,HK,Hong Kong,9,Elementary occupations,Y35T44,35 to 44 years,2025-12-31,2025-12-31,1,Persons,');
     expect(lines).toContain(
-      'stock,F,Female,HK,Hong Kong,8,"Plant and machine operators, and assemblers",Y35T44,35 to 44 years,2025-12-31,2025-12-31,0,Persons,',
+      'stock,F,Female,HK,Hong Kong,9,Elementary occupations,Y35T44,35 to 44 years,_T,Total,_T,Total,2025-12-31,2025-12-31,1,Persons,',
+    );
+    expect(lines).toContain(
+      'stock,F,Female,HK,Hong Kong,8,"Plant and machine operators, and assemblers",Y35T44,35 to 44 years,_T,Total,_T,Total,2025-12-31,2025-12-31,0,Persons,',
     );
   });
 });
@@ -106,7 +112,7 @@ describe('JSON', () => {
     const returns = parsed.tables[2];
     expect(returns.structure).toBe('PSA:DF_MIGW_RETURN(1.0)');
     expect(returns.observations).toContainEqual({
-      key: ['M', 'SA', 'ASSISTED', 'DEATH', '2025-11'],
+      key: ['M', 'SA', 'ASSISTED', 'DEATH', '_T', '_T', '2025-11'],
       value: 1,
       status: 'A',
       confidentiality: 'F',

@@ -112,13 +112,19 @@ function truncate(text: string, max: number): string {
 }
 
 /** A cross-tabulation of one dimension by sex, with totals. */
-function sexTable(table: ReportTable, rows: ReturnType<typeof bySex>, heading: string, lookup: Lookup): string {
+function sexTable(
+  table: ReportTable,
+  rows: ReturnType<typeof bySex>,
+  heading: string,
+  lookup: Lookup,
+  fixed: Partial<Record<DimensionId, string>> = {},
+): string {
   const head = `<tr><th>${esc(heading)}</th>${SEXES.map((s) => `<th>${s.name}</th>`).join('')}<th>Total</th></tr>`;
   const body = rows.map(
     (r) =>
       `<tr><td>${esc(r.name)}</td>${r.sexes.map((s) => `<td>${cellText(table.decimals, s.cell)}</td>`).join('')}<td>${cellText(table.decimals, r.total)}</td></tr>`,
   );
-  const totals = `<tr class="total"><td>Total</td>${SEXES.map((s) => `<td>${cellText(table.decimals, lookup.at({ SEX: s.id }))}</td>`).join('')}<td>${cellText(table.decimals, lookup.at({}))}</td></tr>`;
+  const totals = `<tr class="total"><td>Total</td>${SEXES.map((s) => `<td>${cellText(table.decimals, lookup.at({ ...fixed, SEX: s.id }))}</td>`).join('')}<td>${cellText(table.decimals, lookup.at(fixed))}</td></tr>`;
   return `<table><thead>${head}</thead><tbody>${body.join('')}${totals}</tbody></table>`;
 }
 
@@ -187,7 +193,7 @@ function niceTicks(max: number): number[] {
   return ticks;
 }
 
-const CHARTS: Record<ReportTable['id'], readonly { along: DimensionId; title: string }[]> = {
+const CHARTS: Record<ReportTable['id'], readonly { along: DimensionId; title: string; fixed?: Partial<Record<DimensionId, string>> }[]> = {
   stock: [
     { along: 'COUNTERPART_AREA', title: 'By country of destination' },
     { along: 'AGE', title: 'By age group' },
@@ -214,7 +220,39 @@ const CHARTS: Record<ReportTable['id'], readonly { along: DimensionId; title: st
     { along: 'COUNTERPART_AREA', title: 'By country of destination of the last cycle' },
     { along: 'OCCUPATION', title: 'By occupation of the standard (ISCO-08 major group)' },
   ],
+  placements: [
+    { along: 'PLACEMENT_STATUS', title: 'Within 3 months of return', fixed: { PLACEMENT_WINDOW: 'M3' } },
+    { along: 'PLACEMENT_STATUS', title: 'Within 6 months of return', fixed: { PLACEMENT_WINDOW: 'M6' } },
+    { along: 'PLACEMENT_STATUS', title: 'Within 12 months of return', fixed: { PLACEMENT_WINDOW: 'M12' } },
+    {
+      along: 'OCCUPATION',
+      title: 'Placed within 6 months, by occupation of the placement (ISCO-08 major group)',
+      fixed: { PLACEMENT_WINDOW: 'M6', PLACEMENT_STATUS: 'PLACED' },
+    },
+  ],
+  'placement-rate': [],
+  'placed-within-6-months-by-sex': [{ along: 'PLACEMENT_STATUS', title: 'Placed within six months of return' }],
+  vacancies: [],
+  referrals: [{ along: 'EMPLOYMENT_SERVICE', title: 'Job seekers, referrals, interviews and hires' }],
 };
+
+/** The core disaggregations shown for every table that has them, by sex. */
+const CORE: readonly { along: DimensionId; title: string }[] = [
+  { along: 'EDUCATION', title: 'By level of education (ISCED 2011)' },
+  { along: 'RECRUITMENT_CHANNEL', title: 'By recruitment channel' },
+];
+
+/** The vacancies table has no sex: occupations by what became of the vacancies. */
+function vacancyTable(table: ReportTable, lookup: Lookup): string {
+  const flows = lookup.dimension('VACANCY_FLOW')!.codes;
+  const occupations = lookup.dimension('OCCUPATION')!.codes;
+  const head = `<tr><th>Occupation (ISCO-08 major group)</th>${flows.map((f) => `<th>${esc(f.name)}</th>`).join('')}</tr>`;
+  const rows = occupations.map((o) => {
+    const cells = flows.map((f) => lookup.at({ OCCUPATION: o.id, VACANCY_FLOW: f.id }));
+    return `<tr${o.id === '_T' ? ' class="total"' : ''}><td>${esc(o.name)}</td>${cells.map((c) => `<td>${cellText(table.decimals, c)}</td>`).join('')}</tr>`;
+  });
+  return `<h3>By occupation</h3><table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
 
 /** How each table of means is shown: the dimension its rows follow, with what to say when there is nothing. */
 const MEANS: Partial<Record<ReportTable['id'], { along: DimensionId; title: string; heading: string; none: string }>> = {
@@ -229,6 +267,12 @@ const MEANS: Partial<Record<ReportTable['id'], { along: DimensionId; title: stri
     title: 'Units competent per unit assessed, by standard and sex',
     heading: 'Competency standard',
     none: 'No assessment is dated in the period.',
+  },
+  'placement-rate': {
+    along: 'PLACEMENT_WINDOW',
+    title: 'Returns placed per return whose window has elapsed, by window and sex',
+    heading: 'Placed',
+    none: 'No return in the period has been followed for three months yet.',
   },
   'pass-rate-unit': {
     along: 'COMPETENCY_UNIT',
@@ -251,11 +295,16 @@ function section(table: ReportTable): string {
     );
     return parts.join('');
   }
-  for (const chart of CHARTS[table.id]) {
-    const rows = bySex(lookup, chart.along);
+  if (table.id === 'vacancies') {
+    parts.push(vacancyTable(table, lookup));
+    return parts.join('');
+  }
+  const core = lookup.dimension('EDUCATION') ? CORE.map((c) => ({ ...c, fixed: CHARTS[table.id][0]?.fixed })) : [];
+  for (const chart of [...CHARTS[table.id], ...core]) {
+    const rows = bySex(lookup, chart.along, chart.fixed);
     parts.push(stackedBars(chart.title, rows, table.unitName));
     const shown = rows.filter((r) => (r.total?.value ?? 0) > 0 || r.total?.confidentiality === 'C');
-    if (shown.length > 0) parts.push(sexTable(table, shown, lookup.dimension(chart.along)!.name, lookup));
+    if (shown.length > 0) parts.push(sexTable(table, shown, lookup.dimension(chart.along)!.name, lookup, chart.fixed));
   }
   return parts.join('');
 }

@@ -1,5 +1,6 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import {
+  RecruitmentChannel as ProtoChannel,
   RegistrationEventSchema,
   ReturnAssistance as ProtoAssistance,
   ReturnReason as ProtoReason,
@@ -8,7 +9,7 @@ import {
 } from '@homeward/contracts/registration/v1';
 import type { Envelope } from '@homeward/contracts';
 import { assertNever } from '@homeward/assert-never';
-import type { RegistrationFact, ReturnAssistance, ReturnReason, Sex } from '../domain/history/registration-fact';
+import type { RecruitmentChannel, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from '../domain/history/registration-fact';
 
 /**
  * Integration events (homeward.registration.v1, the Kafka topic's protobuf) → statistical facts. The
@@ -40,6 +41,12 @@ const REASON: Record<ProtoReason, ReturnReason> = {
   [ProtoReason.OTHER]: 'other',
 };
 
+const CHANNEL: Record<ProtoChannel, RecruitmentChannel | undefined> = {
+  [ProtoChannel.UNSPECIFIED]: undefined,
+  [ProtoChannel.REGULAR]: 'regular',
+  [ProtoChannel.IRREGULAR]: 'irregular',
+};
+
 const money = (m: { currency: string; amountMinor: bigint } | undefined) =>
   m && m.currency !== '' ? { currency: m.currency, amountMinor: Number(m.amountMinor) } : undefined;
 
@@ -63,13 +70,18 @@ export function factFromRegistrationEvent(message: RegistrationEvent): Registrat
         workerId: e.workerId,
         version,
         recordedAt,
-        data: { sex: SEX[e.sex] ?? 'U', ...(e.birthYear > 0 ? { birthYear: e.birthYear } : {}) },
+        data: {
+          sex: SEX[e.sex] ?? 'U',
+          ...(e.birthYear > 0 ? { birthYear: e.birthYear } : {}),
+          ...(e.educationIsced === undefined ? {} : { educationIsced: e.educationIsced }),
+        },
       };
     }
     case 'departureRecorded': {
       const e = event.value;
       const recruitmentCost = money(e.recruitmentCost);
       const monthlyIncome = money(e.monthlyWage);
+      const channel = CHANNEL[e.channel];
       return {
         type: 'DepartureRecorded',
         workerId: e.workerId,
@@ -82,6 +94,8 @@ export function factFromRegistrationEvent(message: RegistrationEvent): Registrat
           occupation: e.occupationIsco,
           ...(recruitmentCost ? { recruitmentCost } : {}),
           ...(monthlyIncome ? { monthlyIncome } : {}),
+          ...(channel ? { channel } : {}),
+          viaAgency: e.recruitmentAgency.trim() !== '',
         },
       };
     }
@@ -127,7 +141,13 @@ export function factFromRegistrationEvent(message: RegistrationEvent): Registrat
     case 'workerDetailsCorrected': {
       const e = event.value;
       const sex = SEX[e.sex];
-      return { type: 'DetailsCorrected', workerId: e.workerId, version, recordedAt, data: sex ? { sex } : {} };
+      return {
+        type: 'DetailsCorrected',
+        workerId: e.workerId,
+        version,
+        recordedAt,
+        data: { ...(sex ? { sex } : {}), ...(e.educationIsced === undefined ? {} : { educationIsced: e.educationIsced }) },
+      };
     }
     case 'duplicateResolved': {
       const e = event.value;

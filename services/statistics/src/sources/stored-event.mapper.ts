@@ -29,7 +29,7 @@ export type StatisticalEventType = (typeof STATISTICAL_EVENT_TYPES)[number];
  * everything else — sealed personal data, employers, contract terms — in the database.
  */
 export const STORED_FIELDS: Readonly<Record<StatisticalEventType, readonly (readonly string[])[]>> = {
-  WorkerRegistered: [['sex'], ['birthYear']],
+  WorkerRegistered: [['sex'], ['birthYear'], ['educationIsced']],
   DepartureRecorded: [
     ['cycleNumber'],
     ['departedOn'],
@@ -39,11 +39,13 @@ export const STORED_FIELDS: Readonly<Record<StatisticalEventType, readonly (read
     ['recruitmentCost', 'amountMinor'],
     ['monthlyWage', 'currency'],
     ['monthlyWage', 'amountMinor'],
+    ['channel'],
+    ['recruitmentAgency'],
   ],
   ArrivalRecorded: [['cycleNumber'], ['arrivedOn'], ['country']],
   EmploymentChanged: [['cycleNumber'], ['changedOn'], ['occupationIsco']],
   ReturnRecorded: [['cycleNumber'], ['returnedOn'], ['fromCountry'], ['assistance'], ['reason'], ['withoutRecordedDeparture']],
-  WorkerDetailsCorrected: [['sex']],
+  WorkerDetailsCorrected: [['sex'], ['educationIsced']],
   DuplicateResolved: [['samePerson'], ['candidateId']],
   PersonalDataErased: [],
 };
@@ -83,6 +85,12 @@ const whole = (value: string | undefined): number => {
   const number = Number(value);
   return Number.isInteger(number) ? number : 0;
 };
+/** A whole number when the text is one, else undefined (absent, or not a number). */
+const wholeOrNone = (value: string | undefined): number | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  return Number.isInteger(number) ? number : undefined;
+};
 const sexOf = (value: string | undefined): Sex | undefined => (value !== undefined && KNOWN_SEXES.has(value) ? (value as Sex) : undefined);
 
 function money(currency: string | undefined, amountMinor: string | undefined): Money | undefined {
@@ -102,7 +110,18 @@ export function factFromStoredEvent(row: StoredEventRow): RegistrationFact | und
     case 'WorkerRegistered': {
       const birthYear = whole(f[1]);
       const sex = sexOf(f[0]) ?? 'U';
-      return { type: 'WorkerRegistered', workerId, version, recordedAt, data: birthYear > 0 ? { sex, birthYear } : { sex } };
+      const educationIsced = wholeOrNone(f[2]);
+      return {
+        type: 'WorkerRegistered',
+        workerId,
+        version,
+        recordedAt,
+        data: {
+          sex,
+          ...(birthYear > 0 ? { birthYear } : {}),
+          ...(educationIsced === undefined ? {} : { educationIsced }),
+        },
+      };
     }
     case 'DepartureRecorded': {
       const data: { -readonly [K in keyof DepartureData]: DepartureData[K] } = {
@@ -110,7 +129,9 @@ export function factFromStoredEvent(row: StoredEventRow): RegistrationFact | und
         departedOn: text(f[1]),
         destination: text(f[2]),
         occupation: text(f[3]),
+        viaAgency: text(f[9]).trim() !== '',
       };
+      if (f[8] === 'regular' || f[8] === 'irregular') data.channel = f[8];
       const recruitmentCost = money(f[4], f[5]);
       const monthlyIncome = money(f[6], f[7]);
       if (recruitmentCost) data.recruitmentCost = recruitmentCost;
@@ -147,7 +168,14 @@ export function factFromStoredEvent(row: StoredEventRow): RegistrationFact | und
       };
     case 'WorkerDetailsCorrected': {
       const sex = sexOf(f[0]);
-      return { type: 'DetailsCorrected', workerId, version, recordedAt, data: sex ? { sex } : {} };
+      const educationIsced = wholeOrNone(f[1]);
+      return {
+        type: 'DetailsCorrected',
+        workerId,
+        version,
+        recordedAt,
+        data: { ...(sex ? { sex } : {}), ...(educationIsced === undefined ? {} : { educationIsced }) },
+      };
     }
     case 'DuplicateResolved':
       return f[0] === 'true' ? { type: 'RecordMerged', workerId, version, recordedAt, data: { into: text(f[1]) } } : undefined;

@@ -1,11 +1,18 @@
 import { assertNever } from '@homeward/assert-never';
 import { EARLIEST_RECORDED_DAY, dayOf } from './calendar';
 import { RecordIndex } from './record-index';
-import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from './registration-fact';
+import { EMPLOYMENT_FACT_TYPES, type EmploymentFact, type VacancyEnd } from './employment-fact';
+import type { Money, RecruitmentChannel, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from './registration-fact';
 import type { CertificateChange, CertificateKind, SkillsFact } from './skills-fact';
 
-/** What a replay folds: the registration topic's facts and the skills topic's, in any interleaving of the two. */
-export type HistoryFact = RegistrationFact | SkillsFact;
+/** What a replay folds: the registration, skills and employment topics' facts, in any interleaving. */
+export type HistoryFact = RegistrationFact | SkillsFact | EmploymentFact;
+
+/** How a cycle's worker was recruited, as its departure recorded it. */
+export interface Recruitment {
+  readonly channel: RecruitmentChannel;
+  readonly viaAgency: boolean;
+}
 
 /** Options of a replay that change what the fold keeps. */
 export interface HistoryOptions {
@@ -24,6 +31,10 @@ export interface CycleRecord {
   readonly person: number;
   readonly sex: Sex;
   readonly birthYear: number | undefined;
+  /** ISCED 2011 level attained, as registered or last corrected; undefined when not recorded. */
+  readonly education: number | undefined;
+  /** Undefined when no departure was recorded for the cycle, or it did not say whether it was regular. */
+  readonly recruitment: Recruitment | undefined;
   readonly number: number;
   /** Where the cycle took the person: the departure's destination, else the country they returned from. */
   readonly country: string | undefined;
@@ -45,7 +56,7 @@ export interface CycleRecord {
  * destination of their last cycle on the assessment's date come from registration's facts (joined by
  * worker id when the report is built, so that the order the two topics were read in does not matter).
  */
-export interface AssessmentRecord {
+export interface AssessmentRecord extends PersonOnDay {
   readonly record: number;
   readonly person: number;
   readonly sex: Sex;
@@ -59,7 +70,7 @@ export interface AssessmentRecord {
 }
 
 /** One certificate issued, with the same join as an assessment's. */
-export interface CertificateRecord {
+export interface CertificateRecord extends PersonOnDay {
   readonly record: number;
   readonly person: number;
   readonly sex: Sex;
@@ -72,6 +83,54 @@ export interface CertificateRecord {
   readonly expiresOn: number | undefined;
   /** What became of it, each change on its day, in the order recorded. */
   readonly changes: readonly { readonly on: number; readonly change: CertificateChange }[];
+}
+
+/**
+ * Who a person was on a day, for a fact of another service joined to registration's by worker id: their
+ * sex and level of education (corrections apply to the whole history), and the destination and recruitment
+ * channel of their last cycle by that day.
+ */
+export interface PersonOnDay {
+  readonly record: number;
+  readonly person: number;
+  readonly sex: Sex;
+  readonly education: number | undefined;
+  readonly country: string | undefined;
+  readonly recruitment: Recruitment | undefined;
+}
+
+/** A returnee registered as a job seeker. */
+export interface JobSeekerRecord extends PersonOnDay {
+  readonly registeredOn: number;
+}
+
+/** A vacancy as the vacancy tables read it; dates are day numbers. */
+export interface VacancyRecord {
+  /** ISCO-08 unit group. */
+  readonly occupation: string | undefined;
+  /** ISO 3166-2 subdivision. */
+  readonly location: string | undefined;
+  /** Undefined when the posting is not known (recorded after the cut-off, or undated). */
+  readonly postedOn: number | undefined;
+  readonly ended: { readonly end: VacancyEnd; readonly on: number } | undefined;
+}
+
+/** A referral of a job seeker to a vacancy, with the interviews it led to. */
+export interface ReferralRecord extends PersonOnDay {
+  readonly referredOn: number;
+  /** ISCO-08 unit group of the vacancy, once its posting is known. */
+  readonly occupation: string | undefined;
+  readonly interviews: readonly number[];
+}
+
+/** A hire: the placement it starts, joined to the person. */
+export interface HireRecord extends PersonOnDay {
+  readonly hiredOn: number;
+  /** First day of work; the hire's day when the event did not say. */
+  readonly startsOn: number;
+  /** ISCO-08 unit group of the vacancy. */
+  readonly occupation: string;
+  readonly endedOn: number | undefined;
 }
 
 /** What the fold did with the facts it was given. */
@@ -106,11 +165,17 @@ const REASONS: readonly (ReturnReason | undefined)[] = [
   'unspecified',
 ];
 const sexIndex = (sex: Sex): number => Math.max(0, SEXES.indexOf(sex));
+/** ISCED 2011 levels are 0 to 8; kept as level + 1 so that 0 means not recorded. A value outside is kept as recorded and coded unknown. */
+const educationIndex = (level: number | undefined): number =>
+  level === undefined || !Number.isInteger(level) || level < 0 || level > 254 ? 0 : level + 1;
 const REGISTERED = 1;
 const ERASED = 2;
 /** At least one fact of the record is known (at the cut-off). */
 const SEEN = 4;
 const UNDOCUMENTED = 1;
+/** The cycle's departure named a recruitment agency. */
+const VIA_AGENCY = 2;
+const CHANNELS: readonly (RecruitmentChannel | undefined)[] = [undefined, 'regular', 'irregular'];
 const MAX_MERGE_CHAIN = 64;
 const MAX_CYCLE_NUMBER = 0xffff;
 /**
@@ -153,6 +218,8 @@ class Dictionary {
 class WorkerPage {
   readonly sex = new Uint8Array(PAGE);
   readonly birthYear = new Uint16Array(PAGE);
+  /** ISCED 2011 level + 1; 0 when not recorded. */
+  readonly education = new Uint8Array(PAGE);
   readonly version = new Uint32Array(PAGE);
   readonly flags = new Uint8Array(PAGE);
   /** The worker's newest cycle, -1 for none; older ones are chained through `CyclePage.previous`. */
@@ -172,6 +239,8 @@ class CyclePage {
   readonly occupation = new Uint16Array(PAGE);
   readonly assistance = new Uint8Array(PAGE);
   readonly reason = new Uint8Array(PAGE);
+  /** Index in CHANNELS: 0 when no departure said. */
+  readonly channel = new Uint8Array(PAGE);
   readonly flags = new Uint8Array(PAGE);
   readonly cost = new Float64Array(PAGE).fill(NaN);
   readonly costCurrency = new Uint16Array(PAGE);
@@ -226,6 +295,24 @@ export class MigrationHistory {
   /** Status changes by certificate number (a change is kept apart from its certificate: nothing depends on their order). */
   private readonly certificateChanges = new Map<string, { on: number; change: CertificateChange }[]>();
 
+  /** The employment topic's streams and the last version applied of each. */
+  private readonly employmentVersions = new Map<string, number>();
+  private readonly seekers: { readonly worker: number; readonly day: number }[] = [];
+  private readonly vacancies = new Map<
+    string,
+    { occupation?: string; location?: string; postedOn?: number; ended?: { end: VacancyEnd; on: number } }
+  >();
+  private readonly referrals = new Map<string, { readonly worker: number; readonly vacancyId: string; readonly day: number }>();
+  private readonly interviews = new Map<string, number[]>();
+  private readonly hires: {
+    readonly worker: number;
+    readonly referralId: string;
+    readonly hiredOn: number;
+    readonly startsOn: number;
+    readonly occupation: string;
+  }[] = [];
+  private readonly placementEnds = new Map<string, number>();
+
   private workerCount = 0;
   private readonly workerPages: WorkerPage[] = [];
   private cycleCount = 0;
@@ -235,6 +322,10 @@ export class MigrationHistory {
 
   /** Folds one fact in. Facts of different workers may come in any order (the topic's partitions interleave). */
   apply(fact: HistoryFact): void {
+    if (EMPLOYMENT_FACT_TYPES.has(fact.type as EmploymentFact['type'])) {
+      this.applyEmployment(fact as EmploymentFact);
+      return;
+    }
     if (
       fact.type === 'StandardPublished' ||
       fact.type === 'AssessmentRecorded' ||
@@ -244,6 +335,7 @@ export class MigrationHistory {
       this.applySkills(fact);
       return;
     }
+    if (!('workerId' in fact)) return;
     const worker = this.workerFor(fact.workerId);
     const w = this.workerPages[worker >>> PAGE_BITS]!;
     const wi = worker & IN_PAGE;
@@ -262,10 +354,12 @@ export class MigrationHistory {
       case 'WorkerRegistered':
         w.sex[wi] = sexIndex(fact.data.sex);
         w.birthYear[wi] = fact.data.birthYear ?? 0;
+        w.education[wi] = educationIndex(fact.data.educationIsced);
         w.flags[wi]! |= REGISTERED;
         return;
       case 'DetailsCorrected':
         if (fact.data.sex !== undefined) w.sex[wi] = sexIndex(fact.data.sex);
+        if (fact.data.educationIsced !== undefined) w.education[wi] = educationIndex(fact.data.educationIsced);
         return;
       case 'PersonalDataErased':
         w.flags[wi]! |= ERASED;
@@ -279,7 +373,10 @@ export class MigrationHistory {
         const c = this.cycleFor(worker, fact.data.cycle);
         const page = this.cyclePages[c >>> PAGE_BITS]!;
         const i = c & IN_PAGE;
-        const { departedOn, destination, occupation, recruitmentCost, monthlyIncome } = fact.data;
+        const { departedOn, destination, occupation, recruitmentCost, monthlyIncome, channel, viaAgency } = fact.data;
+        page.channel[i] = Math.max(0, CHANNELS.indexOf(channel));
+        if (viaAgency) page.flags[i]! |= VIA_AGENCY;
+        else page.flags[i]! &= ~VIA_AGENCY;
         page.departed[i] = this.day(departedOn) ?? NONE;
         page.destination[i] = this.countries.intern(destination);
         page.occupation[i] = this.occupationCodes.intern(occupation);
@@ -382,6 +479,128 @@ export class MigrationHistory {
     }
   }
 
+  /**
+   * An employment fact: deduplicated by its stream's version, left out after `knownAt`, dates kept as day
+   * numbers (an undated one is counted and left out).
+   */
+  private applyEmployment(fact: EmploymentFact): void {
+    const applied = this.employmentVersions.get(fact.stream) ?? 0;
+    if (fact.version > 0 && fact.version <= applied) {
+      this.counts.duplicates++;
+      return;
+    }
+    if (fact.version > 0) this.employmentVersions.set(fact.stream, fact.version);
+    if (this.options.knownAt !== undefined && fact.recordedAt > this.options.knownAt) {
+      this.counts.notYetKnown++;
+      return;
+    }
+    this.counts.applied++;
+    switch (fact.type) {
+      case 'JobSeekerRegistered': {
+        const day = this.day(fact.data.registeredOn);
+        if (day !== undefined) this.seekers.push({ worker: this.workerFor(fact.data.workerId), day });
+        return;
+      }
+      case 'VacancyPosted': {
+        const vacancy = this.vacancy(fact.data.vacancyId);
+        vacancy.occupation = fact.data.occupation;
+        vacancy.location = fact.data.location;
+        const day = this.day(fact.data.postedOn);
+        if (day !== undefined) vacancy.postedOn = day;
+        return;
+      }
+      case 'VacancyEnded': {
+        const day = this.day(fact.data.on);
+        if (day !== undefined) this.vacancy(fact.data.vacancyId).ended = { end: fact.data.end, on: day };
+        return;
+      }
+      case 'ReferralMade': {
+        const day = this.day(fact.data.referredOn);
+        if (day === undefined) return;
+        this.referrals.set(fact.data.referralId, { worker: this.workerFor(fact.data.workerId), vacancyId: fact.data.vacancyId, day });
+        return;
+      }
+      case 'InterviewRecorded': {
+        const day = this.day(fact.data.interviewedOn);
+        if (day === undefined) return;
+        const days = this.interviews.get(fact.data.referralId) ?? [];
+        days.push(day);
+        this.interviews.set(fact.data.referralId, days);
+        return;
+      }
+      case 'ReferralClosed':
+        // Nothing tabulated depends on it: a referral counts on the day it was made.
+        this.day(fact.data.closedOn);
+        return;
+      case 'HireRecorded': {
+        const hiredOn = this.day(fact.data.hiredOn);
+        if (hiredOn === undefined) return;
+        const startsOn = fact.data.startsOn === undefined ? hiredOn : this.day(fact.data.startsOn);
+        if (startsOn === undefined) return;
+        this.hires.push({
+          worker: this.workerFor(fact.data.workerId),
+          referralId: fact.data.referralId,
+          hiredOn,
+          startsOn,
+          occupation: fact.data.occupation,
+        });
+        return;
+      }
+      case 'PlacementEnded': {
+        const day = this.day(fact.data.endedOn);
+        if (day !== undefined) this.placementEnds.set(fact.data.referralId, day);
+        return;
+      }
+      default:
+        assertNever(fact, 'employment fact');
+    }
+  }
+
+  private vacancy(id: string) {
+    let vacancy = this.vacancies.get(id);
+    if (!vacancy) {
+      vacancy = {};
+      this.vacancies.set(id, vacancy);
+    }
+    return vacancy;
+  }
+
+  /** Every returnee registered as a job seeker, joined to the person on the day of registration. */
+  forEachJobSeeker(visit: (seeker: JobSeekerRecord) => void): void {
+    for (const s of this.seekers) visit({ ...this.personOn(s.worker, s.day), registeredOn: s.day });
+  }
+
+  /** Every vacancy seen (its posting, or only its end when the posting is not known). */
+  forEachVacancy(visit: (vacancy: VacancyRecord) => void): void {
+    for (const v of this.vacancies.values())
+      visit({ occupation: v.occupation, location: v.location, postedOn: v.postedOn, ended: v.ended });
+  }
+
+  /** Every referral, joined to the person on the day of the referral and to the vacancy's occupation. */
+  forEachReferral(visit: (referral: ReferralRecord) => void): void {
+    for (const [id, r] of this.referrals) {
+      visit({
+        ...this.personOn(r.worker, r.day),
+        referredOn: r.day,
+        occupation: this.vacancies.get(r.vacancyId)?.occupation,
+        interviews: this.interviews.get(id) ?? [],
+      });
+    }
+  }
+
+  /** Every hire, joined to the person on the day the placement starts. */
+  forEachHire(visit: (hire: HireRecord) => void): void {
+    for (const h of this.hires) {
+      visit({
+        ...this.personOn(h.worker, h.startsOn),
+        hiredOn: h.hiredOn,
+        startsOn: h.startsOn,
+        occupation: h.occupation,
+        endedOn: this.placementEnds.get(h.referralId),
+      });
+    }
+  }
+
   /** The title of a standard's latest version seen, for the reports' code lists. */
   standardTitle(standardId: string): string | undefined {
     return this.latestStandard.get(standardId)?.title;
@@ -407,28 +626,37 @@ export class MigrationHistory {
     }
   }
 
-  /** The registration side of a skills fact: the person, their sex, the standard's occupation and the last cycle's country by `day`. */
+  /** The registration side of a skills fact: the person on `day`, and the standard's occupation. */
   private joined(record: number, day: number, standardId: string, standardVersion: number) {
+    const standard = this.standards.get(`${standardId}@${standardVersion}`) ?? this.latestStandard.get(standardId);
+    return { ...this.personOn(record, day), standardId, occupation: standard?.occupation };
+  }
+
+  /** Who the record's person was on `day`: sex and education (the carrying-on record's), and their last cycle's country and channel. */
+  private personOn(record: number, day: number): PersonOnDay {
     const person = this.personOf(record);
     const attributes = this.workerFlags(person) & REGISTERED ? person : record;
-    const standard = this.standards.get(`${standardId}@${standardVersion}`) ?? this.latestStandard.get(standardId);
+    const w = this.workerPages[attributes >>> PAGE_BITS]!;
+    const education = w.education[attributes & IN_PAGE]!;
+    const last = this.lastCycleBy(record, day);
     return {
       record,
       person,
-      sex: SEXES[this.workerPages[attributes >>> PAGE_BITS]!.sex[attributes & IN_PAGE]!]!,
-      standardId,
-      occupation: standard?.occupation,
-      country: this.lastCountryBy(record, day),
+      sex: SEXES[w.sex[attributes & IN_PAGE]!]!,
+      education: education === 0 ? undefined : education - 1,
+      ...last,
     };
   }
 
   /**
-   * Where the record's last cycle by `day` took the person: of the cycles with a departure or a return on
-   * or before that day, the one with the highest number, its destination (or the country returned from).
+   * Where the record's last cycle by `day` took the person and how they were recruited for it: of the
+   * cycles with a departure or a return on or before that day, the one with the highest number, its
+   * destination (or the country returned from) and its recruitment channel.
    */
-  private lastCountryBy(worker: number, day: number): string | undefined {
+  private lastCycleBy(worker: number, day: number): { country: string | undefined; recruitment: Recruitment | undefined } {
     let best = -1;
     let country: string | undefined;
+    let recruitment: Recruitment | undefined;
     for (let c = this.workerPages[worker >>> PAGE_BITS]!.lastCycle[worker & IN_PAGE]!; c !== -1;) {
       const page = this.cyclePages[c >>> PAGE_BITS]!;
       const i = c & IN_PAGE;
@@ -438,10 +666,16 @@ export class MigrationHistory {
       if (happened && page.number[i]! > best) {
         best = page.number[i]!;
         country = this.countries.value(page.destination[i]!) ?? this.countries.value(page.from[i]!);
+        recruitment = this.recruitmentOf(page, i);
       }
       c = page.previous[i]!;
     }
-    return country;
+    return { country, recruitment };
+  }
+
+  private recruitmentOf(page: CyclePage, i: number): Recruitment | undefined {
+    const channel = CHANNELS[page.channel[i]!];
+    return channel === undefined ? undefined : { channel, viaAgency: (page.flags[i]! & VIA_AGENCY) !== 0 };
   }
 
   get foldCounts(): FoldCounts {
@@ -501,6 +735,7 @@ export class MigrationHistory {
     const attributes = this.workerFlags(person) & REGISTERED ? person : record;
     const w = this.workerPages[attributes >>> PAGE_BITS]!;
     const birthYear = w.birthYear[attributes & IN_PAGE]!;
+    const education = w.education[attributes & IN_PAGE]!;
     const departedOn = page.departed[i]!;
     const arrivedOn = page.arrived[i]!;
     const returnedOn = page.returned[i]!;
@@ -521,6 +756,8 @@ export class MigrationHistory {
       person,
       sex: SEXES[w.sex[attributes & IN_PAGE]!]!,
       birthYear: birthYear === 0 ? undefined : birthYear,
+      education: education === 0 ? undefined : education - 1,
+      recruitment: this.recruitmentOf(page, i),
       number: page.number[i]!,
       country: this.countries.value(page.destination[i]!) ?? this.countries.value(page.from[i]!),
       departedOn: departedOn === NONE ? undefined : departedOn,

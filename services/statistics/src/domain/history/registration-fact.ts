@@ -8,6 +8,7 @@
  */
 
 export type Sex = 'F' | 'M' | 'O' | 'U';
+export type RecruitmentChannel = 'regular' | 'irregular';
 export type ReturnAssistance = 'assisted' | 'unassisted' | 'unspecified';
 export type ReturnReason =
   | 'contract_completed'
@@ -38,7 +39,15 @@ interface Fact<T extends string, D> {
   readonly data: D;
 }
 
-export type WorkerRegistered = Fact<'WorkerRegistered', { readonly sex: Sex; readonly birthYear?: number }>;
+export type WorkerRegistered = Fact<
+  'WorkerRegistered',
+  {
+    readonly sex: Sex;
+    readonly birthYear?: number;
+    /** ISCED 2011 level attained (0 to 8), when recorded. */
+    readonly educationIsced?: number;
+  }
+>;
 
 export type DepartureRecorded = Fact<
   'DepartureRecorded',
@@ -51,6 +60,10 @@ export type DepartureRecorded = Fact<
     readonly occupation: string;
     readonly recruitmentCost?: Money;
     readonly monthlyIncome?: Money;
+    /** Regular or irregular recruitment; absent when the departure did not say. */
+    readonly channel?: RecruitmentChannel;
+    /** Whether a recruitment agency placed the worker (its name is not kept: only whether there was one). */
+    readonly viaAgency: boolean;
   }
 >;
 
@@ -76,8 +89,8 @@ export type ReturnRecorded = Fact<
   }
 >;
 
-/** A correction of the registered attributes that statistics use (only sex travels in the clear). */
-export type DetailsCorrected = Fact<'DetailsCorrected', { readonly sex?: Sex }>;
+/** A correction of the registered attributes that statistics use: sex and level of education, when corrected. */
+export type DetailsCorrected = Fact<'DetailsCorrected', { readonly sex?: Sex; readonly educationIsced?: number }>;
 
 /** An officer decided this record is the same person as `into`, which carries on. */
 export type RecordMerged = Fact<'RecordMerged', { readonly into: string }>;

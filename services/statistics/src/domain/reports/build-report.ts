@@ -6,6 +6,8 @@ import { departuresTable, returnsTable } from './flows.report';
 import { recruitmentCostTable } from './recruitment-cost.report';
 import { reportContext, ReportRequestError, type ReportContext } from './report-context';
 import { REPORT_KINDS, type Report, type ReportKind, type ReportRequest, type ReportTable, type UnplacedCode } from './report-table';
+import { referralsTable, vacanciesTable } from './employment-services.report';
+import { placementTables } from './placements.report';
 import { assessmentsTable, certificatesTable, passRateTables } from './skills.report';
 import { stockTable } from './stock.report';
 
@@ -27,6 +29,12 @@ function tablesOf(kind: ReportKind, context: ReportContext): ReportTable[] {
       return passRateTables(context);
     case 'certificates':
       return [certificatesTable(context)];
+    case 'placements':
+      return placementTables(context);
+    case 'vacancies':
+      return [vacanciesTable(context)];
+    case 'referrals':
+      return [referralsTable(context)];
     default:
       assertNever(kind, 'report');
   }

@@ -1,6 +1,8 @@
 import { country } from '@homeward/classifications/countries';
+import { subdivision } from '@homeward/classifications/countries';
+import { iscedLevel, iscedLevels } from '@homeward/classifications/isced-2011';
 import { iscoUnitGroup } from '@homeward/classifications/isco-08';
-import type { ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
+import type { RecruitmentChannel, ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
 import type { CertificateKind } from '../history/skills-fact';
 import { completeMonths } from '../history/calendar';
 
@@ -27,6 +29,14 @@ export type DimensionId =
   | 'COMPETENCY_UNIT'
   | 'CERTIFICATE_TYPE'
   | 'CERTIFICATE_STATUS'
+  | 'EDUCATION'
+  | 'RECRUITMENT_CHANNEL'
+  | 'OCCUPATION_ABROAD'
+  | 'PLACEMENT_WINDOW'
+  | 'PLACEMENT_STATUS'
+  | 'LOCATION'
+  | 'VACANCY_FLOW'
+  | 'EMPLOYMENT_SERVICE'
   | 'TIME_PERIOD';
 
 export interface Dimension {
@@ -225,6 +235,113 @@ export const CERTIFICATE_STATUS = dimension('CERTIFICATE_STATUS', 'Certificate s
   { id: 'REVOKED', name: 'Revoked' },
   { id: 'EXPIRED', name: 'Expired' },
 ]);
+
+// Level of education attained (ILO core disaggregation), ISCED 2011 levels 0 to 8 as UNESCO names them.
+export const EDUCATION = dimension('EDUCATION', 'Level of education (ISCED 2011)', [
+  ...iscedLevels().map(({ level, title }) => ({ id: `ISCED11_${level}`, name: title })),
+  { id: UNKNOWN, name: 'Unknown (not recorded)' },
+]);
+/** The EDUCATION code of a recorded ISCED 2011 level; unknown when none was recorded or it is not a level. */
+export function educationCode(level: number | undefined): string {
+  return level !== undefined && iscedLevel(level) ? `ISCED11_${level}` : UNKNOWN;
+}
+
+/**
+ * Recruitment channel of the migration cycle (ILO core disaggregation): regular or irregular, through a
+ * recruitment agency or not, as the departure recorded it. Unknown for a cycle with no recorded departure
+ * (an undocumented returnee) or a departure that did not say whether it was regular.
+ */
+export const RECRUITMENT_CHANNEL = dimension('RECRUITMENT_CHANNEL', 'Recruitment channel', [
+  { id: 'REG_AGENCY', name: 'Regular, through a recruitment agency' },
+  { id: 'REG_DIRECT', name: 'Regular, without a recruitment agency (direct hire)' },
+  { id: 'IRREG_AGENCY', name: 'Irregular, through a recruitment agency' },
+  { id: 'IRREG_DIRECT', name: 'Irregular, without a recruitment agency' },
+  { id: UNKNOWN, name: 'Unknown (no recorded departure, or channel not recorded)' },
+]);
+export function recruitmentChannelCode(channel: RecruitmentChannel | undefined, viaAgency: boolean | undefined): string {
+  if (channel === undefined || viaAgency === undefined) return UNKNOWN;
+  return `${channel === 'regular' ? 'REG' : 'IRREG'}_${viaAgency ? 'AGENCY' : 'DIRECT'}`;
+}
+
+/** The ISCO-08 major group of the last job held abroad, beside OCCUPATION (the job found at home). */
+export const OCCUPATION_ABROAD: Dimension = {
+  ...OCCUPATION,
+  id: 'OCCUPATION_ABROAD',
+  name: 'Occupation of the last job abroad (ISCO-08 major group)',
+};
+
+/** Months from the return within which a placement counts (no total: each window is a measure of its own). */
+export const PLACEMENT_WINDOWS = [
+  { id: 'M3', name: 'Within 3 months of return', months: 3 },
+  { id: 'M6', name: 'Within 6 months of return', months: 6 },
+  { id: 'M12', name: 'Within 12 months of return', months: 12 },
+] as const;
+export const PLACEMENT_WINDOW: Dimension = {
+  id: 'PLACEMENT_WINDOW',
+  name: 'Placement window',
+  codes: PLACEMENT_WINDOWS.map(({ id, name }) => ({ id, name })),
+  hasTotal: false,
+};
+
+/**
+ * What became of a return within a window, as known on the reference date; the total is every return of
+ * the cohort. A placement within the window is final as soon as it starts, whether or not the window has
+ * elapsed; a return not placed is "not placed" only once its window has elapsed.
+ */
+export type PlacementStatus = 'PLACED' | 'NOT_PLACED' | 'OPEN';
+export const PLACEMENT_STATUS = dimension('PLACEMENT_STATUS', 'Placement status on the reference date', [
+  { id: 'PLACED', name: 'Placed within the window' },
+  { id: 'NOT_PLACED', name: 'Not placed within the window (window elapsed)' },
+  { id: 'OPEN', name: 'Not placed yet (window not yet elapsed)' },
+]);
+
+/** Not applicable: the occupation of the placement of a return not placed. */
+export const NOT_APPLICABLE = '_Z';
+export const PLACEMENT_OCCUPATION: Dimension = {
+  ...OCCUPATION,
+  codes: [...OCCUPATION.codes, { id: NOT_APPLICABLE, name: 'Not applicable (not placed)' }],
+  name: 'Occupation of the placement (ISCO-08 major group)',
+};
+
+/** ISO 3166-2 subdivisions of vacancies' workplaces, those seen in the history, in code order. */
+export function locationDimension(codes: Iterable<string>): Dimension {
+  const sorted = [...new Set([...codes].map(locationCode))].filter((c) => c !== UNKNOWN).sort();
+  return dimension('LOCATION', 'Place of work (ISO 3166-2 subdivision)', [
+    ...sorted.map((id) => ({ id, name: subdivision(id)!.name })),
+    { id: UNKNOWN, name: 'Unknown' },
+  ]);
+}
+/** The LOCATION code of a recorded subdivision; unknown when it names no ISO 3166-2 subdivision. */
+export function locationCode(code: string | undefined): string {
+  return code !== undefined && subdivision(code) ? code : UNKNOWN;
+}
+
+/** Vacancies: posted, filled, closed, withdrawn in the period (flows) and open on the reference date (a stock); no total. */
+export const VACANCY_FLOW: Dimension = {
+  id: 'VACANCY_FLOW',
+  name: 'Vacancies',
+  codes: [
+    { id: 'POSTED', name: 'Posted in the period' },
+    { id: 'OPEN', name: 'Open on the reference date' },
+    { id: 'FILLED', name: 'Filled in the period' },
+    { id: 'CLOSED', name: 'Closed unfilled in the period' },
+    { id: 'WITHDRAWN', name: 'Withdrawn in the period' },
+  ],
+  hasTotal: false,
+};
+
+/** Steps of the public employment service's work with job seekers; no total (a person may take every step). */
+export const EMPLOYMENT_SERVICE: Dimension = {
+  id: 'EMPLOYMENT_SERVICE',
+  name: 'Employment service step',
+  codes: [
+    { id: 'JOB_SEEKERS', name: 'Returnees registered as job seekers' },
+    { id: 'REFERRALS', name: 'Referrals to a vacancy' },
+    { id: 'INTERVIEWS', name: 'Interviews' },
+    { id: 'HIRES', name: 'Hires' },
+  ],
+  hasTotal: false,
+};
 
 export function timePeriod(codes: readonly Code[]): Dimension {
   return { id: 'TIME_PERIOD', name: 'Time period', codes, hasTotal: codes.length > 1 };

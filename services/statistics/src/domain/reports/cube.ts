@@ -54,6 +54,11 @@ export class Cube {
     this.values[cell]! += amount;
   }
 
+  /** Adds `amount` at a cell found by the caller (row-major: the last dimension varies fastest). */
+  addAtCell(cell: number, amount: number): void {
+    this.values[cell]! += amount;
+  }
+
   /** The cell of these codes (one per dimension, totals included). */
   cellOf(codes: readonly string[]): number {
     let cell = 0;

@@ -1,7 +1,7 @@
 import type { CycleRecord } from '../history/migration-history';
 import { DURATION_ABROAD, SEX, TIME_SINCE_RETURN, countryCode, durationAbroadCode, sexCode, timeSinceReturnCode } from './codelists';
-import { Cube } from './cube';
-import { countObservations, inPeriod, type ReportContext } from './report-context';
+import { coreTabulation } from './tabulation';
+import { coreCodes, countObservations, inPeriod, type ReportContext } from './report-context';
 import type { ReportTable } from './report-table';
 
 /**
@@ -31,17 +31,18 @@ function returnMigrantWorkers(context: ReportContext): CycleRecord[] {
 
 /** Time abroad and time since return of return migrant workers: two distributions, each by sex × country. */
 export function durationTables(context: ReportContext): ReportTable[] {
-  const abroad = new Cube([SEX, context.countries, DURATION_ABROAD, context.periodTime]);
-  const since = new Cube([SEX, context.countries, TIME_SINCE_RETURN, context.periodTime]);
+  const abroad = coreTabulation([SEX, context.countries, DURATION_ABROAD, context.periodTime]);
+  const since = coreTabulation([SEX, context.countries, TIME_SINCE_RETURN, context.periodTime]);
   const period = context.request.period.code;
   for (const c of returnMigrantWorkers(context)) {
     const sex = sexCode(c.sex);
     const country = countryCode(c.returnedFrom ?? c.country);
-    abroad.add([sex, country, durationAbroadCode(c.departedOn, c.returnedOn!), period]);
-    since.add([sex, country, timeSinceReturnCode(c.returnedOn!, context.asOf), period]);
+    const core = coreCodes(c);
+    abroad.add([sex, country, durationAbroadCode(c.departedOn, c.returnedOn!), ...core, period]);
+    since.add([sex, country, timeSinceReturnCode(c.returnedOn!, context.asOf), ...core, period]);
   }
   const common =
-    'Return migrant workers: persons whose latest return from work abroad is dated in the reference period and who had not left again by the reference date (ILO 20th ICLS 2018), by sex and country of previous residence';
+    'Return migrant workers: persons whose latest return from work abroad is dated in the reference period and who had not left again by the reference date (ILO 20th ICLS 2018), by sex and country of previous residence (and by level of education and recruitment channel of the cycle, crossed with sex and country)';
   return [
     {
       id: 'time-abroad',

@@ -1,7 +1,7 @@
 import { SEX, countryCode, sexCode } from './codelists';
-import { Cube } from './cube';
+import { coreTabulation } from './tabulation';
 import { costToIncome } from './currencies';
-import { MovementsOnce, inPeriod, type ReportContext } from './report-context';
+import { MovementsOnce, coreCodes, inPeriod, type ReportContext } from './report-context';
 import type { Observation, ReportTable } from './report-table';
 
 /** Ratios are summed as whole millionths, so that the mean does not depend on the order of the sum. */
@@ -15,17 +15,17 @@ const SCALE = 1_000_000;
  * with the request; without a rate for both, the departure is left out and counted as excluded.
  */
 export function recruitmentCostTable(context: ReportContext): ReportTable {
-  const dimensions = [SEX, context.countries, context.periodTime];
-  const sum = new Cube(dimensions);
-  const count = new Cube(dimensions);
-  const excluded = new Cube(dimensions);
+  const own = [SEX, context.countries, context.periodTime];
+  const sum = coreTabulation(own);
+  const count = coreTabulation(own);
+  const excluded = coreTabulation(own);
   const once = new MovementsOnce(context);
   const period = context.request.period.code;
   context.history.forEachCycle((c) => {
     if (!inPeriod(context, c.departedOn) || !c.recruitmentCost || !c.monthlyIncome) return;
     const country = countryCode(c.country);
     if (!once.first(c.person, c.departedOn, country)) return;
-    const key = [sexCode(c.sex), country, period];
+    const key = [sexCode(c.sex), country, ...coreCodes(c), period];
     const ratio = costToIncome(c.recruitmentCost, c.monthlyIncome, context.request.exchangeRates);
     if (ratio === undefined) {
       excluded.add(key);
@@ -59,12 +59,12 @@ export function recruitmentCostTable(context: ReportContext): ReportTable {
     id: 'recruitment-cost',
     title: 'Recruitment cost as a share of monthly income (SDG 10.7.1)',
     definition:
-      'Mean, over departures in the reference period with both recorded, of the recruitment cost paid by the worker divided by the monthly income agreed in the country of destination (SDG indicator 10.7.1 shape: 1.5 means one and a half months of income), by sex and country of destination. OBS_COUNT is the number of departures the mean is over; OBS_EXCLUDED those left out because their currencies could not be compared.',
+      'Mean, over departures in the reference period with both recorded, of the recruitment cost paid by the worker divided by the monthly income agreed in the country of destination (SDG indicator 10.7.1 shape: 1.5 means one and a half months of income), by sex and country of destination, and by level of education (ISCED 2011) and recruitment channel crossed with sex and country. OBS_COUNT is the number of departures the mean is over; OBS_EXCLUDED those left out because their currencies could not be compared.',
     flow: { id: 'DF_SDG_10_7_1', version: '1.0' },
     unit: 'RATIO',
     unitName: 'Months of income',
     decimals: 4,
-    dimensions,
+    dimensions: count.dimensions,
     observations,
   };
 }

@@ -1,7 +1,8 @@
 import { partsOf, requireDay } from '../history/calendar';
 import type { MigrationHistory } from '../history/migration-history';
-import { UNKNOWN, counterpartArea, timePeriod, type Dimension } from './codelists';
-import type { Cube } from './cube';
+import type { Recruitment } from '../history/migration-history';
+import { UNKNOWN, counterpartArea, educationCode, recruitmentChannelCode, timePeriod, type Dimension } from './codelists';
+import type { Tabular } from './tabulation';
 import { timeSlices, type TimeSlice } from './period';
 import type { Observation, ReportRequest } from './report-table';
 
@@ -69,6 +70,12 @@ export function reportContext(history: MigrationHistory, request: ReportRequest)
   };
 }
 
+/** The EDUCATION and RECRUITMENT_CHANNEL codes of a person or cycle, in the order the tables hold them. */
+export const coreCodes = (who: {
+  readonly education: number | undefined;
+  readonly recruitment: Recruitment | undefined;
+}): [string, string] => [educationCode(who.education), recruitmentChannelCode(who.recruitment?.channel, who.recruitment?.viaAgency)];
+
 /** The TIME_PERIOD code of a flow on `day` (inside the period). */
 export function sliceCode(context: ReportContext, day: number): string {
   const { slices } = context;
@@ -100,7 +107,7 @@ export class MovementsOnce {
 }
 
 /** The cells of a table of counts, with small counts suppressed when a threshold is set. */
-export function countObservations(cube: Cube, suppressBelow: number | undefined): Observation[] {
+export function countObservations(cube: Tabular, suppressBelow: number | undefined): Observation[] {
   const observations: Observation[] = [];
   for (const { codes, value } of cube.withTotals().cells()) {
     const suppressed = suppressBelow !== undefined && value > 0 && value < suppressBelow;

@@ -2,7 +2,17 @@ import type { Dimension } from './codelists';
 import type { Frequency, ReferencePeriod } from './period';
 
 export type ReportKind =
-  'stock' | 'departures' | 'returns' | 'durations' | 'recruitment-cost' | 'assessments' | 'pass-rates' | 'certificates';
+  | 'stock'
+  | 'departures'
+  | 'returns'
+  | 'durations'
+  | 'recruitment-cost'
+  | 'assessments'
+  | 'pass-rates'
+  | 'certificates'
+  | 'placements'
+  | 'vacancies'
+  | 'referrals';
 export const REPORT_KINDS: readonly ReportKind[] = [
   'stock',
   'departures',
@@ -12,10 +22,16 @@ export const REPORT_KINDS: readonly ReportKind[] = [
   'assessments',
   'pass-rates',
   'certificates',
+  'placements',
+  'vacancies',
+  'referrals',
 ];
 
 /** The reports of the skills topic (issue 11): a replay reads that topic only when one of them is asked for. */
 export const SKILLS_REPORT_KINDS: readonly ReportKind[] = ['assessments', 'pass-rates', 'certificates'];
+
+/** The reports of the employment topic (issue 12): a replay reads that topic only when one of them is asked for. */
+export const EMPLOYMENT_REPORT_KINDS: readonly ReportKind[] = ['placements', 'vacancies', 'referrals'];
 
 export type TableId =
   | 'stock'
@@ -27,7 +43,12 @@ export type TableId =
   | 'assessments'
   | 'pass-rate-standard'
   | 'pass-rate-unit'
-  | 'certificates';
+  | 'certificates'
+  | 'placements'
+  | 'placement-rate'
+  | 'placed-within-6-months-by-sex'
+  | 'vacancies'
+  | 'referrals';
 
 /** What a statistician asks for. Everything that shapes the output is here, so equal requests give equal bytes. */
 export interface ReportRequest {

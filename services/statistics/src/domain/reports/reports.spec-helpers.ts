@@ -1,4 +1,5 @@
-import type { Money, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
+import type { EmploymentFact, VacancyEnd } from '../history/employment-fact';
+import type { Money, RecruitmentChannel, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
 import type { CertificateChange, CertificateKind, SkillsFact } from '../history/skills-fact';
 import type { DimensionId } from './codelists';
 import type { ReportTable } from './report-table';
@@ -13,6 +14,9 @@ export class HistoryWriter {
   readonly skillsFacts: SkillsFact[] = [];
   private readonly versions = new Map<string, number>();
   private skillsStreams = 0;
+  /** The employment topic's facts, apart like the skills topic's. */
+  readonly employmentFacts: EmploymentFact[] = [];
+  private readonly employmentVersions = new Map<string, number>();
 
   private next(workerId: string): number {
     const v = (this.versions.get(workerId) ?? 0) + 1;
@@ -25,13 +29,13 @@ export class HistoryWriter {
     return Date.parse(recorded.length === 10 ? `${recorded}T12:00:00Z` : recorded);
   }
 
-  registered(workerId: string, sex: Sex, birthYear: number, recorded: string): this {
+  registered(workerId: string, sex: Sex, birthYear: number, recorded: string, extra: { education?: number } = {}): this {
     this.facts.push({
       type: 'WorkerRegistered',
       workerId,
       version: this.next(workerId),
       recordedAt: this.at(recorded),
-      data: { sex, birthYear },
+      data: { sex, birthYear, ...(extra.education === undefined ? {} : { educationIsced: extra.education }) },
     });
     return this;
   }
@@ -42,7 +46,7 @@ export class HistoryWriter {
     departedOn: string,
     destination: string,
     occupation: string,
-    extra: { recorded?: string; cost?: Money; income?: Money } = {},
+    extra: { recorded?: string; cost?: Money; income?: Money; channel?: RecruitmentChannel; agency?: boolean } = {},
   ): this {
     this.facts.push({
       type: 'DepartureRecorded',
@@ -56,6 +60,8 @@ export class HistoryWriter {
         occupation,
         ...(extra.cost ? { recruitmentCost: extra.cost } : {}),
         ...(extra.income ? { monthlyIncome: extra.income } : {}),
+        ...(extra.channel ? { channel: extra.channel } : {}),
+        viaAgency: extra.agency ?? false,
       },
     });
     return this;
@@ -105,6 +111,98 @@ export class HistoryWriter {
   correctedSex(workerId: string, sex: Sex, recorded: string): this {
     this.facts.push({ type: 'DetailsCorrected', workerId, version: this.next(workerId), recordedAt: this.at(recorded), data: { sex } });
     return this;
+  }
+
+  correctedEducation(workerId: string, educationIsced: number, recorded: string): this {
+    this.facts.push({
+      type: 'DetailsCorrected',
+      workerId,
+      version: this.next(workerId),
+      recordedAt: this.at(recorded),
+      data: { educationIsced },
+    });
+    return this;
+  }
+
+  private employment(stream: string, recorded: string, fact: (version: number, recordedAt: number) => EmploymentFact): this {
+    const version = (this.employmentVersions.get(stream) ?? 0) + 1;
+    this.employmentVersions.set(stream, version);
+    this.employmentFacts.push(fact(version, this.at(recorded)));
+    return this;
+  }
+
+  seeker(workerId: string, registeredOn: string, recorded = registeredOn): this {
+    const stream = `seeker-${workerId}`;
+    return this.employment(stream, recorded, (version, recordedAt) => ({
+      type: 'JobSeekerRegistered',
+      stream,
+      version,
+      recordedAt,
+      data: { workerId, registeredOn },
+    }));
+  }
+
+  vacancy(vacancyId: string, occupation: string, location: string, postedOn: string, recorded = postedOn): this {
+    const stream = `vacancy-${vacancyId}`;
+    return this.employment(stream, recorded, (version, recordedAt) => ({
+      type: 'VacancyPosted',
+      stream,
+      version,
+      recordedAt,
+      data: { vacancyId, occupation, location, postedOn },
+    }));
+  }
+
+  vacancyEnded(vacancyId: string, end: VacancyEnd, on: string, recorded = on): this {
+    const stream = `vacancy-${vacancyId}`;
+    return this.employment(stream, recorded, (version, recordedAt) => ({
+      type: 'VacancyEnded',
+      stream,
+      version,
+      recordedAt,
+      data: { vacancyId, end, on },
+    }));
+  }
+
+  referred(referralId: string, vacancyId: string, workerId: string, referredOn: string, recorded = referredOn): this {
+    const stream = `referral-${referralId}`;
+    return this.employment(stream, recorded, (version, recordedAt) => ({
+      type: 'ReferralMade',
+      stream,
+      version,
+      recordedAt,
+      data: { referralId, vacancyId, workerId, referredOn },
+    }));
+  }
+
+  interviewed(referralId: string, interviewedOn: string, recorded = interviewedOn): this {
+    const stream = `referral-${referralId}`;
+    return this.employment(stream, recorded, (version, recordedAt) => ({
+      type: 'InterviewRecorded',
+      stream,
+      version,
+      recordedAt,
+      data: { referralId, interviewedOn },
+    }));
+  }
+
+  /** A hire through a referral; the placement starts on `startsOn` (the hire's day when absent). */
+  hired(
+    referralId: string,
+    vacancyId: string,
+    workerId: string,
+    hiredOn: string,
+    occupation: string,
+    extra: { startsOn?: string; recorded?: string } = {},
+  ): this {
+    const stream = `referral-${referralId}`;
+    return this.employment(stream, extra.recorded ?? hiredOn, (version, recordedAt) => ({
+      type: 'HireRecorded',
+      stream,
+      version,
+      recordedAt,
+      data: { referralId, vacancyId, workerId, hiredOn, occupation, ...(extra.startsOn ? { startsOn: extra.startsOn } : {}) },
+    }));
   }
 
   erased(workerId: string, recorded: string): this {

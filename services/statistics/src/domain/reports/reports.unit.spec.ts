@@ -122,8 +122,9 @@ describe('a report as of 2025-12-31 for 2025, from everything recorded', () => {
 
   it('keeps every cell of the cross product, zero cells included, and measures the stock on the reference date', () => {
     const stock = table(report, 'stock');
-    // 5 sexes × 7 countries × 12 occupations × 9 age groups × 1 date.
-    expect(stock.observations).toHaveLength(5 * 7 * 12 * 9);
+    // 5 sexes × 7 countries × 12 occupations × 9 age groups × 1 date, then 5 sexes × 7 countries × 11 levels of
+    // education × 6 recruitment channels, less the 5 × 7 cells the first crossing already holds.
+    expect(stock.observations).toHaveLength(5 * 7 * 12 * 9 + 5 * 7 * 11 * 6 - 5 * 7);
     expect(stock.dimensions.find((d) => d.id === 'TIME_PERIOD')!.codes.map((c) => c.id)).toEqual(['2025-12-31']);
     expect(stock.observations.filter((o) => o.value === 0).length).toBeGreaterThan(3000);
   });
@@ -227,9 +228,9 @@ describe('a report as of 2025-12-31 for 2025, from everything recorded', () => {
       ['SA', '-', '-', '-', '-', '-'],
       ['_U', '-', '-', '-', '-', '-'],
     ]);
-    const total = cost.observations.find((o) => o.key.join() === '_T,_T,2025')!;
+    const total = cost.observations.find((o) => o.key.join() === '_T,_T,_T,_T,2025')!;
     expect(total).toMatchObject({ value: 0.875, count: 2, excluded: 1, status: 'A' });
-    expect(cost.observations.find((o) => o.key.join() === 'F,HK,2025')).toMatchObject({ status: 'M', count: 0, excluded: 1 });
+    expect(cost.observations.find((o) => o.key.join() === 'F,HK,_T,_T,2025')).toMatchObject({ status: 'M', count: 0, excluded: 1 });
   });
 
   it('says what it was computed from: every record, the erased one included', () => {
@@ -303,13 +304,13 @@ describe('suppression below 2', () => {
       ['SA', 2, 2, 0, 0, 0],
       ['_U', 0, 0, 0, 0, 0],
     ]);
-    const hidden = table(report, 'stock').observations.find((o) => o.key.join() === 'M,_T,_T,_T,2025-12-31')!;
+    const hidden = table(report, 'stock').observations.find((o) => o.key.join() === 'M,_T,_T,_T,_T,_T,2025-12-31')!;
     expect(hidden).toMatchObject({ value: undefined, confidentiality: 'C' });
   });
 
   it('hides means over fewer than 2 departures, and their counts', () => {
-    const ae = table(report, 'recruitment-cost').observations.find((o) => o.key.join() === 'M,AE,2025')!;
-    expect(ae).toEqual({ key: ['M', 'AE', '2025'], value: undefined, status: 'A', confidentiality: 'C', excluded: 0 });
+    const ae = table(report, 'recruitment-cost').observations.find((o) => o.key.join() === 'M,AE,_T,_T,2025')!;
+    expect(ae).toEqual({ key: ['M', 'AE', '_T', '_T', '2025'], value: undefined, status: 'A', confidentiality: 'C', excluded: 0 });
   });
 });
 

@@ -14,8 +14,8 @@ import {
   sexCode,
   standardDimension,
 } from './codelists';
-import { Cube } from './cube';
-import { countObservations, inPeriod, sliceCode, type ReportContext } from './report-context';
+import { coreCodes, countObservations, inPeriod, sliceCode, type ReportContext } from './report-context';
+import { coreTabulation, type Tabulation } from './tabulation';
 import type { Observation, ReportTable } from './report-table';
 
 /*
@@ -27,16 +27,16 @@ import type { Observation, ReportTable } from './report-table';
 
 /** Assessments dated in the period: the assessment flow, by sex × destination of the last cycle × occupation × time period. */
 export function assessmentsTable(context: ReportContext): ReportTable {
-  const cube = new Cube([SEX, context.countries, OCCUPATION, context.flowTime]);
+  const cube = coreTabulation([SEX, context.countries, OCCUPATION, context.flowTime]);
   context.history.forEachAssessment((a) => {
     if (!inPeriod(context, a.assessedOn)) return;
-    cube.add([sexCode(a.sex), countryCode(a.country), occupationCode(a.occupation), sliceCode(context, a.assessedOn)]);
+    cube.add([sexCode(a.sex), countryCode(a.country), occupationCode(a.occupation), ...coreCodes(a), sliceCode(context, a.assessedOn)]);
   });
   return {
     id: 'assessments',
     title: 'Skills assessments of return migrants',
     definition:
-      'Assessments of skills against a competency standard (recognition of prior learning), reassessments of the units not yet competent included, dated in the reference period and on or before the reference date, by sex, country of destination of the last migration cycle by the date of the assessment, occupation of the standard (ISCO-08 major group) and time period. Each assessment counts once.',
+      'Assessments of skills against a competency standard (recognition of prior learning), reassessments of the units not yet competent included, dated in the reference period and on or before the reference date, by sex, country of destination of the last migration cycle by the date of the assessment, occupation of the standard (ISCO-08 major group) and time period, and by level of education (ISCED 2011) and recruitment channel of the last cycle crossed with sex and country. Each assessment counts once.',
     flow: { id: 'DF_SKILLS_ASSESSMENTS', version: '1.0' },
     unit: 'NUM',
     unitName: 'Assessments',
@@ -70,7 +70,7 @@ export function certificateStatusOn(certificate: CertificateRecord, day: number)
  * × status on the reference date × time period.
  */
 export function certificatesTable(context: ReportContext): ReportTable {
-  const cube = new Cube([SEX, context.countries, OCCUPATION, CERTIFICATE_TYPE, CERTIFICATE_STATUS, context.flowTime]);
+  const cube = coreTabulation([SEX, context.countries, OCCUPATION, CERTIFICATE_TYPE, CERTIFICATE_STATUS, context.flowTime]);
   context.history.forEachCertificate((c) => {
     if (!inPeriod(context, c.issuedOn)) return;
     cube.add([
@@ -79,6 +79,7 @@ export function certificatesTable(context: ReportContext): ReportTable {
       occupationCode(c.occupation),
       certificateTypeCode(c.kind),
       certificateStatusOn(c, context.asOf),
+      ...coreCodes(c),
       sliceCode(context, c.issuedOn),
     ]);
   });
@@ -86,7 +87,7 @@ export function certificatesTable(context: ReportContext): ReportTable {
     id: 'certificates',
     title: 'Skills certificates issued to return migrants',
     definition:
-      'Certificates issued on the recognition of prior learning, dated in the reference period and on or before the reference date: full qualifications (every unit of the standard) and certificates of competency (some units), each counted whatever became of it, by sex, country of destination of the last migration cycle by the date of issue, occupation of the standard (ISCO-08 major group), certificate type, status on the reference date (valid, superseded by the full qualification, suspended, revoked, expired) and time period.',
+      'Certificates issued on the recognition of prior learning, dated in the reference period and on or before the reference date: full qualifications (every unit of the standard) and certificates of competency (some units), each counted whatever became of it, by sex, country of destination of the last migration cycle by the date of issue, occupation of the standard (ISCO-08 major group), certificate type, status on the reference date (valid, superseded by the full qualification, suspended, revoked, expired) and time period, and by level of education (ISCED 2011) and recruitment channel of the last cycle crossed with sex and country.',
     flow: { id: 'DF_SKILLS_CERTIFICATES', version: '1.0' },
     unit: 'NUM',
     unitName: 'Certificates',
@@ -120,8 +121,8 @@ const rate = (competent: number, assessed: number): number => Math.round((compet
  * the threshold − 1 is suppressed, its count of units hidden with it (it would tell what the suppression hides).
  */
 function rateObservations(
-  competent: Cube,
-  assessed: Cube,
+  competent: Tabulation,
+  assessed: Tabulation,
   assessmentsBehind: (codes: readonly string[], cell: number) => number,
   suppressBelow: number | undefined,
 ): Observation[] {
@@ -153,13 +154,14 @@ function standardPassRate(
   assessed: readonly AssessmentRecord[],
   standards: ReadonlyMap<string, string>,
 ): ReportTable {
-  const dimensions = [SEX, context.countries, OCCUPATION, standardDimension(standards), context.periodTime];
-  const competent = new Cube(dimensions);
-  const units = new Cube(dimensions);
-  const assessments = new Cube(dimensions);
+  const own = [SEX, context.countries, OCCUPATION, standardDimension(standards), context.periodTime];
+  const competent = coreTabulation(own);
+  const units = coreTabulation(own);
+  const assessments = coreTabulation(own);
+  const { dimensions } = units;
   const period = context.request.period.code;
   for (const a of assessed) {
-    const key = [sexCode(a.sex), countryCode(a.country), occupationCode(a.occupation), a.standardId, period];
+    const key = [sexCode(a.sex), countryCode(a.country), occupationCode(a.occupation), a.standardId, ...coreCodes(a), period];
     competent.add(key, a.units.filter((u) => u.competent).length);
     units.add(key, a.units.length);
     assessments.add(key);
@@ -168,7 +170,7 @@ function standardPassRate(
     id: 'pass-rate-standard',
     title: 'Pass rate of skills assessments, per competency standard',
     definition:
-      'Units of competency found competent divided by units assessed, over the assessments (reassessments included) dated in the reference period and on or before the reference date, by sex, country of destination of the last migration cycle by the date of the assessment, occupation of the standard (ISCO-08 major group) and standard. OBS_COUNT is the number of units assessed; a cell over fewer assessments than the threshold is suppressed.',
+      'Units of competency found competent divided by units assessed, over the assessments (reassessments included) dated in the reference period and on or before the reference date, by sex, country of destination of the last migration cycle by the date of the assessment, occupation of the standard (ISCO-08 major group) and standard, and by level of education and recruitment channel of the last cycle crossed with sex and country. OBS_COUNT is the number of units assessed; a cell over fewer assessments than the threshold is suppressed.',
     flow: { id: 'DF_SKILLS_PASS_STANDARD', version: '1.0' },
     unit: 'RATIO',
     unitName: 'Units competent per unit assessed',
@@ -183,17 +185,18 @@ function standardPassRate(
  * unit, by sex × destination of the last cycle × unit (under its standard). OBS_COUNT: the unit's assessments.
  */
 function unitPassRate(context: ReportContext, assessed: readonly AssessmentRecord[], unitNames: ReadonlyMap<string, string>): ReportTable {
-  const dimensions = [SEX, context.countries, competencyUnitDimension(unitNames), context.periodTime];
-  const competent = new Cube(dimensions);
-  const units = new Cube(dimensions);
+  const own = [SEX, context.countries, competencyUnitDimension(unitNames), context.periodTime];
+  const competent = coreTabulation(own);
+  const units = coreTabulation(own);
+  const { dimensions } = units;
   // The total over units is over assessments, not over their units: one person assessed on three units is one.
-  const byPerson = [SEX, context.countries, context.periodTime];
-  const assessments = new Cube(byPerson);
+  const assessments = coreTabulation([SEX, context.countries, context.periodTime]);
   const period = context.request.period.code;
   for (const a of assessed) {
-    assessments.add([sexCode(a.sex), countryCode(a.country), period]);
+    const core = coreCodes(a);
+    assessments.add([sexCode(a.sex), countryCode(a.country), ...core, period]);
     for (const unit of a.units) {
-      const key = [sexCode(a.sex), countryCode(a.country), competencyUnitCode(a.standardId, unit.code), period];
+      const key = [sexCode(a.sex), countryCode(a.country), competencyUnitCode(a.standardId, unit.code), ...core, period];
       if (unit.competent) competent.add(key);
       units.add(key);
     }
@@ -202,7 +205,7 @@ function unitPassRate(context: ReportContext, assessed: readonly AssessmentRecor
     id: 'pass-rate-unit',
     title: 'Pass rate of skills assessments, per unit of competency',
     definition:
-      'Assessments of a unit of competency that found the person competent, divided by the assessments of that unit (reassessments included), dated in the reference period and on or before the reference date, by sex, country of destination of the last migration cycle by the date of the assessment and unit (coded <standard>:<unit>). OBS_COUNT is the number of assessments of the unit; a cell over fewer than the threshold is suppressed.',
+      'Assessments of a unit of competency that found the person competent, divided by the assessments of that unit (reassessments included), dated in the reference period and on or before the reference date, by sex, country of destination of the last migration cycle by the date of the assessment and unit (coded <standard>:<unit>), and by level of education and recruitment channel of the last cycle crossed with sex and country. OBS_COUNT is the number of assessments of the unit; a cell over fewer than the threshold is suppressed.',
     flow: { id: 'DF_SKILLS_PASS_UNIT', version: '1.0' },
     unit: 'RATIO',
     unitName: 'Assessments competent per assessment',
@@ -214,7 +217,9 @@ function unitPassRate(context: ReportContext, assessed: readonly AssessmentRecor
       competent,
       units,
       (codes, cell) =>
-        codes[2] === TOTAL ? assessments.withTotals().valueAt(assessments.cellOf([codes[0]!, codes[1]!, codes[3]!])) : units.valueAt(cell),
+        codes[2] === TOTAL
+          ? assessments.withTotals().valueAt(assessments.cellOf([codes[0]!, codes[1]!, codes[3]!, codes[4]!, codes[5]!]))
+          : units.valueAt(cell),
       context.request.suppressBelow,
     ),
   };

@@ -1,7 +1,7 @@
 import type { CycleRecord } from '../history/migration-history';
 import { AGE, OCCUPATION, SEX, ageCode, countryCode, occupationCode, sexCode } from './codelists';
-import { Cube } from './cube';
-import { countObservations, type ReportContext } from './report-context';
+import { coreCodes, countObservations, type ReportContext } from './report-context';
+import { coreTabulation } from './tabulation';
 import type { ReportTable } from './report-table';
 
 /** The ISCO-08 unit group held on `day`: the last one taken up on or before it. */
@@ -18,12 +18,13 @@ export function occupationOn(cycle: CycleRecord, day: number): string | undefine
  */
 export function stockTable(context: ReportContext): ReportTable {
   const { asOf } = context;
-  const cube = new Cube([SEX, context.countries, OCCUPATION, AGE, context.asOfTime]);
+  const cube = coreTabulation([SEX, context.countries, OCCUPATION, AGE, context.asOfTime]);
   const key = (c: CycleRecord) => [
     sexCode(c.sex),
     countryCode(c.country),
     occupationCode(occupationOn(c, asOf)),
     ageCode(c.birthYear, context.asOfYear),
+    ...coreCodes(c),
     context.request.asOf,
   ];
   // A person whose duplicate records both show them abroad is counted once, on the latest departure.
@@ -44,7 +45,7 @@ export function stockTable(context: ReportContext): ReportTable {
     id: 'stock',
     title: 'Nationals working abroad',
     definition:
-      'Persons registered as having left to work abroad on or before the reference date and not recorded as returned by then (residents working abroad, ILO 20th ICLS 2018), by sex, country of destination, occupation (ISCO-08 major group held on the reference date) and age reached in the reference year.',
+      'Persons registered as having left to work abroad on or before the reference date and not recorded as returned by then (residents working abroad, ILO 20th ICLS 2018), by sex, country of destination, occupation (ISCO-08 major group held on the reference date) and age reached in the reference year; and by level of education (ISCED 2011) and recruitment channel of the cycle, crossed with sex and country.',
     flow: { id: 'DF_MIGW_STOCK', version: '1.0' },
     unit: 'PS',
     unitName: 'Persons',
