@@ -25,7 +25,9 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
     streams: readonly string[] = [],
   ) {
     const before = { counts: await h.counts(), streams: await Promise.all(streams.map(streamOf)) };
-    const answer = await h.call(request.method, request.url, request.body, request.token ?? h.tokens.office, { 'idempotency-key': randomUUID() });
+    const answer = await h.call(request.method, request.url, request.body, request.token ?? h.tokens.office, {
+      'idempotency-key': randomUUID(),
+    });
     expect(answer.status).toBe(status);
     expect(answer.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(answer.body!.code).toBe(code);
@@ -35,7 +37,12 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
   }
 
   it('refuses an unknown ISCO-08 code (400 validation.unknown-occupation), writing nothing', async () => {
-    await refused({ method: 'POST', url: '/vacancies', body: vacancyBody({ occupationIsco: '0000' }) }, 400, 'validation.unknown-occupation', 'occupationIsco');
+    await refused(
+      { method: 'POST', url: '/vacancies', body: vacancyBody({ occupationIsco: '0000' }) },
+      400,
+      'validation.unknown-occupation',
+      'occupationIsco',
+    );
   });
 
   it('refuses an unknown subdivision, language and currency, each with its field', async () => {
@@ -57,7 +64,12 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
   });
 
   it('refuses a closing date in the past (422 employment.closing-date-in-past)', async () => {
-    await refused({ method: 'POST', url: '/vacancies', body: vacancyBody({ closingOn: daysFromToday(-1) }) }, 422, 'employment.closing-date-in-past', 'closingOn');
+    await refused(
+      { method: 'POST', url: '/vacancies', body: vacancyBody({ closingOn: daysFromToday(-1) }) },
+      422,
+      'employment.closing-date-in-past',
+      'closingOn',
+    );
   });
 
   it('refuses a negative wage (422 employment.wage-negative)', async () => {
@@ -93,7 +105,12 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
     const vacancyId = await postVacancy(h);
     const workerId = await registerSeeker(h);
     await refer(h, vacancyId, workerId);
-    await refused({ method: 'POST', url: '/referrals', body: { vacancyId, workerId } }, 409, 'employment.referral-already-live', 'workerId');
+    await refused(
+      { method: 'POST', url: '/referrals', body: { vacancyId, workerId } },
+      409,
+      'employment.referral-already-live',
+      'workerId',
+    );
   });
 
   it('refuses a referral the matching engine cannot score', async () => {
@@ -105,10 +122,17 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
 
   it('has no hire without a referral: there is no /hires, and a hire on no referral is 404', async () => {
     const hire = { hiredOn: daysFromToday(0), startsOn: daysFromToday(0), contractType: 'permanent' };
-    const noRoute = await refused({ method: 'POST', url: '/hires', body: { ...hire, vacancyId: randomUUID(), workerId: randomUUID() } }, 404, 'request.unknown-route', undefined);
+    const noRoute = await refused(
+      { method: 'POST', url: '/hires', body: { ...hire, vacancyId: randomUUID(), workerId: randomUUID() } },
+      404,
+      'request.unknown-route',
+      undefined,
+    );
     expect(noRoute.status).toBe(404);
     const referralId = randomUUID();
-    await refused({ method: 'POST', url: `/referrals/${referralId}/hire`, body: hire }, 404, 'referral.not-found', 'referralId', [`referral-${referralId}`]);
+    await refused({ method: 'POST', url: `/referrals/${referralId}/hire`, body: hire }, 404, 'referral.not-found', 'referralId', [
+      `referral-${referralId}`,
+    ]);
   });
 
   it('refuses a hire on a closed referral, and a second hire once every opening is taken', async () => {
@@ -116,7 +140,9 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
     const closed = await refer(h, vacancyId, await registerSeeker(h));
     expect((await h.call('POST', `/referrals/${closed}/close`, { reason: 'not_selected' })).status).toBe(200);
     const hire = { hiredOn: daysFromToday(0), startsOn: daysFromToday(0), contractType: 'permanent' };
-    await refused({ method: 'POST', url: `/referrals/${closed}/hire`, body: hire }, 422, 'employment.referral-closed', undefined, [`referral-${closed}`]);
+    await refused({ method: 'POST', url: `/referrals/${closed}/hire`, body: hire }, 422, 'employment.referral-closed', undefined, [
+      `referral-${closed}`,
+    ]);
     const first = await refer(h, vacancyId, await registerSeeker(h));
     const second = await refer(h, vacancyId, await registerSeeker(h));
     expect((await h.call('POST', `/referrals/${first}/hire`, hire)).status).toBe(200);
@@ -129,9 +155,13 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
   it('answers an employer acting on another employer’s vacancy as if it did not exist (404), writing nothing', async () => {
     const vacancyId = await postVacancy(h, { employerId: EMPLOYER_A });
     const referralId = await refer(h, vacancyId, await registerSeeker(h));
-    await refused({ method: 'POST', url: `/vacancies/${vacancyId}/close`, body: {}, token: h.tokens.employerB }, 404, 'vacancy.not-found', 'vacancyId', [
-      `vacancy-${vacancyId}`,
-    ]);
+    await refused(
+      { method: 'POST', url: `/vacancies/${vacancyId}/close`, body: {}, token: h.tokens.employerB },
+      404,
+      'vacancy.not-found',
+      'vacancyId',
+      [`vacancy-${vacancyId}`],
+    );
     await refused(
       { method: 'POST', url: `/vacancies/${vacancyId}/withdraw`, body: { reason: 'not mine' }, token: h.tokens.employerB },
       404,
@@ -140,18 +170,38 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
       [`vacancy-${vacancyId}`],
     );
     await refused(
-      { method: 'POST', url: `/referrals/${referralId}/interview`, body: { interviewedOn: daysFromToday(0), outcome: 'passed' }, token: h.tokens.employerB },
+      {
+        method: 'POST',
+        url: `/referrals/${referralId}/interview`,
+        body: { interviewedOn: daysFromToday(0), outcome: 'passed' },
+        token: h.tokens.employerB,
+      },
       404,
       'referral.not-found',
       'referralId',
       [`referral-${referralId}`],
     );
-    await refused({ method: 'GET', url: `/vacancies/${vacancyId}/referrals`, token: h.tokens.employerB }, 404, 'vacancy.not-found', 'vacancyId');
+    await refused(
+      { method: 'GET', url: `/vacancies/${vacancyId}/referrals`, token: h.tokens.employerB },
+      404,
+      'vacancy.not-found',
+      'vacancyId',
+    );
   });
 
   it('refuses an employer posting for another organisation (403), and the office posting for none', async () => {
-    await refused({ method: 'POST', url: '/vacancies', body: vacancyBody({ employerId: 'someone-else' }), token: h.tokens.employerA }, 403, 'access.not-own-organisation', undefined);
-    await refused({ method: 'POST', url: '/vacancies', body: vacancyBody({ employerId: undefined }) }, 403, 'access.not-own-organisation', undefined);
+    await refused(
+      { method: 'POST', url: '/vacancies', body: vacancyBody({ employerId: 'someone-else' }), token: h.tokens.employerA },
+      403,
+      'access.not-own-organisation',
+      undefined,
+    );
+    await refused(
+      { method: 'POST', url: '/vacancies', body: vacancyBody({ employerId: undefined }) },
+      403,
+      'access.not-own-organisation',
+      undefined,
+    );
   });
 
   it('refuses the end of a placement before it started, and one with no hire', async () => {
@@ -165,7 +215,10 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
       [`referral-${referralId}`],
     );
     const today = daysFromToday(0);
-    expect((await h.call('POST', `/referrals/${referralId}/hire`, { hiredOn: today, startsOn: daysFromToday(1), contractType: 'fixed_term' })).status).toBe(200);
+    expect(
+      (await h.call('POST', `/referrals/${referralId}/hire`, { hiredOn: today, startsOn: daysFromToday(1), contractType: 'fixed_term' }))
+        .status,
+    ).toBe(200);
     await refused(
       { method: 'POST', url: `/referrals/${referralId}/placement-end`, body: { endedOn: today, reason: 'resigned' } },
       422,

@@ -49,7 +49,14 @@ function stored(streamId: string, event: EmploymentDomainEvent): StoredEvent {
 
 const preferencesSet: EmploymentDomainEvent = {
   type: 'JobSeekerPreferencesSet',
-  data: { workerId: 'w', setOn: '2025-06-01', occupations: ['9112'], areas: ['PH-CEB'], willingToRelocate: true, availableFrom: '2025-07-01' },
+  data: {
+    workerId: 'w',
+    setOn: '2025-06-01',
+    occupations: ['9112'],
+    areas: ['PH-CEB'],
+    willingToRelocate: true,
+    availableFrom: '2025-07-01',
+  },
 };
 const EVERY: readonly EmploymentDomainEvent[] = [
   posted,
@@ -92,7 +99,8 @@ describe('the employment events on the topic', () => {
     fc.assert(
       fc.property(fc.array(factor, { maxLength: 6 }), (factors) => {
         const scoreMilli = factors.reduce((s, f) => s + f.contributionMilli, 0);
-        const event: EmploymentDomainEvent = { type: 'ReferralMade', data: { ...(referred.data as object), factors, scoreMilli } } as EmploymentDomainEvent;
+        if (referred.type !== 'ReferralMade') throw new Error('the fixture is a referral');
+        const event: EmploymentDomainEvent = { type: 'ReferralMade', data: { ...referred.data, factors, scoreMilli } };
         const decoded = decodeEmploymentEvent(toMessage(stored('referral-r', event)).value!);
         if (decoded.event.case !== 'referralMade') throw new Error('not a referral');
         const v = decoded.event.value;

@@ -1,6 +1,20 @@
 import { DeciderSpecification } from '@homeward/testing/decider';
 import { EmploymentRuleViolation, ReferralNotFound, type Clocked } from '../employment.errors';
-import { TODAY, at, employerId, hire, hired, interviewed, match, openVacancy, refer, referralId, referred, vacancyId, workerId } from '../testing/employment.fixture';
+import {
+  TODAY,
+  at,
+  employerId,
+  hire,
+  hired,
+  interviewed,
+  match,
+  openVacancy,
+  refer,
+  referralId,
+  referred,
+  vacancyId,
+  workerId,
+} from '../testing/employment.fixture';
 import { referralDecider, type ReferralCommand } from './referral.decider';
 
 const spec = DeciderSpecification(referralDecider);
@@ -14,7 +28,16 @@ describe('a referral not yet made', () => {
       .then([
         {
           type: 'ReferralMade',
-          data: { referralId, vacancyId, workerId, employerId, referredOn: TODAY, weightsVersion: match.weightsVersion, scoreMilli: 1500, factors: match.factors },
+          data: {
+            referralId,
+            vacancyId,
+            workerId,
+            employerId,
+            referredOn: TODAY,
+            weightsVersion: match.weightsVersion,
+            scoreMilli: 1500,
+            factors: match.factors,
+          },
         },
       ]));
 
@@ -26,7 +49,10 @@ describe('a referral not yet made', () => {
 
   it('has no interview, hire or end of placement: 404', () => {
     spec.given([]).when(when(hire())).thenThrows(ReferralNotFound);
-    spec.given([]).when(when({ type: 'CloseReferral', data: { reason: 'not_selected' } })).thenThrows(ReferralNotFound);
+    spec
+      .given([])
+      .when(when({ type: 'CloseReferral', data: { reason: 'not_selected' } }))
+      .thenThrows(ReferralNotFound);
   });
 });
 

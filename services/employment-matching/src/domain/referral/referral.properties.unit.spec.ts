@@ -10,27 +10,29 @@ import { evolve, initialState, type ReferralState } from './referral.state';
 // a vacancy without an opening left, and the score recorded is the engine's, equal to the sum of its factors.
 
 const date = fc.constantFrom(-1, 0, 1, 2).map((d) => new Date(NOW.getTime() + d * 86_400_000).toISOString().slice(0, 10));
-const factor = fc.record({
-  name: fc.constantFrom('occupation', 'units', 'experience', 'location', 'languages'),
-  weightMilli: fc.integer({ min: 0, max: 5000 }),
-  valueMilli: fc.integer({ min: 0, max: 1000 }),
-}).map((f) => ({ ...f, contributionMilli: Math.round((f.weightMilli * f.valueMilli) / 1000), evidence: [], citedEventIds: [] }));
+const factor = fc
+  .record({
+    name: fc.constantFrom('occupation', 'units', 'experience', 'location', 'languages'),
+    weightMilli: fc.integer({ min: 0, max: 5000 }),
+    valueMilli: fc.integer({ min: 0, max: 1000 }),
+  })
+  .map((f) => ({ ...f, contributionMilli: Math.round((f.weightMilli * f.valueMilli) / 1000), evidence: [], citedEventIds: [] }));
 const score = fc.array(factor, { maxLength: 5 }).map((factors) => ({
   weightsVersion: match.weightsVersion,
   factors,
   scoreMilli: factors.reduce((s, f) => s + f.contributionMilli, 0),
 }));
 const command: fc.Arbitrary<ReferralCommand> = fc.oneof(
-  fc.record({ match: fc.option(score, { nil: undefined }), status: fc.constantFrom('open', 'closed', 'filled') }).map(({ match, status }) =>
-    refer({ match, vacancy: { ...openVacancy, status: status as 'open' } }),
-  ),
-  fc.record({ interviewedOn: date, outcome: fc.constantFrom('passed', 'not_selected', 'no_show', 'pending') }).map(
-    (data): ReferralCommand => ({ type: 'RecordInterview', data }),
-  ),
+  fc
+    .record({ match: fc.option(score, { nil: undefined }), status: fc.constantFrom('open', 'closed', 'filled') })
+    .map(({ match, status }) => refer({ match, vacancy: { ...openVacancy, status: status as 'open' } })),
+  fc
+    .record({ interviewedOn: date, outcome: fc.constantFrom('passed', 'not_selected', 'no_show', 'pending') })
+    .map((data): ReferralCommand => ({ type: 'RecordInterview', data })),
   fc.constantFrom('not_selected', 'declined_by_seeker').map((reason): ReferralCommand => ({ type: 'CloseReferral', data: { reason } })),
-  fc.record({ hiredOn: date, startsOn: date, hires: fc.integer({ min: 0, max: 3 }) }).map(({ hiredOn, startsOn, hires }) =>
-    hire({ hiredOn, startsOn, vacancy: { ...openVacancy, hires } }),
-  ),
+  fc
+    .record({ hiredOn: date, startsOn: date, hires: fc.integer({ min: 0, max: 3 }) })
+    .map(({ hiredOn, startsOn, hires }) => hire({ hiredOn, startsOn, vacancy: { ...openVacancy, hires } })),
   fc.record({ endedOn: date }).map(({ endedOn }): ReferralCommand => ({ type: 'EndPlacement', data: { endedOn, reason: 'resigned' } })),
 );
 const refusals = [EmploymentRuleViolation, UnknownCodes, ReferralNotFound];
@@ -73,7 +75,8 @@ describe('a referral, whatever the commands', () => {
         }
         const hired = events.find((e) => e.type === 'HireRecorded');
         const ended = events.find((e) => e.type === 'PlacementEnded');
-        if (hired?.type === 'HireRecorded' && ended?.type === 'PlacementEnded') expect(ended.data.endedOn >= hired.data.startsOn).toBe(true);
+        if (hired?.type === 'HireRecorded' && ended?.type === 'PlacementEnded')
+          expect(ended.data.endedOn >= hired.data.startsOn).toBe(true);
       }),
       { numRuns: 500 },
     );

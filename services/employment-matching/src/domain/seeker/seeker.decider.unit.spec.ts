@@ -27,14 +27,21 @@ describe('a returnee not yet seeking work', () => {
   it('has no wishes to record: 404', () => spec.given([]).when(when(setPreferences())).thenThrows(SeekerNotFound));
 
   it('records nothing when leaving because of a fact elsewhere', () =>
-    spec.given([]).when(when({ type: 'LeaveRegister', data: { reason: 'remigrated' } })).thenNothingHappens());
+    spec
+      .given([])
+      .when(when({ type: 'LeaveRegister', data: { reason: 'remigrated' } }))
+      .thenNothingHappens());
 });
 
 describe('a job seeker', () => {
-  it('records nothing for the same return delivered again', () => spec.given([seekerRegistered]).when(when(registerReturnee())).thenNothingHappens());
+  it('records nothing for the same return delivered again', () =>
+    spec.given([seekerRegistered]).when(when(registerReturnee())).thenNothingHappens());
 
   it('records nothing for another return while seeking work', () =>
-    spec.given([seekerRegistered]).when(when(registerReturnee({ sourceEventId: 'evt-return-2', cycleNumber: 2 }))).thenNothingHappens());
+    spec
+      .given([seekerRegistered])
+      .when(when(registerReturnee({ sourceEventId: 'evt-return-2', cycleNumber: 2 })))
+      .thenNothingHappens());
 
   it('records wishes, each occupation and area once', () =>
     spec
@@ -48,7 +55,10 @@ describe('a job seeker', () => {
       ]));
 
   it('refuses an occupation that is no ISCO-08 unit group', () =>
-    spec.given([seekerRegistered]).when(when(setPreferences({ occupations: ['9999'] }))).thenThrows(UnknownCodes));
+    spec
+      .given([seekerRegistered])
+      .when(when(setPreferences({ occupations: ['9999'] })))
+      .thenThrows(UnknownCodes));
 
   it('leaves on re-migration of a later cycle, not for an older departure', () => {
     spec

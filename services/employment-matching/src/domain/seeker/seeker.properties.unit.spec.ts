@@ -12,13 +12,16 @@ import { evolve, initialState, type SeekerState } from './seeker.state';
 const sourceEventId = fc.constantFrom('r1', 'r2', 'r3');
 const command: fc.Arbitrary<SeekerCommand> = fc.oneof(
   fc.constant<SeekerCommand>({ type: 'RegisterJobSeeker', data: { workerId } }),
-  fc.record({ sourceEventId, cycleNumber: fc.integer({ min: 1, max: 3 }) }).map(
-    ({ sourceEventId, cycleNumber }): SeekerCommand => ({ type: 'RegisterReturnee', data: { workerId, sourceEventId, cycleNumber, returnedOn: '2025-05-01' } }),
-  ),
-  fc.record({ occupations: fc.subarray(['9112', '5152', '0000']), areas: fc.subarray(['PH-CEB', 'PH-03']) }).map(
-    ({ occupations, areas }): SeekerCommand => ({ type: 'SetPreferences', data: { occupations, areas, willingToRelocate: true } }),
-  ),
-  fc.constantFrom('placed', 'on_request', 'remigrated', 'deceased').map((reason): SeekerCommand => ({ type: 'LeaveRegister', data: { reason } })),
+  fc.record({ sourceEventId, cycleNumber: fc.integer({ min: 1, max: 3 }) }).map(({ sourceEventId, cycleNumber }): SeekerCommand => ({
+    type: 'RegisterReturnee',
+    data: { workerId, sourceEventId, cycleNumber, returnedOn: '2025-05-01' },
+  })),
+  fc
+    .record({ occupations: fc.subarray(['9112', '5152', '0000']), areas: fc.subarray(['PH-CEB', 'PH-03']) })
+    .map(({ occupations, areas }): SeekerCommand => ({ type: 'SetPreferences', data: { occupations, areas, willingToRelocate: true } })),
+  fc
+    .constantFrom('placed', 'on_request', 'remigrated', 'deceased')
+    .map((reason): SeekerCommand => ({ type: 'LeaveRegister', data: { reason } })),
 );
 const refusals = [EmploymentRuleViolation, UnknownCodes, SeekerNotFound];
 
@@ -47,8 +50,7 @@ describe('a job seeker, whatever the commands', () => {
         // Registered and left alternate, beginning with a registration.
         const lifecycle = events.filter((e) => e.type !== 'JobSeekerPreferencesSet').map((e) => e.type);
         lifecycle.forEach((t, i) => expect(t).toBe(i % 2 === 0 ? 'JobSeekerRegistered' : 'JobSeekerLeft'));
-        for (const e of events)
-          if (e.type === 'JobSeekerPreferencesSet') expect(e.data.occupations).not.toContain('0000');
+        for (const e of events) if (e.type === 'JobSeekerPreferencesSet') expect(e.data.occupations).not.toContain('0000');
       }),
       { numRuns: 300 },
     );

@@ -13,7 +13,11 @@ describe('a vacancy not yet posted', () => {
       .when(when(post()))
       .then([{ ...posted, data: { ...posted.data, postedOn: TODAY } }] as never));
 
-  it('may close today', () => spec.given([]).when(when(post({ closingOn: TODAY }))).then([{ ...posted, data: { ...posted.data, closingOn: TODAY, postedOn: TODAY } }] as never));
+  it('may close today', () =>
+    spec
+      .given([])
+      .when(when(post({ closingOn: TODAY })))
+      .then([{ ...posted, data: { ...posted.data, closingOn: TODAY, postedOn: TODAY } }] as never));
 
   it('refuses an unknown occupation, subdivision and language, each with its path', () =>
     spec
@@ -21,12 +25,19 @@ describe('a vacancy not yet posted', () => {
       .when(when(post({ occupationIsco: '0000', location: 'PH-ZZZ', languages: ['en', 'xx'] })))
       .thenThrows(UnknownCodes, (e) => expect(e.errors.map((x) => x.path)).toEqual([['occupationIsco'], ['location'], ['languages', 1]])));
 
-  it('cannot be closed: 404', () => spec.given([]).when(when({ type: 'CloseVacancy', data: {} })).thenThrows(VacancyNotFound));
+  it('cannot be closed: 404', () =>
+    spec
+      .given([])
+      .when(when({ type: 'CloseVacancy', data: {} }))
+      .thenThrows(VacancyNotFound));
 });
 
 describe('an open vacancy', () => {
   it('is closed by its employer before the closing date', () =>
-    spec.given([posted]).when(when({ type: 'CloseVacancy', data: {} })).then([{ type: 'VacancyClosed', data: { vacancyId, closedOn: TODAY, reason: 'closed_by_employer' } }]));
+    spec
+      .given([posted])
+      .when(when({ type: 'CloseVacancy', data: {} }))
+      .then([{ type: 'VacancyClosed', data: { vacancyId, closedOn: TODAY, reason: 'closed_by_employer' } }]));
 
   it('is closed as past its closing date after it', () =>
     spec
@@ -37,7 +48,10 @@ describe('an open vacancy', () => {
 
 describe('a closed vacancy', () => {
   it('may still be filled by the referrals already made', () =>
-    spec.given([posted, vacancyClosed]).when(when({ type: 'FillVacancy', data: {} })).then([{ type: 'VacancyFilled', data: { vacancyId, filledOn: TODAY } }]));
+    spec
+      .given([posted, vacancyClosed])
+      .when(when({ type: 'FillVacancy', data: {} }))
+      .then([{ type: 'VacancyFilled', data: { vacancyId, filledOn: TODAY } }]));
 
   it('may be withdrawn', () =>
     spec

@@ -11,14 +11,19 @@ import { evolve, initialState, type VacancyState } from './vacancy.state';
 
 const day = fc.integer({ min: 0, max: 120 }).map((d) => new Date(NOW.getTime() + d * 86_400_000));
 const command: fc.Arbitrary<VacancyCommand> = fc.oneof(
-  fc.record({ openings: fc.integer({ min: -2, max: 5 }), amountMinor: fc.integer({ min: -10, max: 10_000 }), closingIn: fc.integer({ min: -5, max: 90 }) }).map(
-    ({ openings, amountMinor, closingIn }) =>
+  fc
+    .record({
+      openings: fc.integer({ min: -2, max: 5 }),
+      amountMinor: fc.integer({ min: -10, max: 10_000 }),
+      closingIn: fc.integer({ min: -5, max: 90 }),
+    })
+    .map(({ openings, amountMinor, closingIn }) =>
       post({
         openings,
         monthlyWage: { currency: 'PHP', amountMinor },
         closingOn: new Date(NOW.getTime() + closingIn * 86_400_000).toISOString().slice(0, 10),
       }),
-  ),
+    ),
   fc.constant<VacancyCommand>({ type: 'CloseVacancy', data: {} }),
   fc.constant<VacancyCommand>({ type: 'WithdrawVacancy', data: { reason: 'posted in error' } }),
   fc.constant<VacancyCommand>({ type: 'FillVacancy', data: {} }),
