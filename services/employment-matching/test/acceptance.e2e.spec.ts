@@ -112,6 +112,7 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
         h.runtime.topic,
         (m) => ({ key: m.key, event: decodeEmploymentEvent(m.value!) }),
         (read) => cases.every((c) => read.some((r) => mine.has(r.key!) && r.event.event.case === c)),
+        60_000,
       )
     ).filter((m) => mine.has(m.key!));
     const made = messages.find((m) => m.event.event.case === 'referralMade')!;
@@ -120,7 +121,7 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
     expect(Number(value.scoreMilli)).toBe(expected.scoreMilli);
     expect(value.factors.reduce((sum, f) => sum + Number(f.contributionMilli), 0)).toBe(expected.scoreMilli);
     expect(messages.map((m) => m.event.event.case).sort()).toEqual([...cases].sort());
-  }, 60_000);
+  }, 180_000);
 
   it('pages the vacancies, an employer seeing only its own', async () => {
     const mine = await postVacancy(h, { employerId: undefined, title: 'Cook' }, h.tokens.employerA);

@@ -115,6 +115,9 @@ export async function startEmploymentHarness(
       await eventually(
         () => runtime.relay.backlog(),
         (b) => b.events === 0,
+        // The relay reads only below the server's oldest running transaction (docs/adr/0003): on the shared
+        // PostgreSQL another run's long transaction may hold it back a while.
+        90_000,
       );
     },
     async counts() {
