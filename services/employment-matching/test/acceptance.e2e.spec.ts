@@ -193,6 +193,15 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
       (r) => r.status === 200,
     );
     expect(seeker.body).toMatchObject({ workerId, status: 'active', basis: 'return', cycleNumber: 1, returnedOn: '2025-05-01' });
+    // The same return delivered again (the topic is at-least-once), and another return while seeking work: nothing more.
+    await publishRegistration(h.config.TOPIC_NAMESPACE, workerId, [
+      { on: '2025-05-01', event: returned(workerId, 1, '2025-05-01'), eventId: returnEventId!, version: 3 },
+      { on: '2025-05-02', event: returned(workerId, 1, '2025-05-02'), version: 4 },
+    ]);
+    await eventually(
+      async () => (await h.db.pool.query(`SELECT count(*)::int AS n FROM handled_messages`)).rows[0].n as number,
+      (n) => n >= 4,
+    );
     const { rows } = await h.db.pool.query(`SELECT data FROM events WHERE stream_id = $1`, [`seeker-${workerId}`]);
     expect(rows).toHaveLength(1);
     expect(rows[0].data.sourceEventId).toBe(returnEventId);
