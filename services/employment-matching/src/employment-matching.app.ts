@@ -47,7 +47,7 @@ function buildApplication(parts: Parts, config: EmploymentMatchingConfig, explai
   const tables = new ReadTables(pool);
   const vacancyStreams = new VacancyStreams(store);
   const vacancies = new VacancyCommands(vacancyStreams, pool, tables, committed);
-  const seekers = new SeekerCommands(new SeekerStreams(store), pool, committed);
+  const seekers = new SeekerCommands(new SeekerStreams(store), pool, tables, committed);
   const referrals = new ReferralCommands({
     streams: new ReferralStreams(store),
     vacancyStreams,
@@ -105,7 +105,7 @@ export async function startEmploymentMatching(
         namespace: config.TOPIC_NAMESPACE,
         topic: eventsTopic('registration', config.TOPIC_NAMESPACE),
         logger: parts.log.child({ component: 'registration-consumer' }),
-        deps: { seekers: applicationOf(parts).seekers, originCountry: config.ORIGIN_COUNTRY, clock },
+        deps: { seekers: applicationOf(parts).seekers, tables: applicationOf(parts).tables, originCountry: config.ORIGIN_COUNTRY, clock },
       }),
     ],
     ...(options.relayMapper ? { relayMapper: options.relayMapper } : {}),

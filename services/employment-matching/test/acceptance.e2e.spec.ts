@@ -193,6 +193,10 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
       (r) => r.status === 200,
     );
     expect(seeker.body).toMatchObject({ workerId, status: 'active', basis: 'return', cycleNumber: 1, returnedOn: '2025-05-01' });
+    // Its registration made the worker one the office may register on request (after leaving, say).
+    expect(
+      (await h.db.pool.query(`SELECT to_char(registered_on, 'YYYY-MM-DD') AS d FROM known_workers WHERE worker_id = $1`, [workerId])).rows,
+    ).toEqual([{ d: '2023-01-10' }]);
     // The same return delivered again (the topic is at-least-once), and another return while seeking work: nothing more.
     await publishRegistration(h.config.TOPIC_NAMESPACE, workerId, [
       { on: '2025-05-01', event: returned(workerId, 1, '2025-05-01'), eventId: returnEventId!, version: 3 },

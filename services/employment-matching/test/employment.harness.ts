@@ -42,6 +42,8 @@ export interface EmploymentHarness {
   counts(): Promise<{ events: number; idempotencyKeys: number; vacancies: number; referrals: number }>;
   /** What skills-certification's topic would have told the matching engine's consumer (known_standards). */
   knowStandard(standardId: string, unitCodes: readonly string[], withdrawn?: boolean): Promise<void>;
+  /** What registration's topic would have told the consumer (known_workers): a worker of the registry. */
+  knowWorker(workerId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,6 +135,11 @@ export async function startEmploymentHarness(
          ON CONFLICT (standard_id) DO UPDATE SET withdrawn = EXCLUDED.withdrawn, unit_codes = EXCLUDED.unit_codes`,
         [standardId, withdrawn, [...unitCodes]],
       );
+    },
+    async knowWorker(workerId) {
+      await db.pool.query(`INSERT INTO known_workers (worker_id, registered_on) VALUES ($1, '2024-01-01') ON CONFLICT DO NOTHING`, [
+        workerId,
+      ]);
     },
     async stop() {
       await runtime.stop();

@@ -30,7 +30,9 @@ export async function postVacancy(h: EmploymentHarness, extra: Record<string, un
   return posted.body!.vacancyId as string;
 }
 
+/** Registers a worker of the registry (known as registration's topic would make it) as a job seeker on request. */
 export async function registerSeeker(h: EmploymentHarness, workerId = randomUUID()): Promise<string> {
+  await h.knowWorker(workerId);
   const registered = await h.call('POST', '/job-seekers', { workerId });
   if (registered.status !== 201) throw new Error(`registering failed: ${registered.status} ${registered.text}`);
   return workerId;

@@ -91,6 +91,13 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
     );
   });
 
+  it('refuses a job seeker registration never told of (422 employment.unknown-worker)', async () => {
+    const workerId = randomUUID();
+    await refused({ method: 'POST', url: '/job-seekers', body: { workerId } }, 422, 'employment.unknown-worker', 'workerId', [
+      `seeker-${workerId}`,
+    ]);
+  });
+
   it('refuses a referral to a closed vacancy (422 employment.vacancy-closed)', async () => {
     const vacancyId = await postVacancy(h);
     expect((await h.call('POST', `/vacancies/${vacancyId}/close`, {})).status).toBe(200);

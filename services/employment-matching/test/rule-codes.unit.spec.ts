@@ -81,9 +81,10 @@ const cases: Record<EmploymentRule, Case> = {
   'vacancy-withdrawn': { refuse: onVacancy([posted, vacancyWithdrawn], { type: 'CloseVacancy', data: {} }), field: '' },
   'vacancy-filled': { refuse: onVacancy([posted, vacancyFilled], { type: 'WithdrawVacancy', data: { reason: 'x' } }), field: '' },
   'seeker-already-registered': {
-    refuse: onSeeker([seekerRegistered], { type: 'RegisterJobSeeker', data: { workerId } }),
+    refuse: onSeeker([seekerRegistered], { type: 'RegisterJobSeeker', data: { workerId, known: true } }),
     field: 'workerId',
   },
+  'unknown-worker': { refuse: onSeeker([], { type: 'RegisterJobSeeker', data: { workerId, known: false } }), field: 'workerId' },
   'seeker-not-registered': { refuse: onReferral([], refer({ seeker: { workerId, status: 'unregistered' } })), field: 'workerId' },
   'seeker-left': { refuse: onSeeker([seekerRegistered, seekerLeft], setPreferences()), field: '' },
   'available-before-registration': {

@@ -3,10 +3,17 @@ import type { Principal } from '@homeward/auth';
 import { CommandHandler, type CommandMetadata, type RequestConditions } from '@homeward/command-handling';
 import { IdempotencyKeys } from '@homeward/command-handling/idempotency';
 import { SeekerNotFound } from '../domain/employment.errors';
-import { decide, type LeaveRegister, type RegisterReturnee, type SeekerCommand } from '../domain/seeker/seeker.decider';
+import {
+  decide,
+  type LeaveRegister,
+  type RegisterJobSeeker,
+  type RegisterReturnee,
+  type SeekerCommand,
+} from '../domain/seeker/seeker.decider';
 import type { SeekerEvent } from '../domain/seeker/seeker.events';
 import { evolve, initialState, type SeekerState } from '../domain/seeker/seeker.state';
 import type { SeekerStreams } from '../persistence/employment.streams';
+import type { ReadTables } from '../persistence/read-tables';
 import { authorise } from './access/employment.access';
 
 export interface SeekerResult {
@@ -22,6 +29,7 @@ export class SeekerCommands {
   constructor(
     private readonly streams: SeekerStreams,
     pool: Pool,
+    private readonly tables: ReadTables,
     committed: () => void,
   ) {
     this.handler = new CommandHandler<SeekerCommand, SeekerEvent, SeekerState>({
@@ -36,15 +44,23 @@ export class SeekerCommands {
 
   async execute(request: {
     workerId: string;
-    command: Exclude<SeekerCommand, RegisterReturnee>;
+    command: Exclude<SeekerCommand, RegisterReturnee | RegisterJobSeeker> | { type: 'RegisterJobSeeker'; data: { workerId: string } };
     principal: Principal;
     metadata: CommandMetadata;
     conditions: RequestConditions;
   }): Promise<SeekerResult> {
     authorise(request.principal, 'manage-seekers');
+    const { command } = request;
     const result = await this.handler.handle({
       id: request.workerId,
-      command: request.command,
+      // Registration on request is decided on whether registration told of the worker, as of the transaction.
+      command:
+        command.type === 'RegisterJobSeeker'
+          ? async (client) => ({
+              type: 'RegisterJobSeeker',
+              data: { ...command.data, known: await this.tables.isKnownWorker(command.data.workerId, client) },
+            })
+          : command,
       metadata: request.metadata,
       conditions: request.conditions,
     });

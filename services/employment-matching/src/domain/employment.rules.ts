@@ -23,6 +23,7 @@ export const EMPLOYMENT_RULES = [
   'vacancy-filled',
   // Job seekers.
   'seeker-already-registered',
+  'unknown-worker',
   'seeker-not-registered',
   'seeker-left',
   'available-before-registration',

@@ -7,6 +7,7 @@ import type { Pool } from '@homeward/pg-kit';
 import { decodeRegistrationFact, type RegistrationFact } from '@homeward/projections/registration';
 import type { createLogger } from '@homeward/service-kit';
 import type { SeekerCommands } from '../application/seekers.commands';
+import type { ReadTables } from '../persistence/read-tables';
 
 type Logger = ReturnType<typeof createLogger>;
 
@@ -14,7 +15,8 @@ type Logger = ReturnType<typeof createLogger>;
 export const registrationDeadLetterTopic = (namespace: string) => `${namespace}homeward.employment-matching.registration.dlq.v1`;
 
 /**
- * What the write side does with registration's facts, in the consumer's transaction: a return makes a job
+ * What the write side does with registration's facts, in the consumer's transaction: a registration makes
+ * the worker one the office may register as a job seeker on request, a return makes a job
  * seeker (a return because of death instead ends a seeker's registration), a departure of a later cycle
  * ends it (re-migrated). Idempotent by the source event: the consumer records each message as handled in
  * the transaction of its effect, and the seeker's stream remembers the ReturnRecorded that made it.
@@ -23,7 +25,7 @@ export const registrationDeadLetterTopic = (namespace: string) => `${namespace}h
 export async function applyRegistrationFact(
   fact: RegistrationFact,
   tx: PoolClient,
-  deps: { seekers: SeekerCommands; originCountry: string; clock: () => Date },
+  deps: { seekers: SeekerCommands; tables: ReadTables; originCountry: string; clock: () => Date },
 ): Promise<void> {
   const { envelope } = fact;
   const metadata = (): CommandMetadata => ({
@@ -34,6 +36,9 @@ export async function applyRegistrationFact(
     causationId: envelope.eventId,
   });
   switch (fact.type) {
+    case 'WorkerRegistered':
+      await deps.tables.workerRegistered(tx, fact.data.workerId, (envelope.occurredAt ?? envelope.recordedAt).toISOString().slice(0, 10));
+      return;
     case 'ReturnRecorded': {
       const { workerId, cycleNumber, returnedOn, reason } = fact.data;
       if (reason === 'death') {

@@ -126,6 +126,19 @@ export class ReadTables {
     }));
   }
 
+  /** Registration's topic told of the worker (the consumer, in its transaction); a second telling changes nothing. */
+  async workerRegistered(client: PoolClient, workerId: string, registeredOn: string): Promise<void> {
+    await client.query(`INSERT INTO known_workers (worker_id, registered_on) VALUES ($1, $2) ON CONFLICT (worker_id) DO NOTHING`, [
+      workerId,
+      registeredOn,
+    ]);
+  }
+
+  async isKnownWorker(workerId: string, db: Queryable = this.pool): Promise<boolean> {
+    const { rows } = await db.query(`SELECT 1 FROM known_workers WHERE worker_id = $1`, [workerId]);
+    return rows.length > 0;
+  }
+
   /** The published standards among `ids`, as skills-certification's topic last told them. */
   async standards(ids: readonly string[], db: Queryable = this.pool): Promise<Map<string, KnownStandard>> {
     if (ids.length === 0) return new Map();

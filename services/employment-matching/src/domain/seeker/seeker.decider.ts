@@ -5,8 +5,14 @@ import { EmploymentRuleViolation, SeekerNotFound, UnknownCodes, type Clocked } f
 import type { JobSeekerLeft, JobSeekerPreferencesSet, JobSeekerRegistered, SeekerEvent, SeekerLeaveReason } from './seeker.events';
 import { evolve, initialState, type RegisteredSeeker, type SeekerState } from './seeker.state';
 
-/** An employment office registers a returnee who asks. */
-export type RegisterJobSeeker = { readonly type: 'RegisterJobSeeker'; readonly data: { readonly workerId: string } };
+/**
+ * An employment office registers a returnee who asks. `known`: whether registration's topic told of the
+ * worker (looked up by the application): the register holds registry workers only.
+ */
+export type RegisterJobSeeker = {
+  readonly type: 'RegisterJobSeeker';
+  readonly data: { readonly workerId: string; readonly known: boolean };
+};
 /** Registration's ReturnRecorded arrived: the returnee becomes a job seeker unless they already are one. */
 export type RegisterReturnee = {
   readonly type: 'RegisterReturnee';
@@ -37,6 +43,8 @@ export function decide(command: Clocked<SeekerCommand>, state: SeekerState): See
   const today = todayOf(command.metadata.now);
   switch (command.type) {
     case 'RegisterJobSeeker':
+      if (!command.data.known)
+        throw new EmploymentRuleViolation('unknown-worker', 'workerId', `no worker ${command.data.workerId} is registered in the registry`);
       if (state.status === 'active')
         throw new EmploymentRuleViolation(
           'seeker-already-registered',

@@ -21,7 +21,7 @@ describe('a returnee not yet seeking work', () => {
   it('becomes a job seeker on request', () =>
     spec
       .given([])
-      .when(when({ type: 'RegisterJobSeeker', data: { workerId } }))
+      .when(when({ type: 'RegisterJobSeeker', data: { workerId, known: true } }))
       .then([{ type: 'JobSeekerRegistered', data: { workerId, registeredOn: TODAY, basis: 'request', cycleNumber: 0 } }]));
 
   it('has no wishes to record: 404', () => spec.given([]).when(when(setPreferences())).thenThrows(SeekerNotFound));

@@ -11,7 +11,7 @@ import { evolve, initialState, type SeekerState } from './seeker.state';
 
 const sourceEventId = fc.constantFrom('r1', 'r2', 'r3');
 const command: fc.Arbitrary<SeekerCommand> = fc.oneof(
-  fc.constant<SeekerCommand>({ type: 'RegisterJobSeeker', data: { workerId } }),
+  fc.boolean().map((known): SeekerCommand => ({ type: 'RegisterJobSeeker', data: { workerId, known } })),
   fc.record({ sourceEventId, cycleNumber: fc.integer({ min: 1, max: 3 }) }).map(({ sourceEventId, cycleNumber }): SeekerCommand => ({
     type: 'RegisterReturnee',
     data: { workerId, sourceEventId, cycleNumber, returnedOn: '2025-05-01' },
