@@ -258,6 +258,17 @@ try {
     '86400',
   );
   const skills = await loadSkillsDemo(skillsUrl, skillsToken, registration, agencyToken);
+  const employmentToken = devToken(
+    '--org',
+    'ph-peso',
+    '--kind',
+    'agency',
+    '--scope',
+    'employment:vacancies employment:referrals employment:seekers employment:read',
+    '--ttl',
+    '86400',
+  );
+  const employerToken = devToken('--org', 'ph-employer-cebu-hotel', '--kind', 'employer', '--ttl', '86400');
   const missionToken = devToken('--org', 'ph-embassy-riyadh', '--kind', 'mission', '--country', 'SA', '--ttl', '86400');
   const statisticsToken = devToken('--org', 'ph-psa', '--kind', 'statistics', '--ttl', '86400');
   const url = (name) => `http://127.0.0.1:${services.find((s) => (s.instance ?? s.name) === name).port}`;
@@ -283,6 +294,11 @@ A revoked one:                              ${skills.revokedLink ?? '(none)'}
 The skills authority's token (every skills scope):
   export SKILLS_TOKEN=${skillsToken}
   curl -H "authorization: Bearer $SKILLS_TOKEN" ${skillsUrl}/standards/rmcs-housekeeping-nc2
+
+The employment office's token (every employment scope), and an employer's (its own vacancies only):
+  export EMPLOYMENT_TOKEN=${employmentToken}
+  export EMPLOYER_TOKEN=${employerToken}
+  curl -H "authorization: Bearer $EMPLOYMENT_TOKEN" ${url('employment-matching')}/vacancies
 
 Every call needs a bearer token. An agency token valid for a day:
   export TOKEN=${agencyToken}
