@@ -52,6 +52,20 @@ const services = [
     env: { ROLES: 'relay,projection' },
     skills: true,
   },
+  // Employment matching: its API, and its relay and consumer of registration's topic in a process of their own.
+  {
+    name: 'employment-matching',
+    port: Number(process.env.EMPLOYMENT_PORT ?? 3003),
+    database: 'homeward_employment',
+    env: { ROLES: 'api' },
+  },
+  {
+    name: 'employment-matching',
+    instance: 'employment-matching relay',
+    port: Number(process.env.EMPLOYMENT_RELAY_PORT ?? 3013),
+    database: 'homeward_employment',
+    env: { ROLES: 'relay,projection' },
+  },
   { name: 'agency-view', port: Number(process.env.AGENCY_VIEW_PORT ?? 3004), database: 'homeward_agency_view' },
   {
     name: 'mission-view',
@@ -244,6 +258,17 @@ try {
     '86400',
   );
   const skills = await loadSkillsDemo(skillsUrl, skillsToken, registration, agencyToken);
+  const employmentToken = devToken(
+    '--org',
+    'ph-peso',
+    '--kind',
+    'agency',
+    '--scope',
+    'employment:vacancies employment:referrals employment:seekers employment:read',
+    '--ttl',
+    '86400',
+  );
+  const employerToken = devToken('--org', 'ph-employer-cebu-hotel', '--kind', 'employer', '--ttl', '86400');
   const missionToken = devToken('--org', 'ph-embassy-riyadh', '--kind', 'mission', '--country', 'SA', '--ttl', '86400');
   const statisticsToken = devToken('--org', 'ph-psa', '--kind', 'statistics', '--ttl', '86400');
   const url = (name) => `http://127.0.0.1:${services.find((s) => (s.instance ?? s.name) === name).port}`;
@@ -253,6 +278,8 @@ Homeward is running.
   registration relay ${url('registration relay')}/health/ready (events not yet on Kafka)
   skills             ${skillsUrl}/docs (skills certification; public: /verify/{number}?code=…, /.well-known/did.json)
   skills relay       ${url('skills-certification relay')}/health/ready
+  employment         ${url('employment-matching')}/docs (vacancies, job seekers, referrals)
+  employment relay   ${url('employment-matching relay')}/health/ready
   agency-view        ${url('agency-view')}/workers
   mission-view SA    ${url('mission-view (SA)')}/workers/present
   mission-view AE    ${url('mission-view (AE)')}/workers/present
@@ -267,6 +294,11 @@ A revoked one:                              ${skills.revokedLink ?? '(none)'}
 The skills authority's token (every skills scope):
   export SKILLS_TOKEN=${skillsToken}
   curl -H "authorization: Bearer $SKILLS_TOKEN" ${skillsUrl}/standards/rmcs-housekeeping-nc2
+
+The employment office's token (every employment scope), and an employer's (its own vacancies only):
+  export EMPLOYMENT_TOKEN=${employmentToken}
+  export EMPLOYER_TOKEN=${employerToken}
+  curl -H "authorization: Bearer $EMPLOYMENT_TOKEN" ${url('employment-matching')}/vacancies
 
 Every call needs a bearer token. An agency token valid for a day:
   export TOKEN=${agencyToken}
