@@ -219,6 +219,8 @@ const SKIPPABLE = new Set([
   'employment.referral-already-made',
   'employment.vacancy-no-openings-left',
   'employment.vacancy-filled',
+  // The matching engine has no score for the pair (it has not seen the seeker yet, or none is deployed).
+  'employment.match-unavailable',
 ]);
 
 class Refused extends Error {
@@ -354,17 +356,13 @@ export async function writeEmploymentDemo(options: EmploymentDemoOptions): Promi
           if (!(error instanceof Refused && error.code === 'employment.seeker-already-registered')) throw error;
         }
       }
-      const current = await call(office, 'GET', at);
-      if (current.body?.status !== 'active') {
-        skipped.push(`${seeker.workerId}: not seeking work (${current.body?.leaveReason ?? current.status})`);
-        return;
-      }
       counts.seekers++;
       seeking.add(seeker.workerId);
       const random = seededRandom(seed, country, 'seeker', seeker.workerId);
       if (random.chance(0.25)) return; // no preferences said yet
       const wanted = seeker.occupations.filter((o) => /^[0-9]{4}$/.test(o)).slice(-2);
       const profileAreas = COUNTRY_PROFILES[country].areas.map(([code]) => code);
+      // A seeker who has left since (placed by a first run, re-migrated) is refused: skipped, the same each run.
       await write(
         office,
         'PUT',
@@ -379,7 +377,8 @@ export async function writeEmploymentDemo(options: EmploymentDemoOptions): Promi
       );
       counts.preferences++;
     } catch (error) {
-      failures.push(`seeker ${seeker.workerId}: ${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof Refused && SKIPPABLE.has(error.code)) skipped.push(`seeker ${seeker.workerId}: ${error.code}`);
+      else failures.push(`seeker ${seeker.workerId}: ${error instanceof Error ? error.message : String(error)}`);
     }
   });
 
@@ -389,6 +388,8 @@ export async function writeEmploymentDemo(options: EmploymentDemoOptions): Promi
   // Referrals: to each vacancy, a few seekers who did its work abroad (the unit group, else its minor group),
   // in an order drawn from the seed; then what came of each, as the employer (or the office) records it.
   const taken = new Set<string>();
+  let engineAnswered = false;
+  const engineGrace = Date.now() + Math.min(waitMs, 10_000);
   const jobs: (() => Promise<void>)[] = [];
   for (const { vacancyId, spec, employer, wage } of vacancies) {
     const random = seededRandom(seed, country, 'referrals', employer.employerId, spec.title);
@@ -408,7 +409,13 @@ export async function writeEmploymentDemo(options: EmploymentDemoOptions): Promi
         const key = `${vacancyId}:${seeker.workerId}`;
         let referral: any;
         try {
-          referral = await write(office, 'POST', '/referrals', { vacancyId, workerId: seeker.workerId }, `referral:${key}`);
+          // The engine learns of a returnee from registration's topic: wait for it, but only as long as it
+          // has answered for someone (with no engine at all, every referral would wait in vain).
+          referral = await eventually(
+            () => write(office, 'POST', '/referrals', { vacancyId, workerId: seeker.workerId }, `referral:${key}`),
+            (e) => e instanceof Refused && e.code === 'employment.match-unavailable' && (engineAnswered || Date.now() < engineGrace),
+          );
+          engineAnswered = true;
           counts.referrals++;
         } catch (error) {
           if (error instanceof Refused && SKIPPABLE.has(error.code)) skipped.push(`referral ${key}: ${error.code}`);
