@@ -274,6 +274,8 @@ export class AgencyQueries {
 
   async pipeline(q: PipelineQuery): Promise<{ items: Returnee[]; next?: string }> {
     const after = decodeCursor(q.cursor, 2);
+    // The stage's condition is written into the statement (one of two fixed texts, never the caller's), so
+    // that "waiting" keeps the literal condition of the cycles_waiting index.
     const items = await this.reader.read(async (db) =>
       (
         await db.query<Returnee>(
@@ -287,8 +289,7 @@ export class AgencyQueries {
                     placed.hired_on::text AS "placedOn", placed.occupation_isco AS "placedOccupationIsco"
                FROM cycles c JOIN workers w USING (worker_id) LEFT JOIN LATERAL (${CURRENT_PLACEMENT}) placed ON true
               WHERE c.returned_on BETWEEN $1::date AND $2::date
-                AND CASE WHEN $13::text = 'placed' THEN placed.hired_on IS NOT NULL
-                         ELSE c.first_referral_on IS NULL AND placed.hired_on IS NULL END
+                AND ${q.stage === 'placed' ? 'placed.hired_on IS NOT NULL' : 'c.first_referral_on IS NULL AND placed.hired_on IS NULL'}
                 AND c.cycle_number = w.cycles AND w.status = 'returned' AND w.merged_into IS NULL
                 AND ($3::text IS NULL OR w.sex = $3) AND ($4::text IS NULL OR w.origin_area = $4)
                 AND ($5::text IS NULL OR c.from_country = $5) AND ($6::text IS NULL OR c.return_reason = $6)
@@ -309,7 +310,6 @@ export class AgencyQueries {
             after?.[1] ?? null,
             q.limit,
             q.certified ?? null,
-            q.stage,
           ],
         )
       ).rows.map(compact),
