@@ -18,7 +18,14 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
     const vacancyId = await postVacancy(h);
     const vacancy = await h.call('GET', `/vacancies/${vacancyId}`, undefined, h.tokens.employerA);
     expect(vacancy.status).toBe(200);
-    expect(vacancy.body).toMatchObject({ employerId: EMPLOYER_A, postedBy: 'employment_office', status: 'open', openings: 1, hires: 0, postedOn: today });
+    expect(vacancy.body).toMatchObject({
+      employerId: EMPLOYER_A,
+      postedBy: 'employment_office',
+      status: 'open',
+      openings: 1,
+      hires: 0,
+      postedOn: today,
+    });
 
     const workerId = await registerSeeker(h);
     const preferences = await h.call('PUT', `/job-seekers/${workerId}/preferences`, {
@@ -44,16 +51,31 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
     const referralId = referral.body!.referralId as string;
 
     // The employer records the interview and the hire on the referral to its own vacancy.
-    expect((await h.call('POST', `/referrals/${referralId}/interview`, { interviewedOn: today, outcome: 'passed' }, h.tokens.employerA)).status).toBe(200);
-    const hire = await h.call('POST', `/referrals/${referralId}/hire`, { hiredOn: today, startsOn: today, contractType: 'permanent' }, h.tokens.employerA);
+    expect(
+      (await h.call('POST', `/referrals/${referralId}/interview`, { interviewedOn: today, outcome: 'passed' }, h.tokens.employerA)).status,
+    ).toBe(200);
+    const hire = await h.call(
+      'POST',
+      `/referrals/${referralId}/hire`,
+      { hiredOn: today, startsOn: today, contractType: 'permanent' },
+      h.tokens.employerA,
+    );
     expect(hire.status).toBe(200);
-    expect(hire.body).toMatchObject({ status: 'hired', hire: { occupationIsco: '9112', monthlyWage: { currency: 'PHP', amountMinor: 1_800_000 } } });
+    expect(hire.body).toMatchObject({
+      status: 'hired',
+      hire: { occupationIsco: '9112', monthlyWage: { currency: 'PHP', amountMinor: 1_800_000 } },
+    });
 
     // The only opening is taken: the vacancy is filled, the seeker leaves the register as placed, in the hire's transaction.
     expect((await h.call('GET', `/vacancies/${vacancyId}`)).body).toMatchObject({ status: 'filled', hires: 1, filledOn: today });
     expect((await h.call('GET', `/job-seekers/${workerId}`)).body).toMatchObject({ status: 'left', leaveReason: 'placed' });
 
-    const ended = await h.call('POST', `/referrals/${referralId}/placement-end`, { endedOn: today, reason: 'contract_completed' }, h.tokens.employerA);
+    const ended = await h.call(
+      'POST',
+      `/referrals/${referralId}/placement-end`,
+      { endedOn: today, reason: 'contract_completed' },
+      h.tokens.employerA,
+    );
     expect(ended.status).toBe(200);
 
     // The employer's read model: its referrals with their state, interview, hire and placement.
@@ -73,13 +95,24 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
 
     // Everything is published on the employment topic, the referral with its explanation.
     await h.published();
-    const cases = ['vacancyPosted', 'jobSeekerRegistered', 'jobSeekerPreferencesSet', 'referralMade', 'interviewRecorded', 'hireRecorded', 'vacancyFilled', 'jobSeekerLeft', 'placementEnded'];
+    const cases = [
+      'vacancyPosted',
+      'jobSeekerRegistered',
+      'jobSeekerPreferencesSet',
+      'referralMade',
+      'interviewRecorded',
+      'hireRecorded',
+      'vacancyFilled',
+      'jobSeekerLeft',
+      'placementEnded',
+    ];
     const mine = new Set([`vacancy-${vacancyId}`, `seeker-${workerId}`, `referral-${referralId}`]);
     const messages = (
       await readTopic(
         h.runtime.topic,
         (m) => ({ key: m.key, event: decodeEmploymentEvent(m.value!) }),
         (read) => cases.every((c) => read.some((r) => mine.has(r.key!) && r.event.event.case === c)),
+        60_000,
       )
     ).filter((m) => mine.has(m.key!));
     const made = messages.find((m) => m.event.event.case === 'referralMade')!;
@@ -88,7 +121,7 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
     expect(Number(value.scoreMilli)).toBe(expected.scoreMilli);
     expect(value.factors.reduce((sum, f) => sum + Number(f.contributionMilli), 0)).toBe(expected.scoreMilli);
     expect(messages.map((m) => m.event.event.case).sort()).toEqual([...cases].sort());
-  }, 60_000);
+  }, 180_000);
 
   it('pages the vacancies, an employer seeing only its own', async () => {
     const mine = await postVacancy(h, { employerId: undefined, title: 'Cook' }, h.tokens.employerA);
@@ -130,7 +163,9 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
     expect(rows[0].data.sourceEventId).toBe(returnEventId);
 
     // A departure of a later cycle after the registration: re-migrated.
-    await publishRegistration(h.config.TOPIC_NAMESPACE, workerId, [{ on: daysFromToday(0), event: departed(workerId, 2, daysFromToday(0)) }]);
+    await publishRegistration(h.config.TOPIC_NAMESPACE, workerId, [
+      { on: daysFromToday(0), event: departed(workerId, 2, daysFromToday(0)) },
+    ]);
     const left = await eventually(
       () => h.call('GET', `/job-seekers/${workerId}`),
       (r) => r.body?.status === 'left',
@@ -140,7 +175,9 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
 
   it('records a return for death as the seeker’s leaving, and makes no seeker of it', async () => {
     const active = await registerSeeker(h);
-    await publishRegistration(h.config.TOPIC_NAMESPACE, active, [{ on: '2025-06-01', event: returned(active, 1, '2025-06-01', ReturnReason.DEATH) }]);
+    await publishRegistration(h.config.TOPIC_NAMESPACE, active, [
+      { on: '2025-06-01', event: returned(active, 1, '2025-06-01', ReturnReason.DEATH) },
+    ]);
     const left = await eventually(
       () => h.call('GET', `/job-seekers/${active}`),
       (r) => r.body?.status === 'left',

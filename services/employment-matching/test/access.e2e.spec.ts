@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { EMPLOYER_A, EMPLOYER_B, PRINCIPALS, startEmploymentHarness, type EmploymentHarness, type PrincipalName } from './employment.harness';
+import {
+  EMPLOYER_A,
+  EMPLOYER_B,
+  PRINCIPALS,
+  startEmploymentHarness,
+  type EmploymentHarness,
+  type PrincipalName,
+} from './employment.harness';
 import { daysFromToday, postVacancy, refer, registerSeeker } from './employment.story';
 
 // Every principal × every record × every operation, generated: who may act on whose vacancy and referral.
@@ -13,13 +20,27 @@ interface Operation {
   readonly on: Kind;
   /** The employer may do it on its own record (the office always may). */
   readonly employerMay: boolean;
-  readonly request: (ids: { vacancyId: string; referralId: string; freshSeeker: string }) => { method: 'GET' | 'POST'; url: string; body?: unknown };
+  readonly request: (ids: { vacancyId: string; referralId: string; freshSeeker: string }) => {
+    method: 'GET' | 'POST';
+    url: string;
+    body?: unknown;
+  };
 }
 
 const today = daysFromToday(0);
 const OPERATIONS: readonly Operation[] = [
-  { name: 'read the vacancy', on: 'vacancy', employerMay: true, request: ({ vacancyId }) => ({ method: 'GET', url: `/vacancies/${vacancyId}` }) },
-  { name: 'close the vacancy', on: 'vacancy', employerMay: true, request: ({ vacancyId }) => ({ method: 'POST', url: `/vacancies/${vacancyId}/close`, body: {} }) },
+  {
+    name: 'read the vacancy',
+    on: 'vacancy',
+    employerMay: true,
+    request: ({ vacancyId }) => ({ method: 'GET', url: `/vacancies/${vacancyId}` }),
+  },
+  {
+    name: 'close the vacancy',
+    on: 'vacancy',
+    employerMay: true,
+    request: ({ vacancyId }) => ({ method: 'POST', url: `/vacancies/${vacancyId}/close`, body: {} }),
+  },
   {
     name: 'withdraw the vacancy',
     on: 'vacancy',
@@ -38,12 +59,21 @@ const OPERATIONS: readonly Operation[] = [
     employerMay: false,
     request: ({ vacancyId, freshSeeker }) => ({ method: 'POST', url: '/referrals', body: { vacancyId, workerId: freshSeeker } }),
   },
-  { name: 'read the referral', on: 'referral', employerMay: true, request: ({ referralId }) => ({ method: 'GET', url: `/referrals/${referralId}` }) },
+  {
+    name: 'read the referral',
+    on: 'referral',
+    employerMay: true,
+    request: ({ referralId }) => ({ method: 'GET', url: `/referrals/${referralId}` }),
+  },
   {
     name: 'record an interview',
     on: 'referral',
     employerMay: true,
-    request: ({ referralId }) => ({ method: 'POST', url: `/referrals/${referralId}/interview`, body: { interviewedOn: today, outcome: 'pending' } }),
+    request: ({ referralId }) => ({
+      method: 'POST',
+      url: `/referrals/${referralId}/interview`,
+      body: { interviewedOn: today, outcome: 'pending' },
+    }),
   },
   {
     name: 'close the referral',
@@ -55,7 +85,11 @@ const OPERATIONS: readonly Operation[] = [
     name: 'record a hire',
     on: 'referral',
     employerMay: true,
-    request: ({ referralId }) => ({ method: 'POST', url: `/referrals/${referralId}/hire`, body: { hiredOn: today, startsOn: today, contractType: 'casual' } }),
+    request: ({ referralId }) => ({
+      method: 'POST',
+      url: `/referrals/${referralId}/hire`,
+      body: { hiredOn: today, startsOn: today, contractType: 'casual' },
+    }),
   },
 ];
 
@@ -98,7 +132,15 @@ describe('access to vacancies and referrals, for every principal, record and ope
     expect(new Set(combinations.map((c) => c.expected))).toEqual(new Set(['allowed', 'forbidden', 'not-found']));
   });
 
-  it.each(combinations.map((c) => [`${c.principal} may ${c.expected === 'allowed' ? '' : 'not '}${c.operation.name} of ${c.owner}’s ${c.operation.on}: ${c.expected}`, c] as const))(
+  it.each(
+    combinations.map(
+      (c) =>
+        [
+          `${c.principal} may ${c.expected === 'allowed' ? '' : 'not '}${c.operation.name} of ${c.owner}’s ${c.operation.on}: ${c.expected}`,
+          c,
+        ] as const,
+    ),
+  )(
     '%s',
     async (_title, { principal, owner, operation, expected: outcome }) => {
       const vacancyId = await postVacancy(h, { employerId: owner === 'A' ? EMPLOYER_A : EMPLOYER_B, openings: 2 });
@@ -131,7 +173,8 @@ describe('access to vacancies and referrals, for every principal, record and ope
     const asA = await h.call('GET', '/vacancies?limit=100', undefined, h.tokens.employerA);
     expect(asA.body!.items.length).toBeGreaterThan(0);
     expect(asA.body!.items.every((v: { employerId: string }) => v.employerId === EMPLOYER_A)).toBe(true);
-    for (const who of ['agency', 'mission', 'statistics'] as const) expect((await h.call('GET', '/vacancies', undefined, h.tokens[who])).status).toBe(403);
+    for (const who of ['agency', 'mission', 'statistics'] as const)
+      expect((await h.call('GET', '/vacancies', undefined, h.tokens[who])).status).toBe(403);
   });
 
   it('keeps job seekers to the employment office', async () => {

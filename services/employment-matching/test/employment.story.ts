@@ -45,7 +45,11 @@ export async function refer(h: EmploymentHarness, vacancyId: string, workerId: s
 type RegistrationEvent = NonNullable<MessageInitShape<typeof RegistrationEventSchema>['event']>;
 
 /** Publishes registration events of one worker on registration's topic, as registration's relay would; answers their event ids. */
-export async function publishRegistration(namespace: string, workerId: string, events: readonly { on: string; event: RegistrationEvent }[]) {
+export async function publishRegistration(
+  namespace: string,
+  workerId: string,
+  events: readonly { on: string; event: RegistrationEvent }[],
+) {
   const producer = testKafka('employment-test-registration').producer();
   await producer.connect();
   const ids: string[] = [];
@@ -84,7 +88,12 @@ export const departed = (workerId: string, cycleNumber: number, departedOn: stri
   case: 'departureRecorded',
   value: { workerId, cycleNumber, destinationCountry: 'SA', departedOn, occupationIsco: '9112' },
 });
-export const returned = (workerId: string, cycleNumber: number, returnedOn: string, reason = ReturnReason.CONTRACT_COMPLETED): RegistrationEvent => ({
+export const returned = (
+  workerId: string,
+  cycleNumber: number,
+  returnedOn: string,
+  reason = ReturnReason.CONTRACT_COMPLETED,
+): RegistrationEvent => ({
   case: 'returnRecorded',
   value: { workerId, cycleNumber, returnedOn, fromCountry: 'SA', assistance: ReturnAssistance.UNASSISTED, reason },
 });

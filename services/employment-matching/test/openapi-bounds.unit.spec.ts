@@ -24,7 +24,9 @@ describe('the OpenAPI document', () => {
 
   it('names an operation for every route the controllers serve', () => {
     const operations = Object.values(document.paths ?? {}).flatMap((item) =>
-      Object.values(item as Record<string, { operationId?: string }>).map((op) => op.operationId).filter(Boolean),
+      Object.values(item as Record<string, { operationId?: string }>)
+        .map((op) => op.operationId)
+        .filter(Boolean),
     );
     expect(operations).toEqual(
       expect.arrayContaining([

@@ -41,15 +41,27 @@ const referrals = DeciderSpecification(referralDecider);
 type Check = (e: EmploymentRuleViolation) => void;
 type Case = { readonly refuse: (check: Check) => void; readonly field: string };
 const onVacancy = (given: readonly VacancyEvent[], command: VacancyCommand) => (check: Check) =>
-  vacancies.given(given).when(at(command) as Clocked<VacancyCommand>).thenThrows(EmploymentRuleViolation, check);
+  vacancies
+    .given(given)
+    .when(at(command) as Clocked<VacancyCommand>)
+    .thenThrows(EmploymentRuleViolation, check);
 const onSeeker = (given: readonly SeekerEvent[], command: SeekerCommand) => (check: Check) =>
-  seekers.given(given).when(at(command) as Clocked<SeekerCommand>).thenThrows(EmploymentRuleViolation, check);
+  seekers
+    .given(given)
+    .when(at(command) as Clocked<SeekerCommand>)
+    .thenThrows(EmploymentRuleViolation, check);
 const onReferral = (given: readonly ReferralEvent[], command: ReferralCommand) => (check: Check) =>
-  referrals.given(given).when(at(command) as Clocked<ReferralCommand>).thenThrows(EmploymentRuleViolation, check);
+  referrals
+    .given(given)
+    .when(at(command) as Clocked<ReferralCommand>)
+    .thenThrows(EmploymentRuleViolation, check);
 
 const cases: Record<EmploymentRule, Case> = {
   'date-before-earliest': { refuse: onVacancy([], post({ closingOn: '0001-01-01' })), field: 'closingOn' },
-  'date-in-future': { refuse: onReferral([referred], { type: 'RecordInterview', data: { interviewedOn: '2025-07-05', outcome: 'passed' } }), field: 'interviewedOn' },
+  'date-in-future': {
+    refuse: onReferral([referred], { type: 'RecordInterview', data: { interviewedOn: '2025-07-05', outcome: 'passed' } }),
+    field: 'interviewedOn',
+  },
   'vacancy-already-posted': { refuse: onVacancy([posted], post()), field: 'vacancyId' },
   'wage-negative': { refuse: onVacancy([], post({ monthlyWage: { currency: 'PHP', amountMinor: -1 } })), field: 'monthlyWage.amountMinor' },
   'no-openings': { refuse: onVacancy([], post({ openings: 0 })), field: 'openings' },
@@ -60,18 +72,30 @@ const cases: Record<EmploymentRule, Case> = {
     refuse: onVacancy([], post({ standards: new Map([[housekeeping.standardId, { ...housekeeping, withdrawn: true }]]) })),
     field: 'requiredUnits.0.standardId',
   },
-  'unknown-unit': { refuse: onVacancy([], post({ requiredUnits: [{ standardId: 'rmcs-housekeeping', unitCode: 'HHK-99' }] })), field: 'requiredUnits.0.unitCode' },
+  'unknown-unit': {
+    refuse: onVacancy([], post({ requiredUnits: [{ standardId: 'rmcs-housekeeping', unitCode: 'HHK-99' }] })),
+    field: 'requiredUnits.0.unitCode',
+  },
   'duplicate-requirement': { refuse: onVacancy([], post({ requiredStandards: ['rmcs-housekeeping'] })), field: 'requiredUnits.0' },
   'vacancy-closed': { refuse: onVacancy([posted, vacancyClosed], { type: 'CloseVacancy', data: {} }), field: '' },
   'vacancy-withdrawn': { refuse: onVacancy([posted, vacancyWithdrawn], { type: 'CloseVacancy', data: {} }), field: '' },
   'vacancy-filled': { refuse: onVacancy([posted, vacancyFilled], { type: 'WithdrawVacancy', data: { reason: 'x' } }), field: '' },
-  'seeker-already-registered': { refuse: onSeeker([seekerRegistered], { type: 'RegisterJobSeeker', data: { workerId } }), field: 'workerId' },
+  'seeker-already-registered': {
+    refuse: onSeeker([seekerRegistered], { type: 'RegisterJobSeeker', data: { workerId } }),
+    field: 'workerId',
+  },
   'seeker-not-registered': { refuse: onReferral([], refer({ seeker: { workerId, status: 'unregistered' } })), field: 'workerId' },
   'seeker-left': { refuse: onSeeker([seekerRegistered, seekerLeft], setPreferences()), field: '' },
-  'available-before-registration': { refuse: onSeeker([seekerRegistered], setPreferences({ availableFrom: '2025-05-01' })), field: 'availableFrom' },
+  'available-before-registration': {
+    refuse: onSeeker([seekerRegistered], setPreferences({ availableFrom: '2025-05-01' })),
+    field: 'availableFrom',
+  },
   'referral-already-made': { refuse: onReferral([referred], refer()), field: 'referralId' },
   'unknown-vacancy': { refuse: onReferral([], refer({ vacancy: undefined })), field: 'vacancyId' },
-  'vacancy-past-closing-date': { refuse: onReferral([], refer({ vacancy: { ...openVacancy, closingOn: '2025-06-30' } })), field: 'vacancyId' },
+  'vacancy-past-closing-date': {
+    refuse: onReferral([], refer({ vacancy: { ...openVacancy, closingOn: '2025-06-30' } })),
+    field: 'vacancyId',
+  },
   'seeker-not-active': { refuse: onReferral([], refer({ seeker: { workerId, status: 'left' } })), field: 'workerId' },
   'referral-already-live': { refuse: onReferral([], refer({ liveReferralId: 'another' })), field: 'workerId' },
   'match-unavailable': { refuse: onReferral([], refer({ match: undefined })), field: 'workerId' },
@@ -84,7 +108,10 @@ const cases: Record<EmploymentRule, Case> = {
   'hire-before-referral': { refuse: onReferral([referred, interviewed], hire({ hiredOn: '2025-06-14' })), field: 'hiredOn' },
   'start-before-hire': { refuse: onReferral([referred], hire({ startsOn: '2025-06-19' })), field: 'startsOn' },
   'vacancy-no-openings-left': { refuse: onReferral([referred], hire({ vacancy: { ...openVacancy, hires: 2 } })), field: '' },
-  'placement-not-started': { refuse: onReferral([referred], { type: 'EndPlacement', data: { endedOn: '2025-06-30', reason: 'resigned' } }), field: '' },
+  'placement-not-started': {
+    refuse: onReferral([referred], { type: 'EndPlacement', data: { endedOn: '2025-06-30', reason: 'resigned' } }),
+    field: '',
+  },
   'placement-already-ended': {
     refuse: onReferral([referred, hired, placementEnded], { type: 'EndPlacement', data: { endedOn: '2025-06-30', reason: 'resigned' } }),
     field: '',

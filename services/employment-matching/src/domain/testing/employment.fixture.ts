@@ -60,9 +60,15 @@ export const posted: VacancyEvent = {
     postedOn: '2025-06-01',
   },
 };
-export const vacancyClosed: VacancyEvent = { type: 'VacancyClosed', data: { vacancyId, closedOn: '2025-06-20', reason: 'closed_by_employer' } };
+export const vacancyClosed: VacancyEvent = {
+  type: 'VacancyClosed',
+  data: { vacancyId, closedOn: '2025-06-20', reason: 'closed_by_employer' },
+};
 export const vacancyFilled: VacancyEvent = { type: 'VacancyFilled', data: { vacancyId, filledOn: '2025-06-25' } };
-export const vacancyWithdrawn: VacancyEvent = { type: 'VacancyWithdrawn', data: { vacancyId, withdrawnOn: '2025-06-21', reason: 'job cancelled' } };
+export const vacancyWithdrawn: VacancyEvent = {
+  type: 'VacancyWithdrawn',
+  data: { vacancyId, withdrawnOn: '2025-06-21', reason: 'job cancelled' },
+};
 
 export const openVacancy: VacancyFacts = {
   vacancyId,
@@ -94,7 +100,14 @@ export const match: MatchScore = {
   weightsVersion: '2026-12-01',
   scoreMilli: 1500,
   factors: [
-    { name: 'occupation', weightMilli: 1000, valueMilli: 1000, contributionMilli: 1000, evidence: ['isco:4 digits 9112'], citedEventIds: ['e1'] },
+    {
+      name: 'occupation',
+      weightMilli: 1000,
+      valueMilli: 1000,
+      contributionMilli: 1000,
+      evidence: ['isco:4 digits 9112'],
+      citedEventIds: ['e1'],
+    },
     { name: 'location', weightMilli: 500, valueMilli: 1000, contributionMilli: 500, evidence: ['PH-CEB'], citedEventIds: ['e2'] },
   ],
 };
@@ -126,8 +139,14 @@ export const referred: ReferralEvent = {
     factors: match.factors,
   },
 };
-export const interviewed: ReferralEvent = { type: 'InterviewRecorded', data: { referralId, interviewedOn: '2025-06-15', outcome: 'passed' } };
-export const referralClosed: ReferralEvent = { type: 'ReferralClosed', data: { referralId, closedOn: '2025-06-16', reason: 'not_selected' } };
+export const interviewed: ReferralEvent = {
+  type: 'InterviewRecorded',
+  data: { referralId, interviewedOn: '2025-06-15', outcome: 'passed' },
+};
+export const referralClosed: ReferralEvent = {
+  type: 'ReferralClosed',
+  data: { referralId, closedOn: '2025-06-16', reason: 'not_selected' },
+};
 export const hired: ReferralEvent = {
   type: 'HireRecorded',
   data: {
@@ -141,7 +160,10 @@ export const hired: ReferralEvent = {
     occupationIsco: '9112',
   },
 };
-export const placementEnded: ReferralEvent = { type: 'PlacementEnded', data: { referralId, workerId, endedOn: '2025-06-30', reason: 'resigned' } };
+export const placementEnded: ReferralEvent = {
+  type: 'PlacementEnded',
+  data: { referralId, workerId, endedOn: '2025-06-30', reason: 'resigned' },
+};
 
 export const hire = (extra: Partial<RecordHire['data']> = {}): ReferralCommand => ({
   type: 'RecordHire',
