@@ -76,3 +76,60 @@ export async function loadSkillsDemo(skillsBase, skillsToken, registrationBase, 
     revokedLink: report.revokedLink,
   };
 }
+
+/**
+ * The employment-matching demo, through its public API: the demo employers' vacancies (some posted by the
+ * employers with their own tokens, some by the employment office), the preferences of up to `count`
+ * returnees the agency view lists (with the occupations of their work abroad), and referrals with the
+ * matching engine's score, interviews, hires and a few ended placements. Deterministic for a seed and a day
+ * and safe to re-run (Idempotency-Keys); skipped when the service already holds vacancies, since the
+ * vacancies of another day would close on other dates.
+ *
+ * @param {string} employmentBase the employment-matching service's URL
+ * @param {string} agencyViewBase the agency view's URL (where the returnees and their occupations are read)
+ * @param {string} agencyToken an agency's token that reads workers
+ * @param {{ count?: number, seed?: number, country?: 'PH'|'NP'|'ID'|'BD'|'LK' }} [options]
+ * @returns {Promise<{ summary: string, officeToken?: string }>}
+ */
+export async function loadEmploymentDemo(employmentBase, agencyViewBase, agencyToken, options = {}) {
+  const { writeEmploymentDemo, demoEmployers } = require('@homeward/demo-data/employment-writer');
+  const { devEmploymentTokens } = require('@homeward/demo-data/dev-tokens');
+  const country = options.country ?? 'PH';
+  const issuerDirectory = new URL('../.local/dev-issuer', import.meta.url).pathname;
+  if (!existsSync(issuerDirectory)) return { summary: 'skipped (no development issuer to make the employers’ tokens)' };
+  const employerIds = demoEmployers(country)
+    .filter((e) => e.selfService)
+    .map((e) => e.employerId);
+  const tokens = await devEmploymentTokens(issuerDirectory, country, employerIds);
+  const existing = await (
+    await fetch(`${employmentBase}/vacancies?limit=1`, { headers: { authorization: `Bearer ${tokens.office}` } })
+  ).json();
+  if (existing.items?.length) return { summary: 'already present (kept as it is)', officeToken: tokens.office };
+  // The agency view is a read model: wait until it lists the returnees the registry holds.
+  let seekers = [];
+  for (let attempt = 0; attempt < 60 && seekers.length === 0; attempt++) {
+    const listed = await (
+      await fetch(`${agencyViewBase}/workers?status=returned&limit=1000`, { headers: { authorization: `Bearer ${agencyToken}` } })
+    ).json();
+    seekers = (listed.items ?? [])
+      .filter((w) => !w.personalDataErased && !w.mergedInto)
+      .slice(0, options.count ?? 150)
+      .map((w) => ({ workerId: w.workerId, originArea: w.originArea, occupations: w.occupations ?? [] }));
+    if (seekers.length === 0) await new Promise((r) => setTimeout(r, 1000));
+  }
+  const report = await writeEmploymentDemo({
+    baseUrl: employmentBase,
+    officeToken: tokens.office,
+    employerTokens: tokens.employers,
+    seekers,
+    country,
+    seed: options.seed ?? 1,
+    today: new Date().toISOString().slice(0, 10),
+  });
+  const skipped = report.skipped.length ? `; ${report.skipped.length} skipped (first: ${report.skipped[0]})` : '';
+  const failed = report.failures.length ? `; ${report.failures.length} failed (first: ${report.failures[0]})` : '';
+  return {
+    summary: `${report.vacancies} vacancies of ${report.employers} employers, ${report.seekers} job seekers (${report.preferences} with preferences), ${report.referrals} referrals, ${report.interviews} interviews, ${report.hires} hires, ${report.placementsEnded} placements ended${skipped}${failed}`,
+    officeToken: tokens.office,
+  };
+}

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadDemoData, loadSkillsDemo } from './demo-data.mjs';
+import { loadDemoData, loadEmploymentDemo, loadSkillsDemo } from './demo-data.mjs';
 import { ensureDependencies } from './dependencies.mjs';
 import supervision from './supervisor.js';
 
@@ -272,6 +272,7 @@ try {
   const missionToken = devToken('--org', 'ph-embassy-riyadh', '--kind', 'mission', '--country', 'SA', '--ttl', '86400');
   const statisticsToken = devToken('--org', 'ph-psa', '--kind', 'statistics', '--ttl', '86400');
   const url = (name) => `http://127.0.0.1:${services.find((s) => (s.instance ?? s.name) === name).port}`;
+  const employment = await loadEmploymentDemo(url('employment-matching'), url('agency-view'), agencyToken);
   process.stdout.write(`
 Homeward is running.
   registration API   ${registration}/workers      (Swagger UI at /docs on every service)
@@ -288,9 +289,11 @@ Homeward is running.
   Kafka              ${kafkaBrokers} (topics homeward.registration.events.v1, homeward.registration.directory.v1)
   demo data          ${loaded}
   skills demo        ${skills.summary}
+  employment demo    ${employment.summary}
 
 Verify a certificate in a browser (no login): ${skills.verificationLink ?? '(none issued)'}
 A revoked one:                              ${skills.revokedLink ?? '(none)'}
+The employment office's token (every employment scope): export EMPLOYMENT_TOKEN=${employment.officeToken ?? '(none)'}
 The skills authority's token (every skills scope):
   export SKILLS_TOKEN=${skillsToken}
   curl -H "authorization: Bearer $SKILLS_TOKEN" ${skillsUrl}/standards/rmcs-housekeeping-nc2

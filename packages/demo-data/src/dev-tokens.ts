@@ -27,3 +27,41 @@ export async function devTokens(
   }
   return { agency, missions };
 }
+
+/** The employment service's scopes (packages/auth `Scopes.employment*`), spelt out while the issuer's defaults may lack them. */
+const EMPLOYMENT_SCOPES = {
+  vacancies: 'employment:vacancies',
+  referrals: 'employment:referrals',
+  seekers: 'employment:seekers',
+  read: 'employment:read',
+};
+
+/**
+ * Tokens for the employment demo from the development issuer: the employment office (an agency with every
+ * employment scope and workers:read) and each employer that uses the service itself (kind employer, its own
+ * organisation id).
+ */
+export async function devEmploymentTokens(
+  directory: string,
+  country: OriginCountry,
+  employerIds: readonly string[],
+  ttlSeconds = 86_400,
+): Promise<{ office: string; employers: Record<string, string> }> {
+  const issuer = await devIssuer(directory);
+  const office = await issuer.issue({
+    organisationId: `${country.toLowerCase()}-employment-office`,
+    kind: 'agency',
+    scopes: ['workers:read', ...Object.values(EMPLOYMENT_SCOPES)],
+    ttl: ttlSeconds,
+  });
+  const employers: Record<string, string> = {};
+  for (const organisationId of employerIds) {
+    employers[organisationId] = await issuer.issue({
+      organisationId,
+      kind: 'employer',
+      scopes: [EMPLOYMENT_SCOPES.vacancies, EMPLOYMENT_SCOPES.referrals, EMPLOYMENT_SCOPES.read],
+      ttl: ttlSeconds,
+    });
+  }
+  return { office, employers };
+}

@@ -5,10 +5,10 @@ import { EmploymentEventSchema, type EmploymentEvent } from '@homeward/contracts
 import type { ProducingClient } from './skills-events';
 
 /**
- * The employment topic's messages for the read sides' tests (statistics, agency view), written as the
+ * The employment topic's messages for the read sides' tests (agency view, statistics), written as the
  * employment-matching service publishes them: an `EmploymentEvent` of the generated contract with its
- * envelope, encoded with protobuf, keyed by its stream ("vacancy-<id>", "seeker-<workerId>",
- * "referral-<id>"). The read sides are tested against the contract, not against the service.
+ * envelope, encoded with protobuf, keyed by its stream ("vacancy-<vacancyId>", "seeker-<workerId>",
+ * "referral-<referralId>"). The read sides are tested against the contract, not against the service.
  */
 
 type EventInit = NonNullable<MessageInitShape<typeof EmploymentEventSchema>['event']>;
@@ -35,6 +35,14 @@ const TYPE_NAMES: Record<EventInit['case'] & string, string> = {
   placementEnded: 'PlacementEnded',
 };
 
+/** Who acts: the employment office (an agency) unless an employer's organisation is named. */
+export interface EmploymentActor {
+  readonly organisationId: string;
+  readonly kind: 'agency' | 'employer';
+}
+
+const EMPLOYMENT_OFFICE: EmploymentActor = { organisationId: 'ph-peso', kind: 'agency' };
+
 /**
  * A stream of the employment topic whose events are numbered in the order they are made. `on` is the date
  * the event occurred (the envelope's occurred-at, midnight UTC); it is recorded at 08:00 that day unless
@@ -42,18 +50,25 @@ const TYPE_NAMES: Record<EventInit['case'] & string, string> = {
  */
 export class EmploymentStream {
   private version = 0;
-  constructor(readonly streamId: string) {}
+  constructor(
+    readonly streamId: string,
+    private readonly actor: EmploymentActor = EMPLOYMENT_OFFICE,
+  ) {}
 
-  event(on: string, event: EventInit, options: { recordedAt?: Date; eventId?: string } = {}): EmploymentMessage {
+  event(on: string, event: EventInit, options: { recordedAt?: Date; eventId?: string; actor?: EmploymentActor } = {}): EmploymentMessage {
+    const actor = options.actor ?? this.actor;
     const message = create(EmploymentEventSchema, {
       envelope: {
         eventId: options.eventId ?? randomUUID(),
-        eventType: `homeward.employment.v1.${TYPE_NAMES[event.case!]}`,
+        eventType: event.case ? `homeward.employment.v1.${TYPE_NAMES[event.case]}` : 'homeward.employment.v1.Unknown',
         streamId: this.streamId,
         streamVersion: BigInt(++this.version),
         occurredAt: timestampFromDate(new Date(`${on}T00:00:00Z`)),
         recordedAt: timestampFromDate(options.recordedAt ?? new Date(`${on}T08:00:00Z`)),
-        actor: { organisationId: 'ph-peso', kind: OrganisationKind.AGENCY },
+        actor: {
+          organisationId: actor.organisationId,
+          kind: actor.kind === 'employer' ? OrganisationKind.EMPLOYER : OrganisationKind.AGENCY,
+        },
         jurisdiction: { originCountry: 'PH', destinationCountry: '' },
         schemaVersion: 1,
       },
@@ -63,9 +78,9 @@ export class EmploymentStream {
   }
 }
 
-export const vacancyStream = (vacancyId: string) => new EmploymentStream(`vacancy-${vacancyId}`);
+export const vacancyStream = (vacancyId: string, actor?: EmploymentActor) => new EmploymentStream(`vacancy-${vacancyId}`, actor);
 export const seekerStream = (workerId: string) => new EmploymentStream(`seeker-${workerId}`);
-export const referralStream = (referralId: string) => new EmploymentStream(`referral-${referralId}`);
+export const referralStream = (referralId: string, actor?: EmploymentActor) => new EmploymentStream(`referral-${referralId}`, actor);
 
 /** Publishes messages to the employment topic of `topicNamespace` (created beforehand by whoever reads it, or by the test). */
 export async function publishEmploymentEvents(

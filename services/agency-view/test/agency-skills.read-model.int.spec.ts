@@ -195,6 +195,7 @@ describe('the agency view, given the skills topic, stores', () => {
       eventsTopic('registration'),
       'homeward.registration.directory.v1',
       eventsTopic('skills'),
+      eventsTopic('employment'),
     ]);
   });
 

@@ -239,6 +239,7 @@ describe('agency view', () => {
         occupationIsco: '9111',
         withoutRecordedDeparture: false,
         daysSinceReturn: 21,
+        stage: 'waiting',
       },
       {
         workerId: undocumented,
@@ -252,6 +253,7 @@ describe('agency view', () => {
         returnReason: 'deportation',
         withoutRecordedDeparture: true,
         daysSinceReturn: 11,
+        stage: 'waiting',
       },
     ]);
     const filtered = await view.call(

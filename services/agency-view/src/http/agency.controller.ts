@@ -56,6 +56,7 @@ export class AgencyController {
       returnedTo,
       ...given(query, ['sex', 'originArea', 'fromCountry', 'reason', 'assistance', 'occupationIsco', 'cursor'] as const),
       ...(query.certified === undefined ? {} : { certified: query.certified === 'true' }),
+      stage: query.stage === 'placed' ? 'placed' : 'waiting',
       limit: int(query.limit, 100),
     };
     return this.queries.pipeline(criteria);

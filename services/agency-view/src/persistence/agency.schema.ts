@@ -49,11 +49,9 @@ export const agencySchema: readonly string[] = [
      without_recorded_departure boolean NOT NULL DEFAULT false,
      needs_assessed_on date,
      first_referral_on date,
-     -- Set from the employment-matching topic's placements once it exists.
-     placed_on date,
      PRIMARY KEY (worker_id, cycle_number)
    )`,
-  `CREATE INDEX cycles_waiting ON cycles (returned_on, worker_id) WHERE returned_on IS NOT NULL AND first_referral_on IS NULL AND placed_on IS NULL`,
+  `CREATE INDEX cycles_waiting ON cycles (returned_on, worker_id) WHERE returned_on IS NOT NULL AND first_referral_on IS NULL`,
   `CREATE TABLE timeline (
      event_id uuid PRIMARY KEY,
      worker_id uuid NOT NULL,
@@ -155,4 +153,71 @@ export const agencySchema: readonly string[] = [
      name text NOT NULL,
      subdivision text NOT NULL
    )`,
+  // From the employment topic (issue 12). Kept on erasure, like the skills rows: they name no one (the worker
+  // id is pseudonymous, an employer is an organisation). A placement is in `employment_placements`; whether a
+  // returnee is placed is read from it by the queries (`cycles` holds no copy).
+  // Reference data: the vacancies referrals are for, about no worker. status: open, closed, filled, withdrawn.
+  `CREATE TABLE employment_vacancies (
+     vacancy_id uuid PRIMARY KEY,
+     employer_id text NOT NULL,
+     posted_by text NOT NULL,
+     title text NOT NULL,
+     occupation_isco text NOT NULL,
+     location text NOT NULL,
+     wage_minor bigint,
+     wage_currency text,
+     openings integer NOT NULL,
+     posted_on date NOT NULL,
+     closing_on date NOT NULL,
+     status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'filled', 'withdrawn')),
+     status_on date,
+     status_reason text
+   )`,
+  // A returnee as a job seeker: one row per worker, with the latest registration and preferences.
+  `CREATE TABLE employment_seekers (
+     worker_id uuid PRIMARY KEY,
+     status text NOT NULL CHECK (status IN ('seeking', 'left')),
+     registered_on date NOT NULL,
+     basis text NOT NULL,
+     cycle_number integer,
+     returned_on date,
+     occupations text[] NOT NULL DEFAULT '{}',
+     areas text[] NOT NULL DEFAULT '{}',
+     willing_to_relocate boolean,
+     available_from date,
+     preferences_set_on date,
+     left_on date,
+     left_reason text
+   )`,
+  // status: open (referred), closed (ended without a hire), hired (a placement in employment_placements).
+  `CREATE TABLE employment_referrals (
+     referral_id uuid PRIMARY KEY,
+     worker_id uuid NOT NULL,
+     vacancy_id uuid NOT NULL,
+     employer_id text NOT NULL,
+     referred_on date NOT NULL,
+     weights_version text NOT NULL,
+     score_milli bigint NOT NULL,
+     factors jsonb NOT NULL,
+     status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'hired')),
+     interviewed_on date,
+     interview_outcome text,
+     closed_on date,
+     close_reason text
+   )`,
+  `CREATE INDEX employment_referrals_by_worker ON employment_referrals (worker_id, referred_on)`,
+  `CREATE TABLE employment_placements (
+     referral_id uuid PRIMARY KEY,
+     worker_id uuid NOT NULL,
+     vacancy_id uuid NOT NULL,
+     hired_on date NOT NULL,
+     starts_on date NOT NULL,
+     contract_type text NOT NULL,
+     wage_minor bigint,
+     wage_currency text,
+     occupation_isco text NOT NULL,
+     ended_on date,
+     end_reason text
+   )`,
+  `CREATE INDEX employment_placements_by_worker ON employment_placements (worker_id, hired_on)`,
 ];

@@ -2,6 +2,7 @@ import type { RegistrationFact, Sex } from '@homeward/projections/registration';
 import type { DirectoryEmployer, DirectoryFact, DirectoryIdentity } from '@homeward/projections/registration-directory';
 import { assertNever } from '@homeward/assert-never';
 import type { CertificateStatusChange, SkillsFact } from './skills.source';
+import type { EmploymentFact, ExplainedFactor, VacancyStatusChange, Wage } from './employment.source';
 
 /**
  * The agency's national picture, folded from the facts of every Homeward topic into row changes. Pure:
@@ -24,7 +25,7 @@ import type { CertificateStatusChange, SkillsFact } from './skills.source';
  */
 
 /** Bump with any change to the tables or to what is written into them: a new version is rebuilt from offset zero. */
-export const AGENCY_VIEW_VERSION = 4;
+export const AGENCY_VIEW_VERSION = 5;
 
 /** Fields of timeline details that identify more than the pseudonymous attributes: dropped on erasure. */
 export const ERASABLE_DETAILS = ['employerName', 'recruitmentAgency'] as const;
@@ -32,7 +33,9 @@ export const ERASABLE_DETAILS = ['employerName', 'recruitmentAgency'] as const;
 export type AgencyChange =
   | {
       readonly kind: 'timeline';
-      readonly workerId: string;
+      /** Absent only for an event of a referral that names no worker: `referralId` then says whose it is. */
+      readonly workerId?: string;
+      readonly referralId?: string;
       readonly eventId: string;
       readonly source: string;
       readonly type: string;
@@ -164,7 +167,79 @@ export type AgencyChange =
       readonly level: number;
       readonly units: readonly { readonly code: string; readonly title: string }[];
     }
-  | { readonly kind: 'centre-known'; readonly centreId: string; readonly name: string; readonly subdivision: string };
+  | { readonly kind: 'centre-known'; readonly centreId: string; readonly name: string; readonly subdivision: string }
+  // The employment topic (issue 12). Vacancies are reference data (about no worker), written in order; a
+  // job seeker's changes key on the worker; a referral's on the referral (its interview and closing do not
+  // name the worker), and none of them touches a row of another key.
+  | {
+      readonly kind: 'vacancy-known';
+      readonly vacancyId: string;
+      readonly employerId: string;
+      readonly postedBy: string;
+      readonly title: string;
+      readonly occupationIsco: string;
+      readonly location: string;
+      readonly wage?: Wage;
+      readonly openings: number;
+      readonly postedOn: string;
+      readonly closingOn: string;
+    }
+  | {
+      readonly kind: 'vacancy-status-changed';
+      readonly vacancyId: string;
+      readonly change: VacancyStatusChange;
+      readonly on: string;
+      readonly reason?: string;
+    }
+  | {
+      readonly kind: 'seeker-registered';
+      readonly workerId: string;
+      readonly registeredOn: string;
+      readonly basis: string;
+      readonly cycleNumber?: number;
+      readonly returnedOn?: string;
+    }
+  | {
+      readonly kind: 'seeker-preferences-set';
+      readonly workerId: string;
+      readonly setOn: string;
+      readonly occupations: readonly string[];
+      readonly areas: readonly string[];
+      readonly willingToRelocate: boolean;
+      readonly availableFrom?: string;
+    }
+  | { readonly kind: 'seeker-left'; readonly workerId: string; readonly leftOn: string; readonly reason: string }
+  | {
+      readonly kind: 'referral-made';
+      readonly referralId: string;
+      readonly workerId: string;
+      readonly vacancyId: string;
+      readonly employerId: string;
+      readonly referredOn: string;
+      readonly weightsVersion: string;
+      readonly scoreMilli: number;
+      readonly factors: readonly ExplainedFactor[];
+    }
+  | { readonly kind: 'interview-recorded'; readonly referralId: string; readonly interviewedOn: string; readonly outcome: string }
+  | { readonly kind: 'referral-closed'; readonly referralId: string; readonly closedOn: string; readonly reason: string }
+  | {
+      readonly kind: 'hire-recorded';
+      readonly referralId: string;
+      readonly workerId: string;
+      readonly vacancyId: string;
+      readonly hiredOn: string;
+      readonly startsOn: string;
+      readonly contractType: string;
+      readonly wage?: Wage;
+      readonly occupationIsco: string;
+    }
+  | {
+      readonly kind: 'placement-ended';
+      readonly referralId: string;
+      readonly workerId: string;
+      readonly endedOn: string;
+      readonly reason: string;
+    };
 
 const day = (date: Date): string => date.toISOString().slice(0, 10);
 
@@ -395,6 +470,75 @@ export function skillsChanges(fact: SkillsFact): AgencyChange[] {
       return [{ kind: 'certificate-status-changed', ...fact.data }, skillsTimelineEntry(fact)];
     default:
       assertNever(fact, 'skills fact');
+  }
+}
+
+/** The timeline entry of an employment fact about a worker (or a referral): its data without the ids that have columns. */
+function employmentTimelineEntry(
+  fact: Extract<EmploymentFact, { data: { workerId: string } } | { data: { referralId: string } }>,
+  details: Readonly<Record<string, unknown>>,
+): AgencyChange {
+  const e = fact.envelope;
+  const data = fact.data as { workerId?: string; referralId?: string; cycleNumber?: number };
+  return {
+    kind: 'timeline',
+    ...(data.workerId === undefined ? { referralId: data.referralId! } : { workerId: data.workerId }),
+    eventId: e.eventId,
+    source: 'employment',
+    type: fact.type,
+    streamId: e.streamId,
+    streamVersion: e.streamVersion,
+    ...(data.cycleNumber === undefined ? {} : { cycleNumber: data.cycleNumber }),
+    occurredOn: day(e.occurredAt ?? e.recordedAt),
+    recordedAt: e.recordedAt,
+    details,
+  };
+}
+
+/**
+ * The row changes of an employment fact. Vacancies are kept to name what a referral is for; a job seeker's
+ * status and preferences, referrals and placements have rows of their own; every fact about a worker or a
+ * referral also goes on the worker's timeline (source `employment`), a referral's without the explained
+ * factors (they are on the referral's row).
+ */
+export function employmentChanges(fact: EmploymentFact): AgencyChange[] {
+  switch (fact.type) {
+    case 'Ignored':
+      return [];
+    case 'VacancyPosted':
+      return [{ kind: 'vacancy-known', ...fact.data }];
+    case 'VacancyStatusChanged':
+      return [{ kind: 'vacancy-status-changed', ...fact.data }];
+    case 'JobSeekerRegistered': {
+      const { workerId: _w, cycleNumber: _c, ...details } = fact.data;
+      return [{ kind: 'seeker-registered', ...fact.data }, employmentTimelineEntry(fact, details)];
+    }
+    case 'JobSeekerPreferencesSet': {
+      const { workerId: _w, ...details } = fact.data;
+      return [{ kind: 'seeker-preferences-set', ...fact.data }, employmentTimelineEntry(fact, details)];
+    }
+    case 'JobSeekerLeft': {
+      const { workerId: _w, ...details } = fact.data;
+      return [{ kind: 'seeker-left', ...fact.data }, employmentTimelineEntry(fact, details)];
+    }
+    case 'ReferralMade': {
+      const { workerId: _w, factors: _f, ...details } = fact.data;
+      return [{ kind: 'referral-made', ...fact.data }, employmentTimelineEntry(fact, details)];
+    }
+    case 'InterviewRecorded':
+      return [{ kind: 'interview-recorded', ...fact.data }, employmentTimelineEntry(fact, fact.data)];
+    case 'ReferralClosed':
+      return [{ kind: 'referral-closed', ...fact.data }, employmentTimelineEntry(fact, fact.data)];
+    case 'HireRecorded': {
+      const { workerId: _w, ...details } = fact.data;
+      return [{ kind: 'hire-recorded', ...fact.data }, employmentTimelineEntry(fact, details)];
+    }
+    case 'PlacementEnded': {
+      const { workerId: _w, ...details } = fact.data;
+      return [{ kind: 'placement-ended', ...fact.data }, employmentTimelineEntry(fact, details)];
+    }
+    default:
+      assertNever(fact, 'employment fact');
   }
 }
 

@@ -9,12 +9,14 @@ import {
   AGENCY_VIEW_VERSION,
   ERASABLE_DETAILS,
   directoryChanges,
+  employmentChanges,
   iscoPrefixes,
   registrationChanges,
   skillsChanges,
   type AgencyChange,
 } from './agency.projection';
 import { skillsSource, type SkillsFact } from './skills.source';
+import { employmentSource, type EmploymentFact } from './employment.source';
 import { agencySchema } from '../persistence/agency.schema';
 
 /**
@@ -26,7 +28,8 @@ import { agencySchema } from '../persistence/agency.schema';
 export type AgencyEvent =
   | { readonly source: 'registration'; readonly fact: RegistrationFact }
   | { readonly source: 'directory'; readonly fact: DirectoryFact }
-  | { readonly source: 'skills'; readonly fact: SkillsFact };
+  | { readonly source: 'skills'; readonly fact: SkillsFact }
+  | { readonly source: 'employment'; readonly fact: EmploymentFact };
 
 type Handlers = { readonly [K in AgencyEvent['source']]: (fact: Extract<AgencyEvent, { source: K }>['fact']) => AgencyChange[] };
 
@@ -34,6 +37,7 @@ const handlers: Handlers = {
   registration: registrationChanges,
   directory: directoryChanges,
   skills: skillsChanges,
+  employment: employmentChanges,
 };
 
 /** `directoryKey` opens the registration directory (docs/adr/0004): only an agency's read model holds it. */
@@ -41,6 +45,7 @@ export const agencySources = (topicNamespace: string, directoryKey: SharedKey): 
   taggedSource('registration', registrationSource(topicNamespace)),
   taggedSource('directory', registrationDirectorySource(directoryKey, topicNamespace)),
   taggedSource('skills', skillsSource(topicNamespace)),
+  taggedSource('employment', employmentSource(topicNamespace)),
 ];
 
 export function agencyChanges(event: AgencyEvent): AgencyChange[] {
@@ -51,6 +56,8 @@ export function agencyChanges(event: AgencyEvent): AgencyChange[] {
       return handlers.directory(event.fact);
     case 'skills':
       return handlers.skills(event.fact);
+    case 'employment':
+      return handlers.employment(event.fact);
     default:
       assertNever(event, 'source');
   }
@@ -61,7 +68,11 @@ const STRIP = ERASABLE_DETAILS.map((k) => ` - '${k}'`).join('');
 
 type TimelineChange = Extract<AgencyChange, { kind: 'timeline' }>;
 
-/** Timeline entries of a run, in one statement; details stripped for workers already erased. */
+/**
+ * Timeline entries of a run, in one statement; details stripped for workers already erased. An entry of a
+ * referral's event that names no worker (an interview, a closing) is the worker's of the referral, written
+ * before the timeline; without the referral (never, on a topic read in order) it has no worker and is not kept.
+ */
 async function writeTimeline(tx: PoolClient, entries: readonly TimelineChange[]): Promise<void> {
   if (entries.length === 0) return;
   await tx.query(
@@ -69,12 +80,17 @@ async function writeTimeline(tx: PoolClient, entries: readonly TimelineChange[])
      SELECT t.event_id, t.worker_id, t.source, t.type, t.stream_id, t.stream_version, t.cycle_number, t.occurred_on, t.recorded_at,
             CASE WHEN coalesce((SELECT personal_data_erased FROM workers w WHERE w.worker_id = t.worker_id), false)
                  THEN t.details${STRIP} ELSE t.details END
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::date[], $9::timestamptz[], $10::jsonb[])
-         AS t(event_id, worker_id, source, type, stream_id, stream_version, cycle_number, occurred_on, recorded_at, details)
+       FROM (SELECT u.event_id,
+                    coalesce(u.worker_id, (SELECT r.worker_id FROM employment_referrals r WHERE r.referral_id = u.referral_id)) AS worker_id,
+                    u.source, u.type, u.stream_id, u.stream_version, u.cycle_number, u.occurred_on, u.recorded_at, u.details
+               FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::date[], $9::timestamptz[],
+                           $10::jsonb[], $11::uuid[])
+                 AS u(event_id, worker_id, source, type, stream_id, stream_version, cycle_number, occurred_on, recorded_at, details, referral_id)) t
+      WHERE t.worker_id IS NOT NULL
      ON CONFLICT (event_id) DO NOTHING`,
     [
       entries.map((c) => c.eventId),
-      entries.map((c) => c.workerId),
+      entries.map((c) => c.workerId ?? null),
       entries.map((c) => c.source),
       entries.map((c) => c.type),
       entries.map((c) => c.streamId),
@@ -83,21 +99,41 @@ async function writeTimeline(tx: PoolClient, entries: readonly TimelineChange[])
       entries.map((c) => c.occurredOn),
       entries.map((c) => c.recordedAt),
       entries.map((c) => JSON.stringify(c.details)),
+      entries.map((c) => c.referralId ?? null),
     ],
   );
 }
 
-/** Reference data about no worker (the skills topic's standards and centres): written in order, apart from the rounds. */
-type ReferenceChange = Extract<AgencyChange, { kind: 'standard-version-known' | 'centre-known' }>;
-const isReference = (c: AgencyChange): c is ReferenceChange => c.kind === 'standard-version-known' || c.kind === 'centre-known';
+/**
+ * Reference data about no worker (the skills topic's standards and centres, the employment topic's
+ * vacancies): written in order, apart from the rounds.
+ */
+const REFERENCE_KINDS = ['standard-version-known', 'centre-known', 'vacancy-known', 'vacancy-status-changed'] as const;
+type ReferenceChange = Extract<AgencyChange, { kind: (typeof REFERENCE_KINDS)[number] }>;
+const isReference = (c: AgencyChange): c is ReferenceChange => (REFERENCE_KINDS as readonly string[]).includes(c.kind);
 
 type RowChange = Exclude<AgencyChange, TimelineChange | ReferenceChange>;
 type Of<K extends RowChange['kind']> = Extract<RowChange, { kind: K }>;
 
 /**
+ * Whose rows a change touches: the worker's, or for the changes of a referral's stream (some of which do not
+ * name the worker) the referral's rows alone (employment_referrals, employment_placements).
+ */
+const REFERRAL_KINDS: ReadonlySet<string> = new Set([
+  'referral-made',
+  'interview-recorded',
+  'referral-closed',
+  'hire-recorded',
+  'placement-ended',
+]);
+const roundKey = (c: RowChange): string =>
+  REFERRAL_KINDS.has(c.kind) ? `referral:${(c as { referralId: string }).referralId}` : (c as { workerId: string }).workerId;
+
+/**
  * Writes row changes with the effect of writing them one by one, in far fewer statements.
  *
- * Only a worker's own changes depend on one another (every statement keys on the worker's rows), so the
+ * Only a worker's own changes depend on one another (every statement keys on the worker's rows, or on a
+ * referral's — `roundKey`), so the
  * changes between two erasures are dealt out in rounds: round k holds each worker's k-th change. A round
  * touches each worker once, so its changes may be written in any order, and those of one kind are written
  * in one set-based statement. Timeline entries, one per event, go in one statement at the end of the
@@ -130,8 +166,9 @@ async function writeInRounds(tx: PoolClient, changes: readonly RowChange[]): Pro
   const rounds: RowChange[][] = [];
   const changesSoFar = new Map<string, number>();
   for (const c of changes) {
-    const round = changesSoFar.get(c.workerId) ?? 0;
-    changesSoFar.set(c.workerId, round + 1);
+    const key = roundKey(c);
+    const round = changesSoFar.get(key) ?? 0;
+    changesSoFar.set(key, round + 1);
     (rounds[round] ??= []).push(c);
   }
   for (const round of rounds) {
@@ -382,6 +419,34 @@ async function writeReference(tx: PoolClient, c: ReferenceChange): Promise<void>
         [c.centreId, c.name, c.subdivision],
       );
       break;
+    case 'vacancy-known':
+      await tx.query(
+        `INSERT INTO employment_vacancies (vacancy_id, employer_id, posted_by, title, occupation_isco, location, wage_minor, wage_currency,
+                                           openings, posted_on, closing_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11::date) ON CONFLICT (vacancy_id) DO NOTHING`,
+        [
+          c.vacancyId,
+          c.employerId,
+          c.postedBy,
+          c.title,
+          c.occupationIsco,
+          c.location,
+          c.wage?.amountMinor ?? null,
+          c.wage?.currency ?? null,
+          c.openings,
+          c.postedOn,
+          c.closingOn,
+        ],
+      );
+      break;
+    case 'vacancy-status-changed':
+      // Closed, filled or withdrawn: the latest says; a filled or withdrawn vacancy is not reopened by a closing.
+      await tx.query(
+        `UPDATE employment_vacancies SET status = $2, status_on = $3::date, status_reason = $4
+          WHERE vacancy_id = $1 AND ($2 <> 'closed' OR status = 'open')`,
+        [c.vacancyId, c.change, c.on, c.reason ?? null],
+      );
+      break;
     default:
       assertNever(c, 'reference change');
   }
@@ -465,6 +530,78 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
           WHERE worker_id = $1 AND certificate_number = $2 AND status <> 'revoked' AND ($3 <> 'reinstated' OR status = 'suspended')`,
         [c.workerId, c.certificateNumber, c.change, c.on, c.reason ?? null, c.supersededBy ?? null],
       );
+      break;
+    case 'seeker-registered':
+      // A new registration (a later return, or on request) makes a seeker who had left one again.
+      await tx.query(
+        `INSERT INTO employment_seekers (worker_id, status, registered_on, basis, cycle_number, returned_on)
+         VALUES ($1, 'seeking', $2::date, $3, $4, $5::date)
+         ON CONFLICT (worker_id) DO UPDATE SET status = 'seeking', registered_on = EXCLUDED.registered_on, basis = EXCLUDED.basis,
+           cycle_number = EXCLUDED.cycle_number, returned_on = EXCLUDED.returned_on, left_on = NULL, left_reason = NULL`,
+        [c.workerId, c.registeredOn, c.basis, c.cycleNumber ?? null, c.returnedOn ?? null],
+      );
+      break;
+    case 'seeker-preferences-set':
+      await tx.query(
+        `UPDATE employment_seekers SET occupations = $2, areas = $3, willing_to_relocate = $4, available_from = $5::date,
+                preferences_set_on = $6::date
+          WHERE worker_id = $1`,
+        [c.workerId, c.occupations, c.areas, c.willingToRelocate, c.availableFrom ?? null, c.setOn],
+      );
+      break;
+    case 'seeker-left':
+      await tx.query(`UPDATE employment_seekers SET status = 'left', left_on = $2::date, left_reason = $3 WHERE worker_id = $1`, [
+        c.workerId,
+        c.leftOn,
+        c.reason,
+      ]);
+      break;
+    case 'referral-made':
+      await tx.query(
+        `INSERT INTO employment_referrals (referral_id, worker_id, vacancy_id, employer_id, referred_on, weights_version, score_milli, factors)
+         VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8) ON CONFLICT (referral_id) DO NOTHING`,
+        [c.referralId, c.workerId, c.vacancyId, c.employerId, c.referredOn, c.weightsVersion, c.scoreMilli, JSON.stringify(c.factors)],
+      );
+      break;
+    case 'interview-recorded':
+      // The latest interview of the referral (a pending outcome, then the decision).
+      await tx.query(`UPDATE employment_referrals SET interviewed_on = $2::date, interview_outcome = $3 WHERE referral_id = $1`, [
+        c.referralId,
+        c.interviewedOn,
+        c.outcome,
+      ]);
+      break;
+    case 'referral-closed':
+      await tx.query(
+        `UPDATE employment_referrals SET status = 'closed', closed_on = $2::date, close_reason = $3 WHERE referral_id = $1 AND status = 'open'`,
+        [c.referralId, c.closedOn, c.reason],
+      );
+      break;
+    case 'hire-recorded':
+      await tx.query(
+        `INSERT INTO employment_placements (referral_id, worker_id, vacancy_id, hired_on, starts_on, contract_type, wage_minor, wage_currency,
+                                            occupation_isco)
+         VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9) ON CONFLICT (referral_id) DO NOTHING`,
+        [
+          c.referralId,
+          c.workerId,
+          c.vacancyId,
+          c.hiredOn,
+          c.startsOn,
+          c.contractType,
+          c.wage?.amountMinor ?? null,
+          c.wage?.currency ?? null,
+          c.occupationIsco,
+        ],
+      );
+      await tx.query(`UPDATE employment_referrals SET status = 'hired' WHERE referral_id = $1`, [c.referralId]);
+      break;
+    case 'placement-ended':
+      await tx.query(`UPDATE employment_placements SET ended_on = $2::date, end_reason = $3 WHERE referral_id = $1`, [
+        c.referralId,
+        c.endedOn,
+        c.reason,
+      ]);
       break;
     case 'personal-data-erased':
       await tx.query(`UPDATE workers SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);

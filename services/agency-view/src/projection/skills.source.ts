@@ -115,13 +115,14 @@ export type SkillsFact =
 export type SkillsFactType = SkillsFact['type'];
 
 /** A protobuf enum value as the API's code: PORTFOLIO_REVIEW → "portfolio_review". */
-function code(enumObject: Record<number, string>, value: number): string {
+export function code(enumObject: Record<number, string>, value: number): string {
   return (enumObject[value] ?? 'UNSPECIFIED').toLowerCase();
 }
 
 const optional = (value: string): string | undefined => (value === '' ? undefined : value);
 
-function envelopeOf(envelope: Envelope): FactEnvelope {
+/** The envelope of a Homeward event as its fact carries it (the skills and employment sources share it). */
+export function envelopeOf(envelope: Envelope): FactEnvelope {
   return {
     eventId: envelope.eventId,
     eventType: envelope.eventType,

@@ -97,6 +97,8 @@ export interface WorkerSearch {
   readonly cursor?: string;
 }
 
+export type PipelineStage = 'waiting' | 'placed';
+
 export interface PipelineQuery {
   readonly returnedFrom: string;
   readonly returnedTo: string;
@@ -108,6 +110,8 @@ export interface PipelineQuery {
   readonly occupationIsco?: string;
   /** Only returnees certified since their return (true), or only those not (false). */
   readonly certified?: boolean;
+  /** waiting: not referred to a reintegration service and not in work; placed: in a placement begun since the return. */
+  readonly stage: PipelineStage;
   readonly limit: number;
   readonly cursor?: string;
 }
@@ -120,6 +124,57 @@ export interface PipelineQuery {
 const ASSESSED_SINCE_RETURN = `(SELECT min(a.assessed_on) FROM skills_assessments a WHERE a.worker_id = c.worker_id AND a.assessed_on >= c.returned_on)`;
 const CERTIFIED_SINCE_RETURN = `(SELECT min(k.issued_on) FROM skills_certificates k WHERE k.worker_id = c.worker_id AND k.issued_on >= c.returned_on
   AND (k.status = 'superseded' OR (k.status = 'active' AND (k.expires_on IS NULL OR k.expires_on >= current_date))))`;
+
+/**
+ * The placement a returnee of cycle `c` is in now (in a query on `cycles c`): hired on or after the return,
+ * not ended (or ending after today). The pipeline's "placed" stage; an ended placement sends the returnee
+ * back to waiting (README, "The returnee pipeline").
+ */
+const CURRENT_PLACEMENT = `SELECT p.hired_on, p.occupation_isco FROM employment_placements p
+  WHERE p.worker_id = c.worker_id AND p.hired_on >= c.returned_on AND (p.ended_on IS NULL OR p.ended_on > current_date)
+  ORDER BY p.hired_on, p.referral_id LIMIT 1`;
+
+/** A cycle's first placement (in a query on `cycles`): hired on or after its return and before the next cycle's departure. */
+const PLACED_AFTER_CYCLE = `(SELECT min(p.hired_on) FROM employment_placements p WHERE p.worker_id = cycles.worker_id AND p.hired_on >= cycles.returned_on
+  AND NOT EXISTS (SELECT 1 FROM cycles n WHERE n.worker_id = cycles.worker_id AND n.cycle_number > cycles.cycle_number AND n.departed_on <= p.hired_on))`;
+
+/** A worker's job-seeker status, referrals (with the vacancy each is for) and placements, from the employment topic. */
+async function employmentOf(db: PoolClient, workerId: string): Promise<Schemas['Employment']> {
+  const seeker = await db.query<Schemas['JobSeeker']>(
+    `SELECT status, registered_on::text AS "registeredOn", basis, cycle_number AS "cycleNumber", returned_on::text AS "returnedOn",
+            occupations, areas, willing_to_relocate AS "willingToRelocate", available_from::text AS "availableFrom",
+            preferences_set_on::text AS "preferencesSetOn", left_on::text AS "leftOn", left_reason AS "leftReason"
+       FROM employment_seekers WHERE worker_id = $1`,
+    [workerId],
+  );
+  const referrals = await db.query<Schemas['EmploymentReferral']>(
+    `SELECT r.referral_id AS "referralId", r.vacancy_id AS "vacancyId", v.title AS "vacancyTitle", v.occupation_isco AS "occupationIsco",
+            v.location, r.employer_id AS "employerId", r.referred_on::text AS "referredOn", r.score_milli::float8 AS "scoreMilli",
+            r.weights_version AS "weightsVersion", r.factors, r.status, r.interviewed_on::text AS "interviewedOn",
+            r.interview_outcome AS "interviewOutcome", r.closed_on::text AS "closedOn", r.close_reason AS "closeReason"
+       FROM employment_referrals r LEFT JOIN employment_vacancies v USING (vacancy_id)
+      WHERE r.worker_id = $1 ORDER BY r.referred_on, r.referral_id`,
+    [workerId],
+  );
+  const placements = await db.query<Schemas['Placement'] & { wageMinor: string | null; wageCurrency: string | null }>(
+    `SELECT p.referral_id AS "referralId", p.vacancy_id AS "vacancyId", v.title AS "vacancyTitle", v.employer_id AS "employerId",
+            p.occupation_isco AS "occupationIsco", v.location, p.hired_on::text AS "hiredOn", p.starts_on::text AS "startsOn",
+            p.contract_type AS "contractType", p.wage_minor::text AS "wageMinor", p.wage_currency AS "wageCurrency",
+            p.ended_on::text AS "endedOn", p.end_reason AS "endReason"
+       FROM employment_placements p LEFT JOIN employment_vacancies v USING (vacancy_id)
+      WHERE p.worker_id = $1 ORDER BY p.hired_on, p.referral_id`,
+    [workerId],
+  );
+  const row = seeker.rows[0];
+  return {
+    ...(row ? { jobSeeker: compact(row) } : {}),
+    referrals: referrals.rows.map(compact),
+    placements: placements.rows.map(({ wageMinor, wageCurrency, ...p }) => ({
+      ...compact(p),
+      ...(wageMinor !== null && wageCurrency !== null ? { monthlyWage: { amountMinor: Number(wageMinor), currency: wageCurrency } } : {}),
+    })),
+  };
+}
 
 /** A certificate's status as the API shows it: an active one past its expiry date is expired. */
 const CERTIFICATE_STATUS = `CASE WHEN k.status = 'active' AND k.expires_on < current_date THEN 'expired' ELSE k.status END`;
@@ -219,6 +274,8 @@ export class AgencyQueries {
 
   async pipeline(q: PipelineQuery): Promise<{ items: Returnee[]; next?: string }> {
     const after = decodeCursor(q.cursor, 2);
+    // The stage's condition is written into the statement (one of two fixed texts, never the caller's), so
+    // that "waiting" keeps the literal condition of the cycles_waiting index.
     const items = await this.reader.read(async (db) =>
       (
         await db.query<Returnee>(
@@ -227,9 +284,12 @@ export class AgencyQueries {
                     c.return_assistance AS "returnAssistance", c.return_reason AS "returnReason", c.occupation_isco AS "occupationIsco",
                     c.without_recorded_departure AS "withoutRecordedDeparture", c.needs_assessed_on::text AS "needsAssessedOn",
                     ${ASSESSED_SINCE_RETURN}::text AS "skillsAssessedOn", ${CERTIFIED_SINCE_RETURN}::text AS "certifiedOn",
-                    ($2::date - c.returned_on) AS "daysSinceReturn"
-               FROM cycles c JOIN workers w USING (worker_id)
-              WHERE c.returned_on BETWEEN $1::date AND $2::date AND c.first_referral_on IS NULL AND c.placed_on IS NULL
+                    ($2::date - c.returned_on) AS "daysSinceReturn",
+                    CASE WHEN placed.hired_on IS NULL THEN 'waiting' ELSE 'placed' END AS stage,
+                    placed.hired_on::text AS "placedOn", placed.occupation_isco AS "placedOccupationIsco"
+               FROM cycles c JOIN workers w USING (worker_id) LEFT JOIN LATERAL (${CURRENT_PLACEMENT}) placed ON true
+              WHERE c.returned_on BETWEEN $1::date AND $2::date
+                AND ${q.stage === 'placed' ? 'placed.hired_on IS NOT NULL' : 'c.first_referral_on IS NULL AND placed.hired_on IS NULL'}
                 AND c.cycle_number = w.cycles AND w.status = 'returned' AND w.merged_into IS NULL
                 AND ($3::text IS NULL OR w.sex = $3) AND ($4::text IS NULL OR w.origin_area = $4)
                 AND ($5::text IS NULL OR c.from_country = $5) AND ($6::text IS NULL OR c.return_reason = $6)
@@ -277,7 +337,7 @@ export class AgencyQueries {
                 contract_end::text AS "contractEnd", recruitment_agency AS "recruitmentAgency", channel, arrived_on::text AS "arrivedOn",
                 returned_on::text AS "returnedOn", from_country AS "fromCountry", return_assistance AS "returnAssistance",
                 return_reason AS "returnReason", without_recorded_departure AS "withoutRecordedDeparture",
-                needs_assessed_on::text AS "needsAssessedOn", first_referral_on::text AS "firstReferralOn", placed_on::text AS "placedOn"
+                needs_assessed_on::text AS "needsAssessedOn", first_referral_on::text AS "firstReferralOn", ${PLACED_AFTER_CYCLE}::text AS "placedOn"
            FROM cycles WHERE worker_id = $1 ORDER BY cycle_number`,
         [workerId],
       );
@@ -290,6 +350,7 @@ export class AgencyQueries {
       return {
         ...worker,
         skills: await skillsOf(db, workerId),
+        employment: await employmentOf(db, workerId),
         cycleDetails: cycles.rows.map((c) => ({
           ...compact(c),
           stages: stages.rows
