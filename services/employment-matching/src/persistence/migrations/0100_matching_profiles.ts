@@ -1,0 +1,72 @@
+import type { Migration } from '@homeward/pg-kit/migrations';
+
+/**
+ * The matching engine's projection: one row per seeker with the columns the ranking SQL reads (occupations
+ * as ltree paths, certified units and claimed ESCO skills and languages as intarray sets through a
+ * dictionary, experience months per ISCO unit group as two parallel arrays, area and jurisdiction) beside the
+ * folded profile itself (jsonb) that the explanations are computed from; the competency standards' latest
+ * versions; the vacancies as posted. Sex sits in the seeker row for the fairness audit's pool counts and is
+ * read by no score (the score expression never names the column; a test flips it).
+ */
+export const migration: Migration = {
+  id: '0100_matching_profiles',
+  sql: `
+    CREATE EXTENSION IF NOT EXISTS ltree;
+    CREATE EXTENSION IF NOT EXISTS intarray;
+
+    -- Dictionary of the terms held as int[] (intarray sets): units ("unit", "<standardId>/<unitCode>"),
+    -- ESCO skill URIs ("esco") and ISO 639-1 languages ("language").
+    CREATE TABLE matching_terms (
+      term_id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      kind text NOT NULL,
+      term text NOT NULL,
+      UNIQUE (kind, term)
+    );
+
+    CREATE TABLE matching_seekers (
+      worker_id text PRIMARY KEY,
+      active boolean NOT NULL DEFAULT false,
+      -- ISO 3166-1 alpha-2 of the registry that holds the worker: the jurisdiction filter.
+      origin_country text NOT NULL DEFAULT '',
+      origin_area text,
+      areas text[] NOT NULL DEFAULT '{}',
+      relocate boolean NOT NULL DEFAULT false,
+      occupations ltree[] NOT NULL DEFAULT '{}',
+      exp_isco text[] NOT NULL DEFAULT '{}',
+      exp_months integer[] NOT NULL DEFAULT '{}',
+      certified integer[] NOT NULL DEFAULT '{}',
+      claimed integer[] NOT NULL DEFAULT '{}',
+      languages integer[] NOT NULL DEFAULT '{}',
+      -- For the fairness audit only: F, M, O, U.
+      sex char(1) NOT NULL DEFAULT 'U',
+      profile jsonb NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    -- The eligible pool of a vacancy: active seekers of one jurisdiction in the vacancy's area, preferring it,
+    -- or willing to relocate.
+    CREATE INDEX matching_seekers_by_area ON matching_seekers (origin_country, origin_area) WHERE active;
+    CREATE INDEX matching_seekers_relocating ON matching_seekers (origin_country) WHERE active AND relocate;
+    CREATE INDEX matching_seekers_areas ON matching_seekers USING gin (areas) WHERE active;
+    CREATE INDEX matching_seekers_occupations ON matching_seekers USING gist (occupations);
+    CREATE INDEX matching_seekers_certified ON matching_seekers USING gin (certified gin__int_ops);
+    CREATE INDEX matching_seekers_claimed ON matching_seekers USING gin (claimed gin__int_ops);
+
+    CREATE TABLE matching_standards (
+      standard_id text PRIMARY KEY,
+      version integer NOT NULL,
+      record jsonb NOT NULL
+    );
+
+    CREATE TABLE matching_vacancies (
+      vacancy_id text PRIMARY KEY,
+      employer_id text NOT NULL,
+      origin_country text NOT NULL DEFAULT '',
+      location text NOT NULL,
+      open boolean NOT NULL,
+      profile jsonb NOT NULL
+    );
+    CREATE INDEX matching_vacancies_open ON matching_vacancies (origin_country, location) WHERE open;
+  `,
+};
+
+export const matchingMigrations: readonly Migration[] = [migration];
