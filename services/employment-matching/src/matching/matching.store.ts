@@ -1,4 +1,4 @@
-import type { Queryable } from '@homeward/pg-kit';
+import type { Pool, Queryable } from '@homeward/pg-kit';
 import { assertNever } from '@homeward/assert-never';
 import { countSexes, fairnessAudit, type FairnessAudit, type SexCode } from '../domain/matching/fairness';
 import type { MatchingFact, SeekerFact } from '../domain/matching/matching.facts';
@@ -152,11 +152,10 @@ export class MatchingStore {
   /** Replaces the seeker's row with what the profile gives; an empty origin country keeps the one held. */
   async writeSeeker(tx: Queryable, profile: SeekerProfile, originCountry = ''): Promise<void> {
     const seeker = seekerForScoring(profile);
-    const [units, esco, languages] = await Promise.all([
-      this.termIds(tx, 'unit', seeker.certified.map((c) => c.key), true),
-      this.termIds(tx, 'esco', seeker.claims.map((c) => c.escoUri), true),
-      this.termIds(tx, 'language', seeker.languages, true),
-    ]);
+    // One after the other: a transaction's client runs one statement at a time.
+    const units = await this.termIds(tx, 'unit', seeker.certified.map((c) => c.key), true);
+    const esco = await this.termIds(tx, 'esco', seeker.claims.map((c) => c.escoUri), true);
+    const languages = await this.termIds(tx, 'language', seeker.languages, true);
     const ids = (map: Map<string, number>) => [...new Set(map.values())].sort((a, b) => a - b);
     const occupations = [...new Set(seeker.occupations.map((o) => iscoPaths(o.isco)[0]))];
     await tx.query(
@@ -203,11 +202,9 @@ export class MatchingStore {
   }
 
   async rankingIds(db: Queryable, vacancy: VacancyForScoring): Promise<RankingIds> {
-    const [units, esco, languages] = await Promise.all([
-      this.termIds(db, 'unit', vacancy.units.map((u) => u.key)),
-      this.termIds(db, 'esco', vacancy.units.flatMap((u) => u.escoSkills)),
-      this.termIds(db, 'language', vacancy.languages),
-    ]);
+    const units = await this.termIds(db, 'unit', vacancy.units.map((u) => u.key));
+    const esco = await this.termIds(db, 'esco', vacancy.units.flatMap((u) => u.escoSkills));
+    const languages = await this.termIds(db, 'language', vacancy.languages);
     return {
       units: vacancy.units.map((u) => ({
         unitId: units.get(u.key) ?? 0,
@@ -220,10 +217,11 @@ export class MatchingStore {
   /**
    * Ranks the eligible seekers of the caller's jurisdiction for a vacancy: SQL orders the pool by the score and
    * returns the top k, whose explanation scoreMatch computes from their profiles (the same number, by test);
-   * a second statement counts the pool by sex for the fairness audit. An empty list always comes with why.
+   * a second statement, on another connection at the same time, counts the pool by sex for the fairness
+   * audit. An empty list always comes with why.
    */
   async rankSeekers(
-    db: Queryable,
+    db: Pool,
     vacancyId: string,
     options: { originCountry: string; limit: number; requireCertified?: boolean },
   ): Promise<SeekerRanking> {
