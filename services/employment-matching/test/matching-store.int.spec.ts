@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 async function reset() {
-  await db.pool.query('TRUNCATE matching_seekers, matching_standards, matching_vacancies, matching_terms RESTART IDENTITY');
+  await db.pool.query('TRUNCATE matching_seekers, matching_seeker_profiles, matching_standards, matching_vacancies, matching_terms RESTART IDENTITY');
 }
 
 async function load(facts: readonly MatchingFact[], sexes: Record<string, 'F' | 'M' | 'O' | 'U'> = {}, originCountry = COUNTRY) {

@@ -94,7 +94,9 @@ export function topSeekersQuery(
   }
   values.push(limit);
   return {
-    text: `SELECT s.worker_id, (${score.text})::bigint AS score, s.profile FROM matching_seekers s WHERE ${where} ORDER BY score DESC, s.worker_id LIMIT $${values.length}`,
+    // The profiles (wide jsonb) are joined to the k rows only, after the pool's narrow rows are ranked.
+    text: `WITH top AS (SELECT s.worker_id, (${score.text})::bigint AS score FROM matching_seekers s WHERE ${where} ORDER BY score DESC, s.worker_id LIMIT $${values.length})
+           SELECT top.worker_id, top.score, p.profile FROM top JOIN matching_seeker_profiles p USING (worker_id) ORDER BY top.score DESC, top.worker_id`,
     values,
   };
 }

@@ -143,7 +143,9 @@ export class MatchingStore {
   }
 
   private async applySeekerFact(tx: Queryable, fact: SeekerFact, originCountry: string): Promise<void> {
-    const { rows } = await tx.query<{ profile: SeekerProfile }>(`SELECT profile FROM matching_seekers WHERE worker_id = $1 FOR UPDATE`, [fact.workerId]);
+    const { rows } = await tx.query<{ profile: SeekerProfile }>(`SELECT profile FROM matching_seeker_profiles WHERE worker_id = $1 FOR UPDATE`, [
+      fact.workerId,
+    ]);
     const profile = evolveSeeker(rows[0]?.profile ?? initialSeekerProfile(fact.workerId), fact);
     await this.writeSeeker(tx, profile, fact.type === 'WorkerRegistered' ? originCountry : '');
     if (fact.type === 'PersonalDataErased') await tx.query(`UPDATE matching_seekers SET sex = 'U' WHERE worker_id = $1`, [fact.workerId]);
@@ -159,14 +161,18 @@ export class MatchingStore {
     const ids = (map: Map<string, number>) => [...new Set(map.values())].sort((a, b) => a - b);
     const occupations = [...new Set(seeker.occupations.map((o) => iscoPaths(o.isco)[0]))];
     await tx.query(
+      `INSERT INTO matching_seeker_profiles (worker_id, profile) VALUES ($1, $2) ON CONFLICT (worker_id) DO UPDATE SET profile = EXCLUDED.profile`,
+      [profile.workerId, JSON.stringify(profile)],
+    );
+    await tx.query(
       `INSERT INTO matching_seekers (worker_id, active, origin_country, origin_area, areas, relocate, occupations, exp_isco, exp_months,
-                                     certified, claimed, languages, profile, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::ltree[], $8, $9, $10, $11, $12, $13, now())
+                                     certified, claimed, languages, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::ltree[], $8, $9, $10, $11, $12, now())
        ON CONFLICT (worker_id) DO UPDATE SET active = EXCLUDED.active,
          origin_country = CASE WHEN EXCLUDED.origin_country = '' THEN matching_seekers.origin_country ELSE EXCLUDED.origin_country END,
          origin_area = EXCLUDED.origin_area, areas = EXCLUDED.areas, relocate = EXCLUDED.relocate, occupations = EXCLUDED.occupations,
          exp_isco = EXCLUDED.exp_isco, exp_months = EXCLUDED.exp_months, certified = EXCLUDED.certified, claimed = EXCLUDED.claimed,
-         languages = EXCLUDED.languages, profile = EXCLUDED.profile, updated_at = now()`,
+         languages = EXCLUDED.languages, updated_at = now()`,
       [
         profile.workerId,
         profile.active && !profile.erased,
@@ -180,7 +186,6 @@ export class MatchingStore {
         ids(units),
         ids(esco),
         ids(languages),
-        JSON.stringify(profile),
       ],
     );
   }
@@ -302,7 +307,7 @@ export class MatchingStore {
   /** Ranks the open vacancies of the jurisdiction that the seeker can reach (their area, preferred areas, or anywhere when willing to move). */
   async rankVacancies(db: Queryable, workerId: string, options: { originCountry: string; limit: number }): Promise<VacancyRanking> {
     const { rows } = await db.query<{ profile: SeekerProfile; active: boolean }>(
-      `SELECT profile, active FROM matching_seekers WHERE worker_id = $1 AND origin_country = $2`,
+      `SELECT p.profile, s.active FROM matching_seekers s JOIN matching_seeker_profiles p USING (worker_id) WHERE s.worker_id = $1 AND s.origin_country = $2`,
       [workerId, options.originCountry],
     );
     if (!rows[0]) return { outcome: 'unknown_seeker', workerId };
@@ -343,7 +348,7 @@ export class MatchingStore {
   async explain(db: Queryable, vacancyId: string, workerId: string): Promise<ExplainedMatch | undefined> {
     const found = await this.vacancy(db, vacancyId);
     if (!found) return undefined;
-    const { rows } = await db.query<{ profile: SeekerProfile }>(`SELECT profile FROM matching_seekers WHERE worker_id = $1`, [workerId]);
+    const { rows } = await db.query<{ profile: SeekerProfile }>(`SELECT profile FROM matching_seeker_profiles WHERE worker_id = $1`, [workerId]);
     if (!rows[0]) return undefined;
     return scoreMatch(found.forScoring, seekerForScoring(rows[0].profile), this.weights());
   }

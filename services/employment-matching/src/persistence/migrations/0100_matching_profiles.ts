@@ -3,8 +3,9 @@ import type { Migration } from '@homeward/pg-kit/migrations';
 /**
  * The matching engine's projection: one row per seeker with the columns the ranking SQL reads (occupations
  * as ltree paths, certified units and claimed ESCO skills and languages as intarray sets through a
- * dictionary, experience months per ISCO unit group as two parallel arrays, area and jurisdiction) beside the
- * folded profile itself (jsonb) that the explanations are computed from; the competency standards' latest
+ * dictionary, experience months per ISCO unit group as two parallel arrays, area and jurisdiction) and, in a table
+ * apart so that the ranking's scan stays narrow, the folded profile itself (jsonb) that the explanations are
+ * computed from; the competency standards' latest
  * versions; the vacancies as posted. Sex sits in the seeker row for the fairness audit's pool counts and is
  * read by no score (the score expression never names the column; a test flips it).
  */
@@ -39,8 +40,12 @@ export const migration: Migration = {
       languages integer[] NOT NULL DEFAULT '{}',
       -- For the fairness audit only: F, M, O, U.
       sex char(1) NOT NULL DEFAULT 'U',
-      profile jsonb NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    -- The folded profile, apart: the ranking scans the narrow rows above and reads only the top k's profiles.
+    CREATE TABLE matching_seeker_profiles (
+      worker_id text PRIMARY KEY,
+      profile jsonb NOT NULL
     );
     -- The eligible pool of a vacancy: active seekers of one jurisdiction in the vacancy's area, preferring it,
     -- or willing to relocate.
