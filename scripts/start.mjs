@@ -52,6 +52,20 @@ const services = [
     env: { ROLES: 'relay,projection' },
     skills: true,
   },
+  // Employment matching: its API, and its relay and consumer of registration's topic in a process of their own.
+  {
+    name: 'employment-matching',
+    port: Number(process.env.EMPLOYMENT_PORT ?? 3003),
+    database: 'homeward_employment',
+    env: { ROLES: 'api' },
+  },
+  {
+    name: 'employment-matching',
+    instance: 'employment-matching relay',
+    port: Number(process.env.EMPLOYMENT_RELAY_PORT ?? 3013),
+    database: 'homeward_employment',
+    env: { ROLES: 'relay,projection' },
+  },
   { name: 'agency-view', port: Number(process.env.AGENCY_VIEW_PORT ?? 3004), database: 'homeward_agency_view' },
   {
     name: 'mission-view',
@@ -253,6 +267,8 @@ Homeward is running.
   registration relay ${url('registration relay')}/health/ready (events not yet on Kafka)
   skills             ${skillsUrl}/docs (skills certification; public: /verify/{number}?code=…, /.well-known/did.json)
   skills relay       ${url('skills-certification relay')}/health/ready
+  employment         ${url('employment-matching')}/docs (vacancies, job seekers, referrals)
+  employment relay   ${url('employment-matching relay')}/health/ready
   agency-view        ${url('agency-view')}/workers
   mission-view SA    ${url('mission-view (SA)')}/workers/present
   mission-view AE    ${url('mission-view (AE)')}/workers/present

@@ -3,6 +3,7 @@
 -- One database per service; each service creates its own tables on start.
 CREATE DATABASE homeward_registration;
 CREATE DATABASE homeward_skills;
+CREATE DATABASE homeward_employment;
 CREATE DATABASE homeward_agency_view;
 CREATE DATABASE homeward_mission_view_sa;
 CREATE DATABASE homeward_mission_view_ae;

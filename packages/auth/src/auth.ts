@@ -34,6 +34,14 @@ export const Scopes = {
   skillsAssess: 'skills:assess',
   /** Issue, suspend, reinstate and revoke certificates. */
   skillsCertify: 'skills:certify',
+  /** Employers and the employment office: post, close and withdraw vacancies. */
+  employmentVacancies: 'employment:vacancies',
+  /** The employment office: refer job seekers; employers and the office: record interviews, hires, ends of placements. */
+  employmentReferrals: 'employment:referrals',
+  /** The employment office: register job seekers, set their preferences, record their leaving. */
+  employmentSeekers: 'employment:seekers',
+  /** Read vacancies, job seekers and referrals (an employer only its own vacancies and their referrals). */
+  employmentRead: 'employment:read',
 } as const;
 
 /** Claim names; a real identity provider (Keycloak: protocol mappers) emits them. */

@@ -17,7 +17,7 @@ export const defaultScopes: Record<OrganisationKind, readonly string[]> = {
   agency: [Scopes.workersRead, Scopes.workersWrite, Scopes.personalDataRead],
   mission: [Scopes.workersRead, Scopes.workersWriteAbroad, Scopes.personalDataRead],
   statistics: [Scopes.aggregatesRead, Scopes.workersRead],
-  employer: [],
+  employer: [Scopes.employmentVacancies, Scopes.employmentReferrals, Scopes.employmentRead],
 };
 
 export interface DevIssuer {

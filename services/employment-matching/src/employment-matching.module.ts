@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { EMPLOYMENT_APPLICATION, type EmploymentApplication } from './application/employment.application';
+import { MATCH_EXPLAINER, type MatchExplainer } from './application/ports/match-explainer';
+import { ReferralsController } from './http/referrals.controller';
+import { SeekersController } from './http/seekers.controller';
+import { VacanciesController } from './http/vacancies.controller';
+
+@Module({})
+export class EmploymentMatchingModule {
+  static with(application: EmploymentApplication, explainer: MatchExplainer): DynamicModule {
+    return {
+      module: EmploymentMatchingModule,
+      controllers: [VacanciesController, SeekersController, ReferralsController],
+      providers: [
+        { provide: EMPLOYMENT_APPLICATION, useValue: application },
+        // The matching engine's explainer, for the engine's own controllers (ranking) to inject beside it.
+        { provide: MATCH_EXPLAINER, useValue: explainer },
+      ],
+      exports: [MATCH_EXPLAINER],
+    };
+  }
+}
