@@ -32,10 +32,50 @@ import { evolveSeeker, initialSeekerProfile, type SeekerProfile } from '@homewar
  */
 
 const OCCUPATIONS = [
-  '9111', '5152', '5322', '9313', '7112', '8322', '5120', '7212', '7115', '5131', '7411', '7126', '9329', '3221', '2221',
-  '7231', '8332', '5141', '6111', '9211', '7522', '8211', '5230', '4110', '8160', '7233',
+  '9111',
+  '5152',
+  '5322',
+  '9313',
+  '7112',
+  '8322',
+  '5120',
+  '7212',
+  '7115',
+  '5131',
+  '7411',
+  '7126',
+  '9329',
+  '3221',
+  '2221',
+  '7231',
+  '8332',
+  '5141',
+  '6111',
+  '9211',
+  '7522',
+  '8211',
+  '5230',
+  '4110',
+  '8160',
+  '7233',
 ];
-const AREAS = ['PH-00', 'PH-CEB', 'PH-CAV', 'PH-LAG', 'PH-BUL', 'PH-PAM', 'PH-RIZ', 'PH-BTG', 'PH-PAN', 'PH-ILI', 'PH-NEC', 'PH-DAV', 'PH-ISA', 'PH-LEY', 'PH-ZAS'];
+const AREAS = [
+  'PH-00',
+  'PH-CEB',
+  'PH-CAV',
+  'PH-LAG',
+  'PH-BUL',
+  'PH-PAM',
+  'PH-RIZ',
+  'PH-BTG',
+  'PH-PAN',
+  'PH-ILI',
+  'PH-NEC',
+  'PH-DAV',
+  'PH-ISA',
+  'PH-LEY',
+  'PH-ZAS',
+];
 const LOCATION = AREAS[0]!;
 const ISCO = OCCUPATIONS[0]!;
 
@@ -86,7 +126,15 @@ function template(k: number, kind: Kind, random: () => number): SeekerProfile {
     const length = 6 + Math.floor(random() * 43);
     const endTotal = year * 12 + month - 1 + length;
     const end = `${Math.floor(endTotal / 12)}-${String((endTotal % 12) + 1).padStart(2, '0')}-20`;
-    profile = evolveSeeker(profile, { type: 'DepartureRecorded', eventId: id(), workerId, cycleNumber: c, occupationIsco: isco, contractStart: start, departedOn: start });
+    profile = evolveSeeker(profile, {
+      type: 'DepartureRecorded',
+      eventId: id(),
+      workerId,
+      cycleNumber: c,
+      occupationIsco: isco,
+      contractStart: start,
+      departedOn: start,
+    });
     profile = evolveSeeker(profile, { type: 'ReturnRecorded', eventId: id(), workerId, cycleNumber: c, returnedOn: end });
     year = Math.floor(endTotal / 12) + 1;
   }
@@ -101,11 +149,25 @@ function template(k: number, kind: Kind, random: () => number): SeekerProfile {
   if (random() < 0.25) {
     const units = ['U1', 'U2', 'U3', 'U4', 'U5'].filter(() => random() < 0.6);
     if (units.length > 0)
-      profile = evolveSeeker(profile, { type: 'CertificateIssued', eventId: id(), workerId, certificateNumber: `C-${workerId}`, standardId: `S-${first}`, unitCodes: units });
+      profile = evolveSeeker(profile, {
+        type: 'CertificateIssued',
+        eventId: id(),
+        workerId,
+        certificateNumber: `C-${workerId}`,
+        standardId: `S-${first}`,
+        unitCodes: units,
+      });
   }
   profile = evolveSeeker(profile, { type: 'JobSeekerRegistered', eventId: id(), workerId });
   if (relocate || random() < 0.5)
-    profile = evolveSeeker(profile, { type: 'JobSeekerPreferencesSet', eventId: id(), workerId, occupations: [first], areas: [], willingToRelocate: relocate });
+    profile = evolveSeeker(profile, {
+      type: 'JobSeekerPreferencesSet',
+      eventId: id(),
+      workerId,
+      occupations: [first],
+      areas: [],
+      willingToRelocate: relocate,
+    });
   if (kind === 'left') profile = evolveSeeker(profile, { type: 'JobSeekerLeft', eventId: id(), workerId });
   return profile;
 }
@@ -120,7 +182,12 @@ interface Latency {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const latency = (samples: number[]): Latency => {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { runs: samples.length, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), meanMs: samples.reduce((a, b) => a + b, 0) / samples.length };
+  return {
+    runs: samples.length,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    meanMs: samples.reduce((a, b) => a + b, 0) / samples.length,
+  };
 };
 
 const KINDS: { kind: Kind; templates: number; share: number }[] = [
@@ -139,7 +206,8 @@ async function load(pool: Pool, store: MatchingStore, size: number): Promise<{ r
   if (held[0]!.n === 0) {
     await pool.query('TRUNCATE matching_seekers, matching_seeker_profiles');
     for (const { kind, templates } of KINDS)
-      for (let k = 0; k < templates; k++) await store.writeSeeker(pool, template(k, kind, random), kind === 'abroad-jurisdiction' ? 'NP' : 'PH');
+      for (let k = 0; k < templates; k++)
+        await store.writeSeeker(pool, template(k, kind, random), kind === 'abroad-jurisdiction' ? 'NP' : 'PH');
     await pool.query(`INSERT INTO bench_templates SELECT * FROM matching_seekers`);
     await pool.query(`INSERT INTO bench_template_profiles SELECT * FROM matching_seeker_profiles`);
   }
@@ -207,7 +275,10 @@ export async function main(argv: readonly string[]): Promise<void> {
           standardId: `S-${ISCO}`,
           version: 1,
           occupationIsco: ISCO,
-          units: ['U1', 'U2', 'U3', 'U4', 'U5'].map((code, i) => ({ code, escoSkills: [`http://data.europa.eu/esco/skill/bench-${i * 7}`] })),
+          units: ['U1', 'U2', 'U3', 'U4', 'U5'].map((code, i) => ({
+            code,
+            escoSkills: [`http://data.europa.eu/esco/skill/bench-${i * 7}`],
+          })),
         },
         {
           type: 'VacancyPosted',
@@ -230,9 +301,18 @@ export async function main(argv: readonly string[]): Promise<void> {
     };
     for (const size of sizes) {
       const loaded = await load(pool, store, size);
-      const eligible = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM matching_seekers s WHERE ${ELIGIBLE_POOL}`, ['PH', LOCATION])).rows[0]!.n;
-      const sameMajor = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM matching_seekers s WHERE ${ELIGIBLE_POOL} AND s.occupations <@ $3::ltree`, ['PH', LOCATION, major])).rows[0]!.n;
-      console.log(`${size}: ${loaded.rows} rows (${eligible} eligible, ${sameMajor} of them in major group ${major}) loaded in ${loaded.loadSeconds.toFixed(1)} s`);
+      const eligible = (
+        await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM matching_seekers s WHERE ${ELIGIBLE_POOL}`, ['PH', LOCATION])
+      ).rows[0]!.n;
+      const sameMajor = (
+        await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM matching_seekers s WHERE ${ELIGIBLE_POOL} AND s.occupations <@ $3::ltree`,
+          ['PH', LOCATION, major],
+        )
+      ).rows[0]!.n;
+      console.log(
+        `${size}: ${loaded.rows} rows (${eligible} eligible, ${sameMajor} of them in major group ${major}) loaded in ${loaded.loadSeconds.toFixed(1)} s`,
+      );
       const ours: number[] = [];
       const limit: number[] = [];
       let last: Awaited<ReturnType<MatchingStore['rankSeekers']>> | undefined;
@@ -260,7 +340,8 @@ export async function main(argv: readonly string[]): Promise<void> {
           ours.push(await rank());
         }
       }
-      if (last?.outcome !== 'ranked' || last.results.length !== k) throw new Error(`ranking answered ${JSON.stringify(last).slice(0, 300)}`);
+      if (last?.outcome !== 'ranked' || last.results.length !== k)
+        throw new Error(`ranking answered ${JSON.stringify(last).slice(0, 300)}`);
       const row = {
         size,
         rows: loaded.rows,
@@ -274,7 +355,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       };
       const ratio = row.ranking.p95Ms / row.bare.p95Ms;
       const target = size >= 1_000_000 ? 1000 : 100;
-      const targets = { [`p95Under${target}ms`]: row.ranking.p95Ms < target, within3xOfBare: ratio <= 3, p95RatioToBare: Math.round(ratio * 100) / 100 };
+      const targets = {
+        [`p95Under${target}ms`]: row.ranking.p95Ms < target,
+        within3xOfBare: ratio <= 3,
+        p95RatioToBare: Math.round(ratio * 100) / 100,
+      };
       console.log(
         `  ranking p50 ${row.ranking.p50Ms.toFixed(1)} ms p95 ${row.ranking.p95Ms.toFixed(1)} ms | bare p50 ${row.bare.p50Ms.toFixed(1)} ms p95 ${row.bare.p95Ms.toFixed(1)} ms | ${JSON.stringify(targets)}`,
       );

@@ -99,10 +99,13 @@ const shared = (a: string, b: string) => {
 /** The grade of a seeker for a vacancy by the rules above (deliberately written apart from the engine's code). */
 export function demoGrade(vacancy: EvaluationVacancy, profile: SeekerProfile): number {
   const canWorkThere =
-    profile.originArea === vacancy.location || (profile.preferences?.areas ?? []).includes(vacancy.location) || profile.preferences?.willingToRelocate === true;
+    profile.originArea === vacancy.location ||
+    (profile.preferences?.areas ?? []).includes(vacancy.location) ||
+    profile.preferences?.willingToRelocate === true;
   if (!profile.active || !canWorkThere) return 0;
   const periods = experienceAbroad(profile);
-  const monthsSharing = (digits: number) => periods.filter((p) => shared(p.isco, vacancy.occupationIsco) >= digits).reduce((sum, p) => sum + p.months, 0);
+  const monthsSharing = (digits: number) =>
+    periods.filter((p) => shared(p.isco, vacancy.occupationIsco) >= digits).reduce((sum, p) => sum + p.months, 0);
   const best = Math.max(0, ...periods.map((p) => shared(p.isco, vacancy.occupationIsco)));
   const wanted = vacancy.experienceMonths;
   let grade = 0;

@@ -66,18 +66,81 @@ interface SeekerSpec {
 }
 
 const SEEKERS: SeekerSpec[] = [
-  { id: 'S1', about: 'welder, 36 months in Saudi Arabia, SMAW NC II certified', area: 'PH-CEB', languages: ['tl', 'en'], abroad: [['7212', 36]], certified: { standardId: 'rmcs-smaw-nc2', units: ['SMAW-01', 'SMAW-02', 'SMAW-03'] } },
-  { id: 'S2', about: 'welder, 30 months, plate and groove welding claimed by the mission, no certificate', area: 'PH-CEB', languages: ['tl', 'en'], abroad: [['7212', 30]], claims: [ESCO('weld-plate'), ESCO('weld-groove')] },
-  { id: 'S3', about: 'welder, 6 months, nothing certified, would move anywhere', area: 'PH-CEB', languages: ['tl', 'en'], abroad: [['7212', 6]], preferences: { occupations: ['7212'], areas: [], willingToRelocate: true } },
+  {
+    id: 'S1',
+    about: 'welder, 36 months in Saudi Arabia, SMAW NC II certified',
+    area: 'PH-CEB',
+    languages: ['tl', 'en'],
+    abroad: [['7212', 36]],
+    certified: { standardId: 'rmcs-smaw-nc2', units: ['SMAW-01', 'SMAW-02', 'SMAW-03'] },
+  },
+  {
+    id: 'S2',
+    about: 'welder, 30 months, plate and groove welding claimed by the mission, no certificate',
+    area: 'PH-CEB',
+    languages: ['tl', 'en'],
+    abroad: [['7212', 30]],
+    claims: [ESCO('weld-plate'), ESCO('weld-groove')],
+  },
+  {
+    id: 'S3',
+    about: 'welder, 6 months, nothing certified, would move anywhere',
+    area: 'PH-CEB',
+    languages: ['tl', 'en'],
+    abroad: [['7212', 6]],
+    preferences: { occupations: ['7212'], areas: [], willingToRelocate: true },
+  },
   { id: 'S4', about: 'sheet-metal worker, 40 months', area: 'PH-CEB', languages: ['tl', 'en'], abroad: [['7213', 40]] },
   { id: 'S5', about: 'bricklayer, 24 months', area: 'PH-CEB', languages: ['tl', 'en'], abroad: [['7112', 24]] },
-  { id: 'S6', about: 'welder, 36 months, SMAW NC II certified, lives in Davao, will not move', area: 'PH-DAV', languages: ['tl', 'en'], abroad: [['7212', 36]], certified: { standardId: 'rmcs-smaw-nc2', units: ['SMAW-01', 'SMAW-02', 'SMAW-03'] } },
-  { id: 'S7', about: 'welder, 36 months, lives in Davao, willing to relocate', area: 'PH-DAV', languages: ['tl', 'en'], abroad: [['7212', 36]], preferences: { occupations: ['7212'], areas: [], willingToRelocate: true } },
-  { id: 'S8', about: 'caregiver, 24 months in Israel, Caregiving NC II certified', area: 'PH-CEB', languages: ['tl', 'en'], abroad: [['5322', 24]], certified: { standardId: 'rmcs-caregiving-nc2', units: ['CGV-01', 'CGV-02', 'CGV-03'] } },
-  { id: 'S9', about: 'caregiver, 12 months, personal care and mobility claimed, no English', area: 'PH-CEB', languages: ['tl'], abroad: [['5322', 12]], claims: [ESCO('personal-care'), ESCO('mobility')] },
-  { id: 'S10', about: 'domestic housekeeper, 48 months in Kuwait, Housekeeping NC II certified, speaks Arabic', area: 'PH-CEB', languages: ['tl', 'ar'], abroad: [['9111', 48]], certified: { standardId: 'rmcs-housekeeping-nc2', units: ['HHK-01', 'HHK-02', 'HHK-03', 'HHK-04'] } },
+  {
+    id: 'S6',
+    about: 'welder, 36 months, SMAW NC II certified, lives in Davao, will not move',
+    area: 'PH-DAV',
+    languages: ['tl', 'en'],
+    abroad: [['7212', 36]],
+    certified: { standardId: 'rmcs-smaw-nc2', units: ['SMAW-01', 'SMAW-02', 'SMAW-03'] },
+  },
+  {
+    id: 'S7',
+    about: 'welder, 36 months, lives in Davao, willing to relocate',
+    area: 'PH-DAV',
+    languages: ['tl', 'en'],
+    abroad: [['7212', 36]],
+    preferences: { occupations: ['7212'], areas: [], willingToRelocate: true },
+  },
+  {
+    id: 'S8',
+    about: 'caregiver, 24 months in Israel, Caregiving NC II certified',
+    area: 'PH-CEB',
+    languages: ['tl', 'en'],
+    abroad: [['5322', 24]],
+    certified: { standardId: 'rmcs-caregiving-nc2', units: ['CGV-01', 'CGV-02', 'CGV-03'] },
+  },
+  {
+    id: 'S9',
+    about: 'caregiver, 12 months, personal care and mobility claimed, no English',
+    area: 'PH-CEB',
+    languages: ['tl'],
+    abroad: [['5322', 12]],
+    claims: [ESCO('personal-care'), ESCO('mobility')],
+  },
+  {
+    id: 'S10',
+    about: 'domestic housekeeper, 48 months in Kuwait, Housekeeping NC II certified, speaks Arabic',
+    area: 'PH-CEB',
+    languages: ['tl', 'ar'],
+    abroad: [['9111', 48]],
+    certified: { standardId: 'rmcs-housekeeping-nc2', units: ['HHK-01', 'HHK-02', 'HHK-03', 'HHK-04'] },
+  },
   { id: 'S11', about: 'nursing associate, 24 months', area: 'PH-CEB', languages: ['tl', 'en'], abroad: [['3221', 24]] },
-  { id: 'S12', about: 'never worked as a caregiver abroad (cleaner 10 months), wants caregiving work', area: 'PH-CEB', languages: ['tl', 'en'], abroad: [['9112', 10]], preferences: { occupations: ['5322'], areas: [], willingToRelocate: false } },
+  {
+    id: 'S12',
+    about: 'never worked as a caregiver abroad (cleaner 10 months), wants caregiving work',
+    area: 'PH-CEB',
+    languages: ['tl', 'en'],
+    abroad: [['9112', 10]],
+    preferences: { occupations: ['5322'], areas: [], willingToRelocate: false },
+  },
   { id: 'S13', about: 'cook, 36 months in Qatar', area: 'PH-CEB', languages: ['tl', 'en'], abroad: [['5120', 36]] },
   { id: 'S14', about: 'domestic cleaner, 6 months', area: 'PH-CEB', languages: ['tl'], abroad: [['9111', 6]] },
 ];
@@ -88,18 +151,57 @@ export interface HandVacancy {
   fact: Extract<MatchingFact, { type: 'VacancyPosted' }>;
 }
 
-const vacancy = (vacancyId: string, about: string, v: Omit<HandVacancy['fact'], 'type' | 'eventId' | 'vacancyId' | 'employerId'>): HandVacancy => ({
+const vacancy = (
+  vacancyId: string,
+  about: string,
+  v: Omit<HandVacancy['fact'], 'type' | 'eventId' | 'vacancyId' | 'employerId'>,
+): HandVacancy => ({
   vacancyId,
   about,
   fact: { type: 'VacancyPosted', eventId: `hv-${vacancyId}`, vacancyId, employerId: 'hand-employer', ...v },
 });
 
 export const HAND_VACANCIES: HandVacancy[] = [
-  vacancy('V1', 'welder in Cebu, SMAW units, 24 months, English', { occupationIsco: '7212', requiredStandards: ['rmcs-smaw-nc2'], requiredUnits: [], experienceMonths: 24, location: 'PH-CEB', languages: ['en'] }),
-  vacancy('V2', 'caregiver in Cebu, caregiving units, 12 months, English', { occupationIsco: '5322', requiredStandards: ['rmcs-caregiving-nc2'], requiredUnits: [], experienceMonths: 12, location: 'PH-CEB', languages: ['en'] }),
-  vacancy('V3', 'housekeeper in Cebu, housekeeping units, 12 months, Tagalog', { occupationIsco: '9111', requiredStandards: ['rmcs-housekeeping-nc2'], requiredUnits: [], experienceMonths: 12, location: 'PH-CEB', languages: ['tl'] }),
-  vacancy('V4', 'cook in Cebu, no units, 24 months, English', { occupationIsco: '5120', requiredStandards: [], requiredUnits: [], experienceMonths: 24, location: 'PH-CEB', languages: ['en'] }),
-  vacancy('V5', 'welder in Davao, no units, 12 months, English', { occupationIsco: '7212', requiredStandards: [], requiredUnits: [], experienceMonths: 12, location: 'PH-DAV', languages: ['en'] }),
+  vacancy('V1', 'welder in Cebu, SMAW units, 24 months, English', {
+    occupationIsco: '7212',
+    requiredStandards: ['rmcs-smaw-nc2'],
+    requiredUnits: [],
+    experienceMonths: 24,
+    location: 'PH-CEB',
+    languages: ['en'],
+  }),
+  vacancy('V2', 'caregiver in Cebu, caregiving units, 12 months, English', {
+    occupationIsco: '5322',
+    requiredStandards: ['rmcs-caregiving-nc2'],
+    requiredUnits: [],
+    experienceMonths: 12,
+    location: 'PH-CEB',
+    languages: ['en'],
+  }),
+  vacancy('V3', 'housekeeper in Cebu, housekeeping units, 12 months, Tagalog', {
+    occupationIsco: '9111',
+    requiredStandards: ['rmcs-housekeeping-nc2'],
+    requiredUnits: [],
+    experienceMonths: 12,
+    location: 'PH-CEB',
+    languages: ['tl'],
+  }),
+  vacancy('V4', 'cook in Cebu, no units, 24 months, English', {
+    occupationIsco: '5120',
+    requiredStandards: [],
+    requiredUnits: [],
+    experienceMonths: 24,
+    location: 'PH-CEB',
+    languages: ['en'],
+  }),
+  vacancy('V5', 'welder in Davao, no units, 12 months, English', {
+    occupationIsco: '7212',
+    requiredStandards: [],
+    requiredUnits: [],
+    experienceMonths: 12,
+    location: 'PH-DAV',
+    languages: ['en'],
+  }),
 ];
 
 /** [vacancy, seeker, grade, reason]: 60 pairs. */
@@ -178,14 +280,29 @@ export function handFacts(): MatchingFact[] {
     s.abroad.forEach(([isco, months], i) => {
       const start = `${year}-03-01`;
       const end = new Date(Date.UTC(year, 2 + months, 1)).toISOString().slice(0, 10);
-      facts.push({ type: 'DepartureRecorded', eventId: id(), workerId, cycleNumber: i + 1, occupationIsco: isco, contractStart: start, departedOn: start });
+      facts.push({
+        type: 'DepartureRecorded',
+        eventId: id(),
+        workerId,
+        cycleNumber: i + 1,
+        occupationIsco: isco,
+        contractStart: start,
+        departedOn: start,
+      });
       facts.push({ type: 'ReturnRecorded', eventId: id(), workerId, cycleNumber: i + 1, returnedOn: end });
       year = Number(end.slice(0, 4)) + 1;
     });
     facts.push({ type: 'JobSeekerRegistered', eventId: id(), workerId });
     if (s.claims) facts.push({ type: 'SkillsClaimed', eventId: id(), workerId, escoUris: s.claims });
     if (s.certified)
-      facts.push({ type: 'CertificateIssued', eventId: id(), workerId, certificateNumber: `PH-HAND-${s.id}`, standardId: s.certified.standardId, unitCodes: s.certified.units });
+      facts.push({
+        type: 'CertificateIssued',
+        eventId: id(),
+        workerId,
+        certificateNumber: `PH-HAND-${s.id}`,
+        standardId: s.certified.standardId,
+        unitCodes: s.certified.units,
+      });
     if (s.preferences) facts.push({ type: 'JobSeekerPreferencesSet', eventId: id(), workerId, ...s.preferences });
   }
   for (const v of HAND_VACANCIES) facts.push(v.fact);

@@ -9,9 +9,17 @@ export function dcg(grades: readonly number[], k: number): number {
 
 /** nDCG@k of `ranked` (item ids, best first) against the judged grades of every item (unjudged = 0). */
 export function ndcg(ranked: readonly string[], judged: ReadonlyMap<string, number>, k: number): number | undefined {
-  const ideal = dcg([...judged.values()].sort((a, b) => b - a), k);
+  const ideal = dcg(
+    [...judged.values()].sort((a, b) => b - a),
+    k,
+  );
   if (ideal === 0) return undefined;
-  return dcg(ranked.map((id) => judged.get(id) ?? 0), k) / ideal;
+  return (
+    dcg(
+      ranked.map((id) => judged.get(id) ?? 0),
+      k,
+    ) / ideal
+  );
 }
 
 export function mean(values: readonly (number | undefined)[]): number {

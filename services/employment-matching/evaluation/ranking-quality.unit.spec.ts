@@ -1,5 +1,11 @@
 import { foldAll, type MatchingState } from '../src/domain/matching/matching.fold';
-import { scoreMatch, seekerForScoring, vacancyForScoring, type SeekerForScoring, type VacancyForScoring } from '../src/domain/matching/match.score';
+import {
+  scoreMatch,
+  seekerForScoring,
+  vacancyForScoring,
+  type SeekerForScoring,
+  type VacancyForScoring,
+} from '../src/domain/matching/match.score';
 import { currentWeights } from '../src/domain/matching/weights';
 import { demoEvaluationSet } from './demo-set';
 import { HAND_JUDGMENTS, HAND_VACANCIES, handFacts } from './hand-set';

@@ -26,7 +26,9 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 async function reset() {
-  await db.pool.query('TRUNCATE matching_seekers, matching_seeker_profiles, matching_standards, matching_vacancies, matching_terms RESTART IDENTITY');
+  await db.pool.query(
+    'TRUNCATE matching_seekers, matching_seeker_profiles, matching_standards, matching_vacancies, matching_terms RESTART IDENTITY',
+  );
 }
 
 async function load(facts: readonly MatchingFact[], sexes: Record<string, 'F' | 'M' | 'O' | 'U'> = {}, originCountry = COUNTRY) {
@@ -57,7 +59,8 @@ describe('the ranking SQL over generated histories', () => {
         for (const workerId of world.workerIds) {
           const seeker = seekerForScoring(state.seekers[workerId]!);
           const reachable = seeker.originArea === vacancy.location || seeker.areas.includes(vacancy.location) || seeker.willingToRelocate;
-          if (state.seekers[workerId]!.active && reachable) expected.set(workerId, scoreMatch(vacancy, seeker, currentWeights()).scoreMilli);
+          if (state.seekers[workerId]!.active && reachable)
+            expected.set(workerId, scoreMatch(vacancy, seeker, currentWeights()).scoreMilli);
         }
         expect(Object.fromEntries(sql)).toEqual(Object.fromEntries(expected));
       }),
@@ -71,7 +74,9 @@ describe('the ranking SQL over generated histories', () => {
         await reset();
         await load(world.facts, world.sexes);
         const before = await store.rankSeekers(db.pool, world.vacancyId, { originCountry: COUNTRY, limit: 50 });
-        await db.pool.query(`UPDATE matching_seekers SET sex = CASE sex WHEN 'F' THEN 'M' WHEN 'M' THEN 'F' WHEN 'O' THEN 'U' ELSE 'O' END`);
+        await db.pool.query(
+          `UPDATE matching_seekers SET sex = CASE sex WHEN 'F' THEN 'M' WHEN 'M' THEN 'F' WHEN 'O' THEN 'U' ELSE 'O' END`,
+        );
         const after = await store.rankSeekers(db.pool, world.vacancyId, { originCountry: COUNTRY, limit: 50 });
         if (before.outcome !== 'ranked' || after.outcome !== 'ranked') throw new Error('unknown vacancy');
         expect(after.results).toEqual(before.results);
@@ -105,7 +110,15 @@ function handPool(): { facts: MatchingFact[]; sexes: Record<string, 'F' | 'M'> }
   const seeker = (workerId: string, sex: 'F' | 'M', isco: string, months: number) => {
     sexes[workerId] = sex;
     facts.push({ type: 'WorkerRegistered', eventId: id(), workerId, originArea: 'PH-CEB', languages: ['en', 'tl'] });
-    facts.push({ type: 'DepartureRecorded', eventId: id(), workerId, cycleNumber: 1, occupationIsco: isco, contractStart: '2022-01-10', departedOn: '2022-01-10' });
+    facts.push({
+      type: 'DepartureRecorded',
+      eventId: id(),
+      workerId,
+      cycleNumber: 1,
+      occupationIsco: isco,
+      contractStart: '2022-01-10',
+      departedOn: '2022-01-10',
+    });
     const end = new Date(Date.UTC(2022, 0 + months, 10)).toISOString().slice(0, 10);
     facts.push({ type: 'ReturnRecorded', eventId: id(), workerId, cycleNumber: 1, returnedOn: end });
     facts.push({ type: 'JobSeekerRegistered', eventId: id(), workerId });
@@ -178,8 +191,15 @@ describe('jurisdiction and empty answers', () => {
 
   it('never ranks seekers of another jurisdiction, however well they match', async () => {
     const { facts, sexes } = handPool();
-    await load(facts.filter((f) => !('workerId' in f) || f.workerId !== 'M1'), sexes);
-    await load(facts.filter((f) => 'workerId' in f && f.workerId === 'M1'), {}, 'NP');
+    await load(
+      facts.filter((f) => !('workerId' in f) || f.workerId !== 'M1'),
+      sexes,
+    );
+    await load(
+      facts.filter((f) => 'workerId' in f && f.workerId === 'M1'),
+      {},
+      'NP',
+    );
     const ranking = await store.rankSeekers(db.pool, 'V-WELD', { originCountry: COUNTRY, limit: 10 });
     if (ranking.outcome !== 'ranked') throw new Error(ranking.outcome);
     expect(ranking.results.map((r) => r.workerId)).not.toContain('M1');
@@ -188,7 +208,10 @@ describe('jurisdiction and empty answers', () => {
   });
 
   it('says the vacancy is unknown', async () => {
-    expect(await store.rankSeekers(db.pool, 'V-NONE', { originCountry: COUNTRY, limit: 10 })).toEqual({ outcome: 'unknown_vacancy', vacancyId: 'V-NONE' });
+    expect(await store.rankSeekers(db.pool, 'V-NONE', { originCountry: COUNTRY, limit: 10 })).toEqual({
+      outcome: 'unknown_vacancy',
+      vacancyId: 'V-NONE',
+    });
   });
 
   it('says no seeker is in the area when every active seeker lives elsewhere and will not move', async () => {
@@ -209,8 +232,24 @@ describe('jurisdiction and empty answers', () => {
     const posted = facts[0] as Extract<MatchingFact, { type: 'VacancyPosted' }>;
     await load(
       [
-        { type: 'StandardPublished', eventId: 's-1', standardId: 'WELD', version: 1, occupationIsco: '7212', units: [{ code: 'W1', escoSkills: [] }, { code: 'W2', escoSkills: [] }] },
-        { ...posted, requiredUnits: [{ standardId: 'WELD', unitCode: 'W1' }, { standardId: 'WELD', unitCode: 'W2' }] },
+        {
+          type: 'StandardPublished',
+          eventId: 's-1',
+          standardId: 'WELD',
+          version: 1,
+          occupationIsco: '7212',
+          units: [
+            { code: 'W1', escoSkills: [] },
+            { code: 'W2', escoSkills: [] },
+          ],
+        },
+        {
+          ...posted,
+          requiredUnits: [
+            { standardId: 'WELD', unitCode: 'W1' },
+            { standardId: 'WELD', unitCode: 'W2' },
+          ],
+        },
         ...facts.slice(1),
         { type: 'CertificateIssued', eventId: 'c-1', workerId: 'W1', certificateNumber: 'PH-1', standardId: 'WELD', unitCodes: ['W1'] },
       ],

@@ -15,7 +15,11 @@ import { startEmploymentHarness, type EmploymentHarness } from './employment.har
  */
 
 type RegistrationInit = NonNullable<MessageInitShape<typeof RegistrationEventSchema>['event']>;
-const TYPE: Record<string, string> = { workerRegistered: 'WorkerRegistered', departureRecorded: 'DepartureRecorded', returnRecorded: 'ReturnRecorded' };
+const TYPE: Record<string, string> = {
+  workerRegistered: 'WorkerRegistered',
+  departureRecorded: 'DepartureRecorded',
+  returnRecorded: 'ReturnRecorded',
+};
 
 function registrationMessage(workerId: string, version: number, on: string, event: RegistrationInit) {
   const message = create(RegistrationEventSchema, {
@@ -37,7 +41,10 @@ function registrationMessage(workerId: string, version: number, on: string, even
 
 function returnee(workerId: string, sex: Sex) {
   return [
-    registrationMessage(workerId, 1, '2021-01-04', { case: 'workerRegistered', value: { workerId, sex, birthYear: 1990, originArea: 'PH-CEB', languages: ['tl', 'en'] } }),
+    registrationMessage(workerId, 1, '2021-01-04', {
+      case: 'workerRegistered',
+      value: { workerId, sex, birthYear: 1990, originArea: 'PH-CEB', languages: ['tl', 'en'] },
+    }),
     registrationMessage(workerId, 2, '2021-02-01', {
       case: 'departureRecorded',
       value: {
@@ -53,7 +60,14 @@ function returnee(workerId: string, sex: Sex) {
     }),
     registrationMessage(workerId, 3, '2023-02-01', {
       case: 'returnRecorded',
-      value: { workerId, cycleNumber: 1, returnedOn: '2023-02-01', fromCountry: 'SA', assistance: ReturnAssistance.UNASSISTED, reason: ReturnReason.CONTRACT_COMPLETED },
+      value: {
+        workerId,
+        cycleNumber: 1,
+        returnedOn: '2023-02-01',
+        fromCountry: 'SA',
+        assistance: ReturnAssistance.UNASSISTED,
+        reason: ReturnReason.CONTRACT_COMPLETED,
+      },
     }),
   ];
 }
@@ -69,7 +83,10 @@ beforeAll(async () => {
   h = await startEmploymentHarness('matching_e2e');
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic: eventsTopic('registration', h.config.TOPIC_NAMESPACE), messages: [...returnee(ana, Sex.FEMALE), ...returnee(ben, Sex.MALE)] });
+  await producer.send({
+    topic: eventsTopic('registration', h.config.TOPIC_NAMESPACE),
+    messages: [...returnee(ana, Sex.FEMALE), ...returnee(ben, Sex.MALE)],
+  });
   await producer.disconnect();
   const standard = standardStream(STANDARD);
   await publishSkillsEvents(kafka, h.config.TOPIC_NAMESPACE, [
@@ -128,7 +145,11 @@ describe('a vacancy for welders in Cebu with two returnee welders', () => {
       ['languages', 100],
     ]);
     expect(first.scoreMilli).toBe(first.factors.reduce((sum: number, f: { contributionMilli: number }) => sum + f.contributionMilli, 0));
-    expect(ranking.body!.fairness).toMatchObject({ topK: { total: 2, women: 1, men: 1 }, pool: { total: 2, women: 1, men: 1 }, passesFourFifths: true });
+    expect(ranking.body!.fairness).toMatchObject({
+      topK: { total: 2, women: 1, men: 1 },
+      pool: { total: 2, women: 1, men: 1 },
+      passesFourFifths: true,
+    });
   });
 
   it('puts the holder of a certificate first, and the explanation says certified', async () => {
@@ -136,7 +157,14 @@ describe('a vacancy for welders in Cebu with two returnee welders', () => {
     await publishSkillsEvents(kafka, h.config.TOPIC_NAMESPACE, [
       candidate.event('2024-03-01', {
         case: 'certificateIssued',
-        value: { workerId: ben, certificateNumber: 'PH-2024-000777', standardId: STANDARD, unitCodes: ['SMAW-01', 'SMAW-02'], issuingBody: 'TESDA', issuedOn: '2024-03-01' },
+        value: {
+          workerId: ben,
+          certificateNumber: 'PH-2024-000777',
+          standardId: STANDARD,
+          unitCodes: ['SMAW-01', 'SMAW-02'],
+          issuingBody: 'TESDA',
+          issuedOn: '2024-03-01',
+        },
       }),
     ]);
     const ranking = await eventually(
@@ -147,7 +175,10 @@ describe('a vacancy for welders in Cebu with two returnee welders', () => {
     const [first, second] = ranking.body!.results;
     expect(first.scoreMilli - second.scoreMilli).toBe(300);
     const units = first.factors.find((f: { name: string }) => f.name === 'units');
-    expect(units.evidence).toEqual([`certified ${STANDARD}/SMAW-01 (certificate PH-2024-000777)`, `certified ${STANDARD}/SMAW-02 (certificate PH-2024-000777)`]);
+    expect(units.evidence).toEqual([
+      `certified ${STANDARD}/SMAW-01 (certificate PH-2024-000777)`,
+      `certified ${STANDARD}/SMAW-02 (certificate PH-2024-000777)`,
+    ]);
     expect(units.citedEventIds.length).toBeGreaterThanOrEqual(3);
   });
 

@@ -33,7 +33,15 @@ export function fromRegistration(fact: RegistrationFact): MatchingInput {
   switch (fact.type) {
     case 'WorkerRegistered':
       return {
-        facts: [{ type: 'WorkerRegistered', eventId, workerId: fact.data.workerId, originArea: fact.data.originArea, languages: fact.data.languages }],
+        facts: [
+          {
+            type: 'WorkerRegistered',
+            eventId,
+            workerId: fact.data.workerId,
+            originArea: fact.data.originArea,
+            languages: fact.data.languages,
+          },
+        ],
         sex: { workerId: fact.data.workerId, sex: fact.data.sex },
         originCountry,
       };
@@ -62,7 +70,13 @@ export function fromRegistration(fact: RegistrationFact): MatchingInput {
         departedOn: fact.data.departedOn,
       });
     case 'ArrivalRecorded':
-      return one({ type: 'ArrivalRecorded', eventId, workerId: fact.data.workerId, cycleNumber: fact.data.cycleNumber, arrivedOn: fact.data.arrivedOn });
+      return one({
+        type: 'ArrivalRecorded',
+        eventId,
+        workerId: fact.data.workerId,
+        cycleNumber: fact.data.cycleNumber,
+        arrivedOn: fact.data.arrivedOn,
+      });
     case 'EmploymentChanged':
       return one({
         type: 'EmploymentChanged',
@@ -73,7 +87,13 @@ export function fromRegistration(fact: RegistrationFact): MatchingInput {
         ...(fact.data.occupationIsco ? { occupationIsco: fact.data.occupationIsco } : {}),
       });
     case 'ReturnRecorded':
-      return one({ type: 'ReturnRecorded', eventId, workerId: fact.data.workerId, cycleNumber: fact.data.cycleNumber, returnedOn: fact.data.returnedOn });
+      return one({
+        type: 'ReturnRecorded',
+        eventId,
+        workerId: fact.data.workerId,
+        cycleNumber: fact.data.cycleNumber,
+        returnedOn: fact.data.returnedOn,
+      });
     case 'SkillsAcquired': {
       const escoUris = fact.data.skills.flatMap((s) => (s.escoUri ? [s.escoUri] : []));
       return escoUris.length === 0 ? { facts: [] } : one({ type: 'SkillsClaimed', eventId, workerId: fact.data.workerId, escoUris });
@@ -91,7 +111,11 @@ export function fromSkills(message: SkillsEvent): MatchingInput {
   const eventId = message.envelope?.eventId;
   if (!eventId) throw new PoisonMessageError('SkillsEvent without envelope');
   const event = message.event;
-  const status = (workerId: string, certificateNumber: string, change: 'superseded' | 'suspended' | 'reinstated' | 'revoked'): MatchingInput => ({
+  const status = (
+    workerId: string,
+    certificateNumber: string,
+    change: 'superseded' | 'suspended' | 'reinstated' | 'revoked',
+  ): MatchingInput => ({
     facts: [{ type: 'CertificateStatusChanged', eventId, workerId, certificateNumber, change }],
   });
   switch (event.case) {
@@ -114,7 +138,16 @@ export function fromSkills(message: SkillsEvent): MatchingInput {
     case 'certificateIssued': {
       const e = event.value;
       return {
-        facts: [{ type: 'CertificateIssued', eventId, workerId: e.workerId, certificateNumber: e.certificateNumber, standardId: e.standardId, unitCodes: [...e.unitCodes] }],
+        facts: [
+          {
+            type: 'CertificateIssued',
+            eventId,
+            workerId: e.workerId,
+            certificateNumber: e.certificateNumber,
+            standardId: e.standardId,
+            unitCodes: [...e.unitCodes],
+          },
+        ],
       };
     }
     case 'certificateSuperseded':
@@ -127,7 +160,9 @@ export function fromSkills(message: SkillsEvent): MatchingInput {
       return status(event.value.workerId, event.value.certificateNumber, 'revoked');
     case 'missionAttestedSkillsAdded': {
       const escoUris = event.value.skills.flatMap((s) => (s.escoUri ? [s.escoUri] : []));
-      return escoUris.length === 0 ? { facts: [] } : { facts: [{ type: 'SkillsClaimed', eventId, workerId: event.value.workerId, escoUris }] };
+      return escoUris.length === 0
+        ? { facts: [] }
+        : { facts: [{ type: 'SkillsClaimed', eventId, workerId: event.value.workerId, escoUris }] };
     }
     default:
       // Centres, accreditations, counselling, evidence (no unit or skill named), assessments, erasure (registration's
@@ -176,7 +211,14 @@ export function fromEmployment(message: EmploymentEvent): MatchingInput {
       const e = event.value;
       return {
         facts: [
-          { type: 'JobSeekerPreferencesSet', eventId, workerId: e.workerId, occupations: [...e.occupations], areas: [...e.areas], willingToRelocate: e.willingToRelocate },
+          {
+            type: 'JobSeekerPreferencesSet',
+            eventId,
+            workerId: e.workerId,
+            occupations: [...e.occupations],
+            areas: [...e.areas],
+            willingToRelocate: e.willingToRelocate,
+          },
         ],
       };
     }
@@ -191,7 +233,8 @@ export function fromEmployment(message: EmploymentEvent): MatchingInput {
 export function decodeMatchingInput(namespace: string): (message: IncomingMessage) => MatchingInput {
   const topics = matchingTopics(namespace);
   return (message) => {
-    if (message.topic === topics.registration) return fromRegistration(registrationFact(decodeMessageValue(message, RegistrationEventSchema)));
+    if (message.topic === topics.registration)
+      return fromRegistration(registrationFact(decodeMessageValue(message, RegistrationEventSchema)));
     if (message.topic === topics.skills) return fromSkills(decodeMessageValue(message, SkillsEventSchema));
     if (message.topic === topics.employment) return fromEmployment(decodeMessageValue(message, EmploymentEventSchema));
     throw new PoisonMessageError(`matching: not one of its topics: ${message.topic}`);
@@ -203,7 +246,11 @@ export function decodeMatchingInput(namespace: string): (message: IncomingMessag
  * profile tables in the transaction that records it as handled (deduplicated by event id), a message that
  * cannot be applied dead-lettered, never halting the others.
  */
-export function matchingConsumer(kafka: Kafka, pool: Pool, options: { namespace: string; store: MatchingStore; logger: Logger }): ConsumerRunner<MatchingInput> {
+export function matchingConsumer(
+  kafka: Kafka,
+  pool: Pool,
+  options: { namespace: string; store: MatchingStore; logger: Logger },
+): ConsumerRunner<MatchingInput> {
   const topics = matchingTopics(options.namespace);
   return new ConsumerRunner<MatchingInput>(kafka, pool, {
     consumer: `${options.namespace}homeward.employment-matching.matching`,

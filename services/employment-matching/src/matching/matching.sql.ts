@@ -63,7 +63,9 @@ export function scoreExpression(vacancy: VacancyForScoring, ids: RankingIds, wei
 
   const nLanguages = vacancy.languages.length;
   const languages =
-    nLanguages === 0 ? '1000' : `((2 * 1000 * icount(s.languages & ${p(ids.languageIds, 'int[]')})::bigint + ${nLanguages}) / ${2 * nLanguages})`;
+    nLanguages === 0
+      ? '1000'
+      : `((2 * 1000 * icount(s.languages & ${p(ids.languageIds, 'int[]')})::bigint + ${nLanguages}) / ${2 * nLanguages})`;
 
   const f = weights.factors;
   const text = [

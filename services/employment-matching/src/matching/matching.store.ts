@@ -11,7 +11,13 @@ import {
   type VacancyForScoring,
 } from '../domain/matching/match.score';
 import { evolveSeeker, initialSeekerProfile, type SeekerProfile } from '../domain/matching/seeker.profile';
-import { evolveStandards, vacancyPosted, type StandardCatalogue, type StandardRecord, type VacancyProfile } from '../domain/matching/vacancy.profile';
+import {
+  evolveStandards,
+  vacancyPosted,
+  type StandardCatalogue,
+  type StandardRecord,
+  type VacancyProfile,
+} from '../domain/matching/vacancy.profile';
 import { currentWeights, type Weights } from '../domain/matching/weights';
 import { iscoPaths, poolCountsQuery, topSeekersQuery, type RankingIds } from './matching.sql';
 
@@ -66,10 +72,16 @@ export interface RankedVacancy {
 
 export type VacancyRanking =
   | { outcome: 'unknown_seeker'; workerId: string }
-  | { outcome: 'ranked'; workerId: string; weightsVersion: string; results: RankedVacancy[]; noMatch?: { code: 'not_a_job_seeker' | 'no_open_vacancy_in_reach'; detail: string } };
+  | {
+      outcome: 'ranked';
+      workerId: string;
+      weightsVersion: string;
+      results: RankedVacancy[];
+      noMatch?: { code: 'not_a_job_seeker' | 'no_open_vacancy_in_reach'; detail: string };
+    };
 
-const TERM_KINDS = ['unit', 'esco', 'language'] as const;
-type TermKind = (typeof TERM_KINDS)[number];
+/** The dictionaries of matching_terms: units ("standard/unit"), ESCO skill URIs, ISO 639-1 languages. */
+type TermKind = 'unit' | 'esco' | 'language';
 
 /**
  * The matching engine's tables: the projection's writes (apply, in the consumer's transaction) and the
@@ -84,11 +96,14 @@ export class MatchingStore {
     const unique = [...new Set(terms)];
     if (unique.length === 0) return new Map();
     if (create)
-      await db.query(`INSERT INTO matching_terms (kind, term) SELECT $1, t FROM unnest($2::text[]) t ORDER BY t ON CONFLICT (kind, term) DO NOTHING`, [kind, unique]);
-    const { rows } = await db.query<{ term: string; term_id: number }>(`SELECT term, term_id FROM matching_terms WHERE kind = $1 AND term = ANY($2::text[])`, [
-      kind,
-      unique,
-    ]);
+      await db.query(
+        `INSERT INTO matching_terms (kind, term) SELECT $1, t FROM unnest($2::text[]) t ORDER BY t ON CONFLICT (kind, term) DO NOTHING`,
+        [kind, unique],
+      );
+    const { rows } = await db.query<{ term: string; term_id: number }>(
+      `SELECT term, term_id FROM matching_terms WHERE kind = $1 AND term = ANY($2::text[])`,
+      [kind, unique],
+    );
     return new Map(rows.map((r) => [r.term, r.term_id]));
   }
 
@@ -100,7 +115,10 @@ export class MatchingStore {
   private async applyFact(tx: Queryable, fact: MatchingFact, originCountry: string): Promise<void> {
     switch (fact.type) {
       case 'StandardPublished': {
-        const { rows } = await tx.query<{ record: StandardRecord }>(`SELECT record FROM matching_standards WHERE standard_id = $1 FOR UPDATE`, [fact.standardId]);
+        const { rows } = await tx.query<{ record: StandardRecord }>(
+          `SELECT record FROM matching_standards WHERE standard_id = $1 FOR UPDATE`,
+          [fact.standardId],
+        );
         const held: StandardCatalogue = rows[0] ? { [fact.standardId]: rows[0].record } : {};
         const next = evolveStandards(held, fact)[fact.standardId]!;
         await tx.query(
@@ -120,7 +138,10 @@ export class MatchingStore {
         return;
       }
       case 'VacancyEnded':
-        await tx.query(`UPDATE matching_vacancies SET open = false, profile = jsonb_set(profile, '{open}', 'false') WHERE vacancy_id = $1`, [fact.vacancyId]);
+        await tx.query(
+          `UPDATE matching_vacancies SET open = false, profile = jsonb_set(profile, '{open}', 'false') WHERE vacancy_id = $1`,
+          [fact.vacancyId],
+        );
         return;
       case 'WorkerRegistered':
       case 'WorkerDetailsCorrected':
@@ -143,9 +164,10 @@ export class MatchingStore {
   }
 
   private async applySeekerFact(tx: Queryable, fact: SeekerFact, originCountry: string): Promise<void> {
-    const { rows } = await tx.query<{ profile: SeekerProfile }>(`SELECT profile FROM matching_seeker_profiles WHERE worker_id = $1 FOR UPDATE`, [
-      fact.workerId,
-    ]);
+    const { rows } = await tx.query<{ profile: SeekerProfile }>(
+      `SELECT profile FROM matching_seeker_profiles WHERE worker_id = $1 FOR UPDATE`,
+      [fact.workerId],
+    );
     const profile = evolveSeeker(rows[0]?.profile ?? initialSeekerProfile(fact.workerId), fact);
     await this.writeSeeker(tx, profile, fact.type === 'WorkerRegistered' ? originCountry : '');
     if (fact.type === 'PersonalDataErased') await tx.query(`UPDATE matching_seekers SET sex = 'U' WHERE worker_id = $1`, [fact.workerId]);
@@ -155,8 +177,18 @@ export class MatchingStore {
   async writeSeeker(tx: Queryable, profile: SeekerProfile, originCountry = ''): Promise<void> {
     const seeker = seekerForScoring(profile);
     // One after the other: a transaction's client runs one statement at a time.
-    const units = await this.termIds(tx, 'unit', seeker.certified.map((c) => c.key), true);
-    const esco = await this.termIds(tx, 'esco', seeker.claims.map((c) => c.escoUri), true);
+    const units = await this.termIds(
+      tx,
+      'unit',
+      seeker.certified.map((c) => c.key),
+      true,
+    );
+    const esco = await this.termIds(
+      tx,
+      'esco',
+      seeker.claims.map((c) => c.escoUri),
+      true,
+    );
     const languages = await this.termIds(tx, 'language', seeker.languages, true);
     const ids = (map: Map<string, number>) => [...new Set(map.values())].sort((a, b) => a - b);
     const occupations = [...new Set(seeker.occupations.map((o) => iscoPaths(o.isco)[0]))];
@@ -192,14 +224,21 @@ export class MatchingStore {
 
   async standards(db: Queryable, standardIds: readonly string[]): Promise<StandardCatalogue> {
     if (standardIds.length === 0) return {};
-    const { rows } = await db.query<{ record: StandardRecord }>(`SELECT record FROM matching_standards WHERE standard_id = ANY($1::text[])`, [[...new Set(standardIds)]]);
+    const { rows } = await db.query<{ record: StandardRecord }>(
+      `SELECT record FROM matching_standards WHERE standard_id = ANY($1::text[])`,
+      [[...new Set(standardIds)]],
+    );
     return Object.fromEntries(rows.map((r) => [r.record.standardId, r.record]));
   }
 
-  async vacancy(db: Queryable, vacancyId: string): Promise<{ vacancy: VacancyProfile; originCountry: string; forScoring: VacancyForScoring } | undefined> {
-    const { rows } = await db.query<{ profile: VacancyProfile; origin_country: string }>(`SELECT profile, origin_country FROM matching_vacancies WHERE vacancy_id = $1`, [
-      vacancyId,
-    ]);
+  async vacancy(
+    db: Queryable,
+    vacancyId: string,
+  ): Promise<{ vacancy: VacancyProfile; originCountry: string; forScoring: VacancyForScoring } | undefined> {
+    const { rows } = await db.query<{ profile: VacancyProfile; origin_country: string }>(
+      `SELECT profile, origin_country FROM matching_vacancies WHERE vacancy_id = $1`,
+      [vacancyId],
+    );
     if (!rows[0]) return undefined;
     const vacancy = rows[0].profile;
     const standards = await this.standards(db, [...vacancy.requiredStandards, ...vacancy.requiredUnits.map((u) => u.standardId)]);
@@ -207,8 +246,16 @@ export class MatchingStore {
   }
 
   async rankingIds(db: Queryable, vacancy: VacancyForScoring): Promise<RankingIds> {
-    const units = await this.termIds(db, 'unit', vacancy.units.map((u) => u.key));
-    const esco = await this.termIds(db, 'esco', vacancy.units.flatMap((u) => u.escoSkills));
+    const units = await this.termIds(
+      db,
+      'unit',
+      vacancy.units.map((u) => u.key),
+    );
+    const esco = await this.termIds(
+      db,
+      'esco',
+      vacancy.units.flatMap((u) => u.escoSkills),
+    );
     const languages = await this.termIds(db, 'language', vacancy.languages);
     return {
       units: vacancy.units.map((u) => ({
@@ -242,15 +289,30 @@ export class MatchingStore {
       db.query<{ worker_id: string; score: string; profile: SeekerProfile }>(top.text, top.values),
       db.query<{ total: number; women: number; men: number }>(counts.text, counts.values),
     ]);
-    const results: RankedSeeker[] = rows.map((row, index) => {
-      const match = scoreMatch(vacancy, seekerForScoring(row.profile), weights);
-      return { rank: index + 1, workerId: row.worker_id, scoreMilli: match.scoreMilli, factors: match.factors, sqlScore: Number(row.score) };
-    }).map(({ sqlScore, ...result }) => {
-      // The SQL ordered what scoreMatch explains: they must agree, or the page is in the wrong order.
-      if (sqlScore !== result.scoreMilli) throw new Error(`matching: SQL score ${sqlScore} ≠ ${result.scoreMilli} for ${result.workerId} on ${vacancyId}`);
-      return result;
-    });
-    const sexes = results.length === 0 ? [] : await this.sexes(db, results.map((r) => r.workerId));
+    const results: RankedSeeker[] = rows
+      .map((row, index) => {
+        const match = scoreMatch(vacancy, seekerForScoring(row.profile), weights);
+        return {
+          rank: index + 1,
+          workerId: row.worker_id,
+          scoreMilli: match.scoreMilli,
+          factors: match.factors,
+          sqlScore: Number(row.score),
+        };
+      })
+      .map(({ sqlScore, ...result }) => {
+        // The SQL ordered what scoreMatch explains: they must agree, or the page is in the wrong order.
+        if (sqlScore !== result.scoreMilli)
+          throw new Error(`matching: SQL score ${sqlScore} ≠ ${result.scoreMilli} for ${result.workerId} on ${vacancyId}`);
+        return result;
+      });
+    const sexes =
+      results.length === 0
+        ? []
+        : await this.sexes(
+            db,
+            results.map((r) => r.workerId),
+          );
     const fairness = fairnessAudit(countSexes(sexes), pool.rows[0]!);
     const ranking: SeekerRanking = { outcome: 'ranked', vacancyId, weightsVersion: weights.version, results, fairness };
     if (results.length > 0) return ranking;
@@ -258,7 +320,10 @@ export class MatchingStore {
   }
 
   private async sexes(db: Queryable, workerIds: readonly string[]): Promise<SexCode[]> {
-    const { rows } = await db.query<{ worker_id: string; sex: SexCode }>(`SELECT worker_id, sex FROM matching_seekers WHERE worker_id = ANY($1::text[])`, [workerIds]);
+    const { rows } = await db.query<{ worker_id: string; sex: SexCode }>(
+      `SELECT worker_id, sex FROM matching_seekers WHERE worker_id = ANY($1::text[])`,
+      [workerIds],
+    );
     const byId = new Map(rows.map((r) => [r.worker_id, r.sex]));
     return workerIds.map((id) => byId.get(id) ?? 'U');
   }
@@ -278,7 +343,8 @@ export class MatchingStore {
     );
     const { active, reachable } = rows[0]!;
     const closed = posted.open ? '' : ' (the vacancy no longer takes referrals)';
-    if (active === 0) return { code: 'no_active_seekers', detail: `No active job seeker in ${originCountry || 'this jurisdiction'}${closed}.` };
+    if (active === 0)
+      return { code: 'no_active_seekers', detail: `No active job seeker in ${originCountry || 'this jurisdiction'}${closed}.` };
     if (reachable === 0)
       return {
         code: 'no_eligible_seeker_in_area',
@@ -299,7 +365,10 @@ export class MatchingStore {
           detail: `No eligible job seeker holds a live certificate for ${nobody.join(', ')}.`,
           units: nobody,
         };
-      return { code: 'no_seeker_certified_for_every_unit', detail: `Every required unit is certified to someone, but no eligible job seeker holds them all.` };
+      return {
+        code: 'no_seeker_certified_for_every_unit',
+        detail: `Every required unit is certified to someone, but no eligible job seeker holds them all.`,
+      };
     }
     return { code: 'vacancy_not_open', detail: `The vacancy matched nobody${closed}.` };
   }
@@ -314,7 +383,13 @@ export class MatchingStore {
     const weights = this.weights();
     const seeker = seekerForScoring(rows[0].profile);
     if (!rows[0].active)
-      return { outcome: 'ranked', workerId, weightsVersion: weights.version, results: [], noMatch: { code: 'not_a_job_seeker', detail: 'The worker is not an active job seeker.' } };
+      return {
+        outcome: 'ranked',
+        workerId,
+        weightsVersion: weights.version,
+        results: [],
+        noMatch: { code: 'not_a_job_seeker', detail: 'The worker is not an active job seeker.' },
+      };
     const vacancies = await db.query<{ profile: VacancyProfile }>(
       `SELECT profile FROM matching_vacancies WHERE open AND origin_country = $1 AND ($2::boolean OR location = ANY($3::text[]))`,
       [options.originCountry, seeker.willingToRelocate, [...(seeker.originArea ? [seeker.originArea] : []), ...seeker.areas]],
@@ -340,7 +415,10 @@ export class MatchingStore {
       workerId,
       weightsVersion: weights.version,
       results,
-      noMatch: { code: 'no_open_vacancy_in_reach', detail: `No open vacancy in ${[seeker.originArea, ...seeker.areas].filter(Boolean).join(', ') || 'the seeker’s areas'}, and the seeker is not willing to relocate.` },
+      noMatch: {
+        code: 'no_open_vacancy_in_reach',
+        detail: `No open vacancy in ${[seeker.originArea, ...seeker.areas].filter(Boolean).join(', ') || 'the seeker’s areas'}, and the seeker is not willing to relocate.`,
+      },
     };
   }
 
@@ -348,7 +426,9 @@ export class MatchingStore {
   async explain(db: Queryable, vacancyId: string, workerId: string): Promise<ExplainedMatch | undefined> {
     const found = await this.vacancy(db, vacancyId);
     if (!found) return undefined;
-    const { rows } = await db.query<{ profile: SeekerProfile }>(`SELECT profile FROM matching_seeker_profiles WHERE worker_id = $1`, [workerId]);
+    const { rows } = await db.query<{ profile: SeekerProfile }>(`SELECT profile FROM matching_seeker_profiles WHERE worker_id = $1`, [
+      workerId,
+    ]);
     if (!rows[0]) return undefined;
     return scoreMatch(found.forScoring, seekerForScoring(rows[0].profile), this.weights());
   }

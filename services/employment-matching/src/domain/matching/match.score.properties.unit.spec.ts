@@ -41,7 +41,10 @@ describe('a score over generated histories', () => {
           const referral = { vacancyId: world.vacancyId, workerId, ...match };
           const cited = new Set(match.factors.flatMap((f) => f.citedEventIds));
           // Only the cited events, in their topics' order: what an auditor would fetch by id.
-          const result = rebuildScore(referral, world.facts.filter((f) => cited.has(f.eventId)));
+          const result = rebuildScore(
+            referral,
+            world.facts.filter((f) => cited.has(f.eventId)),
+          );
           expect(result.outcome).toBe('rebuilt');
           if (result.outcome !== 'rebuilt') return;
           expect(result.match.scoreMilli).toBe(match.scoreMilli);
@@ -61,7 +64,10 @@ describe('a score over generated histories', () => {
         const [{ workerId, match }] = scoresOf(world) as [ReturnType<typeof scoresOf>[number]];
         const cited = match.factors.flatMap((f) => f.citedEventIds);
         const dropped = cited[cited.length - 1]!;
-        const result = rebuildScore({ vacancyId: world.vacancyId, workerId, ...match }, world.facts.filter((f) => f.eventId !== dropped));
+        const result = rebuildScore(
+          { vacancyId: world.vacancyId, workerId, ...match },
+          world.facts.filter((f) => f.eventId !== dropped),
+        );
         expect(result).toEqual({ outcome: 'missing_events', missing: [dropped] });
       }),
       { numRuns: 100 },
@@ -71,7 +77,9 @@ describe('a score over generated histories', () => {
   it('does not change when a fact is delivered twice (the fold is idempotent per event)', () => {
     fc.assert(
       fc.property(matchingWorldArb, fc.nat(), (world, pick) => {
-        const seekerFacts = world.facts.filter((f) => 'workerId' in f && f.type !== 'WorkerDetailsCorrected' && f.type !== 'WorkerRegistered');
+        const seekerFacts = world.facts.filter(
+          (f) => 'workerId' in f && f.type !== 'WorkerDetailsCorrected' && f.type !== 'WorkerRegistered',
+        );
         if (seekerFacts.length === 0) return;
         const again = seekerFacts[pick % seekerFacts.length]!;
         const index = world.facts.indexOf(again);

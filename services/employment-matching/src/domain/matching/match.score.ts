@@ -144,7 +144,14 @@ export function sharedIscoDigits(a: string, b: string): number {
 
 function factor(name: FactorName, weights: Weights, valueMilli: number, evidence: string[], cited: Iterable<string>): ExplainedFactor {
   const weightMilli = weights.factors[name];
-  return { name, weightMilli, valueMilli, contributionMilli: contribution(weightMilli, valueMilli), evidence, citedEventIds: sortedUnique(cited) };
+  return {
+    name,
+    weightMilli,
+    valueMilli,
+    contributionMilli: contribution(weightMilli, valueMilli),
+    evidence,
+    citedEventIds: sortedUnique(cited),
+  };
 }
 
 function occupationFactor(vacancy: VacancyForScoring, seeker: SeekerForScoring, weights: Weights): ExplainedFactor {
@@ -165,7 +172,13 @@ export type UnitState = 'certified' | 'claimed' | 'missing';
 export function unitStates(vacancy: VacancyForScoring, seeker: SeekerForScoring) {
   return vacancy.units.map((unit) => {
     const certificate = seeker.certified.find((c) => c.key === unit.key);
-    if (certificate) return { unit, state: 'certified' as UnitState, evidence: `certified ${unit.key} (certificate ${certificate.certificateNumber})`, eventIds: [...unit.eventIds, ...certificate.eventIds] };
+    if (certificate)
+      return {
+        unit,
+        state: 'certified' as UnitState,
+        evidence: `certified ${unit.key} (certificate ${certificate.certificateNumber})`,
+        eventIds: [...unit.eventIds, ...certificate.eventIds],
+      };
     const claims = seeker.claims.filter((c) => unit.escoSkills.includes(c.escoUri));
     if (claims.length > 0)
       return {
@@ -181,7 +194,10 @@ export function unitStates(vacancy: VacancyForScoring, seeker: SeekerForScoring)
 function unitsFactor(vacancy: VacancyForScoring, seeker: SeekerForScoring, weights: Weights): ExplainedFactor {
   if (vacancy.units.length === 0) return factor('units', weights, 1000, ['no units required'], vacancy.eventIds);
   const states = unitStates(vacancy, seeker);
-  const credit = states.reduce((sum, s) => sum + (s.state === 'certified' ? 1000 : s.state === 'claimed' ? weights.claimedUnitCreditMilli : 0), 0);
+  const credit = states.reduce(
+    (sum, s) => sum + (s.state === 'certified' ? 1000 : s.state === 'claimed' ? weights.claimedUnitCreditMilli : 0),
+    0,
+  );
   return factor(
     'units',
     weights,
@@ -196,10 +212,13 @@ function experienceFactor(vacancy: VacancyForScoring, seeker: SeekerForScoring, 
   const months = entry?.months ?? 0;
   const wanted = vacancy.experienceMonths > 0 ? vacancy.experienceMonths : weights.experienceDefaultMonths;
   const value = Math.min(1000, roundDiv(months * 1000, wanted));
-  return factor('experience', weights, value, [`${months} months abroad as ${vacancy.occupationIsco}, ${wanted} wanted`], [
-    ...vacancy.eventIds,
-    ...(entry?.eventIds ?? []),
-  ]);
+  return factor(
+    'experience',
+    weights,
+    value,
+    [`${months} months abroad as ${vacancy.occupationIsco}, ${wanted} wanted`],
+    [...vacancy.eventIds, ...(entry?.eventIds ?? [])],
+  );
 }
 
 function locationFactor(vacancy: VacancyForScoring, seeker: SeekerForScoring, weights: Weights): ExplainedFactor {
@@ -208,15 +227,20 @@ function locationFactor(vacancy: VacancyForScoring, seeker: SeekerForScoring, we
   if (seeker.areas.includes(vacancy.location))
     return factor('location', weights, 1000, [`preferred area ${vacancy.location}`], [...vacancy.eventIds, ...seeker.preferencesEventIds]);
   if (seeker.willingToRelocate)
-    return factor('location', weights, weights.relocationValueMilli, [`willing to relocate to ${vacancy.location}`], [
-      ...vacancy.eventIds,
-      ...seeker.preferencesEventIds,
-    ]);
-  return factor('location', weights, 0, [`not in ${vacancy.location} nor willing to relocate`], [
-    ...vacancy.eventIds,
-    ...seeker.attributeEventIds,
-    ...seeker.preferencesEventIds,
-  ]);
+    return factor(
+      'location',
+      weights,
+      weights.relocationValueMilli,
+      [`willing to relocate to ${vacancy.location}`],
+      [...vacancy.eventIds, ...seeker.preferencesEventIds],
+    );
+  return factor(
+    'location',
+    weights,
+    0,
+    [`not in ${vacancy.location} nor willing to relocate`],
+    [...vacancy.eventIds, ...seeker.attributeEventIds, ...seeker.preferencesEventIds],
+  );
 }
 
 function languagesFactor(vacancy: VacancyForScoring, seeker: SeekerForScoring, weights: Weights): ExplainedFactor {

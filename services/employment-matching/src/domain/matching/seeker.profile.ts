@@ -104,7 +104,13 @@ export function evolveSeeker(profile: SeekerProfile, fact: SeekerFact): SeekerPr
         ...profile,
         certificates: {
           ...profile.certificates,
-          [fact.certificateNumber]: { standardId: fact.standardId, unitCodes: [...fact.unitCodes], live: true, ended: false, eventIds: [fact.eventId] },
+          [fact.certificateNumber]: {
+            standardId: fact.standardId,
+            unitCodes: [...fact.unitCodes],
+            live: true,
+            ended: false,
+            eventIds: [fact.eventId],
+          },
         },
       };
     case 'CertificateStatusChanged': {

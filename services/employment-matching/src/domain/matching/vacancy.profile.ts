@@ -26,7 +26,10 @@ export interface VacancyProfile {
 }
 
 /** The catalogue after a fact; a version older than the one held changes nothing. */
-export function evolveStandards(catalogue: StandardCatalogue, fact: Extract<MatchingFact, { type: 'StandardPublished' }>): StandardCatalogue {
+export function evolveStandards(
+  catalogue: StandardCatalogue,
+  fact: Extract<MatchingFact, { type: 'StandardPublished' }>,
+): StandardCatalogue {
   const held = catalogue[fact.standardId];
   if (held && held.version >= fact.version) return catalogue;
   return {

@@ -43,30 +43,45 @@ const cycleArb = fc.record({
   lengthMonths: fc.integer({ min: 1, max: 48 }),
   returnDay: fc.integer({ min: 1, max: 28 }),
   returned: fc.boolean(),
-  changes: fc.array(fc.record({ afterMonths: fc.integer({ min: 0, max: 50 }), occupationIsco: fc.option(fc.constantFrom(...ISCO), { nil: undefined }) }), {
-    maxLength: 2,
-  }),
+  changes: fc.array(
+    fc.record({ afterMonths: fc.integer({ min: 0, max: 50 }), occupationIsco: fc.option(fc.constantFrom(...ISCO), { nil: undefined }) }),
+    {
+      maxLength: 2,
+    },
+  ),
 });
 
 const seekerArb = fc.record({
   sex: fc.constantFrom('F' as const, 'M' as const, 'O' as const, 'U' as const),
   originArea: fc.constantFrom(...AREAS),
   languages: fc.subarray([...LANGUAGES]),
-  correction: fc.option(fc.record({ originArea: fc.option(fc.constantFrom(...AREAS), { nil: undefined }), languages: fc.option(fc.subarray([...LANGUAGES]), { nil: undefined }) }), {
-    nil: undefined,
-  }),
+  correction: fc.option(
+    fc.record({
+      originArea: fc.option(fc.constantFrom(...AREAS), { nil: undefined }),
+      languages: fc.option(fc.subarray([...LANGUAGES]), { nil: undefined }),
+    }),
+    {
+      nil: undefined,
+    },
+  ),
   cycles: fc.array(cycleArb, { maxLength: 3 }),
   claims: fc.array(fc.subarray(ESCO, { minLength: 1, maxLength: 3 }), { maxLength: 2 }),
   certificates: fc.array(
     fc.record({
       standard: fc.nat(2),
       units: fc.subarray(['U1', 'U2', 'U3', 'U4'], { minLength: 1 }),
-      changes: fc.array(fc.constantFrom('suspended' as const, 'reinstated' as const, 'revoked' as const, 'superseded' as const), { maxLength: 2 }),
+      changes: fc.array(fc.constantFrom('suspended' as const, 'reinstated' as const, 'revoked' as const, 'superseded' as const), {
+        maxLength: 2,
+      }),
     }),
     { maxLength: 2 },
   ),
   preferences: fc.option(
-    fc.record({ occupations: fc.subarray([...ISCO], { maxLength: 2 }), areas: fc.subarray([...AREAS], { maxLength: 2 }), willingToRelocate: fc.boolean() }),
+    fc.record({
+      occupations: fc.subarray([...ISCO], { maxLength: 2 }),
+      areas: fc.subarray([...AREAS], { maxLength: 2 }),
+      willingToRelocate: fc.boolean(),
+    }),
     { nil: undefined },
   ),
   leaves: fc.boolean(),
@@ -102,14 +117,27 @@ function seekerDrafts(workerId: string, seeker: SeekerSpec): Draft[] {
   seeker.cycles.forEach((cycle, index) => {
     const cycleNumber = index + 1;
     const start = date(cycle.year, cycle.month, cycle.day);
-    drafts.push({ type: 'DepartureRecorded', workerId, cycleNumber, occupationIsco: cycle.occupationIsco, contractStart: start, departedOn: start });
+    drafts.push({
+      type: 'DepartureRecorded',
+      workerId,
+      cycleNumber,
+      occupationIsco: cycle.occupationIsco,
+      contractStart: start,
+      departedOn: start,
+    });
     if (cycle.withArrival) {
       const d = Math.min(28, cycle.day + cycle.arrivalDelayDays);
       drafts.push({ type: 'ArrivalRecorded', workerId, cycleNumber, arrivedOn: date(cycle.year, cycle.month, d) });
     }
     for (const change of cycle.changes) {
       const [y, m] = addMonths(cycle.year, cycle.month, change.afterMonths);
-      drafts.push({ type: 'EmploymentChanged', workerId, cycleNumber, changedOn: date(y, m, 15), ...(change.occupationIsco ? { occupationIsco: change.occupationIsco } : {}) });
+      drafts.push({
+        type: 'EmploymentChanged',
+        workerId,
+        cycleNumber,
+        changedOn: date(y, m, 15),
+        ...(change.occupationIsco ? { occupationIsco: change.occupationIsco } : {}),
+      });
     }
     if (cycle.returned) {
       const [y, m] = addMonths(cycle.year, cycle.month, cycle.lengthMonths);
@@ -120,7 +148,13 @@ function seekerDrafts(workerId: string, seeker: SeekerSpec): Draft[] {
   for (const escoUris of seeker.claims) drafts.push({ type: 'SkillsClaimed', workerId, escoUris });
   seeker.certificates.forEach((certificate, index) => {
     const certificateNumber = `${workerId}-C${index}`;
-    drafts.push({ type: 'CertificateIssued', workerId, certificateNumber, standardId: `STD-${certificate.standard}`, unitCodes: certificate.units });
+    drafts.push({
+      type: 'CertificateIssued',
+      workerId,
+      certificateNumber,
+      standardId: `STD-${certificate.standard}`,
+      unitCodes: certificate.units,
+    });
     for (const change of certificate.changes) drafts.push({ type: 'CertificateStatusChanged', workerId, certificateNumber, change });
   });
   if (seeker.preferences) drafts.push({ type: 'JobSeekerPreferencesSet', workerId, ...seeker.preferences });
@@ -139,7 +173,13 @@ export const matchingWorldArb: fc.Arbitrary<MatchingWorld> = fc
     const drafts: Draft[] = [];
     standards.forEach((s, i) => {
       for (let version = 1; version <= 1 + s.revisions; version++)
-        drafts.push({ type: 'StandardPublished', standardId: `STD-${i}`, version, occupationIsco: s.occupationIsco, units: version === 1 ? s.units.slice(0, 1) : s.units });
+        drafts.push({
+          type: 'StandardPublished',
+          standardId: `STD-${i}`,
+          version,
+          occupationIsco: s.occupationIsco,
+          units: version === 1 ? s.units.slice(0, 1) : s.units,
+        });
     });
     drafts.push({
       type: 'VacancyPosted',
