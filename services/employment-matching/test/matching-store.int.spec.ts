@@ -8,6 +8,7 @@ import { matchingWorldArb } from '../src/domain/matching/testing/matching.arbitr
 import { currentWeights } from '../src/domain/matching/weights';
 import { matchingMigrations } from '../src/persistence/migrations/0100_matching_profiles';
 import { MatchingStore } from '../src/matching/matching.store';
+import { poolCountsQuery, poolCountersQuery } from '../src/matching/matching.sql';
 
 /**
  * The ranking store on the real PostgreSQL: the SQL score equals scoreMatch on generated histories, sex never
@@ -27,7 +28,7 @@ afterAll(async () => db?.drop());
 
 async function reset() {
   await db.pool.query(
-    'TRUNCATE matching_seekers, matching_seeker_profiles, matching_standards, matching_vacancies, matching_terms RESTART IDENTITY',
+    'TRUNCATE matching_seekers, matching_seeker_profiles, matching_standards, matching_vacancies, matching_terms, matching_pool_counts RESTART IDENTITY',
   );
 }
 
@@ -63,6 +64,16 @@ describe('the ranking SQL over generated histories', () => {
             expected.set(workerId, scoreMatch(vacancy, seeker, currentWeights()).scoreMilli);
         }
         expect(Object.fromEntries(sql)).toEqual(Object.fromEntries(expected));
+        // The triggers' counters give the pool the WHERE clause selects, by sex, before and after sexes change.
+        const samePool = async () => {
+          const scan = poolCountsQuery(vacancy, COUNTRY);
+          const counters = poolCountersQuery(COUNTRY, vacancy.location);
+          expect((await db.pool.query(counters.text, counters.values)).rows[0]).toEqual((await db.pool.query(scan.text, scan.values)).rows[0]);
+        };
+        await samePool();
+        await db.pool.query(`UPDATE matching_seekers SET sex = CASE sex WHEN 'F' THEN 'M' ELSE 'F' END WHERE worker_id = ANY($1::text[])`, [world.workerIds.slice(0, 2)]);
+        await db.pool.query(`UPDATE matching_seekers SET active = NOT active, relocate = NOT relocate WHERE worker_id = $1`, [world.workerIds[0]]);
+        await samePool();
       }),
       { numRuns: 40 },
     );

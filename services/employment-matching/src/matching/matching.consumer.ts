@@ -3,7 +3,7 @@ import { EmploymentEventSchema, type EmploymentEvent } from '@homeward/contracts
 import { SkillsEventSchema, type SkillsEvent } from '@homeward/contracts/skills/v1';
 import { isTransientError, type Kafka } from '@homeward/messaging';
 import { ConsumerRunner, PoisonMessageError, type IncomingMessage } from '@homeward/messaging/consumer';
-import type { Pool } from '@homeward/pg-kit';
+import { pgErrorCode, type Pool } from '@homeward/pg-kit';
 import { decodeMessageValue, registrationFact, type RegistrationFact } from '@homeward/projections/registration';
 import { RegistrationEventSchema } from '@homeward/contracts/registration/v1';
 import type { createLogger } from '@homeward/service-kit';
@@ -259,7 +259,8 @@ export function matchingConsumer(
     decode: decodeMatchingInput(options.namespace),
     handle: (input, tx) => options.store.apply(tx, input),
     deduplicateByEventId: true,
-    isTransient: isTransientError,
+    // A deadlock or serialisation failure between two consumers' counters (matching_pool_counts) passes on a retry.
+    isTransient: (error) => isTransientError(error) || ['40P01', '40001'].includes(pgErrorCode(error) ?? ''),
     fromBeginning: true,
     logger: options.logger,
   });

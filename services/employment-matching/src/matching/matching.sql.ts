@@ -116,3 +116,24 @@ export function poolCountsQuery(vacancy: VacancyForScoring, originCountry: strin
     values,
   };
 }
+
+/**
+ * The same counts from the counters the triggers keep (matching_pool_counts): the pool of a vacancy in L is
+ * the seekers willing to relocate plus those whose area or preferred areas include L.
+ */
+export function poolCountersQuery(originCountry: string, location: string): SqlQuery {
+  return {
+    text: `SELECT coalesce(sum(seekers), 0)::int AS total, coalesce(sum(seekers) FILTER (WHERE sex = 'F'), 0)::int AS women,
+                  coalesce(sum(seekers) FILTER (WHERE sex = 'M'), 0)::int AS men
+             FROM matching_pool_counts WHERE origin_country = $1 AND reach IN ('relocate', 'area:' || $2)`,
+    values: [originCountry, location],
+  };
+}
+
+/** Recounts matching_pool_counts from the seekers (after a bulk load with the triggers disabled). */
+export const REBUILD_POOL_COUNTS = `
+  DELETE FROM matching_pool_counts;
+  INSERT INTO matching_pool_counts (origin_country, reach, sex, seekers)
+  SELECT s.origin_country, r, s.sex, count(*)
+    FROM matching_seekers s, unnest(matching_pool_reach(s.active, s.relocate, s.origin_area, s.areas)) r
+   GROUP BY 1, 2, 3;`;

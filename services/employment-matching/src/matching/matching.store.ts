@@ -19,7 +19,7 @@ import {
   type VacancyProfile,
 } from '../domain/matching/vacancy.profile';
 import { currentWeights, type Weights } from '../domain/matching/weights';
-import { iscoPaths, poolCountsQuery, topSeekersQuery, type RankingIds } from './matching.sql';
+import { iscoPaths, poolCountersQuery, poolCountsQuery, topSeekersQuery, type RankingIds } from './matching.sql';
 
 /** What a topic message tells the matching projection: facts, and for registration's, the sex and jurisdiction beside them. */
 export interface MatchingInput {
@@ -269,8 +269,8 @@ export class MatchingStore {
   /**
    * Ranks the eligible seekers of the caller's jurisdiction for a vacancy: SQL orders the pool by the score and
    * returns the top k, whose explanation scoreMatch computes from their profiles (the same number, by test);
-   * a second statement, on another connection at the same time, counts the pool by sex for the fairness
-   * audit. An empty list always comes with why.
+   * the pool's size by sex for the fairness audit comes from the counters the triggers keep (read at the same
+   * time on another connection). An empty list always comes with why.
    */
   async rankSeekers(
     db: Pool,
@@ -284,7 +284,15 @@ export class MatchingStore {
     const ids = await this.rankingIds(db, vacancy);
     const requireCertified = (options.requireCertified ?? false) && vacancy.units.length > 0;
     const top = topSeekersQuery(vacancy, ids, weights, options.originCountry, options.limit, requireCertified);
-    const counts = poolCountsQuery(vacancy, options.originCountry, requireCertified ? ids.units.map((u) => u.unitId) : undefined);
+    // The pool's size by sex: from the triggers' counters (a lookup), or, when only certified seekers are
+    // ranked, by counting that narrower pool.
+    const counts = requireCertified
+      ? poolCountsQuery(
+          vacancy,
+          options.originCountry,
+          ids.units.map((u) => u.unitId),
+        )
+      : poolCountersQuery(options.originCountry, vacancy.location);
     const [{ rows }, pool] = await Promise.all([
       db.query<{ worker_id: string; score: string; profile: SeekerProfile }>(top.text, top.values),
       db.query<{ total: number; women: number; men: number }>(counts.text, counts.values),

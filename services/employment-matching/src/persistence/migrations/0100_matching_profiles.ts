@@ -56,6 +56,47 @@ export const migration: Migration = {
     CREATE INDEX matching_seekers_certified ON matching_seekers USING gin (certified gin__int_ops);
     CREATE INDEX matching_seekers_claimed ON matching_seekers USING gin (claimed gin__int_ops);
 
+    -- The eligible pool's size by sex, kept by triggers, so that the fairness audit's denominator costs a
+    -- lookup and not a second scan of the pool: an active seeker counts under 'relocate' when willing to
+    -- move, else under 'area:<code>' for each distinct area of origin_area and areas. The pool of a vacancy
+    -- in L is then 'relocate' + 'area:L' — exactly the ranking's WHERE clause.
+    CREATE TABLE matching_pool_counts (
+      origin_country text NOT NULL,
+      reach text NOT NULL,
+      sex char(1) NOT NULL,
+      seekers bigint NOT NULL,
+      PRIMARY KEY (origin_country, reach, sex)
+    );
+    CREATE FUNCTION matching_pool_reach(active boolean, relocate boolean, origin_area text, areas text[]) RETURNS text[]
+      LANGUAGE sql IMMUTABLE AS $$
+        SELECT CASE WHEN NOT active THEN '{}'::text[]
+                    WHEN relocate THEN ARRAY['relocate']
+                    ELSE ARRAY(SELECT DISTINCT 'area:' || a FROM unnest(array_append(areas, origin_area)) a WHERE a IS NOT NULL ORDER BY 1)
+               END
+      $$;
+    CREATE FUNCTION matching_pool_count() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          UPDATE matching_pool_counts c SET seekers = c.seekers - 1
+           WHERE c.origin_country = OLD.origin_country AND c.sex = OLD.sex
+             AND c.reach = ANY (matching_pool_reach(OLD.active, OLD.relocate, OLD.origin_area, OLD.areas));
+        END IF;
+        IF TG_OP IN ('UPDATE', 'INSERT') THEN
+          INSERT INTO matching_pool_counts (origin_country, reach, sex, seekers)
+          SELECT NEW.origin_country, r, NEW.sex, 1 FROM unnest(matching_pool_reach(NEW.active, NEW.relocate, NEW.origin_area, NEW.areas)) r ORDER BY r
+          ON CONFLICT (origin_country, reach, sex) DO UPDATE SET seekers = matching_pool_counts.seekers + 1;
+        END IF;
+        RETURN NULL;
+      END
+    $$;
+    CREATE TRIGGER matching_pool_count_rows AFTER INSERT OR DELETE ON matching_seekers
+      FOR EACH ROW EXECUTE FUNCTION matching_pool_count();
+    CREATE TRIGGER matching_pool_count_changes AFTER UPDATE ON matching_seekers
+      FOR EACH ROW
+      WHEN ((OLD.active, OLD.relocate, OLD.origin_area, OLD.areas, OLD.sex, OLD.origin_country)
+            IS DISTINCT FROM (NEW.active, NEW.relocate, NEW.origin_area, NEW.areas, NEW.sex, NEW.origin_country))
+      EXECUTE FUNCTION matching_pool_count();
+
     CREATE TABLE matching_standards (
       standard_id text PRIMARY KEY,
       version integer NOT NULL,
