@@ -60,8 +60,17 @@ export async function startEmploymentHarness(
     office: await issuer.token({ organisationId: 'ph-peso', kind: 'agency', scopes: employment }),
     employerA: await issuer.token({ organisationId: EMPLOYER_A, kind: 'employer', scopes: employerScopes }),
     employerB: await issuer.token({ organisationId: EMPLOYER_B, kind: 'employer', scopes: employerScopes }),
-    mission: await issuer.token({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA', scopes: [...employment, Scopes.workersRead] }),
-    statistics: await issuer.token({ organisationId: 'psa-statistics', kind: 'statistics', scopes: [...employment, Scopes.aggregatesRead] }),
+    mission: await issuer.token({
+      organisationId: 'ph-embassy-riyadh',
+      kind: 'mission',
+      country: 'SA',
+      scopes: [...employment, Scopes.workersRead],
+    }),
+    statistics: await issuer.token({
+      organisationId: 'psa-statistics',
+      kind: 'statistics',
+      scopes: [...employment, Scopes.aggregatesRead],
+    }),
     relayAdmin: await issuer.token({ organisationId: 'ph-peso', kind: 'agency', scopes: [RELAY_ADMIN_SCOPE] }),
     foreign: await impostor.token({ organisationId: 'ph-peso', kind: 'agency', scopes: employment }),
   };
@@ -87,7 +96,12 @@ export async function startEmploymentHarness(
     issue: (claims) => issuer.token(claims),
     async call(method, url, payload, token = tokens.office, extra = {}) {
       const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra };
-      const response = await runtime.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as string | object }) });
+      const response = await runtime.app.inject({
+        method,
+        url,
+        headers,
+        ...(payload === undefined ? {} : { payload: payload as string | object }),
+      });
       const text = response.body;
       let body: Record<string, any> | undefined;
       try {
@@ -101,6 +115,9 @@ export async function startEmploymentHarness(
       await eventually(
         () => runtime.relay.backlog(),
         (b) => b.events === 0,
+        // The relay reads only below the server's oldest running transaction (docs/adr/0003): on the shared
+        // PostgreSQL another run's long transaction may hold it back a while.
+        90_000,
       );
     },
     async counts() {

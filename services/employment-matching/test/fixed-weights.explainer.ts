@@ -21,7 +21,9 @@ export class FixedWeightsExplainer implements MatchExplainer {
     return {
       weightsVersion: 'test-2026-12-01',
       scoreMilli: contributionMilli,
-      factors: [{ name: 'occupation', weightMilli, valueMilli, contributionMilli, evidence: [`test pair ${valueMilli}`], citedEventIds: [] }],
+      factors: [
+        { name: 'occupation', weightMilli, valueMilli, contributionMilli, evidence: [`test pair ${valueMilli}`], citedEventIds: [] },
+      ],
     };
   }
 }

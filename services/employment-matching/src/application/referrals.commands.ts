@@ -9,7 +9,8 @@ import { evolve, initialState, type ReferralState } from '../domain/referral/ref
 import { seekerFacts } from '../domain/seeker/seeker.state';
 import { vacancyFacts } from '../domain/vacancy/vacancy.state';
 import type { ReferralStreams, VacancyStreams } from '../persistence/employment.streams';
-import type { ReadTables, ReferralRow } from '../persistence/read-tables';
+import type { ReadTables } from '../persistence/read-tables';
+import type { ReferralRow } from './read-model';
 import { authorise, ownReferral, ownVacancy } from './access/employment.access';
 import type { MatchExplainer } from './ports/match-explainer';
 import type { SeekerCommands } from './seekers.commands';
@@ -23,8 +24,7 @@ export interface ReferralResult {
 
 /** What the API asks of a referral after it is made; the application adds what `decide` needs of the vacancy. */
 export type ReferralRequestCommand =
-  | Exclude<ReferralCommand, MakeReferral | RecordHire>
-  | { readonly type: 'RecordHire'; readonly data: Omit<RecordHire['data'], 'vacancy'> };
+  Exclude<ReferralCommand, MakeReferral | RecordHire> | { readonly type: 'RecordHire'; readonly data: Omit<RecordHire['data'], 'vacancy'> };
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -129,7 +129,10 @@ export class ReferralCommands {
         workerId = state.workerId;
         // Hires of one vacancy are counted one at a time: its row stays locked until this transaction ends.
         const hires = await this.deps.tables.lockHires(client, state.vacancyId);
-        const vacancy = vacancyFacts((await this.deps.vacancyStreams.load(state.vacancyId, undefined, client, { personalData: false })).state, hires);
+        const vacancy = vacancyFacts(
+          (await this.deps.vacancyStreams.load(state.vacancyId, undefined, client, { personalData: false })).state,
+          hires,
+        );
         if (!vacancy) throw new VacancyNotFound(`no vacancy ${state.vacancyId}`);
         return { type: 'RecordHire', data: { ...command.data, vacancy } };
       },

@@ -65,7 +65,10 @@ export class VacancyCommands {
       employerId = principal.organisationId;
     } else {
       if (body.employerId === undefined)
-        throw new AccessDenied('the employment office posts a vacancy on an employer’s behalf: employerId names it', 'access.not-own-organisation');
+        throw new AccessDenied(
+          'the employment office posts a vacancy on an employer’s behalf: employerId names it',
+          'access.not-own-organisation',
+        );
       employerId = body.employerId;
     }
     const { employerId: _e, ...rest } = body;

@@ -15,11 +15,17 @@ export const codeChecks: Readonly<Record<'occupation' | 'subdivision' | 'languag
   occupation: (value) =>
     iscoUnitGroup(value)
       ? undefined
-      : { code: 'validation.unknown-occupation', detail: `must be an ISCO-08 unit group (four digits, such as 5152): ${JSON.stringify(value)} is none` },
+      : {
+          code: 'validation.unknown-occupation',
+          detail: `must be an ISCO-08 unit group (four digits, such as 5152): ${JSON.stringify(value)} is none`,
+        },
   subdivision: (value) =>
     subdivision(value)
       ? undefined
-      : { code: 'validation.unknown-subdivision', detail: `must be an ISO 3166-2 subdivision code such as PH-CEB: ${JSON.stringify(value)} names no subdivision` },
+      : {
+          code: 'validation.unknown-subdivision',
+          detail: `must be an ISO 3166-2 subdivision code such as PH-CEB: ${JSON.stringify(value)} names no subdivision`,
+        },
   language: (value) =>
     language(value)
       ? undefined
@@ -27,11 +33,17 @@ export const codeChecks: Readonly<Record<'occupation' | 'subdivision' | 'languag
   currency: (value) =>
     currency(value)
       ? undefined
-      : { code: 'validation.unknown-currency', detail: `must be an active ISO 4217 currency code such as PHP: ${JSON.stringify(value)} is none` },
+      : {
+          code: 'validation.unknown-currency',
+          detail: `must be an active ISO 4217 currency code such as PHP: ${JSON.stringify(value)} is none`,
+        },
 };
 
 /** Collects the code errors of a command's fields, in the order they are checked. */
-export function codeCollector(): { check: (path: readonly (string | number)[], value: string | undefined, test: Check) => void; errors: CodeError[] } {
+export function codeCollector(): {
+  check: (path: readonly (string | number)[], value: string | undefined, test: Check) => void;
+  errors: CodeError[];
+} {
   const errors: CodeError[] = [];
   return {
     errors,
@@ -42,4 +54,3 @@ export function codeCollector(): { check: (path: readonly (string | number)[], v
     },
   };
 }
-

@@ -15,13 +15,18 @@ export const addDays = (date: string, days: number): string =>
 
 export function notBeforeEarliest(date: string, field: string, what: string): void {
   if (date < DATES.earliest)
-    throw new EmploymentRuleViolation('date-before-earliest', field, `${what} (${date}) is before ${DATES.earliest}, the earliest date the service records`);
+    throw new EmploymentRuleViolation(
+      'date-before-earliest',
+      field,
+      `${what} (${date}) is before ${DATES.earliest}, the earliest date the service records`,
+    );
 }
 
 /** A date of something that has happened: on or after the earliest date, and not after tomorrow. */
 export function notInFuture(date: string, today: string, field: string, what: string): void {
   notBeforeEarliest(date, field, what);
-  if (date > addDays(today, 1)) throw new EmploymentRuleViolation('date-in-future', field, `${what} (${date}) cannot be dated in the future`);
+  if (date > addDays(today, 1))
+    throw new EmploymentRuleViolation('date-in-future', field, `${what} (${date}) cannot be dated in the future`);
 }
 
 export function notBefore(rule: EmploymentRule, date: string, floor: string, field: string, what: string, floorWhat: string): void {

@@ -2,7 +2,7 @@ import type { components } from './generated/employment-matching.v1';
 import type { ReferralState } from '../domain/referral/referral.state';
 import type { SeekerState } from '../domain/seeker/seeker.state';
 import type { VacancyState } from '../domain/vacancy/vacancy.state';
-import type { ReferralRow, VacancyRow } from '../persistence/read-tables';
+import type { ReferralRow, VacancyRow } from '../application/read-model';
 
 type Schemas = components['schemas'];
 

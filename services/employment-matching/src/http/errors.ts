@@ -8,7 +8,12 @@ const pathOf = (field: string): (string | number)[] =>
   field === '' ? [] : field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
 
 /** Rules that conflict with what exists rather than with the request: 409. */
-const CONFLICTS: ReadonlySet<EmploymentRule> = new Set(['vacancy-already-posted', 'referral-already-made', 'referral-already-live', 'seeker-already-registered']);
+const CONFLICTS: ReadonlySet<EmploymentRule> = new Set([
+  'vacancy-already-posted',
+  'referral-already-made',
+  'referral-already-live',
+  'seeker-already-registered',
+]);
 
 /** Domain and application errors → HTTP problems. The one place where refusals get their status codes. */
 export function translateEmploymentError(error: unknown): Problem | undefined {

@@ -13,7 +13,13 @@ import {
   type EmploymentEvent,
 } from '@homeward/contracts/employment/v1';
 import { assertNever } from '@homeward/assert-never';
-import type { ContractType, InterviewOutcome, PlacementEndReason, ReferralCloseReason, ReferralEvent } from '../domain/referral/referral.events';
+import type {
+  ContractType,
+  InterviewOutcome,
+  PlacementEndReason,
+  ReferralCloseReason,
+  ReferralEvent,
+} from '../domain/referral/referral.events';
 import type { SeekerBasis, SeekerEvent, SeekerLeaveReason } from '../domain/seeker/seeker.events';
 import type { Money, PosterKind, VacancyCloseReason, VacancyEvent } from '../domain/vacancy/vacancy.events';
 

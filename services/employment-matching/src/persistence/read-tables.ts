@@ -2,38 +2,9 @@ import type { Pool, PoolClient } from 'pg';
 import type { KnownStandard } from '../domain/vacancy/vacancy.decider';
 import type { PostedVacancy } from '../domain/vacancy/vacancy.state';
 import type { MadeReferral } from '../domain/referral/referral.state';
+import type { ReferralRow, VacancyRow } from '../application/read-model';
 
 type Queryable = Pool | PoolClient;
-
-/** A vacancy's row of the `vacancies` index. */
-export interface VacancyRow {
-  readonly vacancyId: string;
-  readonly employerId: string;
-  readonly status: string;
-  readonly title: string;
-  readonly occupationIsco: string;
-  readonly location: string;
-  readonly openings: number;
-  readonly hires: number;
-  readonly closingOn: string;
-  readonly postedOn: string;
-}
-
-/** A referral as its employer reads it: the `referrals` table. */
-export interface ReferralRow {
-  readonly referralId: string;
-  readonly vacancyId: string;
-  readonly workerId: string;
-  readonly employerId: string;
-  readonly status: string;
-  readonly referredOn: string;
-  readonly weightsVersion: string;
-  readonly scoreMilli: number;
-  readonly interviews: readonly { interviewedOn: string; outcome: string }[];
-  readonly closed?: { on: string; reason: string };
-  readonly hire?: { hiredOn: string; startsOn: string; contractType: string; monthlyWage: { currency: string; amountMinor: number }; occupationIsco: string };
-  readonly placementEnded?: { on: string; reason: string };
-}
 
 /**
  * The write side's read tables, written in the transaction of the events they follow (the command handler's
@@ -68,10 +39,9 @@ export class ReadTables {
   }
 
   async hired(client: PoolClient, vacancyId: string): Promise<number> {
-    const { rows } = await client.query<{ hires: number }>(
-      `UPDATE vacancies SET hires = hires + 1 WHERE vacancy_id = $1 RETURNING hires`,
-      [vacancyId],
-    );
+    const { rows } = await client.query<{ hires: number }>(`UPDATE vacancies SET hires = hires + 1 WHERE vacancy_id = $1 RETURNING hires`, [
+      vacancyId,
+    ]);
     return rows[0]!.hires;
   }
 

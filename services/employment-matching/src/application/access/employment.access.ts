@@ -3,14 +3,7 @@ import { ReferralNotFound, VacancyNotFound } from '../../domain/employment.error
 
 /** What a caller asks to do in the employment service. */
 export type EmploymentAction =
-  | 'post-vacancy'
-  | 'manage-vacancy'
-  | 'read-vacancies'
-  | 'manage-seekers'
-  | 'read-seekers'
-  | 'refer'
-  | 'record-outcome'
-  | 'read-referrals';
+  'post-vacancy' | 'manage-vacancy' | 'read-vacancies' | 'manage-seekers' | 'read-seekers' | 'refer' | 'record-outcome' | 'read-referrals';
 
 /** Why a request is refused, as the `code` of its 403 problem. */
 export type RefusalCode = 'access.kind-not-allowed' | 'access.scope-required' | 'access.not-own-organisation';
@@ -65,8 +58,7 @@ export const RULES: Readonly<Record<EmploymentAction, Rule>> = {
 /** The access rule by kind and scope: 403 when the caller's kind or scopes do not allow the action at all. */
 export function authorise(principal: Principal, action: EmploymentAction): void {
   const rule = RULES[action];
-  if (!rule.kinds.includes(principal.kind))
-    throw new AccessDenied(`a ${principal.kind} may not ${rule.what}`, 'access.kind-not-allowed');
+  if (!rule.kinds.includes(principal.kind)) throw new AccessDenied(`a ${principal.kind} may not ${rule.what}`, 'access.kind-not-allowed');
   if (!rule.scopes.some((scope) => principal.scopes.has(scope)))
     throw new AccessDenied(`to ${rule.what} the token needs the scope ${rule.scopes.join(' or ')}`, 'access.scope-required');
 }

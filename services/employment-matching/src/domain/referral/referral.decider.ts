@@ -93,7 +93,11 @@ function made(state: ReferralState): MadeReferral {
 
 function stillReferred(referral: MadeReferral): MadeReferral {
   if (referral.status === 'closed')
-    throw new EmploymentRuleViolation('referral-closed', '', `the referral was closed on ${referral.closed?.on} (${referral.closed?.reason})`);
+    throw new EmploymentRuleViolation(
+      'referral-closed',
+      '',
+      `the referral was closed on ${referral.closed?.on} (${referral.closed?.reason})`,
+    );
   if (referral.status === 'hired' || referral.status === 'placement_ended')
     throw new EmploymentRuleViolation('referral-hired', '', `the referral led to a hire on ${referral.hire?.hiredOn}`);
   return referral;
@@ -105,11 +109,16 @@ function refer({ data }: Clocked<MakeReferral>, state: ReferralState, today: str
     throw new EmploymentRuleViolation('referral-already-made', 'referralId', `a referral is already recorded under ${data.referralId}`);
   const vacancy = data.vacancy;
   if (!vacancy) throw new EmploymentRuleViolation('unknown-vacancy', 'vacancyId', `no vacancy is posted under ${data.vacancyId}`);
-  if (vacancy.status === 'closed') throw new EmploymentRuleViolation('vacancy-closed', 'vacancyId', 'the vacancy is closed: it takes no more referrals');
+  if (vacancy.status === 'closed')
+    throw new EmploymentRuleViolation('vacancy-closed', 'vacancyId', 'the vacancy is closed: it takes no more referrals');
   if (vacancy.status === 'filled') throw new EmploymentRuleViolation('vacancy-filled', 'vacancyId', 'the vacancy is filled');
   if (vacancy.status === 'withdrawn') throw new EmploymentRuleViolation('vacancy-withdrawn', 'vacancyId', 'the vacancy was withdrawn');
   if (vacancy.closingOn < today)
-    throw new EmploymentRuleViolation('vacancy-past-closing-date', 'vacancyId', `the vacancy closed for applications on ${vacancy.closingOn}`);
+    throw new EmploymentRuleViolation(
+      'vacancy-past-closing-date',
+      'vacancyId',
+      `the vacancy closed for applications on ${vacancy.closingOn}`,
+    );
   if (data.seeker.status === 'unregistered')
     throw new EmploymentRuleViolation('seeker-not-registered', 'workerId', `worker ${data.workerId} is not registered as a job seeker`);
   if (data.seeker.status === 'left')
@@ -191,5 +200,8 @@ function endPlacement({ data }: Clocked<EndPlacement>, referral: MadeReferral, t
     throw new EmploymentRuleViolation('placement-not-started', '', 'the referral led to no hire: there is no placement to end');
   notInFuture(data.endedOn, today, 'endedOn', 'the end of the placement');
   notBefore('placement-end-before-start', data.endedOn, referral.hire.startsOn, 'endedOn', 'the end of the placement', 'its first day');
-  return { type: 'PlacementEnded', data: { referralId: referral.referralId, workerId: referral.workerId, endedOn: data.endedOn, reason: data.reason } };
+  return {
+    type: 'PlacementEnded',
+    data: { referralId: referral.referralId, workerId: referral.workerId, endedOn: data.endedOn, reason: data.reason },
+  };
 }

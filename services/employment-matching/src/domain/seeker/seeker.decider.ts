@@ -38,7 +38,11 @@ export function decide(command: Clocked<SeekerCommand>, state: SeekerState): See
   switch (command.type) {
     case 'RegisterJobSeeker':
       if (state.status === 'active')
-        throw new EmploymentRuleViolation('seeker-already-registered', 'workerId', `worker ${command.data.workerId} is already a job seeker`);
+        throw new EmploymentRuleViolation(
+          'seeker-already-registered',
+          'workerId',
+          `worker ${command.data.workerId} is already a job seeker`,
+        );
       return [register({ workerId: command.data.workerId, registeredOn: today, basis: 'request', cycleNumber: 0 })];
     case 'RegisterReturnee':
       return registerReturnee(command, state, today);

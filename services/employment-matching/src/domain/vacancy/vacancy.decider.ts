@@ -2,7 +2,16 @@ import { assertNever } from '@homeward/assert-never';
 import { codeChecks, codeCollector } from '../employment.codes';
 import { notBeforeEarliest, todayOf } from '../employment.dates';
 import { EmploymentRuleViolation, UnknownCodes, VacancyNotFound, type Clocked } from '../employment.errors';
-import type { Money, PosterKind, RequiredUnit, VacancyClosed, VacancyEvent, VacancyFilled, VacancyPosted, VacancyWithdrawn } from './vacancy.events';
+import type {
+  Money,
+  PosterKind,
+  RequiredUnit,
+  VacancyClosed,
+  VacancyEvent,
+  VacancyFilled,
+  VacancyPosted,
+  VacancyWithdrawn,
+} from './vacancy.events';
 import { evolve, initialState, type PostedVacancy, type VacancyState } from './vacancy.state';
 
 /**
@@ -78,7 +87,11 @@ function post({ data }: Clocked<PostVacancy>, state: VacancyState, today: string
   check(['monthlyWage', 'currency'], data.monthlyWage.currency, codeChecks.currency);
   if (errors.length > 0) throw new UnknownCodes(errors);
   if (!Number.isSafeInteger(data.monthlyWage.amountMinor) || data.monthlyWage.amountMinor < 0)
-    throw new EmploymentRuleViolation('wage-negative', 'monthlyWage.amountMinor', `a wage cannot be negative (${data.monthlyWage.amountMinor})`);
+    throw new EmploymentRuleViolation(
+      'wage-negative',
+      'monthlyWage.amountMinor',
+      `a wage cannot be negative (${data.monthlyWage.amountMinor})`,
+    );
   if (!Number.isInteger(data.openings) || data.openings < 1)
     throw new EmploymentRuleViolation('no-openings', 'openings', `a vacancy has at least one opening, not ${data.openings}`);
   if (!Number.isInteger(data.experienceMonths) || data.experienceMonths < 0 || data.experienceMonths > MAX_EXPERIENCE_MONTHS)
@@ -89,7 +102,11 @@ function post({ data }: Clocked<PostVacancy>, state: VacancyState, today: string
     );
   notBeforeEarliest(data.closingOn, 'closingOn', 'the closing date');
   if (data.closingOn < today)
-    throw new EmploymentRuleViolation('closing-date-in-past', 'closingOn', `the closing date ${data.closingOn} is already past (today is ${today})`);
+    throw new EmploymentRuleViolation(
+      'closing-date-in-past',
+      'closingOn',
+      `the closing date ${data.closingOn} is already past (today is ${today})`,
+    );
   checkRequirements(data);
   const { standards: _looked, ...rest } = data;
   return {
@@ -110,7 +127,8 @@ function checkRequirements(data: PostVacancy['data']): void {
   const known = (standardId: string, field: string): KnownStandard => {
     const standard = data.standards.get(standardId);
     if (!standard) throw new EmploymentRuleViolation('unknown-standard', field, `no competency standard ${standardId} is published`);
-    if (standard.withdrawn) throw new EmploymentRuleViolation('standard-withdrawn', field, `competency standard ${standardId} was withdrawn`);
+    if (standard.withdrawn)
+      throw new EmploymentRuleViolation('standard-withdrawn', field, `competency standard ${standardId} was withdrawn`);
     return standard;
   };
   const seen = new Set<string>();
@@ -124,11 +142,19 @@ function checkRequirements(data: PostVacancy['data']): void {
   data.requiredUnits.forEach((unit, i) => {
     const standard = known(unit.standardId, `requiredUnits.${i}.standardId`);
     if (!standard.unitCodes.includes(unit.unitCode))
-      throw new EmploymentRuleViolation('unknown-unit', `requiredUnits.${i}.unitCode`, `standard ${unit.standardId} has no unit ${unit.unitCode}`);
+      throw new EmploymentRuleViolation(
+        'unknown-unit',
+        `requiredUnits.${i}.unitCode`,
+        `standard ${unit.standardId} has no unit ${unit.unitCode}`,
+      );
     const key = `${unit.standardId}\u0000${unit.unitCode}`;
     // A unit of a standard required whole, or a unit named twice, says the same thing twice.
     if (units.has(key) || seen.has(unit.standardId))
-      throw new EmploymentRuleViolation('duplicate-requirement', `requiredUnits.${i}`, `unit ${unit.unitCode} of ${unit.standardId} is already required`);
+      throw new EmploymentRuleViolation(
+        'duplicate-requirement',
+        `requiredUnits.${i}`,
+        `unit ${unit.unitCode} of ${unit.standardId} is already required`,
+      );
     units.add(key);
   });
 }
