@@ -86,6 +86,8 @@ export function topSeekersQuery(
   originCountry: string,
   limit: number,
   requireCertified: boolean,
+  /** Only seekers sharing at least the vacancy's unit group (4): the first stage of rankSeekers. */
+  sameUnitGroupOnly = false,
 ): SqlQuery {
   const score = scoreExpression(vacancy, ids, weights);
   const values: unknown[] = [originCountry, vacancy.location, ...score.values];
@@ -93,6 +95,10 @@ export function topSeekersQuery(
   if (requireCertified && ids.units.length > 0) {
     values.push(ids.units.map((u) => u.unitId));
     where += ` AND s.certified @> $${values.length}::int[]`;
+  }
+  if (sameUnitGroupOnly) {
+    values.push(iscoPaths(vacancy.occupationIsco)[0]);
+    where += ` AND s.occupations <@ $${values.length}::ltree`;
   }
   values.push(limit);
   return {
@@ -137,3 +143,14 @@ export const REBUILD_POOL_COUNTS = `
   SELECT s.origin_country, r, s.sex, count(*)
     FROM matching_seekers s, unnest(matching_pool_reach(s.active, s.relocate, s.origin_area, s.areas)) r
    GROUP BY 1, 2, 3;`;
+
+/**
+ * The highest score a seeker can reach without sharing the vacancy's unit group: at most 3 ISCO digits, no
+ * months in the unit group (experience counts the exact group only), and every other factor at its best.
+ * When the k-th best of the seekers of the unit group scores above it, nobody else can enter the top k.
+ */
+export function bestScoreOutsideUnitGroup(weights: Weights): number {
+  const f = weights.factors;
+  const c = (w: number, v: number) => Math.floor((2 * w * v + 1000) / 2000);
+  return c(f.occupation, weights.occupationLevelValueMilli[3]) + c(f.units, 1000) + c(f.location, 1000) + c(f.languages, 1000);
+}

@@ -19,7 +19,7 @@ import {
   type VacancyProfile,
 } from '../domain/matching/vacancy.profile';
 import { currentWeights, type Weights } from '../domain/matching/weights';
-import { iscoPaths, poolCountersQuery, poolCountsQuery, topSeekersQuery, type RankingIds } from './matching.sql';
+import { bestScoreOutsideUnitGroup, iscoPaths, poolCountersQuery, poolCountsQuery, topSeekersQuery, type RankingIds } from './matching.sql';
 
 /** What a topic message tells the matching projection: facts, and for registration's, the sex and jurisdiction beside them. */
 export interface MatchingInput {
@@ -283,7 +283,17 @@ export class MatchingStore {
     const vacancy = found.forScoring;
     const ids = await this.rankingIds(db, vacancy);
     const requireCertified = (options.requireCertified ?? false) && vacancy.units.length > 0;
-    const top = topSeekersQuery(vacancy, ids, weights, options.originCountry, options.limit, requireCertified);
+    const top = async () => {
+      // First the seekers of the vacancy's unit group (GiST on occupations): when the k-th of them scores above
+      // what anyone outside the group can reach, they are the top k of the whole pool; otherwise the whole
+      // pool is ranked. Exact either way (a test compares with the full ordering).
+      const first = topSeekersQuery(vacancy, ids, weights, options.originCountry, options.limit, requireCertified, true);
+      const stage = await db.query<{ worker_id: string; score: string; profile: SeekerProfile }>(first.text, first.values);
+      const kth = stage.rows[options.limit - 1];
+      if (kth && Number(kth.score) > bestScoreOutsideUnitGroup(weights)) return stage;
+      const all = topSeekersQuery(vacancy, ids, weights, options.originCountry, options.limit, requireCertified);
+      return db.query<{ worker_id: string; score: string; profile: SeekerProfile }>(all.text, all.values);
+    };
     // The pool's size by sex: from the triggers' counters (a lookup), or, when only certified seekers are
     // ranked, by counting that narrower pool.
     const counts = requireCertified
@@ -294,7 +304,7 @@ export class MatchingStore {
         )
       : poolCountersQuery(options.originCountry, vacancy.location);
     const [{ rows }, pool] = await Promise.all([
-      db.query<{ worker_id: string; score: string; profile: SeekerProfile }>(top.text, top.values),
+      top(),
       db.query<{ total: number; women: number; men: number }>(counts.text, counts.values),
     ]);
     const results: RankedSeeker[] = rows
