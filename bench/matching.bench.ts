@@ -7,7 +7,7 @@ import { migrate } from '@homeward/pg-kit/migrations';
 import { createTestDatabase } from '@homeward/testing/infrastructure';
 import { iscoUnitGroup } from '@homeward/classifications/isco-08';
 import { subdivision } from '@homeward/classifications/countries';
-import { matchingMigrations } from '@homeward/employment-matching/matching/migrations';
+import { employmentMigrations } from '@homeward/employment-matching/matching/migrations';
 import { MatchingStore } from '@homeward/employment-matching/matching/store';
 import { ELIGIBLE_POOL, iscoPaths, REBUILD_POOL_COUNTS } from '@homeward/employment-matching/matching/sql';
 import { evolveSeeker, initialSeekerProfile, type SeekerProfile } from '@homeward/employment-matching/matching/seeker-profile';
@@ -268,7 +268,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const store = new MatchingStore();
   const results: Record<string, unknown>[] = [];
   try {
-    await migrate(pool, 'employment-matching', matchingMigrations);
+    await migrate(pool, 'employment-matching', employmentMigrations);
     await pool.query(`CREATE UNLOGGED TABLE bench_templates (LIKE matching_seekers)`);
     await pool.query(`CREATE UNLOGGED TABLE bench_template_profiles (LIKE matching_seeker_profiles)`);
     await store.apply(pool, {

@@ -6,7 +6,7 @@ import type { MatchingFact } from '../src/domain/matching/matching.facts';
 import { scoreMatch, seekerForScoring, vacancyForScoring } from '../src/domain/matching/match.score';
 import { matchingWorldArb } from '../src/domain/matching/testing/matching.arbitraries';
 import { currentWeights } from '../src/domain/matching/weights';
-import { matchingMigrations } from '../src/persistence/migrations/0100_matching_profiles';
+import { employmentMigrations } from '../src/persistence/migrations';
 import { MatchingStore } from '../src/matching/matching.store';
 import { poolCountsQuery, poolCountersQuery } from '../src/matching/matching.sql';
 
@@ -22,13 +22,13 @@ const COUNTRY = 'PH';
 
 beforeAll(async () => {
   db = await createTestDatabase('matching_store');
-  await migrate(db.pool, 'employment-matching', matchingMigrations);
+  await migrate(db.pool, 'employment-matching', employmentMigrations);
 });
 afterAll(async () => db?.drop());
 
 async function reset() {
   await db.pool.query(
-    'TRUNCATE matching_seekers, matching_seeker_profiles, matching_standards, matching_vacancies, matching_terms, matching_pool_counts RESTART IDENTITY',
+    'TRUNCATE matching_seekers, matching_seeker_profiles, matching_standards, matching_vacancies, matching_terms, matching_pool_counts, known_standards RESTART IDENTITY',
   );
 }
 
@@ -290,6 +290,10 @@ describe('jurisdiction and empty answers', () => {
       ],
       sexes,
     );
+    // The write side's published standards are filled from the same fact.
+    expect((await db.pool.query(`SELECT standard_id, version, withdrawn, unit_codes FROM known_standards`)).rows).toEqual([
+      { standard_id: 'WELD', version: 1, withdrawn: false, unit_codes: ['W1', 'W2'] },
+    ]);
     const ranking = await store.rankSeekers(db.pool, 'V-WELD', { originCountry: COUNTRY, limit: 10, requireCertified: true });
     if (ranking.outcome !== 'ranked') throw new Error(ranking.outcome);
     expect(ranking.results).toEqual([]);

@@ -107,19 +107,22 @@ beforeAll(async () => {
       },
     }),
   ]);
-  await h.knowStandard(STANDARD, ['SMAW-01', 'SMAW-02']);
-  const posted = await h.call('POST', '/vacancies', {
-    employerId: 'ph-employer-cebu-shipyard',
-    title: 'Welder',
-    occupationIsco: '7212',
-    requiredStandards: [STANDARD],
-    experienceMonths: 24,
-    location: 'PH-CEB',
-    languages: ['en'],
-    monthlyWage: { currency: 'PHP', amountMinor: 2_500_000 },
-    openings: 2,
-    closingOn: '2099-12-31',
-  });
+  // The standard reaches the write side's known_standards through the matching consumer: until then the
+  // posting is refused (employment.unknown-standard) and nothing is written.
+  const post = () =>
+    h.call('POST', '/vacancies', {
+      employerId: 'ph-employer-cebu-shipyard',
+      title: 'Welder',
+      occupationIsco: '7212',
+      requiredStandards: [STANDARD],
+      experienceMonths: 24,
+      location: 'PH-CEB',
+      languages: ['en'],
+      monthlyWage: { currency: 'PHP', amountMinor: 2_500_000 },
+      openings: 2,
+      closingOn: '2099-12-31',
+    });
+  const posted = await eventually(post, (r) => r.status !== 422, 60_000);
   expect(posted.status).toBe(201);
   vacancyId = posted.body!.vacancyId;
 }, 120_000);

@@ -135,6 +135,8 @@ export function fromSkills(message: SkillsEvent): MatchingInput {
         ],
       };
     }
+    case 'competencyStandardWithdrawn':
+      return { facts: [], standardWithdrawn: event.value.standardId };
     case 'certificateIssued': {
       const e = event.value;
       return {

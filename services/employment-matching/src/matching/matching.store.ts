@@ -28,6 +28,8 @@ export interface MatchingInput {
   sex?: { workerId: string; sex: SexCode };
   /** The registry's country the event was recorded under (envelope jurisdiction). */
   originCountry?: string;
+  /** A competency standard withdrawn (skills-certification): the write side's known_standards marks it. */
+  standardWithdrawn?: string;
 }
 
 export type NoMatchCode =
@@ -110,6 +112,8 @@ export class MatchingStore {
   async apply(tx: Queryable, input: MatchingInput): Promise<void> {
     for (const fact of input.facts) await this.applyFact(tx, fact, input.originCountry ?? '');
     if (input.sex) await tx.query(`UPDATE matching_seekers SET sex = $2 WHERE worker_id = $1`, [input.sex.workerId, input.sex.sex]);
+    if (input.standardWithdrawn)
+      await tx.query(`UPDATE known_standards SET withdrawn = true WHERE standard_id = $1`, [input.standardWithdrawn]);
   }
 
   private async applyFact(tx: Queryable, fact: MatchingFact, originCountry: string): Promise<void> {
@@ -125,6 +129,14 @@ export class MatchingStore {
           `INSERT INTO matching_standards (standard_id, version, record) VALUES ($1, $2, $3)
            ON CONFLICT (standard_id) DO UPDATE SET version = EXCLUDED.version, record = EXCLUDED.record`,
           [fact.standardId, next.version, JSON.stringify(next)],
+        );
+        // The write side's table of published standards (its POST /vacancies checks required standards and
+        // units against it in the posting's transaction; README "Published standards"): this consumer fills it.
+        await tx.query(
+          `INSERT INTO known_standards (standard_id, version, unit_codes) VALUES ($1, $2, $3)
+           ON CONFLICT (standard_id) DO UPDATE SET version = EXCLUDED.version, unit_codes = EXCLUDED.unit_codes
+           WHERE known_standards.version < EXCLUDED.version`,
+          [fact.standardId, next.version, next.units.map((u) => u.code)],
         );
         return;
       }
