@@ -15,14 +15,16 @@ import { startAgencyViewHarness, type AgencyViewHarness } from '@homeward/agency
 import { namespaceOf, startMissionViewHarness, type MissionViewHarness } from '@homeward/mission-view/test/harness';
 import { startStatisticsHarness, type StatisticsHarness } from '@homeward/statistics/test/harness';
 import { startSkillsHarness, type SkillsHarness } from '@homeward/skills-certification/test/harness';
+import { EMPLOYER_A, startEmploymentHarness, type EmploymentHarness } from '@homeward/employment-matching/test/harness';
 import { OPENAPI_PATH as REGISTRATION_OPENAPI } from '@homeward/registration/app';
 import { OPENAPI_PATH as AGENCY_VIEW_OPENAPI } from '@homeward/agency-view/app';
 import { OPENAPI_PATH as MISSION_VIEW_OPENAPI } from '@homeward/mission-view/app';
 import { OPENAPI_PATH as STATISTICS_OPENAPI } from '@homeward/statistics/app';
 import { OPENAPI_PATH as SKILLS_OPENAPI } from '@homeward/skills-certification/app';
+import { OPENAPI_PATH as EMPLOYMENT_OPENAPI } from '@homeward/employment-matching/app';
 
 // Contract fuzzing: requests generated from each service's own OpenAPI document, sent over HTTP to the
-// five services running together on the real PostgreSQL and Kafka. Passes when no answer is a server
+// six services running together on the real PostgreSQL and Kafka. Passes when no answer is a server
 // error, every answer is one its operation documents (status, media type, schema), no refused request
 // wrote anything, and afterwards the relay and every consumer are ready and every event the registry
 // accepted is on Kafka. FUZZ_RUNS sets the number of requests (3,000 by default; `npm run fuzz` for a long
@@ -47,7 +49,17 @@ const ALL_FAULTS = process.env.FUZZ_ALL_FAULTS === '1';
 jest.setTimeout(Math.max(240_000, RUNS * 120));
 
 /** Who calls: each role is an Authorization header, or none. */
-const CALLERS = ['agency', 'agencyReader', 'missionSA', 'missionAE', 'statistics', 'skillsAuthority', 'skillsAssessor'];
+const CALLERS = [
+  'agency',
+  'agencyReader',
+  'missionSA',
+  'missionAE',
+  'statistics',
+  'skillsAuthority',
+  'skillsAssessor',
+  'employmentOffice',
+  'employerA',
+];
 const STRANGERS = ['employer', 'foreign', 'expired', 'malformed', 'basic', 'none'];
 /** The callers each service serves: drawn most often, so that requests get past authorisation to the operations. */
 const SERVED: Readonly<Record<string, readonly string[]>> = {
@@ -57,6 +69,8 @@ const SERVED: Readonly<Record<string, readonly string[]>> = {
   statistics: ['statistics', 'agency'],
   // The skills authority holds every skills scope; an assessor only skills:assess (refused the rest: 403).
   'skills-certification': ['skillsAuthority', 'skillsAuthority', 'skillsAuthority', 'skillsAssessor'],
+  // The employment office holds every employment scope; employer A its own vacancies' (another's are 404).
+  'employment-matching': ['employmentOffice', 'employmentOffice', 'employmentOffice', 'employerA'],
 };
 
 interface Target {
@@ -72,6 +86,7 @@ let agencyView: AgencyViewHarness;
 let missionView: MissionViewHarness;
 let statistics: StatisticsHarness;
 let skills: SkillsHarness;
+let employment: EmploymentHarness;
 let namespace: string;
 const targets: Target[] = [];
 const authorization: Record<string, string | undefined> = {};
@@ -96,14 +111,24 @@ const idsOf: Record<string, Record<string, string[]>> = {
     listId: [],
     streamId: [],
   },
+  // The employment service's own vacancies and referrals (not registration's reintegration referrals).
+  'employment-matching': { vacancyId: [], referralId: [], streamId: [] },
 };
 /** A write registration accepted since the skills service last caught up with registration's topic. */
 let registrationWrote = false;
+/** The same, for the employment service's consumer of registration's topic (returns make job seekers). */
+let registrationWroteForEmployment = false;
 /** One admin connection for the skills consumer's lag, closed after the run (an open one keeps jest from exiting). */
 let offsets: TopicOffsets | undefined;
 /** Distinct faults, with the first request that showed each (FUZZ_ALL_FAULTS). */
 const found = new Map<string, string>();
-const tally = { sent: 0, byStatus: new Map<number, number>(), byService: new Map<string, number>(), skills: new Map<number, number>() };
+const tally = {
+  sent: 0,
+  byStatus: new Map<number, number>(),
+  byService: new Map<string, number>(),
+  skills: new Map<number, number>(),
+  employment: new Map<number, number>(),
+};
 
 async function listen(app: { listen(port: number, host: string): Promise<unknown>; getHttpServer(): unknown }): Promise<number> {
   await app.listen(0, '127.0.0.1');
@@ -170,6 +195,25 @@ async function skillsCaughtUp(): Promise<void> {
   registrationWrote = false;
 }
 
+/** How far the employment service's consumer of registration's topic is behind. */
+async function employmentConsumerLag(): Promise<number> {
+  const topic = eventsTopic('registration', namespace);
+  const partitions = await checkpointLag(
+    employment.db.pool,
+    `${namespace}homeward.employment-matching.registration`,
+    await (offsets ??= new TopicOffsets(skills.runtime.kafka)).fetch([topic]),
+  );
+  return partitions.reduce((sum, p) => sum + p.lag, 0);
+}
+
+/** Before an employment write is judged, everything registration accepted is applied there too (returns, departures). */
+async function employmentCaughtUp(): Promise<void> {
+  if (!registrationWroteForEmployment) return;
+  await registration.published();
+  await eventually(employmentConsumerLag, (lag) => lag === 0, 60_000);
+  registrationWroteForEmployment = false;
+}
+
 /** What a refused request must not have changed: the registry's writes, the statistics service's jobs, the skills service's records and files. */
 async function written(service: string): Promise<string> {
   if (service === 'registration') {
@@ -193,6 +237,15 @@ async function written(service: string): Promise<string> {
               (SELECT md5(coalesce(string_agg(k::text, '|' ORDER BY worker_id), '')) FROM known_workers k) AS "knownWorkers"`,
     );
     return JSON.stringify({ ...rows[0], evidenceFiles: await evidenceFiles() });
+  }
+  if (service === 'employment-matching') {
+    const { rows } = await employment.db.pool.query(
+      `SELECT (SELECT count(*) FROM events) AS events, (SELECT coalesce(max(global_position), 0) FROM events) AS position,
+              (SELECT count(*) FROM idempotency_keys) AS idempotency,
+              (SELECT md5(coalesce(string_agg(v::text, '|' ORDER BY vacancy_id), '')) FROM vacancies v) AS vacancies,
+              (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY referral_id), '')) FROM referrals r) AS referrals`,
+    );
+    return JSON.stringify(rows[0]);
   }
   return '';
 }
@@ -424,6 +477,57 @@ async function seedSkills(): Promise<void> {
   }
 }
 
+/**
+ * The employment service's givens: the seeded workers as job seekers (on request: their returns may not be
+ * recorded), a published standard as the matching engine's consumer of the skills topic would record it,
+ * vacancies of employer A and of another employer, and referrals to them.
+ */
+async function seedEmployment(): Promise<void> {
+  const employmentIds = idsOf['employment-matching']!;
+  const target = 'employment-matching';
+  const as = 'employmentOffice';
+  await employment.knowStandard('fuzz-housekeeping', ['FZ-01', 'FZ-02', 'FZ-03']);
+  const closingOn = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+  for (const employerId of [EMPLOYER_A, 'gulf-care', EMPLOYER_A]) {
+    const vacancy = await ok(
+      target,
+      'POST',
+      '/vacancies',
+      {
+        employerId,
+        title: 'Room attendant',
+        occupationIsco: '9112',
+        requiredUnits: [{ standardId: 'fuzz-housekeeping', unitCode: 'FZ-01' }],
+        location: 'PH-CEB',
+        languages: ['en'],
+        monthlyWage: { currency: 'PHP', amountMinor: 1_800_000 },
+        openings: 3,
+        closingOn,
+      },
+      as,
+    );
+    employmentIds.vacancyId!.push(vacancy.vacancyId as string);
+    employmentIds.streamId!.push(`vacancy-${vacancy.vacancyId as string}`);
+  }
+  await registration.published();
+  await eventually(employmentConsumerLag, (lag) => lag === 0, 60_000);
+  for (const [n, workerId] of ids.workerId!.entries()) {
+    const seeker = await send(targets.find((t) => t.name === target)!.port, {
+      method: 'POST',
+      path: '/job-seekers',
+      caller: as,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workerId }),
+    });
+    // A seeded return may already have made them one (409).
+    if (seeker.status !== 201 && seeker.status !== 409) throw new Error(`job seeker → ${seeker.status} ${seeker.body}`);
+    const vacancyId = employmentIds.vacancyId![n % employmentIds.vacancyId!.length]!;
+    const referral = await ok(target, 'POST', '/referrals', { vacancyId, workerId }, as);
+    employmentIds.referralId!.push(referral.referralId as string);
+    employmentIds.streamId!.push(`referral-${referral.referralId as string}`, `seeker-${workerId}`);
+  }
+}
+
 beforeAll(async () => {
   const issuer = await testIssuer();
   const impostor = await testIssuer();
@@ -443,6 +547,8 @@ beforeAll(async () => {
     // Far past what a run sends: wrong codes are answered 404 and valid ones reach the verifier (the throttle has its own test).
     env: { TOPIC_NAMESPACE: namespace, VERIFY_FAILURES_PER_WINDOW: '1000000' },
   });
+  // It reads registration's topic in the same namespace too: returns make job seekers there.
+  employment = await startEmploymentHarness('contract_fuzz_employment', { issuer, ...quiet, env: { TOPIC_NAMESPACE: namespace } });
   const bearer = (token: string) => `Bearer ${token}`;
   Object.assign(authorization, {
     agency: bearer(
@@ -464,6 +570,14 @@ beforeAll(async () => {
       }),
     ),
     skillsAssessor: bearer(await issuer.token({ organisationId: 'ph-centre-manila', kind: 'agency', scopes: [Scopes.skillsAssess] })),
+    employmentOffice: bearer(
+      await issuer.token({
+        organisationId: 'ph-peso',
+        kind: 'agency',
+        scopes: [Scopes.employmentVacancies, Scopes.employmentReferrals, Scopes.employmentSeekers, Scopes.employmentRead],
+      }),
+    ),
+    employerA: bearer(await issuer.token({ organisationId: EMPLOYER_A, kind: 'employer' })),
     employer: bearer(await issuer.token({ organisationId: 'gulf-care', kind: 'employer' })),
     foreign: bearer(await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' })),
     expired: bearer(await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency', ttl: -3600 })),
@@ -477,6 +591,7 @@ beforeAll(async () => {
     ['mission-view', missionView.runtime.app, MISSION_VIEW_OPENAPI],
     ['statistics', statistics.runtime.app, STATISTICS_OPENAPI],
     ['skills-certification', skills.runtime.app, SKILLS_OPENAPI],
+    ['employment-matching', employment.runtime.app, EMPLOYMENT_OPENAPI],
   ];
   for (const [name, app, openApi] of services) {
     const document = loadOpenApiDocument(openApi);
@@ -489,12 +604,13 @@ beforeAll(async () => {
   }
   await seed();
   await seedSkills();
+  await seedEmployment();
 }, 240_000);
 
 afterAll(async () => {
   agent.destroy();
   await offsets?.close();
-  await Promise.all([agencyView?.stop(), missionView?.stop(), statistics?.stop(), skills?.stop()]);
+  await Promise.all([agencyView?.stop(), missionView?.stop(), statistics?.stop(), skills?.stop(), employment?.stop()]);
   await registration?.stop();
 });
 
@@ -513,13 +629,15 @@ describe('every service, driven by its own OpenAPI document', () => {
         const target = targets.find((t) => t.name === request.service)!;
         const writes = request.method !== 'GET';
         if (writes && request.service === 'skills-certification') await skillsCaughtUp();
+        if (writes && request.service === 'employment-matching') await employmentCaughtUp();
         const before = writes ? await written(request.service) : '';
         const answer = await send(target.port, request);
-        if (writes && request.service === 'registration' && answer.status < 300) registrationWrote = true;
+        if (writes && request.service === 'registration' && answer.status < 300) registrationWrote = registrationWroteForEmployment = true;
         tally.sent++;
         tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
         tally.byService.set(request.service, (tally.byService.get(request.service) ?? 0) + 1);
         if (request.service === 'skills-certification') tally.skills.set(answer.status, (tally.skills.get(answer.status) ?? 0) + 1);
+        if (request.service === 'employment-matching') tally.employment.set(answer.status, (tally.employment.get(answer.status) ?? 0) + 1);
         const faults = target.oracle.judge(request.method, request.path, answer);
         if (writes && answer.status >= 400) {
           const after = await written(request.service);
@@ -542,7 +660,8 @@ describe('every service, driven by its own OpenAPI document', () => {
     process.stdout.write(
       `contract fuzz: ${tally.sent} requests; by service ${JSON.stringify(Object.fromEntries(tally.byService))}; ` +
         `by status ${JSON.stringify(Object.fromEntries([...tally.byStatus].sort(([a], [b]) => a - b)))}; ` +
-        `skills-certification by status ${JSON.stringify(Object.fromEntries([...tally.skills].sort(([a], [b]) => a - b)))}\n`,
+        `skills-certification by status ${JSON.stringify(Object.fromEntries([...tally.skills].sort(([a], [b]) => a - b)))}; ` +
+        `employment-matching by status ${JSON.stringify(Object.fromEntries([...tally.employment].sort(([a], [b]) => a - b)))}\n`,
     );
     expect(tally.sent).toBeGreaterThanOrEqual(RUNS);
     expect([...found.values()]).toEqual([]);
@@ -615,6 +734,20 @@ describe('every service, driven by its own OpenAPI document', () => {
     // No stream held back by either relay's quarantine (a degraded readiness still answers 200).
     expect(await registration.runtime.relay.quarantine.list()).toEqual([]);
     expect(await skills.runtime.relay.quarantine.list()).toEqual([]);
+    // The employment service's relay and its consumer of registration's topic likewise.
+    await employment.published();
+    const employmentStored = new Set(
+      (await employment.db.pool.query<{ event_id: string }>('SELECT event_id::text FROM events')).rows.map((r) => r.event_id),
+    );
+    const employmentOnKafka = await readTopic(
+      employment.runtime.topic,
+      (m) => m.headers.ce_id!,
+      (read) => new Set(read).size >= employmentStored.size,
+      60_000,
+    );
+    expect(new Set(employmentOnKafka)).toEqual(employmentStored);
+    await eventually(employmentConsumerLag, (lag) => lag === 0, 60_000);
+    expect(await employment.runtime.relay.quarantine.list()).toEqual([]);
     // The views applied all of it; nothing any consumer read was sent to a dead-letter topic.
     for (const view of [agencyView, missionView]) {
       await eventually(

@@ -60,6 +60,9 @@ function buildApplication(parts: Parts, config: EmploymentMatchingConfig, explai
     pool,
     committed,
   });
+  vacancies.withdrawalClosesReferralsWith((client, vacancyId, metadata) =>
+    referrals.closeWaitingIn(client, vacancyId, 'vacancy_withdrawn', metadata),
+  );
   return { vacancies, seekers, referrals, tables, clock, originCountry: config.ORIGIN_COUNTRY };
 }
 

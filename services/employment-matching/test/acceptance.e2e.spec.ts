@@ -123,6 +123,41 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
     expect(messages.map((m) => m.event.event.case).sort()).toEqual([...cases].sort());
   }, 180_000);
 
+  it('closes the referrals still waiting when the vacancy is filled or withdrawn, leaving hires be', async () => {
+    const today = daysFromToday(0);
+    const hire = { hiredOn: today, startsOn: today, contractType: 'permanent' };
+    const filledVacancy = await postVacancy(h, { openings: 1 });
+    const [taken, waiting] = [
+      await refer(h, filledVacancy, await registerSeeker(h)),
+      await refer(h, filledVacancy, await registerSeeker(h)),
+    ];
+    expect((await h.call('POST', `/referrals/${taken}/hire`, hire)).status).toBe(200);
+    expect((await h.call('GET', `/referrals/${waiting}`)).body).toMatchObject({
+      status: 'closed',
+      closeReason: 'vacancy_filled',
+      closedOn: today,
+    });
+
+    const withdrawnVacancy = await postVacancy(h, { openings: 3 });
+    const [hired, pending] = [
+      await refer(h, withdrawnVacancy, await registerSeeker(h)),
+      await refer(h, withdrawnVacancy, await registerSeeker(h)),
+    ];
+    expect((await h.call('POST', `/referrals/${hired}/hire`, hire)).status).toBe(200);
+    expect(
+      (await h.call('POST', `/vacancies/${withdrawnVacancy}/withdraw`, { reason: 'the hotel closed' }, h.tokens.employerA)).status,
+    ).toBe(200);
+    expect((await h.call('GET', `/referrals/${pending}`)).body).toMatchObject({ status: 'closed', closeReason: 'vacancy_withdrawn' });
+    expect((await h.call('GET', `/referrals/${hired}`)).body).toMatchObject({ status: 'hired' });
+    const list = await h.call('GET', `/vacancies/${withdrawnVacancy}/referrals`, undefined, h.tokens.employerA);
+    expect(list.body!.items.map((r: { referralId: string; status: string }) => [r.referralId, r.status]).sort()).toEqual(
+      [
+        [hired, 'hired'],
+        [pending, 'closed'],
+      ].sort(),
+    );
+  }, 30_000);
+
   it('pages the vacancies, an employer seeing only its own', async () => {
     const mine = await postVacancy(h, { employerId: undefined, title: 'Cook' }, h.tokens.employerA);
     const theirs = await postVacancy(h, { employerId: undefined, title: 'Mason', occupationIsco: '7112' }, h.tokens.employerB);
@@ -158,6 +193,15 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
       (r) => r.status === 200,
     );
     expect(seeker.body).toMatchObject({ workerId, status: 'active', basis: 'return', cycleNumber: 1, returnedOn: '2025-05-01' });
+    // The same return delivered again (the topic is at-least-once), and another return while seeking work: nothing more.
+    await publishRegistration(h.config.TOPIC_NAMESPACE, workerId, [
+      { on: '2025-05-01', event: returned(workerId, 1, '2025-05-01'), eventId: returnEventId!, version: 3 },
+      { on: '2025-05-02', event: returned(workerId, 1, '2025-05-02'), version: 4 },
+    ]);
+    await eventually(
+      async () => (await h.db.pool.query(`SELECT count(*)::int AS n FROM handled_messages`)).rows[0].n as number,
+      (n) => n >= 4,
+    );
     const { rows } = await h.db.pool.query(`SELECT data FROM events WHERE stream_id = $1`, [`seeker-${workerId}`]);
     expect(rows).toHaveLength(1);
     expect(rows[0].data.sourceEventId).toBe(returnEventId);
@@ -196,6 +240,5 @@ describe('employment matching, end to end on the real PostgreSQL and Kafka', () 
     expect(again.body!.referralId).toBe(first.body!.referralId);
     const { rows } = await h.db.pool.query(`SELECT count(*)::int AS n FROM referrals WHERE vacancy_id = $1`, [vacancyId]);
     expect(rows[0].n).toBe(1);
-    void refer;
   }, 30_000);
 });

@@ -47,10 +47,10 @@ export interface EmploymentHarness {
 
 export async function startEmploymentHarness(
   label: string,
-  options: { logLevel?: string; clock?: () => Date; env?: Record<string, string> } = {},
+  options: { logLevel?: string; clock?: () => Date; env?: Record<string, string>; issuer?: Awaited<ReturnType<typeof testIssuer>> } = {},
 ): Promise<EmploymentHarness> {
   const db = await createTestDatabase(label);
-  const issuer = await testIssuer();
+  const issuer = options.issuer ?? (await testIssuer());
   const impostor = await testIssuer();
   const employment = [Scopes.employmentVacancies, Scopes.employmentReferrals, Scopes.employmentSeekers, Scopes.employmentRead];
   const employerScopes = [Scopes.employmentVacancies, Scopes.employmentReferrals, Scopes.employmentRead];

@@ -48,22 +48,22 @@ type RegistrationEvent = NonNullable<MessageInitShape<typeof RegistrationEventSc
 export async function publishRegistration(
   namespace: string,
   workerId: string,
-  events: readonly { on: string; event: RegistrationEvent }[],
+  events: readonly { on: string; event: RegistrationEvent; eventId?: string; version?: number }[],
 ) {
   const producer = testKafka('employment-test-registration').producer();
   await producer.connect();
   const ids: string[] = [];
   try {
     let version = 0;
-    const messages = events.map(({ on, event }) => {
-      const eventId = randomUUID();
+    const messages = events.map(({ on, event, eventId: given, version: at }) => {
+      const eventId = given ?? randomUUID();
       ids.push(eventId);
       const value = create(RegistrationEventSchema, {
         envelope: {
           eventId,
           eventType: `homeward.registration.v1.${event.case!.replace(/^./, (c) => c.toUpperCase())}`,
           streamId: `worker-${workerId}`,
-          streamVersion: BigInt(++version),
+          streamVersion: BigInt(at ?? ++version),
           occurredAt: timestampFromDate(new Date(`${on}T00:00:00Z`)),
           recordedAt: timestampFromDate(new Date(`${on}T08:00:00Z`)),
           jurisdiction: { originCountry: 'PH', destinationCountry: '' },

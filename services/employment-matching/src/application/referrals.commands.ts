@@ -4,6 +4,7 @@ import { CommandHandler, type CommandMetadata, type RequestConditions } from '@h
 import { IdempotencyKeys } from '@homeward/command-handling/idempotency';
 import { EmploymentRuleViolation, ReferralNotFound, VacancyNotFound } from '../domain/employment.errors';
 import { decide, type MakeReferral, type RecordHire, type ReferralCommand } from '../domain/referral/referral.decider';
+import type { ReferralCloseReason } from '../domain/referral/referral.events';
 import type { ReferralEvent } from '../domain/referral/referral.events';
 import { evolve, initialState, type ReferralState } from '../domain/referral/referral.state';
 import { seekerFacts } from '../domain/seeker/seeker.state';
@@ -142,11 +143,33 @@ export class ReferralCommands {
         if (vacancyId === undefined || workerId === undefined) return;
         const hires = await this.deps.tables.hired(client, vacancyId);
         const { state } = await this.deps.vacancyStreams.load(vacancyId, undefined, client, { personalData: false });
-        if (state.status !== 'unposted' && hires >= state.openings) await this.deps.vacancies.fillIn(client, vacancyId, metadata);
+        if (state.status !== 'unposted' && hires >= state.openings) {
+          await this.deps.vacancies.fillIn(client, vacancyId, metadata);
+          // Every other referral still waiting is closed with the vacancy: no opening is left for it.
+          await this.closeWaitingIn(client, vacancyId, 'vacancy_filled', metadata);
+        }
         await this.deps.seekers.followIn(client, workerId, { type: 'LeaveRegister', data: { reason: 'placed' } }, metadata);
       },
     });
     return { referralId: result.id, state: result.state, version: result.version };
+  }
+
+  /**
+   * Closes, in the caller's transaction, every referral to the vacancy that still waits for an outcome
+   * (`referred`): when the vacancy is filled or withdrawn. Hired referrals go on (their placement stands).
+   */
+  async closeWaitingIn(client: PoolClient, vacancyId: string, reason: ReferralCloseReason, metadata: CommandMetadata): Promise<void> {
+    const { rows } = await client.query<{ referral_id: string }>(
+      `SELECT referral_id FROM referrals WHERE vacancy_id = $1 AND status = 'referred' ORDER BY referral_id FOR UPDATE`,
+      [vacancyId],
+    );
+    for (const { referral_id: referralId } of rows) {
+      const { state, version } = await this.deps.streams.load(referralId, undefined, client, { personalData: false });
+      const events = decide({ type: 'CloseReferral', data: { reason }, metadata }, state);
+      await this.deps.streams.append(referralId, version, events, metadata, { before: state, client });
+      const after = events.reduce(evolve, state);
+      if (after.status !== 'none') await this.deps.tables.saveReferral(client, after);
+    }
   }
 
   async read(referralId: string, principal: Principal): Promise<ReferralResult> {

@@ -23,9 +23,18 @@ export type PostVacancyRequest = Omit<PostVacancy['data'], 'standards' | 'employ
   readonly employerId?: string;
 };
 
+/** What a withdrawal does to the referrals still waiting, in its transaction (the referrals' commands do it). */
+export type WaitingReferralsCloser = (client: PoolClient, vacancyId: string, metadata: CommandMetadata) => Promise<void>;
+
 /** Vacancies: posted by employers (as themselves) and the employment office (on an employer's behalf). */
 export class VacancyCommands {
   private readonly handler: CommandHandler<VacancyCommand, VacancyEvent, VacancyState>;
+  private closeWaitingReferrals: WaitingReferralsCloser = async () => undefined;
+
+  /** Wired once the referrals' commands exist (they depend on these). */
+  withdrawalClosesReferralsWith(closer: WaitingReferralsCloser): void {
+    this.closeWaitingReferrals = closer;
+  }
 
   constructor(
     private readonly streams: VacancyStreams,
@@ -105,6 +114,10 @@ export class VacancyCommands {
       metadata: request.metadata,
       conditions: request.conditions,
       authorise: (state) => ownVacancy(principal, state.status === 'unposted' ? undefined : state.employerId, vacancyId),
+      // A withdrawn vacancy's waiting referrals are closed with it, in its transaction.
+      ...(request.command.type === 'WithdrawVacancy'
+        ? { alongside: (client: PoolClient) => this.closeWaitingReferrals(client, vacancyId, request.metadata) }
+        : {}),
     });
     return { vacancyId: result.id, state: result.state, version: result.version, hires: await this.hires(vacancyId) };
   }
