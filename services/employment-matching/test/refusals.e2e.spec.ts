@@ -135,7 +135,7 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
     ]);
   });
 
-  it('refuses a hire on a closed referral, and a second hire once every opening is taken', async () => {
+  it('refuses a hire on a closed referral, and on one the filling of the vacancy closed', async () => {
     const vacancyId = await postVacancy(h);
     const closed = await refer(h, vacancyId, await registerSeeker(h));
     expect((await h.call('POST', `/referrals/${closed}/close`, { reason: 'not_selected' })).status).toBe(200);
@@ -146,7 +146,9 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
     const first = await refer(h, vacancyId, await registerSeeker(h));
     const second = await refer(h, vacancyId, await registerSeeker(h));
     expect((await h.call('POST', `/referrals/${first}/hire`, hire)).status).toBe(200);
-    await refused({ method: 'POST', url: `/referrals/${second}/hire`, body: hire }, 422, 'employment.vacancy-no-openings-left', undefined, [
+    // The fill closed the other waiting referral with the vacancy: no hire is left to record on it.
+    expect((await h.call('GET', `/referrals/${second}`)).body).toMatchObject({ status: 'closed', closeReason: 'vacancy_filled' });
+    await refused({ method: 'POST', url: `/referrals/${second}/hire`, body: hire }, 422, 'employment.referral-closed', undefined, [
       `referral-${second}`,
       `vacancy-${vacancyId}`,
     ]);
