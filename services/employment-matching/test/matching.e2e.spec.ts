@@ -3,9 +3,14 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { create, eventsTopic, OrganisationKind, timestampFromDate, toBinary } from '@homeward/contracts';
 import { RegistrationEventSchema, ReturnAssistance, ReturnReason, Sex } from '@homeward/contracts/registration/v1';
 import { createKafka } from '@homeward/messaging';
-import { eventually, infrastructure } from '@homeward/testing/infrastructure';
+import { eventually, infrastructure, readTopic } from '@homeward/testing/infrastructure';
 import { candidateStream, publishSkillsEvents, standardStream } from '@homeward/testing/skills-events';
 import { startEmploymentHarness, type EmploymentHarness } from './employment.harness';
+import { rebuildScore } from '../src/domain/matching/rebuild';
+import type { MatchingFact } from '../src/domain/matching/matching.facts';
+import { MatchingEngine } from '../src/matching/matching.engine';
+import { decodeMatchingInput, matchingTopics } from '../src/matching/matching.consumer';
+import type { MatchingInput } from '../src/matching/matching.store';
 
 /**
  * The matching engine end to end on the real PostgreSQL and Kafka: registration's returns make job seekers
@@ -183,6 +188,29 @@ describe('a vacancy for welders in Cebu with two returnee welders', () => {
       `certified ${STANDARD}/SMAW-02 (certificate PH-2024-000777)`,
     ]);
     expect(units.citedEventIds.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('gives the referral command a score that rebuilds exactly from the cited events read back from the three topics', async () => {
+    const match = (await new MatchingEngine(h.db.pool).explain(vacancyId, ben))!;
+    expect(match.factors.find((f) => f.name === 'units')!.valueMilli).toBe(1000);
+    const topics = matchingTopics(h.config.TOPIC_NAMESPACE);
+    const decode = decodeMatchingInput(h.config.TOPIC_NAMESPACE);
+    const factsOf = async (topic: string, until: (read: MatchingInput[]) => boolean) =>
+      (
+        await readTopic(
+          topic,
+          (m) =>
+            decode({ topic, partition: 0, offset: '0', key: m.key, value: m.value, headers: m.headers, eventId: m.headers.ce_id ?? '' }),
+          until,
+        )
+      ).flatMap((input) => input.facts);
+    const facts: MatchingFact[] = [
+      ...(await factsOf(topics.registration, (read) => read.length >= 6)),
+      ...(await factsOf(topics.skills, (read) => read.length >= 2)),
+      ...(await factsOf(topics.employment, (read) => read.some((i) => i.facts.some((f) => f.type === 'VacancyPosted')))),
+    ];
+    const rebuilt = rebuildScore({ vacancyId, workerId: ben, ...match }, facts);
+    expect(rebuilt).toMatchObject({ outcome: 'rebuilt', same: true, match: { scoreMilli: match.scoreMilli } });
   });
 
   it('ranks the vacancy for the seeker too', async () => {
