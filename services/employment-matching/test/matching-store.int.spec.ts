@@ -242,6 +242,41 @@ describe('jurisdiction and empty answers', () => {
     expect(ranking.fairness.pool.total).toBe(9);
   });
 
+  it('ranks for a seeker only the open vacancies they can reach, and says why when there is none', async () => {
+    const { facts, sexes } = handPool();
+    const posted = facts[0] as Extract<MatchingFact, { type: 'VacancyPosted' }>;
+    await load(
+      [
+        ...facts,
+        { ...posted, eventId: 'v-dav', vacancyId: 'V-DAV', location: 'PH-DAV' },
+        { ...posted, eventId: 'v-cook', vacancyId: 'V-COOK', occupationIsco: '5120' },
+      ],
+      sexes,
+    );
+    const ranking = await store.rankVacancies(db.pool, 'W3', { originCountry: COUNTRY, limit: 10 });
+    if (ranking.outcome !== 'ranked') throw new Error(ranking.outcome);
+    // W3 is a cook in Cebu who will not move: the cook's vacancy first, the welder's next (no ISCO digit
+    // shared, no months: units 300 (none required) + location 150 + languages 100), Davao's never.
+    expect(ranking.results.map((r) => [r.vacancyId, r.scoreMilli])).toEqual([
+      ['V-COOK', 1000],
+      ['V-WELD', 550],
+    ]);
+    await load([
+      { type: 'VacancyEnded', eventId: 'end-1', vacancyId: 'V-COOK', how: 'filled' },
+      { type: 'VacancyEnded', eventId: 'end-2', vacancyId: 'V-WELD', how: 'withdrawn' },
+    ]);
+    const none = await store.rankVacancies(db.pool, 'W3', { originCountry: COUNTRY, limit: 10 });
+    expect(none).toMatchObject({ outcome: 'ranked', results: [], noMatch: { code: 'no_open_vacancy_in_reach' } });
+    await load([{ type: 'JobSeekerLeft', eventId: 'left-1', workerId: 'W3' }]);
+    expect(await store.rankVacancies(db.pool, 'W3', { originCountry: COUNTRY, limit: 10 })).toMatchObject({
+      noMatch: { code: 'not_a_job_seeker' },
+    });
+    expect(await store.rankVacancies(db.pool, 'W3', { originCountry: 'NP', limit: 10 })).toEqual({
+      outcome: 'unknown_seeker',
+      workerId: 'W3',
+    });
+  });
+
   it('says the vacancy is unknown', async () => {
     expect(await store.rankSeekers(db.pool, 'V-NONE', { originCountry: COUNTRY, limit: 10 })).toEqual({
       outcome: 'unknown_vacancy',
