@@ -168,6 +168,10 @@ function occupationFactor(vacancy: VacancyForScoring, seeker: SeekerForScoring, 
 
 export type UnitState = 'certified' | 'claimed' | 'missing';
 
+/** At most three items, then how many more: an evidence line stays short (the API bounds it to 500 characters). */
+const listed = (items: readonly string[]): string =>
+  items.length <= 3 ? items.join(', ') : `${items.slice(0, 3).join(', ')} and ${items.length - 3} more`;
+
 /** The state of each required unit for a seeker: certified beats claimed beats missing. */
 export function unitStates(vacancy: VacancyForScoring, seeker: SeekerForScoring) {
   return vacancy.units.map((unit) => {
@@ -184,7 +188,7 @@ export function unitStates(vacancy: VacancyForScoring, seeker: SeekerForScoring)
       return {
         unit,
         state: 'claimed' as UnitState,
-        evidence: `claimed ${unit.key} (${claims.map((c) => c.escoUri).join(', ')})`,
+        evidence: `claimed ${unit.key} (${listed(claims.map((c) => c.escoUri))})`,
         eventIds: [...unit.eventIds, ...claims.flatMap((c) => c.eventIds)],
       };
     return { unit, state: 'missing' as UnitState, evidence: `missing ${unit.key}`, eventIds: [...unit.eventIds] };
