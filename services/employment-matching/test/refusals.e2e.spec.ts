@@ -206,6 +206,21 @@ describe('refusals, on the real PostgreSQL and Kafka', () => {
     );
   });
 
+  it('refuses a change on a stale ETag (412), and applies it on the current one', async () => {
+    const vacancyId = await postVacancy(h);
+    const current = await h.call('GET', `/vacancies/${vacancyId}`);
+    const before = await h.counts();
+    const stale = await h.call('POST', `/vacancies/${vacancyId}/close`, {}, h.tokens.office, { 'if-match': '"7"' });
+    expect(stale.status).toBe(412);
+    expect(stale.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(await h.counts()).toEqual(before);
+    const closed = await h.call('POST', `/vacancies/${vacancyId}/close`, {}, h.tokens.office, {
+      'if-match': current.headers.etag as string,
+    });
+    expect(closed.status).toBe(200);
+    expect(closed.headers.etag).toBe('"2"');
+  });
+
   it('refuses the end of a placement before it started, and one with no hire', async () => {
     const vacancyId = await postVacancy(h);
     const referralId = await refer(h, vacancyId, await registerSeeker(h));
