@@ -181,7 +181,9 @@ export class MatchingStore {
       [fact.workerId],
     );
     const profile = evolveSeeker(rows[0]?.profile ?? initialSeekerProfile(fact.workerId), fact);
-    await this.writeSeeker(tx, profile, fact.type === 'WorkerRegistered' ? originCountry : '');
+    // The jurisdiction: the registry's country of the registration, or of the office that made the job seeker.
+    const jurisdiction = fact.type === 'WorkerRegistered' || fact.type === 'JobSeekerRegistered' ? originCountry : '';
+    await this.writeSeeker(tx, profile, jurisdiction);
     if (fact.type === 'PersonalDataErased') await tx.query(`UPDATE matching_seekers SET sex = 'U' WHERE worker_id = $1`, [fact.workerId]);
   }
 
