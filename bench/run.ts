@@ -11,6 +11,7 @@ const benchmarks: Record<string, () => Promise<{ main(argv: readonly string[]): 
   history: () => import('./history.js'),
   credentials: () => import('./credentials.bench.js'),
   skills: () => import('./skills.bench.js'),
+  matching: () => import('./matching.bench.js'),
 };
 
 const [name, ...argv] = process.argv.slice(2);

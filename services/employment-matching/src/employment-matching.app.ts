@@ -17,6 +17,8 @@ import { SeekerCommands } from './application/seekers.commands';
 import { VacancyCommands } from './application/vacancies.commands';
 import { employmentMessages } from './messaging/employment-relay';
 import { registrationConsumer, registrationDeadLetterTopic } from './messaging/registration.consumer';
+import { MatchingEngine } from './matching/matching.engine';
+import { matchingConsumer, matchingDeadLetterTopic } from './matching/matching.consumer';
 
 export const SERVICE = 'employment-matching';
 /** The service part of its topic: `homeward.employment.events.v1` (package homeward.employment.v1). */
@@ -26,8 +28,8 @@ export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'employment-matchin
 type Parts = Omit<ServiceParts, 'committed'> & { committed: () => void };
 
 /**
- * Until the matching engine is wired in, no seeker has a score: every referral is refused with
- * `employment.match-unavailable` rather than recorded with a made-up one.
+ * An explainer that knows no seeker: every referral is refused with `employment.match-unavailable` rather than
+ * recorded with a made-up score. The service itself uses the matching engine (src/matching/).
  */
 export const NO_MATCHING_ENGINE: MatchExplainer = { explain: async () => undefined };
 
@@ -37,7 +39,7 @@ export interface EmploymentMatchingRuntime extends EventSourcedRuntime {
 
 /** What the caller puts in place: the matching engine (its real one, or a test's), and test seams. */
 export interface EmploymentMatchingOptions {
-  /** The matching engine's explainer, built on the service's parts (its pool); none: NO_MATCHING_ENGINE. */
+  /** The explainer the referral command asks, built on the service's parts (its pool); none: the matching engine's. */
   readonly explainer?: (parts: Parts) => MatchExplainer;
   readonly relayMapper?: (real: ToMessages) => ToMessages;
 }
@@ -76,8 +78,10 @@ export async function startEmploymentMatching(
 ): Promise<EmploymentMatchingRuntime> {
   let application: EmploymentApplication | undefined;
   let explainer: MatchExplainer | undefined;
+  let engine: MatchingEngine | undefined;
+  const engineOf = (parts: Parts) => (engine ??= new MatchingEngine(parts.pool));
   const applicationOf = (parts: Parts) => {
-    explainer ??= options.explainer?.(parts) ?? NO_MATCHING_ENGINE;
+    explainer ??= options.explainer?.(parts) ?? engineOf(parts);
     return (application ??= buildApplication(parts, config, explainer));
   };
   const runtime = await startEventSourcedService({
@@ -90,13 +94,16 @@ export async function startEmploymentMatching(
     topics: (namespace) => [
       { topic: eventsTopic('registration', namespace) },
       { topic: registrationDeadLetterTopic(namespace), partitions: 1 },
+      // The matching engine's: skills-certification's topic (its own and registration's are there already) and its dead letters.
+      { topic: eventsTopic('skills', namespace) },
+      { topic: matchingDeadLetterTopic(namespace), partitions: 1 },
     ],
     relay: ({ topic }) => ({
       toMessages: employmentMessages(topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/employment-matching`),
     }),
     api: (parts) => {
       const app = applicationOf(parts);
-      return EmploymentMatchingModule.with(app, explainer!);
+      return EmploymentMatchingModule.with(app, explainer!, engineOf(parts));
     },
     openApi: loadOpenApiDocument(OPENAPI_PATH),
     translateError: translateEmploymentError,
@@ -106,6 +113,12 @@ export async function startEmploymentMatching(
         topic: eventsTopic('registration', config.TOPIC_NAMESPACE),
         logger: parts.log.child({ component: 'registration-consumer' }),
         deps: { seekers: applicationOf(parts).seekers, tables: applicationOf(parts).tables, originCountry: config.ORIGIN_COUNTRY, clock },
+      }),
+      // The matching engine's profiles: registration's, skills-certification's and this service's topics.
+      matchingConsumer(parts.kafka, parts.pool, {
+        namespace: config.TOPIC_NAMESPACE,
+        store: engineOf(parts).store,
+        logger: parts.log.child({ component: 'matching-consumer' }),
       }),
     ],
     ...(options.relayMapper ? { relayMapper: options.relayMapper } : {}),
