@@ -10,9 +10,4 @@ import { matchingMigrations } from './0100_matching_profiles';
  * one: add the next number instead (0001–0099 the write side's, 0100– the matching engine's). The event
  * store's, relay's and consumers' tables come from their packages.
  */
-export const employmentMigrations: readonly Migration[] = [
-  ...idempotencyMigrations,
-  employmentTables,
-  knownWorkers,
-  ...matchingMigrations,
-];
+export const employmentMigrations: readonly Migration[] = [...idempotencyMigrations, employmentTables, knownWorkers, ...matchingMigrations];
