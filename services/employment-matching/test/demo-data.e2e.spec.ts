@@ -71,6 +71,8 @@ describe('the employment demo data', () => {
       fetch: inProcess,
       waitMs: 1000,
     };
+    // The demo's returnees are registered workers: registration's topic has announced them to the service.
+    for (const seeker of seekers) await h.knowWorker(seeker.workerId);
     const report = await writeEmploymentDemo(options);
     expect(report.failures).toEqual([]);
     expect(report.skipped).toEqual([]);
