@@ -36,7 +36,8 @@ const root = new URL('..', import.meta.url).pathname;
 function start(command: readonly string[], env: Record<string, string>): ChildProcess {
   return spawn(command[0]!, command.slice(1), {
     cwd: root,
-    env: { ...process.env, ...env },
+    // The bench runs under tsx with TSX_TSCONFIG_PATH relative to bench/; a child started from the root needs it absolute.
+    env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.base.json`, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
