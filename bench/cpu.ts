@@ -82,3 +82,31 @@ export function cpuShareSince(start: Sample | undefined, database: string, cores
   const percent = (seconds: number) => Math.round((seconds / capacity) * 100);
   return { clientPercent: percent(clientSeconds), postgresPercent: percent(postgresSeconds), othersPercent: percent(othersSeconds) };
 }
+
+/** CPU seconds (user + system) a process has used so far; undefined where /proc is not there. */
+export function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) / TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ticks used so far by each PostgreSQL process working for `database` (and the server's own), by pid. */
+export function postgresCpu(database: string): ReadonlyMap<string, number> {
+  try {
+    return postgresTicks(database);
+  } catch {
+    return new Map();
+  }
+}
+
+/** CPU seconds PostgreSQL used for `database` since `before`, per process (one that ended in between is left out). */
+export function postgresCpuSecondsSince(before: ReadonlyMap<string, number>, database: string): number {
+  let ticks = 0;
+  for (const [pid, t] of postgresCpu(database)) ticks += t - (before.get(pid) ?? 0);
+  return ticks / TICKS;
+}

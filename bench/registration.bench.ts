@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import autocannon from 'autocannon';
+import { postgresCpu, postgresCpuSecondsSince, processCpuSeconds } from './cpu.js';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EventStore, PUBLISHER_READER } from '@homeward/event-store';
@@ -69,6 +70,11 @@ interface LoadResult {
   non2xx: number;
   errors: number;
   total: number;
+  /**
+   * CPU time per request of the server's process(es) and of PostgreSQL during the round: unlike the
+   * rates, hardly moved by other work on a shared machine, so runs of two builds compare on it.
+   */
+  cpuMicrosPerRequest?: { server: number; postgres: number };
 }
 
 async function load(
@@ -78,8 +84,12 @@ async function load(
   headers: Record<string, string>,
   connections: number,
   seconds: number,
+  measured?: { pids: readonly (number | undefined)[]; database: string },
 ): Promise<LoadResult> {
   let i = 0;
+  const serverCpu = () => measured ? measured.pids.reduce<number>((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0) : 0;
+  const serverBefore = serverCpu();
+  const postgresBefore = measured ? postgresCpu(measured.database) : new Map<string, number>();
   const result = await autocannon({
     url,
     connections,
@@ -100,6 +110,14 @@ async function load(
     non2xx: result.non2xx,
     errors: result.errors,
     total: result.requests.total,
+    ...(measured && result.requests.total > 0
+      ? {
+          cpuMicrosPerRequest: {
+            server: Math.round(((serverCpu() - serverBefore) * 1e6) / result.requests.total),
+            postgres: Math.round((postgresCpuSecondsSince(postgresBefore, measured.database) * 1e6) / result.requests.total),
+          },
+        }
+      : {}),
   };
 }
 
@@ -262,6 +280,7 @@ export async function main(argv: readonly string[]): Promise<void> {
           { authorization: `Bearer ${token}` },
           connections,
           seconds,
+          { pids: [service.pid, background?.pid], database: db.name },
         );
         console.log('  homeward ', result);
         homewardRounds.push(result);
@@ -274,6 +293,7 @@ export async function main(argv: readonly string[]): Promise<void> {
           {},
           connections,
           seconds,
+          { pids: [bare.pid], database: db.name },
         );
         console.log('  bare     ', result);
         bareRounds.push(result);
