@@ -49,7 +49,14 @@ export interface EmploymentHarness {
 
 export async function startEmploymentHarness(
   label: string,
-  options: { logLevel?: string; clock?: () => Date; env?: Record<string, string>; issuer?: Awaited<ReturnType<typeof testIssuer>> } = {},
+  options: {
+    logLevel?: string;
+    clock?: () => Date;
+    env?: Record<string, string>;
+    issuer?: Awaited<ReturnType<typeof testIssuer>>;
+    /** Score referrals with the real matching engine instead of the fixed weights of the write side's tests. */
+    matchingEngine?: boolean;
+  } = {},
 ): Promise<EmploymentHarness> {
   const db = await createTestDatabase(label);
   const issuer = options.issuer ?? (await testIssuer());
@@ -88,7 +95,7 @@ export async function startEmploymentHarness(
     ...options.env,
   });
   const explainer = new FixedWeightsExplainer();
-  const runtime = await startEmploymentMatching(config, options.clock, { explainer: () => explainer });
+  const runtime = await startEmploymentMatching(config, options.clock, options.matchingEngine ? {} : { explainer: () => explainer });
   return {
     db,
     runtime,
