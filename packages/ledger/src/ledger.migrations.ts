@@ -116,7 +116,9 @@ DECLARE
 BEGIN
   NEW.recorded_at := clock_timestamp();
   IF NEW.kind IN ('post', 'void') THEN
-    SELECT * INTO pending FROM ledger_transfers WHERE id = NEW.pending_id;
+    -- Resolutions of one pending transfer queue here (a row lock; the row itself never changes), so the
+    -- second of two racing posts sees the first's resolution below instead of moving the balances again.
+    SELECT * INTO pending FROM ledger_transfers WHERE id = NEW.pending_id FOR NO KEY UPDATE;
     IF NOT FOUND OR pending.kind <> 'pending' THEN
       RAISE EXCEPTION 'pending-not-found' USING ERRCODE = 'raise_exception';
     END IF;
@@ -173,6 +175,10 @@ DECLARE
   wanted ledger_transfers;
   inserted ledger_transfers;
 BEGIN
+  -- Two requests with the same transfer id queue here until the first commits; the second then finds
+  -- it (a new snapshot per statement) and answers exists or transfer-id-reused — never a limit refusal
+  -- that the first's balances caused.
+  PERFORM pg_advisory_xact_lock(hashtext('ledger:' || (op->>'id')));
   IF kind = 'transfer' THEN
     IF amount <= 0 THEN RAISE EXCEPTION 'amount-not-positive' USING ERRCODE = 'raise_exception'; END IF;
     IF op->>'debitAccountId' = op->>'creditAccountId' THEN RAISE EXCEPTION 'accounts-same' USING ERRCODE = 'raise_exception'; END IF;
