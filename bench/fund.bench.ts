@@ -16,7 +16,7 @@ import { createTestDatabase } from '@homeward/testing/infrastructure';
  * without trigger, constraint or index but the primary key, one autocommitted statement per row, from a
  * pool of `concurrency` connections. The ledger coalesces concurrent postings into batches (ledger.ts).
  * Targets: contended ≥ 1,000 postings/s and p99 < 50 ms; distinct ≥ 50 % of the bare INSERT.
- *   npm run bench -- fund [-- --postings=20000 --concurrency=32 --lanes=4]
+ *   npm run bench -- fund [-- --postings=20000 --concurrency=32 --lanes=8]
  * And the simulation's long run: npm run bench -- fund-simulation [-- --steps=1000000 --seed=…]
  */
 export async function main(argv: readonly string[]): Promise<void> {
@@ -25,7 +25,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     options: {
       postings: { type: 'string', default: '20000' },
       concurrency: { type: 'string', default: '32' },
-      lanes: { type: 'string', default: '4' },
+      lanes: { type: 'string', default: '8' },
     },
   });
   const postings = Number(values.postings);

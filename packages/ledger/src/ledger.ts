@@ -98,7 +98,7 @@ export class Ledger {
     options: LedgerOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 48;
-    this.lanes = options.lanes ?? 4;
+    this.lanes = options.lanes ?? 8;
   }
 
   /** Idempotent by id; the same id with another code, currency or flags is refused (nothing created). */
