@@ -47,7 +47,14 @@ export async function main(argv: readonly string[]): Promise<void> {
       ]).flat(),
     ]);
     const fund = async (id: string, to: string) => {
-      const outcome = await ledger.transfer({ id, debitAccountId: 'contributions', creditAccountId: to, amountMinor: 1_000_000_000n, currency: 'PHP', code: 'contribution' });
+      const outcome = await ledger.transfer({
+        id,
+        debitAccountId: 'contributions',
+        creditAccountId: to,
+        amountMinor: 1_000_000_000n,
+        currency: 'PHP',
+        code: 'contribution',
+      });
       if (!outcome.ok) throw new Error(`funding ${to}: ${outcome.code}`);
     };
     await fund('fund-pool', 'pool');
@@ -56,10 +63,20 @@ export async function main(argv: readonly string[]): Promise<void> {
       id text PRIMARY KEY, kind text NOT NULL, debit_account_id text NOT NULL, credit_account_id text NOT NULL, amount bigint NOT NULL,
       currency text NOT NULL, code text NOT NULL, reference text, pending_id text, recorded_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
 
-    const post = (debit: (worker: number) => string, credit: (worker: number) => string, prefix: string) => async (n: number, worker: number) => {
-      const outcome = await ledger.transfer({ id: `${prefix}-${n}`, debitAccountId: debit(worker), creditAccountId: credit(worker), amountMinor: 100n, currency: 'PHP', code: 'disbursement', reference: `claim-${n}` });
-      if (!outcome.ok || outcome.status !== 'created') throw new Error(`posting ${prefix}-${n}: ${JSON.stringify(outcome, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
-    };
+    const post =
+      (debit: (worker: number) => string, credit: (worker: number) => string, prefix: string) => async (n: number, worker: number) => {
+        const outcome = await ledger.transfer({
+          id: `${prefix}-${n}`,
+          debitAccountId: debit(worker),
+          creditAccountId: credit(worker),
+          amountMinor: 100n,
+          currency: 'PHP',
+          code: 'disbursement',
+          reference: `claim-${n}`,
+        });
+        if (!outcome.ok || outcome.status !== 'created')
+          throw new Error(`posting ${prefix}-${n}: ${JSON.stringify(outcome, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+      };
     const bare = (prefix: string) => async (n: number, worker: number) => {
       await barePool.query(
         `INSERT INTO bare_transfers (id, kind, debit_account_id, credit_account_id, amount, currency, code, reference) VALUES ($1, 'single', $2, $3, 100, 'PHP', 'disbursement', $4)`,
@@ -68,12 +85,44 @@ export async function main(argv: readonly string[]): Promise<void> {
     };
 
     // Warm-up of every path (plans, JIT of the process, connections), not measured.
-    await timed(2_000, concurrency, post(() => 'pool', () => 'payable', 'warm-contended'));
-    await timed(2_000, concurrency, post((w) => `pool-${w}`, (w) => `payable-${w}`, 'warm-distinct'));
+    await timed(
+      2_000,
+      concurrency,
+      post(
+        () => 'pool',
+        () => 'payable',
+        'warm-contended',
+      ),
+    );
+    await timed(
+      2_000,
+      concurrency,
+      post(
+        (w) => `pool-${w}`,
+        (w) => `payable-${w}`,
+        'warm-distinct',
+      ),
+    );
     await timed(2_000, concurrency, bare('warm'));
 
-    const contended = await timed(postings, concurrency, post(() => 'pool', () => 'payable', 'contended'));
-    const distinct = await timed(postings, concurrency, post((w) => `pool-${w}`, (w) => `payable-${w}`, 'distinct'));
+    const contended = await timed(
+      postings,
+      concurrency,
+      post(
+        () => 'pool',
+        () => 'payable',
+        'contended',
+      ),
+    );
+    const distinct = await timed(
+      postings,
+      concurrency,
+      post(
+        (w) => `pool-${w}`,
+        (w) => `payable-${w}`,
+        'distinct',
+      ),
+    );
     const bareInsert = await timed(postings, concurrency, bare('bare'));
     const trial = await ledger.trialBalance();
     if (!trial.balanced) throw new Error('the trial balance does not balance after the run');
@@ -81,7 +130,9 @@ export async function main(argv: readonly string[]): Promise<void> {
 
     const row = (name: string, r: RateAndLatency) =>
       `${name.padEnd(44)} ${r.perSecond.toFixed(0).padStart(8)} /s   p50 ${r.p50Ms.toFixed(2).padStart(7)} ms   p99 ${r.p99Ms.toFixed(2).padStart(7)} ms   (${r.operations} ops)`;
-    console.log(`\nthe fund's ledger, c=${concurrency}, ${lanes} lanes (load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadAfter)})`);
+    console.log(
+      `\nthe fund's ledger, c=${concurrency}, ${lanes} lanes (load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadAfter)})`,
+    );
     console.log(row('ledger postings, contended (same accounts)', contended));
     console.log(row('ledger postings, distinct accounts', distinct));
     console.log(row('bare INSERT of the same rows (the limit)', bareInsert));

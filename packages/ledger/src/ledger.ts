@@ -8,7 +8,6 @@ import {
   type NewAccount,
   type PostRequest,
   type Transfer,
-  type TransferKind,
   type TransferOutcome,
   type TransferRequest,
   type VoidRequest,

@@ -28,9 +28,21 @@ describe('the PostgreSQL ledger and the pure machine', () => {
     await ledger.createAccounts(FUND_ACCOUNTS);
     let races = 0;
     const compareBalances = async (step: number) => {
-      const stored = (await ledger.trialBalance()).accounts.map(({ id, debitsPosted, creditsPosted, debitsPending, creditsPending }) => ({ id, debitsPosted, creditsPosted, debitsPending, creditsPending }));
+      const stored = (await ledger.trialBalance()).accounts.map(({ id, debitsPosted, creditsPosted, debitsPending, creditsPending }) => ({
+        id,
+        debitsPosted,
+        creditsPosted,
+        debitsPending,
+        creditsPending,
+      }));
       const pure = [...machine.state.accounts.values()]
-        .map(({ id, debitsPosted, creditsPosted, debitsPending, creditsPending }) => ({ id, debitsPosted, creditsPosted, debitsPending, creditsPending }))
+        .map(({ id, debitsPosted, creditsPosted, debitsPending, creditsPending }) => ({
+          id,
+          debitsPosted,
+          creditsPosted,
+          debitsPending,
+          creditsPending,
+        }))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       expect([`seed ${seed} step ${step}`, show(stored)]).toEqual([`seed ${seed} step ${step}`, show(pure)]);
     };
@@ -50,7 +62,10 @@ describe('the PostgreSQL ledger and the pure machine', () => {
         : await sequentially(step.groups.map((group) => () => ledger.linked(group).then((o) => o.map(outcomeShape))));
       if (step.concurrent) races++;
       const normalise = (outcomes: unknown[][]) => (step.concurrent ? outcomes.map((o) => show(o)).sort() : outcomes.map((o) => show(o)));
-      expect([`seed ${seed} step ${step.index} ${step.kind}`, normalise(stored)]).toEqual([`seed ${seed} step ${step.index} ${step.kind}`, normalise(pure)]);
+      expect([`seed ${seed} step ${step.index} ${step.kind}`, normalise(stored)]).toEqual([
+        `seed ${seed} step ${step.index} ${step.kind}`,
+        normalise(pure),
+      ]);
       if (i % 500 === 499) await compareBalances(step.index);
     }
     await compareBalances(STEPS);

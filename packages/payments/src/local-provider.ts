@@ -44,7 +44,12 @@ export class LocalPaymentProvider implements PaymentProvider {
       [order.reference, `local-${randomUUID()}`, payee, order.amountMinor.toString(), order.currency],
     );
     const row = rows[0]!;
-    if (!row.same) throw new PaymentsError('reference-reused', `the provider holds ${order.reference} with another payee, amount or currency`, 'reference');
+    if (!row.same)
+      throw new PaymentsError(
+        'reference-reused',
+        `the provider holds ${order.reference} with another payee, amount or currency`,
+        'reference',
+      );
     return { reference: order.reference, providerPaymentId: row.provider_payment_id };
   }
 
@@ -56,7 +61,15 @@ export class LocalPaymentProvider implements PaymentProvider {
       [options.from ?? new Date(0), options.to ?? new Date('9999-12-31T00:00:00Z')],
     );
     const failed = new Set(options.failed ?? []);
-    const lines = rows.map((r) => [r.date, csvField(r.reference), toMajor(BigInt(r.amount), r.currency), r.currency, failed.has(r.reference) ? 'failed' : 'settled'].join(','));
+    const lines = rows.map((r) =>
+      [
+        r.date,
+        csvField(r.reference),
+        toMajor(BigInt(r.amount), r.currency),
+        r.currency,
+        failed.has(r.reference) ? 'failed' : 'settled',
+      ].join(','),
+    );
     return ['date,reference,amount,currency,status', ...lines].join('\n') + '\n';
   }
 }

@@ -96,7 +96,13 @@ export interface ReconciliationReport {
   /** Settled lines whose reference and amount match a payment sent. */
   readonly matched: { reference: string; amountMinor: bigint; currency: string; date: string }[];
   /** Settled lines of a payment sent, for another amount or currency. */
-  readonly amountMismatches: { reference: string; expectedMinor: bigint; expectedCurrency: string; statedMinor: bigint; statedCurrency: string }[];
+  readonly amountMismatches: {
+    reference: string;
+    expectedMinor: bigint;
+    expectedCurrency: string;
+    statedMinor: bigint;
+    statedCurrency: string;
+  }[];
   /** Lines whose reference is no payment we sent. */
   readonly unmatchedInStatement: { reference: string; amountMinor: bigint; currency: string; date: string; status: string }[];
   /** Payments sent that no statement shows settled yet. */
@@ -131,12 +137,23 @@ export class Payments {
         [order.reference],
       );
       const existing = rows[0]!;
-      if (existing.amount !== order.amountMinor.toString() || existing.currency !== order.currency || canonical(existing.payee) !== canonical(order.payee)) {
-        throw new PaymentsError('reference-reused', `payment ${order.reference} was sent with another payee, amount or currency`, 'reference');
+      if (
+        existing.amount !== order.amountMinor.toString() ||
+        existing.currency !== order.currency ||
+        canonical(existing.payee) !== canonical(order.payee)
+      ) {
+        throw new PaymentsError(
+          'reference-reused',
+          `payment ${order.reference} was sent with another payee, amount or currency`,
+          'reference',
+        );
       }
     }
     const receipt = await this.provider.send(order);
-    await this.pool.query('UPDATE payments_outgoing SET provider_payment_id = $2 WHERE reference = $1', [order.reference, receipt.providerPaymentId]);
+    await this.pool.query('UPDATE payments_outgoing SET provider_payment_id = $2 WHERE reference = $1', [
+      order.reference,
+      receipt.providerPaymentId,
+    ]);
     return receipt;
   }
 
@@ -163,7 +180,16 @@ export class Payments {
          ON CONFLICT (line_key) DO NOTHING`,
         [
           JSON.stringify(
-            keyed.map((l) => ({ key: l.key, source, line_number: l.lineNumber, date: l.date, reference: l.reference, amount: l.amountMinor.toString(), currency: l.currency, status: l.status })),
+            keyed.map((l) => ({
+              key: l.key,
+              source,
+              line_number: l.lineNumber,
+              date: l.date,
+              reference: l.reference,
+              amount: l.amountMinor.toString(),
+              currency: l.currency,
+              status: l.status,
+            })),
           ),
         ],
       );
@@ -174,7 +200,15 @@ export class Payments {
 
   /** The reconciliation of every payment sent with every statement line imported, as it stands. */
   async reconciliation(): Promise<Omit<ReconciliationReport, 'linesImported'>> {
-    type Line = { reference: string; amount: string; currency: string; date: string; status: string; p_amount: string | null; p_currency: string | null };
+    type Line = {
+      reference: string;
+      amount: string;
+      currency: string;
+      date: string;
+      status: string;
+      p_amount: string | null;
+      p_currency: string | null;
+    };
     const { rows: lines } = await this.pool.query<Line>(
       `SELECT l.reference, l.amount::text, l.currency, to_char(l.value_date, 'YYYY-MM-DD') AS date, l.status,
               p.amount::text AS p_amount, p.currency AS p_currency
@@ -184,11 +218,24 @@ export class Payments {
     const { rows: payments } = await this.pool.query<{ reference: string; amount: string; currency: string }>(
       'SELECT reference, amount::text, currency FROM payments_outgoing ORDER BY reference',
     );
-    const report: Omit<ReconciliationReport, 'linesImported'> = { matched: [], amountMismatches: [], unmatchedInStatement: [], unmatchedPayments: [], failed: [], paidMoreThanOnce: [] };
+    const report: Omit<ReconciliationReport, 'linesImported'> = {
+      matched: [],
+      amountMismatches: [],
+      unmatchedInStatement: [],
+      unmatchedPayments: [],
+      failed: [],
+      paidMoreThanOnce: [],
+    };
     const settled = new Map<string, number>();
     for (const line of lines) {
       if (line.p_amount === null) {
-        report.unmatchedInStatement.push({ reference: line.reference, amountMinor: BigInt(line.amount), currency: line.currency, date: line.date, status: line.status });
+        report.unmatchedInStatement.push({
+          reference: line.reference,
+          amountMinor: BigInt(line.amount),
+          currency: line.currency,
+          date: line.date,
+          status: line.status,
+        });
       } else if (line.status === 'failed' || line.status === 'returned') {
         report.failed.push({ reference: line.reference, status: line.status, date: line.date });
       } else if (line.status === 'settled') {
@@ -196,12 +243,19 @@ export class Payments {
         if (line.p_amount === line.amount && line.p_currency === line.currency) {
           report.matched.push({ reference: line.reference, amountMinor: BigInt(line.amount), currency: line.currency, date: line.date });
         } else {
-          report.amountMismatches.push({ reference: line.reference, expectedMinor: BigInt(line.p_amount), expectedCurrency: line.p_currency!, statedMinor: BigInt(line.amount), statedCurrency: line.currency });
+          report.amountMismatches.push({
+            reference: line.reference,
+            expectedMinor: BigInt(line.p_amount),
+            expectedCurrency: line.p_currency!,
+            statedMinor: BigInt(line.amount),
+            statedCurrency: line.currency,
+          });
         }
       }
     }
     for (const payment of payments) {
-      if (!settled.has(payment.reference)) report.unmatchedPayments.push({ reference: payment.reference, amountMinor: BigInt(payment.amount), currency: payment.currency });
+      if (!settled.has(payment.reference))
+        report.unmatchedPayments.push({ reference: payment.reference, amountMinor: BigInt(payment.amount), currency: payment.currency });
     }
     for (const [reference, times] of settled) if (times > 1) report.paidMoreThanOnce.push({ reference, times });
     return report;
@@ -246,7 +300,11 @@ export function parseStatement(csv: string): StatementLine[] {
       throw new PaymentsError('statement-invalid', `line ${lineNumber}: ${why}`, `lines[${lineNumber}].${field}`);
     };
     const date = record.date ?? refuse('date', 'no date');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(date) ||
+      Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ||
+      new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date
+    ) {
       refuse('date', `${date} is no date (YYYY-MM-DD)`);
     }
     const reference = record.reference || refuse('reference', 'no reference');

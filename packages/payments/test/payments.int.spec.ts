@@ -25,13 +25,22 @@ describe('payments out and their reconciliation', () => {
       const again = await payments.send({ reference: 'disb-1', payee, amountMinor: 10_000_000n, currency: 'PHP' });
       expect(again).toEqual(first);
       expect(await count('local_provider_payments')).toBe(1);
-      await expect(payments.send({ reference: 'disb-1', payee, amountMinor: 10_000_001n, currency: 'PHP' })).rejects.toMatchObject({ code: 'reference-reused', field: 'reference' });
-      await expect(provider.send({ reference: 'disb-1', payee: { ...payee, account: 'other' }, amountMinor: 10_000_000n, currency: 'PHP' })).rejects.toBeInstanceOf(PaymentsError);
+      await expect(payments.send({ reference: 'disb-1', payee, amountMinor: 10_000_001n, currency: 'PHP' })).rejects.toMatchObject({
+        code: 'reference-reused',
+        field: 'reference',
+      });
+      await expect(
+        provider.send({ reference: 'disb-1', payee: { ...payee, account: 'other' }, amountMinor: 10_000_000n, currency: 'PHP' }),
+      ).rejects.toBeInstanceOf(PaymentsError);
     });
 
     it('refuses an unknown currency and a non-positive amount, writing nothing', async () => {
-      await expect(payments.send({ reference: 'bad-1', payee, amountMinor: 1n, currency: 'PHX' })).rejects.toMatchObject({ code: 'currency-unknown' });
-      await expect(payments.send({ reference: 'bad-2', payee, amountMinor: 0n, currency: 'PHP' })).rejects.toMatchObject({ code: 'amount-not-positive' });
+      await expect(payments.send({ reference: 'bad-1', payee, amountMinor: 1n, currency: 'PHX' })).rejects.toMatchObject({
+        code: 'currency-unknown',
+      });
+      await expect(payments.send({ reference: 'bad-2', payee, amountMinor: 0n, currency: 'PHP' })).rejects.toMatchObject({
+        code: 'amount-not-positive',
+      });
       expect(await count('payments_outgoing')).toBe(1);
     });
   });
@@ -58,11 +67,18 @@ describe('payments out and their reconciliation', () => {
     it('reports lines that are no disbursement, amounts that differ and a payment settled twice, and skips lines an overlapping statement repeats', async () => {
       const today = new Date().toISOString().slice(0, 10);
       const report = await payments.importStatement(
-        ['date,reference,amount,currency,status', `${today},stranger,5.00,PHP,settled`, `${today},disb-2,20000.49,PHP,settled`, `${today},disb-1,100000.00,PHP,settled`].join('\n'),
+        [
+          'date,reference,amount,currency,status',
+          `${today},stranger,5.00,PHP,settled`,
+          `${today},disb-2,20000.49,PHP,settled`,
+          `${today},disb-1,100000.00,PHP,settled`,
+        ].join('\n'),
         'bank-export',
       );
       expect(report.unmatchedInStatement).toEqual([expect.objectContaining({ reference: 'stranger', amountMinor: 500n })]);
-      expect(report.amountMismatches).toEqual([{ reference: 'disb-2', expectedMinor: 2_000_050n, expectedCurrency: 'PHP', statedMinor: 2_000_049n, statedCurrency: 'PHP' }]);
+      expect(report.amountMismatches).toEqual([
+        { reference: 'disb-2', expectedMinor: 2_000_050n, expectedCurrency: 'PHP', statedMinor: 2_000_049n, statedCurrency: 'PHP' },
+      ]);
       // disb-2 is now settled twice (for the right and for a wrong amount); disb-1's line is the very line of
       // the first statement (an overlapping export), recognised and not counted again.
       expect(report.linesImported).toBe(2);
