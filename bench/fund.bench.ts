@@ -181,7 +181,7 @@ export async function simulation(argv: readonly string[]): Promise<void> {
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
   console.log(`fund simulation: ${values.steps} steps, seed ${seed}`);
   const started = performance.now();
-  const report = runFundSimulation({ seed, steps: Number(values.steps), sweepEvery: 20_000 });
+  const report = runFundSimulation({ seed, steps: Number(values.steps), sweepEvery: 20_000, replayEvery: 20 });
   const seconds = (performance.now() - started) / 1000;
   console.log(JSON.stringify({ ...report, seconds: Math.round(seconds * 10) / 10 }, null, 2));
 }
