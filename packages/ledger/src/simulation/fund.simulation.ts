@@ -234,7 +234,7 @@ export class FundScenario {
       return make('disburse', [group], [this.resolve(approval, 'post', amount)], [], false, [approval.claim]);
     }
     if (roll < 0.67) {
-      const reserved = this.approvals.filter((a) => a.status === 'reserved');
+      const reserved = this.recentReserved();
       const approval = this.pick(reserved, 40) ?? this.pick(this.approvals)!;
       const d = this.id('reject');
       const group: LedgerOperation[] = [
@@ -250,7 +250,7 @@ export class FundScenario {
       return make('retry', [group], [group.map(() => exists)]);
     }
     if (roll < 0.86) {
-      const reserved = this.approvals.filter((a) => a.status === 'reserved');
+      const reserved = this.recentReserved();
       const approval = this.pick(reserved, 40);
       if (!approval) return this.next();
       const officers = this.int(2, 5);
@@ -289,6 +289,11 @@ export class FundScenario {
     ];
     const [operation, code] = cases[this.int(0, cases.length - 1)]!;
     return make('bad-input', [[operation]], [[{ ok: false, code }]]);
+  }
+
+  /** Approvals still reserved among the latest few hundred: the scenario works on recent claims, in constant time per step. */
+  private recentReserved(): Approval[] {
+    return this.approvals.slice(-400).filter((a) => a.status === 'reserved');
   }
 
   private disbursement(approval: Approval, amount: bigint | undefined): LedgerOperation[] {
