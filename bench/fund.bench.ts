@@ -181,7 +181,15 @@ export async function simulation(argv: readonly string[]): Promise<void> {
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
   console.log(`fund simulation: ${values.steps} steps, seed ${seed}`);
   const started = performance.now();
-  const report = runFundSimulation({ seed, steps: Number(values.steps), sweepEvery: 20_000, replayEvery: 20 });
+  const report = runFundSimulation({
+    seed,
+    steps: Number(values.steps),
+    sweepEvery: 20_000,
+    replayEvery: 20,
+    onProgress: (done) => {
+      if (done % 100_000 === 0) console.log(`  ${done} steps, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    },
+  });
   const seconds = (performance.now() - started) / 1000;
   console.log(JSON.stringify({ ...report, seconds: Math.round(seconds * 10) / 10 }, null, 2));
 }

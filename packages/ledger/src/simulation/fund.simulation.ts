@@ -400,7 +400,14 @@ export interface SimulationReport {
  * end: the whole ledger's invariants (trial balance over all accounts) and every approval's state (reserved,
  * paid or voided, as the oracle says). A crash rebuilds the machine from its stored transfers alone.
  */
-export function runFundSimulation(options: { seed: number; steps: number; sweepEvery?: number; replayEvery?: number }): SimulationReport {
+export function runFundSimulation(options: {
+  seed: number;
+  steps: number;
+  sweepEvery?: number;
+  replayEvery?: number;
+  /** Called after every sweep with the steps done so far. */
+  onProgress?: (steps: number) => void;
+}): SimulationReport {
   const { seed, steps } = options;
   const sweepEvery = options.sweepEvery ?? 2_000;
   // A crash restarts from the stored rows (accounts with their balances, transfers); every `replayEvery`-th
@@ -459,7 +466,10 @@ export function runFundSimulation(options: { seed: number; steps: number; sweepE
       if (!sameBalances(figures, machine.state.accounts.get(id)))
         fail(step.index, `${step.kind}: ${id} is ${show(machine.state.accounts.get(id))}, the oracle says ${show(figures)}`);
     }
-    if ((i + 1) % sweepEvery === 0 || i === steps - 1) sweep(machine, scenario, step.index, fail);
+    if ((i + 1) % sweepEvery === 0 || i === steps - 1) {
+      sweep(machine, scenario, step.index, fail);
+      options.onProgress?.(i + 1);
+    }
   }
   return { seed, steps, transfers: machine.state.transfers.size, accounts: machine.state.accounts.size, crashes, byKind };
 }
