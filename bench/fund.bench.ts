@@ -191,7 +191,10 @@ export async function simulation(argv: readonly string[]): Promise<void> {
     },
   });
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ ...report, seconds: Math.round(seconds * 10) / 10 }, null, 2));
+  const result = { at: new Date().toISOString(), node: process.version, ...report, seconds: Math.round(seconds * 10) / 10 };
+  console.log(JSON.stringify(result, null, 2));
+  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+  await writeFile(new URL('./results/fund-simulation.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
 }
 
 interface RateAndLatency {

@@ -35,7 +35,10 @@ CREATE TABLE ledger_accounts (
   CONSTRAINT ledger_exceeds_credits CHECK (NOT debits_must_not_exceed_credits OR debits_posted + debits_pending <= credits_posted),
   CONSTRAINT ledger_exceeds_debits CHECK (NOT credits_must_not_exceed_debits OR credits_posted + credits_pending <= debits_posted),
   CONSTRAINT ledger_flags_exclusive CHECK (NOT (debits_must_not_exceed_credits AND credits_must_not_exceed_debits))
-);
+) WITH (fillfactor = 10);
+-- A hot account (the pool) is updated by every transfer: its row versions must stay on their page
+-- (HOT updates, no index entry per version, pruned as they go) rather than bloat the primary key
+-- until the next vacuum — measured: without, contended postings fell from ~700/s to ~270/s over 20,000.
 
 CREATE TABLE ledger_transfers (
   seq bigint GENERATED ALWAYS AS IDENTITY,
