@@ -95,6 +95,22 @@ CREATE TRIGGER ledger_transfers_immutable BEFORE UPDATE OR DELETE ON ledger_tran
 CREATE TRIGGER ledger_transfers_not_truncated BEFORE TRUNCATE ON ledger_transfers
   FOR EACH STATEMENT EXECUTE FUNCTION ledger_transfers_immutable();
 
+-- Whether both accounts exist in the transfer's currency, and if not which check fails first (the pure
+-- machine's order). NULL when both do. Used when an account update found no row, and when a limit refused
+-- a transfer whose other account might not exist (the debit's CHECK fires before the credit is looked at).
+CREATE FUNCTION ledger_accounts_problem(debit_id text, credit_id text, wanted text) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  d text;
+  c text;
+BEGIN
+  SELECT currency INTO d FROM ledger_accounts WHERE id = debit_id;
+  IF NOT FOUND THEN RETURN 'debit-account-not-found'; END IF;
+  SELECT currency INTO c FROM ledger_accounts WHERE id = credit_id;
+  IF NOT FOUND THEN RETURN 'credit-account-not-found'; END IF;
+  IF d <> wanted OR c <> wanted THEN RETURN 'currency-mismatch'; END IF;
+  RETURN NULL;
+END $$;
+
 -- Why an account update found no row: the same order of checks as the pure machine.
 CREATE FUNCTION ledger_account_problem(debit_id text, credit_id text, wanted text) RETURNS text LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -270,6 +286,9 @@ BEGIN
             WHEN 'ledger_exceeds_credits' THEN 'exceeds-credits'
             WHEN 'ledger_exceeds_debits' THEN 'exceeds-debits'
             ELSE message END;
+          IF code IN ('exceeds-credits', 'exceeds-debits') AND grp->failed_at->>'kind' = 'transfer' THEN
+            code := coalesce(ledger_accounts_problem(grp->failed_at->>'debitAccountId', grp->failed_at->>'creditAccountId', grp->failed_at->>'currency'), code);
+          END IF;
         WHEN unique_violation THEN
           IF attempt < 3 THEN CONTINUE; END IF;
           RAISE;

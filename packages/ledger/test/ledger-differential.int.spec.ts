@@ -8,7 +8,7 @@ import { FUND_ACCOUNTS, FundScenario, outcomeShape } from '@homeward/ledger/simu
 // identical balances. Races (several officers disbursing one approval) run concurrently on PostgreSQL:
 // any one may win there, so their outcomes are compared as a multiset, and the balances exactly.
 const seed = Number(process.env.FUND_SIMULATION_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const STEPS = 3_000;
+const STEPS = Number(process.env.FUND_DIFFERENTIAL_STEPS ?? 3_000);
 
 const show = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 

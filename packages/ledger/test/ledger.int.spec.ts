@@ -143,6 +143,9 @@ describe('the ledger on PostgreSQL', () => {
       ['debit-account-not-found', { debitAccountId: 'nobody' }],
       ['credit-account-not-found', { creditAccountId: 'nobody' }],
       ['currency-mismatch', { creditAccountId: 'npr' }],
+      // the pure machine's order: a missing or foreign account is answered before the limit it would also break
+      ['credit-account-not-found', { creditAccountId: 'nobody', amountMinor: 10_000_000_000n }],
+      ['currency-mismatch', { creditAccountId: 'npr', amountMinor: 10_000_000_000n }],
       ['transfer-id-reused', { id: 'c1' }],
     ])('refuses with %s', async (code, change) => {
       const transfer = {
