@@ -46,6 +46,7 @@ COPY packages/projections/package.json packages/projections/
 COPY packages/service-kit/package.json packages/service-kit/
 COPY packages/testing/package.json packages/testing/
 COPY services/agency-view/package.json services/agency-view/
+COPY services/emergency-fund/package.json services/emergency-fund/
 COPY services/employment-matching/package.json services/employment-matching/
 COPY services/mission-view/package.json services/mission-view/
 COPY services/registration/package.json services/registration/

@@ -23,6 +23,25 @@ export const emergencyFundSettings = {
       return raw;
     },
   },
+  PERSONAL_DATA_MASTER_KEY: {
+    description:
+      "base64 of 32 random bytes: the master key that wraps every worker's data key in this service's own vault (case notes), e.g. `openssl rand -base64 32`",
+    parse: (raw: string) => {
+      if (Buffer.from(raw, 'base64').length !== 32) throw new Error('expected 32 bytes, base64-encoded');
+      return raw;
+    },
+  },
+  FUND_ID: {
+    description:
+      "The fund whose policy welfare incidents open draft claims under; 'auto': the origin country's default fund (PH-OWWA for PH)",
+    default: 'auto',
+    parse: (raw: string) => raw,
+  },
+  DEFAULT_POLICIES: {
+    description: 'true: publish the four default policies (src/policies) at start where the fund has none yet',
+    default: 'true',
+    parse: (raw: string) => raw === 'true',
+  },
 };
 
 export type EmergencyFundConfig = ConfigOf<typeof emergencyFundSettings>;

@@ -131,7 +131,10 @@ export function toFundEvent(event: FundDomainEvent, envelope: Envelope): FundEve
     case 'ContributionRecorded':
       return message({ case: 'contributionRecorded', value: { ...event.data, amount: money(event.data.amount) } });
     case 'CoverageGranted':
-      return message({ case: 'coverageGranted', value: { ...event.data, basis: enumValue(CoverageBasis, event.data.basis, 'coverage basis') } });
+      return message({
+        case: 'coverageGranted',
+        value: { ...event.data, basis: enumValue(CoverageBasis, event.data.basis, 'coverage basis') },
+      });
     case 'ClaimFiled': {
       const d = event.data;
       return message({
@@ -223,10 +226,16 @@ export function toFundEvent(event: FundDomainEvent, envelope: Envelope): FundEve
       return message({ case: 'paymentReconciled', value: { ...event.data, amount: money(event.data.amount) } });
     case 'ReservationVoided': {
       const d = event.data;
-      return message({ case: 'reservationVoided', value: { ...d, amount: money(d.amount), reason: enumValue(VoidReason, d.reason, 'void reason') } });
+      return message({
+        case: 'reservationVoided',
+        value: { ...d, amount: money(d.amount), reason: enumValue(VoidReason, d.reason, 'void reason') },
+      });
     }
     case 'ClaimClosed':
-      return message({ case: 'claimClosed', value: { ...event.data, outcome: enumValue(ClaimOutcome, event.data.outcome, 'claim outcome') } });
+      return message({
+        case: 'claimClosed',
+        value: { ...event.data, outcome: enumValue(ClaimOutcome, event.data.outcome, 'claim outcome') },
+      });
     case 'CaseNotesAdded':
       return message({ case: 'caseNotesAdded', value: { ...event.data, notes: seal(event.data.notes) } });
     default:

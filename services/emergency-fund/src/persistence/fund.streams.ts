@@ -2,7 +2,13 @@ import { EventStreams } from '@homeward/command-handling/streams';
 import type { EventStore } from '@homeward/event-store';
 import { claimEventOn, type ClaimEvent } from '../domain/claim/claim.events';
 import { evolve as evolveClaim, initialState as noClaim, type ClaimState } from '../domain/claim/claim.state';
-import { evolve as evolveMember, initialState as noMember, memberEventOn, type MemberEvent, type MemberState } from '../domain/member/member';
+import {
+  evolve as evolveMember,
+  initialState as noMember,
+  memberEventOn,
+  type MemberEvent,
+  type MemberState,
+} from '../domain/member/member';
 import { evolve as evolvePolicy, initialState as noPolicy, type PolicyEvent, type PolicyState } from '../domain/policy/policy.decider';
 
 const day = (date: string) => new Date(`${date}T00:00:00Z`);
@@ -26,7 +32,22 @@ export class MemberStreams extends EventStreams<MemberEvent, MemberState> {
  * keyed by the worker id, not the claim id) before they reach the events, which hold only the seal.
  */
 export class ClaimStreams extends EventStreams<ClaimEvent, ClaimState> {
-  constructor(store: EventStore) {
-    super(store, { category: 'claim', evolve: evolveClaim, initialState: noClaim, occurredAt: (e) => day(claimEventOn(e)) });
+  constructor(private readonly eventStore: EventStore) {
+    const store = eventStore;
+    super(store, {
+      category: 'claim',
+      evolve: evolveClaim,
+      initialState: noClaim,
+      occurredAt: (e) => day(claimEventOn(e)),
+      // The mission's country on every event of the claim: mission-view keeps its own country's claims.
+      destinationCountry: (e, before) =>
+        e.type === 'ClaimFiled' ? e.data.destinationCountry : before.status === 'none' ? '' : before.destinationCountry,
+    });
+  }
+
+  /** The claim's events as stored (case notes still sealed): what the audited case-notes read opens. */
+  async events(claimId: string): Promise<ClaimEvent[]> {
+    const stored = await this.eventStore.readStream(this.streamId(claimId));
+    return stored.map((e) => ({ type: e.type, data: e.data }) as ClaimEvent);
   }
 }

@@ -1,6 +1,14 @@
 import { assertNever } from '@homeward/assert-never';
 import { checkDate, daysBetween, FundRuleViolation, todayOf, ClaimNotFound, type Clocked } from '../fund.errors';
-import { BENEFIT_TYPES, termsFor, type BenefitType, type IncidentKind, type Money, type PolicyVersion, type Relation } from '../policy/policy';
+import {
+  BENEFIT_TYPES,
+  termsFor,
+  type BenefitType,
+  type IncidentKind,
+  type Money,
+  type PolicyVersion,
+  type Relation,
+} from '../policy/policy';
 import { computeAmount, type Assessment } from './eligibility';
 import type { ClaimEvent, ClaimFiled, FiledBy, Seal } from './claim.events';
 import { decisionOfficers, evolve, initialState, type ClaimState, type OpenClaim } from './claim.state';
@@ -59,7 +67,12 @@ export type ApproveClaim = {
 };
 export type RejectClaim = {
   readonly type: 'RejectClaim';
-  readonly data: { readonly officerId: string; readonly reasonCodes: readonly string[]; readonly note: string; readonly voidTransferId: string };
+  readonly data: {
+    readonly officerId: string;
+    readonly reasonCodes: readonly string[];
+    readonly note: string;
+    readonly voidTransferId: string;
+  };
 };
 export type AppealClaim = { readonly type: 'AppealClaim'; readonly data: { readonly appealedBy: string; readonly grounds: string } };
 export type DisburseClaim = {
@@ -76,7 +89,10 @@ export type ReconcilePayment = {
   readonly type: 'ReconcilePayment';
   readonly data: { readonly provider: string; readonly providerReference: string; readonly amount: Money; readonly statementId: string };
 };
-export type CancelClaim = { readonly type: 'CancelClaim'; readonly data: { readonly cancelledBy: string; readonly voidTransferId: string } };
+export type CancelClaim = {
+  readonly type: 'CancelClaim';
+  readonly data: { readonly cancelledBy: string; readonly voidTransferId: string };
+};
 export type CloseClaim = { readonly type: 'CloseClaim'; readonly data: { readonly closedBy: string } };
 export type AddCaseNotes = { readonly type: 'AddCaseNotes'; readonly data: { readonly notes: Seal; readonly addedBy: string } };
 
@@ -121,7 +137,12 @@ export function decide(command: Clocked<ClaimCommand>, state: ClaimState): Claim
       return [close(command.data, open(state), today)];
     case 'AddCaseNotes': {
       const s = open(state);
-      return [{ type: 'CaseNotesAdded', data: { claimId: s.claimId, workerId: s.workerId, notes: command.data.notes, addedOn: today, addedBy: command.data.addedBy } }];
+      return [
+        {
+          type: 'CaseNotesAdded',
+          data: { claimId: s.claimId, workerId: s.workerId, notes: command.data.notes, addedOn: today, addedBy: command.data.addedBy },
+        },
+      ];
     }
     default:
       assertNever(command, 'command');
@@ -177,7 +198,8 @@ function timeLimit(terms: { claimWithinDays: number }, incidentOn: string, today
 }
 
 function file(data: FileClaim['data'], state: ClaimState, today: string): ClaimFiled {
-  if (state.status !== 'none') throw new FundRuleViolation('claim-already-filed', 'claimId', `a claim is already filed under ${data.claimId}`);
+  if (state.status !== 'none')
+    throw new FundRuleViolation('claim-already-filed', 'claimId', `a claim is already filed under ${data.claimId}`);
   checkDate(data.incidentOn, 'incidentOn', today);
   const terms = checkRequest(data, data.policy, data.incidentKind, data.incidentOn);
   // A draft opened by a welfare incident is opened whatever its date: the officer decides; a filed claim keeps the limit.
@@ -227,23 +249,42 @@ function assessed(data: RecordAssessment['data'], state: OpenClaim, today: strin
   if (!['filed', 'assessed', 'appealed'].includes(state.status) || state.approvals.length > 0)
     throw new FundRuleViolation('already-approved', '', `the claim is ${state.status}: its decision is taken`);
   if (state.excludedOfficers.includes(data.assessedBy))
-    throw new FundRuleViolation('appeal-same-officer', 'officerId', 'an appeal is decided by an officer who took no part in the decision appealed');
+    throw new FundRuleViolation(
+      'appeal-same-officer',
+      'officerId',
+      'an appeal is decided by an officer who took no part in the decision appealed',
+    );
   if (data.assessment.humanitarian && !data.assessment.humanitarianReason?.trim())
     throw new FundRuleViolation('humanitarian-reason-required', 'humanitarianReason', 'the humanitarian path records its reason');
   return {
     type: 'EligibilityAssessed',
-    data: { ...data.assessment, claimId: state.claimId, assessedOn: today, assessedBy: data.assessedBy, decisionNumber: state.decisionNumber + 1 },
+    data: {
+      ...data.assessment,
+      claimId: state.claimId,
+      assessedOn: today,
+      assessedBy: data.assessedBy,
+      decisionNumber: state.decisionNumber + 1,
+    },
   };
 }
 
 function approve(data: ApproveClaim['data'], state: OpenClaim, today: string): ClaimEvent {
   if (state.status === 'approved' || state.status === 'disbursed' || state.status === 'reconciled')
     throw new FundRuleViolation('already-approved', '', 'the claim is approved already');
-  if (state.status !== 'assessed' || !state.assessment) throw new FundRuleViolation('not-assessed', '', 'a claim is assessed before it is approved');
+  if (state.status !== 'assessed' || !state.assessment)
+    throw new FundRuleViolation('not-assessed', '', 'a claim is assessed before it is approved');
   if (!state.assessment.eligible)
-    throw new FundRuleViolation('not-eligible', '', `the assessment found the claim not eligible: ${state.assessment.reasonCodes.join(', ')}`);
+    throw new FundRuleViolation(
+      'not-eligible',
+      '',
+      `the assessment found the claim not eligible: ${state.assessment.reasonCodes.join(', ')}`,
+    );
   if (state.excludedOfficers.includes(data.officerId))
-    throw new FundRuleViolation('appeal-same-officer', 'officerId', 'an appeal is decided by an officer who took no part in the decision appealed');
+    throw new FundRuleViolation(
+      'appeal-same-officer',
+      'officerId',
+      'an appeal is decided by an officer who took no part in the decision appealed',
+    );
   const payable = state.assessment.amount.payable;
   if (data.amount.currency !== payable.currency)
     throw new FundRuleViolation('policy-currency-mismatch', 'amount.currency', `the fund pays in ${payable.currency}`);
@@ -259,9 +300,17 @@ function approve(data: ApproveClaim['data'], state: OpenClaim, today: string): C
   const level = state.approvals.length + 1;
   if (maker) {
     if (maker.officerId === data.officerId)
-      throw new FundRuleViolation('self-approval', 'officerId', 'the second approval is another officer’s: the maker does not check their own approval');
+      throw new FundRuleViolation(
+        'self-approval',
+        'officerId',
+        'the second approval is another officer’s: the maker does not check their own approval',
+      );
     if (maker.amount.amountMinor !== data.amount.amountMinor)
-      throw new FundRuleViolation('second-approval-required', 'amount.amountMinor', `the checker approves the maker's amount (${maker.amount.amountMinor})`);
+      throw new FundRuleViolation(
+        'second-approval-required',
+        'amount.amountMinor',
+        `the checker approves the maker's amount (${maker.amount.amountMinor})`,
+      );
   }
   const needsTwo = data.amount.amountMinor > data.secondApprovalAbove.amountMinor;
   const final = !needsTwo || level >= 2;
@@ -284,33 +333,54 @@ function reject(data: RejectClaim['data'], state: OpenClaim, today: string): Cla
   if (state.status !== 'assessed' && state.status !== 'approved')
     throw new FundRuleViolation('not-assessed', '', `a claim is assessed before it is rejected; it is ${state.status}`);
   if (state.excludedOfficers.includes(data.officerId))
-    throw new FundRuleViolation('appeal-same-officer', 'officerId', 'an appeal is decided by an officer who took no part in the decision appealed');
-  if (data.reasonCodes.length === 0) throw new FundRuleViolation('not-eligible', 'reasonCodes', 'a rejection gives at least one reason code');
+    throw new FundRuleViolation(
+      'appeal-same-officer',
+      'officerId',
+      'an appeal is decided by an officer who took no part in the decision appealed',
+    );
+  if (data.reasonCodes.length === 0)
+    throw new FundRuleViolation('not-eligible', 'reasonCodes', 'a rejection gives at least one reason code');
   const events: ClaimEvent[] = [];
-  if (state.reservation?.state === 'pending')
-    events.push(voided(state, data.voidTransferId, 'rejected', today));
+  if (state.reservation?.state === 'pending') events.push(voided(state, data.voidTransferId, 'rejected', today));
   events.push({
     type: 'ClaimRejected',
-    data: { claimId: state.claimId, officerId: data.officerId, reasonCodes: [...data.reasonCodes], rejectedOn: today, note: data.note, decisionNumber: state.decisionNumber },
+    data: {
+      claimId: state.claimId,
+      officerId: data.officerId,
+      reasonCodes: [...data.reasonCodes],
+      rejectedOn: today,
+      note: data.note,
+      decisionNumber: state.decisionNumber,
+    },
   });
   return events;
 }
 
 function voided(state: OpenClaim, voidTransferId: string, reason: 'rejected' | 'cancelled', today: string): ClaimEvent {
   const r = state.reservation!;
-  return { type: 'ReservationVoided', data: { claimId: state.claimId, pendingTransferId: r.pendingTransferId, voidTransferId, amount: r.amount, reason, voidedOn: today } };
+  return {
+    type: 'ReservationVoided',
+    data: { claimId: state.claimId, pendingTransferId: r.pendingTransferId, voidTransferId, amount: r.amount, reason, voidedOn: today },
+  };
 }
 
 function appeal(data: AppealClaim['data'], state: OpenClaim, today: string): ClaimEvent {
   if (state.status !== 'rejected') throw new FundRuleViolation('not-rejected', '', 'only a rejected claim is appealed');
   return {
     type: 'ClaimAppealed',
-    data: { claimId: state.claimId, appealedOn: today, appealedBy: data.appealedBy, grounds: data.grounds, previousOfficers: [...decisionOfficers(state), state.rejection!.officerId] },
+    data: {
+      claimId: state.claimId,
+      appealedOn: today,
+      appealedBy: data.appealedBy,
+      grounds: data.grounds,
+      previousOfficers: [...decisionOfficers(state), state.rejection!.officerId],
+    },
   };
 }
 
 function disburse(data: DisburseClaim['data'], state: OpenClaim, today: string): ClaimEvent {
-  if (state.disbursement) throw new FundRuleViolation('already-disbursed', '', `the claim was paid (${state.disbursement.providerReference})`);
+  if (state.disbursement)
+    throw new FundRuleViolation('already-disbursed', '', `the claim was paid (${state.disbursement.providerReference})`);
   if (state.status !== 'approved' || state.reservation?.state !== 'pending')
     throw new FundRuleViolation('not-approved', '', `only a fully approved claim is paid; it is ${state.status}`);
   return {
@@ -338,7 +408,11 @@ function reconcile(data: ReconcilePayment['data'], state: OpenClaim, today: stri
     data.amount.amountMinor !== state.disbursement.amount.amountMinor ||
     data.amount.currency !== state.disbursement.amount.currency
   )
-    throw new FundRuleViolation('reconciliation-mismatch', 'amount', 'the statement line does not match the payment (reference and amount)');
+    throw new FundRuleViolation(
+      'reconciliation-mismatch',
+      'amount',
+      'the statement line does not match the payment (reference and amount)',
+    );
   return { type: 'PaymentReconciled', data: { claimId: state.claimId, ...data, reconciledOn: today } };
 }
 
@@ -355,6 +429,7 @@ function close(data: CloseClaim['data'], state: OpenClaim, today: string): Claim
     return { type: 'ClaimClosed', data: { claimId: state.claimId, closedOn: today, outcome: 'paid', closedBy: data.closedBy } };
   if (state.status === 'rejected')
     return { type: 'ClaimClosed', data: { claimId: state.claimId, closedOn: today, outcome: 'rejected', closedBy: data.closedBy } };
-  if (state.status === 'disbursed') throw new FundRuleViolation('not-disbursed', '', 'a paid claim is closed once its payment is reconciled');
+  if (state.status === 'disbursed')
+    throw new FundRuleViolation('not-disbursed', '', 'a paid claim is closed once its payment is reconciled');
   throw new FundRuleViolation('not-approved', '', `a claim is closed once paid and reconciled, or rejected; it is ${state.status}`);
 }

@@ -70,7 +70,12 @@ export interface DocumentAttached {
 }
 export interface EligibilityAssessed {
   readonly type: 'EligibilityAssessed';
-  readonly data: Assessment & { readonly claimId: string; readonly assessedOn: string; readonly assessedBy: string; readonly decisionNumber: number };
+  readonly data: Assessment & {
+    readonly claimId: string;
+    readonly assessedOn: string;
+    readonly assessedBy: string;
+    readonly decisionNumber: number;
+  };
 }
 export interface ClaimApproved {
   readonly type: 'ClaimApproved';
@@ -149,7 +154,13 @@ export interface ClaimClosed {
 }
 export interface CaseNotesAdded {
   readonly type: 'CaseNotesAdded';
-  readonly data: { readonly claimId: string; readonly workerId: string; readonly notes: Seal; readonly addedOn: string; readonly addedBy: string };
+  readonly data: {
+    readonly claimId: string;
+    readonly workerId: string;
+    readonly notes: Seal;
+    readonly addedOn: string;
+    readonly addedBy: string;
+  };
 }
 
 export type ClaimEvent =

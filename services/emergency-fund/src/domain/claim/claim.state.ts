@@ -22,9 +22,24 @@ export type ClaimState =
       readonly documents: readonly { readonly documentType: string; readonly documentId: string }[];
       readonly decisionNumber: number;
       readonly assessment?: Assessment & { readonly assessedBy: string };
-      readonly approvals: readonly { readonly officerId: string; readonly level: number; readonly amount: Money; readonly final: boolean }[];
-      readonly reservation?: { readonly pendingTransferId: string; readonly amount: Money; readonly state: 'pending' | 'posted' | 'voided' };
-      readonly disbursement?: { readonly transferId: string; readonly providerReference: string; readonly provider: string; readonly amount: Money; readonly idempotencyKey: string };
+      readonly approvals: readonly {
+        readonly officerId: string;
+        readonly level: number;
+        readonly amount: Money;
+        readonly final: boolean;
+      }[];
+      readonly reservation?: {
+        readonly pendingTransferId: string;
+        readonly amount: Money;
+        readonly state: 'pending' | 'posted' | 'voided';
+      };
+      readonly disbursement?: {
+        readonly transferId: string;
+        readonly providerReference: string;
+        readonly provider: string;
+        readonly amount: Money;
+        readonly idempotencyKey: string;
+      };
       readonly reconciled: boolean;
       readonly rejection?: { readonly officerId: string; readonly reasonCodes: readonly string[] };
       /** Officers of decisions appealed: none of them decides again. */
@@ -70,7 +85,9 @@ export function evolve(state: ClaimState, event: ClaimEvent): ClaimState {
         ...state,
         status: d.final ? 'approved' : state.status,
         approvals: [...state.approvals, { officerId: d.officerId, level: d.level, amount: d.amount, final: d.final }],
-        ...(d.final && d.pendingTransferId ? { reservation: { pendingTransferId: d.pendingTransferId, amount: d.amount, state: 'pending' as const } } : {}),
+        ...(d.final && d.pendingTransferId
+          ? { reservation: { pendingTransferId: d.pendingTransferId, amount: d.amount, state: 'pending' as const } }
+          : {}),
       };
     }
     case 'ClaimRejected':
@@ -88,7 +105,13 @@ export function evolve(state: ClaimState, event: ClaimEvent): ClaimState {
         ...state,
         status: 'disbursed',
         ...(state.reservation ? { reservation: { ...state.reservation, state: 'posted' as const } } : {}),
-        disbursement: { transferId: d.transferId, providerReference: d.providerReference, provider: d.provider, amount: d.amount, idempotencyKey: d.idempotencyKey },
+        disbursement: {
+          transferId: d.transferId,
+          providerReference: d.providerReference,
+          provider: d.provider,
+          amount: d.amount,
+          idempotencyKey: d.idempotencyKey,
+        },
       };
     }
     case 'PaymentReconciled':

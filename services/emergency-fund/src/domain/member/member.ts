@@ -53,7 +53,11 @@ export function evolve(state: MemberState, event: MemberEvent): MemberState {
       return { ...state, contributions: [...state.contributions, event.data.contributionId] };
     case 'CoverageGranted': {
       const d = event.data;
-      return { ...state, sources: [...state.sources, d.sourceId], coverage: [...state.coverage, { fundId: d.fundId, from: d.coveredFrom, until: d.coveredUntil, basis: d.basis }] };
+      return {
+        ...state,
+        sources: [...state.sources, d.sourceId],
+        coverage: [...state.coverage, { fundId: d.fundId, from: d.coveredFrom, until: d.coveredUntil, basis: d.basis }],
+      };
     }
     default:
       assertNever(event, 'event');
@@ -88,7 +92,11 @@ export function decide(command: Clocked<MemberCommand>, state: MemberState): Mem
       const d = command.data;
       checkDate(d.paidOn, 'paidOn', todayOf(command.metadata.now));
       if (state.contributions.includes(d.contributionId))
-        throw new FundRuleViolation('contribution-already-recorded', 'contributionId', `contribution ${d.contributionId} is recorded already`);
+        throw new FundRuleViolation(
+          'contribution-already-recorded',
+          'contributionId',
+          `contribution ${d.contributionId} is recorded already`,
+        );
       const policy = d.policy;
       if (!policy) throw new FundRuleViolation('no-policy-in-force', 'paidOn', `no policy of the fund was in force on ${d.paidOn}`);
       const expected = policy.coverage.contribution;
@@ -97,9 +105,23 @@ export function decide(command: Clocked<MemberCommand>, state: MemberState): Mem
       if (d.amount.currency !== expected.currency)
         throw new FundRuleViolation('policy-currency-mismatch', 'amount.currency', `the contribution is paid in ${expected.currency}`);
       if (d.amount.amountMinor < expected.amountMinor)
-        throw new FundRuleViolation('contribution-below-policy', 'amount.amountMinor', `the contribution is ${expected.amountMinor}, not ${d.amount.amountMinor}`);
+        throw new FundRuleViolation(
+          'contribution-below-policy',
+          'amount.amountMinor',
+          `the contribution is ${expected.amountMinor}, not ${d.amount.amountMinor}`,
+        );
       return [
-        { type: 'ContributionRecorded', data: { workerId: d.workerId, fundId: policy.fundId, contributionId: d.contributionId, amount: d.amount, paidOn: d.paidOn, transferId: d.transferId } },
+        {
+          type: 'ContributionRecorded',
+          data: {
+            workerId: d.workerId,
+            fundId: policy.fundId,
+            contributionId: d.contributionId,
+            amount: d.amount,
+            paidOn: d.paidOn,
+            transferId: d.transferId,
+          },
+        },
         {
           type: 'CoverageGranted',
           data: {

@@ -37,7 +37,11 @@ export function decide(command: Clocked<PolicyCommand>, state: PolicyState): Pol
   const { terms, publishedBy, expectedVersion } = command.data;
   const version = state.versions.length + 1;
   if (expectedVersion !== undefined && expectedVersion !== version)
-    throw new FundRuleViolation('policy-version-out-of-order', 'version', `the next version of ${terms.fundId} is ${version}, not ${expectedVersion}`);
+    throw new FundRuleViolation(
+      'policy-version-out-of-order',
+      'version',
+      `the next version of ${terms.fundId} is ${version}, not ${expectedVersion}`,
+    );
   validatePolicy(terms, state.versions);
   return [{ type: 'PolicyVersionPublished', data: { ...terms, version, publishedOn: todayOf(command.metadata.now), publishedBy } }];
 }

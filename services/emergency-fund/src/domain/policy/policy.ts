@@ -107,13 +107,22 @@ export function validatePolicy(terms: PolicyTerms, previous: readonly PolicyVers
     );
   const sameCurrency = (m: Money | undefined, field: string) => {
     if (m && m.currency !== terms.currency)
-      throw new FundRuleViolation('policy-currency-mismatch', field, `every amount of the policy is in ${terms.currency}, not ${m.currency}`);
+      throw new FundRuleViolation(
+        'policy-currency-mismatch',
+        field,
+        `every amount of the policy is in ${terms.currency}, not ${m.currency}`,
+      );
   };
   const c = terms.coverage;
   if (c.bases.length === 0 || !Number.isInteger(c.coverageMonths) || c.coverageMonths < 1)
-    throw new FundRuleViolation('policy-coverage-incomplete', 'coverage', 'coverage names at least one basis and a period of at least one month');
+    throw new FundRuleViolation(
+      'policy-coverage-incomplete',
+      'coverage',
+      'coverage names at least one basis and a period of at least one month',
+    );
   if (c.bases.includes('contribution')) {
-    if (!c.contribution) throw new FundRuleViolation('policy-coverage-incomplete', 'coverage.contribution', 'a contribution basis names the contribution');
+    if (!c.contribution)
+      throw new FundRuleViolation('policy-coverage-incomplete', 'coverage.contribution', 'a contribution basis names the contribution');
     sameCurrency(c.contribution, 'coverage.contribution');
     if (!positive(c.contribution))
       throw new FundRuleViolation('policy-amount-not-positive', 'coverage.contribution.amountMinor', 'the contribution is positive');
@@ -131,7 +140,11 @@ export function validatePolicy(terms: PolicyTerms, previous: readonly PolicyVers
       throw new FundRuleViolation('policy-no-incident-kinds', `${at}.incidentKinds`, 'a benefit names the incidents that give rise to it');
     sameCurrency(b.secondApprovalAbove, `${at}.secondApprovalAbove`);
     if (!Number.isSafeInteger(b.secondApprovalAbove.amountMinor) || b.secondApprovalAbove.amountMinor < 0)
-      throw new FundRuleViolation('policy-threshold-negative', `${at}.secondApprovalAbove.amountMinor`, 'the second-approval threshold is ≥ 0');
+      throw new FundRuleViolation(
+        'policy-threshold-negative',
+        `${at}.secondApprovalAbove.amountMinor`,
+        'the second-approval threshold is ≥ 0',
+      );
     const a = b.amount;
     sameCurrency(a.supplement, `${at}.amount.supplement`);
     if (a.supplement && !positive(a.supplement))
@@ -150,7 +163,11 @@ export function validatePolicy(terms: PolicyTerms, previous: readonly PolicyVers
         a.schedule.forEach((entry, j) => {
           sameCurrency(entry.amount, `${at}.amount.schedule.${j}.amount`);
           if (!positive(entry.amount))
-            throw new FundRuleViolation('policy-amount-not-positive', `${at}.amount.schedule.${j}.amount.amountMinor`, 'every amount of a schedule is positive');
+            throw new FundRuleViolation(
+              'policy-amount-not-positive',
+              `${at}.amount.schedule.${j}.amount.amountMinor`,
+              'every amount of a schedule is positive',
+            );
           const before = a.schedule[j - 1];
           if (grades.has(entry.grade) || (before && before.amount.amountMinor > entry.amount.amountMinor))
             throw new FundRuleViolation(
@@ -169,7 +186,11 @@ export function validatePolicy(terms: PolicyTerms, previous: readonly PolicyVers
           throw new FundRuleViolation('policy-cap-negative', `${at}.amount.cap.amountMinor`, 'a cap is ≥ 0');
         return;
       default:
-        throw new FundRuleViolation('policy-amount-rule-incomplete', `${at}.amount.kind`, 'an amount is fixed, a schedule or a capped actual cost');
+        throw new FundRuleViolation(
+          'policy-amount-rule-incomplete',
+          `${at}.amount.kind`,
+          'an amount is fixed, a schedule or a capped actual cost',
+        );
     }
   });
 }
