@@ -38,6 +38,7 @@ COPY packages/contracts/package.json packages/contracts/
 COPY packages/credentials/package.json packages/credentials/
 COPY packages/demo-data/package.json packages/demo-data/
 COPY packages/event-store/package.json packages/event-store/
+COPY packages/ledger/package.json packages/ledger/
 COPY packages/messaging/package.json packages/messaging/
 COPY packages/names/package.json packages/names/
 COPY packages/personal-data/package.json packages/personal-data/

@@ -32,7 +32,6 @@ export const FUND_RULES = [
   'unknown-benefit-type',
   'benefit-not-in-policy',
   'incident-kind-not-covered',
-  'incident-after-filing',
   'claim-time-limit-passed',
   'no-policy-in-force',
   'claim-not-draft',
