@@ -13,11 +13,19 @@ const amount = fc.integer({ min: -10, max: PAYABLE.amountMinor + 10 }).map((n): 
 /** Any command an officer may send a claim, with arbitrary officers and amounts. */
 const command: fc.Arbitrary<ClaimCommand> = fc.oneof(
   fc.constant(file() as ClaimCommand),
-  fc.record({ by: officer, eligible: fc.boolean() }).map(({ by, eligible }): ClaimCommand => ({ type: 'RecordAssessment', data: { assessment: assessment(eligible), assessedBy: by } })),
-  fc.record({ by: officer, amount, threshold: fc.constantFrom(THRESHOLD, php(200_000), php(0)) }).map(
-    ({ by, amount, threshold }): ClaimCommand => ({ type: 'ApproveClaim', data: { officerId: by, amount, secondApprovalAbove: threshold, pendingTransferId: `reserve-${by}` } }),
-  ),
-  officer.map((by): ClaimCommand => ({ type: 'RejectClaim', data: { officerId: by, reasonCodes: ['fund.reason.other'], note: '', voidTransferId: `void-${by}` } })),
+  fc
+    .record({ by: officer, eligible: fc.boolean() })
+    .map(({ by, eligible }): ClaimCommand => ({ type: 'RecordAssessment', data: { assessment: assessment(eligible), assessedBy: by } })),
+  fc
+    .record({ by: officer, amount, threshold: fc.constantFrom(THRESHOLD, php(200_000), php(0)) })
+    .map(({ by, amount, threshold }): ClaimCommand => ({
+      type: 'ApproveClaim',
+      data: { officerId: by, amount, secondApprovalAbove: threshold, pendingTransferId: `reserve-${by}` },
+    })),
+  officer.map((by): ClaimCommand => ({
+    type: 'RejectClaim',
+    data: { officerId: by, reasonCodes: ['fund.reason.other'], note: '', voidTransferId: `void-${by}` },
+  })),
   officer.map((by): ClaimCommand => ({ type: 'AppealClaim', data: { appealedBy: by, grounds: 'g' } })),
   fc.string({ minLength: 1, maxLength: 3 }).map((key): ClaimCommand => ({
     type: 'DisburseClaim',

@@ -30,7 +30,13 @@ describe('eligibility on json-rules-engine', () => {
       'documents-complete',
     ]);
     const limit = a.rules.find((r) => r.ruleId === 'claim-within-time-limit')!;
-    expect(limit).toMatchObject({ fact: 'daysFromIncidentToFiling', operator: 'lessThanInclusive', expected: 365, actual: 11, passed: true });
+    expect(limit).toMatchObject({
+      fact: 'daysFromIncidentToFiling',
+      operator: 'lessThanInclusive',
+      expected: 365,
+      actual: 11,
+      passed: true,
+    });
     expect(limit.citation).toContain('OWWA');
     expect(a.amount.payable).toEqual({ currency: 'PHP', amountMinor: 22_000_000 });
     expect(a.amount.steps).toEqual(['schedule grade "accidental" = PHP 20000000', '+ burial PHP 2000000 = PHP 22000000']);
@@ -40,7 +46,13 @@ describe('eligibility on json-rules-engine', () => {
     const lapsed = (await assess(owwa, termsOf(owwa, 'death'), facts({ coveredOnIncidentDate: false }), { grade: 'natural' }))!;
     expect(lapsed.eligible).toBe(false);
     expect(lapsed.reasonCodes).toEqual(['fund.reason.not-covered']);
-    const humane = (await assess(owwa, termsOf(owwa, 'death'), facts({ coveredOnIncidentDate: false }), { grade: 'natural' }, { reason: 'lapsed a week before' }))!;
+    const humane = (await assess(
+      owwa,
+      termsOf(owwa, 'death'),
+      facts({ coveredOnIncidentDate: false }),
+      { grade: 'natural' },
+      { reason: 'lapsed a week before' },
+    ))!;
     expect(humane.eligible).toBe(true);
     expect(humane.humanitarian).toBe(true);
     expect(humane.humanitarianReason).toBe('lapsed a week before');
@@ -58,7 +70,12 @@ describe('eligibility on json-rules-engine', () => {
   });
 
   it('lists missing documents and fails on them; refuses an incident before the departure where not covered', async () => {
-    const a = (await assess(owwa, termsOf(owwa, 'death'), facts({ documentsAttached: ['passport-copy'], incidentOn: '2025-01-01', filedOn: '2025-01-05' }), { grade: 'natural' }))!;
+    const a = (await assess(
+      owwa,
+      termsOf(owwa, 'death'),
+      facts({ documentsAttached: ['passport-copy'], incidentOn: '2025-01-01', filedOn: '2025-01-05' }),
+      { grade: 'natural' },
+    ))!;
     expect(a.rules.find((r) => r.ruleId === 'documents-complete')!.actual).toEqual(['death-certificate', 'proof-of-relationship']);
     expect(a.reasonCodes).toEqual(['fund.reason.incident-before-departure', 'fund.reason.documents-missing']);
   });
