@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LocalPaymentProvider } from '@homeward/payments/local-provider';
 import { eventually } from '@homeward/testing/infrastructure';
 import { startFundHarness, type FundHarness } from './fund.harness';
 import {
@@ -61,7 +62,7 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     let trial = await balanced();
     expect(account(trial, `claim:${claimId}`).creditsPending).toBe('12000000');
 
-    const pay = { provider: 'local', providerReference: `LOCAL-${claimId}` };
+    const pay = { payee: { name: 'Maria Santos', method: 'mobile-money', account: '09171234567' } };
     const noKey = await h.call('POST', `/claims/${claimId}/disburse`, pay);
     expect(noKey.status).toBe(400);
     const key = { 'idempotency-key': randomUUID() };
@@ -71,7 +72,13 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     const retried = await h.call('POST', `/claims/${claimId}/disburse`, pay, h.tokens.officerA, key);
     expect(retried.status).toBe(200);
     expect(retried.body).toEqual(paid.body);
-    const reused = await h.call('POST', `/claims/${claimId}/disburse`, { ...pay, providerReference: 'OTHER' }, h.tokens.officerA, key);
+    const reused = await h.call(
+      'POST',
+      `/claims/${claimId}/disburse`,
+      { payee: { ...pay.payee, account: '09170000000' } },
+      h.tokens.officerA,
+      key,
+    );
     expect(reused.status).toBe(422);
     expect(reused.body!.code).toBe('idempotency.key-reused');
     const twice = await h.call('POST', `/claims/${claimId}/disburse`, pay, h.tokens.officerA, { 'idempotency-key': randomUUID() });
@@ -80,8 +87,18 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     trial = await balanced();
     expect(account(trial, `claim:${claimId}`)).toMatchObject({ creditsPosted: '12000000', creditsPending: '0' });
 
-    const reconciled = await h.call('POST', `/claims/${claimId}/reconcile`, { ...pay, amount: php(120_000), statementId: 'stmt-1' });
-    expect(reconciled.status).toBe(200);
+    expect(paid.body!.disbursement).toMatchObject({ provider: 'local', transferId: `claim:${claimId}:payment`, amount: php(120_000) });
+    expect(paid.body!.disbursement.providerReference).toMatch(/^local-/);
+
+    // The provider's statement, imported: the claim's payment matches and the claim is reconciled; twice changes nothing.
+    const csv = await new LocalPaymentProvider(h.db.pool).statement();
+    const imported = await h.call('POST', '/reconciliation/statements', { statementId: 'stmt-1', lines: csv.trimEnd().split('\n') });
+    expect(imported.status).toBe(200);
+    expect(imported.body!.reconciledClaims).toContain(claimId);
+    expect(imported.body!.unmatchedInStatement).toEqual([]);
+    const again = await h.call('POST', '/reconciliation/statements', { statementId: 'stmt-1', lines: csv.trimEnd().split('\n') });
+    expect(again.body).toMatchObject({ linesImported: 0, reconciledClaims: [] });
+    expect((await h.call('GET', `/claims/${claimId}`)).body!.status).toBe('reconciled');
     const closed = await h.call('POST', `/claims/${claimId}/close`, {});
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ status: 'closed', outcome: 'paid' });
