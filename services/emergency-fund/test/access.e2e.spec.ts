@@ -147,6 +147,10 @@ describe('who may do what in the emergency fund', () => {
       60_000,
     );
     expect(erased.body!.notes.every((n: { text?: string }) => n.text === undefined)).toBe(true);
+    const member = await h.db.pool.query(`SELECT event_type AS type FROM events WHERE stream_id = $1 ORDER BY stream_version`, [
+      `member-${workerId}`,
+    ]);
+    expect(member.rows.map((r) => r.type)).toContain('PersonalDataErased');
     // The claim and the ledger stay, under the pseudonymous id.
     expect((await h.call('GET', `/claims/${claimId}`)).status).toBe(200);
   });
