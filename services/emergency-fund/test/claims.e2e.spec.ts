@@ -173,6 +173,33 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     });
   });
 
+  it('decides an appeal anew, by officers who took no part in the decision appealed', async () => {
+    const workerId = randomUUID();
+    await h.knowCycle(workerId, { cycleNumber: 1, destinationCountry: 'SA', departedOn: daysAgo(900) });
+    const claimId = await documentedClaim(h, deathClaim(workerId));
+    expect((await h.call('POST', `/claims/${claimId}/assess`, {}, h.tokens.officerA)).body!.assessment.eligible).toBe(false);
+    const rejected = await h.call('POST', `/claims/${claimId}/reject`, { reasonCodes: ['fund.reason.not-covered'] }, h.tokens.officerA);
+    expect(rejected.body).toMatchObject({ status: 'rejected', rejection: { officerId: 'ph-owwa/officer-a' } });
+    const appealed = await h.call(
+      'POST',
+      `/claims/${claimId}/appeal`,
+      { grounds: 'the contribution was paid at the embassy' },
+      h.tokens.clerk,
+    );
+    expect(appealed.body!.status).toBe('appealed');
+    const same = await h.call('POST', `/claims/${claimId}/assess`, {}, h.tokens.officerA);
+    expect(same.status).toBe(422);
+    expect(same.body!.code).toBe('fund.appeal-same-officer');
+    const anew = await h.call(
+      'POST',
+      `/claims/${claimId}/assess`,
+      { humanitarianReason: 'contribution receipt from the embassy' },
+      h.tokens.officerB,
+    );
+    expect(anew.status).toBe(200);
+    expect(anew.body!.assessment).toMatchObject({ eligible: true, decisionNumber: 2, assessedBy: 'ph-owwa/officer-b' });
+  });
+
   it('opens a draft claim by itself from a death abroad with fund assistance requested — once, however often the event comes', async () => {
     const workerId = randomUUID();
     const [, incidentEventId] = await publishRegistration(h.config.TOPIC_NAMESPACE, workerId, [
@@ -182,7 +209,8 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     const draft = await eventually(
       () => h.call('GET', `/claims/incident-${incidentEventId}`),
       (r) => r.status === 200,
-      60_000,
+      // The consumer joins its group on the shared Kafka first: seconds, more when other runs rebalance.
+      120_000,
     );
     expect(draft.body).toMatchObject({
       status: 'draft',
@@ -212,5 +240,5 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
       sha256: sha('d'),
     });
     expect(doc.status).toBe(200);
-  });
+  }, 180_000);
 });
