@@ -214,7 +214,15 @@ export class ClaimCommands {
    */
   async openDraftFromIncident(
     client: PoolClient,
-    incident: { eventId: string; workerId: string; cycleNumber: number; incidentId: string; occurredOn: string; kind: IncidentKind },
+    incident: {
+      eventId: string;
+      workerId: string;
+      cycleNumber: number;
+      incidentId: string;
+      occurredOn: string;
+      kind: IncidentKind;
+      destinationCountry: string;
+    },
     fundId: string,
     metadata: CommandMetadata,
   ): Promise<void> {
@@ -249,7 +257,7 @@ export class ClaimCommands {
       incidentOn: incident.occurredOn,
       incidentId: incident.incidentId,
       sourceEventId: incident.eventId,
-      destinationCountry: cycle?.destinationCountry ?? '',
+      destinationCountry: cycle?.destinationCountry ?? incident.destinationCountry,
       cycleNumber: incident.cycleNumber,
       draft: true,
       benefitType,
