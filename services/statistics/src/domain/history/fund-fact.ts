@@ -55,10 +55,18 @@ export type ClaimFiled = FundFactOf<
     readonly country: string | undefined;
     readonly incidentOn: string;
     readonly filedOn: string;
+    /** A draft (opened by a welfare incident the registry recorded) counts as a claim only once submitted. */
+    readonly draft: boolean;
   }
 >;
 
-/** The claim approved (the last approval it needed: maker-checker above the threshold), for this amount. */
+/** A draft claim completed and filed, possibly naming its benefit type only now. */
+export type ClaimSubmitted = FundFactOf<
+  'ClaimSubmitted',
+  { readonly claimId: string; readonly submittedOn: string; readonly benefitType: BenefitType | undefined }
+>;
+
+/** The claim approved: the last approval it needed (the checker's, above the policy's threshold), for this amount. */
 export type ClaimApproved = FundFactOf<'ClaimApproved', { readonly claimId: string; readonly approvedOn: string; readonly amount: Money }>;
 
 /** The claim rejected, with the policy's reason codes (one or more). */
@@ -70,6 +78,6 @@ export type ClaimRejected = FundFactOf<
 /** Money paid out on the claim (one disbursement; a claim may be paid in more than one). */
 export type DisbursementMade = FundFactOf<'DisbursementMade', { readonly claimId: string; readonly paidOn: string; readonly amount: Money }>;
 
-export type FundFact = ClaimFiled | ClaimApproved | ClaimRejected | DisbursementMade;
+export type FundFact = ClaimFiled | ClaimSubmitted | ClaimApproved | ClaimRejected | DisbursementMade;
 
-export const FUND_FACT_TYPES: ReadonlySet<FundFact['type']> = new Set(['ClaimFiled', 'ClaimApproved', 'ClaimRejected', 'DisbursementMade']);
+export const FUND_FACT_TYPES: ReadonlySet<FundFact['type']> = new Set(['ClaimFiled', 'ClaimSubmitted', 'ClaimApproved', 'ClaimRejected', 'DisbursementMade']);

@@ -147,7 +147,8 @@ export interface ClaimRecord extends PersonOnDay {
    */
   readonly country: string | undefined;
   readonly incidentOn: number | undefined;
-  readonly filedOn: number;
+  /** The day the claim was filed (a draft's: the day it was submitted); undefined for a draft not submitted yet. */
+  readonly filedOn: number | undefined;
   readonly approvals: readonly { readonly on: number; readonly amount: Money }[];
   readonly rejections: readonly { readonly on: number; readonly reasons: readonly string[] }[];
   readonly disbursements: readonly { readonly on: number; readonly amount: Money }[];
@@ -338,7 +339,8 @@ export class MigrationHistory {
   private readonly claims = new Map<
     string,
     {
-      filed?: { worker: number; benefitType: BenefitType | undefined; country: string | undefined; incidentOn?: number; filedOn: number };
+      filed?: { worker: number; benefitType: BenefitType | undefined; country: string | undefined; incidentOn?: number; openedOn: number; filedOn?: number };
+      submitted?: { on: number; benefitType: BenefitType | undefined };
       approvals: { on: number; amount: Money }[];
       rejections: { on: number; reasons: readonly string[] }[];
       disbursements: { on: number; amount: Money }[];
@@ -619,8 +621,14 @@ export class MigrationHistory {
           benefitType: fact.data.benefitType,
           country: fact.data.country,
           ...(incidentOn !== undefined && incidentOn >= EARLIEST_RECORDED_DAY ? { incidentOn } : {}),
-          filedOn,
+          openedOn: filedOn,
+          ...(fact.data.draft ? {} : { filedOn }),
         };
+        return;
+      }
+      case 'ClaimSubmitted': {
+        const on = this.day(fact.data.submittedOn);
+        if (on !== undefined) this.claim(fact.data.claimId).submitted = { on, benefitType: fact.data.benefitType };
         return;
       }
       case 'ClaimApproved': {
@@ -661,13 +669,13 @@ export class MigrationHistory {
     for (const c of this.claims.values()) {
       const filed = c.filed;
       if (!filed) continue;
-      const person = this.personOn(filed.worker, filed.incidentOn ?? filed.filedOn);
+      const person = this.personOn(filed.worker, filed.incidentOn ?? filed.openedOn);
       visit({
         ...person,
         country: filed.country ?? person.country,
-        benefitType: filed.benefitType,
+        benefitType: c.submitted?.benefitType ?? filed.benefitType,
         incidentOn: filed.incidentOn,
-        filedOn: filed.filedOn,
+        filedOn: filed.filedOn ?? c.submitted?.on,
         approvals: c.approvals,
         rejections: c.rejections,
         disbursements: c.disbursements,

@@ -55,7 +55,7 @@ export function reportContext(history: MigrationHistory, request: ReportRequest)
   });
   // A claim on the fund names the country of its incident, which may be one no cycle went to.
   history.forEachClaim((claim) => {
-    if (claim.filedOn <= asOf) seen.add(claim.country ?? UNKNOWN);
+    if (claim.filedOn !== undefined && claim.filedOn <= asOf) seen.add(claim.country ?? UNKNOWN);
   });
   const slices = timeSlices(period, request.frequency);
   return {
