@@ -2,7 +2,14 @@ import { buildReport } from '../domain/reports/build-report';
 import type { Report } from '../domain/reports/report-table';
 import { render, type RenderedReport } from '../output/render';
 import type { RenderOptions } from '../output/render-options';
-import { replay, type EmploymentTopicSource, type FundTopicSource, type ReplayProgress, type ReplaySource, type SkillsTopicSource } from '../sources/replay';
+import {
+  replay,
+  type EmploymentTopicSource,
+  type FundTopicSource,
+  type ReplayProgress,
+  type ReplaySource,
+  type SkillsTopicSource,
+} from '../sources/replay';
 import { EMPLOYMENT_REPORT_KINDS, FUND_REPORT_KINDS, SKILLS_REPORT_KINDS } from '../domain/reports/report-table';
 import type { ParsedSpec, SourceName } from './report-spec';
 

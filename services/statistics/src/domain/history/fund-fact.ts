@@ -76,8 +76,17 @@ export type ClaimRejected = FundFactOf<
 >;
 
 /** Money paid out on the claim (one disbursement; a claim may be paid in more than one). */
-export type DisbursementMade = FundFactOf<'DisbursementMade', { readonly claimId: string; readonly paidOn: string; readonly amount: Money }>;
+export type DisbursementMade = FundFactOf<
+  'DisbursementMade',
+  { readonly claimId: string; readonly paidOn: string; readonly amount: Money }
+>;
 
 export type FundFact = ClaimFiled | ClaimSubmitted | ClaimApproved | ClaimRejected | DisbursementMade;
 
-export const FUND_FACT_TYPES: ReadonlySet<FundFact['type']> = new Set(['ClaimFiled', 'ClaimSubmitted', 'ClaimApproved', 'ClaimRejected', 'DisbursementMade']);
+export const FUND_FACT_TYPES: ReadonlySet<FundFact['type']> = new Set([
+  'ClaimFiled',
+  'ClaimSubmitted',
+  'ClaimApproved',
+  'ClaimRejected',
+  'DisbursementMade',
+]);

@@ -339,7 +339,14 @@ export class MigrationHistory {
   private readonly claims = new Map<
     string,
     {
-      filed?: { worker: number; benefitType: BenefitType | undefined; country: string | undefined; incidentOn?: number; openedOn: number; filedOn?: number };
+      filed?: {
+        worker: number;
+        benefitType: BenefitType | undefined;
+        country: string | undefined;
+        incidentOn?: number;
+        openedOn: number;
+        filedOn?: number;
+      };
       submitted?: { on: number; benefitType: BenefitType | undefined };
       approvals: { on: number; amount: Money }[];
       rejections: { on: number; reasons: readonly string[] }[];

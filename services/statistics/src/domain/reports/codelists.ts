@@ -386,7 +386,7 @@ export function rejectionReasonDimension(codes: Iterable<string>): Dimension {
   const sorted = [...new Set(codes)].filter((c) => c !== '' && c !== UNKNOWN).sort();
   return {
     id: 'REJECTION_REASON',
-    name: 'Reason for rejection (the policy\'s reason code)',
+    name: "Reason for rejection (the policy's reason code)",
     codes: [...sorted.map((id) => ({ id, name: id })), { id: UNKNOWN, name: 'No reason recorded' }],
     hasTotal: false,
   };

@@ -24,7 +24,11 @@ import { coreTabulation, type Tabulation } from './tabulation';
  * of the incident (their last cycle by then gives the recruitment channel).
  */
 
-const personCodes = (claim: ClaimRecord): [string, string, string] => [sexCode(claim.sex), countryCode(claim.country), benefitTypeCode(claim.benefitType)];
+const personCodes = (claim: ClaimRecord): [string, string, string] => [
+  sexCode(claim.sex),
+  countryCode(claim.country),
+  benefitTypeCode(claim.benefitType),
+];
 
 /** The first payment of a claim dated in the period and by the reference date: the payment that days-to-payment measure. */
 function firstPaymentIn(context: ReportContext, claim: ClaimRecord): number | undefined {
@@ -58,7 +62,7 @@ export function fundClaimsTable(context: ReportContext): ReportTable {
     id: 'fund-claims',
     title: 'Emergency fund: claims filed, approved, rejected and paid',
     definition:
-      'Claims on the emergency fund filed, approved (the last approval a claim needed: a second officer above the policy threshold), rejected and disbursements made, each dated in the reference period and on or before the reference date by the day it happened, by sex, country where the incident happened (the claim\'s destination country; the country of the last migration cycle by the incident when the claim does not say), benefit type, level of education (ISCED 2011), recruitment channel of the last cycle by the incident, and time period. Each event counts once: a claim rejected and approved on appeal counts in both; a claim paid in two disbursements counts twice among disbursements.',
+      "Claims on the emergency fund filed, approved (the last approval a claim needed: a second officer above the policy threshold), rejected and disbursements made, each dated in the reference period and on or before the reference date by the day it happened, by sex, country where the incident happened (the claim's destination country; the country of the last migration cycle by the incident when the claim does not say), benefit type, level of education (ISCED 2011), recruitment channel of the last cycle by the incident, and time period. Each event counts once: a claim rejected and approved on appeal counts in both; a claim paid in two disbursements counts twice among disbursements.",
     flow: { id: 'DF_FUND_CLAIMS', version: '1.0' },
     unit: 'NUM',
     unitName: 'Claims',
@@ -88,7 +92,7 @@ export function fundRejectionsTable(context: ReportContext): ReportTable {
     id: 'fund-rejections',
     title: 'Emergency fund: rejections by reason',
     definition:
-      'Rejections of claims dated in the reference period and on or before the reference date, by each reason code the decision gave (the policy\'s codes), by sex, benefit type, level of education, recruitment channel and time period. A rejection with two reasons counts under each: there is no total over reasons (the number of rejections is in fund-claims).',
+      "Rejections of claims dated in the reference period and on or before the reference date, by each reason code the decision gave (the policy's codes), by sex, benefit type, level of education, recruitment channel and time period. A rejection with two reasons counts under each: there is no total over reasons (the number of rejections is in fund-claims).",
     flow: { id: 'DF_FUND_REJECTIONS', version: '1.0' },
     unit: 'NUM',
     unitName: 'Rejections',
@@ -138,7 +142,7 @@ export function fundAmountsPaidTable(context: ReportContext): ReportTable {
     id: 'fund-amounts-paid',
     title: 'Emergency fund: amounts paid',
     definition:
-      'The sum of disbursements made in the reference period and on or before the reference date, in each currency (ISO 4217; amounts in different currencies are never added), in the currency\'s major unit (the minor units recorded divided by 10 to the power of the currency\'s ISO 4217 exponent), by sex, country where the incident happened, benefit type, level of education, recruitment channel and time period. Suppression, when asked for, goes by the number of payments behind a cell.',
+      "The sum of disbursements made in the reference period and on or before the reference date, in each currency (ISO 4217; amounts in different currencies are never added), in the currency's major unit (the minor units recorded divided by 10 to the power of the currency's ISO 4217 exponent), by sex, country where the incident happened, benefit type, level of education, recruitment channel and time period. Suppression, when asked for, goes by the number of payments behind a cell.",
     flow: { id: 'DF_FUND_PAID', version: '1.0' },
     unit: 'NUM',
     unitName: 'Amount paid (major units of the currency)',
