@@ -394,14 +394,16 @@ export function rejectionReasonDimension(codes: Iterable<string>): Dimension {
 
 /**
  * ISO 4217 currencies of the amounts seen in the history, in code order, without a total (amounts in
- * different currencies do not add up); a code that names no currency is kept as recorded.
+ * different currencies do not add up); a code that names no currency is kept as recorded; `_Z` alone when
+ * nothing was paid.
  */
 export function currencyDimension(codes: Iterable<string>): Dimension {
   const sorted = [...new Set(codes)].sort();
   return {
     id: 'CURRENCY',
     name: 'Currency (ISO 4217)',
-    codes: sorted.map((id) => ({ id, name: currency(id)?.name ?? id })),
+    // With no payment yet, one code says so: a dimension needs at least one code.
+    codes: sorted.length === 0 ? [{ id: NOT_APPLICABLE, name: 'No payment' }] : sorted.map((id) => ({ id, name: currency(id)?.name ?? id })),
     hasTotal: false,
   };
 }
