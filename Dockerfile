@@ -38,6 +38,7 @@ COPY packages/contracts/package.json packages/contracts/
 COPY packages/credentials/package.json packages/credentials/
 COPY packages/demo-data/package.json packages/demo-data/
 COPY packages/event-store/package.json packages/event-store/
+COPY packages/ledger/package.json packages/ledger/
 COPY packages/messaging/package.json packages/messaging/
 COPY packages/names/package.json packages/names/
 COPY packages/personal-data/package.json packages/personal-data/
@@ -46,6 +47,7 @@ COPY packages/projections/package.json packages/projections/
 COPY packages/service-kit/package.json packages/service-kit/
 COPY packages/testing/package.json packages/testing/
 COPY services/agency-view/package.json services/agency-view/
+COPY services/emergency-fund/package.json services/emergency-fund/
 COPY services/employment-matching/package.json services/employment-matching/
 COPY services/mission-view/package.json services/mission-view/
 COPY services/registration/package.json services/registration/

@@ -66,6 +66,20 @@ const services = [
     database: 'homeward_employment',
     env: { ROLES: 'relay,projection' },
   },
+  // The emergency fund: its API, and its relay and consumer of registration's topic in a process of their own.
+  {
+    name: 'emergency-fund',
+    port: Number(process.env.FUND_PORT ?? 3008),
+    database: 'homeward_fund',
+    env: { ROLES: 'api' },
+  },
+  {
+    name: 'emergency-fund',
+    instance: 'emergency-fund relay',
+    port: Number(process.env.FUND_RELAY_PORT ?? 3018),
+    database: 'homeward_fund',
+    env: { ROLES: 'relay,projection' },
+  },
   { name: 'agency-view', port: Number(process.env.AGENCY_VIEW_PORT ?? 3004), database: 'homeward_agency_view' },
   {
     name: 'mission-view',

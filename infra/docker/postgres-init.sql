@@ -4,6 +4,7 @@
 CREATE DATABASE homeward_registration;
 CREATE DATABASE homeward_skills;
 CREATE DATABASE homeward_employment;
+CREATE DATABASE homeward_fund;
 CREATE DATABASE homeward_agency_view;
 CREATE DATABASE homeward_mission_view_sa;
 CREATE DATABASE homeward_mission_view_ae;
