@@ -12,6 +12,8 @@ const benchmarks: Record<string, () => Promise<{ main(argv: readonly string[]): 
   credentials: () => import('./credentials.bench.js'),
   skills: () => import('./skills.bench.js'),
   matching: () => import('./matching.bench.js'),
+  fund: () => import('./fund.bench.js'),
+  'fund-simulation': () => import('./fund.bench.js').then((m) => ({ main: m.simulation })),
 };
 
 const [name, ...argv] = process.argv.slice(2);

@@ -38,16 +38,18 @@ CREATE TABLE ledger_accounts (
 );
 
 CREATE TABLE ledger_transfers (
-  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  seq bigint GENERATED ALWAYS AS IDENTITY,
   id text PRIMARY KEY,
   kind text NOT NULL CHECK (kind IN ('single', 'pending', 'post', 'void')),
-  debit_account_id text NOT NULL REFERENCES ledger_accounts (id),
-  credit_account_id text NOT NULL REFERENCES ledger_accounts (id),
+  -- No foreign keys: the trigger below finds both accounts (and the pending transfer) or refuses, accounts
+  -- are never deleted, and a foreign key's check would take a second lock on the hottest rows per transfer.
+  debit_account_id text NOT NULL,
+  credit_account_id text NOT NULL,
   amount bigint NOT NULL CONSTRAINT ledger_amount_positive CHECK (amount > 0),
   currency text NOT NULL,
   code text NOT NULL,
   reference text,
-  pending_id text REFERENCES ledger_transfers (id),
+  pending_id text,
   recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   CONSTRAINT ledger_accounts_differ CHECK (debit_account_id <> credit_account_id),
   CONSTRAINT ledger_resolution_names_pending CHECK ((kind IN ('post', 'void')) = (pending_id IS NOT NULL))
@@ -58,30 +60,28 @@ CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_account_id, rec
 CREATE INDEX ledger_transfers_reference ON ledger_transfers (reference) WHERE reference IS NOT NULL;
 
 -- Accounts are born empty, never deleted, and their identity and flags never change; balances move
--- only from inside the transfer trigger (depth 2), never by a direct UPDATE (depth 1).
-CREATE FUNCTION ledger_accounts_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+-- only from inside the transfer trigger (depth 2), never by a direct UPDATE (depth 1). The UPDATE
+-- trigger's WHEN clause is evaluated without calling the function, so a transfer's own updates pay nothing.
+CREATE FUNCTION ledger_accounts_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    IF NEW.debits_posted <> 0 OR NEW.credits_posted <> 0 OR NEW.debits_pending <> 0 OR NEW.credits_pending <> 0 THEN
-      RAISE EXCEPTION 'ledger: an account is created with zero balances' USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    NEW.created_at := clock_timestamp();
-    RETURN NEW;
-  ELSIF TG_OP = 'DELETE' THEN
+  IF TG_OP = 'DELETE' THEN
     RAISE EXCEPTION 'ledger: accounts are never deleted' USING ERRCODE = 'integrity_constraint_violation';
-  END IF;
-  IF pg_trigger_depth() < 2 THEN
+  ELSIF TG_OP = 'INSERT' THEN
+    RAISE EXCEPTION 'ledger: an account is created with zero balances' USING ERRCODE = 'integrity_constraint_violation';
+  ELSIF pg_trigger_depth() < 2 THEN
     RAISE EXCEPTION 'ledger: balances change only through transfers' USING ERRCODE = 'integrity_constraint_violation';
   END IF;
-  IF NEW.id <> OLD.id OR NEW.code <> OLD.code OR NEW.currency <> OLD.currency OR NEW.created_at <> OLD.created_at
-     OR NEW.debits_must_not_exceed_credits <> OLD.debits_must_not_exceed_credits
-     OR NEW.credits_must_not_exceed_debits <> OLD.credits_must_not_exceed_debits THEN
-    RAISE EXCEPTION 'ledger: an account''s identity and flags never change' USING ERRCODE = 'integrity_constraint_violation';
-  END IF;
-  RETURN NEW;
+  RAISE EXCEPTION 'ledger: an account''s identity and flags never change' USING ERRCODE = 'integrity_constraint_violation';
 END $$;
-CREATE TRIGGER ledger_accounts_guard BEFORE INSERT OR UPDATE OR DELETE ON ledger_accounts
-  FOR EACH ROW EXECUTE FUNCTION ledger_accounts_guard();
+CREATE TRIGGER ledger_accounts_born_empty BEFORE INSERT ON ledger_accounts FOR EACH ROW
+  WHEN (NEW.debits_posted <> 0 OR NEW.credits_posted <> 0 OR NEW.debits_pending <> 0 OR NEW.credits_pending <> 0)
+  EXECUTE FUNCTION ledger_accounts_refuse();
+CREATE TRIGGER ledger_accounts_never_deleted BEFORE DELETE ON ledger_accounts FOR EACH ROW EXECUTE FUNCTION ledger_accounts_refuse();
+CREATE TRIGGER ledger_accounts_moved_by_transfers BEFORE UPDATE ON ledger_accounts FOR EACH ROW
+  WHEN (pg_trigger_depth() < 1 OR NEW.id <> OLD.id OR NEW.code <> OLD.code OR NEW.currency <> OLD.currency OR NEW.created_at <> OLD.created_at
+        OR NEW.debits_must_not_exceed_credits <> OLD.debits_must_not_exceed_credits
+        OR NEW.credits_must_not_exceed_debits <> OLD.credits_must_not_exceed_debits)
+  EXECUTE FUNCTION ledger_accounts_refuse();
 
 CREATE FUNCTION ledger_transfers_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -116,7 +116,9 @@ DECLARE
 BEGIN
   NEW.recorded_at := clock_timestamp();
   IF NEW.kind IN ('post', 'void') THEN
-    SELECT * INTO pending FROM ledger_transfers WHERE id = NEW.pending_id;
+    -- Resolutions of one pending transfer queue here (a row lock; the row itself never changes), so the
+    -- second of two racing posts sees the first's resolution below instead of moving the balances again.
+    SELECT * INTO pending FROM ledger_transfers WHERE id = NEW.pending_id FOR NO KEY UPDATE;
     IF NOT FOUND OR pending.kind <> 'pending' THEN
       RAISE EXCEPTION 'pending-not-found' USING ERRCODE = 'raise_exception';
     END IF;
@@ -173,6 +175,10 @@ DECLARE
   wanted ledger_transfers;
   inserted ledger_transfers;
 BEGIN
+  -- Two requests with the same transfer id queue here until the first commits; the second then finds
+  -- it (a new snapshot per statement) and answers exists or transfer-id-reused — never a limit refusal
+  -- that the first's balances caused.
+  PERFORM pg_advisory_xact_lock(hashtext('ledger:' || (op->>'id')));
   IF kind = 'transfer' THEN
     IF amount <= 0 THEN RAISE EXCEPTION 'amount-not-positive' USING ERRCODE = 'raise_exception'; END IF;
     IF op->>'debitAccountId' = op->>'creditAccountId' THEN RAISE EXCEPTION 'accounts-same' USING ERRCODE = 'raise_exception'; END IF;

@@ -8,7 +8,6 @@ import {
   type NewAccount,
   type PostRequest,
   type Transfer,
-  type TransferKind,
   type TransferOutcome,
   type TransferRequest,
   type VoidRequest,
@@ -98,7 +97,7 @@ export class Ledger {
     options: LedgerOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 48;
-    this.lanes = options.lanes ?? 4;
+    this.lanes = options.lanes ?? 8;
   }
 
   /** Idempotent by id; the same id with another code, currency or flags is refused (nothing created). */

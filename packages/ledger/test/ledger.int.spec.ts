@@ -17,17 +17,37 @@ describe('the ledger on PostgreSQL', () => {
       { id: 'paid', code: 'paid', currency: 'PHP' },
       { id: 'npr', code: 'fund-pool', currency: 'NPR' },
     ]);
-    expect(await ledger.transfer({ id: 'c1', debitAccountId: 'contributions', creditAccountId: 'pool', amountMinor: 100_000n, currency: 'PHP', code: 'contribution' })).toMatchObject({ ok: true, status: 'created' });
+    expect(
+      await ledger.transfer({
+        id: 'c1',
+        debitAccountId: 'contributions',
+        creditAccountId: 'pool',
+        amountMinor: 100_000n,
+        currency: 'PHP',
+        code: 'contribution',
+      }),
+    ).toMatchObject({ ok: true, status: 'created' });
   });
   afterAll(() => db.drop());
 
   const reserve = (id: string, amount: bigint) =>
-    ledger.transfer({ id, debitAccountId: 'pool', creditAccountId: 'paid', amountMinor: amount, currency: 'PHP', code: 'reserve', pending: true, reference: `claim:${id}` });
+    ledger.transfer({
+      id,
+      debitAccountId: 'pool',
+      creditAccountId: 'paid',
+      amountMinor: amount,
+      currency: 'PHP',
+      code: 'reserve',
+      pending: true,
+      reference: `claim:${id}`,
+    });
 
   describe('accounts', () => {
     it('creates accounts once: the same body again changes nothing, another body is refused', async () => {
       await ledger.createAccounts([{ id: 'pool', code: 'fund-pool', currency: 'PHP', flags: { debitsMustNotExceedCredits: true } }]);
-      await expect(ledger.createAccounts([{ id: 'pool', code: 'fund-pool', currency: 'NPR' }])).rejects.toMatchObject({ code: 'account-id-reused' });
+      await expect(ledger.createAccounts([{ id: 'pool', code: 'fund-pool', currency: 'NPR' }])).rejects.toMatchObject({
+        code: 'account-id-reused',
+      });
       await expect(ledger.createAccounts([{ id: 'x', code: 'x', currency: 'ZZZ' }])).rejects.toBeInstanceOf(LedgerError);
     });
   });
@@ -35,7 +55,16 @@ describe('the ledger on PostgreSQL', () => {
   describe('a pool that must not be overdrawn', () => {
     it('refuses a transfer beyond its credits, and writes nothing', async () => {
       const before = await ledger.balance('pool');
-      expect(await ledger.transfer({ id: 'big', debitAccountId: 'pool', creditAccountId: 'paid', amountMinor: 100_001n, currency: 'PHP', code: 'pay' })).toEqual({ ok: false, id: 'big', code: 'exceeds-credits' });
+      expect(
+        await ledger.transfer({
+          id: 'big',
+          debitAccountId: 'pool',
+          creditAccountId: 'paid',
+          amountMinor: 100_001n,
+          currency: 'PHP',
+          code: 'pay',
+        }),
+      ).toEqual({ ok: false, id: 'big', code: 'exceeds-credits' });
       expect(await ledger.balance('pool')).toEqual(before);
       expect(await ledger.getTransfer('big')).toBeUndefined();
     });
@@ -56,12 +85,18 @@ describe('the ledger on PostgreSQL', () => {
       expect(await ledger.balance('pool')).toMatchObject({ debitsPending: before.debitsPending + 10_000n });
       const posted = await ledger.post({ id: 'p1', pendingId: 'r1', amountMinor: 7_500n });
       expect(posted).toMatchObject({ ok: true, status: 'created', transfer: { kind: 'post', amountMinor: 7_500n, reference: 'claim:r1' } });
-      expect(await ledger.balance('pool')).toMatchObject({ debitsPending: before.debitsPending, debitsPosted: before.debitsPosted + 7_500n });
+      expect(await ledger.balance('pool')).toMatchObject({
+        debitsPending: before.debitsPending,
+        debitsPosted: before.debitsPosted + 7_500n,
+      });
     });
 
     it('answers a retried post with the first result, and refuses a second resolution', async () => {
       expect(await ledger.post({ id: 'p1', pendingId: 'r1', amountMinor: 7_500n })).toMatchObject({ ok: true, status: 'exists' });
-      expect(await ledger.post({ id: 'p1', pendingId: 'r1', amountMinor: 7_000n })).toMatchObject({ ok: false, code: 'transfer-id-reused' });
+      expect(await ledger.post({ id: 'p1', pendingId: 'r1', amountMinor: 7_000n })).toMatchObject({
+        ok: false,
+        code: 'transfer-id-reused',
+      });
       expect(await ledger.post({ id: 'p1-again', pendingId: 'r1' })).toMatchObject({ ok: false, code: 'already-posted' });
       expect(await ledger.void({ id: 'v1', pendingId: 'r1' })).toMatchObject({ ok: false, code: 'already-posted' });
       await reserve('r2', 1_000n);
@@ -69,12 +104,17 @@ describe('the ledger on PostgreSQL', () => {
       expect(await ledger.post({ id: 'p2', pendingId: 'r2' })).toMatchObject({ ok: false, code: 'already-voided' });
       expect(await ledger.post({ id: 'p3', pendingId: 'nothing' })).toMatchObject({ ok: false, code: 'pending-not-found' });
       await reserve('r3', 1_000n);
-      expect(await ledger.post({ id: 'p4', pendingId: 'r3', amountMinor: 1_001n })).toMatchObject({ ok: false, code: 'exceeds-pending-amount' });
+      expect(await ledger.post({ id: 'p4', pendingId: 'r3', amountMinor: 1_001n })).toMatchObject({
+        ok: false,
+        code: 'exceeds-pending-amount',
+      });
     });
 
     it('pays a pending transfer once when many disbursements race for it', async () => {
       await reserve('r-race', 500n);
-      const outcomes = await Promise.all(Array.from({ length: 16 }, (_, i) => new Ledger(db.pool, { lanes: 1 }).post({ id: `pay-race-${i}`, pendingId: 'r-race' })));
+      const outcomes = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => new Ledger(db.pool, { lanes: 1 }).post({ id: `pay-race-${i}`, pendingId: 'r-race' })),
+      );
       expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
       expect(outcomes.filter((o) => !o.ok && o.code === 'already-posted')).toHaveLength(15);
     });
@@ -82,7 +122,14 @@ describe('the ledger on PostgreSQL', () => {
     it('creates a transfer once when the same id races', async () => {
       const outcomes = await Promise.all(
         Array.from({ length: 8 }, () =>
-          new Ledger(db.pool, { lanes: 1 }).transfer({ id: 'same', debitAccountId: 'contributions', creditAccountId: 'pool', amountMinor: 1n, currency: 'PHP', code: 'c' }),
+          new Ledger(db.pool, { lanes: 1 }).transfer({
+            id: 'same',
+            debitAccountId: 'contributions',
+            creditAccountId: 'pool',
+            amountMinor: 1n,
+            currency: 'PHP',
+            code: 'c',
+          }),
         ),
       );
       expect(outcomes.map((o) => (o.ok ? o.status : o.code)).sort()).toEqual(['created', ...Array(7).fill('exists')]);
@@ -98,7 +145,15 @@ describe('the ledger on PostgreSQL', () => {
       ['currency-mismatch', { creditAccountId: 'npr' }],
       ['transfer-id-reused', { id: 'c1' }],
     ])('refuses with %s', async (code, change) => {
-      const transfer = { id: `t-${code}`, debitAccountId: 'pool', creditAccountId: 'paid', amountMinor: 1n, currency: 'PHP', code: 'pay', ...change };
+      const transfer = {
+        id: `t-${code}`,
+        debitAccountId: 'pool',
+        creditAccountId: 'paid',
+        amountMinor: 1n,
+        currency: 'PHP',
+        code: 'pay',
+        ...change,
+      };
       expect(await ledger.transfer(transfer)).toMatchObject({ ok: false, code });
     });
   });
@@ -107,8 +162,24 @@ describe('the ledger on PostgreSQL', () => {
     it('writes all or nothing', async () => {
       const before = await ledger.trialBalance();
       const outcomes = await ledger.linked([
-        { kind: 'transfer', id: 'l1', debitAccountId: 'contributions', creditAccountId: 'pool', amountMinor: 10n, currency: 'PHP', code: 'c' },
-        { kind: 'transfer', id: 'l2', debitAccountId: 'pool', creditAccountId: 'paid', amountMinor: 10_000_000n, currency: 'PHP', code: 'c' },
+        {
+          kind: 'transfer',
+          id: 'l1',
+          debitAccountId: 'contributions',
+          creditAccountId: 'pool',
+          amountMinor: 10n,
+          currency: 'PHP',
+          code: 'c',
+        },
+        {
+          kind: 'transfer',
+          id: 'l2',
+          debitAccountId: 'pool',
+          creditAccountId: 'paid',
+          amountMinor: 10_000_000n,
+          currency: 'PHP',
+          code: 'c',
+        },
       ]);
       expect(outcomes).toEqual([
         { ok: false, id: 'l1', code: 'linked-event-failed' },
@@ -122,19 +193,29 @@ describe('the ledger on PostgreSQL', () => {
   describe('the database itself', () => {
     it('refuses raw SQL that would overdraw, edit or delete', async () => {
       await expect(
-        db.pool.query(`INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, currency, code) VALUES ('raw', 'single', 'pool', 'paid', 100000000, 'PHP', 'x')`),
+        db.pool.query(
+          `INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, currency, code) VALUES ('raw', 'single', 'pool', 'paid', 100000000, 'PHP', 'x')`,
+        ),
       ).rejects.toMatchObject({ constraint: 'ledger_exceeds_credits' });
-      await expect(db.pool.query(`UPDATE ledger_accounts SET credits_posted = credits_posted + 1 WHERE id = 'pool'`)).rejects.toThrow(/only through transfers/);
+      await expect(db.pool.query(`UPDATE ledger_accounts SET credits_posted = credits_posted + 1 WHERE id = 'pool'`)).rejects.toThrow(
+        /only through transfers/,
+      );
       await expect(db.pool.query(`UPDATE ledger_transfers SET amount = 1 WHERE id = 'c1'`)).rejects.toThrow(/immutable/);
       await expect(db.pool.query(`DELETE FROM ledger_transfers WHERE id = 'c1'`)).rejects.toThrow(/immutable/);
-      await expect(db.pool.query(`INSERT INTO ledger_accounts (id, code, currency, credits_posted) VALUES ('rich', 'x', 'PHP', 5)`)).rejects.toThrow(/zero balances/);
       await expect(
-        db.pool.query(`INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, currency, code, pending_id) VALUES ('raw-post', 'post', 'pool', 'paid', 1, 'PHP', 'reserve', 'p1')`),
+        db.pool.query(`INSERT INTO ledger_accounts (id, code, currency, credits_posted) VALUES ('rich', 'x', 'PHP', 5)`),
+      ).rejects.toThrow(/zero balances/);
+      await expect(
+        db.pool.query(
+          `INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, currency, code, pending_id) VALUES ('raw-post', 'post', 'pool', 'paid', 1, 'PHP', 'reserve', 'p1')`,
+        ),
       ).rejects.toThrow(/pending-not-found/);
     });
 
     it('moves balances by a raw insert exactly as through the API, so the books still balance', async () => {
-      await db.pool.query(`INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, currency, code) VALUES ('raw-ok', 'single', 'contributions', 'pool', 5, 'PHP', 'x')`);
+      await db.pool.query(
+        `INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, currency, code) VALUES ('raw-ok', 'single', 'contributions', 'pool', 5, 'PHP', 'x')`,
+      );
       expect((await ledger.trialBalance()).balanced).toBe(true);
     });
   });
@@ -145,7 +226,15 @@ describe('the ledger on PostgreSQL', () => {
         { id: 'asof-a', code: 'a', currency: 'PHP' },
         { id: 'asof-b', code: 'b', currency: 'PHP' },
       ]);
-      await ledger.transfer({ id: 'asof-1', debitAccountId: 'asof-a', creditAccountId: 'asof-b', amountMinor: 10n, currency: 'PHP', code: 'x', pending: true });
+      await ledger.transfer({
+        id: 'asof-1',
+        debitAccountId: 'asof-a',
+        creditAccountId: 'asof-b',
+        amountMinor: 10n,
+        currency: 'PHP',
+        code: 'x',
+        pending: true,
+      });
       const between = new Date();
       await new Promise((resolve) => setTimeout(resolve, 5));
       await ledger.post({ id: 'asof-2', pendingId: 'asof-1', amountMinor: 4n });

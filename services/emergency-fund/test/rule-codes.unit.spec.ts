@@ -5,7 +5,13 @@ import { claimDecider, type ClaimCommand } from '../src/domain/claim/claim.decid
 import type { ClaimEvent } from '../src/domain/claim/claim.events';
 import { FundRuleViolation, type Clocked } from '../src/domain/fund.errors';
 import { FUND_RULES, ruleCode, type FundRule } from '../src/domain/fund.rules';
-import { decide as decideMember, evolve as evolveMember, initialState as noMember, type MemberCommand, type MemberEvent } from '../src/domain/member/member';
+import {
+  decide as decideMember,
+  evolve as evolveMember,
+  initialState as noMember,
+  type MemberCommand,
+  type MemberEvent,
+} from '../src/domain/member/member';
 import { policyDecider, type PolicyCommand, type PolicyEvent } from '../src/domain/policy/policy.decider';
 import type { PolicyTerms } from '../src/domain/policy/policy';
 import {
@@ -43,14 +49,25 @@ const members = DeciderSpecification({ decide: decideMember, evolve: evolveMembe
 type Check = (e: FundRuleViolation) => void;
 type Case = { readonly refuse: (check: Check) => void; readonly field: string } | { readonly application: string };
 const onClaim = (given: readonly ClaimEvent[], command: ClaimCommand) => (check: Check) =>
-  claims.given(given).when(at(command) as Clocked<ClaimCommand>).thenThrows(FundRuleViolation, check);
+  claims
+    .given(given)
+    .when(at(command) as Clocked<ClaimCommand>)
+    .thenThrows(FundRuleViolation, check);
 const onPolicy = (given: readonly PolicyEvent[], t: PolicyTerms, expectedVersion?: number) => (check: Check) =>
   policies
     .given(given)
-    .when(at({ type: 'PublishPolicyVersion', data: { terms: t, publishedBy: OFFICER_A, ...(expectedVersion ? { expectedVersion } : {}) } }) as Clocked<PolicyCommand>)
+    .when(
+      at({
+        type: 'PublishPolicyVersion',
+        data: { terms: t, publishedBy: OFFICER_A, ...(expectedVersion ? { expectedVersion } : {}) },
+      }) as Clocked<PolicyCommand>,
+    )
     .thenThrows(FundRuleViolation, check);
 const onMember = (given: readonly MemberEvent[], command: MemberCommand) => (check: Check) =>
-  members.given(given).when(at(command) as Clocked<MemberCommand>).thenThrows(FundRuleViolation, check);
+  members
+    .given(given)
+    .when(at(command) as Clocked<MemberCommand>)
+    .thenThrows(FundRuleViolation, check);
 
 const published: PolicyEvent = { type: 'PolicyVersionPublished', data: policy };
 const death = policy.benefits[0]!;
@@ -73,22 +90,48 @@ const cases: Record<FundRule, Case> = {
   'date-in-future': { refuse: onClaim([], file({ incidentOn: '2026-12-02' })), field: 'incidentOn' },
   'policy-version-out-of-order': { refuse: onPolicy([], terms(), 2), field: 'version' },
   'policy-effective-backwards': { refuse: onPolicy([published], terms({ effectiveFrom: '2016-05-10' })), field: 'effectiveFrom' },
-  'policy-currency-mismatch': { refuse: onPolicy([], withBenefit({ secondApprovalAbove: { currency: 'USD', amountMinor: 1 } })), field: 'benefits.0.secondApprovalAbove' },
+  'policy-currency-mismatch': {
+    refuse: onPolicy([], withBenefit({ secondApprovalAbove: { currency: 'USD', amountMinor: 1 } })),
+    field: 'benefits.0.secondApprovalAbove',
+  },
   'policy-unknown-currency': { refuse: onPolicy([], terms({ currency: 'XYZ' })), field: 'currency' },
   'policy-no-benefits': { refuse: onPolicy([], terms({ benefits: [] })), field: 'benefits' },
   'policy-duplicate-benefit': { refuse: onPolicy([], terms({ benefits: [death, death] })), field: 'benefits.1.benefitType' },
   'policy-schedule-unordered': {
-    refuse: onPolicy([], withBenefit({ amount: { kind: 'schedule', schedule: [{ grade: 'a', amount: php(2) }, { grade: 'b', amount: php(1) }] } })),
+    refuse: onPolicy(
+      [],
+      withBenefit({
+        amount: {
+          kind: 'schedule',
+          schedule: [
+            { grade: 'a', amount: php(2) },
+            { grade: 'b', amount: php(1) },
+          ],
+        },
+      }),
+    ),
     field: 'benefits.0.amount.schedule.1',
   },
-  'policy-amount-not-positive': { refuse: onPolicy([], withBenefit({ amount: { kind: 'fixed', fixed: php(0) } })), field: 'benefits.0.amount.fixed.amountMinor' },
-  'policy-cap-negative': { refuse: onPolicy([], withBenefit({ amount: { kind: 'capped_actual_cost', cap: php(-1) } })), field: 'benefits.0.amount.cap.amountMinor' },
-  'policy-threshold-negative': { refuse: onPolicy([], withBenefit({ secondApprovalAbove: php(-1) })), field: 'benefits.0.secondApprovalAbove.amountMinor' },
+  'policy-amount-not-positive': {
+    refuse: onPolicy([], withBenefit({ amount: { kind: 'fixed', fixed: php(0) } })),
+    field: 'benefits.0.amount.fixed.amountMinor',
+  },
+  'policy-cap-negative': {
+    refuse: onPolicy([], withBenefit({ amount: { kind: 'capped_actual_cost', cap: php(-1) } })),
+    field: 'benefits.0.amount.cap.amountMinor',
+  },
+  'policy-threshold-negative': {
+    refuse: onPolicy([], withBenefit({ secondApprovalAbove: php(-1) })),
+    field: 'benefits.0.secondApprovalAbove.amountMinor',
+  },
   'policy-amount-rule-incomplete': {
     refuse: onPolicy([], withBenefit({ amount: { kind: 'schedule', schedule: [] } })),
     field: 'benefits.0.amount.schedule',
   },
-  'policy-coverage-incomplete': { refuse: onPolicy([], terms({ coverage: { bases: [], coverageMonths: 24, citations: [] } })), field: 'coverage' },
+  'policy-coverage-incomplete': {
+    refuse: onPolicy([], terms({ coverage: { bases: [], coverageMonths: 24, citations: [] } })),
+    field: 'coverage',
+  },
   'policy-no-incident-kinds': { refuse: onPolicy([], withBenefit({ incidentKinds: [] })), field: 'benefits.0.incidentKinds' },
   'unknown-fund': { application: 'a budget allocation into a fund without a policy (ledger accounts): test/claims.e2e.spec.ts' },
   'contribution-not-accepted': {
@@ -104,37 +147,63 @@ const cases: Record<FundRule, Case> = {
   'claim-time-limit-passed': { refuse: onClaim([], file({ incidentOn: '2025-11-01' })), field: 'incidentOn' },
   'no-policy-in-force': { refuse: onClaim([], file({ policy: undefined })), field: 'incidentOn' },
   'claim-not-draft': {
-    refuse: onClaim([filed], { type: 'SubmitClaim', data: { benefitType: 'death', grade: 'natural', claimantRelation: 'spouse', submittedBy: OFFICER_A, policy } }),
+    refuse: onClaim([filed], {
+      type: 'SubmitClaim',
+      data: { benefitType: 'death', grade: 'natural', claimantRelation: 'spouse', submittedBy: OFFICER_A, policy },
+    }),
     field: '',
   },
   'claim-closed': {
-    refuse: onClaim([filed, rejected, { type: 'ClaimClosed', data: { claimId, closedOn: '2026-12-01', outcome: 'rejected', closedBy: OFFICER_A } }], disburse),
+    refuse: onClaim(
+      [filed, rejected, { type: 'ClaimClosed', data: { claimId, closedOn: '2026-12-01', outcome: 'rejected', closedBy: OFFICER_A } }],
+      disburse,
+    ),
     field: '',
   },
   'document-not-required': {
-    refuse: onClaim([filed], { type: 'AttachDocument', data: { documentType: 'selfie', documentId: 'd', sha256: 'x', attachedBy: OFFICER_A } }),
+    refuse: onClaim([filed], {
+      type: 'AttachDocument',
+      data: { documentType: 'selfie', documentId: 'd', sha256: 'x', attachedBy: OFFICER_A },
+    }),
     field: 'documentType',
   },
-  'documents-missing': { application: 'an eligibility rule (fund.reason.documents-missing), not a refusal: src/domain/claim/eligibility.unit.spec.ts' },
+  'documents-missing': {
+    application: 'an eligibility rule (fund.reason.documents-missing), not a refusal: src/domain/claim/eligibility.unit.spec.ts',
+  },
   'grade-not-in-schedule': { refuse: onClaim([], file({ grade: 'spectacular' })), field: 'grade' },
-  'amount-claimed-required': { refuse: onClaim([], file({ benefitType: 'repatriation', incidentKind: 'stranding' })), field: 'amountClaimed' },
+  'amount-claimed-required': {
+    refuse: onClaim([], file({ benefitType: 'repatriation', incidentKind: 'stranding' })),
+    field: 'amountClaimed',
+  },
   'not-assessed': { refuse: onClaim([filed], approve(OFFICER_A)), field: '' },
   'not-eligible': { refuse: onClaim([filed, assessed(false)], approve(OFFICER_A)), field: '' },
   'humanitarian-reason-required': {
-    refuse: onClaim([filed], { type: 'RecordAssessment', data: { assessment: { ...assessment(true, true), humanitarianReason: ' ' }, assessedBy: OFFICER_A } }),
+    refuse: onClaim([filed], {
+      type: 'RecordAssessment',
+      data: { assessment: { ...assessment(true, true), humanitarianReason: ' ' }, assessedBy: OFFICER_A },
+    }),
     field: 'humanitarianReason',
   },
   'amount-above-policy': { refuse: onClaim([filed, assessed()], approve(OFFICER_A, php(120_001))), field: 'amount.amountMinor' },
   'amount-not-positive': { refuse: onClaim([filed, assessed()], approve(OFFICER_A, php(0))), field: 'amount.amountMinor' },
   'already-approved': { refuse: onClaim([filed, assessed(), makerApproved, checkerApproved], approve(OFFICER_C)), field: '' },
   'self-approval': { refuse: onClaim([filed, assessed(), makerApproved], approve(OFFICER_A)), field: 'officerId' },
-  'second-approval-required': { refuse: onClaim([filed, assessed(), makerApproved], approve(OFFICER_B, php(100_000))), field: 'amount.amountMinor' },
+  'second-approval-required': {
+    refuse: onClaim([filed, assessed(), makerApproved], approve(OFFICER_B, php(100_000))),
+    field: 'amount.amountMinor',
+  },
   'not-approved': { refuse: onClaim([filed, assessed(), makerApproved], disburse), field: '' },
   'already-disbursed': { refuse: onClaim([filed, assessed(), makerApproved, checkerApproved, disbursed], disburse), field: '' },
   'insufficient-funds': { application: 'the ledger refuses the reservation (fund pool limit): test/claims.e2e.spec.ts' },
-  'not-rejected': { refuse: onClaim([filed, assessed()], { type: 'AppealClaim', data: { appealedBy: OFFICER_B, grounds: 'x' } }), field: '' },
+  'not-rejected': {
+    refuse: onClaim([filed, assessed()], { type: 'AppealClaim', data: { appealedBy: OFFICER_B, grounds: 'x' } }),
+    field: '',
+  },
   'appeal-same-officer': {
-    refuse: onClaim([filed, assessed(), rejected, appealed], { type: 'RecordAssessment', data: { assessment: assessment(), assessedBy: OFFICER_A } }),
+    refuse: onClaim([filed, assessed(), rejected, appealed], {
+      type: 'RecordAssessment',
+      data: { assessment: assessment(), assessedBy: OFFICER_A },
+    }),
     field: 'officerId',
   },
   'not-disbursed': {
@@ -184,11 +253,15 @@ describe('the fund rules', () => {
   });
 
   it('opens a draft claim even after the time limit, and refuses to submit it then', () => {
-    expect(claimDecider.decide(at(file({ draft: true, incidentOn: '2025-01-01' })) as Clocked<ClaimCommand>, claimDecider.initialState())[0]!.type).toBe('ClaimFiled');
+    expect(
+      claimDecider.decide(at(file({ draft: true, incidentOn: '2025-01-01' })) as Clocked<ClaimCommand>, claimDecider.initialState())[0]!
+        .type,
+    ).toBe('ClaimFiled');
     const late = { ...draftFiled, data: { ...draftFiled.data, incidentOn: '2025-01-01' } } as ClaimEvent;
-    onClaim([late], { type: 'SubmitClaim', data: { benefitType: 'death', grade: 'natural', claimantRelation: 'spouse', submittedBy: OFFICER_A, policy } })((e) =>
-      expect(e.code).toBe('fund.claim-time-limit-passed'),
-    );
+    onClaim([late], {
+      type: 'SubmitClaim',
+      data: { benefitType: 'death', grade: 'natural', claimantRelation: 'spouse', submittedBy: OFFICER_A, policy },
+    })((e) => expect(e.code).toBe('fund.claim-time-limit-passed'));
   });
 });
 

@@ -77,9 +77,7 @@ export interface VoidRequest {
 
 /** One operation of a linked batch. */
 export type LedgerOperation =
-  | ({ readonly kind: 'transfer' } & TransferRequest)
-  | ({ readonly kind: 'post' } & PostRequest)
-  | ({ readonly kind: 'void' } & VoidRequest);
+  ({ readonly kind: 'transfer' } & TransferRequest) | ({ readonly kind: 'post' } & PostRequest) | ({ readonly kind: 'void' } & VoidRequest);
 
 export type TransferKind = 'single' | 'pending' | 'post' | 'void';
 
@@ -278,7 +276,10 @@ function decide(view: View, operation: LedgerOperation): TransferOutcome {
         pendingId: null,
       };
       const existing = view.transfer(operation.id);
-      if (existing) return sameTransfer(existing, transfer) ? { ok: true, id: operation.id, status: 'exists', transfer: existing } : refuse('transfer-id-reused');
+      if (existing)
+        return sameTransfer(existing, transfer)
+          ? { ok: true, id: operation.id, status: 'exists', transfer: existing }
+          : refuse('transfer-id-reused');
       const debit = view.account(transfer.debitAccountId);
       if (!debit) return refuse('debit-account-not-found');
       const credit = view.account(transfer.creditAccountId);
@@ -288,12 +289,15 @@ function decide(view: View, operation: LedgerOperation): TransferOutcome {
     }
     case 'post':
     case 'void': {
-      if (operation.kind === 'post' && operation.amountMinor !== undefined && operation.amountMinor <= 0n) return refuse('amount-not-positive');
+      if (operation.kind === 'post' && operation.amountMinor !== undefined && operation.amountMinor <= 0n)
+        return refuse('amount-not-positive');
       const existing = view.transfer(operation.id);
       const pending = view.transfer(operation.pendingId);
       if (existing) {
         const expected = pending?.kind === 'pending' ? resolutionOf(operation.kind, operation, pending) : undefined;
-        return expected && sameTransfer(existing, expected) ? { ok: true, id: operation.id, status: 'exists', transfer: existing } : refuse('transfer-id-reused');
+        return expected && sameTransfer(existing, expected)
+          ? { ok: true, id: operation.id, status: 'exists', transfer: existing }
+          : refuse('transfer-id-reused');
       }
       if (!pending || pending.kind !== 'pending') return refuse('pending-not-found');
       const resolved = view.resolution(pending.id);
@@ -313,7 +317,8 @@ function decide(view: View, operation: LedgerOperation): TransferOutcome {
   const debit = applyToAccount(view.account(transfer.debitAccountId)!, 'debit', transfer, pendingAmount);
   const credit = applyToAccount(view.account(transfer.creditAccountId)!, 'credit', transfer, pendingAmount);
   if (debit.debitsMustNotExceedCredits && debit.debitsPosted + debit.debitsPending > debit.creditsPosted) return refuse('exceeds-credits');
-  if (credit.creditsMustNotExceedDebits && credit.creditsPosted + credit.creditsPending > credit.debitsPosted) return refuse('exceeds-debits');
+  if (credit.creditsMustNotExceedDebits && credit.creditsPosted + credit.creditsPending > credit.debitsPosted)
+    return refuse('exceeds-debits');
   return { ok: true, id: operation.id, status: 'created', transfer };
 }
 

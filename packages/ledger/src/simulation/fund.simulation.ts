@@ -33,7 +33,8 @@ export const FUND_ACCOUNTS: NewAccount[] = [
   { id: 'other-currency', code: 'fund-pool', currency: 'NPR' },
 ];
 
-export type Expected = { readonly ok: true; readonly status: 'created' | 'exists' } | { readonly ok: false; readonly code: LedgerErrorCode };
+export type Expected =
+  { readonly ok: true; readonly status: 'created' | 'exists' } | { readonly ok: false; readonly code: LedgerErrorCode };
 
 export type StepKind = 'contribute' | 'open-claim' | 'approve' | 'disburse' | 'reject' | 'retry' | 'race' | 'reuse' | 'bad-input' | 'crash';
 
@@ -119,7 +120,14 @@ export class FundScenario {
   next(): Step {
     const index = this.step++;
     const roll = this.random();
-    const make = (kind: StepKind, groups: (readonly LedgerOperation[])[], expected: Expected[][], accounts: NewAccount[] = [], concurrent = false, touched: Claim[] = []): Step => {
+    const make = (
+      kind: StepKind,
+      groups: (readonly LedgerOperation[])[],
+      expected: Expected[][],
+      accounts: NewAccount[] = [],
+      concurrent = false,
+      touched: Claim[] = [],
+    ): Step => {
       if (groups.length > 0 && expected.every((outcomes) => outcomes.every((o) => o.ok && o.status === 'created'))) {
         for (const group of groups) this.succeeded.push(group);
         if (this.succeeded.length > 2_000) this.succeeded.splice(0, 1_000);
@@ -131,7 +139,23 @@ export class FundScenario {
     if (roll < 0.1) {
       const amount = BigInt(this.int(1, 60_000));
       this.contributed += amount;
-      return make('contribute', [[{ kind: 'transfer', id: this.id('contribution'), debitAccountId: 'contributions', creditAccountId: 'pool', amountMinor: amount, currency: CURRENCY, code: 'contribution' }]], [[created]]);
+      return make(
+        'contribute',
+        [
+          [
+            {
+              kind: 'transfer',
+              id: this.id('contribution'),
+              debitAccountId: 'contributions',
+              creditAccountId: 'pool',
+              amountMinor: amount,
+              currency: CURRENCY,
+              code: 'contribution',
+            },
+          ],
+        ],
+        [[created]],
+      );
     }
     if (roll < 0.17 || this.claims.length === 0) {
       const claim: Claim = { n: this.claims.length, cap: BigInt(this.int(1_000, 100_000)), reserved: 0n, paid: 0n };
@@ -139,7 +163,20 @@ export class FundScenario {
       this.limits += claim.cap;
       return make(
         'open-claim',
-        [[{ kind: 'transfer', id: this.id('cap'), debitAccountId: 'policy-limits', creditAccountId: capAccount(claim.n), amountMinor: claim.cap, currency: CURRENCY, code: 'policy-cap', reference: `claim-${claim.n}` }]],
+        [
+          [
+            {
+              kind: 'transfer',
+              id: this.id('cap'),
+              debitAccountId: 'policy-limits',
+              creditAccountId: capAccount(claim.n),
+              amountMinor: claim.cap,
+              currency: CURRENCY,
+              code: 'policy-cap',
+              reference: `claim-${claim.n}`,
+            },
+          ],
+        ],
         [[created]],
         [{ id: capAccount(claim.n), code: 'claim-cap', currency: CURRENCY, flags: { debitsMustNotExceedCredits: true } }],
         false,
@@ -151,8 +188,28 @@ export class FundScenario {
       const amount = BigInt(this.int(1, Math.max(1, Number(claim.cap) * (this.random() < 0.8 ? 0.5 : 1.3))));
       const k = this.ids + 1;
       const group: LedgerOperation[] = [
-        { kind: 'transfer', id: `reserve-${this.seed}-${k}`, debitAccountId: 'pool', creditAccountId: 'payable', amountMinor: amount, currency: CURRENCY, code: 'reserve', pending: true, reference: `claim-${claim.n}` },
-        { kind: 'transfer', id: `reserve-cap-${this.seed}-${k}`, debitAccountId: capAccount(claim.n), creditAccountId: 'caps-used', amountMinor: amount, currency: CURRENCY, code: 'reserve-cap', pending: true, reference: `claim-${claim.n}` },
+        {
+          kind: 'transfer',
+          id: `reserve-${this.seed}-${k}`,
+          debitAccountId: 'pool',
+          creditAccountId: 'payable',
+          amountMinor: amount,
+          currency: CURRENCY,
+          code: 'reserve',
+          pending: true,
+          reference: `claim-${claim.n}`,
+        },
+        {
+          kind: 'transfer',
+          id: `reserve-cap-${this.seed}-${k}`,
+          debitAccountId: capAccount(claim.n),
+          creditAccountId: 'caps-used',
+          amountMinor: amount,
+          currency: CURRENCY,
+          code: 'reserve-cap',
+          pending: true,
+          reference: `claim-${claim.n}`,
+        },
       ];
       this.ids++;
       let expected: Expected[];
@@ -177,7 +234,7 @@ export class FundScenario {
       return make('disburse', [group], [this.resolve(approval, 'post', amount)], [], false, [approval.claim]);
     }
     if (roll < 0.67) {
-      const reserved = this.approvals.filter((a) => a.status === 'reserved');
+      const reserved = this.recentReserved();
       const approval = this.pick(reserved, 40) ?? this.pick(this.approvals)!;
       const d = this.id('reject');
       const group: LedgerOperation[] = [
@@ -193,7 +250,7 @@ export class FundScenario {
       return make('retry', [group], [group.map(() => exists)]);
     }
     if (roll < 0.86) {
-      const reserved = this.approvals.filter((a) => a.status === 'reserved');
+      const reserved = this.recentReserved();
       const approval = this.pick(reserved, 40);
       if (!approval) return this.next();
       const officers = this.int(2, 5);
@@ -213,7 +270,15 @@ export class FundScenario {
             : { ...operation, pendingId: `${operation.pendingId}-other` };
       return make('reuse', [[changed]], [[{ ok: false, code: 'transfer-id-reused' }]]);
     }
-    const base = { kind: 'transfer' as const, id: this.id('bad'), debitAccountId: 'pool', creditAccountId: 'payable', amountMinor: 1n, currency: CURRENCY, code: 'bad' };
+    const base = {
+      kind: 'transfer' as const,
+      id: this.id('bad'),
+      debitAccountId: 'pool',
+      creditAccountId: 'payable',
+      amountMinor: 1n,
+      currency: CURRENCY,
+      code: 'bad',
+    };
     const cases: [LedgerOperation, LedgerErrorCode][] = [
       [{ ...base, amountMinor: BigInt(-this.int(0, 5)) }, 'amount-not-positive'],
       [{ ...base, creditAccountId: 'pool' }, 'accounts-same'],
@@ -226,17 +291,33 @@ export class FundScenario {
     return make('bad-input', [[operation]], [[{ ok: false, code }]]);
   }
 
+  /** Approvals still reserved among the latest few hundred: the scenario works on recent claims, in constant time per step. */
+  private recentReserved(): Approval[] {
+    return this.approvals.slice(-400).filter((a) => a.status === 'reserved');
+  }
+
   private disbursement(approval: Approval, amount: bigint | undefined): LedgerOperation[] {
     const d = this.id('disbursement');
     return [
-      { kind: 'post', id: `${d}-money`, pendingId: `reserve-${this.seed}-${approval.k}`, ...(amount === undefined ? {} : { amountMinor: amount }) },
-      { kind: 'post', id: `${d}-cap`, pendingId: `reserve-cap-${this.seed}-${approval.k}`, ...(amount === undefined ? {} : { amountMinor: amount }) },
+      {
+        kind: 'post',
+        id: `${d}-money`,
+        pendingId: `reserve-${this.seed}-${approval.k}`,
+        ...(amount === undefined ? {} : { amountMinor: amount }),
+      },
+      {
+        kind: 'post',
+        id: `${d}-cap`,
+        pendingId: `reserve-cap-${this.seed}-${approval.k}`,
+        ...(amount === undefined ? {} : { amountMinor: amount }),
+      },
     ];
   }
 
   /** What a post or a void of both halves of an approval answers, and the oracle's figures after it. */
   private resolve(approval: Approval, kind: 'post' | 'void', amount: bigint | undefined): Expected[] {
-    if (approval.status !== 'reserved') return [{ ok: false, code: approval.status === 'paid' ? 'already-posted' : 'already-voided' }, linkedFailed];
+    if (approval.status !== 'reserved')
+      return [{ ok: false, code: approval.status === 'paid' ? 'already-posted' : 'already-voided' }, linkedFailed];
     if (amount !== undefined && amount > approval.amount) return [{ ok: false, code: 'exceeds-pending-amount' }, linkedFailed];
     const paid = kind === 'post' ? (amount ?? approval.amount) : 0n;
     approval.status = kind === 'post' ? 'paid' : 'voided';
@@ -259,7 +340,12 @@ export class FundScenario {
       ['caps-used', { debitsPosted: 0n, creditsPosted: this.capsPaid, debitsPending: 0n, creditsPending: this.capsReserved }],
     ]);
     for (const claim of touched) {
-      figures.set(capAccount(claim.n), { debitsPosted: claim.paid, creditsPosted: claim.cap, debitsPending: claim.reserved, creditsPending: 0n });
+      figures.set(capAccount(claim.n), {
+        debitsPosted: claim.paid,
+        creditsPosted: claim.cap,
+        debitsPending: claim.reserved,
+        creditsPending: 0n,
+      });
     }
     return figures;
   }
@@ -293,7 +379,8 @@ export class SimulationFailure extends Error {
   }
 }
 
-export const outcomeShape = (outcome: TransferOutcome): Expected => (outcome.ok ? { ok: true, status: outcome.status } : { ok: false, code: outcome.code });
+export const outcomeShape = (outcome: TransferOutcome): Expected =>
+  outcome.ok ? { ok: true, status: outcome.status } : { ok: false, code: outcome.code };
 const show = (value: unknown) => JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 export interface SimulationReport {
@@ -313,9 +400,12 @@ export interface SimulationReport {
  * end: the whole ledger's invariants (trial balance over all accounts) and every approval's state (reserved,
  * paid or voided, as the oracle says). A crash rebuilds the machine from its stored transfers alone.
  */
-export function runFundSimulation(options: { seed: number; steps: number; sweepEvery?: number }): SimulationReport {
+export function runFundSimulation(options: { seed: number; steps: number; sweepEvery?: number; replayEvery?: number }): SimulationReport {
   const { seed, steps } = options;
   const sweepEvery = options.sweepEvery ?? 2_000;
+  // A crash restarts from the stored rows (accounts with their balances, transfers); every `replayEvery`-th
+  // crash also rebuilds the balances from the transfers alone and holds them to the stored ones.
+  const replayEvery = options.replayEvery ?? 1;
   const scenario = new FundScenario(seed);
   let machine = new LedgerMachine();
   const fail = (step: number, detail: string): never => {
@@ -323,7 +413,10 @@ export function runFundSimulation(options: { seed: number; steps: number; sweepE
   };
   if (!machine.createAccounts(FUND_ACCOUNTS).ok) fail(-1, 'the fund accounts could not be created');
   const byKind = Object.fromEntries(
-    (['contribute', 'open-claim', 'approve', 'disburse', 'reject', 'retry', 'race', 'reuse', 'bad-input', 'crash'] as const).map((k) => [k, 0]),
+    (['contribute', 'open-claim', 'approve', 'disburse', 'reject', 'retry', 'race', 'reuse', 'bad-input', 'crash'] as const).map((k) => [
+      k,
+      0,
+    ]),
   ) as Record<StepKind, number>;
   let crashes = 0;
 
@@ -333,9 +426,10 @@ export function runFundSimulation(options: { seed: number; steps: number; sweepE
     if (step.kind === 'crash') {
       crashes++;
       const before = machine.state;
-      machine = restart(machine);
+      machine = crashes % replayEvery === 0 ? restart(machine) : new LedgerMachine(before);
       for (const [id, account] of before.accounts) {
-        if (!sameBalances(account, machine.state.accounts.get(id))) fail(step.index, `after a restart ${id} is ${show(machine.state.accounts.get(id))}, was ${show(account)}`);
+        if (!sameBalances(account, machine.state.accounts.get(id)))
+          fail(step.index, `after a restart ${id} is ${show(machine.state.accounts.get(id))}, was ${show(account)}`);
       }
       continue;
     }
@@ -345,7 +439,8 @@ export function runFundSimulation(options: { seed: number; steps: number; sweepE
     const before = new Map([...touched].map((id) => [id, machine.state.accounts.get(id)]));
     step.groups.forEach((group, g) => {
       const outcomes = machine.linked(group).map(outcomeShape);
-      if (show(outcomes) !== show(step.expected[g])) fail(step.index, `${step.kind}: ${show(group)} answered ${show(outcomes)}, expected ${show(step.expected[g])}`);
+      if (show(outcomes) !== show(step.expected[g]))
+        fail(step.index, `${step.kind}: ${show(group)} answered ${show(outcomes)}, expected ${show(step.expected[g])}`);
     });
     // Debits = credits over what moved, and the limits of every touched account.
     let debits = 0n;
@@ -361,7 +456,8 @@ export function runFundSimulation(options: { seed: number; steps: number; sweepE
     }
     if (debits !== credits) fail(step.index, `the step moved ${debits} in debits and ${credits} in credits`);
     for (const [id, figures] of step.figures) {
-      if (!sameBalances(figures, machine.state.accounts.get(id))) fail(step.index, `${step.kind}: ${id} is ${show(machine.state.accounts.get(id))}, the oracle says ${show(figures)}`);
+      if (!sameBalances(figures, machine.state.accounts.get(id)))
+        fail(step.index, `${step.kind}: ${id} is ${show(machine.state.accounts.get(id))}, the oracle says ${show(figures)}`);
     }
     if ((i + 1) % sweepEvery === 0 || i === steps - 1) sweep(machine, scenario, step.index, fail);
   }
@@ -372,7 +468,8 @@ function sweep(machine: LedgerMachine, scenario: FundScenario, step: number, fai
   const broken = checkInvariants(machine.state);
   if (broken) fail(step, broken);
   for (const [id, figures] of scenario.allClaimFigures()) {
-    if (!sameBalances(figures, machine.state.accounts.get(id))) fail(step, `sweep: ${id} is ${show(machine.state.accounts.get(id))}, the oracle says ${show(figures)}`);
+    if (!sameBalances(figures, machine.state.accounts.get(id)))
+      fail(step, `sweep: ${id} is ${show(machine.state.accounts.get(id))}, the oracle says ${show(figures)}`);
   }
   for (const [pendingId, status] of scenario.approvalStates()) {
     const resolution = machine.state.resolutions.get(pendingId);
@@ -395,7 +492,17 @@ function restart(machine: LedgerMachine): LedgerMachine {
   for (const t of machine.state.transfers.values()) {
     const operation: LedgerOperation =
       t.kind === 'single' || t.kind === 'pending'
-        ? { kind: 'transfer', id: t.id, debitAccountId: t.debitAccountId, creditAccountId: t.creditAccountId, amountMinor: t.amountMinor, currency: t.currency, code: t.code, pending: t.kind === 'pending', ...(t.reference === null ? {} : { reference: t.reference }) }
+        ? {
+            kind: 'transfer',
+            id: t.id,
+            debitAccountId: t.debitAccountId,
+            creditAccountId: t.creditAccountId,
+            amountMinor: t.amountMinor,
+            currency: t.currency,
+            code: t.code,
+            pending: t.kind === 'pending',
+            ...(t.reference === null ? {} : { reference: t.reference }),
+          }
         : t.kind === 'post'
           ? { kind: 'post', id: t.id, pendingId: t.pendingId!, amountMinor: t.amountMinor }
           : { kind: 'void', id: t.id, pendingId: t.pendingId! };
@@ -412,5 +519,11 @@ function accountsOf(machine: LedgerMachine, operation: LedgerOperation): string[
 }
 
 function sameBalances(a: Figures, b: Account | Figures | undefined): boolean {
-  return !!b && a.debitsPosted === b.debitsPosted && a.creditsPosted === b.creditsPosted && a.debitsPending === b.debitsPending && a.creditsPending === b.creditsPending;
+  return (
+    !!b &&
+    a.debitsPosted === b.debitsPosted &&
+    a.creditsPosted === b.creditsPosted &&
+    a.debitsPending === b.debitsPending &&
+    a.creditsPending === b.creditsPending
+  );
 }

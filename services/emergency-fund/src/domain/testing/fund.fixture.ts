@@ -111,11 +111,26 @@ export const makerApproved: ClaimEvent = {
 };
 export const checkerApproved: ClaimEvent = {
   type: 'ClaimApproved',
-  data: { claimId, officerId: OFFICER_B, level: 2, amount: PAYABLE, final: true, pendingTransferId: `claim:${claimId}:reserve:1`, approvedOn: TODAY, decisionNumber: 1 },
+  data: {
+    claimId,
+    officerId: OFFICER_B,
+    level: 2,
+    amount: PAYABLE,
+    final: true,
+    pendingTransferId: `claim:${claimId}:reserve:1`,
+    approvedOn: TODAY,
+    decisionNumber: 1,
+  },
 };
 export const disburse: ClaimCommand = {
   type: 'DisburseClaim',
-  data: { disbursedBy: OFFICER_A, transferId: `claim:${claimId}:payment`, provider: 'local', providerReference: 'LOCAL-1', idempotencyKey: 'k1' },
+  data: {
+    disbursedBy: OFFICER_A,
+    transferId: `claim:${claimId}:payment`,
+    provider: 'local',
+    providerReference: 'LOCAL-1',
+    idempotencyKey: 'k1',
+  },
 };
 export const disbursed: ClaimEvent = {
   type: 'DisbursementMade',

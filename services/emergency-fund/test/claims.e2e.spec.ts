@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from '@homeward/testing/infrastructure';
+import { startFundHarness, type FundHarness } from './fund.harness';
+import {
+  OWWA_DEATH_DOCUMENTS,
+  allocate,
+  coveredWorker,
+  daysAgo,
+  deathAbroad,
+  deathClaim,
+  departed,
+  documentedClaim,
+  php,
+  publishRegistration,
+  sha,
+} from './fund.story';
+
+describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () => {
+  let h: FundHarness;
+  beforeAll(async () => {
+    h = await startFundHarness('fund-claims');
+    await allocate(h, 'PH-OWWA', php(1_000_000));
+  }, 90_000);
+  afterAll(() => h?.stop());
+
+  const balanced = async () => {
+    const trial = await h.call('GET', '/ledger/trial-balance');
+    expect(trial.status).toBe(200);
+    expect(trial.body!.balanced).toBe(true);
+    expect(trial.body!.totalDebits).toBe(trial.body!.totalCredits);
+    return trial.body!;
+  };
+  const account = (trial: Record<string, any>, id: string) => trial.accounts.find((a: { id: string }) => a.id === id);
+
+  it('is assessed and explained, approved by a maker and another officer, reserved, paid once, reconciled and closed', async () => {
+    const workerId = await coveredWorker(h);
+    const claimId = await documentedClaim(h, deathClaim(workerId));
+
+    const assessed = await h.call('POST', `/claims/${claimId}/assess`, {});
+    expect(assessed.status).toBe(200);
+    const a = assessed.body!.assessment;
+    expect(a).toMatchObject({ fundId: 'PH-OWWA', policyVersion: 1, eligible: true, humanitarian: false });
+    expect(a.rules.map((r: { ruleId: string }) => r.ruleId)).toContain('covered-on-incident-date');
+    expect(a.rules.every((r: { passed: boolean; citation: string }) => r.passed && r.citation !== '')).toBe(true);
+    expect(a.amount.payable).toEqual(php(120_000));
+    expect(a.amount.steps).toEqual(['schedule grade "natural" = PHP 10000000', '+ burial PHP 2000000 = PHP 12000000']);
+
+    const maker = await h.call('POST', `/claims/${claimId}/approve`, { amount: php(120_000) }, h.tokens.officerA);
+    expect(maker.status).toBe(200);
+    expect(maker.body!.status).toBe('assessed');
+    expect(maker.body!.approvals).toEqual([{ officerId: 'ph-owwa/officer-a', level: 1, amount: php(120_000), final: false }]);
+
+    const self = await h.call('POST', `/claims/${claimId}/approve`, { amount: php(120_000) }, h.tokens.officerA);
+    expect(self.status).toBe(422);
+    expect(self.body!.code).toBe('fund.self-approval');
+
+    const checker = await h.call('POST', `/claims/${claimId}/approve`, { amount: php(120_000) }, h.tokens.officerB);
+    expect(checker.status).toBe(200);
+    expect(checker.body!.status).toBe('approved');
+    expect(checker.body!.reservation).toEqual({ pendingTransferId: `claim:${claimId}:reserve:1`, amount: php(120_000), state: 'pending' });
+    let trial = await balanced();
+    expect(account(trial, `claim:${claimId}`).creditsPending).toBe('12000000');
+
+    const pay = { provider: 'local', providerReference: `LOCAL-${claimId}` };
+    const noKey = await h.call('POST', `/claims/${claimId}/disburse`, pay);
+    expect(noKey.status).toBe(400);
+    const key = { 'idempotency-key': randomUUID() };
+    const paid = await h.call('POST', `/claims/${claimId}/disburse`, pay, h.tokens.officerA, key);
+    expect(paid.status).toBe(200);
+    expect(paid.body!.status).toBe('disbursed');
+    const retried = await h.call('POST', `/claims/${claimId}/disburse`, pay, h.tokens.officerA, key);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(paid.body);
+    const reused = await h.call('POST', `/claims/${claimId}/disburse`, { ...pay, providerReference: 'OTHER' }, h.tokens.officerA, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body!.code).toBe('idempotency.key-reused');
+    const twice = await h.call('POST', `/claims/${claimId}/disburse`, pay, h.tokens.officerA, { 'idempotency-key': randomUUID() });
+    expect(twice.status).toBe(409);
+    expect(twice.body!.code).toBe('fund.already-disbursed');
+    trial = await balanced();
+    expect(account(trial, `claim:${claimId}`)).toMatchObject({ creditsPosted: '12000000', creditsPending: '0' });
+
+    const reconciled = await h.call('POST', `/claims/${claimId}/reconcile`, { ...pay, amount: php(120_000), statementId: 'stmt-1' });
+    expect(reconciled.status).toBe(200);
+    const closed = await h.call('POST', `/claims/${claimId}/close`, {});
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'closed', outcome: 'paid' });
+  });
+
+  it('releases the reservation when an approved claim is cancelled, in the same transaction', async () => {
+    const workerId = await coveredWorker(h);
+    const claimId = await documentedClaim(h, deathClaim(workerId));
+    await h.call('POST', `/claims/${claimId}/assess`, {});
+    await h.call('POST', `/claims/${claimId}/approve`, { amount: php(40_000) }, h.tokens.officerA);
+    const cancelled = await h.call('POST', `/claims/${claimId}/cancel`, {}, h.tokens.officerB);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'closed', outcome: 'withdrawn', reservation: { state: 'voided' } });
+    const trial = await balanced();
+    expect(account(trial, `claim:${claimId}`)).toMatchObject({ creditsPosted: '0', creditsPending: '0' });
+  });
+
+  it('refuses a reservation the fund cannot cover (fund.insufficient-funds), writing nothing', async () => {
+    const workerId = randomUUID();
+    await h.knowCycle(workerId, { cycleNumber: 1, destinationCountry: 'SA', departedOn: daysAgo(100) });
+    const paid = await h.call('POST', `/members/${workerId}/contributions`, {
+      fundId: 'NP-FEWF',
+      contributionId: randomUUID(),
+      amount: { currency: 'NPR', amountMinor: 150_000 },
+      paidOn: daysAgo(120),
+    });
+    expect(paid.status).toBe(201);
+    const claimId = await documentedClaim(h, { ...deathClaim(workerId), fundId: 'NP-FEWF', grade: undefined });
+    const assessed = await h.call('POST', `/claims/${claimId}/assess`, {});
+    expect(assessed.body!.assessment.eligible).toBe(true);
+    // NPR 700,000 needs two officers; the pool holds only the NPR 1,500 contribution.
+    await h.call('POST', `/claims/${claimId}/approve`, { amount: { currency: 'NPR', amountMinor: 70_000_000 } }, h.tokens.officerA);
+    const before = await h.counts();
+    const refused = await h.call(
+      'POST',
+      `/claims/${claimId}/approve`,
+      { amount: { currency: 'NPR', amountMinor: 70_000_000 } },
+      h.tokens.officerB,
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body!.code).toBe('fund.insufficient-funds');
+    expect(await h.counts()).toEqual(before);
+    await balanced();
+  });
+
+  it('refuses an allocation into a fund without a policy (fund.unknown-fund)', async () => {
+    const r = await h.call('POST', '/funds/XX-NONE/allocations', { allocationId: 'a1', amount: php(1) });
+    expect(r.status).toBe(422);
+    expect(r.body!.code).toBe('fund.unknown-fund');
+  });
+
+  it('takes a lapsed membership down the humanitarian path only with its scope and a reason, and says so', async () => {
+    const workerId = randomUUID();
+    await h.knowCycle(workerId, { cycleNumber: 1, destinationCountry: 'SA', departedOn: daysAgo(900) });
+    const claimId = await documentedClaim(h, deathClaim(workerId));
+    const lapsed = await h.call('POST', `/claims/${claimId}/assess`, {});
+    expect(lapsed.body!.assessment).toMatchObject({ eligible: false, reasonCodes: ['fund.reason.not-covered'] });
+    const noScope = await h.call('POST', `/claims/${claimId}/assess`, { humanitarianReason: 'widow with three children' }, h.tokens.clerk);
+    expect(noScope.status).toBe(403);
+    const humane = await h.call(
+      'POST',
+      `/claims/${claimId}/assess`,
+      { humanitarianReason: 'widow with three children' },
+      h.tokens.officerB,
+    );
+    expect(humane.status).toBe(200);
+    expect(humane.body!.assessment).toMatchObject({
+      eligible: true,
+      humanitarian: true,
+      humanitarianReason: 'widow with three children',
+      decisionNumber: 2,
+    });
+  });
+
+  it('opens a draft claim by itself from a death abroad with fund assistance requested — once, however often the event comes', async () => {
+    const workerId = randomUUID();
+    const [, incidentEventId] = await publishRegistration(h.config.TOPIC_NAMESPACE, workerId, [
+      { on: daysAgo(300), event: departed(workerId, 1, daysAgo(300)) },
+      { on: daysAgo(5), event: deathAbroad(workerId, 1, daysAgo(5)) },
+    ]);
+    const draft = await eventually(
+      () => h.call('GET', `/claims/incident-${incidentEventId}`),
+      (r) => r.status === 200,
+      60_000,
+    );
+    expect(draft.body).toMatchObject({
+      status: 'draft',
+      filedBy: 'welfare_incident',
+      benefitType: 'death',
+      destinationCountry: 'SA',
+      sourceEventId: incidentEventId,
+      documentsRequired: OWWA_DEATH_DOCUMENTS,
+    });
+    // Delivered again (a redelivery): still one claim.
+    await publishRegistration(h.config.TOPIC_NAMESPACE, workerId, [
+      { on: daysAgo(5), event: deathAbroad(workerId, 1, daysAgo(5)), eventId: incidentEventId! },
+    ]);
+    await h.published();
+    const { rows } = await h.db.pool.query(`SELECT count(*)::int AS n FROM claims WHERE worker_id = $1`, [workerId]);
+    expect(rows[0].n).toBe(1);
+    const submitted = await h.call('POST', `/claims/incident-${incidentEventId}/submit`, {
+      benefitType: 'death',
+      grade: 'accidental',
+      claimantRelation: 'spouse',
+    });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({ status: 'filed', grade: 'accidental' });
+    const doc = await h.call('POST', `/claims/incident-${incidentEventId}/documents`, {
+      documentType: 'death-certificate',
+      documentId: 'd',
+      sha256: sha('d'),
+    });
+    expect(doc.status).toBe(200);
+  });
+});
