@@ -125,7 +125,7 @@ describe("agency view: a worker's claims on the emergency fund", () => {
         ],
       }),
     ]);
-    const timeline = (await get(`/workers/${worker}/timeline`)) as { source: string; type: string }[];
+    const timeline = ((await get(`/workers/${worker}/timeline`)) as { items: { source: string; type: string }[] }).items;
     expect(timeline.filter((t) => t.source === 'fund').map((t) => t.type)).toEqual([
       'ClaimFiled',
       'ClaimSubmitted',
