@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { eventsTopic } from '@homeward/contracts';
 import { startEventSourcedService, type EventSourcedRuntime, type ServiceParts } from '@homeward/command-handling/service';
 import { Ledger, ledgerMigrations } from '@homeward/ledger';
+import { LocalPaymentProvider, localProviderMigrations } from '@homeward/payments/local-provider';
+import { Payments, paymentsMigrations } from '@homeward/payments';
 import { createLogger, loadOpenApiDocument } from '@homeward/service-kit';
 import { EventStore } from '@homeward/event-store';
 import type { PersonalDataVault } from '@homeward/personal-data';
@@ -34,6 +36,9 @@ function buildApplication(parts: Parts, config: EmergencyFundConfig, vault: Pers
   const { pool, store, clock, committed, log } = parts;
   const tables = new ReadTables(pool);
   const ledger = new Ledger(pool);
+  // The development provider; a bank's or a mobile-money operator's implements the same PaymentProvider port.
+  const provider = new LocalPaymentProvider(pool);
+  const payments = new Payments(pool, provider);
   const policies = new PolicyCommands(new PolicyStreams(store), pool, tables, ledger, committed);
   const memberStreams = new MemberStreams(store);
   const members = new MemberCommands({ streams: memberStreams, policies, ledger, pool, committed });
@@ -43,6 +48,8 @@ function buildApplication(parts: Parts, config: EmergencyFundConfig, vault: Pers
     policies,
     tables,
     ledger,
+    payments,
+    providerName: provider.name,
     vault,
     pool,
     committed,
@@ -68,7 +75,7 @@ export async function startEmergencyFund(config: EmergencyFundConfig, clock: () 
     topic: TOPIC_SERVICE,
     config,
     clock,
-    migrations: [...fundMigrations, ...ledgerMigrations],
+    migrations: [...fundMigrations, ...ledgerMigrations, ...paymentsMigrations, ...localProviderMigrations],
     topics: (namespace) => [
       { topic: eventsTopic('registration', namespace) },
       { topic: registrationDeadLetterTopic(namespace), partitions: 1 },

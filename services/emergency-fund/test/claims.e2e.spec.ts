@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LocalPaymentProvider } from '@homeward/payments/local-provider';
 import { eventually } from '@homeward/testing/infrastructure';
 import { startFundHarness, type FundHarness } from './fund.harness';
 import {
@@ -61,7 +62,7 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     let trial = await balanced();
     expect(account(trial, `claim:${claimId}`).creditsPending).toBe('12000000');
 
-    const pay = { provider: 'local', providerReference: `LOCAL-${claimId}` };
+    const pay = { payee: { name: 'Maria Santos', method: 'mobile-money', account: '09171234567' } };
     const noKey = await h.call('POST', `/claims/${claimId}/disburse`, pay);
     expect(noKey.status).toBe(400);
     const key = { 'idempotency-key': randomUUID() };
@@ -71,7 +72,13 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     const retried = await h.call('POST', `/claims/${claimId}/disburse`, pay, h.tokens.officerA, key);
     expect(retried.status).toBe(200);
     expect(retried.body).toEqual(paid.body);
-    const reused = await h.call('POST', `/claims/${claimId}/disburse`, { ...pay, providerReference: 'OTHER' }, h.tokens.officerA, key);
+    const reused = await h.call(
+      'POST',
+      `/claims/${claimId}/disburse`,
+      { payee: { ...pay.payee, account: '09170000000' } },
+      h.tokens.officerA,
+      key,
+    );
     expect(reused.status).toBe(422);
     expect(reused.body!.code).toBe('idempotency.key-reused');
     const twice = await h.call('POST', `/claims/${claimId}/disburse`, pay, h.tokens.officerA, { 'idempotency-key': randomUUID() });
@@ -80,8 +87,18 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     trial = await balanced();
     expect(account(trial, `claim:${claimId}`)).toMatchObject({ creditsPosted: '12000000', creditsPending: '0' });
 
-    const reconciled = await h.call('POST', `/claims/${claimId}/reconcile`, { ...pay, amount: php(120_000), statementId: 'stmt-1' });
-    expect(reconciled.status).toBe(200);
+    expect(paid.body!.disbursement).toMatchObject({ provider: 'local', transferId: `claim:${claimId}:payment`, amount: php(120_000) });
+    expect(paid.body!.disbursement.providerReference).toMatch(/^local-/);
+
+    // The provider's statement, imported: the claim's payment matches and the claim is reconciled; twice changes nothing.
+    const csv = await new LocalPaymentProvider(h.db.pool).statement();
+    const imported = await h.call('POST', '/reconciliation/statements', { statementId: 'stmt-1', lines: csv.trimEnd().split('\n') });
+    expect(imported.status).toBe(200);
+    expect(imported.body!.reconciledClaims).toContain(claimId);
+    expect(imported.body!.unmatchedInStatement).toEqual([]);
+    const again = await h.call('POST', '/reconciliation/statements', { statementId: 'stmt-1', lines: csv.trimEnd().split('\n') });
+    expect(again.body).toMatchObject({ linesImported: 0, reconciledClaims: [] });
+    expect((await h.call('GET', `/claims/${claimId}`)).body!.status).toBe('reconciled');
     const closed = await h.call('POST', `/claims/${claimId}/close`, {});
     expect(closed.status).toBe(200);
     expect(closed.body).toMatchObject({ status: 'closed', outcome: 'paid' });
@@ -156,6 +173,33 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     });
   });
 
+  it('decides an appeal anew, by officers who took no part in the decision appealed', async () => {
+    const workerId = randomUUID();
+    await h.knowCycle(workerId, { cycleNumber: 1, destinationCountry: 'SA', departedOn: daysAgo(900) });
+    const claimId = await documentedClaim(h, deathClaim(workerId));
+    expect((await h.call('POST', `/claims/${claimId}/assess`, {}, h.tokens.officerA)).body!.assessment.eligible).toBe(false);
+    const rejected = await h.call('POST', `/claims/${claimId}/reject`, { reasonCodes: ['fund.reason.not-covered'] }, h.tokens.officerA);
+    expect(rejected.body).toMatchObject({ status: 'rejected', rejection: { officerId: 'ph-owwa/officer-a' } });
+    const appealed = await h.call(
+      'POST',
+      `/claims/${claimId}/appeal`,
+      { grounds: 'the contribution was paid at the embassy' },
+      h.tokens.clerk,
+    );
+    expect(appealed.body!.status).toBe('appealed');
+    const same = await h.call('POST', `/claims/${claimId}/assess`, {}, h.tokens.officerA);
+    expect(same.status).toBe(422);
+    expect(same.body!.code).toBe('fund.appeal-same-officer');
+    const anew = await h.call(
+      'POST',
+      `/claims/${claimId}/assess`,
+      { humanitarianReason: 'contribution receipt from the embassy' },
+      h.tokens.officerB,
+    );
+    expect(anew.status).toBe(200);
+    expect(anew.body!.assessment).toMatchObject({ eligible: true, decisionNumber: 2, assessedBy: 'ph-owwa/officer-b' });
+  });
+
   it('opens a draft claim by itself from a death abroad with fund assistance requested — once, however often the event comes', async () => {
     const workerId = randomUUID();
     const [, incidentEventId] = await publishRegistration(h.config.TOPIC_NAMESPACE, workerId, [
@@ -165,7 +209,8 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     const draft = await eventually(
       () => h.call('GET', `/claims/incident-${incidentEventId}`),
       (r) => r.status === 200,
-      60_000,
+      // The consumer joins its group on the shared Kafka first: seconds, more when other runs rebalance.
+      120_000,
     );
     expect(draft.body).toMatchObject({
       status: 'draft',
@@ -195,5 +240,5 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
       sha256: sha('d'),
     });
     expect(doc.status).toBe(200);
-  });
+  }, 180_000);
 });

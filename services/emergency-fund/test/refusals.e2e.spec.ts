@@ -74,7 +74,7 @@ describe('refusals write nothing', () => {
   it('a disbursement of an unapproved claim', () =>
     refused(
       () =>
-        h.call('POST', `/claims/${assessedClaim}/disburse`, { provider: 'local', providerReference: 'X' }, h.tokens.officerA, {
+        h.call('POST', `/claims/${assessedClaim}/disburse`, { payee: { name: 'M', method: 'bank', account: '1' } }, h.tokens.officerA, {
           'idempotency-key': randomUUID(),
         }),
       422,

@@ -4,6 +4,7 @@ import { CommandHandler, type CommandMetadata, type RequestConditions } from '@h
 import { IdempotencyKeys } from '@homeward/command-handling/idempotency';
 import { toStoredSeal, fromStoredSeal } from '@homeward/command-handling/streams';
 import type { Ledger, TransferOutcome } from '@homeward/ledger';
+import type { Payee, Payments } from '@homeward/payments';
 import type { PersonalDataVault } from '@homeward/personal-data';
 import { decide, type ClaimCommand, type ClaimRequest, type FileClaim } from '../domain/claim/claim.decider';
 import type { ClaimEvent, FiledBy, Seal } from '../domain/claim/claim.events';
@@ -62,6 +63,8 @@ export class ClaimCommands {
       policies: PolicyCommands;
       tables: ReadTables;
       ledger: Ledger;
+      payments: Payments;
+      providerName: string;
       vault: PersonalDataVault;
       pool: Pool;
       committed: () => void;
@@ -433,8 +436,7 @@ export class ClaimCommands {
    */
   async disburse(request: {
     claimId: string;
-    provider: string;
-    providerReference: string;
+    payee: Payee;
     idempotencyKey: string;
     principal: Principal;
     metadata: CommandMetadata;
@@ -443,17 +445,64 @@ export class ClaimCommands {
     authorise(request.principal, 'disburse');
     return this.run({
       ...request,
-      command: {
-        type: 'DisburseClaim',
-        data: {
-          disbursedBy: officerOf(request.principal),
-          transferId: `claim:${request.claimId}:payment`,
-          provider: request.provider,
-          providerReference: request.providerReference,
-          idempotencyKey: request.idempotencyKey,
-        },
+      command: async (client) => {
+        const transferId = `claim:${request.claimId}:payment`;
+        const { state } = await this.deps.streams.load(request.claimId, undefined, client, { personalData: false });
+        let providerReference = '';
+        // Only a claim the decider would pay is sent to the provider; the order's reference is the payment's
+        // transfer id, so a retry — or a second key — never pays twice at the provider either.
+        if (state.status === 'approved' && state.reservation?.state === 'pending' && !state.disbursement) {
+          const receipt = await this.deps.payments.send({
+            reference: transferId,
+            payee: request.payee,
+            amountMinor: BigInt(state.reservation.amount.amountMinor),
+            currency: state.reservation.amount.currency,
+          });
+          providerReference = receipt.providerPaymentId;
+        }
+        return {
+          type: 'DisburseClaim',
+          data: {
+            disbursedBy: officerOf(request.principal),
+            transferId,
+            provider: this.deps.providerName,
+            providerReference,
+            idempotencyKey: request.idempotencyKey,
+          },
+        };
       },
     });
+  }
+
+  /**
+   * Imports the provider's statement (CSV) and reconciles every claim whose payment it shows settled for
+   * the amount paid; answers the report with what did not match.
+   */
+  async importStatement(request: { csv: string; source: string; principal: Principal; metadata: CommandMetadata }) {
+    authorise(request.principal, 'disburse');
+    const report = await this.deps.payments.importStatement(request.csv, request.source);
+    const reconciled: string[] = [];
+    for (const line of report.matched) {
+      const found = /^claim:(.+):payment$/.exec(line.reference);
+      if (!found) continue;
+      const claimId = found[1]!;
+      const { state } = await this.deps.streams.load(claimId, undefined, undefined, { personalData: false });
+      if (state.status === 'none' || state.reconciled || !state.disbursement) continue;
+      await this.reconcile({
+        claimId,
+        body: {
+          provider: state.disbursement.provider,
+          providerReference: state.disbursement.providerReference,
+          amount: { currency: line.currency, amountMinor: Number(line.amountMinor) },
+          statementId: request.source,
+        },
+        principal: request.principal,
+        metadata: request.metadata,
+        conditions: {},
+      });
+      reconciled.push(claimId);
+    }
+    return { report, reconciled };
   }
 
   async reconcile(request: {

@@ -104,6 +104,14 @@ export class MemberCommands {
     if (events.length > 0) await this.deps.streams.append(departure.workerId, version, events, metadata, { before: state, client });
   }
 
+  /** Registration erased the worker: the fund's key for them is deleted and the erasure recorded, in one transaction. */
+  async erase(client: PoolClient, workerId: string, shred: (client: PoolClient) => Promise<void>, metadata: CommandMetadata) {
+    const { state, version } = await this.deps.streams.load(workerId, undefined, client, { personalData: false });
+    const events = decide({ type: 'RecordErasure', data: { workerId, basis: 'registry_erasure' }, metadata }, state);
+    await shred(client);
+    if (events.length > 0) await this.deps.streams.append(workerId, version, events, metadata, { before: state, client });
+  }
+
   /** A budget allocation into the fund's pool (ledger only: no event; the trial balance shows it). */
   async allocate(request: { fundId: string; allocationId: string; amount: Money; principal: Principal }) {
     authorise(request.principal, 'disburse');

@@ -186,8 +186,7 @@ export class ClaimsController {
       );
     const result = await this.app.claims.disburse({
       claimId,
-      provider: body.provider,
-      providerReference: body.providerReference,
+      payee: body.payee,
       idempotencyKey: key,
       ...this.context(p, h, 'disburseClaim', claimId, body),
     });

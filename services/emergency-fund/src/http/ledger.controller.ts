@@ -1,4 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { commandMetadata } from '@homeward/command-handling/http';
+import type { RequestHeaders } from '@homeward/service-kit/conditions';
 import type { Principal } from '@homeward/auth';
 import { CurrentPrincipal } from '@homeward/service-kit';
 import { authorise } from '../application/access/fund.access';
@@ -52,5 +54,26 @@ export class LedgerController {
   ): Promise<Schemas['AllocationOutcome']> {
     const outcome = await this.app.members.allocate({ fundId, allocationId: body.allocationId, amount: body.amount, principal });
     return { transferId: outcome.id, status: outcome.ok ? outcome.status : 'exists' };
+  }
+
+  @Post('reconciliation/statements')
+  @HttpCode(200)
+  async importStatement(
+    @Body() body: Schemas['StatementImportRequest'],
+    @CurrentPrincipal() principal: Principal,
+    @Headers() headers: RequestHeaders,
+  ): Promise<Schemas['ReconciliationReport']> {
+    const { report, reconciled } = await this.app.claims.importStatement({
+      csv: body.lines.join('\n'),
+      source: body.statementId,
+      principal,
+      metadata: commandMetadata(principal, headers, this.app.clock(), this.app.originCountry),
+    });
+    // bigint amounts as decimal strings.
+    const plain = JSON.parse(JSON.stringify(report, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Omit<
+      Schemas['ReconciliationReport'],
+      'reconciledClaims'
+    >;
+    return { ...plain, reconciledClaims: reconciled };
   }
 }

@@ -6,6 +6,7 @@ import {
   BenefitType,
   ClaimOutcome,
   CoverageBasis,
+  ErasureBasis,
   FiledBy,
   FundEventSchema,
   IncidentKind,
@@ -50,6 +51,7 @@ export const PROTO_EVENT_TYPES: Record<FundDomainEvent['type'], string> = {
   ReservationVoided: 'homeward.fund.v1.ReservationVoided',
   ClaimClosed: 'homeward.fund.v1.ClaimClosed',
   CaseNotesAdded: 'homeward.fund.v1.CaseNotesAdded',
+  PersonalDataErased: 'homeward.fund.v1.PersonalDataErased',
 };
 
 export type { EnvelopeFields };
@@ -238,6 +240,11 @@ export function toFundEvent(event: FundDomainEvent, envelope: Envelope): FundEve
       });
     case 'CaseNotesAdded':
       return message({ case: 'caseNotesAdded', value: { ...event.data, notes: seal(event.data.notes) } });
+    case 'PersonalDataErased':
+      return message({
+        case: 'personalDataErased',
+        value: { ...event.data, basis: enumValue(ErasureBasis, event.data.basis, 'erasure basis') },
+      });
     default:
       assertNever(event, 'event');
   }

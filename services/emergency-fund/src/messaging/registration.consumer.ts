@@ -77,7 +77,7 @@ export async function applyRegistrationFact(fact: RegistrationFact, tx: PoolClie
       return;
     }
     case 'PersonalDataErased':
-      await deps.vault.erase(fact.data.workerId, tx);
+      await deps.members.erase(tx, fact.data.workerId, (client) => deps.vault.erase(fact.data.workerId, client), metadata());
       return;
     default:
       return;

@@ -1,4 +1,4 @@
-import { PH_OWWA, NP_FEWF } from '../../policies';
+import { PH_OWWA, NP_FEWF } from '../policy/defaults';
 import type { PolicyVersion } from '../policy/policy';
 import { assess, computeAmount, type ClaimFacts } from './eligibility';
 

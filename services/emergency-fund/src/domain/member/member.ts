@@ -31,7 +31,16 @@ export interface CoverageGranted {
     readonly policyVersion: number;
   };
 }
-export type MemberEvent = ContributionRecorded | CoverageGranted;
+/** The fund deleted the worker's data key (registration erased the worker): case notes are unreadable for good. */
+export interface PersonalDataErased {
+  readonly type: 'PersonalDataErased';
+  readonly data: {
+    readonly workerId: string;
+    readonly erasedOn: string;
+    readonly basis: 'subject_request' | 'retention_period_ended' | 'legal_obligation' | 'registry_erasure';
+  };
+}
+export type MemberEvent = ContributionRecorded | CoverageGranted | PersonalDataErased;
 
 export interface CoveragePeriod {
   readonly fundId: string;
@@ -43,9 +52,10 @@ export interface MemberState {
   readonly contributions: readonly string[];
   readonly sources: readonly string[];
   readonly coverage: readonly CoveragePeriod[];
+  readonly erased: boolean;
 }
 
-export const initialState = (): MemberState => ({ contributions: [], sources: [], coverage: [] });
+export const initialState = (): MemberState => ({ contributions: [], sources: [], coverage: [], erased: false });
 
 export function evolve(state: MemberState, event: MemberEvent): MemberState {
   switch (event.type) {
@@ -59,6 +69,8 @@ export function evolve(state: MemberState, event: MemberEvent): MemberState {
         coverage: [...state.coverage, { fundId: d.fundId, from: d.coveredFrom, until: d.coveredUntil, basis: d.basis }],
       };
     }
+    case 'PersonalDataErased':
+      return { ...state, erased: true };
     default:
       assertNever(event, 'event');
   }
@@ -84,7 +96,11 @@ export type GrantRegistrationCoverage = {
   readonly type: 'GrantRegistrationCoverage';
   readonly data: { readonly workerId: string; readonly departedOn: string; readonly sourceEventId: string; readonly policy: PolicyVersion };
 };
-export type MemberCommand = RecordContribution | GrantRegistrationCoverage;
+export type RecordErasure = {
+  readonly type: 'RecordErasure';
+  readonly data: { readonly workerId: string; readonly basis: PersonalDataErased['data']['basis'] };
+};
+export type MemberCommand = RecordContribution | GrantRegistrationCoverage | RecordErasure;
 
 export function decide(command: Clocked<MemberCommand>, state: MemberState): MemberEvent[] {
   switch (command.type) {
@@ -155,9 +171,19 @@ export function decide(command: Clocked<MemberCommand>, state: MemberState): Mem
         },
       ];
     }
+    case 'RecordErasure':
+      // Once: a redelivered erasure changes nothing.
+      if (state.erased) return [];
+      return [
+        {
+          type: 'PersonalDataErased',
+          data: { workerId: command.data.workerId, erasedOn: todayOf(command.metadata.now), basis: command.data.basis },
+        },
+      ];
     default:
       assertNever(command, 'command');
   }
 }
 
-export const memberEventOn = (e: MemberEvent): string => (e.type === 'ContributionRecorded' ? e.data.paidOn : e.data.coveredFrom);
+export const memberEventOn = (e: MemberEvent): string =>
+  e.type === 'ContributionRecorded' ? e.data.paidOn : e.type === 'CoverageGranted' ? e.data.coveredFrom : e.data.erasedOn;

@@ -1,4 +1,4 @@
-import { PH_OWWA } from '../../policies';
+import { PH_OWWA } from '../policy/defaults';
 import type { ClaimCommand, FileClaim } from '../claim/claim.decider';
 import type { ClaimEvent } from '../claim/claim.events';
 import { computeAmount, type Assessment } from '../claim/eligibility';
