@@ -3,6 +3,7 @@ import { Scopes } from '@homeward/auth';
 import { eventually, testIssuer } from '@homeward/testing/infrastructure';
 import { aWorker, departure, startHarness, type RegistrationHarness } from '@homeward/registration/test/harness';
 import { startFundHarness, type FundHarness } from '@homeward/emergency-fund/test/harness';
+import { LocalPaymentProvider } from '@homeward/payments/local-provider';
 import { namespaceOf, startMissionViewHarness, type MissionViewHarness } from '@homeward/mission-view/test/harness';
 import { startStatisticsHarness, type StatisticsHarness } from '@homeward/statistics/test/harness';
 import { startAgencyViewHarness, type AgencyViewHarness } from './agency-view.harness';
@@ -157,10 +158,36 @@ describe('the emergency fund end to end: from a death abroad to a reconciled pay
     const checker = await ok(fund.call('POST', `/claims/${claimId}/approve`, { amount: payable }, fund.tokens.officerB), 'checker');
     expect(checker.status).toBe('approved');
 
-    // Disbursed once, then reconciled against the provider's statement.
-    const pay = { provider: 'local', providerReference: `LOCAL-${claimId}` };
-    await ok(fund.call('POST', `/claims/${claimId}/disburse`, pay, fund.tokens.officerA, { 'idempotency-key': randomUUID() }), 'disburse');
-    await ok(fund.call('POST', `/claims/${claimId}/reconcile`, { ...pay, amount: payable, statementId: 'stmt-acceptance' }), 'reconcile');
+    // Disbursed once through the (local) payments provider, then reconciled by importing the provider's statement.
+    const paid = await ok(
+      fund.call(
+        'POST',
+        `/claims/${claimId}/disburse`,
+        { payee: { name: 'Jose Santos', method: 'mobile-money', account: '09171234567' } },
+        fund.tokens.officerA,
+        { 'idempotency-key': randomUUID() },
+      ),
+      'disburse',
+    );
+    // The provider's statement names the payment by the order's reference: the fund's transfer id.
+    const reference = paid.disbursement.transferId as string;
+    // The provider's statement, as the local provider writes it once it has the payment.
+    const provider = new LocalPaymentProvider(fund.db.pool);
+    const statement = (
+      await eventually(
+        () => provider.statement(),
+        (csv) => csv.includes(reference),
+      )
+    )
+      .trimEnd()
+      .split('\n');
+    const imported = await ok(
+      fund.call('POST', '/reconciliation/statements', { statementId: `stmt-${claimId}`, lines: statement }, fund.tokens.officerA, {
+        'idempotency-key': randomUUID(),
+      }),
+      'statement import',
+    );
+    expect(imported).toMatchObject({ reconciledClaims: [claimId], unmatchedInStatement: [] });
     const trial = await ok(fund.call('GET', '/ledger/trial-balance'), 'trial balance');
     expect(trial.balanced).toBe(true);
     await fund.published();
