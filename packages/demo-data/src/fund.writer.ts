@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
  * of the fund (a contribution each), for whom the mission of their country records a welfare incident with
  * fund assistance requested. The fund opens a draft claim by itself from each incident (registration's
  * topic); the writer completes it, attaches the documents the policy requires, has it assessed, approved —
- * by two officers where the amount is above the policy's threshold — paid, and reconciled with the local
- * provider's statement, stopping each case at another step so that the demo shows every status:
+ * by two officers where the amount is above the policy's threshold — paid to a payee through the local
+ * payments provider, and reconciled by importing the provider's statement of the day (CSV lines), stopping each case at another step so that the demo shows every status:
  *
  * (cases 3, 4 and 6 are filed by the fund's officer for the benefit, the incident recorded all the same):
  *
@@ -195,6 +195,7 @@ export async function writeFundDemo(options: FundDemoOptions): Promise<FundDemoR
     fund('POST', '/funds/PH-OWWA/allocations', officerA, { allocationId: demoUuid(seed, 'allocation'), amount: php(2_000_000) }),
   );
 
+  const statement: { claimId: string; line: string }[] = [];
   for (const [n, demo] of FUND_DEMO_CASES.entries()) {
     const step = (name: string) => demoUuid(seed, `${options.today}:${n}:${name}`);
     try {
@@ -311,17 +312,44 @@ export async function writeFundDemo(options: FundDemoOptions): Promise<FundDemoR
       if (demo.secondOfficer) await must('second approval', fund('POST', `/claims/${claimId}/approve`, officerB, { amount: payable }));
       report.approved++;
       if (demo.stopAt === 'approved') continue;
-      const pay = { provider: 'local', providerReference: `LOCAL-DEMO-${n}-${options.today}` };
-      await must('disbursement', fund('POST', `/claims/${claimId}/disburse`, officerA, pay, step('disburse')));
+      const paid = await must(
+        'disbursement',
+        fund(
+          'POST',
+          `/claims/${claimId}/disburse`,
+          officerA,
+          { payee: { name: `Demo payee ${n + 1}`, method: 'mobile-money', account: `0917${String(1_000_000 + n).slice(1)}` } },
+          step('disburse'),
+        ),
+      );
       report.paid++;
       if (demo.stopAt === 'paid') continue;
-      await must(
-        'reconciliation',
-        fund('POST', `/claims/${claimId}/reconcile`, officerA, { ...pay, amount: payable, statementId: `LOCAL-${options.today}` }),
-      );
-      report.reconciled++;
+      // The provider's statement names a payment by the order's reference (the fund's transfer id), in major units.
+      const d = paid.disbursement as { transferId: string; amount: { currency: string; amountMinor: number } };
+      statement.push({
+        claimId,
+        line: `${options.today},${d.transferId},${(d.amount.amountMinor / 100).toFixed(2)},${d.amount.currency},settled`,
+      });
     } catch (error) {
       report.failures.push(`case ${n + 1} (${demo.incident}, ${demo.country}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  // The local provider's statement of the day, imported: the payments it shows settled are reconciled.
+  if (statement.length > 0) {
+    try {
+      const imported = await must(
+        'statement import',
+        fund(
+          'POST',
+          '/reconciliation/statements',
+          officerA,
+          { statementId: `LOCAL-${options.today}`, lines: ['date,reference,amount,currency,status', ...statement.map((s) => s.line)] },
+          demoUuid(seed, `${options.today}:statement`),
+        ),
+      );
+      report.reconciled = ((imported.reconciledClaims ?? []) as string[]).length;
+    } catch (error) {
+      report.failures.push(`reconciliation: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   return report;
