@@ -104,6 +104,51 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     expect(closed.body).toMatchObject({ status: 'closed', outcome: 'paid' });
   });
 
+  it('records a payment made outside the service, and reconciles it by its reference', async () => {
+    const workerId = await coveredWorker(h);
+    const claimId = await documentedClaim(h, deathClaim(workerId));
+    await h.call('POST', `/claims/${claimId}/assess`, {});
+    expect((await h.call('POST', `/claims/${claimId}/approve`, { amount: php(30_000) }, h.tokens.officerA)).body!.status).toBe('approved');
+    const key = () => ({ 'idempotency-key': randomUUID() });
+    const payee = { name: 'Ana Reyes', method: 'bank', account: 'PH12 0000 1111' };
+    const both = await h.call(
+      'POST',
+      `/claims/${claimId}/disburse`,
+      { payee, provider: 'bank-x', providerReference: 'BX-1' },
+      h.tokens.officerA,
+      key(),
+    );
+    expect(both.status).toBe(400);
+    expect(both.body!.code).toBe('validation.disbursement-mode');
+    const neither = await h.call('POST', `/claims/${claimId}/disburse`, {}, h.tokens.officerA, key());
+    expect(neither.status).toBe(400);
+    const paid = await h.call(
+      'POST',
+      `/claims/${claimId}/disburse`,
+      { provider: 'bank-x', providerReference: 'BX-1' },
+      h.tokens.officerA,
+      key(),
+    );
+    expect(paid.status).toBe(200);
+    expect(paid.body!.disbursement).toMatchObject({ provider: 'bank-x', providerReference: 'BX-1', amount: php(30_000) });
+    const wrong = await h.call('POST', `/claims/${claimId}/reconcile`, {
+      provider: 'bank-x',
+      providerReference: 'BX-1',
+      amount: php(30_001),
+      statementId: 's',
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body!.code).toBe('fund.reconciliation-mismatch');
+    const reconciled = await h.call('POST', `/claims/${claimId}/reconcile`, {
+      provider: 'bank-x',
+      providerReference: 'BX-1',
+      amount: php(30_000),
+      statementId: 's',
+    });
+    expect(reconciled.body!.status).toBe('reconciled');
+    await balanced();
+  });
+
   it('releases the reservation when an approved claim is cancelled, in the same transaction', async () => {
     const workerId = await coveredWorker(h);
     const claimId = await documentedClaim(h, deathClaim(workerId));

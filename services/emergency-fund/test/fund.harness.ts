@@ -56,10 +56,11 @@ export interface FundHarness {
 
 export async function startFundHarness(
   label: string,
-  options: { logLevel?: string; clock?: () => Date; env?: Record<string, string> } = {},
+  options: { logLevel?: string; clock?: () => Date; env?: Record<string, string>; issuer?: Awaited<ReturnType<typeof testIssuer>> } = {},
 ): Promise<FundHarness> {
   const db = await createTestDatabase(label);
-  const issuer = await testIssuer();
+  // A shared issuer (the contract fuzzing's, say) makes one token valid for every service of a run.
+  const issuer = options.issuer ?? (await testIssuer());
   const tokens: Tokens = {
     officerA: await issuer.token({ organisationId: 'ph-owwa', kind: 'agency', subject: 'officer-a', scopes: ALL }),
     officerB: await issuer.token({ organisationId: 'ph-owwa', kind: 'agency', subject: 'officer-b', scopes: ALL }),

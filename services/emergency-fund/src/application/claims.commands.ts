@@ -214,7 +214,15 @@ export class ClaimCommands {
    */
   async openDraftFromIncident(
     client: PoolClient,
-    incident: { eventId: string; workerId: string; cycleNumber: number; incidentId: string; occurredOn: string; kind: IncidentKind },
+    incident: {
+      eventId: string;
+      workerId: string;
+      cycleNumber: number;
+      incidentId: string;
+      occurredOn: string;
+      kind: IncidentKind;
+      destinationCountry: string;
+    },
     fundId: string,
     metadata: CommandMetadata,
   ): Promise<void> {
@@ -249,7 +257,7 @@ export class ClaimCommands {
       incidentOn: incident.occurredOn,
       incidentId: incident.incidentId,
       sourceEventId: incident.eventId,
-      destinationCountry: cycle?.destinationCountry ?? '',
+      destinationCountry: cycle?.destinationCountry ?? incident.destinationCountry,
       cycleNumber: incident.cycleNumber,
       draft: true,
       benefitType,
@@ -436,7 +444,8 @@ export class ClaimCommands {
    */
   async disburse(request: {
     claimId: string;
-    payee: Payee;
+    /** Sent through the payments provider to the payee, or a payment made outside, recorded as made. */
+    payment: { payee: Payee } | { provider: string; providerReference: string };
     idempotencyKey: string;
     principal: Principal;
     metadata: CommandMetadata;
@@ -448,13 +457,15 @@ export class ClaimCommands {
       command: async (client) => {
         const transferId = `claim:${request.claimId}:payment`;
         const { state } = await this.deps.streams.load(request.claimId, undefined, client, { personalData: false });
-        let providerReference = '';
+        const payment = request.payment;
+        const provider = 'provider' in payment ? payment.provider : this.deps.providerName;
+        let providerReference = 'providerReference' in payment ? payment.providerReference : '';
         // Only a claim the decider would pay is sent to the provider; the order's reference is the payment's
         // transfer id, so a retry — or a second key — never pays twice at the provider either.
-        if (state.status === 'approved' && state.reservation?.state === 'pending' && !state.disbursement) {
+        if ('payee' in payment && state.status === 'approved' && state.reservation?.state === 'pending' && !state.disbursement) {
           const receipt = await this.deps.payments.send({
             reference: transferId,
-            payee: request.payee,
+            payee: payment.payee,
             amountMinor: BigInt(state.reservation.amount.amountMinor),
             currency: state.reservation.amount.currency,
           });
@@ -465,7 +476,7 @@ export class ClaimCommands {
           data: {
             disbursedBy: officerOf(request.principal),
             transferId,
-            provider: this.deps.providerName,
+            provider,
             providerReference,
             idempotencyKey: request.idempotencyKey,
           },

@@ -184,9 +184,16 @@ export class ClaimsController {
         'A payment is made with an Idempotency-Key, so that a retry pays once.',
         'validation.idempotency-key-required',
       );
+    const outside = body.provider !== undefined || body.providerReference !== undefined;
+    if (outside === (body.payee !== undefined) || (outside && (body.provider === undefined || body.providerReference === undefined)))
+      throw Problem.validation(
+        [fieldError('body', [], 'either payee, or provider and providerReference')],
+        'A payment is sent to a payee through the fund’s provider, or recorded as made outside with its provider and reference.',
+        'validation.disbursement-mode',
+      );
     const result = await this.app.claims.disburse({
       claimId,
-      payee: body.payee,
+      payment: body.payee ? { payee: body.payee } : { provider: body.provider!, providerReference: body.providerReference! },
       idempotencyKey: key,
       ...this.context(p, h, 'disburseClaim', claimId, body),
     });

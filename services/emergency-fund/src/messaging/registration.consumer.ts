@@ -36,15 +36,13 @@ export interface RegistrationDeps {
  */
 export async function applyRegistrationFact(fact: RegistrationFact, tx: PoolClient, deps: RegistrationDeps): Promise<void> {
   const { envelope } = fact;
-  const metadata = (destinationCountry = ''): CommandMetadata =>
-    ({
-      now: deps.clock(),
-      actor: { organisationId: envelope.actor.organisationId, kind: envelope.actor.kind as 'agency', userId: 'registration-topic' },
-      originCountry: envelope.originCountry || deps.originCountry,
-      correlationId: envelope.eventId,
-      causationId: envelope.eventId,
-      ...(destinationCountry ? { destinationCountry } : {}),
-    }) as CommandMetadata;
+  const metadata = (): CommandMetadata => ({
+    now: deps.clock(),
+    actor: { organisationId: envelope.actor.organisationId, kind: envelope.actor.kind as 'agency', userId: 'registration-topic' },
+    originCountry: envelope.originCountry || deps.originCountry,
+    correlationId: envelope.eventId,
+    causationId: envelope.eventId,
+  });
   switch (fact.type) {
     case 'DepartureRecorded': {
       const { workerId, cycleNumber, destinationCountry, departedOn } = fact.data;
@@ -70,6 +68,8 @@ export async function applyRegistrationFact(fact: RegistrationFact, tx: PoolClie
           incidentId: d.incidentId,
           occurredOn: d.occurredOn,
           kind: d.kind as IncidentKind,
+          // The mission's country as registration's envelope names it, when the cycle's departure is not known here.
+          destinationCountry: envelope.destinationCountry,
         },
         deps.fundId,
         metadata(),

@@ -219,7 +219,8 @@ function file(data: FileClaim['data'], state: ClaimState, today: string): ClaimF
 function submit(data: SubmitClaim['data'], state: OpenClaim, today: string): ClaimEvent {
   if (state.status !== 'draft') throw new FundRuleViolation('claim-not-draft', '', 'only a draft claim is submitted');
   const terms = checkRequest(data, data.policy, state.incidentKind, state.incidentOn);
-  timeLimit(terms, state.incidentOn, today);
+  // The draft was opened (by the registry's own record of the incident) on its filing date: the limit counts to it.
+  timeLimit(terms, state.incidentOn, state.filedOn);
   return {
     type: 'ClaimSubmitted',
     data: {
