@@ -1,13 +1,5 @@
 import { eventsTopic, timestampDate, OrganisationKind, type Envelope } from '@homeward/contracts';
-import {
-  BenefitType,
-  ClaimOutcome,
-  FiledBy,
-  FundEventSchema,
-  IncidentKind,
-  VoidReason,
-  type FundEvent,
-} from '@homeward/contracts/fund/v1';
+import { BenefitType, ClaimOutcome, FiledBy, FundEventSchema, IncidentKind, VoidReason, type FundEvent } from '@homeward/contracts/fund/v1';
 import { PoisonMessageError, type IncomingMessage } from '@homeward/messaging/consumer';
 import { assertNever } from '@homeward/assert-never';
 import type { EventMeta, Source } from '../projection';
@@ -84,7 +76,10 @@ export type FundFact =
       'ClaimApproved',
       { claimId: string; officerId: string; level: number; amount?: FundMoney; final: boolean; approvedOn: string; decisionNumber: number }
     >
-  | Fact<'ClaimRejected', { claimId: string; officerId: string; reasonCodes: readonly string[]; rejectedOn: string; decisionNumber: number }>
+  | Fact<
+      'ClaimRejected',
+      { claimId: string; officerId: string; reasonCodes: readonly string[]; rejectedOn: string; decisionNumber: number }
+    >
   | Fact<'ClaimAppealed', { claimId: string; appealedOn: string }>
   | Fact<'DisbursementMade', { claimId: string; amount?: FundMoney; provider: string; disbursedOn: string }>
   | Fact<'PaymentReconciled', { claimId: string; amount?: FundMoney; reconciledOn: string }>
@@ -224,7 +219,13 @@ export function fundFact(message: FundEvent): FundFact {
       return {
         type: 'ClaimRejected',
         envelope,
-        data: { claimId: e.claimId, officerId: e.officerId, reasonCodes: [...e.reasonCodes], rejectedOn: e.rejectedOn, decisionNumber: e.decisionNumber },
+        data: {
+          claimId: e.claimId,
+          officerId: e.officerId,
+          reasonCodes: [...e.reasonCodes],
+          rejectedOn: e.rejectedOn,
+          decisionNumber: e.decisionNumber,
+        },
       };
     }
     case 'claimAppealed':
@@ -248,7 +249,11 @@ export function fundFact(message: FundEvent): FundFact {
     }
     case 'reservationVoided': {
       const e = event.value;
-      return { type: 'ReservationVoided', envelope, data: { claimId: e.claimId, reason: code(VoidReason, e.reason), voidedOn: e.voidedOn } };
+      return {
+        type: 'ReservationVoided',
+        envelope,
+        data: { claimId: e.claimId, reason: code(VoidReason, e.reason), voidedOn: e.voidedOn },
+      };
     }
     case 'claimClosed': {
       const e = event.value;

@@ -707,10 +707,11 @@ async function writeClaim(tx: PoolClient, fact: ClaimFact): Promise<void> {
       return;
     case 'DisbursementMade': {
       const d = fact.data;
-      await update(
-        `status = 'disbursed', paid_minor = coalesce(paid_minor, 0) + $3, paid_currency = $4, paid_on = $5::date`,
-        [d.amount?.amountMinor ?? 0, d.amount?.currency ?? null, d.disbursedOn],
-      );
+      await update(`status = 'disbursed', paid_minor = coalesce(paid_minor, 0) + $3, paid_currency = $4, paid_on = $5::date`, [
+        d.amount?.amountMinor ?? 0,
+        d.amount?.currency ?? null,
+        d.disbursedOn,
+      ]);
       return;
     }
     case 'PaymentReconciled':

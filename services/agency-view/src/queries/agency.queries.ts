@@ -202,18 +202,20 @@ async function claimsOf(db: PoolClient, workerId: string): Promise<Schemas['Fund
   );
   const money = (amountMinor: string | null, currency: string | null) =>
     amountMinor !== null && currency !== null ? { amountMinor: Number(amountMinor), currency } : undefined;
-  return rows.map(({ requestedMinor, requestedCurrency, approvedMinor, approvedCurrency, paidMinor, paidCurrency, approvals, ...claim }) => {
-    const amounts = {
-      amountRequested: money(requestedMinor, requestedCurrency),
-      amountApproved: money(approvedMinor, approvedCurrency),
-      amountPaid: money(paidMinor, paidCurrency),
-    };
-    return {
-      ...compact(claim),
-      approvals: approvals.map((a) => compact(a)),
-      ...Object.fromEntries(Object.entries(amounts).filter(([, amount]) => amount !== undefined)),
-    } as Schemas['FundClaim'];
-  });
+  return rows.map(
+    ({ requestedMinor, requestedCurrency, approvedMinor, approvedCurrency, paidMinor, paidCurrency, approvals, ...claim }) => {
+      const amounts = {
+        amountRequested: money(requestedMinor, requestedCurrency),
+        amountApproved: money(approvedMinor, approvedCurrency),
+        amountPaid: money(paidMinor, paidCurrency),
+      };
+      return {
+        ...compact(claim),
+        approvals: approvals.map((a) => compact(a)),
+        ...Object.fromEntries(Object.entries(amounts).filter(([, amount]) => amount !== undefined)),
+      } as Schemas['FundClaim'];
+    },
+  );
 }
 
 /** A certificate's status as the API shows it: an active one past its expiry date is expired. */

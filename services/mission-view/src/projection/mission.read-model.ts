@@ -245,7 +245,8 @@ async function writeClaim(tx: PoolClient, fact: ClaimFact): Promise<void> {
 }
 
 /** What a mission view reads: registration's topic and the fund topic, each fact tagged with its source. */
-export type MissionEvent = { readonly source: 'registration'; readonly fact: RegistrationFact } | { readonly source: 'fund'; readonly fact: FundFact };
+export type MissionEvent =
+  { readonly source: 'registration'; readonly fact: RegistrationFact } | { readonly source: 'fund'; readonly fact: FundFact };
 
 const changesOf = (event: MissionEvent): (MissionChange | MissionClaimChange)[] =>
   event.source === 'registration' ? missionChanges(event.fact) : fundClaimChanges(event.fact);

@@ -129,7 +129,11 @@ export class MissionQueries {
       items: rows.map(({ approvedMinor, approvedCurrency, paidMinor, paidCurrency, ...claim }) => {
         const approved = money(approvedMinor, approvedCurrency);
         const paid = money(paidMinor, paidCurrency);
-        return { ...compact(claim), ...(approved ? { amountApproved: approved } : {}), ...(paid ? { amountPaid: paid } : {}) } as MissionClaim;
+        return {
+          ...compact(claim),
+          ...(approved ? { amountApproved: approved } : {}),
+          ...(paid ? { amountPaid: paid } : {}),
+        } as MissionClaim;
       }),
     };
   }

@@ -403,7 +403,8 @@ export function currencyDimension(codes: Iterable<string>): Dimension {
     id: 'CURRENCY',
     name: 'Currency (ISO 4217)',
     // With no payment yet, one code says so: a dimension needs at least one code.
-    codes: sorted.length === 0 ? [{ id: NOT_APPLICABLE, name: 'No payment' }] : sorted.map((id) => ({ id, name: currency(id)?.name ?? id })),
+    codes:
+      sorted.length === 0 ? [{ id: NOT_APPLICABLE, name: 'No payment' }] : sorted.map((id) => ({ id, name: currency(id)?.name ?? id })),
     hasTotal: false,
   };
 }
