@@ -58,7 +58,12 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     const checker = await h.call('POST', `/claims/${claimId}/approve`, { amount: php(120_000) }, h.tokens.officerB);
     expect(checker.status).toBe(200);
     expect(checker.body!.status).toBe('approved');
-    expect(checker.body!.reservation).toEqual({ pendingTransferId: `claim:${claimId}:reserve:1`, amount: php(120_000), state: 'pending' });
+    expect(checker.body!.reservation).toEqual({
+      pendingTransferId: `claim:${claimId}:reserve:1`,
+      amount: php(120_000),
+      state: 'pending',
+      reservedOn: new Date().toISOString().slice(0, 10),
+    });
     let trial = await balanced();
     expect(account(trial, `claim:${claimId}`).creditsPending).toBe('12000000');
 

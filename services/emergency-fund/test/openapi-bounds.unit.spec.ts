@@ -45,6 +45,7 @@ describe('the OpenAPI document', () => {
         'reconcilePayment',
         'importStatement',
         'cancelClaim',
+        'expireReservation',
         'closeClaim',
         'addCaseNotes',
         'readCaseNotes',

@@ -227,6 +227,13 @@ const cases: Record<FundRule, Case> = {
     }),
     field: 'amount',
   },
+  'reservation-not-expired': {
+    refuse: onClaim([filed, assessed(), makerApproved, checkerApproved], {
+      type: 'ExpireReservation',
+      data: { expiredBy: OFFICER_A, voidTransferId: 'v' },
+    }),
+    field: '',
+  },
 };
 
 describe('the fund rules', () => {
@@ -262,6 +269,18 @@ describe('the fund rules', () => {
       type: 'SubmitClaim',
       data: { benefitType: 'death', grade: 'natural', claimantRelation: 'spouse', submittedBy: OFFICER_A, policy },
     })((e) => expect(e.code).toBe('fund.claim-time-limit-passed'));
+  });
+});
+
+describe('an approval left unpaid', () => {
+  it('lapses after its lifetime: the reservation is voided (expired) and the claim closed', () => {
+    const late = new Date('2027-03-15T10:00:00Z');
+    const events = claimDecider.decide(
+      at({ type: 'ExpireReservation', data: { expiredBy: OFFICER_A, voidTransferId: 'v' } }, late) as Clocked<ClaimCommand>,
+      [filed, assessed(), makerApproved, checkerApproved].reduce(claimDecider.evolve, claimDecider.initialState()),
+    );
+    expect(events.map((e) => e.type)).toEqual(['ReservationVoided', 'ClaimClosed']);
+    expect(events[0]!.data).toMatchObject({ reason: 'expired', pendingTransferId: 'claim:claim-1:reserve:1', amount: PAYABLE });
   });
 });
 

@@ -538,6 +538,18 @@ export class ClaimCommands {
     });
   }
 
+  /** Voids the reservation of an approval left unpaid past its lifetime, and closes the claim (an officer's sweep). */
+  async expire(request: { claimId: string; principal: Principal; metadata: CommandMetadata; conditions: RequestConditions }) {
+    authorise(request.principal, 'decide');
+    return this.run({
+      ...request,
+      command: {
+        type: 'ExpireReservation',
+        data: { expiredBy: officerOf(request.principal), voidTransferId: `claim:${request.claimId}:expire` },
+      },
+    });
+  }
+
   async close(request: { claimId: string; principal: Principal; metadata: CommandMetadata; conditions: RequestConditions }) {
     authorise(request.principal, 'decide');
     return this.run({ ...request, command: { type: 'CloseClaim', data: { closedBy: officerOf(request.principal) } } });

@@ -56,6 +56,7 @@ export const FUND_RULES = [
   'not-disbursed',
   'already-reconciled',
   'reconciliation-mismatch',
+  'reservation-not-expired',
 ] as const;
 
 export type FundRule = (typeof FUND_RULES)[number];

@@ -228,6 +228,18 @@ export class ClaimsController {
     return this.answer(await this.app.claims.cancel({ claimId, ...this.context(p, h, 'cancelClaim', claimId, body) }), p, reply);
   }
 
+  @Post(':claimId/expire')
+  @HttpCode(200)
+  async expire(
+    @Param('claimId') claimId: string,
+    @Body() body: unknown,
+    @CurrentPrincipal() p: Principal,
+    @Headers() h: RequestHeaders,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.answer(await this.app.claims.expire({ claimId, ...this.context(p, h, 'expireReservation', claimId, body) }), p, reply);
+  }
+
   @Post(':claimId/close')
   @HttpCode(200)
   async close(

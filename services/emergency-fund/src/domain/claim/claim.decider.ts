@@ -93,6 +93,12 @@ export type CancelClaim = {
   readonly type: 'CancelClaim';
   readonly data: { readonly cancelledBy: string; readonly voidTransferId: string };
 };
+/** An approval not paid within this many days lapses: its reservation is voided and the claim closed. */
+export const RESERVATION_LIFETIME_DAYS = 90;
+export type ExpireReservation = {
+  readonly type: 'ExpireReservation';
+  readonly data: { readonly expiredBy: string; readonly voidTransferId: string };
+};
 export type CloseClaim = { readonly type: 'CloseClaim'; readonly data: { readonly closedBy: string } };
 export type AddCaseNotes = { readonly type: 'AddCaseNotes'; readonly data: { readonly notes: Seal; readonly addedBy: string } };
 
@@ -107,6 +113,7 @@ export type ClaimCommand =
   | DisburseClaim
   | ReconcilePayment
   | CancelClaim
+  | ExpireReservation
   | CloseClaim
   | AddCaseNotes;
 
@@ -133,6 +140,8 @@ export function decide(command: Clocked<ClaimCommand>, state: ClaimState): Claim
       return [reconcile(command.data, open(state), today)];
     case 'CancelClaim':
       return cancel(command.data, open(state), today);
+    case 'ExpireReservation':
+      return expire(command.data, open(state), today);
     case 'CloseClaim':
       return [close(command.data, open(state), today)];
     case 'AddCaseNotes': {
@@ -357,7 +366,7 @@ function reject(data: RejectClaim['data'], state: OpenClaim, today: string): Cla
   return events;
 }
 
-function voided(state: OpenClaim, voidTransferId: string, reason: 'rejected' | 'cancelled', today: string): ClaimEvent {
+function voided(state: OpenClaim, voidTransferId: string, reason: 'rejected' | 'cancelled' | 'expired', today: string): ClaimEvent {
   const r = state.reservation!;
   return {
     type: 'ReservationVoided',
@@ -423,6 +432,20 @@ function cancel(data: CancelClaim['data'], state: OpenClaim, today: string): Cla
   if (state.reservation?.state === 'pending') events.push(voided(state, data.voidTransferId, 'cancelled', today));
   events.push({ type: 'ClaimClosed', data: { claimId: state.claimId, closedOn: today, outcome: 'withdrawn', closedBy: data.cancelledBy } });
   return events;
+}
+
+function expire(data: ExpireReservation['data'], state: OpenClaim, today: string): ClaimEvent[] {
+  const r = state.reservation;
+  if (!r || r.state !== 'pending' || daysBetween(r.reservedOn, today) <= RESERVATION_LIFETIME_DAYS)
+    throw new FundRuleViolation(
+      'reservation-not-expired',
+      '',
+      `a reservation lapses ${RESERVATION_LIFETIME_DAYS} days after the approval${r ? ` (${r.reservedOn}, ${r.state})` : ''}; the claim has none that has`,
+    );
+  return [
+    voided(state, data.voidTransferId, 'expired', today),
+    { type: 'ClaimClosed', data: { claimId: state.claimId, closedOn: today, outcome: 'withdrawn', closedBy: data.expiredBy } },
+  ];
 }
 
 function close(data: CloseClaim['data'], state: OpenClaim, today: string): ClaimEvent {

@@ -32,6 +32,8 @@ export type ClaimState =
         readonly pendingTransferId: string;
         readonly amount: Money;
         readonly state: 'pending' | 'posted' | 'voided';
+        /** The final approval's date: the reservation lapses RESERVATION_LIFETIME_DAYS after it. */
+        readonly reservedOn: string;
       };
       readonly disbursement?: {
         readonly transferId: string;
@@ -86,7 +88,14 @@ export function evolve(state: ClaimState, event: ClaimEvent): ClaimState {
         status: d.final ? 'approved' : state.status,
         approvals: [...state.approvals, { officerId: d.officerId, level: d.level, amount: d.amount, final: d.final }],
         ...(d.final && d.pendingTransferId
-          ? { reservation: { pendingTransferId: d.pendingTransferId, amount: d.amount, state: 'pending' as const } }
+          ? {
+              reservation: {
+                pendingTransferId: d.pendingTransferId,
+                amount: d.amount,
+                state: 'pending' as const,
+                reservedOn: d.approvedOn,
+              },
+            }
           : {}),
       };
     }
