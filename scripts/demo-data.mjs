@@ -133,3 +133,39 @@ export async function loadEmploymentDemo(employmentBase, agencyViewBase, agencyT
     officeToken: tokens.office,
   };
 }
+
+/**
+ * The emergency fund demo, through the registration and emergency-fund APIs (after the employment demo):
+ * a budget allocation into the Philippine fund's pool (the default policies the service publishes at its
+ * start), six members deployed to Saudi Arabia or the Emirates, welfare incidents recorded by the missions —
+ * drafts the fund opens by itself, and claims its officer files — decided by two officers above the
+ * threshold, paid, and reconciled with the local provider's statement. Skipped when the fund's ledger already
+ * holds postings (a second `npm start` keeps it as it is).
+ *
+ * @param {string} registrationBase the registration service's URL
+ * @param {string} fundBase the emergency-fund service's URL
+ * @param {{ seed?: number }} [options]
+ * @returns {Promise<{ summary: string, officerToken?: string }>}
+ */
+export async function loadFundDemo(registrationBase, fundBase, options = {}) {
+  const { writeFundDemo } = require('@homeward/demo-data/fund-writer');
+  const { devFundTokens } = require('@homeward/demo-data/dev-tokens');
+  const issuerDirectory = new URL('../.local/dev-issuer', import.meta.url).pathname;
+  if (!existsSync(issuerDirectory)) return { summary: 'skipped (no development issuer to make the officers’ tokens)' };
+  const tokens = await devFundTokens(issuerDirectory);
+  const report = await writeFundDemo({
+    registrationUrl: registrationBase,
+    fundUrl: fundBase,
+    registryToken: tokens.registry,
+    missionTokens: tokens.missions,
+    officerTokens: tokens.officers,
+    seed: options.seed ?? 1,
+    today: new Date().toISOString().slice(0, 10),
+  });
+  if (report.skipped) return { summary: report.skipped, officerToken: tokens.officers[0] };
+  const failed = report.failures.length ? `; ${report.failures.length} failed (first: ${report.failures[0]})` : '';
+  return {
+    summary: `${report.claims} claims of ${report.workers} members: ${report.approved} approved, ${report.paid} paid, ${report.reconciled} reconciled${failed}`,
+    officerToken: tokens.officers[0],
+  };
+}

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { loadDemoData, loadEmploymentDemo, loadSkillsDemo } from './demo-data.mjs';
+import { loadDemoData, loadEmploymentDemo, loadFundDemo, loadSkillsDemo } from './demo-data.mjs';
 import { ensureDependencies } from './dependencies.mjs';
 import supervision from './supervisor.js';
 
@@ -287,6 +287,7 @@ try {
   const statisticsToken = devToken('--org', 'ph-psa', '--kind', 'statistics', '--ttl', '86400');
   const url = (name) => `http://127.0.0.1:${services.find((s) => (s.instance ?? s.name) === name).port}`;
   const employment = await loadEmploymentDemo(url('employment-matching'), url('agency-view'), agencyToken);
+  const fundDemo = await loadFundDemo(registration, url('emergency-fund'));
   process.stdout.write(`
 Homeward is running.
   registration API   ${registration}/workers      (Swagger UI at /docs on every service)
@@ -304,6 +305,7 @@ Homeward is running.
   demo data          ${loaded}
   skills demo        ${skills.summary}
   employment demo    ${employment.summary}
+  fund demo          ${fundDemo.summary}
 
 Verify a certificate in a browser (no login): ${skills.verificationLink ?? '(none issued)'}
 A revoked one:                              ${skills.revokedLink ?? '(none)'}
@@ -316,6 +318,11 @@ The employment office's token (every employment scope), and an employer's (its o
   export EMPLOYMENT_TOKEN=${employmentToken}
   export EMPLOYER_TOKEN=${employerToken}
   curl -H "authorization: Bearer $EMPLOYMENT_TOKEN" ${url('employment-matching')}/vacancies
+
+A fund officer's token (every fund scope; claims, the ledger's trial balance, case notes with their audited read):
+  export FUND_TOKEN=${fundDemo.officerToken ?? '(none)'}
+  curl -H "authorization: Bearer $FUND_TOKEN" ${url('emergency-fund')}/ledger/trial-balance
+  The Riyadh mission's claims (its country's only, no case notes): mission-view SA ${url('mission-view (SA)')}/claims
 
 Every call needs a bearer token. An agency token valid for a day:
   export TOKEN=${agencyToken}

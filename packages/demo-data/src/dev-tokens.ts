@@ -65,3 +65,28 @@ export async function devEmploymentTokens(
   }
   return { office, employers };
 }
+
+/** The emergency fund's scopes (services/emergency-fund `FundScopes`), spelt out: the demo's officers hold them all. */
+const FUND_SCOPES = ['fund:policies', 'fund:claims', 'fund:decide', 'fund:humanitarian', 'fund:disburse', 'fund:read', 'fund:case-notes'];
+
+/**
+ * Tokens for the fund demo from the development issuer: two officers of the Philippine fund (distinct
+ * subjects: the maker and the checker of an approval above the threshold), the registry's agency, and the
+ * missions in Saudi Arabia and the Emirates (they record the welfare incidents).
+ */
+export async function devFundTokens(
+  directory: string,
+  ttlSeconds = 86_400,
+): Promise<{ officers: [string, string]; registry: string; missions: Record<string, string> }> {
+  const issuer = await devIssuer(directory);
+  const officer = (subject: string) =>
+    issuer.issue({ organisationId: 'ph-owwa', kind: 'agency', subject, scopes: FUND_SCOPES, ttl: ttlSeconds });
+  return {
+    officers: [await officer('officer-a'), await officer('officer-b')],
+    registry: await issuer.issue({ organisationId: 'ph-dmw-registry', kind: 'agency', ttl: ttlSeconds }),
+    missions: {
+      SA: await issuer.issue({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA', ttl: ttlSeconds }),
+      AE: await issuer.issue({ organisationId: 'ph-embassy-abu-dhabi', kind: 'mission', country: 'AE', ttl: ttlSeconds }),
+    },
+  };
+}

@@ -196,6 +196,7 @@ describe('the agency view, given the skills topic, stores', () => {
       'homeward.registration.directory.v1',
       eventsTopic('skills'),
       eventsTopic('employment'),
+      eventsTopic('fund'),
     ]);
   });
 

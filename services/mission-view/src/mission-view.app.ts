@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadOpenApiDocument } from '@homeward/service-kit';
 import { startReadModelService, type ReadModelRuntime } from '@homeward/projections/service';
-import type { RegistrationFact } from '@homeward/projections/registration';
+import type { MissionEvent } from './projection/mission.read-model';
 import { MissionViewModule } from './mission-view.module';
 import type { MissionViewConfig } from './mission-view.config';
 import { missionViewProjection } from './projection/mission.read-model';
@@ -10,7 +10,7 @@ import { translateViewError } from './http/errors';
 export const SERVICE = 'mission-view';
 export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'mission-view.v1.yaml');
 
-export interface MissionViewRuntime extends ReadModelRuntime<RegistrationFact> {
+export interface MissionViewRuntime extends ReadModelRuntime<MissionEvent> {
   readonly country: string;
 }
 

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { ProjectionHost } from '@homeward/projections/host';
-import type { RegistrationFact } from '@homeward/projections/registration';
+import type { MissionEvent } from './projection/mission.read-model';
 import { MissionController } from './http/mission.controller';
 import { AdminController } from './http/admin.controller';
 import { MissionQueries } from './queries/mission.queries';
@@ -8,7 +8,7 @@ import { MISSION_QUERIES, MISSION_SETTINGS, PROJECTION_HOST, type MissionSetting
 
 @Module({})
 export class MissionViewModule {
-  static with(deps: { host: ProjectionHost<RegistrationFact>; settings: MissionSettings }): DynamicModule {
+  static with(deps: { host: ProjectionHost<MissionEvent>; settings: MissionSettings }): DynamicModule {
     return {
       module: MissionViewModule,
       controllers: [MissionController, AdminController],

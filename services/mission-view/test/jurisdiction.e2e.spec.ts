@@ -137,6 +137,15 @@ describe('jurisdiction over HTTP: the mission views of SA and AE, every caller Ã
         expected: incidentIds(country, isOpen),
         shown: (body) => (body.items as { incidentId: string }[]).map((i) => i.incidentId).sort(),
       },
+      // No fund event in this fixture: the claims list obeys the same access rules and holds nothing
+      // (mission-fund.read-model.int.spec.ts checks every mission Ã— claim country).
+      {
+        operationId: 'listClaims',
+        method: 'GET',
+        url: '/claims?limit=1000',
+        expected: [],
+        shown: (body) => (body.items as { claimId: string }[]).map((c) => c.claimId).sort(),
+      },
       ...[...fixture.values()].map((worker): Probe => {
         const cycles = cyclesIn(worker, country);
         return {

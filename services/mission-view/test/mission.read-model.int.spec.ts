@@ -11,7 +11,10 @@ import { missionViewProjection } from '../src/projection/mission.read-model';
 
 const definition = missionViewProjection('SA', '');
 const [source] = definition.sources;
-const decoded = (fact: RegistrationFact) => ({ event: fact, meta: source!.meta(fact), erasedSubject: source!.erasedSubject(fact) });
+const decoded = (fact: RegistrationFact) => {
+  const event = { source: 'registration' as const, fact };
+  return { event, meta: source!.meta(event), erasedSubject: source!.erasedSubject(event) };
+};
 
 const W1 = '01930000-0000-7000-8000-000000000001';
 const W2 = '01930000-0000-7000-8000-000000000002';

@@ -53,6 +53,7 @@ export async function startStatistics(config: StatisticsConfig): Promise<Statist
             topic,
             skillsTopic: eventsTopic('skills', config.TOPIC_NAMESPACE),
             employmentTopic: eventsTopic('employment', config.TOPIC_NAMESPACE),
+            fundTopic: eventsTopic('fund', config.TOPIC_NAMESPACE),
           },
           ...(config.REGISTRATION_EVENTS_DATABASE_URL ? { eventStoreUrl: config.REGISTRATION_EVENTS_DATABASE_URL } : {}),
           renderOptions: { refArea: config.ORIGIN_COUNTRY, agency: config.SDMX_AGENCY },

@@ -11,6 +11,7 @@ describe('a report run in a worker thread', () => {
       topic: 'homeward.registration.events.v1',
       skillsTopic: 'homeward.skills.events.v1',
       employmentTopic: 'homeward.employment.events.v1',
+      fundTopic: 'homeward.fund.events.v1',
     },
     renderOptions: { refArea: 'PH', agency: 'PSA' },
   };

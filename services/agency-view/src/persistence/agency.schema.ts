@@ -220,4 +220,47 @@ export const agencySchema: readonly string[] = [
      end_reason text
    )`,
   `CREATE INDEX employment_placements_by_worker ON employment_placements (worker_id, hired_on)`,
+  // From the fund topic (issue 13): a worker's claims, one row per claim, as the fund decided and paid them.
+  // No case notes, rejection notes or appeal grounds (free text): those are read from the fund service with
+  // its dedicated scope, every read audited. Kept on erasure: the row names no one (pseudonymous worker id).
+  // `version` is the claim stream's last version applied: a redelivered event changes nothing.
+  // status: draft, filed, assessed, awaiting_second_approval, approved, rejected, appealed, disbursed, closed.
+  `CREATE TABLE fund_claims (
+     claim_id text PRIMARY KEY,
+     worker_id uuid NOT NULL,
+     version bigint NOT NULL,
+     fund_id text NOT NULL,
+     status text NOT NULL,
+     filed_by text NOT NULL,
+     benefit_type text NOT NULL,
+     incident_kind text NOT NULL,
+     incident_on date,
+     destination_country text,
+     cycle_number integer,
+     filed_on date NOT NULL,
+     submitted_on date,
+     requested_minor bigint,
+     requested_currency text,
+     grade text,
+     documents_required text[] NOT NULL DEFAULT '{}',
+     documents_attached text[] NOT NULL DEFAULT '{}',
+     policy_version integer,
+     decision jsonb,
+     approvals jsonb NOT NULL DEFAULT '[]',
+     approved_minor bigint,
+     approved_currency text,
+     approved_on date,
+     rejection_reasons text[],
+     rejected_on date,
+     appealed_on date,
+     paid_minor bigint,
+     paid_currency text,
+     paid_on date,
+     reconciled_on date,
+     voided_on date,
+     void_reason text,
+     closed_on date,
+     outcome text
+   )`,
+  `CREATE INDEX fund_claims_by_worker ON fund_claims (worker_id, filed_on)`,
 ];

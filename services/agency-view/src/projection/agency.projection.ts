@@ -3,6 +3,7 @@ import type { DirectoryEmployer, DirectoryFact, DirectoryIdentity } from '@homew
 import { assertNever } from '@homeward/assert-never';
 import type { CertificateStatusChange, SkillsFact } from './skills.source';
 import type { EmploymentFact, ExplainedFactor, VacancyStatusChange, Wage } from './employment.source';
+import type { FundFact } from '@homeward/projections/fund';
 
 /**
  * The agency's national picture, folded from the facts of every Homeward topic into row changes. Pure:
@@ -25,7 +26,7 @@ import type { EmploymentFact, ExplainedFactor, VacancyStatusChange, Wage } from 
  */
 
 /** Bump with any change to the tables or to what is written into them: a new version is rebuilt from offset zero. */
-export const AGENCY_VIEW_VERSION = 5;
+export const AGENCY_VIEW_VERSION = 6;
 
 /** Fields of timeline details that identify more than the pseudonymous attributes: dropped on erasure. */
 export const ERASABLE_DETAILS = ['employerName', 'recruitmentAgency'] as const;
@@ -33,9 +34,10 @@ export const ERASABLE_DETAILS = ['employerName', 'recruitmentAgency'] as const;
 export type AgencyChange =
   | {
       readonly kind: 'timeline';
-      /** Absent only for an event of a referral that names no worker: `referralId` then says whose it is. */
+      /** Absent only for an event of a referral or a claim that names no worker: `referralId` or `claimId` then says whose it is. */
       readonly workerId?: string;
       readonly referralId?: string;
+      readonly claimId?: string;
       readonly eventId: string;
       readonly source: string;
       readonly type: string;
@@ -239,7 +241,9 @@ export type AgencyChange =
       readonly workerId: string;
       readonly endedOn: string;
       readonly reason: string;
-    };
+    }
+  /** A fact of a claim's stream on the fund topic (issue 13), case notes never among them. */
+  | { readonly kind: 'fund-claim'; readonly fact: ClaimFact };
 
 const day = (date: Date): string => date.toISOString().slice(0, 10);
 
@@ -540,6 +544,35 @@ export function employmentChanges(fact: EmploymentFact): AgencyChange[] {
     default:
       assertNever(fact, 'employment fact');
   }
+}
+
+export type ClaimFact = Exclude<FundFact, { type: 'Ignored' }>;
+
+/**
+ * The row changes of a fund fact: the claim's row, and an entry on the worker's timeline (source `fund`)
+ * with what the event says about the claim — never case notes, which the fund source does not read.
+ */
+export function fundChanges(fact: FundFact): AgencyChange[] {
+  if (fact.type === 'Ignored') return [];
+  const e = fact.envelope;
+  const { claimId, ...details } = fact.data;
+  const worker = fact.type === 'ClaimFiled' ? { workerId: fact.data.workerId } : { claimId };
+  return [
+    { kind: 'fund-claim', fact },
+    {
+      kind: 'timeline',
+      ...worker,
+      eventId: e.eventId,
+      source: 'fund',
+      type: fact.type,
+      streamId: e.streamId,
+      streamVersion: e.streamVersion,
+      ...(fact.type === 'ClaimFiled' && fact.data.cycleNumber !== undefined ? { cycleNumber: fact.data.cycleNumber } : {}),
+      occurredOn: day(e.occurredAt ?? e.recordedAt),
+      recordedAt: e.recordedAt,
+      details: { claimId, ...(fact.type === 'ClaimFiled' ? (({ workerId: _w, ...rest }) => rest)(fact.data) : details) },
+    },
+  ];
 }
 
 /** Every prefix of an ISCO-08 code ("9111" → 9, 91, 911, 9111), so that a group matches its unit groups. */

@@ -10,11 +10,14 @@ import {
   ERASABLE_DETAILS,
   directoryChanges,
   employmentChanges,
+  fundChanges,
   iscoPrefixes,
   registrationChanges,
   skillsChanges,
   type AgencyChange,
+  type ClaimFact,
 } from './agency.projection';
+import { fundSource, type FundFact } from '@homeward/projections/fund';
 import { skillsSource, type SkillsFact } from './skills.source';
 import { employmentSource, type EmploymentFact } from './employment.source';
 import { agencySchema } from '../persistence/agency.schema';
@@ -29,7 +32,8 @@ export type AgencyEvent =
   | { readonly source: 'registration'; readonly fact: RegistrationFact }
   | { readonly source: 'directory'; readonly fact: DirectoryFact }
   | { readonly source: 'skills'; readonly fact: SkillsFact }
-  | { readonly source: 'employment'; readonly fact: EmploymentFact };
+  | { readonly source: 'employment'; readonly fact: EmploymentFact }
+  | { readonly source: 'fund'; readonly fact: FundFact };
 
 type Handlers = { readonly [K in AgencyEvent['source']]: (fact: Extract<AgencyEvent, { source: K }>['fact']) => AgencyChange[] };
 
@@ -38,6 +42,7 @@ const handlers: Handlers = {
   directory: directoryChanges,
   skills: skillsChanges,
   employment: employmentChanges,
+  fund: fundChanges,
 };
 
 /** `directoryKey` opens the registration directory (docs/adr/0004): only an agency's read model holds it. */
@@ -46,6 +51,7 @@ export const agencySources = (topicNamespace: string, directoryKey: SharedKey): 
   taggedSource('directory', registrationDirectorySource(directoryKey, topicNamespace)),
   taggedSource('skills', skillsSource(topicNamespace)),
   taggedSource('employment', employmentSource(topicNamespace)),
+  taggedSource('fund', fundSource(topicNamespace)),
 ];
 
 export function agencyChanges(event: AgencyEvent): AgencyChange[] {
@@ -58,6 +64,8 @@ export function agencyChanges(event: AgencyEvent): AgencyChange[] {
       return handlers.skills(event.fact);
     case 'employment':
       return handlers.employment(event.fact);
+    case 'fund':
+      return handlers.fund(event.fact);
     default:
       assertNever(event, 'source');
   }
@@ -81,11 +89,13 @@ async function writeTimeline(tx: PoolClient, entries: readonly TimelineChange[])
             CASE WHEN coalesce((SELECT personal_data_erased FROM workers w WHERE w.worker_id = t.worker_id), false)
                  THEN t.details${STRIP} ELSE t.details END
        FROM (SELECT u.event_id,
-                    coalesce(u.worker_id, (SELECT r.worker_id FROM employment_referrals r WHERE r.referral_id = u.referral_id)) AS worker_id,
+                    coalesce(u.worker_id, (SELECT r.worker_id FROM employment_referrals r WHERE r.referral_id = u.referral_id),
+                             (SELECT c.worker_id FROM fund_claims c WHERE c.claim_id = u.claim_id)) AS worker_id,
                     u.source, u.type, u.stream_id, u.stream_version, u.cycle_number, u.occurred_on, u.recorded_at, u.details
                FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::date[], $9::timestamptz[],
-                           $10::jsonb[], $11::uuid[])
-                 AS u(event_id, worker_id, source, type, stream_id, stream_version, cycle_number, occurred_on, recorded_at, details, referral_id)) t
+                           $10::jsonb[], $11::uuid[], $12::text[])
+                 AS u(event_id, worker_id, source, type, stream_id, stream_version, cycle_number, occurred_on, recorded_at, details, referral_id,
+                      claim_id)) t
       WHERE t.worker_id IS NOT NULL
      ON CONFLICT (event_id) DO NOTHING`,
     [
@@ -100,6 +110,7 @@ async function writeTimeline(tx: PoolClient, entries: readonly TimelineChange[])
       entries.map((c) => c.recordedAt),
       entries.map((c) => JSON.stringify(c.details)),
       entries.map((c) => c.referralId ?? null),
+      entries.map((c) => c.claimId ?? null),
     ],
   );
 }
@@ -127,7 +138,11 @@ const REFERRAL_KINDS: ReadonlySet<string> = new Set([
   'placement-ended',
 ]);
 const roundKey = (c: RowChange): string =>
-  REFERRAL_KINDS.has(c.kind) ? `referral:${(c as { referralId: string }).referralId}` : (c as { workerId: string }).workerId;
+  c.kind === 'fund-claim'
+    ? `claim:${c.fact.data.claimId}`
+    : REFERRAL_KINDS.has(c.kind)
+      ? `referral:${(c as { referralId: string }).referralId}`
+      : (c as { workerId: string }).workerId;
 
 /**
  * Writes row changes with the effect of writing them one by one, in far fewer statements.
@@ -603,6 +618,9 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
         c.reason,
       ]);
       break;
+    case 'fund-claim':
+      await writeClaim(tx, c.fact);
+      break;
     case 'personal-data-erased':
       await tx.query(`UPDATE workers SET personal_data_erased = true WHERE worker_id = $1`, [c.workerId]);
       await tx.query(`DELETE FROM identities WHERE worker_id = $1`, [c.workerId]);
@@ -612,6 +630,101 @@ async function writeOne(tx: PoolClient, c: Exclude<RowChange, { kind: SetKind }>
       break;
     default:
       assertNever(c, 'change');
+  }
+}
+
+/**
+ * A claim's row, changed by one fact of its stream. Every statement but the filing's applies only to a row
+ * whose last version is below the event's, so a redelivered event changes nothing (approvals are appended).
+ */
+async function writeClaim(tx: PoolClient, fact: ClaimFact): Promise<void> {
+  const version = fact.envelope.streamVersion;
+  const update = (set: string, values: readonly unknown[]) =>
+    tx.query(`UPDATE fund_claims SET version = $2, ${set} WHERE claim_id = $1 AND version < $2`, [fact.data.claimId, version, ...values]);
+  switch (fact.type) {
+    case 'ClaimFiled': {
+      const d = fact.data;
+      await tx.query(
+        `INSERT INTO fund_claims (claim_id, worker_id, version, fund_id, status, filed_by, benefit_type, incident_kind, incident_on,
+                                  destination_country, cycle_number, filed_on, requested_minor, requested_currency, grade, documents_required)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date, $10, $11, $12::date, $13, $14, $15, $16)
+         ON CONFLICT (claim_id) DO NOTHING`,
+        [
+          d.claimId,
+          d.workerId,
+          version,
+          d.fundId,
+          d.draft ? 'draft' : 'filed',
+          d.filedBy,
+          d.benefitType,
+          d.incidentKind,
+          d.incidentOn === '' ? null : d.incidentOn,
+          d.destinationCountry === '' ? null : d.destinationCountry,
+          d.cycleNumber ?? null,
+          d.filedOn,
+          d.amountClaimed?.amountMinor ?? null,
+          d.amountClaimed?.currency ?? null,
+          d.grade ?? null,
+          d.documentsRequired,
+        ],
+      );
+      return;
+    }
+    case 'ClaimSubmitted': {
+      const d = fact.data;
+      await update(
+        `status = 'filed', submitted_on = $3::date, benefit_type = CASE WHEN $4 = 'unspecified' THEN benefit_type ELSE $4 END,
+         requested_minor = coalesce($5, requested_minor), requested_currency = coalesce($6, requested_currency), grade = coalesce($7, grade)`,
+        [d.submittedOn, d.benefitType, d.amountClaimed?.amountMinor ?? null, d.amountClaimed?.currency ?? null, d.grade ?? null],
+      );
+      return;
+    }
+    case 'DocumentAttached':
+      await update(`documents_attached = array_append(documents_attached, $3)`, [fact.data.documentType]);
+      return;
+    case 'EligibilityAssessed': {
+      const { claimId: _c, ...decision } = fact.data;
+      await update(`status = 'assessed', policy_version = $3, decision = $4::jsonb`, [fact.data.policyVersion, JSON.stringify(decision)]);
+      return;
+    }
+    case 'ClaimApproved': {
+      const d = fact.data;
+      const approval = { officerId: d.officerId, level: d.level, final: d.final, approvedOn: d.approvedOn, amount: d.amount ?? null };
+      await update(
+        `approvals = approvals || $3::jsonb,
+         status = CASE WHEN $4 THEN 'approved' ELSE 'awaiting_second_approval' END,
+         approved_minor = CASE WHEN $4 THEN $5 ELSE approved_minor END, approved_currency = CASE WHEN $4 THEN $6 ELSE approved_currency END,
+         approved_on = CASE WHEN $4 THEN $7::date ELSE approved_on END`,
+        [JSON.stringify([approval]), d.final, d.amount?.amountMinor ?? null, d.amount?.currency ?? null, d.approvedOn],
+      );
+      return;
+    }
+    case 'ClaimRejected':
+      await update(`status = 'rejected', rejection_reasons = $3, rejected_on = $4::date`, [fact.data.reasonCodes, fact.data.rejectedOn]);
+      return;
+    case 'ClaimAppealed':
+      await update(`status = 'appealed', appealed_on = $3::date`, [fact.data.appealedOn]);
+      return;
+    case 'DisbursementMade': {
+      const d = fact.data;
+      await update(`status = 'disbursed', paid_minor = coalesce(paid_minor, 0) + $3, paid_currency = $4, paid_on = $5::date`, [
+        d.amount?.amountMinor ?? 0,
+        d.amount?.currency ?? null,
+        d.disbursedOn,
+      ]);
+      return;
+    }
+    case 'PaymentReconciled':
+      await update(`reconciled_on = $3::date`, [fact.data.reconciledOn]);
+      return;
+    case 'ReservationVoided':
+      await update(`voided_on = $3::date, void_reason = $4`, [fact.data.voidedOn, fact.data.reason]);
+      return;
+    case 'ClaimClosed':
+      await update(`status = 'closed', closed_on = $3::date, outcome = $4`, [fact.data.closedOn, fact.data.outcome]);
+      return;
+    default:
+      assertNever(fact, 'fund fact');
   }
 }
 

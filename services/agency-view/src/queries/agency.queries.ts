@@ -176,6 +176,48 @@ async function employmentOf(db: PoolClient, workerId: string): Promise<Schemas['
   };
 }
 
+/** A worker's claims on the emergency fund, from the fund topic: no case notes (the read model has none). */
+async function claimsOf(db: PoolClient, workerId: string): Promise<Schemas['FundClaim'][]> {
+  const { rows } = await db.query<
+    Omit<Schemas['FundClaim'], 'amountRequested' | 'amountApproved' | 'amountPaid'> & {
+      requestedMinor: string | null;
+      requestedCurrency: string | null;
+      approvedMinor: string | null;
+      approvedCurrency: string | null;
+      paidMinor: string | null;
+      paidCurrency: string | null;
+    }
+  >(
+    `SELECT claim_id AS "claimId", fund_id AS "fundId", status, filed_by AS "filedBy", benefit_type AS "benefitType",
+            incident_kind AS "incidentKind", incident_on::text AS "incidentOn", destination_country AS "destinationCountry",
+            cycle_number AS "cycleNumber", filed_on::text AS "filedOn", submitted_on::text AS "submittedOn",
+            requested_minor::text AS "requestedMinor", requested_currency AS "requestedCurrency", grade,
+            documents_required AS "documentsRequired", documents_attached AS "documentsAttached", decision, approvals,
+            approved_minor::text AS "approvedMinor", approved_currency AS "approvedCurrency", approved_on::text AS "approvedOn",
+            rejection_reasons AS "rejectionReasons", rejected_on::text AS "rejectedOn", appealed_on::text AS "appealedOn",
+            paid_minor::text AS "paidMinor", paid_currency AS "paidCurrency", paid_on::text AS "paidOn",
+            reconciled_on::text AS "reconciledOn", closed_on::text AS "closedOn", outcome
+       FROM fund_claims WHERE worker_id = $1 ORDER BY filed_on, claim_id`,
+    [workerId],
+  );
+  const money = (amountMinor: string | null, currency: string | null) =>
+    amountMinor !== null && currency !== null ? { amountMinor: Number(amountMinor), currency } : undefined;
+  return rows.map(
+    ({ requestedMinor, requestedCurrency, approvedMinor, approvedCurrency, paidMinor, paidCurrency, approvals, ...claim }) => {
+      const amounts = {
+        amountRequested: money(requestedMinor, requestedCurrency),
+        amountApproved: money(approvedMinor, approvedCurrency),
+        amountPaid: money(paidMinor, paidCurrency),
+      };
+      return {
+        ...compact(claim),
+        approvals: approvals.map((a) => compact(a)),
+        ...Object.fromEntries(Object.entries(amounts).filter(([, amount]) => amount !== undefined)),
+      } as Schemas['FundClaim'];
+    },
+  );
+}
+
 /** A certificate's status as the API shows it: an active one past its expiry date is expired. */
 const CERTIFICATE_STATUS = `CASE WHEN k.status = 'active' AND k.expires_on < current_date THEN 'expired' ELSE k.status END`;
 
@@ -351,6 +393,7 @@ export class AgencyQueries {
         ...worker,
         skills: await skillsOf(db, workerId),
         employment: await employmentOf(db, workerId),
+        claims: await claimsOf(db, workerId),
         cycleDetails: cycles.rows.map((c) => ({
           ...compact(c),
           stages: stages.rows

@@ -53,6 +53,12 @@ export class MissionController {
     return this.queries.openIncidents({ ...(query.kind ? { kind: query.kind } : {}), limit: int(query.limit, 100) });
   }
 
+  @Get('claims')
+  claims(@CurrentPrincipal() principal: Principal, @Query() query: { status?: string; limit?: string }) {
+    assertMissionAccess(principal, this.settings.country);
+    return this.queries.claims({ ...(query.status ? { status: query.status } : {}), limit: int(query.limit, 100) });
+  }
+
   @Get('returns/recent')
   recentReturns(
     @CurrentPrincipal() principal: Principal,

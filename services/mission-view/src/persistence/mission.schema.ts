@@ -46,4 +46,34 @@ export const missionSchema: readonly string[] = [
      fund_assistance_requested boolean NOT NULL
    )`,
   `CREATE INDEX incidents_by_stay ON incidents (worker_id, cycle_number)`,
+  // Claims on the emergency fund whose incident happened in this country (issue 13). No case notes, no
+  // rejection note, no appeal grounds. status: draft, filed, assessed, awaiting_second_approval, approved,
+  // rejected, appealed, disbursed, closed.
+  `CREATE TABLE fund_claims (
+     claim_id text PRIMARY KEY,
+     worker_id uuid NOT NULL,
+     cycle_number integer,
+     fund_id text NOT NULL,
+     status text NOT NULL,
+     filed_by text NOT NULL,
+     benefit_type text NOT NULL,
+     incident_kind text NOT NULL,
+     incident_on date,
+     filed_on date NOT NULL,
+     submitted_on date,
+     documents_required text[] NOT NULL DEFAULT '{}',
+     documents_attached text[] NOT NULL DEFAULT '{}',
+     policy_version integer,
+     approved_minor bigint,
+     approved_currency text,
+     approved_on date,
+     rejection_reasons text[],
+     rejected_on date,
+     paid_minor bigint,
+     paid_currency text,
+     paid_on date,
+     closed_on date,
+     outcome text
+   )`,
+  `CREATE INDEX fund_claims_by_status ON fund_claims (status, filed_on)`,
 ];

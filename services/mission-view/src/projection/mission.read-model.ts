@@ -1,6 +1,8 @@
 import type { PoolClient } from 'pg';
-import type { ProjectionDefinition } from '@homeward/projections';
+import { taggedSource, type ProjectionDefinition } from '@homeward/projections';
+import { fundSource, type FundFact } from '@homeward/projections/fund';
 import { registrationSource, type RegistrationFact } from '@homeward/projections/registration';
+import { fundClaimChanges, fundRelevance, type ClaimFact, type MissionClaimChange } from './mission-fund.projection';
 import { assertNever } from '@homeward/assert-never';
 import { MISSION_VIEW_VERSION, missionChanges, missionRelevance, type MissionChange } from './mission.projection';
 import { missionSchema } from '../persistence/mission.schema';
@@ -168,19 +170,112 @@ async function writeOne(tx: PoolClient, c: MissionChange): Promise<void> {
   }
 }
 
+/** A claim's row, changed by one fact of its stream (the machinery applies each stream's events once, in order). */
+async function writeClaim(tx: PoolClient, fact: ClaimFact): Promise<void> {
+  const update = (set: string, values: readonly unknown[]) =>
+    tx.query(`UPDATE fund_claims SET ${set} WHERE claim_id = $1`, [fact.data.claimId, ...values]);
+  switch (fact.type) {
+    case 'ClaimFiled': {
+      const d = fact.data;
+      await tx.query(
+        `INSERT INTO fund_claims (claim_id, worker_id, cycle_number, fund_id, status, filed_by, benefit_type, incident_kind, incident_on,
+                                  filed_on, documents_required)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date, $10::date, $11) ON CONFLICT (claim_id) DO NOTHING`,
+        [
+          d.claimId,
+          d.workerId,
+          d.cycleNumber ?? null,
+          d.fundId,
+          d.draft ? 'draft' : 'filed',
+          d.filedBy,
+          d.benefitType,
+          d.incidentKind,
+          d.incidentOn === '' ? null : d.incidentOn,
+          d.filedOn,
+          d.documentsRequired,
+        ],
+      );
+      return;
+    }
+    case 'ClaimSubmitted':
+      await update(`status = 'filed', submitted_on = $2::date, benefit_type = CASE WHEN $3 = 'unspecified' THEN benefit_type ELSE $3 END`, [
+        fact.data.submittedOn,
+        fact.data.benefitType,
+      ]);
+      return;
+    case 'DocumentAttached':
+      await update(`documents_attached = array_append(documents_attached, $2)`, [fact.data.documentType]);
+      return;
+    case 'EligibilityAssessed':
+      await update(`status = 'assessed', policy_version = $2`, [fact.data.policyVersion]);
+      return;
+    case 'ClaimApproved': {
+      const d = fact.data;
+      await update(
+        d.final
+          ? `status = 'approved', approved_minor = $2, approved_currency = $3, approved_on = $4::date`
+          : `status = 'awaiting_second_approval'`,
+        d.final ? [d.amount?.amountMinor ?? null, d.amount?.currency ?? null, d.approvedOn] : [],
+      );
+      return;
+    }
+    case 'ClaimRejected':
+      await update(`status = 'rejected', rejection_reasons = $2, rejected_on = $3::date`, [fact.data.reasonCodes, fact.data.rejectedOn]);
+      return;
+    case 'ClaimAppealed':
+      await update(`status = 'appealed'`, []);
+      return;
+    case 'DisbursementMade':
+      await update(`status = 'disbursed', paid_minor = coalesce(paid_minor, 0) + $2, paid_currency = $3, paid_on = $4::date`, [
+        fact.data.amount?.amountMinor ?? 0,
+        fact.data.amount?.currency ?? null,
+        fact.data.disbursedOn,
+      ]);
+      return;
+    case 'PaymentReconciled':
+    case 'ReservationVoided':
+      // The ledger's business: a mission sees that the claim was paid, not how it was booked.
+      return;
+    case 'ClaimClosed':
+      await update(`status = 'closed', closed_on = $2::date, outcome = $3`, [fact.data.closedOn, fact.data.outcome]);
+      return;
+    default:
+      assertNever(fact, 'fund fact');
+  }
+}
+
+/** What a mission view reads: registration's topic and the fund topic, each fact tagged with its source. */
+export type MissionEvent =
+  { readonly source: 'registration'; readonly fact: RegistrationFact } | { readonly source: 'fund'; readonly fact: FundFact };
+
+const changesOf = (event: MissionEvent): (MissionChange | MissionClaimChange)[] =>
+  event.source === 'registration' ? missionChanges(event.fact) : fundClaimChanges(event.fact);
+
+async function writeAll(tx: PoolClient, changes: readonly (MissionChange | MissionClaimChange)[]): Promise<void> {
+  let run: MissionChange[] = [];
+  for (const c of changes) {
+    if (c.kind === 'claim') {
+      await writeMissionChanges(tx, run);
+      run = [];
+      await writeClaim(tx, c.fact);
+    } else run.push(c);
+  }
+  await writeMissionChanges(tx, run);
+}
+
 /** The projection's name within its database: one mission view per country. */
 export const missionViewName = (country: string): string => `mission-view-${country.toLowerCase()}`;
 
 /** The mission view of `country` as the projection machinery runs it. */
-export function missionViewProjection(country: string, topicNamespace: string): ProjectionDefinition<RegistrationFact> {
+export function missionViewProjection(country: string, topicNamespace: string): ProjectionDefinition<MissionEvent> {
   return {
     name: missionViewName(country),
     version: MISSION_VIEW_VERSION,
-    sources: [registrationSource(topicNamespace)],
+    sources: [taggedSource('registration', registrationSource(topicNamespace)), taggedSource('fund', fundSource(topicNamespace))],
     schema: missionSchema,
-    relevance: (fact) => missionRelevance(fact, country),
-    apply: (fact, tx) => writeMissionChanges(tx, missionChanges(fact)),
-    applyAll: (facts, tx) => writeMissionChanges(tx, facts.flatMap(missionChanges)),
+    relevance: (event) => (event.source === 'registration' ? missionRelevance(event.fact, country) : fundRelevance(event.fact, country)),
+    apply: (event, tx) => writeAll(tx, changesOf(event)),
+    applyAll: (events, tx) => writeAll(tx, events.flatMap(changesOf)),
     erase: (workerId, tx) => writeMissionChanges(tx, [{ kind: 'personal-data-erased', workerId }]),
   };
 }

@@ -6,8 +6,8 @@ import { missionViewProjection } from './mission.read-model';
 describe('the topics a mission view reads', () => {
   const definition = missionViewProjection('SA', 't.ns.');
 
-  it('reads the registration topic of its namespace, and only it', () => {
-    expect(definition.sources.map((source) => source.topic)).toEqual([eventsTopic('registration', 't.ns.')]);
+  it("reads the registration topic of its namespace, and the fund topic for its country's claims (issue 13)", () => {
+    expect(definition.sources.map((source) => source.topic)).toEqual([eventsTopic('registration', 't.ns.'), eventsTopic('fund', 't.ns.')]);
   });
 
   it('does not subscribe to the skills topic', () => {

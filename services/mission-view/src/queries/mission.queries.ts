@@ -7,6 +7,7 @@ type Schemas = components['schemas'];
 export type Stay = Schemas['Stay'];
 export type OpenIncident = Schemas['OpenIncident'];
 export type MissionWorker = Schemas['MissionWorker'];
+export type MissionClaim = Schemas['MissionClaim'];
 
 const STAY_COLUMNS = `
   s.worker_id AS "workerId", s.cycle_number AS "cycleNumber", s.stage,
@@ -93,6 +94,48 @@ export class MissionQueries {
         ).rows,
     );
     return { items };
+  }
+
+  /** Claims for incidents in the country (the only ones the model holds), newest first. */
+  async claims(query: { status?: string; limit: number }): Promise<{ items: MissionClaim[] }> {
+    const rows = await this.reader.read(
+      async (db) =>
+        (
+          await db.query<
+            Omit<MissionClaim, 'amountApproved' | 'amountPaid'> & {
+              approvedMinor: string | null;
+              approvedCurrency: string | null;
+              paidMinor: string | null;
+              paidCurrency: string | null;
+            }
+          >(
+            `SELECT claim_id AS "claimId", worker_id AS "workerId", cycle_number AS "cycleNumber", fund_id AS "fundId", status,
+                    filed_by AS "filedBy", benefit_type AS "benefitType", incident_kind AS "incidentKind", incident_on::text AS "incidentOn",
+                    filed_on::text AS "filedOn", submitted_on::text AS "submittedOn", documents_required AS "documentsRequired",
+                    documents_attached AS "documentsAttached", policy_version AS "policyVersion",
+                    approved_minor::text AS "approvedMinor", approved_currency AS "approvedCurrency", approved_on::text AS "approvedOn",
+                    rejection_reasons AS "rejectionReasons", rejected_on::text AS "rejectedOn",
+                    paid_minor::text AS "paidMinor", paid_currency AS "paidCurrency", paid_on::text AS "paidOn",
+                    closed_on::text AS "closedOn", outcome
+               FROM fund_claims WHERE ($1::text IS NULL OR status = $1)
+              ORDER BY filed_on DESC, claim_id LIMIT $2`,
+            [query.status ?? null, query.limit],
+          )
+        ).rows,
+    );
+    const money = (amountMinor: string | null, currency: string | null) =>
+      amountMinor !== null && currency !== null ? { amountMinor: Number(amountMinor), currency } : undefined;
+    return {
+      items: rows.map(({ approvedMinor, approvedCurrency, paidMinor, paidCurrency, ...claim }) => {
+        const approved = money(approvedMinor, approvedCurrency);
+        const paid = money(paidMinor, paidCurrency);
+        return {
+          ...compact(claim),
+          ...(approved ? { amountApproved: approved } : {}),
+          ...(paid ? { amountPaid: paid } : {}),
+        } as MissionClaim;
+      }),
+    };
   }
 
   /** The worker's stays here, or undefined when the mission knows nothing of them. */

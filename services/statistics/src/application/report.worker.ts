@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createKafka } from '@homeward/messaging';
 import { createPool } from '@homeward/pg-kit';
 import type { RenderOptions } from '../output/render-options';
-import { EmploymentTopicSource, EventStoreReplaySource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
+import { EmploymentTopicSource, EventStoreReplaySource, FundTopicSource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
 import { parseSpec, type ReportSpec } from './report-spec';
 import { runReport, type ReportRun } from './run-report';
 
@@ -15,12 +15,13 @@ import { runReport, type ReportRun } from './run-report';
 
 export interface ReportWorkerData {
   readonly request: ReportSpec;
-  /** `topic`: registration's; `skillsTopic`: the skills service's; `employmentTopic`: the employment service's. */
+  /** `topic`: registration's; `skillsTopic`, `employmentTopic`, `fundTopic`: the skills, employment and fund services'. */
   readonly kafka: {
     readonly brokers: readonly string[];
     readonly topic: string;
     readonly skillsTopic: string;
     readonly employmentTopic: string;
+    readonly fundTopic: string;
   };
   /** The registration event store, when the service is configured with it. */
   readonly eventStoreUrl?: string;
@@ -48,6 +49,7 @@ async function work(data: ReportWorkerData, post: (message: ReportWorkerMessage)
       },
       skillsSource: () => new SkillsTopicSource(kafka, data.kafka.skillsTopic),
       employmentSource: () => new EmploymentTopicSource(kafka, data.kafka.employmentTopic),
+      fundSource: () => new FundTopicSource(kafka, data.kafka.fundTopic),
       renderOptions: data.renderOptions,
       onProgress: (read, total) => {
         const now = Date.now();

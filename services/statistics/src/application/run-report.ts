@@ -2,8 +2,15 @@ import { buildReport } from '../domain/reports/build-report';
 import type { Report } from '../domain/reports/report-table';
 import { render, type RenderedReport } from '../output/render';
 import type { RenderOptions } from '../output/render-options';
-import { replay, type EmploymentTopicSource, type ReplayProgress, type ReplaySource, type SkillsTopicSource } from '../sources/replay';
-import { EMPLOYMENT_REPORT_KINDS, SKILLS_REPORT_KINDS } from '../domain/reports/report-table';
+import {
+  replay,
+  type EmploymentTopicSource,
+  type FundTopicSource,
+  type ReplayProgress,
+  type ReplaySource,
+  type SkillsTopicSource,
+} from '../sources/replay';
+import { EMPLOYMENT_REPORT_KINDS, FUND_REPORT_KINDS, SKILLS_REPORT_KINDS } from '../domain/reports/report-table';
 import type { ParsedSpec, SourceName } from './report-spec';
 
 export interface RunReportDependencies {
@@ -12,6 +19,8 @@ export interface RunReportDependencies {
   readonly skillsSource?: () => SkillsTopicSource;
   /** The employment topic, read when a placement, vacancy or referral table is asked for. */
   readonly employmentSource?: () => EmploymentTopicSource;
+  /** The fund topic, read when a fund table is asked for. */
+  readonly fundSource?: () => FundTopicSource;
   readonly renderOptions: RenderOptions;
   readonly onProgress?: ReplayProgress;
 }
@@ -31,10 +40,13 @@ export async function runReport(spec: ParsedSpec, deps: RunReportDependencies): 
   const wantsEmployment = spec.request.reports.some((kind) => EMPLOYMENT_REPORT_KINDS.includes(kind));
   if (wantsEmployment && !deps.employmentSource)
     throw new Error('the placement, vacancy and referral tables need the employment topic, which is not configured');
+  const wantsFund = spec.request.reports.some((kind) => FUND_REPORT_KINDS.includes(kind));
+  if (wantsFund && !deps.fundSource) throw new Error('the fund tables need the fund topic, which is not configured');
   const replayed = await replay(deps.sourceFor(spec.source), {
     ...(spec.knownAt ? { knownAt: spec.knownAt } : {}),
     ...(wantsSkills && deps.skillsSource ? { skills: deps.skillsSource() } : {}),
     ...(wantsEmployment && deps.employmentSource ? { employment: deps.employmentSource() } : {}),
+    ...(wantsFund && deps.fundSource ? { fund: deps.fundSource() } : {}),
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
   });
   const report = buildReport(replayed.facts, spec.request);

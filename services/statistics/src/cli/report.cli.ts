@@ -1,5 +1,5 @@
 // npm run report -- --as-of 2025-12-31 --period 2025
-//   [--report all|stock|departures|returns|durations|recruitment-cost|assessments|pass-rates|certificates|placements|vacancies|referrals]
+//   [--report all|stock|departures|returns|durations|recruitment-cost|assessments|pass-rates|certificates|placements|vacancies|referrals|fund]
 //   [--format csv|json|sdmx-csv|html] [--out file] [--source kafka|event-store] [--known-at 2026-01-15]
 //   [--suppress-below 5] [--frequency month|quarter|year] [--rates rates.json] [--generated-at …]
 //
@@ -12,10 +12,10 @@ import { createKafka } from '@homeward/messaging';
 import { createPool, type Pool } from '@homeward/pg-kit';
 import { ReportSpecError, parseSpec, type ReportSpec, type SourceName } from '../application/report-spec';
 import { runReport } from '../application/run-report';
-import { EmploymentTopicSource, EventStoreReplaySource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
+import { EmploymentTopicSource, EventStoreReplaySource, FundTopicSource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
 
 const USAGE = `usage: npm run report -- --as-of YYYY-MM-DD --period 2025|2025-Q3|2025-07|2025-01-01..2025-06-30
-  --report all|stock|departures|returns|durations|recruitment-cost|assessments|pass-rates|certificates|placements|vacancies|referrals   (default all)
+  --report all|stock|departures|returns|durations|recruitment-cost|assessments|pass-rates|certificates|placements|vacancies|referrals|fund   (default all)
   --format csv|json|sdmx-csv|html                                   (default csv)
   --out <file>                                                      (default stdout)
   --source kafka|event-store                                        (default kafka)
@@ -30,6 +30,7 @@ const USAGE = `usage: npm run report -- --as-of YYYY-MM-DD --period 2025|2025-Q3
   --topic <name>                 (default $TOPIC_NAMESPACE + homeward.registration.events.v1; repeatable)
   --skills-topic <name>          for the skills tables (default $TOPIC_NAMESPACE + homeward.skills.events.v1)
   --employment-topic <name>      for the placement, vacancy and referral tables (default $TOPIC_NAMESPACE + homeward.employment.events.v1)
+  --fund-topic <name>            for the fund tables (default $TOPIC_NAMESPACE + homeward.fund.events.v1)
   --database-url <url>           the registration event store (default $REGISTRATION_EVENTS_DATABASE_URL)`;
 
 function progressBar(): { update: (read: number, total: number) => void; done: () => void } {
@@ -81,6 +82,7 @@ async function main() {
       topic: { type: 'string', multiple: true },
       'skills-topic': { type: 'string' },
       'employment-topic': { type: 'string' },
+      'fund-topic': { type: 'string' },
       'database-url': { type: 'string', default: process.env.REGISTRATION_EVENTS_DATABASE_URL },
       help: { type: 'boolean', short: 'h' },
     },
@@ -128,6 +130,11 @@ async function main() {
         new EmploymentTopicSource(
           createKafka({ brokers: values.brokers.split(',').map((b) => b.trim()), clientId: 'homeward-statistics-cli' }),
           values['employment-topic'] ?? eventsTopic('employment', (process.env.TOPIC_NAMESPACE ?? '').trim()),
+        ),
+      fundSource: () =>
+        new FundTopicSource(
+          createKafka({ brokers: values.brokers.split(',').map((b) => b.trim()), clientId: 'homeward-statistics-cli' }),
+          values['fund-topic'] ?? eventsTopic('fund', (process.env.TOPIC_NAMESPACE ?? '').trim()),
         ),
       renderOptions: {
         refArea: values['ref-area'],

@@ -24,6 +24,11 @@ const COLUMN: Record<DimensionId, string> = {
   LOCATION: 'location',
   VACANCY_FLOW: 'vacancies',
   EMPLOYMENT_SERVICE: 'employment_service',
+  BENEFIT_TYPE: 'benefit_type',
+  FUND_STEP: 'fund_step',
+  REJECTION_REASON: 'rejection_reason',
+  CURRENCY: 'currency',
+  DAYS_TO_PAYMENT: 'days_to_payment',
   TIME_PERIOD: 'period',
 };
 

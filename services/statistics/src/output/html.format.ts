@@ -234,6 +234,15 @@ const CHARTS: Record<ReportTable['id'], readonly { along: DimensionId; title: st
   'placed-within-6-months-by-sex': [{ along: 'PLACEMENT_STATUS', title: 'Placed within six months of return' }],
   vacancies: [],
   referrals: [{ along: 'EMPLOYMENT_SERVICE', title: 'Job seekers, referrals, interviews and hires' }],
+  'fund-claims': [
+    { along: 'FUND_STEP', title: 'Claims filed, approved, rejected and paid' },
+    { along: 'BENEFIT_TYPE', title: 'Claims filed, by benefit type', fixed: { FUND_STEP: 'CLAIMS' } },
+    { along: 'COUNTERPART_AREA', title: 'Claims filed, by country of the incident', fixed: { FUND_STEP: 'CLAIMS' } },
+  ],
+  'fund-rejections': [],
+  'fund-amounts-paid': [],
+  'fund-days-to-payment': [{ along: 'DAYS_TO_PAYMENT', title: 'Claims by days from the incident to the first payment' }],
+  'fund-median-days-to-payment': [],
 };
 
 /** The core disaggregations shown for every table that has them, by sex. */
@@ -273,6 +282,12 @@ const MEANS: Partial<Record<ReportTable['id'], { along: DimensionId; title: stri
     title: 'Returns placed per return whose window has elapsed, by window and sex',
     heading: 'Placed',
     none: 'No return in the period has been followed for three months yet.',
+  },
+  'fund-median-days-to-payment': {
+    along: 'BENEFIT_TYPE',
+    title: 'Median days from the incident to the first payment, by benefit type and sex',
+    heading: 'Benefit type',
+    none: 'No claim was first paid in the period.',
   },
   'pass-rate-unit': {
     along: 'COMPETENCY_UNIT',

@@ -2,12 +2,14 @@ import { MigrationHistory, type FoldCounts } from '../domain/history/migration-h
 import type { ReplayProgress, ReplaySource, SourceCounts } from './replay-source';
 import type { EmploymentTopicSource } from './employment-topic.source';
 import type { SkillsTopicSource } from './skills-topic.source';
+import type { FundTopicSource } from './fund-topic.source';
 
 export { MigrationHistory } from '../domain/history/migration-history';
 export type { RegistrationFact } from '../domain/history/registration-fact';
 export { KafkaReplaySource } from './kafka.source';
 export { SkillsTopicSource } from './skills-topic.source';
 export { EmploymentTopicSource } from './employment-topic.source';
+export { FundTopicSource } from './fund-topic.source';
 export { EventStoreReplaySource, COPY_SQL as EVENT_STORE_COPY_SQL } from './event-store.source';
 export { STATISTICAL_EVENT_TYPES } from './stored-event.mapper';
 export type { ReplayProgress, ReplaySource, SourceCounts } from './replay-source';
@@ -20,6 +22,8 @@ export interface ReplayOptions {
   readonly skills?: SkillsTopicSource;
   /** The employment topic, read after the others into the same history (the outcome, vacancy and referral tables). */
   readonly employment?: EmploymentTopicSource;
+  /** The fund topic, read after the others into the same history (the fund tables). */
+  readonly fund?: FundTopicSource;
 }
 
 export interface ReplayResult extends SourceCounts {
@@ -35,7 +39,7 @@ export async function replay(source: ReplaySource, options: ReplayOptions = {}):
   let counts: SourceCounts = await source.read((fact) => facts.apply(fact), progress);
   // The fold does not depend on the order the histories come in: the other topics' facts join
   // registration's by worker id when the report is built.
-  for (const topic of [options.skills, options.employment]) {
+  for (const topic of [options.skills, options.employment, options.fund]) {
     if (!topic) continue;
     const before = counts;
     const read = await topic.read(

@@ -2,11 +2,12 @@ import { assertNever } from '@homeward/assert-never';
 import { EARLIEST_RECORDED_DAY, dayOf } from './calendar';
 import { RecordIndex } from './record-index';
 import { EMPLOYMENT_FACT_TYPES, type EmploymentFact, type VacancyEnd } from './employment-fact';
+import { FUND_FACT_TYPES, type BenefitType, type FundFact } from './fund-fact';
 import type { Money, RecruitmentChannel, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from './registration-fact';
 import type { CertificateChange, CertificateKind, SkillsFact } from './skills-fact';
 
-/** What a replay folds: the registration, skills and employment topics' facts, in any interleaving. */
-export type HistoryFact = RegistrationFact | SkillsFact | EmploymentFact;
+/** What a replay folds: the registration, skills, employment and fund topics' facts, in any interleaving. */
+export type HistoryFact = RegistrationFact | SkillsFact | EmploymentFact | FundFact;
 
 /** How a cycle's worker was recruited, as its departure recorded it. */
 export interface Recruitment {
@@ -131,6 +132,26 @@ export interface HireRecord extends PersonOnDay {
   /** ISCO-08 unit group of the vacancy. */
   readonly occupation: string;
   readonly endedOn: number | undefined;
+}
+
+/**
+ * A claim on the emergency fund, joined to the person on the day of the incident (the day it was filed
+ * when the incident's date is not one the registry could have recorded). Dates are day numbers.
+ */
+export interface ClaimRecord extends PersonOnDay {
+  /** Undefined for a benefit type statistics do not know. */
+  readonly benefitType: BenefitType | undefined;
+  /**
+   * The claim's country (where the incident happened, as the claim says); the country of the person's last
+   * cycle by the incident when the claim does not say.
+   */
+  readonly country: string | undefined;
+  readonly incidentOn: number | undefined;
+  /** The day the claim was filed (a draft's: the day it was submitted); undefined for a draft not submitted yet. */
+  readonly filedOn: number | undefined;
+  readonly approvals: readonly { readonly on: number; readonly amount: Money }[];
+  readonly rejections: readonly { readonly on: number; readonly reasons: readonly string[] }[];
+  readonly disbursements: readonly { readonly on: number; readonly amount: Money }[];
 }
 
 /** What the fold did with the facts it was given. */
@@ -313,6 +334,26 @@ export class MigrationHistory {
   }[] = [];
   private readonly placementEnds = new Map<string, number>();
 
+  /** The fund topic's streams and the last version applied of each. */
+  private readonly fundVersions = new Map<string, number>();
+  private readonly claims = new Map<
+    string,
+    {
+      filed?: {
+        worker: number;
+        benefitType: BenefitType | undefined;
+        country: string | undefined;
+        incidentOn?: number;
+        openedOn: number;
+        filedOn?: number;
+      };
+      submitted?: { on: number; benefitType: BenefitType | undefined };
+      approvals: { on: number; amount: Money }[];
+      rejections: { on: number; reasons: readonly string[] }[];
+      disbursements: { on: number; amount: Money }[];
+    }
+  >();
+
   private workerCount = 0;
   private readonly workerPages: WorkerPage[] = [];
   private cycleCount = 0;
@@ -324,6 +365,10 @@ export class MigrationHistory {
   apply(fact: HistoryFact): void {
     if (EMPLOYMENT_FACT_TYPES.has(fact.type as EmploymentFact['type'])) {
       this.applyEmployment(fact as EmploymentFact);
+      return;
+    }
+    if (FUND_FACT_TYPES.has(fact.type as FundFact['type'])) {
+      this.applyFund(fact as FundFact);
       return;
     }
     if (
@@ -553,6 +598,95 @@ export class MigrationHistory {
       }
       default:
         assertNever(fact, 'employment fact');
+    }
+  }
+
+  /**
+   * A fund fact: deduplicated by its stream's version, left out after `knownAt`, dates kept as day numbers
+   * (an undated one is counted and left out). A claim's decisions and payments are kept with the claim,
+   * whatever order they arrive in.
+   */
+  private applyFund(fact: FundFact): void {
+    const applied = this.fundVersions.get(fact.stream) ?? 0;
+    if (fact.version > 0 && fact.version <= applied) {
+      this.counts.duplicates++;
+      return;
+    }
+    if (fact.version > 0) this.fundVersions.set(fact.stream, fact.version);
+    if (this.options.knownAt !== undefined && fact.recordedAt > this.options.knownAt) {
+      this.counts.notYetKnown++;
+      return;
+    }
+    this.counts.applied++;
+    switch (fact.type) {
+      case 'ClaimFiled': {
+        const filedOn = this.day(fact.data.filedOn);
+        if (filedOn === undefined) return;
+        const incidentOn = dayOf(fact.data.incidentOn);
+        this.claim(fact.data.claimId).filed = {
+          worker: this.workerFor(fact.data.workerId),
+          benefitType: fact.data.benefitType,
+          country: fact.data.country,
+          ...(incidentOn !== undefined && incidentOn >= EARLIEST_RECORDED_DAY ? { incidentOn } : {}),
+          openedOn: filedOn,
+          ...(fact.data.draft ? {} : { filedOn }),
+        };
+        return;
+      }
+      case 'ClaimSubmitted': {
+        const on = this.day(fact.data.submittedOn);
+        if (on !== undefined) this.claim(fact.data.claimId).submitted = { on, benefitType: fact.data.benefitType };
+        return;
+      }
+      case 'ClaimApproved': {
+        const on = this.day(fact.data.approvedOn);
+        if (on !== undefined) this.claim(fact.data.claimId).approvals.push({ on, amount: fact.data.amount });
+        return;
+      }
+      case 'ClaimRejected': {
+        const on = this.day(fact.data.rejectedOn);
+        if (on !== undefined) this.claim(fact.data.claimId).rejections.push({ on, reasons: fact.data.reasons });
+        return;
+      }
+      case 'DisbursementMade': {
+        const on = this.day(fact.data.paidOn);
+        if (on !== undefined) this.claim(fact.data.claimId).disbursements.push({ on, amount: fact.data.amount });
+        return;
+      }
+      default:
+        assertNever(fact, 'fund fact');
+    }
+  }
+
+  private claim(id: string) {
+    let claim = this.claims.get(id);
+    if (!claim) {
+      claim = { approvals: [], rejections: [], disbursements: [] };
+      this.claims.set(id, claim);
+    }
+    return claim;
+  }
+
+  /**
+   * Every claim whose filing is known, joined to the person on the day of the incident (of filing, when the
+   * incident is undated). Decisions or payments of a claim whose filing is not known (recorded after the
+   * cut-off) are left out with it.
+   */
+  forEachClaim(visit: (claim: ClaimRecord) => void): void {
+    for (const c of this.claims.values()) {
+      const filed = c.filed;
+      if (!filed) continue;
+      const person = this.personOn(filed.worker, filed.incidentOn ?? filed.openedOn);
+      visit({
+        ...person,
+        country: filed.country ?? person.country,
+        benefitType: c.submitted?.benefitType ?? filed.benefitType,
+        incidentOn: filed.incidentOn,
+        filedOn: filed.filedOn ?? c.submitted?.on,
+        approvals: c.approvals,
+        rejections: c.rejections,
+        disbursements: c.disbursements,
+      });
     }
   }
 

@@ -7,6 +7,7 @@ import { recruitmentCostTable } from './recruitment-cost.report';
 import { reportContext, ReportRequestError, type ReportContext } from './report-context';
 import { REPORT_KINDS, type Report, type ReportKind, type ReportRequest, type ReportTable, type UnplacedCode } from './report-table';
 import { referralsTable, vacanciesTable } from './employment-services.report';
+import { fundTables } from './fund.report';
 import { placementTables } from './placements.report';
 import { assessmentsTable, certificatesTable, passRateTables } from './skills.report';
 import { stockTable } from './stock.report';
@@ -35,6 +36,8 @@ function tablesOf(kind: ReportKind, context: ReportContext): ReportTable[] {
       return [vacanciesTable(context)];
     case 'referrals':
       return [referralsTable(context)];
+    case 'fund':
+      return fundTables(context);
     default:
       assertNever(kind, 'report');
   }

@@ -5,6 +5,8 @@ import { iscoUnitGroup } from '@homeward/classifications/isco-08';
 import type { RecruitmentChannel, ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
 import type { CertificateKind } from '../history/skills-fact';
 import { completeMonths } from '../history/calendar';
+import { currency } from '@homeward/classifications/currencies';
+import type { BenefitType } from '../history/fund-fact';
 
 /**
  * The dimensions of the reports and their code lists. Codes follow SDMX conventions (`_T` total, `_U`
@@ -37,6 +39,11 @@ export type DimensionId =
   | 'LOCATION'
   | 'VACANCY_FLOW'
   | 'EMPLOYMENT_SERVICE'
+  | 'BENEFIT_TYPE'
+  | 'FUND_STEP'
+  | 'REJECTION_REASON'
+  | 'CURRENCY'
+  | 'DAYS_TO_PAYMENT'
   | 'TIME_PERIOD';
 
 export interface Dimension {
@@ -342,6 +349,82 @@ export const EMPLOYMENT_SERVICE: Dimension = {
   ],
   hasTotal: false,
 };
+
+/** The emergency fund's benefit types (issue 13), in the policy's order; unknown for a type of a newer policy. */
+const BENEFIT_CODES: Record<BenefitType, Code> = {
+  repatriation: { id: 'REPATRIATION', name: 'Repatriation' },
+  repatriation_of_remains: { id: 'REMAINS', name: 'Repatriation of remains' },
+  death: { id: 'DEATH', name: 'Death' },
+  disability_injury: { id: 'DISABILITY', name: 'Disability or injury' },
+  medical: { id: 'MEDICAL', name: 'Medical' },
+  legal_assistance: { id: 'LEGAL', name: 'Legal assistance' },
+  counselling: { id: 'COUNSELLING', name: 'Counselling' },
+  emergency_shelter: { id: 'SHELTER', name: 'Emergency shelter and subsistence' },
+};
+export const BENEFIT_TYPE = dimension('BENEFIT_TYPE', 'Benefit type', [...Object.values(BENEFIT_CODES), unknown]);
+export const benefitTypeCode = (type: BenefitType | undefined): string => (type ? BENEFIT_CODES[type].id : UNKNOWN);
+
+/** Steps of a claim on the fund; no total (one claim may take every step). */
+export const FUND_STEP: Dimension = {
+  id: 'FUND_STEP',
+  name: 'Claims and decisions',
+  codes: [
+    { id: 'CLAIMS', name: 'Claims filed' },
+    { id: 'APPROVALS', name: 'Claims approved' },
+    { id: 'REJECTIONS', name: 'Claims rejected' },
+    { id: 'DISBURSEMENTS', name: 'Disbursements made' },
+  ],
+  hasTotal: false,
+};
+
+/**
+ * The reason codes of rejections seen in the history, in code order, without a total: a rejection with two
+ * reasons counts under each, so a sum over reasons would count it twice (the number of rejections is in
+ * the claims table).
+ */
+export function rejectionReasonDimension(codes: Iterable<string>): Dimension {
+  const sorted = [...new Set(codes)].filter((c) => c !== '' && c !== UNKNOWN).sort();
+  return {
+    id: 'REJECTION_REASON',
+    name: "Reason for rejection (the policy's reason code)",
+    codes: [...sorted.map((id) => ({ id, name: id })), { id: UNKNOWN, name: 'No reason recorded' }],
+    hasTotal: false,
+  };
+}
+
+/**
+ * ISO 4217 currencies of the amounts seen in the history, in code order, without a total (amounts in
+ * different currencies do not add up); a code that names no currency is kept as recorded; `_Z` alone when
+ * nothing was paid.
+ */
+export function currencyDimension(codes: Iterable<string>): Dimension {
+  const sorted = [...new Set(codes)].sort();
+  return {
+    id: 'CURRENCY',
+    name: 'Currency (ISO 4217)',
+    // With no payment yet, one code says so: a dimension needs at least one code.
+    codes:
+      sorted.length === 0 ? [{ id: NOT_APPLICABLE, name: 'No payment' }] : sorted.map((id) => ({ id, name: currency(id)?.name ?? id })),
+    hasTotal: false,
+  };
+}
+
+/** Days from the incident to a payment, in bands (the median is a table of its own). */
+const DAY_BANDS: readonly { id: string; name: string; upTo: number }[] = [
+  { id: 'D0T7', name: 'Up to 7 days', upTo: 8 },
+  { id: 'D8T30', name: '8 to 30 days', upTo: 31 },
+  { id: 'D31T90', name: '31 to 90 days', upTo: 91 },
+  { id: 'D91T180', name: '91 to 180 days', upTo: 181 },
+  { id: 'D181T365', name: '181 to 365 days', upTo: 366 },
+  { id: 'D_GT365', name: 'More than 365 days', upTo: Infinity },
+];
+export const DAYS_TO_PAYMENT = dimension('DAYS_TO_PAYMENT', 'Days from the incident to the payment', [
+  ...DAY_BANDS.map(({ id, name }) => ({ id, name })),
+  { id: UNKNOWN, name: 'Unknown (incident not dated, or dated after the payment)' },
+]);
+export function daysToPaymentCode(days: number | undefined): string {
+  return days === undefined || days < 0 ? UNKNOWN : (DAY_BANDS.find((b) => days < b.upTo)?.id ?? UNKNOWN);
+}
 
 export function timePeriod(codes: readonly Code[]): Dimension {
   return { id: 'TIME_PERIOD', name: 'Time period', codes, hasTotal: codes.length > 1 };

@@ -344,6 +344,11 @@ describe('the ILO core disaggregations', () => {
       'placed-within-6-months-by-sex',
       'vacancies',
       'referrals',
+      'fund-claims',
+      'fund-rejections',
+      'fund-amounts-paid',
+      'fund-days-to-payment',
+      'fund-median-days-to-payment',
     ]);
     for (const t of all.tables) {
       const dimensions = t.dimensions.map((d) => d.id);

@@ -53,6 +53,10 @@ export function reportContext(history: MigrationHistory, request: ReportRequest)
     seen.add(c.country ?? UNKNOWN);
     if (c.returnedFrom !== undefined) seen.add(c.returnedFrom);
   });
+  // A claim on the fund names the country of its incident, which may be one no cycle went to.
+  history.forEachClaim((claim) => {
+    if (claim.filedOn !== undefined && claim.filedOn <= asOf) seen.add(claim.country ?? UNKNOWN);
+  });
   const slices = timeSlices(period, request.frequency);
   return {
     request,

@@ -12,7 +12,8 @@ export type ReportKind =
   | 'certificates'
   | 'placements'
   | 'vacancies'
-  | 'referrals';
+  | 'referrals'
+  | 'fund';
 export const REPORT_KINDS: readonly ReportKind[] = [
   'stock',
   'departures',
@@ -25,6 +26,7 @@ export const REPORT_KINDS: readonly ReportKind[] = [
   'placements',
   'vacancies',
   'referrals',
+  'fund',
 ];
 
 /** The reports of the skills topic (issue 11): a replay reads that topic only when one of them is asked for. */
@@ -32,6 +34,9 @@ export const SKILLS_REPORT_KINDS: readonly ReportKind[] = ['assessments', 'pass-
 
 /** The reports of the employment topic (issue 12): a replay reads that topic only when one of them is asked for. */
 export const EMPLOYMENT_REPORT_KINDS: readonly ReportKind[] = ['placements', 'vacancies', 'referrals'];
+
+/** The reports of the fund topic (issue 13): a replay reads that topic only when one of them is asked for. */
+export const FUND_REPORT_KINDS: readonly ReportKind[] = ['fund'];
 
 export type TableId =
   | 'stock'
@@ -48,7 +53,12 @@ export type TableId =
   | 'placement-rate'
   | 'placed-within-6-months-by-sex'
   | 'vacancies'
-  | 'referrals';
+  | 'referrals'
+  | 'fund-claims'
+  | 'fund-rejections'
+  | 'fund-amounts-paid'
+  | 'fund-days-to-payment'
+  | 'fund-median-days-to-payment';
 
 /** What a statistician asks for. Everything that shapes the output is here, so equal requests give equal bytes. */
 export interface ReportRequest {

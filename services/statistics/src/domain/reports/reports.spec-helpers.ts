@@ -1,4 +1,5 @@
 import type { EmploymentFact, VacancyEnd } from '../history/employment-fact';
+import type { BenefitType, FundFact } from '../history/fund-fact';
 import type { Money, RecruitmentChannel, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from '../history/registration-fact';
 import type { CertificateChange, CertificateKind, SkillsFact } from '../history/skills-fact';
 import type { DimensionId } from './codelists';
@@ -17,6 +18,9 @@ export class HistoryWriter {
   /** The employment topic's facts, apart like the skills topic's. */
   readonly employmentFacts: EmploymentFact[] = [];
   private readonly employmentVersions = new Map<string, number>();
+  /** The fund topic's facts, apart like the skills topic's. */
+  readonly fundFacts: FundFact[] = [];
+  private readonly fundVersions = new Map<string, number>();
 
   private next(workerId: string): number {
     const v = (this.versions.get(workerId) ?? 0) + 1;
@@ -202,6 +206,54 @@ export class HistoryWriter {
       version,
       recordedAt,
       data: { referralId, vacancyId, workerId, hiredOn, occupation, ...(extra.startsOn ? { startsOn: extra.startsOn } : {}) },
+    }));
+  }
+
+  private fund(claimId: string, recorded: string, fact: (base: { stream: string; version: number; recordedAt: number }) => FundFact): this {
+    const stream = `claim-${claimId}`;
+    const version = (this.fundVersions.get(stream) ?? 0) + 1;
+    this.fundVersions.set(stream, version);
+    this.fundFacts.push(fact({ stream, version, recordedAt: this.at(recorded) }));
+    return this;
+  }
+
+  /** A claim filed (a draft when `draft`: opened by a welfare incident, a claim only once submitted). */
+  claimFiled(
+    claimId: string,
+    workerId: string,
+    benefitType: BenefitType | undefined,
+    incidentOn: string,
+    filedOn: string,
+    extra: { country?: string; draft?: boolean; recorded?: string } = {},
+  ): this {
+    return this.fund(claimId, extra.recorded ?? filedOn, (base) => ({
+      type: 'ClaimFiled',
+      ...base,
+      data: { claimId, workerId, benefitType, country: extra.country, incidentOn, filedOn, draft: extra.draft ?? false },
+    }));
+  }
+
+  claimSubmitted(claimId: string, submittedOn: string, benefitType: BenefitType | undefined, recorded = submittedOn): this {
+    return this.fund(claimId, recorded, (base) => ({ type: 'ClaimSubmitted', ...base, data: { claimId, submittedOn, benefitType } }));
+  }
+
+  claimApproved(claimId: string, approvedOn: string, currency: string, amountMinor: number, recorded = approvedOn): this {
+    return this.fund(claimId, recorded, (base) => ({
+      type: 'ClaimApproved',
+      ...base,
+      data: { claimId, approvedOn, amount: { currency, amountMinor } },
+    }));
+  }
+
+  claimRejected(claimId: string, rejectedOn: string, reasons: readonly string[], recorded = rejectedOn): this {
+    return this.fund(claimId, recorded, (base) => ({ type: 'ClaimRejected', ...base, data: { claimId, rejectedOn, reasons } }));
+  }
+
+  disbursed(claimId: string, paidOn: string, currency: string, amountMinor: number, recorded = paidOn): this {
+    return this.fund(claimId, recorded, (base) => ({
+      type: 'DisbursementMade',
+      ...base,
+      data: { claimId, paidOn, amount: { currency, amountMinor } },
     }));
   }
 
