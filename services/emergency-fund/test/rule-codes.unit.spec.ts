@@ -272,6 +272,44 @@ describe('the fund rules', () => {
   });
 });
 
+describe('a draft submitted as another benefit type', () => {
+  it('needs the documents of the benefit submitted, not those of the draft’s guess', () => {
+    // An abuse reported by a mission opens a draft guessed as repatriation; the officer submits it as legal assistance.
+    const draft = {
+      ...draftFiled,
+      data: {
+        ...draftFiled.data,
+        benefitType: 'repatriation',
+        incidentKind: 'abuse',
+        grade: '',
+        documentsRequired: ['passport-copy', 'mission-endorsement'],
+      },
+    } as ClaimEvent;
+    const submitted = claimDecider.decide(
+      at({
+        type: 'SubmitClaim',
+        data: { benefitType: 'legal_assistance', amountClaimed: php(20_000), claimantRelation: 'worker', submittedBy: OFFICER_A, policy },
+      }) as Clocked<ClaimCommand>,
+      claimDecider.evolve(claimDecider.initialState(), draft),
+    );
+    expect(submitted[0]!.data).toMatchObject({
+      benefitType: 'legal_assistance',
+      documentsRequired: ['mission-endorsement', 'case-summary'],
+    });
+    const state = [draft, ...submitted].reduce(claimDecider.evolve, claimDecider.initialState());
+    const attach = (documentType: string) =>
+      claimDecider.decide(
+        at({
+          type: 'AttachDocument',
+          data: { documentType, documentId: documentType, sha256: 'ab', attachedBy: OFFICER_A },
+        }) as Clocked<ClaimCommand>,
+        state,
+      );
+    expect(attach('case-summary').map((e) => e.type)).toEqual(['DocumentAttached']);
+    expect(() => attach('passport-copy')).toThrow(expect.objectContaining({ code: 'fund.document-not-required' }));
+  });
+});
+
 describe('an approval left unpaid', () => {
   it('lapses after its lifetime: the reservation is voided (expired) and the claim closed', () => {
     const late = new Date('2027-03-15T10:00:00Z');

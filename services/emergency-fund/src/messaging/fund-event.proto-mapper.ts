@@ -176,6 +176,7 @@ export function toFundEvent(event: FundDomainEvent, envelope: Envelope): FundEve
           amountClaimed: maybeMoney(d.amountClaimed),
           grade: d.grade ?? '',
           claimantRelation: relation(d.claimantRelation),
+          documentsRequired: [...d.documentsRequired],
         },
       });
     }

@@ -58,7 +58,15 @@ const EVENTS: FundDomainEvent[] = [
   { ...filed, data: { ...(filed.data as object), caseNotes: seal } } as FundDomainEvent,
   {
     type: 'ClaimSubmitted',
-    data: { claimId: 'claim-1', submittedOn: TODAY, submittedBy: 'x', benefitType: 'death', grade: 'natural', claimantRelation: 'spouse' },
+    data: {
+      claimId: 'claim-1',
+      submittedOn: TODAY,
+      submittedBy: 'x',
+      benefitType: 'death',
+      grade: 'natural',
+      claimantRelation: 'spouse',
+      documentsRequired: ['death-certificate'],
+    },
   },
   {
     type: 'DocumentAttached',

@@ -240,6 +240,7 @@ function submit(data: SubmitClaim['data'], state: OpenClaim, today: string): Cla
       ...(data.amountClaimed ? { amountClaimed: data.amountClaimed } : {}),
       ...(data.grade ? { grade: data.grade } : {}),
       claimantRelation: data.claimantRelation,
+      documentsRequired: [...terms.documentsRequired],
     },
   };
 }

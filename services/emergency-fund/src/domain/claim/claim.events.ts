@@ -55,6 +55,8 @@ export interface ClaimSubmitted {
     readonly amountClaimed?: Money;
     readonly grade?: string;
     readonly claimantRelation: Relation;
+    /** The documents the submitted benefit type requires: they replace the draft's list. */
+    readonly documentsRequired: readonly string[];
   };
 }
 export interface DocumentAttached {
