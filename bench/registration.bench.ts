@@ -87,7 +87,7 @@ async function load(
   measured?: { pids: readonly (number | undefined)[]; database: string },
 ): Promise<LoadResult> {
   let i = 0;
-  const serverCpu = () => measured ? measured.pids.reduce<number>((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0) : 0;
+  const serverCpu = () => (measured ? measured.pids.reduce<number>((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0) : 0);
   const serverBefore = serverCpu();
   const postgresBefore = measured ? postgresCpu(measured.database) : new Map<string, number>();
   const result = await autocannon({

@@ -21,8 +21,11 @@ import { runReport } from '@homeward/statistics/run-report';
 import { parseSpec } from '@homeward/statistics/report-spec';
 import {
   EVENT_STORE_COPY_SQL,
+  EmploymentTopicSource,
   EventStoreReplaySource,
+  FundTopicSource,
   KafkaReplaySource,
+  SkillsTopicSource,
   STATISTICAL_EVENT_TYPES,
   type RegistrationFact,
   type ReplayProgress,
@@ -161,6 +164,11 @@ async function replayAll(source: 'kafka' | 'event-store'): Promise<{ events: num
     const run = await runReport(spec, {
       sourceFor: (name) =>
         new CopiedHistory(name === 'kafka' ? new KafkaReplaySource(kafka, [topic]) : new EventStoreReplaySource(pool), copies),
+      // The registration history at scale is what this bench replays; the other services' topics of its
+      // namespace were never written, and a topic that does not exist replays as empty.
+      skillsSource: () => new SkillsTopicSource(kafka, `${topic}.skills-none`),
+      employmentSource: () => new EmploymentTopicSource(kafka, `${topic}.employment-none`),
+      fundSource: () => new FundTopicSource(kafka, `${topic}.fund-none`),
       renderOptions: { refArea: 'PH', agency: 'PSA' },
     });
     return { events: run.eventsRead, bytes: Buffer.byteLength(run.body) };
