@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { eventsTopic } from '@homeward/contracts';
 import { AssessmentMethod, CertificateKind, RevocationReason, UnitOutcome } from '@homeward/contracts/skills/v1';
-import { EventStore, eventStoreMigrations, type NewEvent } from '@homeward/event-store';
+import { EventStore, eventStoreMigrations } from '@homeward/event-store';
 import { createKafka, ensureTopics } from '@homeward/messaging';
 import { migrate } from '@homeward/pg-kit/migrations';
-import {
-  createTestDatabase,
-  eventually,
-  infrastructure,
-  testIssuer,
-  testTopicNamespace,
-  type TestDatabase,
-} from '@homeward/testing/infrastructure';
+import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
 import { candidateStream, publishSkillsEvents, standardStream, type SkillsMessage } from '@homeward/testing/skills-events';
 import { startStatistics, type StatisticsRuntime } from '../src/statistics.app';
 import { loadStatisticsConfig } from '../src/statistics.config';
+import { reportApi, storedEvent } from './report-api';
 
 /*
  * The skills tables through the report API (issue 11), on the real PostgreSQL and Kafka: registration's
@@ -34,38 +28,8 @@ let jobsDb: TestDatabase;
 let storeDb: TestDatabase;
 let token: string;
 
-async function call(method: 'GET' | 'POST', url: string, payload?: unknown) {
-  const response = await runtime.app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    ...(payload === undefined ? {} : { payload: payload as object }),
-  });
-  const json = /json/.test(String(response.headers['content-type'])) ? (JSON.parse(response.body) as Record<string, any>) : undefined;
-  return { status: response.statusCode, body: response.body, json };
-}
-
-/** Asks for a report and returns the finished job and its file. */
-async function report(request: Record<string, unknown>) {
-  const accepted = await call('POST', '/reports', { asOf: '2025-12-31', period: '2025', source: 'event-store', ...request });
-  expect(accepted.status).toBe(202);
-  const job = (
-    await eventually(
-      () => call('GET', `/reports/${accepted.json!.id}`),
-      (r) => r.json?.status === 'succeeded' || r.json?.status === 'failed',
-    )
-  ).json!;
-  expect(job).toMatchObject({ status: 'succeeded' });
-  return { job, file: await call('GET', job.result.href) };
-}
-
-const stored = (type: string, day: string, data: Record<string, unknown>): NewEvent => ({
-  eventId: randomUUID(),
-  type,
-  data,
-  metadata: { actor: { organisationId: 'ph-dmw-registry', kind: 'agency', userId: 'u' }, originCountry: 'PH' },
-  occurredAt: new Date(`${day}T00:00:00Z`),
-});
+const { report } = reportApi(() => ({ runtime, token }));
+const stored = storedEvent;
 
 async function returnee(store: EventStore, sex: string, left: string, to: string, occupation: string, back: string): Promise<string> {
   const id = randomUUID();
