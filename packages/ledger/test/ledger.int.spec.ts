@@ -238,6 +238,9 @@ describe('the ledger on PostgreSQL', () => {
         code: 'x',
         pending: true,
       });
+      // A moment clearly between the two: the database records microseconds, a Date only milliseconds (a Date
+      // taken right after the transfer could truncate to before it).
+      await new Promise((resolve) => setTimeout(resolve, 5));
       const between = new Date();
       await new Promise((resolve) => setTimeout(resolve, 5));
       await ledger.post({ id: 'asof-2', pendingId: 'asof-1', amountMinor: 4n });
