@@ -307,4 +307,191 @@ BEGIN
 END $$;
 `,
   },
+  {
+    // A batch's transfers checked together (issue 13's benchmark): balances move once per statement and
+    // account instead of twice per row, and a batch of plain transfers is one INSERT; one by one only
+    // when that batch is refused somewhere (docs/adr/0007).
+    id: '0002_ledger_batch_moves',
+    sql: `
+DROP TRIGGER ledger_transfers_apply ON ledger_transfers;
+DROP FUNCTION ledger_transfers_apply();
+
+-- Per row, before it is written: the database's clock, and a resolution's checks against its pending
+-- transfer (the balances are moved per statement, below).
+CREATE FUNCTION ledger_transfers_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  pending ledger_transfers;
+  resolved_kind text;
+BEGIN
+  NEW.recorded_at := clock_timestamp();
+  IF NEW.kind IN ('post', 'void') THEN
+    -- Resolutions of one pending transfer queue here (a row lock; the row itself never changes), so the
+    -- second of two racing posts sees the first's resolution below instead of moving the balances again.
+    SELECT * INTO pending FROM ledger_transfers WHERE id = NEW.pending_id FOR NO KEY UPDATE;
+    IF NOT FOUND OR pending.kind <> 'pending' THEN
+      RAISE EXCEPTION 'pending-not-found' USING ERRCODE = 'raise_exception';
+    END IF;
+    SELECT kind INTO resolved_kind FROM ledger_transfers WHERE pending_id = NEW.pending_id;
+    IF FOUND THEN
+      RAISE EXCEPTION '%', CASE resolved_kind WHEN 'post' THEN 'already-posted' ELSE 'already-voided' END USING ERRCODE = 'raise_exception';
+    END IF;
+    IF NEW.debit_account_id <> pending.debit_account_id OR NEW.credit_account_id <> pending.credit_account_id
+       OR NEW.currency <> pending.currency OR NEW.code <> pending.code OR NEW.reference IS DISTINCT FROM pending.reference THEN
+      RAISE EXCEPTION 'resolution-differs-from-pending' USING ERRCODE = 'raise_exception';
+    END IF;
+    IF NEW.amount > pending.amount THEN
+      RAISE EXCEPTION 'exceeds-pending-amount' USING ERRCODE = 'raise_exception';
+    END IF;
+    IF NEW.kind = 'void' AND NEW.amount <> pending.amount THEN
+      RAISE EXCEPTION 'void-amount-differs' USING ERRCODE = 'raise_exception';
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER ledger_transfers_check BEFORE INSERT ON ledger_transfers
+  FOR EACH ROW EXECUTE FUNCTION ledger_transfers_check();
+
+-- Per statement, after its rows are written: every account's balances move by the sum of the statement's
+-- transfers on it — the debited accounts first, then the credited, each in id order (two statements on
+-- the same accounts lock them in the same order) — and the accounts' CHECK constraints refuse an
+-- overdraft. A transfer naming an account that does not exist in its currency is refused with the pure
+-- machine's code, the first such transfer of the statement deciding it.
+CREATE FUNCTION ledger_transfers_move() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  wanted bigint;
+  moved bigint;
+  missing ledger_transfers;
+BEGIN
+  WITH moves AS (
+    SELECT t.debit_account_id AS account_id, t.currency,
+           sum(CASE WHEN t.kind IN ('single', 'post') THEN t.amount ELSE 0 END)::bigint AS posted,
+           sum(CASE t.kind WHEN 'pending' THEN t.amount WHEN 'single' THEN 0 ELSE -p.amount END)::bigint AS pending
+      FROM added t LEFT JOIN ledger_transfers p ON p.id = t.pending_id
+     GROUP BY t.debit_account_id, t.currency
+  ), locked AS (
+    SELECT a.id FROM ledger_accounts a JOIN moves m ON a.id = m.account_id AND a.currency = m.currency ORDER BY a.id FOR NO KEY UPDATE OF a
+  ), updated AS (
+    UPDATE ledger_accounts a SET debits_posted = a.debits_posted + m.posted, debits_pending = a.debits_pending + m.pending
+      FROM moves m WHERE a.id = m.account_id AND a.currency = m.currency AND a.id IN (SELECT id FROM locked)
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM moves), (SELECT count(*) FROM updated) INTO wanted, moved;
+  IF moved <> wanted THEN
+    SELECT t.* INTO missing FROM added t
+     WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = t.debit_account_id AND a.currency = t.currency) ORDER BY t.seq LIMIT 1;
+    RAISE EXCEPTION '%', ledger_account_problem(missing.debit_account_id, missing.credit_account_id, missing.currency) USING ERRCODE = 'raise_exception';
+  END IF;
+
+  WITH moves AS (
+    SELECT t.credit_account_id AS account_id, t.currency,
+           sum(CASE WHEN t.kind IN ('single', 'post') THEN t.amount ELSE 0 END)::bigint AS posted,
+           sum(CASE t.kind WHEN 'pending' THEN t.amount WHEN 'single' THEN 0 ELSE -p.amount END)::bigint AS pending
+      FROM added t LEFT JOIN ledger_transfers p ON p.id = t.pending_id
+     GROUP BY t.credit_account_id, t.currency
+  ), locked AS (
+    SELECT a.id FROM ledger_accounts a JOIN moves m ON a.id = m.account_id AND a.currency = m.currency ORDER BY a.id FOR NO KEY UPDATE OF a
+  ), updated AS (
+    UPDATE ledger_accounts a SET credits_posted = a.credits_posted + m.posted, credits_pending = a.credits_pending + m.pending
+      FROM moves m WHERE a.id = m.account_id AND a.currency = m.currency AND a.id IN (SELECT id FROM locked)
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM moves), (SELECT count(*) FROM updated) INTO wanted, moved;
+  IF moved <> wanted THEN
+    SELECT t.* INTO missing FROM added t
+     WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = t.credit_account_id AND a.currency = t.currency) ORDER BY t.seq LIMIT 1;
+    RAISE EXCEPTION '%', ledger_account_problem(missing.debit_account_id, missing.credit_account_id, missing.currency) USING ERRCODE = 'raise_exception';
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER ledger_transfers_move AFTER INSERT ON ledger_transfers
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ledger_transfers_move();
+
+CREATE OR REPLACE FUNCTION ledger_execute(batch jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  grp jsonb;
+  op jsonb;
+  results jsonb;
+  answer jsonb := '[]'::jsonb;
+  failed_at int;
+  i int;
+  attempt int;
+  message text;
+  constraint_name text;
+  code text;
+BEGIN
+  -- All at once, when every group is one plain transfer and no account is debited by one and credited by
+  -- another (then each account only moves one way in the batch, so the batch passes its limits exactly
+  -- when each transfer in turn would): one INSERT, balances moved per account. Any refusal or race, and
+  -- the batch runs one by one below, as if this had not been tried.
+  IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(batch) g WHERE jsonb_array_length(g.value) <> 1 OR g.value->0->>'kind' <> 'transfer')
+     AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(batch) d JOIN jsonb_array_elements(batch) c
+                      ON d.value->0->>'debitAccountId' = c.value->0->>'creditAccountId') THEN
+    BEGIN
+      WITH items AS (
+        SELECT b.n, b.value->0 AS item FROM jsonb_array_elements(batch) WITH ORDINALITY AS b(value, n)
+      ), inserted AS (
+        INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, amount, currency, code, reference)
+        SELECT item->>'id', CASE WHEN coalesce((item->>'pending')::boolean, false) THEN 'pending' ELSE 'single' END,
+               item->>'debitAccountId', item->>'creditAccountId', (item->>'amountMinor')::bigint, item->>'currency', item->>'code',
+               item->>'reference'
+          FROM items ORDER BY items.n
+        RETURNING *
+      )
+      SELECT jsonb_agg(jsonb_build_array(jsonb_build_object('ok', true, 'id', t.id, 'status', 'created', 'transfer', ledger_transfer_json(t)))
+                       ORDER BY items.n)
+        INTO answer FROM inserted t JOIN items ON items.item->>'id' = t.id;
+      IF jsonb_array_length(answer) = jsonb_array_length(batch) THEN RETURN answer; END IF;
+      RAISE EXCEPTION 'ledger: a batch''s ids repeat' USING ERRCODE = 'raise_exception';
+    EXCEPTION
+      -- A refusal (a limit, an unknown account, a used id, a bad amount): the batch runs one by one. A
+      -- deadlock, a serialization failure or anything else concerns the whole statement and is raised.
+      WHEN raise_exception OR check_violation OR unique_violation OR not_null_violation OR numeric_value_out_of_range
+           OR invalid_text_representation THEN
+        answer := '[]'::jsonb;
+    END;
+  END IF;
+
+  FOR grp IN SELECT value FROM jsonb_array_elements(batch) LOOP
+    attempt := 0;
+    LOOP
+      attempt := attempt + 1;
+      failed_at := NULL;
+      code := NULL;
+      BEGIN
+        results := '[]'::jsonb;
+        i := 0;
+        FOR op IN SELECT value FROM jsonb_array_elements(grp) LOOP
+          failed_at := i;
+          results := results || jsonb_build_array(jsonb_build_object('ok', true, 'id', op->>'id') || ledger_execute_one(op));
+          i := i + 1;
+        END LOOP;
+        failed_at := NULL;
+      EXCEPTION
+        WHEN raise_exception OR check_violation THEN
+          GET STACKED DIAGNOSTICS message = MESSAGE_TEXT, constraint_name = CONSTRAINT_NAME;
+          code := CASE constraint_name
+            WHEN 'ledger_exceeds_credits' THEN 'exceeds-credits'
+            WHEN 'ledger_exceeds_debits' THEN 'exceeds-debits'
+            ELSE message END;
+          IF code IN ('exceeds-credits', 'exceeds-debits') AND grp->failed_at->>'kind' = 'transfer' THEN
+            code := coalesce(ledger_accounts_problem(grp->failed_at->>'debitAccountId', grp->failed_at->>'creditAccountId', grp->failed_at->>'currency'), code);
+          END IF;
+        WHEN unique_violation THEN
+          IF attempt < 3 THEN CONTINUE; END IF;
+          RAISE;
+      END;
+      EXIT;
+    END LOOP;
+    IF failed_at IS NOT NULL THEN
+      SELECT jsonb_agg(CASE WHEN ordinality - 1 = failed_at
+                            THEN jsonb_build_object('ok', false, 'id', value->>'id', 'code', code)
+                            ELSE jsonb_build_object('ok', false, 'id', value->>'id', 'code', 'linked-event-failed') END ORDER BY ordinality)
+        INTO results FROM jsonb_array_elements(grp) WITH ORDINALITY;
+    END IF;
+    answer := answer || jsonb_build_array(results);
+  END LOOP;
+  RETURN answer;
+END $$;
+`,
+  },
 ];

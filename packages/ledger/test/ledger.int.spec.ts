@@ -161,6 +161,87 @@ describe('the ledger on PostgreSQL', () => {
     });
   });
 
+  describe('batches (concurrent calls coalesced into one statement)', () => {
+    // One lane: the first call goes alone, the next ones queue and go together in one batch.
+    const batchOf = async (operations: Parameters<Ledger['transfer']>[0][]) => {
+      const lane = new Ledger(db.pool, { lanes: 1 });
+      await lane.createAccounts([
+        { id: 'b-source', code: 'contributions', currency: 'PHP' },
+        { id: 'b-pool', code: 'fund-pool', currency: 'PHP', flags: { debitsMustNotExceedCredits: true } },
+        { id: 'b-paid', code: 'paid', currency: 'PHP' },
+        { id: 'b-claim', code: 'claim', currency: 'PHP', flags: { creditsMustNotExceedDebits: true } },
+      ]);
+      const opener = lane.transfer({
+        id: `b-open-${operations[0]!.id}`,
+        debitAccountId: 'b-source',
+        creditAccountId: 'b-paid',
+        amountMinor: 1n,
+        currency: 'PHP',
+        code: 'x',
+      });
+      const outcomes = await Promise.all(operations.map((operation) => lane.transfer(operation)));
+      await opener;
+      return outcomes.map((o) => (o.ok ? `${o.id}:${o.status}` : `${o.id}:${o.code}`));
+    };
+    const move = (id: string, from: string, to: string, amount: bigint) => ({
+      id,
+      debitAccountId: from,
+      creditAccountId: to,
+      amountMinor: amount,
+      currency: 'PHP',
+      code: 'move',
+    });
+
+    it('answers each transfer as if run in turn, even where the batch as a whole would pass its limits', async () => {
+      const funded = await batchOf([move('b-fund', 'b-source', 'b-pool', 100n)]);
+      expect(funded).toEqual(['b-fund:created']);
+      const before = await ledger.balance('b-pool');
+      // In turn: 150 out of a pool of 100 is refused, then 100 comes in; all together the pool would end at 50.
+      expect(await batchOf([move('b-out', 'b-pool', 'b-paid', 150n), move('b-in', 'b-source', 'b-pool', 100n)])).toEqual([
+        'b-out:exceeds-credits',
+        'b-in:created',
+      ]);
+      expect(await ledger.balance('b-pool')).toEqual({ ...before, creditsPosted: before.creditsPosted + 100n });
+      // And the other way round: 50 into a claim that must not hold more than was debited to it is refused
+      // before the 50 that would have been debited to it next.
+      expect(await batchOf([move('b-c1', 'b-source', 'b-claim', 50n), move('b-c2', 'b-claim', 'b-paid', 50n)])).toEqual([
+        'b-c1:exceeds-debits',
+        'b-c2:created',
+      ]);
+    });
+
+    it('creates the rest of a batch when one transfer in it is refused, and answers a repeated id once created', async () => {
+      const before = await ledger.balance('b-pool');
+      expect(
+        await batchOf([
+          move('b-1', 'b-pool', 'b-paid', 10n),
+          move('b-2', 'b-pool', 'b-paid', 1_000_000n),
+          move('b-3', 'b-pool', 'b-missing', 10n),
+          move('b-4', 'b-pool', 'b-paid', 0n),
+          move('b-1', 'b-pool', 'b-paid', 10n),
+          move('b-5', 'b-pool', 'b-paid', 10n),
+        ]),
+      ).toEqual([
+        'b-1:created',
+        'b-2:exceeds-credits',
+        'b-3:credit-account-not-found',
+        'b-4:amount-not-positive',
+        'b-1:exists',
+        'b-5:created',
+      ]);
+      expect(await ledger.balance('b-pool')).toEqual({ ...before, debitsPosted: before.debitsPosted + 20n });
+      expect((await ledger.trialBalance()).balanced).toBe(true);
+    });
+
+    it('moves every account of a batch that passes, in one statement', async () => {
+      const before = await ledger.balance('b-pool');
+      const ids = Array.from({ length: 30 }, (_, k) => `b-many-${k}`);
+      expect(await batchOf(ids.map((id) => move(id, 'b-pool', 'b-paid', 1n)))).toEqual(ids.map((id) => `${id}:created`));
+      expect(await ledger.balance('b-pool')).toEqual({ ...before, debitsPosted: before.debitsPosted + 30n });
+      expect((await ledger.trialBalance()).balanced).toBe(true);
+    });
+  });
+
   describe('linked transfers', () => {
     it('writes all or nothing', async () => {
       const before = await ledger.trialBalance();
