@@ -3,7 +3,7 @@ import { uuidv7, type EnvelopeActor } from '@homeward/contracts';
 import type { EventStore, FoldEvent, NewEvent } from '@homeward/event-store';
 import { Coalescer } from '@homeward/event-store/coalescer';
 import { CoalescingStreams, type CoalescingOptions } from '@homeward/event-store/coalescing';
-import { SubjectErased, type PersonalDataVault, type SealedData } from '@homeward/personal-data';
+import { SubjectErased, type PersonalDataVault, type SealedData, type SubjectKey } from '@homeward/personal-data';
 
 /** A domain event: a literal type and its data (Emmett's `Event`). */
 export interface DomainEvent {
@@ -133,29 +133,52 @@ export class EventStreams<E extends DomainEvent, S> {
   ): Promise<{ state: S; version: number }> {
     const streamId = this.streamId(id);
     const vault = this.options.personalData?.vault;
+    const { evolve, initialState } = this.options;
     let stored: FoldEvent[];
     if (client || upToVersion !== undefined) stored = await this.store.readStreamForFold(streamId, upToVersion, client);
     else if (vault) {
       // The entity's key comes with its stream, in the same statement: opening what the stream holds
       // sealed, and sealing what the command appends, then cost no round trip of their own.
       const { events, key } = await this.coalescing.readStreamForFoldWithKey(streamId, id);
-      await vault.admit(id, key);
+      const admitted = await vault.admit(id, key);
+      if (admitted !== undefined) {
+        // The key (or the erasure) is known: the fold opens what it needs as it goes, without waiting.
+        let state = initialState();
+        for (const e of events) state = evolve(state, this.toDomainWithKey(id, e, options.personalData, vault, admitted));
+        return { state, version: events.length };
+      }
       stored = events;
     } else stored = await this.coalescing.readStreamForFold(streamId);
-    const { evolve, initialState } = this.options;
     let state = initialState();
     for (const e of stored) state = evolve(state, await this.toDomain(id, e, options.personalData, client));
     return { state, version: stored.length };
+  }
+
+  /** The fields this load opens: all sealed ones with personal data, else only those opened always. */
+  private opens(field: string, open: boolean): boolean {
+    return open || (this.options.personalData?.openedAlways ?? []).includes(field);
+  }
+
+  private toDomainWithKey(id: string, stored: FoldEvent, open: boolean, vault: PersonalDataVault, key: SubjectKey | 'erased'): E {
+    const { sealed, ...data } = stored.data as { sealed?: Record<string, StoredSeal> };
+    if (!sealed) return { type: stored.type, data } as unknown as E;
+    const opened: Record<string, unknown> = {};
+    // After erasure the key is gone: the fields stay absent.
+    if (key !== 'erased') {
+      for (const [field, seal] of Object.entries(sealed)) {
+        if (this.opens(field, open)) opened[field] = vault.openWithKey(id, key, fromStoredSeal(seal));
+      }
+    }
+    return { type: stored.type, data: { ...data, ...opened } } as unknown as E;
   }
 
   private async toDomain(id: string, stored: FoldEvent, open: boolean, client?: PoolClient): Promise<E> {
     const { sealed, ...data } = stored.data as { sealed?: Record<string, StoredSeal> };
     const vault = this.options.personalData?.vault;
     if (!sealed || !vault) return { type: stored.type, data } as unknown as E;
-    const openedAlways = this.options.personalData?.openedAlways ?? [];
     const opened: Record<string, unknown> = {};
     for (const [field, seal] of Object.entries(sealed)) {
-      if (!open && !openedAlways.includes(field)) continue;
+      if (!this.opens(field, open)) continue;
       const value =
         client || !this.opening
           ? await vault.open(id, fromStoredSeal(seal), client)

@@ -35,6 +35,10 @@ function seal(key: Buffer, plaintext: Buffer, aad: string): { nonce: Buffer; cip
   return { nonce, ciphertext };
 }
 
+/** The bytes as a Buffer, without a copy. */
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 function open(key: Buffer, nonce: Buffer, sealed: Buffer, aad: string): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, nonce);
   decipher.setAAD(Buffer.from(aad));
@@ -116,6 +120,12 @@ export const personalDataMigrations: readonly Migration[] = [
     `,
   },
 ];
+
+/** A subject's data key, unwrapped: what opens and seals their data. */
+export interface SubjectKey {
+  readonly keyId: string;
+  readonly key: Buffer;
+}
 
 /** The subject was erased: their data can no longer be read. */
 export class SubjectErased extends Error {
@@ -211,16 +221,30 @@ export class PersonalDataVault {
    * Takes in a subject's key as read from `data_keys` by a statement that read it anyway (a command's
    * stream read, EventStore.readStreamsForFoldWithKeys), so that opening and sealing for the subject need
    * no statement of their own. A fresh read showing the subject erased drops any key still cached here.
+   * Answers the key to open the subject's data with ({@link openWithKey}), `erased` when the read showed the
+   * subject erased, or undefined when the read found no key (the subject has none yet).
    */
-  async admit(subjectId: string, row: { readonly keyId: string; readonly wrappedKey: Buffer | null } | undefined): Promise<void> {
-    if (!row) return;
+  async admit(
+    subjectId: string,
+    row: { readonly keyId: string; readonly wrappedKey: Buffer | null } | undefined,
+  ): Promise<SubjectKey | 'erased' | undefined> {
+    if (!row) return undefined;
     if (!row.wrappedKey) {
       this.cache.delete(subjectId);
-      return;
+      return 'erased';
     }
     const cached = this.cachedKey(subjectId);
-    if (cached && cached.keyId === row.keyId) return;
-    this.remember(subjectId, { keyId: row.keyId, key: await this.wrapper.unwrap(row.wrappedKey) });
+    if (cached && cached.keyId === row.keyId) return cached;
+    const entry = { keyId: row.keyId, key: await this.wrapper.unwrap(row.wrappedKey) };
+    this.remember(subjectId, entry);
+    return entry;
+  }
+
+  /** Opens what was sealed for the subject with the key {@link admit} answered: no lookup, no wait. */
+  openWithKey<T>(subjectId: string, key: SubjectKey, sealed: SealedData): T {
+    if (key.keyId !== sealed.keyId) throw new Error(`sealed with key ${sealed.keyId}, but ${subjectId}'s key is ${key.keyId}`);
+    const plaintext = open(key.key, asBuffer(sealed.nonce), asBuffer(sealed.ciphertext), `${subjectId}:${sealed.keyId}`);
+    return JSON.parse(plaintext.toString('utf8')) as T;
   }
 
   /**
