@@ -3,7 +3,8 @@ import { eventsTopic } from '@homeward/contracts';
 import { startEventSourcedService, type EventSourcedRuntime, type ServiceParts } from '@homeward/command-handling/service';
 import { Ledger, ledgerMigrations } from '@homeward/ledger';
 import { LocalPaymentProvider, localProviderMigrations } from '@homeward/payments/local-provider';
-import { Payments, paymentsMigrations } from '@homeward/payments';
+import { Payments, paymentsMigrations, type Payee, type PayeeSealer } from '@homeward/payments';
+import { fromStoredSeal, toStoredSeal } from '@homeward/command-handling/streams';
 import { createLogger, loadOpenApiDocument } from '@homeward/service-kit';
 import { EventStore } from '@homeward/event-store';
 import type { PersonalDataVault } from '@homeward/personal-data';
@@ -32,13 +33,23 @@ export interface EmergencyFundRuntime extends EventSourcedRuntime {
   readonly application: FundApplication;
 }
 
+/**
+ * Payees are sealed with the worker's key in the service's vault, like case notes: erasure shreds them in
+ * `payments_outgoing`. Sealed on the pool (not in a command's transaction), so that a key made for the
+ * worker here is committed with the payment order that uses it.
+ */
+const payeeSealer = (vault: PersonalDataVault): PayeeSealer => ({
+  seal: async (workerId, payee) => toStoredSeal(await vault.seal(workerId, payee)),
+  open: (workerId, sealed) => vault.open<Payee>(workerId, fromStoredSeal(sealed)),
+});
+
 function buildApplication(parts: Parts, config: EmergencyFundConfig, vault: PersonalDataVault): FundApplication {
   const { pool, store, clock, committed, log } = parts;
   const tables = new ReadTables(pool);
   const ledger = new Ledger(pool);
   // The development provider; a bank's or a mobile-money operator's implements the same PaymentProvider port.
   const provider = new LocalPaymentProvider(pool);
-  const payments = new Payments(pool, provider);
+  const payments = new Payments(pool, provider, payeeSealer(vault));
   const policies = new PolicyCommands(new PolicyStreams(store), pool, tables, ledger, committed);
   const memberStreams = new MemberStreams(store);
   const members = new MemberCommands({ streams: memberStreams, policies, ledger, pool, committed });
