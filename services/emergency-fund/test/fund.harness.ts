@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Scopes } from '@homeward/auth';
 import type { DevTokenClaims } from '@homeward/auth/dev-issuer';
 import { RELAY_ADMIN_SCOPE } from '@homeward/command-handling/relay-admin';
 import {
@@ -9,7 +10,6 @@ import {
   testTopicNamespace,
   type TestDatabase,
 } from '@homeward/testing/infrastructure';
-import { FundScopes } from '../src/application/access/fund.access';
 import { loadEmergencyFundConfig, type EmergencyFundConfig } from '../src/emergency-fund.config';
 import { startEmergencyFund, type EmergencyFundRuntime } from '../src/emergency-fund.app';
 
@@ -18,13 +18,13 @@ export const PRINCIPALS = ['officerA', 'officerB', 'missionSA', 'missionAE', 'st
 export type PrincipalName = (typeof PRINCIPALS)[number];
 
 export const OFFICER_SCOPES = [
-  FundScopes.policies,
-  FundScopes.claims,
-  FundScopes.decide,
-  FundScopes.humanitarian,
-  FundScopes.disburse,
-  FundScopes.read,
-  FundScopes.caseNotes,
+  Scopes.fundPolicies,
+  Scopes.fundClaims,
+  Scopes.fundDecide,
+  Scopes.fundHumanitarian,
+  Scopes.fundDisburse,
+  Scopes.fundRead,
+  Scopes.fundCaseNotes,
 ];
 const ALL = OFFICER_SCOPES;
 
@@ -69,7 +69,7 @@ export async function startFundHarness(
       organisationId: 'ph-owwa',
       kind: 'agency',
       subject: 'clerk',
-      scopes: [FundScopes.claims, FundScopes.read],
+      scopes: [Scopes.fundClaims, Scopes.fundRead],
     }),
     missionSA: await issuer.token({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA', scopes: ALL }),
     missionAE: await issuer.token({ organisationId: 'ph-embassy-abu-dhabi', kind: 'mission', country: 'AE', scopes: ALL }),
