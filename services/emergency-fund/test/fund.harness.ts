@@ -45,7 +45,17 @@ export interface FundHarness {
   ): Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, any> | undefined; text: string }>;
   published(): Promise<void>;
   /** Rows a command may write: events, idempotency records, claims, ledger transfers. */
-  counts(): Promise<{ events: number; idempotencyKeys: number; claims: number; transfers: number }>;
+  /** Rows of every table a command writes: a refusal leaves them all as they were. */
+  counts(): Promise<{
+    events: number;
+    idempotencyKeys: number;
+    claims: number;
+    policies: number;
+    accounts: number;
+    transfers: number;
+    paymentsSent: number;
+    providerPayments: number;
+  }>;
   /** What registration's topic would have told the consumer (worker_cycles). */
   knowCycle(
     workerId: string,
@@ -123,9 +133,12 @@ export async function startFundHarness(
     async counts() {
       const { rows } = await db.pool.query(
         `SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM idempotency_keys)::int AS "idempotencyKeys",
-                (SELECT count(*) FROM claims)::int AS claims, (SELECT count(*) FROM ledger_transfers)::int AS transfers`,
+                (SELECT count(*) FROM claims)::int AS claims, (SELECT count(*) FROM fund_policies)::int AS policies,
+                (SELECT count(*) FROM ledger_accounts)::int AS accounts, (SELECT count(*) FROM ledger_transfers)::int AS transfers,
+                (SELECT count(*) FROM payments_outgoing)::int AS "paymentsSent",
+                (SELECT count(*) FROM local_provider_payments)::int AS "providerPayments"`,
       );
-      return rows[0] as { events: number; idempotencyKeys: number; claims: number; transfers: number };
+      return rows[0];
     },
     async knowCycle(workerId, c) {
       await db.pool.query(
