@@ -41,7 +41,8 @@ export interface PaymentProvider {
  * `open` answers undefined once the person is erased.
  */
 export interface PayeeSealer {
-  seal(subjectId: string, payee: Payee): Promise<SealedPayee>;
+  /** Undefined when the person is erased already: the payment is still sent, and no payee is kept. */
+  seal(subjectId: string, payee: Payee): Promise<SealedPayee | undefined>;
   open(subjectId: string, sealed: SealedPayee): Promise<Payee | undefined>;
 }
 
@@ -165,7 +166,14 @@ export class Payments {
     const inserted = await this.pool.query(
       `INSERT INTO payments_outgoing (reference, payee_subject, payee_sealed, amount, currency, provider) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (reference) DO NOTHING`,
-      [order.reference, subjectId, JSON.stringify(sealed), order.amountMinor.toString(), order.currency, this.provider.name],
+      [
+        order.reference,
+        subjectId,
+        sealed ? JSON.stringify(sealed) : null,
+        order.amountMinor.toString(),
+        order.currency,
+        this.provider.name,
+      ],
     );
     if (inserted.rowCount === 0) {
       const { rows } = await this.pool.query<{

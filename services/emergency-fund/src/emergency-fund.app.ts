@@ -7,7 +7,7 @@ import { Payments, paymentsMigrations, type Payee, type PayeeSealer } from '@hom
 import { fromStoredSeal, toStoredSeal } from '@homeward/command-handling/streams';
 import { createLogger, loadOpenApiDocument } from '@homeward/service-kit';
 import { EventStore } from '@homeward/event-store';
-import type { PersonalDataVault } from '@homeward/personal-data';
+import { SubjectErased, type PersonalDataVault } from '@homeward/personal-data';
 import type { EmergencyFundConfig } from './emergency-fund.config';
 import { EmergencyFundModule } from './emergency-fund.module';
 import { fundMigrations } from './persistence/migrations';
@@ -35,11 +35,20 @@ export interface EmergencyFundRuntime extends EventSourcedRuntime {
 
 /**
  * Payees are sealed with the worker's key in the service's vault, like case notes: erasure shreds them in
- * `payments_outgoing`. Sealed on the pool (not in a command's transaction), so that a key made for the
+ * `payments_outgoing`; a payment after erasure keeps none. Sealed on the pool (not in a command's transaction), so that a key made for the
  * worker here is committed with the payment order that uses it.
  */
 const payeeSealer = (vault: PersonalDataVault): PayeeSealer => ({
-  seal: async (workerId, payee) => toStoredSeal(await vault.seal(workerId, payee)),
+  seal: async (workerId, payee) => {
+    try {
+      return toStoredSeal(await vault.seal(workerId, payee));
+    } catch (error) {
+      // A claim of a worker erased before it was paid (a family's death claim, say) is still paid; the
+      // fund keeps no payee for it (the provider holds the order).
+      if (error instanceof SubjectErased) return undefined;
+      throw error;
+    }
+  },
   open: (workerId, sealed) => vault.open<Payee>(workerId, fromStoredSeal(sealed)),
 });
 

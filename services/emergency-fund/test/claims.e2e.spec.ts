@@ -300,6 +300,10 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     const payee = { name: 'Rosalinda Bagumbayan', method: 'mobile-money', account: '09175550199' };
     const paid = await h.call('POST', `/claims/${claimId}/disburse`, { payee }, h.tokens.officerA, { 'idempotency-key': randomUUID() });
     expect(paid.status).toBe(200);
+    // A second claim of the worker, approved now and paid only after the erasure.
+    const later = await documentedClaim(h, deathClaim(workerId));
+    await h.call('POST', `/claims/${later}/assess`, {});
+    expect((await h.call('POST', `/claims/${later}/approve`, { amount: php(10_000) }, h.tokens.officerA)).body!.status).toBe('approved');
 
     // Every row of every table of the service's database, as text (the events are what the relay puts on the
     // fund topic): the payee is nowhere in the clear, not even before erasure.
@@ -331,13 +335,22 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     );
     // The seal stays, its key is gone: nothing can open it; the ledger keeps the pseudonymous claim.
     expect(await tablesMentioning('Bagumbayan', '09175550199')).toEqual([]);
+    // A payment after the erasure is still made; no payee is kept for it.
+    const afterwards = await h.call('POST', `/claims/${later}/disburse`, { payee }, h.tokens.officerA, { 'idempotency-key': randomUUID() });
+    expect(afterwards.status).toBe(200);
+    expect(afterwards.body!.status).toBe('disbursed');
+    const { rows: kept } = await h.db.pool.query('SELECT payee_subject, payee_sealed FROM payments_outgoing WHERE reference = $1', [
+      `claim:${later}:payment`,
+    ]);
+    expect(kept[0]).toEqual({ payee_subject: workerId, payee_sealed: null });
+    expect(await tablesMentioning('Bagumbayan', '09175550199')).toEqual([]);
     const trial = await balanced();
     expect(account(trial, `claim:${claimId}`)).toMatchObject({ creditsPosted: '2500000' });
 
     const csv = await new LocalPaymentProvider(h.db.pool).statement();
     const imported = await h.call('POST', '/reconciliation/statements', { statementId: 'after-erasure', lines: csv.trimEnd().split('\n') });
     expect(imported.status).toBe(200);
-    expect(imported.body!.reconciledClaims).toContain(claimId);
+    expect(imported.body!.reconciledClaims).toEqual(expect.arrayContaining([claimId, later]));
     expect((await h.call('GET', `/claims/${claimId}`)).body!.status).toBe('reconciled');
   }, 180_000);
 });
