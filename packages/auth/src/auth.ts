@@ -42,7 +42,44 @@ export const Scopes = {
   employmentSeekers: 'employment:seekers',
   /** Read vacancies, job seekers and referrals (an employer only its own vacancies and their referrals). */
   employmentRead: 'employment:read',
+  /** The emergency fund: publish policy versions. */
+  fundPolicies: 'fund:policies',
+  /** File claims (agency officers, missions, a family's or worker's portal client), attach documents, add case notes. */
+  fundClaims: 'fund:claims',
+  /** Assess, approve, reject, decide appeals: the fund's officers. */
+  fundDecide: 'fund:decide',
+  /** Assess a claim on humanitarian grounds when coverage lapsed: a distinct, audited power (with fund:decide). */
+  fundHumanitarian: 'fund:humanitarian',
+  /** Pay approved claims, reconcile, record contributions and budget allocations. */
+  fundDisburse: 'fund:disburse',
+  /** Read claims, policies, the ledger. */
+  fundRead: 'fund:read',
+  /** Read the sealed case notes about abuse (agencies only); every read is audited. */
+  fundCaseNotes: 'fund:case-notes',
 } as const;
+
+/** Every scope a Homeward service knows. */
+export const ALL_SCOPES: readonly string[] = Object.values(Scopes);
+
+/**
+ * Scopes as a command line names them: each as is, or `<prefix>:*` for every known scope of a service
+ * (`fund:*` → fund:policies … fund:case-notes). Answers the scopes and those no service knows (typos).
+ */
+export function expandScopes(requested: readonly string[]): { scopes: string[]; unknown: string[] } {
+  const scopes: string[] = [];
+  const unknown: string[] = [];
+  for (const scope of requested) {
+    if (scope.endsWith(':*')) {
+      const all = ALL_SCOPES.filter((s) => s.startsWith(scope.slice(0, -1)));
+      if (all.length === 0) unknown.push(scope);
+      scopes.push(...all);
+    } else {
+      if (!ALL_SCOPES.includes(scope)) unknown.push(scope);
+      scopes.push(scope);
+    }
+  }
+  return { scopes: [...new Set(scopes)], unknown };
+}
 
 /** Claim names; a real identity provider (Keycloak: protocol mappers) emits them. */
 export const Claims = {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthenticationError, TokenVerifier } from '@homeward/auth';
+import { AuthenticationError, expandScopes, Scopes, TokenVerifier } from '@homeward/auth';
 import { DEV_AUDIENCE, DEV_ISSUER, devIssuer, type DevIssuer } from '@homeward/auth/dev-issuer';
 
 describe('TokenVerifier against the development issuer', () => {
@@ -73,5 +73,25 @@ describe('TokenVerifier against the development issuer', () => {
     // A token with a changed signature is another string: verified on its own, and refused.
     const tampered = `${token.slice(0, -4)}AAAA`;
     await expect(remembering.verify(`Bearer ${tampered}`)).rejects.toThrow(/not valid/);
+  });
+});
+
+describe('the scopes every service knows', () => {
+  it('holds the fund’s with the others, and expands "fund:*" to all of them for the dev-token CLI', () => {
+    expect(Scopes.fundCaseNotes).toBe('fund:case-notes');
+    expect(expandScopes(['fund:*', 'workers:read'])).toEqual({
+      scopes: [
+        'fund:policies',
+        'fund:claims',
+        'fund:decide',
+        'fund:humanitarian',
+        'fund:disburse',
+        'fund:read',
+        'fund:case-notes',
+        'workers:read',
+      ],
+      unknown: [],
+    });
+    expect(expandScopes(['fund:reed', 'nothing:*']).unknown).toEqual(['fund:reed', 'nothing:*']);
   });
 });

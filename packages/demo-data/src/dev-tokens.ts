@@ -1,3 +1,4 @@
+import { expandScopes } from '@homeward/auth';
 import { devIssuer } from '@homeward/auth/dev-issuer';
 import { COUNTRY_PROFILES, type OriginCountry } from './country-profiles';
 
@@ -66,8 +67,8 @@ export async function devEmploymentTokens(
   return { office, employers };
 }
 
-/** The emergency fund's scopes (services/emergency-fund `FundScopes`), spelt out: the demo's officers hold them all. */
-const FUND_SCOPES = ['fund:policies', 'fund:claims', 'fund:decide', 'fund:humanitarian', 'fund:disburse', 'fund:read', 'fund:case-notes'];
+/** The emergency fund's scopes (packages/auth `Scopes.fund*`): the demo's officers hold them all. */
+const FUND_SCOPES = expandScopes(['fund:*']).scopes;
 
 /**
  * Tokens for the fund demo from the development issuer: two officers of the Philippine fund (distinct

@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
  * fund assistance requested. The fund opens a draft claim by itself from each incident (registration's
  * topic); the writer completes it, attaches the documents the policy requires, has it assessed, approved —
  * by two officers where the amount is above the policy's threshold — paid to a payee through the local
- * payments provider, and reconciled by importing the provider's statement of the day (CSV lines), stopping each case at another step so that the demo shows every status:
- *
- * (cases 3, 4 and 6 are filed by the fund's officer for the benefit, the incident recorded all the same):
+ * payments provider, and reconciled by importing the provider's statement of the day (CSV lines), stopping
+ * each case at another step so that the demo shows every status. Every claim is the draft the incident opened:
+ * where the benefit is another than the draft's first guess (cases 3, 4 and 6), the officer submits it as that
+ * benefit, and the documents that benefit requires are the ones attached:
  *
  *   1. death (natural), SA         → approved by two officers, paid, reconciled
  *   2. death (accidental), AE      → approved by two officers, paid (not reconciled yet)
@@ -56,12 +57,6 @@ interface DemoCase {
   readonly incident: 'death' | 'accident' | 'abuse' | 'stranding';
   readonly submit: Record<string, unknown>;
   readonly secondOfficer: boolean;
-  /**
-   * Whether the claim is the draft the fund opens from the incident (fund assistance requested), completed;
-   * otherwise the mission records the incident without asking for assistance and the fund's officer files the
-   * claim for the benefit (the draft's list of documents follows the incident's first benefit, not another).
-   */
-  readonly viaDraft: boolean;
   readonly stopAt: 'submitted' | 'approved' | 'paid' | 'reconciled';
   readonly daysAgo: number;
 }
@@ -75,7 +70,6 @@ export const FUND_DEMO_CASES: readonly DemoCase[] = [
     incident: 'death',
     submit: { benefitType: 'death', grade: 'natural', claimantRelation: 'spouse' },
     secondOfficer: true,
-    viaDraft: true,
     stopAt: 'reconciled',
     daysAgo: 40,
   },
@@ -85,7 +79,6 @@ export const FUND_DEMO_CASES: readonly DemoCase[] = [
     incident: 'death',
     submit: { benefitType: 'death', grade: 'accidental', claimantRelation: 'parent' },
     secondOfficer: true,
-    viaDraft: true,
     stopAt: 'paid',
     daysAgo: 30,
   },
@@ -95,7 +88,6 @@ export const FUND_DEMO_CASES: readonly DemoCase[] = [
     incident: 'accident',
     submit: { benefitType: 'disability_injury', grade: 'partial', claimantRelation: 'worker' },
     secondOfficer: false,
-    viaDraft: false,
     stopAt: 'reconciled',
     daysAgo: 25,
   },
@@ -105,7 +97,6 @@ export const FUND_DEMO_CASES: readonly DemoCase[] = [
     incident: 'abuse',
     submit: { benefitType: 'legal_assistance', amountClaimed: php(30_000), claimantRelation: 'worker' },
     secondOfficer: true,
-    viaDraft: false,
     stopAt: 'paid',
     daysAgo: 20,
   },
@@ -115,7 +106,6 @@ export const FUND_DEMO_CASES: readonly DemoCase[] = [
     incident: 'stranding',
     submit: { benefitType: 'repatriation', amountClaimed: php(35_000), claimantRelation: 'worker' },
     secondOfficer: false,
-    viaDraft: true,
     stopAt: 'approved',
     daysAgo: 12,
   },
@@ -125,7 +115,6 @@ export const FUND_DEMO_CASES: readonly DemoCase[] = [
     incident: 'abuse',
     submit: { benefitType: 'counselling', amountClaimed: php(5_000), claimantRelation: 'worker' },
     secondOfficer: false,
-    viaDraft: false,
     stopAt: 'submitted',
     daysAgo: 6,
   },
@@ -257,42 +246,21 @@ export async function writeFundDemo(options: FundDemoOptions): Promise<FundDemoR
           'POST',
           `/workers/${workerId}/incidents`,
           mission,
-          { occurredOn: dayBefore(options.today, demo.daysAgo), kind: demo.incident, fundAssistanceRequested: demo.viaDraft },
+          { occurredOn: dayBefore(options.today, demo.daysAgo), kind: demo.incident, fundAssistanceRequested: true },
           step('incident'),
         ),
       );
+      // The fund opens the draft from registration's topic; the officer completes it as the case's benefit (the
+      // documents required follow the benefit submitted, not the draft's first guess).
       let claimId: string | undefined;
-      if (demo.viaDraft) {
-        // The fund opens the draft from registration's topic.
-        const deadline = Date.now() + (options.draftTimeoutMs ?? 60_000);
-        while (!claimId && Date.now() < deadline) {
-          const listed = await fund('GET', `/claims?workerId=${workerId}`, officerA);
-          claimId = listed.body?.items?.[0]?.claimId as string | undefined;
-          if (!claimId) await new Promise((r) => setTimeout(r, 500));
-        }
-        if (!claimId) throw new Error('the fund opened no draft claim from the incident');
-        await must('submit', fund('POST', `/claims/${claimId}/submit`, officerA, demo.submit));
-      } else {
-        // The fund learns the worker's cycle from registration's topic: filing waits for it.
-        const deadline = Date.now() + (options.draftTimeoutMs ?? 60_000);
-        for (;;) {
-          const filed = await fund('POST', '/claims', officerA, {
-            workerId,
-            fundId: 'PH-OWWA',
-            incidentKind: demo.incident,
-            incidentOn: dayBefore(options.today, demo.daysAgo),
-            destinationCountry: demo.country,
-            cycleNumber: 1,
-            ...demo.submit,
-          });
-          if (filed.status === 201) {
-            claimId = filed.body!.claimId as string;
-            break;
-          }
-          if (Date.now() > deadline) throw new Error(`filing: ${filed.status} ${JSON.stringify(filed.body)}`);
-          await new Promise((r) => setTimeout(r, 500));
-        }
+      const deadline = Date.now() + (options.draftTimeoutMs ?? 60_000);
+      while (!claimId && Date.now() < deadline) {
+        const listed = await fund('GET', `/claims?workerId=${workerId}`, officerA);
+        claimId = listed.body?.items?.[0]?.claimId as string | undefined;
+        if (!claimId) await new Promise((r) => setTimeout(r, 500));
       }
+      if (!claimId) throw new Error('the fund opened no draft claim from the incident');
+      await must('submit', fund('POST', `/claims/${claimId}/submit`, officerA, demo.submit));
       report.claims++;
       const submitted = await must('the claim', fund('GET', `/claims/${claimId}`, officerA));
       for (const documentType of (submitted.documentsRequired ?? []) as string[])

@@ -5,7 +5,7 @@ import { FUND_DEMO_CASES, writeFundDemo } from '../src/fund.writer';
 
 // The fund demo `npm start` loads, through the real registration and emergency-fund APIs over HTTP, on the
 // real PostgreSQL and Kafka: each case reaches its step (the drafts opened by the fund itself from the
-// incidents the missions recorded), the ledger balances, and a second run writes nothing.
+// incidents the missions recorded, every one of them), the ledger balances, and a second run writes nothing.
 
 describe('the emergency fund demo', () => {
   let registry: RegistrationHarness;
@@ -58,6 +58,11 @@ describe('the emergency fund demo', () => {
       filed: 1,
       reconciled: 2,
     });
+    // Every claim is the draft a mission's welfare incident opened (fund assistance requested), completed.
+    const { rows: sources } = await fund.db.pool.query(
+      `SELECT count(*) FILTER (WHERE source_event_id IS NOT NULL)::int AS drafts, count(*)::int AS n FROM claims`,
+    );
+    expect(sources[0]).toEqual({ drafts: 6, n: 6 });
 
     const second = await writeFundDemo(options);
     expect(second).toMatchObject({ skipped: 'already present (kept as it is)', workers: 0, claims: 0 });

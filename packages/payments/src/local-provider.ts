@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from '@homeward/pg-kit';
 import type { Migration } from '@homeward/pg-kit/migrations';
 import { PaymentsError, toMajor, type PaymentOrder, type PaymentProvider, type PaymentReceipt } from './payments';
@@ -19,7 +19,22 @@ CREATE TABLE local_provider_payments (
   received_at timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    // The provider's books run in the fund's database here, so they keep no payee in the clear either (a real
+    // bank holds the payee on its side, out of the fund's erasure): only a digest of it with the reference,
+    // enough to recognise the same order again.
+    id: '0002_local_provider_payee_digest',
+    sql: `
+ALTER TABLE local_provider_payments ADD COLUMN payee_digest text;
+UPDATE local_provider_payments
+   SET payee_digest = encode(sha256(convert_to(reference || E'\\n' || (payee->>'name') || E'\\n' || (payee->>'method') || E'\\n' || (payee->>'account'), 'UTF8')), 'hex');
+ALTER TABLE local_provider_payments ALTER COLUMN payee_digest SET NOT NULL, DROP COLUMN payee;`,
+  },
 ];
+
+/** The digest the local provider keeps of an order's payee: sha256 of the reference, name, method and account. */
+export const payeeDigest = (order: PaymentOrder): string =>
+  createHash('sha256').update([order.reference, order.payee.name, order.payee.method, order.payee.account].join('\n')).digest('hex');
 
 /**
  * A provider for development and tests: it "pays" by writing a row, idempotent by reference like a real
@@ -31,15 +46,15 @@ export class LocalPaymentProvider implements PaymentProvider {
   constructor(private readonly pool: Pool) {}
 
   async send(order: PaymentOrder): Promise<PaymentReceipt> {
-    const payee = JSON.stringify({ name: order.payee.name, method: order.payee.method, account: order.payee.account });
+    const payee = payeeDigest(order);
     const { rows } = await this.pool.query<{ provider_payment_id: string; same: boolean }>(
       `WITH inserted AS (
-         INSERT INTO local_provider_payments (reference, provider_payment_id, payee, amount, currency) VALUES ($1, $2, $3, $4, $5)
+         INSERT INTO local_provider_payments (reference, provider_payment_id, payee_digest, amount, currency) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (reference) DO NOTHING RETURNING provider_payment_id, true AS same
        )
        SELECT provider_payment_id, same FROM inserted
        UNION ALL
-       SELECT provider_payment_id, (payee = $3::jsonb AND amount = $4 AND currency = $5) FROM local_provider_payments
+       SELECT provider_payment_id, (payee_digest = $3 AND amount = $4 AND currency = $5) FROM local_provider_payments
         WHERE reference = $1 AND NOT EXISTS (SELECT 1 FROM inserted)`,
       [order.reference, `local-${randomUUID()}`, payee, order.amountMinor.toString(), order.currency],
     );

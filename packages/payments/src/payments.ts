@@ -35,6 +35,24 @@ export interface PaymentProvider {
   send(order: PaymentOrder): Promise<PaymentReceipt>;
 }
 
+/**
+ * How the payee is kept at rest: sealed with the key of the person the payment is for (in the fund, the
+ * worker's key in the service's PersonalDataVault), so that erasing that person shreds the payee here too.
+ * `open` answers undefined once the person is erased.
+ */
+export interface PayeeSealer {
+  /** Undefined when the person is erased already: the payment is still sent, and no payee is kept. */
+  seal(subjectId: string, payee: Payee): Promise<SealedPayee | undefined>;
+  open(subjectId: string, sealed: SealedPayee): Promise<Payee | undefined>;
+}
+
+/** A sealed payee as stored (JSON): which key, the nonce and the ciphertext, base64. */
+export interface SealedPayee {
+  readonly keyId: string;
+  readonly nonce: string;
+  readonly ciphertext: string;
+}
+
 export type PaymentsErrorCode = 'reference-reused' | 'currency-unknown' | 'amount-not-positive' | 'statement-invalid';
 
 /** A refusal with a stable code and the field at fault (for RFC 9457 problems at the edge). */
@@ -77,6 +95,16 @@ CREATE TABLE payments_statement_lines (
   imported_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX payments_statement_lines_reference ON payments_statement_lines (reference);
+`,
+  },
+  {
+    // The payee is no longer kept in the clear: sealed with the key of the person the payment is for
+    // (payee_subject, a pseudonymous id), so that erasure shreds it. Payees written in the clear before this
+    // migration are dropped (the provider holds them on its side; the reconciliation matches by reference).
+    id: '0002_payee_sealed',
+    sql: `
+ALTER TABLE payments_outgoing DROP COLUMN payee;
+ALTER TABLE payments_outgoing ADD COLUMN payee_subject text, ADD COLUMN payee_sealed jsonb;
 `,
   },
 ];
@@ -123,24 +151,47 @@ export class Payments {
   constructor(
     private readonly pool: Pool,
     private readonly provider: PaymentProvider,
+    private readonly sealer: PayeeSealer,
   ) {}
 
-  async send(order: PaymentOrder): Promise<PaymentReceipt> {
+  /**
+   * Sends `order`; its payee is stored sealed with `subjectId`'s key (the person the payment is for, by a
+   * pseudonymous id). The same order again answers the first receipt; another amount, currency or payee under
+   * the reference is refused — the payee compared only while it can be opened (after erasure, the amount and
+   * currency).
+   */
+  async send(order: PaymentOrder, subjectId: string): Promise<PaymentReceipt> {
     validateOrder(order);
+    const sealed = await this.sealer.seal(subjectId, order.payee);
     const inserted = await this.pool.query(
-      `INSERT INTO payments_outgoing (reference, payee, amount, currency, provider) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (reference) DO NOTHING`,
-      [order.reference, JSON.stringify(order.payee), order.amountMinor.toString(), order.currency, this.provider.name],
+      `INSERT INTO payments_outgoing (reference, payee_subject, payee_sealed, amount, currency, provider) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (reference) DO NOTHING`,
+      [
+        order.reference,
+        subjectId,
+        sealed ? JSON.stringify(sealed) : null,
+        order.amountMinor.toString(),
+        order.currency,
+        this.provider.name,
+      ],
     );
     if (inserted.rowCount === 0) {
-      const { rows } = await this.pool.query<{ payee: Payee; amount: string; currency: string }>(
-        'SELECT payee, amount::text, currency FROM payments_outgoing WHERE reference = $1',
-        [order.reference],
-      );
+      const { rows } = await this.pool.query<{
+        payee_subject: string | null;
+        payee_sealed: SealedPayee | null;
+        amount: string;
+        currency: string;
+      }>('SELECT payee_subject, payee_sealed, amount::text, currency FROM payments_outgoing WHERE reference = $1', [order.reference]);
       const existing = rows[0]!;
+      const payee =
+        existing.payee_subject !== null && existing.payee_sealed !== null
+          ? await this.sealer.open(existing.payee_subject, existing.payee_sealed)
+          : undefined;
       if (
         existing.amount !== order.amountMinor.toString() ||
         existing.currency !== order.currency ||
-        canonical(existing.payee) !== canonical(order.payee)
+        (existing.payee_subject !== null && existing.payee_subject !== subjectId) ||
+        (payee !== undefined && canonical(payee) !== canonical(order.payee))
       ) {
         throw new PaymentsError(
           'reference-reused',

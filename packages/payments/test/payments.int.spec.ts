@@ -1,19 +1,38 @@
 import { migrate } from '@homeward/pg-kit/migrations';
 import { createTestDatabase, type TestDatabase } from '@homeward/testing/infrastructure';
-import { Payments, PAYMENTS_OWNER, paymentsMigrations, PaymentsError } from '@homeward/payments';
+import { randomBytes } from 'node:crypto';
+import { MasterKeyWrapper, PersonalDataVault, personalDataMigrations } from '@homeward/personal-data';
+import { Payments, PAYMENTS_OWNER, paymentsMigrations, PaymentsError, type Payee, type PayeeSealer } from '@homeward/payments';
 import { LOCAL_PROVIDER_OWNER, LocalPaymentProvider, localProviderMigrations } from '@homeward/payments/local-provider';
+
+/** The fund's adapter, in small: the payee sealed with the worker's key in a PersonalDataVault. */
+const vaultSealer = (vault: PersonalDataVault): PayeeSealer => ({
+  seal: async (subjectId, payee) => {
+    const s = await vault.seal(subjectId, payee);
+    return { keyId: s.keyId, nonce: Buffer.from(s.nonce).toString('base64'), ciphertext: Buffer.from(s.ciphertext).toString('base64') };
+  },
+  open: (subjectId, s) =>
+    vault.open<Payee>(subjectId, {
+      keyId: s.keyId,
+      nonce: Buffer.from(s.nonce, 'base64'),
+      ciphertext: Buffer.from(s.ciphertext, 'base64'),
+    }),
+});
 
 describe('payments out and their reconciliation', () => {
   let db: TestDatabase;
   let provider: LocalPaymentProvider;
   let payments: Payments;
+  let vault: PersonalDataVault;
   const payee = { name: 'Maria Santos', method: 'mobile-money' as const, account: '+639171234567' };
   beforeAll(async () => {
     db = await createTestDatabase('payments');
     await migrate(db.pool, PAYMENTS_OWNER, paymentsMigrations);
     await migrate(db.pool, LOCAL_PROVIDER_OWNER, localProviderMigrations);
+    await migrate(db.pool, 'personal-data', personalDataMigrations);
     provider = new LocalPaymentProvider(db.pool);
-    payments = new Payments(db.pool, provider);
+    vault = new PersonalDataVault(db.pool, new MasterKeyWrapper(randomBytes(32).toString('base64')));
+    payments = new Payments(db.pool, provider, vaultSealer(vault));
   });
   afterAll(() => db.drop());
 
@@ -21,11 +40,13 @@ describe('payments out and their reconciliation', () => {
 
   describe('sending', () => {
     it('pays once when a disbursement is sent twice, and refuses its reference for another payment', async () => {
-      const first = await payments.send({ reference: 'disb-1', payee, amountMinor: 10_000_000n, currency: 'PHP' });
-      const again = await payments.send({ reference: 'disb-1', payee, amountMinor: 10_000_000n, currency: 'PHP' });
+      const first = await payments.send({ reference: 'disb-1', payee, amountMinor: 10_000_000n, currency: 'PHP' }, 'worker-1');
+      const again = await payments.send({ reference: 'disb-1', payee, amountMinor: 10_000_000n, currency: 'PHP' }, 'worker-1');
       expect(again).toEqual(first);
       expect(await count('local_provider_payments')).toBe(1);
-      await expect(payments.send({ reference: 'disb-1', payee, amountMinor: 10_000_001n, currency: 'PHP' })).rejects.toMatchObject({
+      await expect(
+        payments.send({ reference: 'disb-1', payee, amountMinor: 10_000_001n, currency: 'PHP' }, 'worker-1'),
+      ).rejects.toMatchObject({
         code: 'reference-reused',
         field: 'reference',
       });
@@ -35,10 +56,10 @@ describe('payments out and their reconciliation', () => {
     });
 
     it('refuses an unknown currency and a non-positive amount, writing nothing', async () => {
-      await expect(payments.send({ reference: 'bad-1', payee, amountMinor: 1n, currency: 'PHX' })).rejects.toMatchObject({
+      await expect(payments.send({ reference: 'bad-1', payee, amountMinor: 1n, currency: 'PHX' }, 'worker-1')).rejects.toMatchObject({
         code: 'currency-unknown',
       });
-      await expect(payments.send({ reference: 'bad-2', payee, amountMinor: 0n, currency: 'PHP' })).rejects.toMatchObject({
+      await expect(payments.send({ reference: 'bad-2', payee, amountMinor: 0n, currency: 'PHP' }, 'worker-1')).rejects.toMatchObject({
         code: 'amount-not-positive',
       });
       expect(await count('payments_outgoing')).toBe(1);
@@ -47,8 +68,8 @@ describe('payments out and their reconciliation', () => {
 
   describe('reconciliation', () => {
     it('matches the provider statement to the disbursements, and importing it again changes nothing', async () => {
-      await payments.send({ reference: 'disb-2', payee, amountMinor: 2_000_050n, currency: 'PHP' });
-      await payments.send({ reference: 'disb-3', payee, amountMinor: 700_000_00n, currency: 'NPR' });
+      await payments.send({ reference: 'disb-2', payee, amountMinor: 2_000_050n, currency: 'PHP' }, 'worker-1');
+      await payments.send({ reference: 'disb-3', payee, amountMinor: 700_000_00n, currency: 'NPR' }, 'worker-1');
       const statement = await provider.statement({ failed: ['disb-3'] });
       expect(statement).toMatch(/^date,reference,amount,currency,status\n/);
       expect(statement).toContain(',disb-2,20000.50,PHP,settled');
@@ -95,6 +116,43 @@ describe('payments out and their reconciliation', () => {
       const before = await count('payments_statement_lines');
       await expect(payments.importStatement(csv, 'bad')).rejects.toMatchObject({ code: 'statement-invalid', field });
       expect(await count('payments_statement_lines')).toBe(before);
+    });
+  });
+
+  describe('the payee', () => {
+    const text = async () =>
+      (
+        await db.pool.query<{ t: string }>(
+          `SELECT coalesce((SELECT string_agg(p::text, '|') FROM payments_outgoing p), '') || (SELECT coalesce(string_agg(l::text, '|'), '') FROM local_provider_payments l) AS t`,
+        )
+      ).rows[0]!.t;
+
+    it('is kept sealed with the worker’s key, and erasure shreds it while the payment still reconciles by reference', async () => {
+      const ana = { name: 'Ana Dimaculangan', method: 'bank' as const, account: 'PH98 7654 3210' };
+      await payments.send({ reference: 'disb-ana', payee: ana, amountMinor: 150_000n, currency: 'PHP' }, 'worker-ana');
+      expect(await text()).not.toMatch(/Dimaculangan|7654/);
+      const row = await db.pool.query('SELECT payee_subject, payee_sealed FROM payments_outgoing WHERE reference = $1', ['disb-ana']);
+      expect(row.rows[0].payee_subject).toBe('worker-ana');
+      expect(
+        await vault.open(row.rows[0].payee_subject, {
+          ...row.rows[0].payee_sealed,
+          nonce: Buffer.from(row.rows[0].payee_sealed.nonce, 'base64'),
+          ciphertext: Buffer.from(row.rows[0].payee_sealed.ciphertext, 'base64'),
+        }),
+      ).toEqual(ana);
+      // While the payee can be opened, another payee under the reference is refused.
+      await expect(
+        payments.send({ reference: 'disb-ana', payee: { ...ana, account: 'PH00' }, amountMinor: 150_000n, currency: 'PHP' }, 'worker-ana'),
+      ).rejects.toMatchObject({ code: 'reference-reused' });
+
+      await vault.erase('worker-ana');
+      expect(await vaultSealer(vault).open('worker-ana', row.rows[0].payee_sealed)).toBeUndefined();
+      const report = await payments.importStatement(
+        `date,reference,amount,currency,status\n${new Date().toISOString().slice(0, 10)},disb-ana,1500.00,PHP,settled\n`,
+        'after-erasure',
+      );
+      expect(report.matched.map((m) => m.reference)).toContain('disb-ana');
+      expect(await text()).not.toMatch(/Dimaculangan|7654/);
     });
   });
 });

@@ -293,6 +293,11 @@ describe('the agency view, given the fund topic, stores', () => {
       { claim_id: C, status: 'disbursed', paid_minor: 22_000_000 },
     ]));
 
+  it('a payment matched with the provider’s statement leaves the claim reconciled, as the fund service says it', () =>
+    given(c.filed, c.submitted, c.assessed, c.maker, c.checker, c.paid, c.reconciled).thenRows('fund_claims', [
+      { claim_id: C, status: 'reconciled', paid_minor: 22_000_000, paid_on: '2026-03-15', reconciled_on: '2026-03-20' },
+    ]));
+
   it('a rejection with its reason codes, without the officer’s note; an appeal without its grounds', () => {
     const s = claimStream('C-REJ', 'SA');
     const filed = s.event(

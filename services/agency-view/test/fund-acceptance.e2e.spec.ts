@@ -196,7 +196,7 @@ describe('the emergency fund end to end: from a death abroad to a reconciled pay
     const record = await ok(registry.call('GET', `/workers/${workerId}`, undefined, registry.tokens.agency), 'the worker');
     expect(JSON.stringify(record)).toContain('"fundAssistanceRequested":true');
 
-    // The agency view: the worker's claim, disbursed, with the decision's policy version and rules, and no case notes.
+    // The agency view: the worker's claim, reconciled (the fund's own status), with the decision's policy version and rules, and no case notes.
     const profile = await eventually(
       () => view.call('GET', `/workers/${workerId}`, agencyToken),
       (r) => r.status === 200 && (r.body as any).claims?.[0]?.reconciledOn !== undefined,
@@ -205,7 +205,7 @@ describe('the emergency fund end to end: from a death abroad to a reconciled pay
     const claim = (profile.body as any).claims[0];
     expect(claim).toMatchObject({
       claimId,
-      status: 'disbursed',
+      status: 'reconciled',
       benefitType: 'death',
       filedBy: 'welfare_incident',
       destinationCountry: 'SA',
@@ -226,7 +226,7 @@ describe('the emergency fund end to end: from a death abroad to a reconciled pay
       () => missionSA.call('GET', '/claims', missionSAToken),
       (r) =>
         r.status === 200 &&
-        (r.body as any).items.some((c: { claimId: string; status: string }) => c.claimId === claimId && c.status === 'disbursed'),
+        (r.body as any).items.some((c: { claimId: string; status: string }) => c.claimId === claimId && c.status === 'reconciled'),
       90_000,
     );
     expect((saClaims.body as any).items.find((c: { claimId: string }) => c.claimId === claimId)).toMatchObject({

@@ -3,10 +3,11 @@ import { eventsTopic } from '@homeward/contracts';
 import { startEventSourcedService, type EventSourcedRuntime, type ServiceParts } from '@homeward/command-handling/service';
 import { Ledger, ledgerMigrations } from '@homeward/ledger';
 import { LocalPaymentProvider, localProviderMigrations } from '@homeward/payments/local-provider';
-import { Payments, paymentsMigrations } from '@homeward/payments';
+import { Payments, paymentsMigrations, type Payee, type PayeeSealer } from '@homeward/payments';
+import { fromStoredSeal, toStoredSeal } from '@homeward/command-handling/streams';
 import { createLogger, loadOpenApiDocument } from '@homeward/service-kit';
 import { EventStore } from '@homeward/event-store';
-import type { PersonalDataVault } from '@homeward/personal-data';
+import { SubjectErased, type PersonalDataVault } from '@homeward/personal-data';
 import type { EmergencyFundConfig } from './emergency-fund.config';
 import { EmergencyFundModule } from './emergency-fund.module';
 import { fundMigrations } from './persistence/migrations';
@@ -32,13 +33,32 @@ export interface EmergencyFundRuntime extends EventSourcedRuntime {
   readonly application: FundApplication;
 }
 
+/**
+ * Payees are sealed with the worker's key in the service's vault, like case notes: erasure shreds them in
+ * `payments_outgoing`; a payment after erasure keeps none. Sealed on the pool (not in a command's transaction), so that a key made for the
+ * worker here is committed with the payment order that uses it.
+ */
+const payeeSealer = (vault: PersonalDataVault): PayeeSealer => ({
+  seal: async (workerId, payee) => {
+    try {
+      return toStoredSeal(await vault.seal(workerId, payee));
+    } catch (error) {
+      // A claim of a worker erased before it was paid (a family's death claim, say) is still paid; the
+      // fund keeps no payee for it (the provider holds the order).
+      if (error instanceof SubjectErased) return undefined;
+      throw error;
+    }
+  },
+  open: (workerId, sealed) => vault.open<Payee>(workerId, fromStoredSeal(sealed)),
+});
+
 function buildApplication(parts: Parts, config: EmergencyFundConfig, vault: PersonalDataVault): FundApplication {
   const { pool, store, clock, committed, log } = parts;
   const tables = new ReadTables(pool);
   const ledger = new Ledger(pool);
   // The development provider; a bank's or a mobile-money operator's implements the same PaymentProvider port.
   const provider = new LocalPaymentProvider(pool);
-  const payments = new Payments(pool, provider);
+  const payments = new Payments(pool, provider, payeeSealer(vault));
   const policies = new PolicyCommands(new PolicyStreams(store), pool, tables, ledger, committed);
   const memberStreams = new MemberStreams(store);
   const members = new MemberCommands({ streams: memberStreams, policies, ledger, pool, committed });

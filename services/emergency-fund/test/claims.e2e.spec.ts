@@ -291,4 +291,66 @@ describe('a claim from filing to payment, on the real PostgreSQL and Kafka', () 
     });
     expect(doc.status).toBe(200);
   }, 180_000);
+
+  it('keeps the payee sealed with the worker’s key: erasure shreds it in every table, and the payment still reconciles by reference', async () => {
+    const workerId = await coveredWorker(h);
+    const claimId = await documentedClaim(h, deathClaim(workerId));
+    await h.call('POST', `/claims/${claimId}/assess`, {});
+    expect((await h.call('POST', `/claims/${claimId}/approve`, { amount: php(25_000) }, h.tokens.officerA)).body!.status).toBe('approved');
+    const payee = { name: 'Rosalinda Bagumbayan', method: 'mobile-money', account: '09175550199' };
+    const paid = await h.call('POST', `/claims/${claimId}/disburse`, { payee }, h.tokens.officerA, { 'idempotency-key': randomUUID() });
+    expect(paid.status).toBe(200);
+    // A second claim of the worker, approved now and paid only after the erasure.
+    const later = await documentedClaim(h, deathClaim(workerId));
+    await h.call('POST', `/claims/${later}/assess`, {});
+    expect((await h.call('POST', `/claims/${later}/approve`, { amount: php(10_000) }, h.tokens.officerA)).body!.status).toBe('approved');
+
+    // Every row of every table of the service's database, as text (the events are what the relay puts on the
+    // fund topic): the payee is nowhere in the clear, not even before erasure.
+    const tablesMentioning = async (...needles: string[]) => {
+      const { rows: tables } = await h.db.pool.query<{ name: string }>(
+        `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+      );
+      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['events', 'payments_outgoing', 'local_provider_payments']));
+      const found: string[] = [];
+      for (const { name } of tables) {
+        const { rows } = await h.db.pool.query<{ text: string }>(`SELECT coalesce(string_agg(t::text, '|'), '') AS text FROM "${name}" t`);
+        if (needles.some((n) => rows[0]!.text.includes(n))) found.push(name);
+      }
+      return found;
+    };
+    expect(await tablesMentioning('Bagumbayan', '09175550199')).toEqual([]);
+    const { rows: order } = await h.db.pool.query('SELECT payee_subject, payee_sealed FROM payments_outgoing WHERE reference = $1', [
+      `claim:${claimId}:payment`,
+    ]);
+    expect(order[0]).toEqual({ payee_subject: workerId, payee_sealed: expect.objectContaining({ keyId: expect.any(String) }) });
+
+    await publishRegistration(h.config.TOPIC_NAMESPACE, workerId, [
+      { on: daysAgo(0), event: { case: 'personalDataErased', value: { workerId, erasedOn: daysAgo(0), basis: 1 } } },
+    ]);
+    await eventually(
+      () => h.db.pool.query<{ erased: boolean }>('SELECT wrapped_key IS NULL AS erased FROM data_keys WHERE subject_id = $1', [workerId]),
+      (r) => r.rows[0]?.erased === true,
+      120_000,
+    );
+    // The seal stays, its key is gone: nothing can open it; the ledger keeps the pseudonymous claim.
+    expect(await tablesMentioning('Bagumbayan', '09175550199')).toEqual([]);
+    // A payment after the erasure is still made; no payee is kept for it.
+    const afterwards = await h.call('POST', `/claims/${later}/disburse`, { payee }, h.tokens.officerA, { 'idempotency-key': randomUUID() });
+    expect(afterwards.status).toBe(200);
+    expect(afterwards.body!.status).toBe('disbursed');
+    const { rows: kept } = await h.db.pool.query('SELECT payee_subject, payee_sealed FROM payments_outgoing WHERE reference = $1', [
+      `claim:${later}:payment`,
+    ]);
+    expect(kept[0]).toEqual({ payee_subject: workerId, payee_sealed: null });
+    expect(await tablesMentioning('Bagumbayan', '09175550199')).toEqual([]);
+    const trial = await balanced();
+    expect(account(trial, `claim:${claimId}`)).toMatchObject({ creditsPosted: '2500000' });
+
+    const csv = await new LocalPaymentProvider(h.db.pool).statement();
+    const imported = await h.call('POST', '/reconciliation/statements', { statementId: 'after-erasure', lines: csv.trimEnd().split('\n') });
+    expect(imported.status).toBe(200);
+    expect(imported.body!.reconciledClaims).toEqual(expect.arrayContaining([claimId, later]));
+    expect((await h.call('GET', `/claims/${claimId}`)).body!.status).toBe('reconciled');
+  }, 180_000);
 });

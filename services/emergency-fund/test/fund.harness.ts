@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Scopes } from '@homeward/auth';
 import type { DevTokenClaims } from '@homeward/auth/dev-issuer';
 import { RELAY_ADMIN_SCOPE } from '@homeward/command-handling/relay-admin';
 import {
@@ -9,7 +10,6 @@ import {
   testTopicNamespace,
   type TestDatabase,
 } from '@homeward/testing/infrastructure';
-import { FundScopes } from '../src/application/access/fund.access';
 import { loadEmergencyFundConfig, type EmergencyFundConfig } from '../src/emergency-fund.config';
 import { startEmergencyFund, type EmergencyFundRuntime } from '../src/emergency-fund.app';
 
@@ -18,13 +18,13 @@ export const PRINCIPALS = ['officerA', 'officerB', 'missionSA', 'missionAE', 'st
 export type PrincipalName = (typeof PRINCIPALS)[number];
 
 export const OFFICER_SCOPES = [
-  FundScopes.policies,
-  FundScopes.claims,
-  FundScopes.decide,
-  FundScopes.humanitarian,
-  FundScopes.disburse,
-  FundScopes.read,
-  FundScopes.caseNotes,
+  Scopes.fundPolicies,
+  Scopes.fundClaims,
+  Scopes.fundDecide,
+  Scopes.fundHumanitarian,
+  Scopes.fundDisburse,
+  Scopes.fundRead,
+  Scopes.fundCaseNotes,
 ];
 const ALL = OFFICER_SCOPES;
 
@@ -45,7 +45,17 @@ export interface FundHarness {
   ): Promise<{ status: number; headers: Record<string, unknown>; body: Record<string, any> | undefined; text: string }>;
   published(): Promise<void>;
   /** Rows a command may write: events, idempotency records, claims, ledger transfers. */
-  counts(): Promise<{ events: number; idempotencyKeys: number; claims: number; transfers: number }>;
+  /** Rows of every table a command writes: a refusal leaves them all as they were. */
+  counts(): Promise<{
+    events: number;
+    idempotencyKeys: number;
+    claims: number;
+    policies: number;
+    accounts: number;
+    transfers: number;
+    paymentsSent: number;
+    providerPayments: number;
+  }>;
   /** What registration's topic would have told the consumer (worker_cycles). */
   knowCycle(
     workerId: string,
@@ -69,7 +79,7 @@ export async function startFundHarness(
       organisationId: 'ph-owwa',
       kind: 'agency',
       subject: 'clerk',
-      scopes: [FundScopes.claims, FundScopes.read],
+      scopes: [Scopes.fundClaims, Scopes.fundRead],
     }),
     missionSA: await issuer.token({ organisationId: 'ph-embassy-riyadh', kind: 'mission', country: 'SA', scopes: ALL }),
     missionAE: await issuer.token({ organisationId: 'ph-embassy-abu-dhabi', kind: 'mission', country: 'AE', scopes: ALL }),
@@ -123,9 +133,12 @@ export async function startFundHarness(
     async counts() {
       const { rows } = await db.pool.query(
         `SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM idempotency_keys)::int AS "idempotencyKeys",
-                (SELECT count(*) FROM claims)::int AS claims, (SELECT count(*) FROM ledger_transfers)::int AS transfers`,
+                (SELECT count(*) FROM claims)::int AS claims, (SELECT count(*) FROM fund_policies)::int AS policies,
+                (SELECT count(*) FROM ledger_accounts)::int AS accounts, (SELECT count(*) FROM ledger_transfers)::int AS transfers,
+                (SELECT count(*) FROM payments_outgoing)::int AS "paymentsSent",
+                (SELECT count(*) FROM local_provider_payments)::int AS "providerPayments"`,
       );
-      return rows[0] as { events: number; idempotencyKeys: number; claims: number; transfers: number };
+      return rows[0];
     },
     async knowCycle(workerId, c) {
       await db.pool.query(

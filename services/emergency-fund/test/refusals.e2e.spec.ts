@@ -116,6 +116,80 @@ describe('refusals write nothing', () => {
       '/currency',
     ));
 
+  it('an unknown benefit type when a draft is completed', async () => {
+    const draft = await h.call('POST', '/claims', deathClaim(randomUUID(), { draft: true }));
+    expect(draft.status).toBe(201);
+    await refused(
+      () => h.call('POST', `/claims/${draft.body!.claimId}/submit`, { benefitType: 'lottery_win', claimantRelation: 'spouse' }),
+      422,
+      'fund.unknown-benefit-type',
+      '/benefitType',
+    );
+  });
+
+  it('a second approval above what the policy allows: nothing reserved', () =>
+    refused(
+      () => h.call('POST', `/claims/${assessedClaim}/approve`, { amount: php(120_001) }, h.tokens.officerB),
+      422,
+      'fund.amount-above-policy',
+      '/amount/amountMinor',
+    ));
+
+  it('a disbursement of a claim not even assessed: nothing sent to the payments provider either', async () => {
+    const workerId = await coveredWorker(h);
+    const onlyFiled = await documentedClaim(h, deathClaim(workerId));
+    await refused(
+      () =>
+        h.call(
+          'POST',
+          `/claims/${onlyFiled}/disburse`,
+          { payee: { name: 'Maria Santos', method: 'mobile-money', account: '09171234567' } },
+          h.tokens.officerA,
+          { 'idempotency-key': randomUUID() },
+        ),
+      422,
+      'fund.not-approved',
+    );
+  });
+
+  it('a policy whose amounts are inconsistent (an amount in another currency than the policy’s)', () => {
+    const death = PH_OWWA.benefits[0]!;
+    return refused(
+      () =>
+        h.call('POST', '/policies', {
+          ...PH_OWWA,
+          effectiveFrom: '2030-01-01',
+          benefits: [{ ...death, secondApprovalAbove: { currency: 'USD', amountMinor: 100 } }],
+        }),
+      422,
+      'fund.policy-currency-mismatch',
+      '/benefits/0/secondApprovalAbove',
+    );
+  });
+
+  it('a policy whose amounts are inconsistent (a fixed amount of nothing)', () => {
+    const death = PH_OWWA.benefits[0]!;
+    return refused(
+      () =>
+        h.call('POST', '/policies', {
+          ...PH_OWWA,
+          effectiveFrom: '2030-01-01',
+          benefits: [{ ...death, amount: { kind: 'fixed', fixed: php(0) } }],
+        }),
+      422,
+      'fund.policy-amount-not-positive',
+      '/benefits/0/amount/fixed/amountMinor',
+    );
+  });
+
+  it('a policy whose dates are inconsistent (a new fund’s first version effective before the earliest date)', () =>
+    refused(
+      () => h.call('POST', '/policies', { ...PH_OWWA, fundId: 'PH-NEWFUND', effectiveFrom: '1900-01-01' }),
+      422,
+      'fund.date-before-earliest',
+      '/effectiveFrom',
+    ));
+
   it('publishes a consistent next version, which applies to incidents from its effective date', async () => {
     const next = await h.call('POST', '/policies', { ...PH_OWWA, effectiveFrom: '2030-01-01' });
     expect(next.status).toBe(201);

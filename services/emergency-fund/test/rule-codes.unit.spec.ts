@@ -253,6 +253,15 @@ describe('the fund rules', () => {
     );
   });
 
+  it('refuses a fund’s first policy taking effect before the earliest date the fund takes (no version to follow)', () =>
+    onPolicy(
+      [],
+      terms({ effectiveFrom: '1900-01-01' }),
+    )((error) => {
+      expect(error.code).toBe('fund.date-before-earliest');
+      expect(error.field).toBe('effectiveFrom');
+    }));
+
   it('has codes that are unique and shaped fund.<kebab-case>', () => {
     const codes = FUND_RULES.map(ruleCode);
     expect(new Set(codes).size).toBe(codes.length);

@@ -16,7 +16,7 @@ const W = '01930000-0000-7000-8000-0000000000d1';
 
 const SEALED = { keyId: 'k', nonce: new Uint8Array([1]), ciphertext: new TextEncoder().encode('SECRET-NOTE') };
 
-/** One claim's path in `country`: filed with case notes, approved by two officers, paid. */
+/** One claim's path in `country`: filed with case notes, approved by two officers, paid (in SA also reconciled). */
 function claimIn(country: string): FundMessage[] {
   const claimId = `claim-in-${country}`;
   const s = claimStream(claimId, country);
@@ -59,6 +59,15 @@ function claimIn(country: string): FundMessage[] {
       case: 'disbursementMade',
       value: { claimId, transferId: 't2', pendingTransferId: 't1', amount: php, provider: 'local', disbursedOn: '2026-02-07' },
     }),
+    // Saudi Arabia's payment is also matched with the provider's statement: reconciled, as the fund says it.
+    ...(country === 'SA'
+      ? [
+          s.event('2026-02-09', {
+            case: 'paymentReconciled' as const,
+            value: { claimId, provider: 'local', providerReference: 'L-1', amount: php, statementId: 'S1', reconciledOn: '2026-02-09' },
+          }),
+        ]
+      : []),
   ];
 }
 
@@ -102,7 +111,7 @@ describe("each mission's view, given the claims of every country", () => {
       expect(rows).toEqual([
         {
           claim_id: `claim-in-${mission}`,
-          status: 'disbursed',
+          status: mission === 'SA' ? 'reconciled' : 'disbursed',
           policy_version: 2,
           approved_minor: 5_000_000,
           paid_minor: 5_000_000,

@@ -26,7 +26,7 @@ import type { FundFact } from '@homeward/projections/fund';
  */
 
 /** Bump with any change to the tables or to what is written into them: a new version is rebuilt from offset zero. */
-export const AGENCY_VIEW_VERSION = 6;
+export const AGENCY_VIEW_VERSION = 7;
 
 /** Fields of timeline details that identify more than the pseudonymous attributes: dropped on erasure. */
 export const ERASABLE_DETAILS = ['employerName', 'recruitmentAgency'] as const;

@@ -715,7 +715,8 @@ async function writeClaim(tx: PoolClient, fact: ClaimFact): Promise<void> {
       return;
     }
     case 'PaymentReconciled':
-      await update(`reconciled_on = $3::date`, [fact.data.reconciledOn]);
+      // As the fund says it: a payment matched with the provider's statement leaves the claim `reconciled`.
+      await update(`status = 'reconciled', reconciled_on = $3::date`, [fact.data.reconciledOn]);
       return;
     case 'ReservationVoided':
       await update(`voided_on = $3::date, void_reason = $4`, [fact.data.voidedOn, fact.data.reason]);

@@ -463,12 +463,17 @@ export class ClaimCommands {
         // Only a claim the decider would pay is sent to the provider; the order's reference is the payment's
         // transfer id, so a retry — or a second key — never pays twice at the provider either.
         if ('payee' in payment && state.status === 'approved' && state.reservation?.state === 'pending' && !state.disbursement) {
-          const receipt = await this.deps.payments.send({
-            reference: transferId,
-            payee: payment.payee,
-            amountMinor: BigInt(state.reservation.amount.amountMinor),
-            currency: state.reservation.amount.currency,
-          });
+          // The payee is stored sealed with the worker's key (erasure shreds it); the ledger and the events keep
+          // only the pseudonymous claim and worker ids.
+          const receipt = await this.deps.payments.send(
+            {
+              reference: transferId,
+              payee: payment.payee,
+              amountMinor: BigInt(state.reservation.amount.amountMinor),
+              currency: state.reservation.amount.currency,
+            },
+            state.workerId,
+          );
           providerReference = receipt.providerPaymentId;
         }
         return {

@@ -233,6 +233,10 @@ async function writeClaim(tx: PoolClient, fact: ClaimFact): Promise<void> {
       ]);
       return;
     case 'PaymentReconciled':
+      // The claim's status as the fund says it (`reconciled`: the payment matched with the provider's statement);
+      // the statement and its amounts stay the fund's business.
+      await update(`status = 'reconciled'`, []);
+      return;
     case 'ReservationVoided':
       // The ledger's business: a mission sees that the claim was paid, not how it was booked.
       return;

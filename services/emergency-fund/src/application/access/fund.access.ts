@@ -1,22 +1,15 @@
-import type { OrganisationKind, Principal } from '@homeward/auth';
+import { Scopes, type OrganisationKind, type Principal } from '@homeward/auth';
 import { ClaimNotFound } from '../../domain/fund.errors';
 
-/** The fund's scopes (granted by the identity provider, per client). */
-export const FundScopes = {
-  /** Publish policy versions. */
-  policies: 'fund:policies',
-  /** File claims (agency officers, missions, a family's or worker's portal client), attach documents. */
-  claims: 'fund:claims',
-  /** Assess, approve, reject, decide appeals: the fund's officers. */
-  decide: 'fund:decide',
-  /** Assess a claim on humanitarian grounds when coverage lapsed: a distinct, audited power. */
-  humanitarian: 'fund:humanitarian',
-  /** Pay approved claims, reconcile, record contributions and budget allocations. */
-  disburse: 'fund:disburse',
-  /** Read claims, policies, the ledger. */
-  read: 'fund:read',
-  /** Read the sealed case notes; every read is audited. */
-  caseNotes: 'fund:case-notes',
+/** The fund's scopes live in packages/auth with the other services' (`Scopes.fund*`), granted per client. */
+const FundScopes = {
+  policies: Scopes.fundPolicies,
+  claims: Scopes.fundClaims,
+  decide: Scopes.fundDecide,
+  humanitarian: Scopes.fundHumanitarian,
+  disburse: Scopes.fundDisburse,
+  read: Scopes.fundRead,
+  caseNotes: Scopes.fundCaseNotes,
 } as const;
 
 export type FundAction =

@@ -1,5 +1,5 @@
 import { currency as knownCurrency } from '@homeward/classifications/currencies';
-import { FundRuleViolation } from '../fund.errors';
+import { EARLIEST_DATE, FundRuleViolation } from '../fund.errors';
 
 /**
  * A fund's policy as data: per benefit type, who is eligible (incident kinds, coverage, time limits), how
@@ -93,11 +93,18 @@ const positive = (m: Money) => Number.isSafeInteger(m.amountMinor) && m.amountMi
 /**
  * Refuses a policy whose amounts or dates are inconsistent: an unknown currency, an amount in another
  * currency, a schedule not in ascending order or with an amount ≤ 0, a negative cap or threshold, a benefit
- * type twice or unknown, an effective date before the version it follows. Fields are dotted paths.
+ * type twice or unknown, an effective date before the version it follows or before the earliest date the fund
+ * takes. Fields are dotted paths.
  */
 export function validatePolicy(terms: PolicyTerms, previous: readonly PolicyVersion[]): void {
   if (!knownCurrency(terms.currency))
     throw new FundRuleViolation('policy-unknown-currency', 'currency', `${terms.currency} is not an ISO 4217 currency`);
+  if (terms.effectiveFrom < EARLIEST_DATE)
+    throw new FundRuleViolation(
+      'date-before-earliest',
+      'effectiveFrom',
+      `a policy takes effect on ${EARLIEST_DATE} at the earliest, not on ${terms.effectiveFrom}`,
+    );
   const last = previous[previous.length - 1];
   if (last && terms.effectiveFrom <= last.effectiveFrom)
     throw new FundRuleViolation(
