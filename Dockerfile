@@ -55,6 +55,7 @@ COPY services/skills-certification/package.json services/skills-certification/
 COPY services/statistics/package.json services/statistics/
 COPY bench/package.json bench/
 COPY test/faults/package.json test/faults/
+COPY test/infra/package.json test/infra/
 RUN --mount=type=cache,target=/root/.npm npm ci
 
 COPY . .
