@@ -71,7 +71,7 @@ RUN set -eu; \
     for dir in packages/* services/*; do \
       mkdir -p "/out/$dir"; \
       cp -a "$dir/package.json" "$dir/dist" "/out/$dir/"; \
-      for extra in node_modules openapi; do \
+      for extra in node_modules openapi asyncapi; do \
         if [ -e "$dir/$extra" ]; then cp -a "$dir/$extra" "/out/$dir/"; fi; \
       done; \
     done
