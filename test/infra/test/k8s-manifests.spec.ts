@@ -195,6 +195,15 @@ describe('infra/k8s', () => {
       }
   });
 
+  it('generates the dashboard ConfigMap from a file that is there', () => {
+    const kustomization = parse(readFileSync(join(K8S, 'base', 'kustomization.yaml'), 'utf8')) as {
+      configMapGenerator: { files: string[] }[];
+    };
+    const files = kustomization.configMapGenerator.flatMap((g) => g.files);
+    expect(files).toContain('grafana/homeward-dashboard.json');
+    for (const f of files) expect(() => JSON.parse(readFileSync(join(K8S, 'base', f), 'utf8'))).not.toThrow();
+  });
+
   it('lists every manifest file in the kustomization', () => {
     const listed = new Set(base.map((l) => relative(l.file)));
     const onDisk = sourceFiles(join(K8S, 'base'), /\.yaml$/).filter((f) => !f.endsWith('kustomization.yaml'));
