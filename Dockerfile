@@ -55,6 +55,7 @@ COPY services/skills-certification/package.json services/skills-certification/
 COPY services/statistics/package.json services/statistics/
 COPY bench/package.json bench/
 COPY test/faults/package.json test/faults/
+COPY test/infra/package.json test/infra/
 RUN --mount=type=cache,target=/root/.npm npm ci
 
 COPY . .
@@ -70,7 +71,7 @@ RUN set -eu; \
     for dir in packages/* services/*; do \
       mkdir -p "/out/$dir"; \
       cp -a "$dir/package.json" "$dir/dist" "/out/$dir/"; \
-      for extra in node_modules openapi; do \
+      for extra in node_modules openapi asyncapi; do \
         if [ -e "$dir/$extra" ]; then cp -a "$dir/$extra" "/out/$dir/"; fi; \
       done; \
     done

@@ -78,6 +78,8 @@ export interface EventSourcedServiceOptions {
   /** The HTTP API of a process with the api role: the service's Nest module. */
   readonly api: (parts: ServiceParts) => Type<unknown> | DynamicModule;
   readonly openApi: ServiceOptions['openApi'];
+  /** The generated AsyncAPI document of the topics the service writes, served at `/asyncapi.json`. */
+  readonly asyncApi?: ServiceOptions['asyncApi'];
   /** The service's domain errors as problems (call `translateCommandError` from `./http` for the handler's). */
   readonly translateError?: ServiceOptions['translateError'];
   /** Read models a process with the projection role keeps. */
@@ -167,6 +169,7 @@ export async function startEventSourcedService(options: EventSourcedServiceOptio
         }
       : BackgroundModule,
     openApi: options.openApi,
+    ...(options.asyncApi ? { asyncApi: options.asyncApi } : {}),
     logLevel: config.LOG_LEVEL,
     ...(options.translateError ? { translateError: options.translateError } : {}),
     ...(options.publicRoutes ? { publicRoutes: options.publicRoutes } : {}),

@@ -21,6 +21,8 @@ export interface ReadModelServiceOptions<E> {
   /** The HTTP side: the Nest module for the serving projection, the OpenAPI document, the error translator. */
   readonly module: (host: ProjectionHost<E>) => DynamicModule;
   readonly openApi: ServiceOptions['openApi'];
+  /** The generated AsyncAPI document of the topics the service writes, served at `/asyncapi.json`. */
+  readonly asyncApi?: ServiceOptions['asyncApi'];
   readonly translateError?: ServiceOptions['translateError'];
   /** Run once on the database before the projection starts (e.g. an extension the model's DDL needs). */
   readonly prepare?: (pool: Pool) => Promise<void>;
@@ -67,6 +69,7 @@ export async function startReadModelService<E>(options: ReadModelServiceOptions<
     name,
     module: options.module(host),
     openApi: options.openApi,
+    ...(options.asyncApi ? { asyncApi: options.asyncApi } : {}),
     logLevel: config.LOG_LEVEL,
     ...(options.translateError ? { translateError: options.translateError } : {}),
     verifier: new TokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),

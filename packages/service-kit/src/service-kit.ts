@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import {
   Catch,
   createParamDecorator,
@@ -66,6 +67,21 @@ export interface ServiceOptions {
    * records). Resolved after the Nest container is built.
    */
   readonly metrics?: (app: NestFastifyApplication) => () => Promise<string>;
+  /**
+   * The AsyncAPI document of the topics the service writes (generated from proto/, services/<service>/asyncapi/),
+   * served at `/asyncapi.json` beside `/openapi.json`, public like it.
+   */
+  readonly asyncApi?: AsyncApiDocument;
+}
+
+/** An AsyncAPI 3 document, as scripts/asyncapi/generate.mjs writes it. */
+export type AsyncApiDocument = Readonly<Record<string, unknown>> & { readonly asyncapi: string };
+
+/** Reads a generated AsyncAPI document (JSON). */
+export function loadAsyncApiDocument(path: string): AsyncApiDocument {
+  const document = JSON.parse(readFileSync(path, 'utf8')) as AsyncApiDocument;
+  if (typeof document.asyncapi !== 'string') throw new Error(`${path} is not an AsyncAPI document`);
+  return document;
 }
 
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): PinoLogger {
@@ -214,7 +230,7 @@ function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; text
 }
 
 /** Routes anyone may call: probes and the API's own documentation. */
-const PUBLIC_ROUTES = [/^\/health\//, /^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/metrics$/];
+const PUBLIC_ROUTES = [/^\/health\//, /^\/docs(\/|$)/, /^\/openapi\.json$/, /^\/asyncapi\.json$/, /^\/metrics$/];
 
 interface AuthenticatedRequest extends FastifyRequest {
   principal?: Principal;
@@ -327,6 +343,10 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   await app.register(fastifySwagger as never, { mode: 'static', specification: { document: options.openApi } });
   await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
   fastify.get('/openapi.json', async () => options.openApi);
+  if (options.asyncApi) {
+    const asyncApi = options.asyncApi;
+    fastify.get('/asyncapi.json', async () => asyncApi);
+  }
 
   fastify.get('/health/live', async () => ({ status: 'live' }));
   fastify.get('/health/ready', async (_request, reply) => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadOpenApiDocument } from '@homeward/service-kit';
+import { loadAsyncApiDocument, loadOpenApiDocument } from '@homeward/service-kit';
 import { startReadModelService, type ReadModelRuntime } from '@homeward/projections/service';
 import { AgencyViewModule } from './agency-view.module';
 import type { AgencyViewConfig } from './agency-view.config';
@@ -8,6 +8,8 @@ import { translateViewError } from './http/errors';
 
 export const SERVICE = 'agency-view';
 export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'agency-view.v1.yaml');
+/** Generated from proto/ by scripts/asyncapi/generate.mjs (the `generate` script): the topics this service writes. */
+export const ASYNCAPI_PATH = join(__dirname, '..', 'asyncapi', 'asyncapi.json');
 
 export type AgencyViewRuntime = ReadModelRuntime<AgencyEvent>;
 
@@ -25,6 +27,7 @@ export function startAgencyView(config: AgencyViewConfig): Promise<AgencyViewRun
     prepare: async (pool) => void (await pool.query('CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public')),
     module: (host) => AgencyViewModule.with({ host }),
     openApi: loadOpenApiDocument(OPENAPI_PATH),
+    asyncApi: loadAsyncApiDocument(ASYNCAPI_PATH),
     translateError: translateViewError,
   });
 }

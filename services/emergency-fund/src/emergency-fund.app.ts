@@ -5,7 +5,7 @@ import { Ledger, ledgerMigrations } from '@homeward/ledger';
 import { LocalPaymentProvider, localProviderMigrations } from '@homeward/payments/local-provider';
 import { Payments, paymentsMigrations, type Payee, type PayeeSealer } from '@homeward/payments';
 import { fromStoredSeal, toStoredSeal } from '@homeward/command-handling/streams';
-import { createLogger, loadOpenApiDocument } from '@homeward/service-kit';
+import { createLogger, loadAsyncApiDocument, loadOpenApiDocument } from '@homeward/service-kit';
 import { EventStore } from '@homeward/event-store';
 import { SubjectErased, type PersonalDataVault } from '@homeward/personal-data';
 import type { EmergencyFundConfig } from './emergency-fund.config';
@@ -26,6 +26,8 @@ export const SERVICE = 'emergency-fund';
 /** The service part of its topic: `homeward.fund.events.v1` (package homeward.fund.v1). */
 export const TOPIC_SERVICE = 'fund';
 export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'emergency-fund.v1.yaml');
+/** Generated from proto/ by scripts/asyncapi/generate.mjs (the `generate` script): the topics this service writes. */
+export const ASYNCAPI_PATH = join(__dirname, '..', 'asyncapi', 'asyncapi.json');
 
 type Parts = Omit<ServiceParts, 'committed'> & { committed: () => void };
 
@@ -103,6 +105,7 @@ export async function startEmergencyFund(config: EmergencyFundConfig, clock: () 
     relay: ({ topic }) => ({ toMessages: fundMessages(topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/emergency-fund`) }),
     api: (parts) => EmergencyFundModule.with(applicationOf(parts)),
     openApi: loadOpenApiDocument(OPENAPI_PATH),
+    asyncApi: loadAsyncApiDocument(ASYNCAPI_PATH),
     translateError: translateFundError,
     projections: (parts) => {
       const app = applicationOf(parts);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { eventsTopic } from '@homeward/contracts';
 import { startEventSourcedService, type EventSourcedRuntime, type ServiceParts } from '@homeward/command-handling/service';
 import type { ToMessages } from '@homeward/messaging/event-relay';
-import { createLogger, loadOpenApiDocument } from '@homeward/service-kit';
+import { createLogger, loadAsyncApiDocument, loadOpenApiDocument } from '@homeward/service-kit';
 import { EventStore } from '@homeward/event-store';
 import type { EmploymentMatchingConfig } from './employment-matching.config';
 import { EmploymentMatchingModule } from './employment-matching.module';
@@ -24,6 +24,8 @@ export const SERVICE = 'employment-matching';
 /** The service part of its topic: `homeward.employment.events.v1` (package homeward.employment.v1). */
 export const TOPIC_SERVICE = 'employment';
 export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'employment-matching.v1.yaml');
+/** Generated from proto/ by scripts/asyncapi/generate.mjs (the `generate` script): the topics this service writes. */
+export const ASYNCAPI_PATH = join(__dirname, '..', 'asyncapi', 'asyncapi.json');
 
 type Parts = Omit<ServiceParts, 'committed'> & { committed: () => void };
 
@@ -106,6 +108,7 @@ export async function startEmploymentMatching(
       return EmploymentMatchingModule.with(app, explainer!, engineOf(parts));
     },
     openApi: loadOpenApiDocument(OPENAPI_PATH),
+    asyncApi: loadAsyncApiDocument(ASYNCAPI_PATH),
     translateError: translateEmploymentError,
     projections: (parts) => [
       registrationConsumer(parts.kafka, parts.pool, {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadOpenApiDocument } from '@homeward/service-kit';
+import { loadAsyncApiDocument, loadOpenApiDocument } from '@homeward/service-kit';
 import { startReadModelService, type ReadModelRuntime } from '@homeward/projections/service';
 import type { MissionEvent } from './projection/mission.read-model';
 import { MissionViewModule } from './mission-view.module';
@@ -9,6 +9,8 @@ import { translateViewError } from './http/errors';
 
 export const SERVICE = 'mission-view';
 export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'mission-view.v1.yaml');
+/** Generated from proto/ by scripts/asyncapi/generate.mjs (the `generate` script): the topics this service writes. */
+export const ASYNCAPI_PATH = join(__dirname, '..', 'asyncapi', 'asyncapi.json');
 
 export interface MissionViewRuntime extends ReadModelRuntime<MissionEvent> {
   readonly country: string;
@@ -28,6 +30,7 @@ export async function startMissionView(config: MissionViewConfig, clock: () => D
     definition: missionViewProjection(country, config.TOPIC_NAMESPACE),
     module: (host) => MissionViewModule.with({ host, settings: { country, clock } }),
     openApi: loadOpenApiDocument(OPENAPI_PATH),
+    asyncApi: loadAsyncApiDocument(ASYNCAPI_PATH),
     translateError: translateViewError,
   });
   return { ...runtime, country };

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { eventually, testIssuer } from '@homeward/testing/infrastructure';
 import { Scopes } from '@homeward/auth';
 import { aWorker, departure, homecoming, startHarness, type RegistrationHarness } from '@homeward/registration/test/harness';
@@ -250,5 +252,10 @@ describe('mission views of SA and AE', () => {
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.text).toMatch(/^homeward_projection_lag_messages\{projection="mission-view-sa",.*partition="0"\} \d+$/m);
     expect(metrics.text).toMatch(/^homeward_projection_newest_event_age_seconds\{projection="mission-view-sa",.*\} [\d.]+$/m);
+    // Every read-model metric the Grafana dashboard (infra/k8s/base/grafana) queries is one a read model exposes.
+    const dashboard = readFileSync(join(__dirname, '..', '..', '..', 'infra', 'k8s', 'base', 'grafana', 'homeward-dashboard.json'), 'utf8');
+    const queried = [...new Set(dashboard.match(/homeward_projection_[a-z0-9_]+/g))];
+    expect(queried.length).toBeGreaterThanOrEqual(4);
+    expect(queried.filter((name) => !new RegExp(`^# TYPE ${name} `, 'm').test(metrics.text))).toEqual([]);
   });
 });

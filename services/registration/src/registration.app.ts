@@ -4,7 +4,7 @@ import { startEventSourcedService, type EventSourcedRuntime } from '@homeward/co
 import { ConsumerRunner } from '@homeward/messaging/consumer';
 import type { ToMessages } from '@homeward/messaging/event-relay';
 import type { PersonalDataVault } from '@homeward/personal-data';
-import { loadOpenApiDocument } from '@homeward/service-kit';
+import { loadAsyncApiDocument, loadOpenApiDocument } from '@homeward/service-kit';
 import type { RegistrationEvent } from '@homeward/contracts/registration/v1';
 import { RegistrationModule } from './registration.module';
 import type { RegistrationConfig } from './registration.config';
@@ -17,6 +17,8 @@ import { decodeForProjection, projectWorkerStatus } from './application/projecti
 
 export const SERVICE = 'registration';
 export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'registration.v1.yaml');
+/** Generated from proto/ by scripts/asyncapi/generate.mjs (the `generate` script): the topics this service writes. */
+export const ASYNCAPI_PATH = join(__dirname, '..', 'asyncapi', 'asyncapi.json');
 
 export interface RegistrationRuntime extends EventSourcedRuntime {
   readonly directoryTopic: string;
@@ -69,6 +71,7 @@ export async function startRegistration(
         settings: { originCountry: config.ORIGIN_COUNTRY },
       }),
     openApi: loadOpenApiDocument(OPENAPI_PATH),
+    asyncApi: loadAsyncApiDocument(ASYNCAPI_PATH),
     translateError: translateRegistrationError,
     projections: ({ kafka, pool, topic, log }) => [
       new ConsumerRunner<RegistrationEvent>(kafka, pool, {

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createSchemaValidator } from '@homeward/service-kit/openapi-validation';
-import { loadOpenApiDocument } from '@homeward/service-kit';
-import { OPENAPI_PATH } from '../src/registration.app';
+import { loadAsyncApiDocument, loadOpenApiDocument } from '@homeward/service-kit';
+import { ASYNCAPI_PATH, OPENAPI_PATH } from '../src/registration.app';
 import { aWorker, departure, startHarness, type RegistrationHarness } from './registration.harness';
 
 // The registration API at its edge: what every request gets when it is not what the document says, and
@@ -127,6 +129,23 @@ describe('the registration API at its edge', () => {
     };
     walk((await send('GET', '/openapi.json', { token: null })).body, '');
     expect(nulls).toEqual([]);
+  });
+
+  it('exposes at /metrics every relay metric the Grafana dashboard (infra/k8s/base/grafana) queries', async () => {
+    const metrics = await send('GET', '/metrics', { token: null });
+    expect(metrics.status).toBe(200);
+    const dashboard = readFileSync(join(__dirname, '..', '..', '..', 'infra', 'k8s', 'base', 'grafana', 'homeward-dashboard.json'), 'utf8');
+    const queried = [...new Set(dashboard.match(/homeward_relay_[a-z0-9_]+/g))];
+    expect(queried.length).toBeGreaterThanOrEqual(5);
+    expect(queried.filter((name) => !new RegExp(`^# TYPE ${name} `, 'm').test(metrics.text))).toEqual([]);
+  });
+
+  it('serves the AsyncAPI document of its topics beside it, without a token (generated from proto/, test/infra parses it)', async () => {
+    const answer = await send('GET', '/asyncapi.json', { token: null });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(loadAsyncApiDocument(ASYNCAPI_PATH));
+    expect(answer.body.asyncapi).toBe('3.0.0');
+    expect(Object.values(answer.body.channels).map((c: any) => c.address)).toContain('homeward.registration.events.v1');
   });
 
   describe('what the framework refuses', () => {

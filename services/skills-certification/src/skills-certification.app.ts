@@ -3,7 +3,7 @@ import { eventsTopic } from '@homeward/contracts';
 import { startEventSourcedService, type EventSourcedRuntime, type ServiceParts } from '@homeward/command-handling/service';
 import type { ToMessages } from '@homeward/messaging/event-relay';
 import type { PersonalDataVault } from '@homeward/personal-data';
-import { createLogger, loadOpenApiDocument } from '@homeward/service-kit';
+import { createLogger, loadAsyncApiDocument, loadOpenApiDocument } from '@homeward/service-kit';
 import { EventStore } from '@homeward/event-store';
 import type { SkillsCertificationConfig } from './skills-certification.config';
 import { SkillsCertificationModule } from './skills-certification.module';
@@ -33,6 +33,8 @@ export const SERVICE = 'skills-certification';
 /** The service part of its topic: `homeward.skills.events.v1` (package homeward.skills.v1). */
 export const TOPIC_SERVICE = 'skills';
 export const OPENAPI_PATH = join(__dirname, '..', 'openapi', 'skills-certification.v1.yaml');
+/** Generated from proto/ by scripts/asyncapi/generate.mjs (the `generate` script): the topics this service writes. */
+export const ASYNCAPI_PATH = join(__dirname, '..', 'asyncapi', 'asyncapi.json');
 
 /** Paths anyone may call without a token: public verification, the status lists, the issuer's DID document. */
 export const PUBLIC_ROUTES: readonly RegExp[] = [/^\/verify\/[^/]+$/, /^\/status-lists\/[^/]+$/, /^\/\.well-known\/did\.json$/];
@@ -131,6 +133,7 @@ export async function startSkillsCertification(
     relay: ({ topic }) => ({ toMessages: skillsMessages(topic, `/homeward/${config.ORIGIN_COUNTRY.toLowerCase()}/skills-certification`) }),
     api: (parts) => SkillsCertificationModule.with(applicationOf(parts)),
     openApi: loadOpenApiDocument(OPENAPI_PATH),
+    asyncApi: loadAsyncApiDocument(ASYNCAPI_PATH),
     translateError: translateSkillsError,
     publicRoutes: PUBLIC_ROUTES,
     projections: (parts) => [
