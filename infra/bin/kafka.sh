@@ -14,6 +14,7 @@
 #   KAFKA_CONTROLLER_PORT  KRaft controller port on 127.0.0.1              default KAFKA_PORT+1
 #   HOMEWARD_LOCAL_DIR     where jars, data and logs go                    default <repo>/.local
 #   KAFKA_HEAP_OPTS        JVM heap flags                       default "-Xms256m -Xmx768m"
+#   KAFKA_JVM_OPTS         further JVM flags, e.g. -XX:TieredStopAtLevel=1 (quicker start) default none
 #   KAFKA_START_TIMEOUT    seconds to wait for readiness                   default 90
 #   KAFKA_STOP_TIMEOUT     seconds to wait after SIGTERM before SIGKILL    default 30
 #   JAVA_HOME              optional; otherwise `java` from PATH
@@ -38,6 +39,7 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
+KAFKA_JVM_OPTS="${KAFKA_JVM_OPTS:-}"
 KAFKA_NODE_ID="${KAFKA_NODE_ID:-1}"
 KAFKA_REPLICATION="${KAFKA_REPLICATION:-1}"
 KAFKA_MIN_INSYNC="${KAFKA_MIN_INSYNC:-1}"
@@ -218,7 +220,9 @@ format_storage() {
   done
   mapfile -t opts < <(log4j_opts)
   log "formatting ${DATA_DIR} (cluster id ${cluster_id})"
-  "${JAVA}" "${opts[@]}" -cp "${LIB_DIR}/*" kafka.tools.StorageTool format \
+  local jvm=()
+  read -r -a jvm <<<"${KAFKA_JVM_OPTS}"
+  "${JAVA}" ${jvm[@]+"${jvm[@]}"} "${opts[@]}" -cp "${LIB_DIR}/*" kafka.tools.StorageTool format \
     -t "${cluster_id}" -c "${SERVER_PROPERTIES}" -g >>"${STDOUT_LOG}" 2>&1 ||
     {
       print_log_tail
@@ -283,9 +287,10 @@ cmd_up() {
   write_server_properties
   format_storage
 
-  local opts=() heap=() log_offset t0=${SECONDS}
+  local opts=() heap=() jvm=() log_offset t0=${SECONDS}
   mapfile -t opts < <(log4j_opts)
   read -r -a heap <<<"${KAFKA_HEAP_OPTS}"
+  read -r -a jvm <<<"${KAFKA_JVM_OPTS}"
   log_offset="$(file_size "${SERVER_LOG}")"
   printf '%s\n' "${log_offset}" >"${START_OFFSET_FILE}"
   rm -f "${PID_FILE}"
@@ -296,7 +301,7 @@ cmd_up() {
   setsid sh -c 'echo $$ >"$0"; exec "$@"' "${PID_FILE}" \
     "${JAVA}" "${heap[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
-    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true "${opts[@]}" \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true ${jvm[@]+"${jvm[@]}"} "${opts[@]}" \
     -cp "${LIB_DIR}/*" kafka.Kafka "${SERVER_PROPERTIES}" \
     </dev/null >>"${STDOUT_LOG}" 2>&1 &
   local i
