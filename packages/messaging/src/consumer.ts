@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Batch, Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { CompleteSender } from './complete-send';
 import { withTransaction } from '@homeward/pg-kit';
 import type { Migration } from '@homeward/pg-kit/migrations';
 import {
@@ -206,11 +207,15 @@ export class ConsumerRunner<T> {
   /** resumeFromCheckpoints: the checkpoint this consumer last committed or read, per partition; never ahead of the database's. */
   private readonly knownNext = new Map<string, bigint>();
 
+  /** Dead letters are written only when the partition's leader acknowledged them (complete-send.ts). */
+  private readonly deadLetters: CompleteSender;
+
   constructor(
     private readonly kafka: Kafka,
     private readonly pool: Pool,
     private readonly options: ConsumerRunnerOptions<T>,
   ) {
+    this.deadLetters = new CompleteSender(kafka);
     if (!options.handle === !options.handleBatch)
       throw new Error(`consumer ${options.consumer}: give exactly one of handle and handleBatch`);
     this.logger = options.logger ?? silentLogger;
@@ -342,6 +347,7 @@ export class ConsumerRunner<T> {
     this.producer = undefined;
     this.joined = false;
     await this.offsets.close();
+    await this.deadLetters.close();
   }
 
   /**
@@ -567,29 +573,32 @@ export class ConsumerRunner<T> {
       this.producerSuspect = false;
     }
     // If this send fails, the error propagates, the chunk is not resolved, and the message comes back.
-    await this.producer!.send({
-      topic: this.options.deadLetterTopic,
-      acks: -1,
-      messages: [
+    await this.deadLetters
+      .send(this.producer!, [
         {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            dlq_reason: reason,
-            dlq_consumer: this.options.consumer,
-            dlq_source_topic: message.topic,
-            dlq_source_partition: String(message.partition),
-            dlq_source_offset: message.offset,
-            dlq_attempts: String(attempts),
-            dlq_failed_at: new Date().toISOString(),
-          },
+          topic: this.options.deadLetterTopic,
+          messages: [
+            {
+              key: message.key,
+              value: message.value,
+              headers: {
+                ...message.headers,
+                dlq_reason: reason,
+                dlq_consumer: this.options.consumer,
+                dlq_source_topic: message.topic,
+                dlq_source_partition: String(message.partition),
+                dlq_source_offset: message.offset,
+                dlq_attempts: String(attempts),
+                dlq_failed_at: new Date().toISOString(),
+              },
+            },
+          ],
         },
-      ],
-    }).catch((error: unknown) => {
-      this.producerSuspect = true;
-      throw error;
-    });
+      ])
+      .catch((error: unknown) => {
+        this.producerSuspect = true;
+        throw error;
+      });
   }
 }
 

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import { EventStore, PUBLISHER_READER, type GlobalCheckpoint, type StoredEvent } from '@homeward/event-store';
 import { isTransientInfrastructureError, pgErrorCode } from '@homeward/pg-kit';
+import { CompleteSender } from './complete-send';
 import { reliableProducer, silentLogger, type Logger } from './messaging';
 import { RelayQuarantine, type QuarantineEntry } from './relay-quarantine';
 import { renderRelayMetrics, type RelayStatus } from './relay-metrics';
@@ -121,6 +122,9 @@ export class EventRelay {
   /** Operators' view of the quarantine and their requests to release a stream. */
   readonly quarantine: RelayQuarantine;
 
+  /** Sends that are done only when every partition's leader acknowledged its messages (complete-send.ts). */
+  private readonly sender: CompleteSender;
+
   constructor(
     private readonly pool: Pool,
     private readonly kafka: Kafka,
@@ -135,6 +139,7 @@ export class EventRelay {
     this.maxQuarantinedStreams = options.maxQuarantinedStreams ?? 100;
     this.releaseCheckIntervalMs = options.releaseCheckIntervalMs ?? 1000;
     this.quarantine = new RelayQuarantine(pool, this.reader);
+    this.sender = new CompleteSender(kafka);
     const one = options.toMessage;
     if (options.toMessages) this.toMessages = options.toMessages;
     else if (one) this.toMessages = async (events) => events.map(one);
@@ -156,6 +161,7 @@ export class EventRelay {
     await this.loop?.catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
+    await this.sender.close();
   }
 
   /** Error of the last failed attempt, if the relay has not succeeded since; for health checks. */
@@ -390,7 +396,7 @@ export class EventRelay {
       });
     }
     try {
-      await this.producer!.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      await this.sender.send(this.producer!, [...byTopic.values()]);
     } catch (error) {
       this.producerSuspect = true;
       throw error;

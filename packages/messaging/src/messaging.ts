@@ -300,6 +300,8 @@ const KAFKA_UNAVAILABLE = new Set([
   'KafkaJSMetadataNotLoaded',
   'KafkaJSTopicMetadataNotLoaded',
   'KafkaJSLockTimeout',
+  // complete-send.ts: a partition's leader did not acknowledge its messages (a leader moving).
+  'IncompleteSendError',
 ]);
 
 /**
