@@ -16,10 +16,14 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import pino, { type Logger as PinoLogger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { logTraceFields } from '@homeward/telemetry';
+import { startTelemetry } from '@homeward/telemetry/sdk';
 import { AuthenticationError, type Principal, type TokenVerifier } from '@homeward/auth';
 import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
 import { PROBLEM_CONTENT_TYPE, Problem, fieldError } from './problem';
 import { serviceUnavailableProblem } from './service-unavailable';
+import { traceRequests } from './http-tracing';
 
 export type { NestFastifyApplication } from '@nestjs/platform-fastify';
 export { loadOpenApiDocument, OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
@@ -62,14 +66,16 @@ export interface ServiceOptions {
   /** Resolved after the Nest container is built, so checks can use the service's own providers. */
   readonly readiness?: (app: NestFastifyApplication) => readonly ReadinessCheck[];
   /**
-   * Prometheus text exposition served at `/metrics` (public, like the health probes: figures, never
-   * records). Resolved after the Nest container is built.
+   * Registers the service's own metrics (prom-client collectors) in the registry served at `/metrics`
+   * (public, like the health probes: figures, never records), beside the default process metrics.
+   * Resolved after the Nest container is built.
    */
-  readonly metrics?: (app: NestFastifyApplication) => () => Promise<string>;
+  readonly metrics?: (app: NestFastifyApplication, registry: Registry) => void;
 }
 
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): PinoLogger {
-  return pino({ name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime });
+  // Every line logged inside a span (a request, a publish, a consumed message) carries its trace_id and span_id.
+  return pino({ name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime, mixin: logTraceFields });
 }
 
 /** Nest's own messages go through the same structured log as everything else. */
@@ -263,6 +269,7 @@ class ProblemFilter implements ExceptionFilter {
  * and Swagger UI at `/docs`.
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
+  startTelemetry({ serviceName: options.name });
   const log = createLogger(options.name, options.logLevel);
   const adapter = new FastifyAdapter({
     loggerInstance: log.child({ component: 'http' }),
@@ -291,6 +298,7 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   });
   app.useGlobalFilters(new ProblemFilter(options.translateError, log));
   const fastify = app.getHttpAdapter().getInstance();
+  traceRequests(fastify);
 
   // Errors thrown in Fastify hooks (request validation, body parsing) reach Nest's error handler, which
   // hands them to ProblemFilter: one renderer for every error.
@@ -346,13 +354,13 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
     const ready = results.every((r) => r.status !== 'down');
     void reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
   });
-  if (options.metrics) {
-    const render = options.metrics(app);
-    fastify.get('/metrics', async (_request, reply) => {
-      void reply.type('text/plain; version=0.0.4; charset=utf-8');
-      return render();
-    });
-  }
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  options.metrics?.(app, registry);
+  fastify.get('/metrics', async (_request, reply) => {
+    void reply.type(registry.contentType);
+    return registry.metrics();
+  });
   return app;
 }
 
