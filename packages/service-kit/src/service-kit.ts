@@ -18,7 +18,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import pino, { type Logger as PinoLogger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { logTraceFields } from '@homeward/telemetry';
-import { startTelemetry } from '@homeward/telemetry/sdk';
+import { startTelemetryFromEnv } from '@homeward/telemetry/sdk';
 import { AuthenticationError, type Principal, type TokenVerifier } from '@homeward/auth';
 import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
 import { PROBLEM_CONTENT_TYPE, Problem, fieldError } from './problem';
@@ -73,9 +73,10 @@ export interface ServiceOptions {
   readonly metrics?: (app: NestFastifyApplication, registry: Registry) => void;
 }
 
-export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): PinoLogger {
+export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): PinoLogger {
   // Every line logged inside a span (a request, a publish, a consumed message) carries its trace_id and span_id.
-  return pino({ name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime, mixin: logTraceFields });
+  const options = { name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime, mixin: logTraceFields };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's own messages go through the same structured log as everything else. */
@@ -269,7 +270,7 @@ class ProblemFilter implements ExceptionFilter {
  * and Swagger UI at `/docs`.
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
-  startTelemetry({ serviceName: options.name });
+  const tracing = startTelemetryFromEnv(options.name);
   const log = createLogger(options.name, options.logLevel);
   const adapter = new FastifyAdapter({
     loggerInstance: log.child({ component: 'http' }),
@@ -298,7 +299,7 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   });
   app.useGlobalFilters(new ProblemFilter(options.translateError, log));
   const fastify = app.getHttpAdapter().getInstance();
-  traceRequests(fastify);
+  if (tracing) traceRequests(fastify);
 
   // Errors thrown in Fastify hooks (request validation, body parsing) reach Nest's error handler, which
   // hands them to ProblemFilter: one renderer for every error.

@@ -17,16 +17,19 @@ import {
 /**
  * The OpenTelemetry SDK of a Homeward process, set up once: W3C trace context, the context kept across
  * `await` (AsyncLocalStorage), and a tracer provider whose spans go to the processors registered here.
+ * `startTelemetryFromEnv` decides from the environment (what every service does at start):
  *
  * - OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) set: spans are batched and sent by
  *   OTLP over HTTP (the exporter reads the standard OTEL_EXPORTER_OTLP_* variables: headers, timeout).
- * - Not set: no exporter. Spans are not recorded (nothing to send them to), yet each still gets its trace and
- *   span ids, so logs carry a trace id, the stored events and Kafka messages carry a `traceparent`, and a
- *   process downstream that does export continues the same trace.
+ * - HOMEWARD_TRACE_IDS=true without an endpoint: the SDK runs but records nothing; every span still gets
+ *   its ids, so logs carry a trace id, the stored events and Kafka messages a `traceparent`, and a process
+ *   downstream that does export continues the same trace.
+ * - Neither (or OTEL_SDK_DISABLED=true): no SDK at all. The API's calls are no-ops and HTTP requests get
+ *   no hooks: near-zero cost.
  *
- * Tests add an in-memory exporter with `addSpanProcessor`; recording starts with the first processor.
+ * Tests start it explicitly and add an in-memory exporter with `addSpanProcessor`; recording starts with
+ * the first processor.
  */
-
 /** Fans out to the processors registered so far; the provider is built once, processors come and go. */
 class Processors implements SpanProcessor {
   readonly list: SpanProcessor[] = [];
@@ -70,7 +73,25 @@ export interface TelemetrySettings {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Sets up tracing for this process (once; later calls return at once). */
+/**
+ * Sets up tracing for this process as the environment says (see above); answers whether tracing is on.
+ * Once per process: later calls answer what the first decided.
+ */
+export function startTelemetryFromEnv(serviceName: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (started) return true;
+  if (env.OTEL_SDK_DISABLED === 'true') return false;
+  const endpoint = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  if (!endpoint && env.HOMEWARD_TRACE_IDS !== 'true') return false;
+  startTelemetry({ serviceName, env });
+  return true;
+}
+
+/** Whether tracing is on in this process. */
+export function telemetryStarted(): boolean {
+  return started !== undefined;
+}
+
+/** Sets up tracing for this process whatever the environment says, exporting by OTLP if it names an endpoint (once). */
 export function startTelemetry(settings: TelemetrySettings): void {
   if (started) return;
   const env = settings.env ?? process.env;
@@ -111,4 +132,4 @@ export async function flushTelemetry(): Promise<void> {
 }
 
 /** For tests that collect spans in-process. */
-export { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+export { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';

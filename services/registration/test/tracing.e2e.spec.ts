@@ -1,5 +1,5 @@
 import { SpanKind } from '@homeward/telemetry';
-import { InMemorySpanExporter, SimpleSpanProcessor, addSpanProcessor, type ReadableSpan } from '@homeward/telemetry/sdk';
+import { InMemorySpanExporter, SimpleSpanProcessor, addSpanProcessor, startTelemetry, type ReadableSpan } from '@homeward/telemetry/sdk';
 import { eventually, readTopic } from '@homeward/testing/infrastructure';
 import { aWorker, startHarness, type RegistrationHarness } from './registration.harness';
 
@@ -13,6 +13,8 @@ describe('a command traced from the HTTP request to the read model', () => {
   let removeExporter: () => void;
 
   beforeAll(async () => {
+    // As OTEL_EXPORTER_OTLP_ENDPOINT would have it, with the spans kept here instead of sent.
+    startTelemetry({ serviceName: 'registration', env: {} });
     harness = await startHarness('registration_tracing');
     removeExporter = addSpanProcessor(new SimpleSpanProcessor(exporter));
   });
