@@ -19,7 +19,7 @@ export function traceRequests(fastify: FastifyInstance): void {
       return span ? withActiveSpan(span, () => handler.call(this, request, reply)) : handler.call(this, request, reply);
     };
   });
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const route = request.routeOptions.url;
     const span = startSpan(route ? `${request.method} ${route}` : request.method, {
       kind: SpanKind.SERVER,
@@ -31,6 +31,10 @@ export function traceRequests(fastify: FastifyInstance): void {
       },
     });
     spans.set(request, span);
+    // Fastify's own lines of the request (its "request completed", errors) are logged outside the span's
+    // context: they carry its ids as bindings of the request's and reply's logger instead.
+    const { traceId, spanId } = span.spanContext();
+    request.log = reply.log = request.log.child({ trace_id: traceId, span_id: spanId });
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { traceparentOf } from '@homeward/telemetry';
 import { InMemorySpanExporter, SimpleSpanProcessor, addSpanProcessor, startTelemetry } from '@homeward/telemetry/sdk';
 import { createLogger } from '../src/service-kit';
@@ -21,12 +21,12 @@ describe('HTTP tracing', () => {
       },
     }),
   );
-  const app = Fastify();
+  const app = Fastify({ loggerInstance: log.child({ component: 'http' }) });
 
   beforeAll(async () => {
     startTelemetry({ serviceName: 'tracing-test', env: {} });
     addSpanProcessor(new SimpleSpanProcessor(exporter));
-    traceRequests(app);
+    traceRequests(app as unknown as FastifyInstance);
     app.post('/things/:id', async (request) => {
       await new Promise((r) => setTimeout(r, 1));
       log.info({ id: (request.params as { id: string }).id }, 'handling');
@@ -38,6 +38,7 @@ describe('HTTP tracing', () => {
   beforeEach(() => exporter.reset());
 
   it('makes the request span the active one in the handler, and the log line carries its ids', async () => {
+    lines.length = 0;
     const response = await app.inject({ method: 'POST', url: '/things/7?x=1', payload: { a: 1 } });
     expect(response.statusCode).toBe(200);
     const [span] = exporter.getFinishedSpans();
@@ -45,7 +46,9 @@ describe('HTTP tracing', () => {
     expect(span!.attributes).toMatchObject({ 'http.route': '/things/:id', 'url.path': '/things/7', 'http.response.status_code': 200 });
     const { traceId, spanId } = span!.spanContext();
     expect(response.json()).toEqual({ traceparent: `00-${traceId}-${spanId}-01`, body: { a: 1 } });
-    expect(lines.at(-1)).toMatchObject({ msg: 'handling', trace_id: traceId, span_id: spanId, service: 'tracing-test' });
+    expect(lines.find((l) => l.msg === 'handling')).toMatchObject({ trace_id: traceId, span_id: spanId, service: 'tracing-test' });
+    // Fastify's own lines of the request too.
+    expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({ trace_id: traceId, span_id: spanId, component: 'http' });
   });
 
   it("continues the caller's trace", async () => {

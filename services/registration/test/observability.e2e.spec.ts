@@ -7,7 +7,7 @@ import { aWorker, startHarness, type RegistrationHarness } from './registration.
 // The spans are collected in-process; the trace context still travels as it does between processes: in
 // the stored event's metadata from the request to the relay, in the Kafka message's headers to the consumer.
 
-describe('a command traced from the HTTP request to the read model', () => {
+describe('observability: a command traced from the HTTP request to the read model, and the metrics', () => {
   let harness: RegistrationHarness;
   const exporter = new InMemorySpanExporter();
   let removeExporter: () => void;
@@ -85,5 +85,25 @@ describe('a command traced from the HTTP request to the read model', () => {
       Boolean,
     );
     expect(parentOf(http!)).toBe('00f067aa0ba902b7');
+  });
+
+  it('serves its metrics through prom-client: the relay figures under their names, and the process metrics', async () => {
+    await harness.published();
+    const response = await harness.runtime.app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = response.body;
+    expect(text).toContain('# TYPE homeward_relay_unpublished_events gauge');
+    expect(text).toMatch(/^homeward_relay_unpublished_events\{reader="publisher"\} 0$/m);
+    expect(text).toMatch(/^homeward_relay_oldest_unpublished_age_seconds\{reader="publisher"\} 0$/m);
+    expect(text).toMatch(/^homeward_relay_quarantined_streams\{reader="publisher"\} 0$/m);
+    expect(text).toMatch(/^homeward_relay_held_events\{reader="publisher"\} 0$/m);
+    expect(text).toMatch(/^homeward_relay_failing\{reader="publisher"\} 0$/m);
+    expect(text).toContain('# TYPE homeward_relay_quarantined_since_seconds gauge');
+    // prom-client's default metrics of the process.
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
   });
 });
