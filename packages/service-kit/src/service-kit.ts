@@ -16,7 +16,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import pino, { type Logger as PinoLogger } from 'pino';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { logTraceFields } from '@homeward/telemetry';
 import { startTelemetryFromEnv } from '@homeward/telemetry/sdk';
 import { AuthenticationError, type Principal, type TokenVerifier } from '@homeward/auth';
@@ -24,6 +24,7 @@ import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validat
 import { PROBLEM_CONTENT_TYPE, Problem, fieldError } from './problem';
 import { serviceUnavailableProblem } from './service-unavailable';
 import { traceRequests } from './http-tracing';
+import { ServiceMetrics } from './metrics';
 
 export type { NestFastifyApplication } from '@nestjs/platform-fastify';
 export { loadOpenApiDocument, OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
@@ -355,12 +356,11 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
     const ready = results.every((r) => r.status !== 'down');
     void reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
   });
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  options.metrics?.(app, registry);
+  const metrics = new ServiceMetrics();
+  options.metrics?.(app, metrics.registry);
   fastify.get('/metrics', async (_request, reply) => {
-    void reply.type(registry.contentType);
-    return registry.metrics();
+    void reply.type(metrics.contentType);
+    return metrics.render();
   });
   return app;
 }
