@@ -45,6 +45,7 @@ COPY packages/personal-data/package.json packages/personal-data/
 COPY packages/pg-kit/package.json packages/pg-kit/
 COPY packages/projections/package.json packages/projections/
 COPY packages/service-kit/package.json packages/service-kit/
+COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/testing/package.json packages/testing/
 COPY services/agency-view/package.json services/agency-view/
 COPY services/emergency-fund/package.json services/emergency-fund/

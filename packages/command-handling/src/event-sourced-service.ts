@@ -179,7 +179,7 @@ export async function startEventSourcedService(options: EventSourcedServiceOptio
       { name: 'kafka', check: () => pingKafka(admin) },
       ...(roles.has('relay') ? relayReadiness(relay) : []),
     ],
-    ...(roles.has('relay') ? { metrics: () => () => relay.metrics() } : {}),
+    ...(roles.has('relay') ? { metrics: (_app, registry) => relay.registerMetrics(registry) } : {}),
   });
 
   const projections = options.projections?.(parts) ?? [];

@@ -1,4 +1,6 @@
 import { Coalescer } from './coalescer';
+import { inSpan } from '@homeward/telemetry';
+import { APPEND_SPAN, appendSpanOptions, withTraceparent } from './tracing';
 import type { AppendResult, EventStore, ExpectedVersion, FoldEvent, NewEvent, SubjectKeyRow } from './event-store';
 
 export interface CoalescingOptions {
@@ -64,6 +66,9 @@ export class CoalescingStreams {
 
   append(streamId: string, expectedVersion: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
     if (events.length === 0) return Promise.reject(new Error('append needs at least one event'));
-    return this.appends.submit({ streamId, expectedVersion, events });
+    // The span is the command's (its trace, its wait for the shared statement); the events carry its traceparent.
+    return inSpan(APPEND_SPAN, appendSpanOptions(streamId, events), () =>
+      this.appends.submit({ streamId, expectedVersion, events: withTraceparent(events) }),
+    );
   }
 }

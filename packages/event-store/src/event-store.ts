@@ -4,6 +4,8 @@ import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PgErrorCode, pgConstraint, pgErrorCode, withTransaction, type Queryable } from '@homeward/pg-kit';
 import { PUBLISHER_READER, eventStoreMigrations } from './schema';
+import { APPEND_SPAN, appendSpanOptions, isTraced, withTraceparent } from './tracing';
+import { inSpan } from '@homeward/telemetry';
 
 export { PUBLISHER_READER, eventStoreMigrations };
 
@@ -187,6 +189,20 @@ export class EventStore {
     options: { client?: PoolClient } = {},
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    // Each append is a span of the command's trace, and the events keep its traceparent: the relay's
+    // publish continues the trace from there. Events stamped already (by CoalescingStreams) have their span.
+    if (isTraced(events)) return this.appendNow(streamId, expectedVersion, events, options);
+    return inSpan(APPEND_SPAN, appendSpanOptions(streamId, events), () =>
+      this.appendNow(streamId, expectedVersion, withTraceparent(events), options),
+    );
+  }
+
+  private async appendNow(
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    events: readonly NewEvent[],
+    options: { client?: PoolClient },
+  ): Promise<AppendResult> {
     const db: Queryable = options.client ?? this.pool;
     const params = [
       streamId,
@@ -233,7 +249,7 @@ export class EventStore {
     streams: readonly { readonly streamId: string; readonly events: readonly NewEvent[] }[],
     options: { client?: PoolClient } = {},
   ): Promise<void> {
-    const rows = streams.flatMap((s) => s.events.map((e, i) => ({ streamId: s.streamId, version: i + 1, event: e })));
+    const rows = streams.flatMap((s) => withTraceparent(s.events).map((e, i) => ({ streamId: s.streamId, version: i + 1, event: e })));
     if (rows.length === 0) return;
     try {
       if (rows.length >= COPY_FROM_ROWS) {

@@ -13,6 +13,8 @@ import {
   type Logger,
   type PartitionOffsets,
 } from './messaging';
+import { consumeSpan, endSpans, writeSpan } from './tracing';
+import { withActiveSpan, type Span } from '@homeward/telemetry';
 
 /** Tables every consuming service keeps in its own database. */
 export const consumerMigrations: readonly Migration[] = [
@@ -473,6 +475,23 @@ export class ConsumerRunner<T> {
 
   /** One transaction: which of these are new, their effects in offset order, the checkpoint after them. */
   private async apply(chunk: readonly Decoded<T>[]): Promise<void> {
+    // Each message that carries a traceparent continues its trace: a span for its handling (ended when its
+    // transaction commits or fails) and a child for its effect's write.
+    const consumeSpans = new Map<Decoded<T>, Span>();
+    for (const item of chunk) {
+      const span = consumeSpan(this.options.consumer, item.message);
+      if (span) consumeSpans.set(item, span);
+    }
+    try {
+      await this.applyTraced(chunk, consumeSpans);
+    } catch (error) {
+      endSpans(consumeSpans.values(), error);
+      throw error;
+    }
+    endSpans(consumeSpans.values());
+  }
+
+  private async applyTraced(chunk: readonly Decoded<T>[], consumeSpans: ReadonlyMap<Decoded<T>, Span>): Promise<void> {
     const { topic, partition } = chunk[0]!.message;
     const key = `${topic}:${partition}`;
     let committed: bigint | undefined;
@@ -512,9 +531,34 @@ export class ConsumerRunner<T> {
       }
       const { handle, handleBatch } = this.options;
       if (handleBatch) {
-        if (firstTime.length > 0) await handleBatch(firstTime, tx);
+        // One set-based write for the chunk: each traced message's write span covers it.
+        const writes = firstTime.flatMap((item) => {
+          const parent = consumeSpans.get(item);
+          return parent ? [writeSpan(this.options.consumer, parent)] : [];
+        });
+        try {
+          if (firstTime.length > 0) await handleBatch(firstTime, tx);
+        } catch (error) {
+          endSpans(writes, error);
+          throw error;
+        }
+        endSpans(writes);
       } else {
-        for (const item of firstTime) await handle!(item.decoded, tx, item.message);
+        for (const item of firstTime) {
+          const parent = consumeSpans.get(item);
+          if (!parent) {
+            await handle!(item.decoded, tx, item.message);
+            continue;
+          }
+          const write = writeSpan(this.options.consumer, parent);
+          try {
+            await withActiveSpan(write, () => handle!(item.decoded, tx, item.message));
+          } catch (error) {
+            endSpans([write], error);
+            throw error;
+          }
+          endSpans([write]);
+        }
       }
       await this.checkpoint(tx, topic, partition, nextOffsetAfter(items[items.length - 1]!.message.offset));
       committed = BigInt(nextOffsetAfter(items[items.length - 1]!.message.offset));

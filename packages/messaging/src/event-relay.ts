@@ -1,11 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
+import type { Span } from '@homeward/telemetry';
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import { EventStore, PUBLISHER_READER, type GlobalCheckpoint, type StoredEvent } from '@homeward/event-store';
 import { isTransientInfrastructureError, pgErrorCode } from '@homeward/pg-kit';
 import { CompleteSender } from './complete-send';
 import { reliableProducer, silentLogger, type Logger } from './messaging';
 import { RelayQuarantine, type QuarantineEntry } from './relay-quarantine';
-import { renderRelayMetrics, type RelayStatus } from './relay-metrics';
+import type { Registry } from 'prom-client';
+import { registerRelayMetrics, renderRelayMetrics, type RelayStatus } from './relay-metrics';
+import { endSpans, publishSpans, withPublishTraceparent } from './tracing';
 
 /** What an event becomes on Kafka. */
 export interface RelayedMessage {
@@ -191,6 +194,11 @@ export class EventRelay {
     return renderRelayMetrics(await this.status());
   }
 
+  /** The relay's metrics in a service's registry (served at `/metrics`), read from `status()` at each scrape. */
+  registerMetrics(registry: Registry): void {
+    registerRelayMetrics(registry, () => this.status());
+  }
+
   /** An operator asked for a release: look now rather than at the next check. */
   releaseRequested(): void {
     this.releaseAsked = true;
@@ -317,7 +325,7 @@ export class EventRelay {
       );
     }
     // Sent before anything is recorded: a crash after the send only sends these messages again.
-    await this.send(messages);
+    await this.send(messages, events);
     await this.options.afterSendBeforeCheckpoint?.(events.map((e) => e.eventId));
     if (unpublishable.length === 0) {
       await this.store.saveCheckpoint(this.reader, checkpoint, leader);
@@ -382,8 +390,20 @@ export class EventRelay {
     return { messages, unpublishable: [...failed.values()] };
   }
 
-  private async send(messages: readonly RelayedMessage[]): Promise<void> {
+  /** Sends the messages of `events`; each event that carries its command's traceparent is a publish span of that trace. */
+  private async send(messages: readonly RelayedMessage[], events: readonly StoredEvent[]): Promise<void> {
     if (messages.length === 0) return;
+    const spans = publishSpans(events);
+    try {
+      await this.sendTraced(messages, spans);
+    } catch (error) {
+      endSpans(spans.values(), error);
+      throw error;
+    }
+    endSpans(spans.values());
+  }
+
+  private async sendTraced(messages: readonly RelayedMessage[], spans: ReadonlyMap<string, Span>): Promise<void> {
     const byTopic = new Map<string, TopicMessages>();
     for (const message of messages) {
       let entry = byTopic.get(message.topic);
@@ -392,7 +412,7 @@ export class EventRelay {
       entry.messages.push({
         key: message.key,
         value: value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
-        headers: { ...message.headers },
+        headers: withPublishTraceparent(message.headers, spans, message.topic),
       });
     }
     try {
@@ -445,7 +465,7 @@ export class EventRelay {
   private async release(entry: QuarantineEntry, leader: PoolClient): Promise<void> {
     const held = await this.store.readStreamBetween(entry.streamId, entry.firstHeld, this.checkpoint!, leader);
     const { messages, unpublishable } = await this.mapInOrder(held, leader);
-    await this.send(messages);
+    await this.send(messages, held);
     const failure = unpublishable[0];
     if (!failure) {
       await this.quarantine.released(leader, entry.id, held.length);

@@ -1,3 +1,4 @@
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { QuarantinedStream } from './relay-quarantine';
 
 /** What `/health/ready` and `/metrics` say of a relay. */
@@ -11,48 +12,132 @@ export interface RelayStatus {
   readonly quarantined: readonly QuarantinedStream[];
 }
 
-const label = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+/**
+ * One read of `read` for all the collectors of one scrape: prom-client collects every metric of a registry
+ * at once, and each would otherwise ask the database for the same status.
+ */
+export function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () => {
+    if (!inFlight) {
+      inFlight = read();
+      const forget = () => setImmediate(() => (inFlight = undefined));
+      inFlight.then(forget, forget);
+    }
+    return inFlight;
+  };
+}
+
+/** A gauge whose samples are computed at each scrape from `samples`. */
+export function computedGauge<T, L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  source: () => Promise<T>,
+  samples: (status: T) => readonly (readonly [Record<L, string | number>, number])[],
+): void {
+  new Gauge<L>({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    async collect() {
+      const status = await source();
+      this.reset();
+      for (const [labels, value] of samples(status)) this.set(labels as never, value);
+    },
+  });
+}
+
+/** A counter whose (absolute, ever-growing) values are read at each scrape from `samples`. */
+export function computedCounter<T, L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  source: () => Promise<T>,
+  samples: (status: T) => readonly (readonly [Record<L, string | number>, number])[],
+): void {
+  new Counter<L>({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    async collect() {
+      const status = await source();
+      this.reset();
+      for (const [labels, value] of samples(status)) this.inc(labels as never, value);
+    },
+  });
+}
+
+const seconds = (ms: number): number => Math.round(Math.max(0, ms)) / 1000;
 
 /**
- * Prometheus text format (0.0.4) for a relay: what it has not published yet, what it holds back in
- * quarantine, and whether it is failing. `homeward_relay_quarantined_streams > 0` is the alert to page on:
- * the relay goes on publishing other streams and stays ready, so nothing else would.
+ * A relay's metrics (prom-client): what it has not published yet, what it holds back in quarantine, and
+ * whether it is failing. `homeward_relay_quarantined_streams > 0` is the alert to page on: the relay goes
+ * on publishing other streams and stays ready, so nothing else would.
  */
-export function renderRelayMetrics(status: RelayStatus): string {
-  const reader = `reader="${label(status.reader)}"`;
-  const lines: string[] = [];
-  const family = (name: string, help: string, samples: string[]) =>
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...samples);
-  family('homeward_relay_unpublished_events', 'Events committed after the relay checkpoint, not yet on Kafka.', [
-    `homeward_relay_unpublished_events{${reader}} ${status.unpublishedEvents}`,
-  ]);
-  const age = status.oldestUnpublishedAt ? Math.max(0, (Date.now() - status.oldestUnpublishedAt.getTime()) / 1000) : 0;
-  family('homeward_relay_oldest_unpublished_age_seconds', 'Seconds the oldest unpublished event has waited (0 when none waits).', [
-    `homeward_relay_oldest_unpublished_age_seconds{${reader}} ${Math.round(age * 1000) / 1000}`,
-  ]);
-  family(
+export function registerRelayMetrics(registry: Registry, status: () => Promise<RelayStatus>): void {
+  const read = oncePerScrape(status);
+  const one = (value: (s: RelayStatus) => number) => (s: RelayStatus) => [[{ reader: s.reader }, value(s)] as const];
+  computedGauge(
+    registry,
+    'homeward_relay_unpublished_events',
+    'Events committed after the relay checkpoint, not yet on Kafka.',
+    ['reader'],
+    read,
+    one((s) => s.unpublishedEvents),
+  );
+  computedGauge(
+    registry,
+    'homeward_relay_oldest_unpublished_age_seconds',
+    'Seconds the oldest unpublished event has waited (0 when none waits).',
+    ['reader'],
+    read,
+    one((s) => (s.oldestUnpublishedAt ? seconds(Date.now() - s.oldestUnpublishedAt.getTime()) : 0)),
+  );
+  computedGauge(
+    registry,
     'homeward_relay_quarantined_streams',
     'Streams held back because one of their events cannot be published; each needs an operator.',
-    [`homeward_relay_quarantined_streams{${reader}} ${status.quarantined.length}`],
+    ['reader'],
+    read,
+    one((s) => s.quarantined.length),
   );
-  family('homeward_relay_held_events', 'Events held back in quarantine, of all quarantined streams.', [
-    `homeward_relay_held_events{${reader}} ${status.quarantined.reduce((n, q) => n + q.heldEvents, 0)}`,
-  ]);
-  family(
+  computedGauge(
+    registry,
+    'homeward_relay_held_events',
+    'Events held back in quarantine, of all quarantined streams.',
+    ['reader'],
+    read,
+    one((s) => s.quarantined.reduce((n, q) => n + q.heldEvents, 0)),
+  );
+  computedGauge(
+    registry,
     'homeward_relay_quarantined_since_seconds',
     'Per quarantined stream: seconds since it was quarantined.',
-    status.quarantined.map(
-      (q) =>
-        `homeward_relay_quarantined_since_seconds{${reader},stream="${label(q.streamId)}",event_type="${label(q.eventType)}"} ${Math.max(
-          0,
-          Math.round(Date.now() - q.since.getTime()) / 1000,
-        )}`,
-    ),
+    ['reader', 'stream', 'event_type'],
+    read,
+    (s) =>
+      s.quarantined.map(
+        (q) => [{ reader: s.reader, stream: q.streamId, event_type: q.eventType }, seconds(Date.now() - q.since.getTime())] as const,
+      ),
   );
-  family(
+  computedGauge(
+    registry,
     'homeward_relay_failing',
     '1 while the relay fails to publish at all (Kafka or the database unreachable, too many quarantined streams).',
-    [`homeward_relay_failing{${reader}} ${status.failing === undefined ? 0 : 1}`],
+    ['reader'],
+    read,
+    one((s) => (s.failing === undefined ? 0 : 1)),
   );
-  return `${lines.join('\n')}\n`;
+}
+
+/** Prometheus text exposition of a relay's status alone (what `EventRelay.metrics()` answers). */
+export async function renderRelayMetrics(status: RelayStatus): Promise<string> {
+  const registry = new Registry();
+  registerRelayMetrics(registry, () => Promise.resolve(status));
+  return registry.metrics();
 }

@@ -17,7 +17,8 @@ import {
   type BuildRow,
 } from './builds';
 import { applyChunk, buildSchema, type DecodedEvent, type ProjectionDefinition, type Source } from './projection';
-import { renderMetrics } from './projection-metrics';
+import type { Registry } from 'prom-client';
+import { registerProjectionMetrics, renderMetrics } from './projection-metrics';
 import { ProjectionReader } from './projection-reader';
 import type { BuildStatus, ProjectionStatus } from './projection-status';
 
@@ -518,6 +519,11 @@ export class ProjectionHost<E> {
   /** Prometheus text exposition of the projection's lag. */
   async metrics(): Promise<string> {
     return renderMetrics([await this.status()]);
+  }
+
+  /** The projection's metrics in a service's registry (served at `/metrics`), read from `status()` at each scrape. */
+  registerMetrics(registry: Registry): void {
+    registerProjectionMetrics(registry, async () => [await this.status()]);
   }
 }
 

@@ -74,7 +74,7 @@ export async function startReadModelService<E>(options: ReadModelServiceOptions<
     ...(options.translateError ? { translateError: options.translateError } : {}),
     verifier: new TokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     readiness: () => [{ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) }, host.readiness()],
-    metrics: () => () => host.metrics(),
+    metrics: (_app, registry) => host.registerMetrics(registry),
   });
   await app.init();
 

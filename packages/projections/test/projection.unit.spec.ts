@@ -129,8 +129,8 @@ describe('registration facts', () => {
 });
 
 describe('metrics', () => {
-  it('renders lag per partition, the newest event age and the serving version in Prometheus text', () => {
-    const text = renderMetrics([
+  it('renders lag per partition, the newest event age and the serving version in Prometheus text', async () => {
+    const text = await renderMetrics([
       {
         projection: 'agency-view',
         codeVersion: 2,

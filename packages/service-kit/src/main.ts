@@ -1,4 +1,5 @@
 import { ConfigurationError } from './config';
+import { flushTelemetry } from '@homeward/telemetry/sdk';
 import { createLogger } from './service-kit';
 
 interface Runnable {
@@ -43,6 +44,8 @@ export function runService<C extends { readonly PORT: number; readonly HOST: str
     }, STOP_TIMEOUT_MS).unref();
     const runtime = await running?.catch(() => undefined);
     await runtime?.stop().catch((error: unknown) => log.error({ err: error }, 'stopping failed'));
+    // The spans still batched for the OTLP exporter, sent before the process ends.
+    await flushTelemetry().catch((error: unknown) => log.warn({ err: error }, 'flushing the last spans failed'));
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown());

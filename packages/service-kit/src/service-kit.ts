@@ -17,10 +17,15 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import pino, { type Logger as PinoLogger } from 'pino';
+import type { Registry } from 'prom-client';
+import { logTraceFields } from '@homeward/telemetry';
+import { startTelemetryFromEnv } from '@homeward/telemetry/sdk';
 import { AuthenticationError, type Principal, type TokenVerifier } from '@homeward/auth';
 import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
 import { PROBLEM_CONTENT_TYPE, Problem, fieldError } from './problem';
 import { serviceUnavailableProblem } from './service-unavailable';
+import { traceRequests } from './http-tracing';
+import { ServiceMetrics } from './metrics';
 
 export type { NestFastifyApplication } from '@nestjs/platform-fastify';
 export { loadOpenApiDocument, OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
@@ -63,10 +68,11 @@ export interface ServiceOptions {
   /** Resolved after the Nest container is built, so checks can use the service's own providers. */
   readonly readiness?: (app: NestFastifyApplication) => readonly ReadinessCheck[];
   /**
-   * Prometheus text exposition served at `/metrics` (public, like the health probes: figures, never
-   * records). Resolved after the Nest container is built.
+   * Registers the service's own metrics (prom-client collectors) in the registry served at `/metrics`
+   * (public, like the health probes: figures, never records), beside the default process metrics.
+   * Resolved after the Nest container is built.
    */
-  readonly metrics?: (app: NestFastifyApplication) => () => Promise<string>;
+  readonly metrics?: (app: NestFastifyApplication, registry: Registry) => void;
   /**
    * The AsyncAPI document of the topics the service writes (generated from proto/, services/<service>/asyncapi/),
    * served at `/asyncapi.json` beside `/openapi.json`, public like it.
@@ -84,8 +90,10 @@ export function loadAsyncApiDocument(path: string): AsyncApiDocument {
   return document;
 }
 
-export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): PinoLogger {
-  return pino({ name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime });
+export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): PinoLogger {
+  // Every line logged inside a span (a request, a publish, a consumed message) carries its trace_id and span_id.
+  const options = { name, level, base: { service: name }, timestamp: pino.stdTimeFunctions.isoTime, mixin: logTraceFields };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's own messages go through the same structured log as everything else. */
@@ -279,6 +287,7 @@ class ProblemFilter implements ExceptionFilter {
  * and Swagger UI at `/docs`.
  */
 export async function createService(options: ServiceOptions): Promise<NestFastifyApplication> {
+  const tracing = startTelemetryFromEnv(options.name);
   const log = createLogger(options.name, options.logLevel);
   const adapter = new FastifyAdapter({
     loggerInstance: log.child({ component: 'http' }),
@@ -307,6 +316,7 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   });
   app.useGlobalFilters(new ProblemFilter(options.translateError, log));
   const fastify = app.getHttpAdapter().getInstance();
+  if (tracing) traceRequests(fastify);
 
   // Errors thrown in Fastify hooks (request validation, body parsing) reach Nest's error handler, which
   // hands them to ProblemFilter: one renderer for every error.
@@ -366,13 +376,12 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
     const ready = results.every((r) => r.status !== 'down');
     void reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
   });
-  if (options.metrics) {
-    const render = options.metrics(app);
-    fastify.get('/metrics', async (_request, reply) => {
-      void reply.type('text/plain; version=0.0.4; charset=utf-8');
-      return render();
-    });
-  }
+  const metrics = new ServiceMetrics();
+  options.metrics?.(app, metrics.registry);
+  fastify.get('/metrics', async (_request, reply) => {
+    void reply.type(metrics.contentType);
+    return metrics.render();
+  });
   return app;
 }
 
