@@ -20,9 +20,11 @@ import { AuthenticationError, type Principal, type TokenVerifier } from '@homewa
 import { OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
 import { PROBLEM_CONTENT_TYPE, Problem, fieldError } from './problem';
 import { serviceUnavailableProblem } from './service-unavailable';
+import { registerSecurity, type RateLimitRule, type SecurityConfig } from './security';
 
 export type { NestFastifyApplication } from '@nestjs/platform-fastify';
 export { loadOpenApiDocument, OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
+export { securitySettings, type RateLimitRule, type SecurityConfig } from './security';
 
 /**
  * What a readiness check resolves to when its part works but needs a person's attention (the event relay
@@ -66,6 +68,10 @@ export interface ServiceOptions {
    * records). Resolved after the Nest container is built.
    */
   readonly metrics?: (app: NestFastifyApplication) => () => Promise<string>;
+  /** CORS origins and rate-limit overrides (`securitySettings`); headers and no-store apply whatever it says. */
+  readonly security?: SecurityConfig;
+  /** The public and expensive routes counted per principal (429 past the limit; see security.ts). */
+  readonly rateLimits?: readonly RateLimitRule[];
 }
 
 export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): PinoLogger {
@@ -266,6 +272,7 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   const log = createLogger(options.name, options.logLevel);
   const adapter = new FastifyAdapter({
     loggerInstance: log.child({ component: 'http' }),
+    // 1 MiB: every JSON command is far smaller; a route that imports more sets its own bodyLimit.
     bodyLimit: 1_048_576,
     // Errors Fastify meets before any route (a malformed URL, a path segment past maxParamLength): the same
     // renderer as every other error, not Fastify's own JSON.
@@ -291,6 +298,7 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   });
   app.useGlobalFilters(new ProblemFilter(options.translateError, log));
   const fastify = app.getHttpAdapter().getInstance();
+  await registerSecurity(app, options.security ?? {}, options.rateLimits);
 
   // Errors thrown in Fastify hooks (request validation, body parsing) reach Nest's error handler, which
   // hands them to ProblemFilter: one renderer for every error.
