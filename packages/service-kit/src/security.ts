@@ -75,7 +75,8 @@ export async function registerSecurity(
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'traceparent'],
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
     maxAge: 600,
-    strictPreflight: true,
+    // A preflight without Access-Control-Request-Method is an OPTIONS request like any other (405 problem).
+    strictPreflight: false,
   });
   fastify.addHook('onSend', async (request, reply, payload) => {
     // Swagger UI's own static files may be cached; nothing the API answers may be.

@@ -305,10 +305,16 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
 
   const validator = new OpenApiRequestValidator(options.openApi);
 
-  fastify.addHook('onRequest', async (request: AuthenticatedRequest) => {
+  fastify.addHook('onRequest', async (request: AuthenticatedRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
     // No route: say so before asking who calls, and tell a method the path does not have from a path we do not have.
     if (request.is404) throw unknownRoute(request.method, path, validator.methodsOf(path));
+    // CORS's catch-all OPTIONS route (a preflight of an allowed origin was answered before): the same answer as
+    // no route, sent here since that route keeps Fastify's own error handler.
+    if (request.method === 'OPTIONS' && request.routeOptions.url === '*') {
+      sendProblem(reply, unknownRoute(request.method, path, validator.methodsOf(path)), request.url);
+      return reply;
+    }
     if (PUBLIC_ROUTES.some((route) => route.test(path))) return;
     if (options.publicRoutes?.some((route) => route.test(path))) return;
     try {

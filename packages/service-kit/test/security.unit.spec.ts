@@ -139,6 +139,12 @@ describe('the HTTP edge of every service', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(Object.keys(refusedPreflight.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    // Answered as any OPTIONS request is without CORS: the documented 405 problem (404 off the API's paths).
+    expect(refusedPreflight.statusCode).toBe(405);
+    expect(refusedPreflight.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const plainOptions = await app.inject({ method: 'OPTIONS', url: '/nowhere' });
+    expect(plainOptions.statusCode).toBe(404);
+    expect(plainOptions.json()).toMatchObject({ code: 'request.unknown-route' });
   });
 
   it('refuses a body past 1 MiB with a 413 problem', async () => {
