@@ -155,7 +155,10 @@ export class TokenVerifier {
       ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.options.issuer,
         audience: this.options.audience,
+        // Asymmetric algorithms only: never `none`, never an HMAC keyed by a public key.
         algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'],
+        // A token without an expiry would be valid for ever.
+        requiredClaims: ['exp'],
         clockTolerance: 30,
         currentDate: new Date(now),
       }));

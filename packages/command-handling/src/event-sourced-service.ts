@@ -16,6 +16,7 @@ import {
   type NestFastifyApplication,
   type ReadinessCheck,
   type ServiceOptions,
+  type SecurityConfig,
 } from '@homeward/service-kit';
 import { DEFAULT_IDEMPOTENCY_RETENTION_DAYS, forgetIdempotencyKeysPeriodically } from './idempotency';
 import { RelayAdminModule } from './relay-admin.controller';
@@ -38,6 +39,10 @@ export interface EventSourcedConfig {
   readonly IDEMPOTENCY_RETENTION_DAYS?: number;
   /** base64 of 32 bytes: the master key that wraps every subject's data key, for a service that seals personal data. */
   readonly PERSONAL_DATA_MASTER_KEY?: string;
+  /** CORS origins and rate-limit overrides (`securitySettings`, spread with `authSettings`). */
+  readonly CORS_ALLOWED_ORIGINS?: SecurityConfig['CORS_ALLOWED_ORIGINS'];
+  readonly RATE_LIMITS?: SecurityConfig['RATE_LIMITS'];
+  readonly RATE_LIMIT_WINDOW_SECONDS?: number;
 }
 
 /** What the kit built, for the service's own parts. */
@@ -88,6 +93,8 @@ export interface EventSourcedServiceOptions {
   readonly configure?: (app: NestFastifyApplication) => void;
   /** Routes anyone may call without a token (a public verification page), beside health, docs and metrics. */
   readonly publicRoutes?: readonly RegExp[];
+  /** Public and expensive routes counted per principal (429 past the limit). */
+  readonly rateLimits?: ServiceOptions['rateLimits'];
   /** Test seams: e.g. wrap the relay's mapper so that it fails for one stream. */
   readonly relayMapper?: (real: ToMessages) => ToMessages;
 }
@@ -173,6 +180,8 @@ export async function startEventSourcedService(options: EventSourcedServiceOptio
     logLevel: config.LOG_LEVEL,
     ...(options.translateError ? { translateError: options.translateError } : {}),
     ...(options.publicRoutes ? { publicRoutes: options.publicRoutes } : {}),
+    security: config,
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     verifier: new TokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     readiness: () => [
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },

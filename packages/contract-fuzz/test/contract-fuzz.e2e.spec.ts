@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { request as httpRequest, Agent } from 'node:http';
 import { connect } from 'node:net';
@@ -16,15 +17,17 @@ import { namespaceOf, startMissionViewHarness, type MissionViewHarness } from '@
 import { startStatisticsHarness, type StatisticsHarness } from '@homeward/statistics/test/harness';
 import { startSkillsHarness, type SkillsHarness } from '@homeward/skills-certification/test/harness';
 import { EMPLOYER_A, startEmploymentHarness, type EmploymentHarness } from '@homeward/employment-matching/test/harness';
+import { FundScopes, OFFICER_SCOPES, startFundHarness, type FundHarness } from '@homeward/emergency-fund/test/harness';
 import { OPENAPI_PATH as REGISTRATION_OPENAPI } from '@homeward/registration/app';
 import { OPENAPI_PATH as AGENCY_VIEW_OPENAPI } from '@homeward/agency-view/app';
 import { OPENAPI_PATH as MISSION_VIEW_OPENAPI } from '@homeward/mission-view/app';
 import { OPENAPI_PATH as STATISTICS_OPENAPI } from '@homeward/statistics/app';
 import { OPENAPI_PATH as SKILLS_OPENAPI } from '@homeward/skills-certification/app';
 import { OPENAPI_PATH as EMPLOYMENT_OPENAPI } from '@homeward/employment-matching/app';
+import { OPENAPI_PATH as FUND_OPENAPI } from '@homeward/emergency-fund/app';
 
 // Contract fuzzing: requests generated from each service's own OpenAPI document, sent over HTTP to the
-// six services running together on the real PostgreSQL and Kafka. Passes when no answer is a server
+// seven services running together on the real PostgreSQL and Kafka. Passes when no answer is a server
 // error, every answer is one its operation documents (status, media type, schema), no refused request
 // wrote anything, and afterwards the relay and every consumer are ready and every event the registry
 // accepted is on Kafka. FUZZ_RUNS sets the number of requests (3,000 by default; `npm run fuzz` for a long
@@ -59,6 +62,8 @@ const CALLERS = [
   'skillsAssessor',
   'employmentOffice',
   'employerA',
+  'fundOfficer',
+  'fundClerk',
 ];
 const STRANGERS = ['employer', 'foreign', 'expired', 'malformed', 'basic', 'none'];
 /** The callers each service serves: drawn most often, so that requests get past authorisation to the operations. */
@@ -71,6 +76,8 @@ const SERVED: Readonly<Record<string, readonly string[]>> = {
   'skills-certification': ['skillsAuthority', 'skillsAuthority', 'skillsAuthority', 'skillsAssessor'],
   // The employment office holds every employment scope; employer A its own vacancies' (another's are 404).
   'employment-matching': ['employmentOffice', 'employmentOffice', 'employmentOffice', 'employerA'],
+  // A fund officer holds every fund scope; a clerk only fund:claims (refused the rest: 403).
+  'emergency-fund': ['fundOfficer', 'fundOfficer', 'fundOfficer', 'fundClerk', 'missionSA'],
 };
 
 interface Target {
@@ -87,6 +94,7 @@ let missionView: MissionViewHarness;
 let statistics: StatisticsHarness;
 let skills: SkillsHarness;
 let employment: EmploymentHarness;
+let fund: FundHarness;
 let namespace: string;
 const targets: Target[] = [];
 const authorization: Record<string, string | undefined> = {};
@@ -113,11 +121,15 @@ const idsOf: Record<string, Record<string, string[]>> = {
   },
   // The employment service's own vacancies and referrals (not registration's reintegration referrals).
   'employment-matching': { vacancyId: [], referralId: [], streamId: [] },
+  // The fund's members (its own worker ids: covered, with cycles) and claims; its one fund of the default policies.
+  'emergency-fund': { workerId: [], claimId: [], fundId: ['PH-OWWA'], streamId: [] },
 };
 /** A write registration accepted since the skills service last caught up with registration's topic. */
 let registrationWrote = false;
 /** The same, for the employment service's consumer of registration's topic (returns make job seekers). */
 let registrationWroteForEmployment = false;
+/** The same, for the fund's consumer of registration's topic (cycles, draft claims from welfare incidents, erasure). */
+let registrationWroteForFund = false;
 /** One admin connection for the skills consumer's lag, closed after the run (an open one keeps jest from exiting). */
 let offsets: TopicOffsets | undefined;
 /** Distinct faults, with the first request that showed each (FUZZ_ALL_FAULTS). */
@@ -128,6 +140,7 @@ const tally = {
   byService: new Map<string, number>(),
   skills: new Map<number, number>(),
   employment: new Map<number, number>(),
+  fund: new Map<number, number>(),
 };
 
 async function listen(app: { listen(port: number, host: string): Promise<unknown>; getHttpServer(): unknown }): Promise<number> {
@@ -214,6 +227,25 @@ async function employmentCaughtUp(): Promise<void> {
   registrationWroteForEmployment = false;
 }
 
+/** How far the fund's consumer of registration's topic is behind. */
+async function fundConsumerLag(): Promise<number> {
+  const topic = eventsTopic('registration', namespace);
+  const partitions = await checkpointLag(
+    fund.db.pool,
+    `${namespace}homeward.emergency-fund.registration`,
+    await (offsets ??= new TopicOffsets(skills.runtime.kafka)).fetch([topic]),
+  );
+  return partitions.reduce((sum, p) => sum + p.lag, 0);
+}
+
+/** Before a fund write is judged, everything registration accepted is applied there too (its consumer opens draft claims). */
+async function fundCaughtUp(): Promise<void> {
+  if (!registrationWroteForFund) return;
+  await registration.published();
+  await eventually(fundConsumerLag, (lag) => lag === 0, 60_000);
+  registrationWroteForFund = false;
+}
+
 /** What a refused request must not have changed: the registry's writes, the statistics service's jobs, the skills service's records and files. */
 async function written(service: string): Promise<string> {
   if (service === 'registration') {
@@ -244,6 +276,17 @@ async function written(service: string): Promise<string> {
               (SELECT count(*) FROM idempotency_keys) AS idempotency,
               (SELECT md5(coalesce(string_agg(v::text, '|' ORDER BY vacancy_id), '')) FROM vacancies v) AS vacancies,
               (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY referral_id), '')) FROM referrals r) AS referrals`,
+    );
+    return JSON.stringify(rows[0]);
+  }
+  if (service === 'emergency-fund') {
+    const { rows } = await fund.db.pool.query(
+      `SELECT (SELECT count(*) FROM events) AS events, (SELECT coalesce(max(global_position), 0) FROM events) AS position,
+              (SELECT count(*) FROM idempotency_keys) AS idempotency,
+              (SELECT md5(coalesce(string_agg(c::text, '|' ORDER BY claim_id), '')) FROM claims c) AS claims,
+              (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY seq), '')) FROM ledger_transfers t) AS transfers,
+              (SELECT md5(coalesce(string_agg(a::text, '|' ORDER BY id), '')) FROM ledger_accounts a) AS accounts,
+              (SELECT md5(coalesce(string_agg(p::text, '|' ORDER BY reference), '')) FROM payments_outgoing p) AS payments`,
     );
     return JSON.stringify(rows[0]);
   }
@@ -528,6 +571,85 @@ async function seedEmployment(): Promise<void> {
   }
 }
 
+/** Sends a request and tells its answer, for givens that may be refused by the rules (a step past what the seed needs). */
+async function attempt(target: string, method: string, path: string, body: unknown, caller: string): Promise<Answer> {
+  return send(targets.find((t) => t.name === target)!.port, {
+    method,
+    path,
+    caller,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/**
+ * The fund's givens: a budget allocation, members covered by a contribution with a cycle in Saudi Arabia
+ * (as its consumer of registration's topic would record it), and their death claims at each stage — filed,
+ * documented, assessed, approved by a maker, approved by a checker — so that valid requests reach the claim rules.
+ */
+async function seedFund(): Promise<void> {
+  const fundIds = idsOf['emergency-fund']!;
+  const target = 'emergency-fund';
+  const as = 'fundOfficer';
+  const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+  const php = (major: number) => ({ currency: 'PHP', amountMinor: major * 100 });
+  await ok(target, 'POST', '/funds/PH-OWWA/allocations', { allocationId: randomUUID(), amount: php(5_000_000) }, as);
+  for (let n = 0; n < 5; n++) {
+    const workerId = randomUUID();
+    await fund.knowCycle(workerId, { cycleNumber: 1, destinationCountry: 'SA', departedOn: day(200) });
+    await ok(
+      target,
+      'POST',
+      `/members/${workerId}/contributions`,
+      { fundId: 'PH-OWWA', contributionId: randomUUID(), amount: php(1_400), paidOn: day(210) },
+      as,
+    );
+    fundIds.workerId!.push(workerId);
+    const claim = await ok(
+      target,
+      'POST',
+      '/claims',
+      {
+        workerId,
+        fundId: 'PH-OWWA',
+        benefitType: 'death',
+        incidentKind: 'death',
+        incidentOn: day(10),
+        destinationCountry: 'SA',
+        cycleNumber: 1,
+        grade: 'natural',
+        claimantRelation: 'spouse',
+      },
+      as,
+    );
+    const claimId = claim.claimId as string;
+    fundIds.claimId!.push(claimId);
+    if (n === 0) continue; // one stays a bare draft
+    for (const documentType of claim.documentsRequired as string[]) {
+      await ok(
+        target,
+        'POST',
+        `/claims/${claimId}/documents`,
+        { documentType, documentId: `doc-${documentType}`, sha256: 'ab'.repeat(32) },
+        as,
+      );
+    }
+    if (n === 1) continue;
+    // Assessed, approved by one officer (the maker), approved by another (the checker: approved).
+    const stages: [string, unknown, string][] = [
+      ['assess', {}, as],
+      ['approve', { amount: php(20_000) }, as],
+      ['approve', { amount: php(20_000) }, 'fundOfficerB'],
+    ];
+    for (const [stage, body, caller] of stages.slice(0, n - 1)) {
+      const answer = await attempt(target, 'POST', `/claims/${claimId}/${stage}`, body, caller);
+      if (answer.status >= 300) break;
+    }
+  }
+  const { rows } = await fund.db.pool.query<{ stream_id: string }>('SELECT DISTINCT stream_id FROM events ORDER BY stream_id LIMIT 20');
+  fundIds.streamId!.push(...rows.map((r) => r.stream_id));
+}
+
 beforeAll(async () => {
   const issuer = await testIssuer();
   const impostor = await testIssuer();
@@ -545,10 +667,12 @@ beforeAll(async () => {
     issuer,
     ...quiet,
     // Far past what a run sends: wrong codes are answered 404 and valid ones reach the verifier (the throttle has its own test).
-    env: { TOPIC_NAMESPACE: namespace, VERIFY_FAILURES_PER_WINDOW: '1000000' },
+    env: { TOPIC_NAMESPACE: namespace, VERIFY_FAILURES_PER_WINDOW: '1000000', RATE_LIMITS: 'public-verification=1000000' },
   });
   // It reads registration's topic in the same namespace too: returns make job seekers there.
   employment = await startEmploymentHarness('contract_fuzz_employment', { issuer, ...quiet, env: { TOPIC_NAMESPACE: namespace } });
+  // And the fund: registration's incidents asking for assistance open draft claims there.
+  fund = await startFundHarness('contract_fuzz_fund', { issuer, ...quiet, env: { TOPIC_NAMESPACE: namespace } });
   const bearer = (token: string) => `Bearer ${token}`;
   Object.assign(authorization, {
     agency: bearer(
@@ -578,6 +702,13 @@ beforeAll(async () => {
       }),
     ),
     employerA: bearer(await issuer.token({ organisationId: EMPLOYER_A, kind: 'employer' })),
+    fundOfficer: bearer(await issuer.token({ organisationId: 'ph-owwa', kind: 'agency', subject: 'fuzz-officer', scopes: OFFICER_SCOPES })),
+    fundOfficerB: bearer(
+      await issuer.token({ organisationId: 'ph-owwa', kind: 'agency', subject: 'fuzz-officer-b', scopes: OFFICER_SCOPES }),
+    ),
+    fundClerk: bearer(
+      await issuer.token({ organisationId: 'ph-owwa', kind: 'agency', subject: 'fuzz-clerk', scopes: [FundScopes.claims] }),
+    ),
     employer: bearer(await issuer.token({ organisationId: 'gulf-care', kind: 'employer' })),
     foreign: bearer(await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' })),
     expired: bearer(await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency', ttl: -3600 })),
@@ -592,6 +723,7 @@ beforeAll(async () => {
     ['statistics', statistics.runtime.app, STATISTICS_OPENAPI],
     ['skills-certification', skills.runtime.app, SKILLS_OPENAPI],
     ['employment-matching', employment.runtime.app, EMPLOYMENT_OPENAPI],
+    ['emergency-fund', fund.runtime.app, FUND_OPENAPI],
   ];
   for (const [name, app, openApi] of services) {
     const document = loadOpenApiDocument(openApi);
@@ -605,12 +737,13 @@ beforeAll(async () => {
   await seed();
   await seedSkills();
   await seedEmployment();
-}, 240_000);
+  await seedFund();
+}, 300_000);
 
 afterAll(async () => {
   agent.destroy();
   await offsets?.close();
-  await Promise.all([agencyView?.stop(), missionView?.stop(), statistics?.stop(), skills?.stop(), employment?.stop()]);
+  await Promise.all([agencyView?.stop(), missionView?.stop(), statistics?.stop(), skills?.stop(), employment?.stop(), fund?.stop()]);
   await registration?.stop();
 });
 
@@ -630,14 +763,17 @@ describe('every service, driven by its own OpenAPI document', () => {
         const writes = request.method !== 'GET';
         if (writes && request.service === 'skills-certification') await skillsCaughtUp();
         if (writes && request.service === 'employment-matching') await employmentCaughtUp();
+        if (writes && request.service === 'emergency-fund') await fundCaughtUp();
         const before = writes ? await written(request.service) : '';
         const answer = await send(target.port, request);
-        if (writes && request.service === 'registration' && answer.status < 300) registrationWrote = registrationWroteForEmployment = true;
+        if (writes && request.service === 'registration' && answer.status < 300)
+          registrationWrote = registrationWroteForEmployment = registrationWroteForFund = true;
         tally.sent++;
         tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
         tally.byService.set(request.service, (tally.byService.get(request.service) ?? 0) + 1);
         if (request.service === 'skills-certification') tally.skills.set(answer.status, (tally.skills.get(answer.status) ?? 0) + 1);
         if (request.service === 'employment-matching') tally.employment.set(answer.status, (tally.employment.get(answer.status) ?? 0) + 1);
+        if (request.service === 'emergency-fund') tally.fund.set(answer.status, (tally.fund.get(answer.status) ?? 0) + 1);
         const faults = target.oracle.judge(request.method, request.path, answer);
         if (writes && answer.status >= 400) {
           const after = await written(request.service);
@@ -655,13 +791,14 @@ describe('every service, driven by its own OpenAPI document', () => {
           ids.workerId!.push((JSON.parse(answer.body) as { workerId: string }).workerId);
         }
       }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: false },
+      { numRuns: RUNS, seed: SEED, endOnFailure: ALL_FAULTS },
     );
     process.stdout.write(
       `contract fuzz: ${tally.sent} requests; by service ${JSON.stringify(Object.fromEntries(tally.byService))}; ` +
         `by status ${JSON.stringify(Object.fromEntries([...tally.byStatus].sort(([a], [b]) => a - b)))}; ` +
         `skills-certification by status ${JSON.stringify(Object.fromEntries([...tally.skills].sort(([a], [b]) => a - b)))}; ` +
-        `employment-matching by status ${JSON.stringify(Object.fromEntries([...tally.employment].sort(([a], [b]) => a - b)))}\n`,
+        `employment-matching by status ${JSON.stringify(Object.fromEntries([...tally.employment].sort(([a], [b]) => a - b)))}; ` +
+        `emergency-fund by status ${JSON.stringify(Object.fromEntries([...tally.fund].sort(([a], [b]) => a - b)))}\n`,
     );
     expect(tally.sent).toBeGreaterThanOrEqual(RUNS);
     expect([...found.values()]).toEqual([]);
@@ -748,6 +885,20 @@ describe('every service, driven by its own OpenAPI document', () => {
     expect(new Set(employmentOnKafka)).toEqual(employmentStored);
     await eventually(employmentConsumerLag, (lag) => lag === 0, 60_000);
     expect(await employment.runtime.relay.quarantine.list()).toEqual([]);
+    // The fund's relay and its consumer of registration's topic likewise.
+    await fund.published();
+    const fundStored = new Set(
+      (await fund.db.pool.query<{ event_id: string }>('SELECT event_id::text FROM events')).rows.map((r) => r.event_id),
+    );
+    const fundOnKafka = await readTopic(
+      fund.runtime.topic,
+      (m) => m.headers.ce_id!,
+      (read) => new Set(read).size >= fundStored.size,
+      60_000,
+    );
+    expect(new Set(fundOnKafka)).toEqual(fundStored);
+    await eventually(fundConsumerLag, (lag) => lag === 0, 60_000);
+    expect(await fund.runtime.relay.quarantine.list()).toEqual([]);
     // The views applied all of it; nothing any consumer read was sent to a dead-letter topic.
     for (const view of [agencyView, missionView]) {
       await eventually(

@@ -72,6 +72,7 @@ export async function startReadModelService<E>(options: ReadModelServiceOptions<
     ...(options.asyncApi ? { asyncApi: options.asyncApi } : {}),
     logLevel: config.LOG_LEVEL,
     ...(options.translateError ? { translateError: options.translateError } : {}),
+    security: config,
     verifier: new TokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     readiness: () => [{ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) }, host.readiness()],
     metrics: (_app, registry) => host.registerMetrics(registry),

@@ -54,6 +54,43 @@ export const parse = {
       .filter(Boolean),
 };
 
+/** The settings of the HTTP edge every service takes (spread into its settings with `authSettings`). */
+export const securitySettings = {
+  CORS_ALLOWED_ORIGINS: {
+    description: "comma-separated origins (https://console.example.org) whose browsers may call the API; 'none' (the default) for none",
+    default: 'none',
+    parse: (raw: string): string[] => (raw.trim() === 'none' ? [] : parse.list(raw)),
+  },
+  RATE_LIMITS: {
+    description:
+      "overrides of the service's rate limits per principal and window, as name=max pairs (worker-search=600,reports=10); 'defaults' keeps the service's",
+    default: 'defaults',
+    parse: (raw: string) => parseRateLimits(raw),
+  },
+  RATE_LIMIT_WINDOW_SECONDS: {
+    description: 'the window the rate limits count requests in, in seconds',
+    default: '60',
+    parse: (raw: string): number => {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1) throw new Error('expected a whole number of seconds, at least 1');
+      return n;
+    },
+  },
+};
+
+export function parseRateLimits(raw: string): Map<string, number> {
+  const limits = new Map<string, number>();
+  if (raw.trim() === 'defaults') return limits;
+  for (const pair of parse.list(raw)) {
+    const [name, max, ...rest] = pair.split('=').map((s) => s.trim());
+    const n = Number(max);
+    if (!name || rest.length > 0 || !Number.isInteger(n) || n < 1)
+      throw new Error(`expected name=max with max a positive integer, not '${pair}'`);
+    limits.set(name, n);
+  }
+  return limits;
+}
+
 /** Who signs the bearer tokens every API verifies: one definition for every service's settings to spread. */
 export const authSettings = {
   AUTH_JWKS_URL: {
@@ -63,4 +100,6 @@ export const authSettings = {
   },
   AUTH_ISSUER: { description: 'the iss claim tokens must carry', parse: parse.string },
   AUTH_AUDIENCE: { description: 'the aud claim tokens must carry', default: 'homeward', parse: parse.string },
+  // And the HTTP edge every API shares: CORS origins and rate limits (security.ts).
+  ...securitySettings,
 };

@@ -26,9 +26,11 @@ import { PROBLEM_CONTENT_TYPE, Problem, fieldError } from './problem';
 import { serviceUnavailableProblem } from './service-unavailable';
 import { traceRequests } from './http-tracing';
 import { ServiceMetrics } from './metrics';
+import { registerSecurity, type RateLimitRule, type SecurityConfig } from './security';
 
 export type { NestFastifyApplication } from '@nestjs/platform-fastify';
 export { loadOpenApiDocument, OpenApiRequestValidator, type OpenApiDocument } from './openapi-validation';
+export { securitySettings, type RateLimitRule, type SecurityConfig } from './security';
 
 /**
  * What a readiness check resolves to when its part works but needs a person's attention (the event relay
@@ -78,6 +80,11 @@ export interface ServiceOptions {
    * served at `/asyncapi.json` beside `/openapi.json`, public like it.
    */
   readonly asyncApi?: AsyncApiDocument;
+  readonly metrics?: (app: NestFastifyApplication) => () => Promise<string>;
+  /** CORS origins and rate-limit overrides (`securitySettings`); headers and no-store apply whatever it says. */
+  readonly security?: SecurityConfig;
+  /** The public and expensive routes counted per principal (429 past the limit; see security.ts). */
+  readonly rateLimits?: readonly RateLimitRule[];
 }
 
 /** An AsyncAPI 3 document, as scripts/asyncapi/generate.mjs writes it. */
@@ -291,6 +298,7 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   const log = createLogger(options.name, options.logLevel);
   const adapter = new FastifyAdapter({
     loggerInstance: log.child({ component: 'http' }),
+    // 1 MiB: every JSON command is far smaller; a route that imports more sets its own bodyLimit.
     bodyLimit: 1_048_576,
     // Errors Fastify meets before any route (a malformed URL, a path segment past maxParamLength): the same
     // renderer as every other error, not Fastify's own JSON.
@@ -317,16 +325,23 @@ export async function createService(options: ServiceOptions): Promise<NestFastif
   app.useGlobalFilters(new ProblemFilter(options.translateError, log));
   const fastify = app.getHttpAdapter().getInstance();
   if (tracing) traceRequests(fastify);
+  await registerSecurity(app, options.security ?? {}, options.rateLimits);
 
   // Errors thrown in Fastify hooks (request validation, body parsing) reach Nest's error handler, which
   // hands them to ProblemFilter: one renderer for every error.
 
   const validator = new OpenApiRequestValidator(options.openApi);
 
-  fastify.addHook('onRequest', async (request: AuthenticatedRequest) => {
+  fastify.addHook('onRequest', async (request: AuthenticatedRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '';
     // No route: say so before asking who calls, and tell a method the path does not have from a path we do not have.
     if (request.is404) throw unknownRoute(request.method, path, validator.methodsOf(path));
+    // CORS's catch-all OPTIONS route (a preflight of an allowed origin was answered before): the same answer as
+    // no route, sent here since that route keeps Fastify's own error handler.
+    if (request.method === 'OPTIONS' && request.routeOptions.url === '*') {
+      sendProblem(reply, unknownRoute(request.method, path, validator.methodsOf(path)), request.url);
+      return reply;
+    }
     if (PUBLIC_ROUTES.some((route) => route.test(path))) return;
     if (options.publicRoutes?.some((route) => route.test(path))) return;
     try {

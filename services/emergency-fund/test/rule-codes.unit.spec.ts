@@ -332,10 +332,10 @@ describe('an approval left unpaid', () => {
 });
 
 describe('the rule codes as documented', () => {
-  it('are each listed in the OpenAPI document, and nothing else of the service beside the key reuse', () => {
+  it('are each listed in the OpenAPI document, and nothing else of the service beside the key reuse and a provider statement that cannot be read', () => {
     const document = loadOpenApiDocument(join(__dirname, '..', 'openapi', 'emergency-fund.v1.yaml'));
     const schemas = (document.components as { schemas: Record<string, { enum?: string[] }> }).schemas;
     const listed = schemas.RuleCode?.enum ?? [];
-    expect([...listed].sort()).toEqual([...FUND_RULES.map(ruleCode), 'idempotency.key-reused'].sort());
+    expect([...listed].sort()).toEqual([...FUND_RULES.map(ruleCode), 'fund.statement-invalid', 'idempotency.key-reused'].sort());
   });
 });

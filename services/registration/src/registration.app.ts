@@ -73,6 +73,8 @@ export async function startRegistration(
     openApi: loadOpenApiDocument(OPENAPI_PATH),
     asyncApi: loadAsyncApiDocument(ASYNCAPI_PATH),
     translateError: translateRegistrationError,
+    // Fuzzy search over everyone's names: counted per principal (RATE_LIMITS worker-search=N).
+    rateLimits: [{ name: 'worker-search', method: 'GET', url: '/workers/search', max: 60 }],
     projections: ({ kafka, pool, topic, log }) => [
       new ConsumerRunner<RegistrationEvent>(kafka, pool, {
         consumer: `${config.TOPIC_NAMESPACE}homeward.registration.worker-status`,

@@ -136,6 +136,8 @@ export async function startSkillsCertification(
     asyncApi: loadAsyncApiDocument(ASYNCAPI_PATH),
     translateError: translateSkillsError,
     publicRoutes: PUBLIC_ROUTES,
+    // Anyone may verify: counted per client address (RATE_LIMITS public-verification=N), beside the failure throttle.
+    rateLimits: [{ name: 'public-verification', method: 'GET', url: '/verify/{certificateNumber}', max: 120 }],
     projections: (parts) => [
       registrationConsumer(parts.kafka, parts.pool, {
         namespace: config.TOPIC_NAMESPACE,

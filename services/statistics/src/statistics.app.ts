@@ -71,6 +71,9 @@ export async function startStatistics(config: StatisticsConfig): Promise<Statist
     openApi: loadOpenApiDocument(OPENAPI_PATH),
     logLevel: config.LOG_LEVEL,
     translateError: translateStatisticsError,
+    security: config,
+    // Each report replays the registry: counted per principal (RATE_LIMITS reports=N).
+    rateLimits: [{ name: 'reports', method: 'POST', url: '/reports', max: 10 }],
     verifier: new TokenVerifier({ jwksUrl: config.AUTH_JWKS_URL, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE }),
     readiness: () => [
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },

@@ -22,7 +22,7 @@ export interface StatisticsHarness {
 export async function startStatisticsHarness(
   topicNamespace: string,
   issuer: Issuer,
-  options: { registrationEventsUrl?: string; logLevel?: string } = {},
+  options: { registrationEventsUrl?: string; logLevel?: string; rateLimits?: string } = {},
 ): Promise<StatisticsHarness> {
   const db = await createTestDatabase('statistics');
   const runtime = await startStatistics(
@@ -35,6 +35,8 @@ export async function startStatisticsHarness(
       AUTH_ISSUER: issuer.issuer,
       AUTH_AUDIENCE: issuer.audience,
       LOG_LEVEL: options.logLevel ?? 'warn',
+      // Tests ask for many reports as one principal within a minute; the limit itself has its own test.
+      RATE_LIMITS: options.rateLimits ?? 'reports=10000',
     }),
   );
   return {

@@ -1,5 +1,6 @@
 import { translateCommandError } from '@homeward/command-handling/http';
 import { LedgerError } from '@homeward/ledger';
+import { PaymentsError } from '@homeward/payments';
 import { Problem, fieldError } from '@homeward/service-kit/problem';
 import { AccessDenied } from '../application/access/fund.access';
 import { ClaimNotFound, FundRuleViolation, PolicyNotFound } from '../domain/fund.errors';
@@ -38,5 +39,11 @@ export function translateFundError(error: unknown): Problem | undefined {
   if (error instanceof LedgerError)
     return Problem.notFound(error.message, [fieldError('path', [error.field ?? 'accountId'], error.message)], `ledger.${error.code}`);
   if (error instanceof AccessDenied) return Problem.forbidden(error.message, [], error.code);
+  // A provider statement line that cannot be read (no date, an amount that is not one): 422, the line named (was a 500).
+  if (error instanceof PaymentsError && error.code === 'statement-invalid') {
+    const field = pathOf((error.field ?? 'lines').replace(/\[(\d+)\]/g, '.$1'));
+    const code = 'fund.statement-invalid';
+    return Problem.ruleViolation(error.message, [{ ...fieldError('body', field, error.message), code }], code);
+  }
   return translateCommandError(error, 'record');
 }

@@ -1,0 +1,125 @@
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '@homeward/auth';
+import { Problem, fieldError } from './problem';
+
+/**
+ * The HTTP edge every Homeward API shares, configured deliberately rather than left to defaults:
+ *
+ * - security headers (`@fastify/helmet`): `Strict-Transport-Security`, `X-Content-Type-Options: nosniff`,
+ *   `X-Frame-Options`/`frame-ancestors` against framing, a same-origin `Content-Security-Policy` (Swagger UI at
+ *   `/docs` is served from this origin), no `X-Powered-By`, `Referrer-Policy: no-referrer`;
+ * - `Cache-Control: no-store` on every API answer, success or problem: answers carry personal data, and no
+ *   browser, proxy or CDN may keep them (the Swagger UI's static files excepted);
+ * - CORS (`@fastify/cors`): no origin is allowed unless `CORS_ALLOWED_ORIGINS` names it — the APIs are called
+ *   by servers with client credentials, not by browsers of other sites;
+ * - rate limits (`@fastify/rate-limit`) on the routes a service names (public and expensive ones), per
+ *   principal: the token's subject, or the client's IP address when the route is public and the caller
+ *   anonymous; past the limit `429` problem+json with `Retry-After`.
+ *
+ * Request bodies are limited to 1 MiB by `createService` (413 problem past it).
+ */
+
+/** A route whose calls are counted per principal. */
+export interface RateLimitRule {
+  /** The name `RATE_LIMITS` overrides it by (`worker-search=600`). */
+  readonly name: string;
+  readonly method: string;
+  /** The route as the OpenAPI document and Fastify spell it: `/workers`, `/verify/{code}` → `/verify/:code`. */
+  readonly url: string;
+  /** Requests per principal per window, unless `RATE_LIMITS` says otherwise. */
+  readonly max: number;
+}
+
+export { securitySettings, parseRateLimits } from './config';
+
+export interface SecurityConfig {
+  /** Origins whose browsers may call the API (CORS); none by default. */
+  readonly CORS_ALLOWED_ORIGINS?: readonly string[];
+  /** Overrides of the services' rate limits, by rule name. */
+  readonly RATE_LIMITS?: ReadonlyMap<string, number>;
+  readonly RATE_LIMIT_WINDOW_SECONDS?: number;
+}
+
+const fastifyRoute = (url: string) => url.replace(/\{([^}]+)\}/g, ':$1');
+
+/** The principal an authenticated request carries (set by createService's onRequest hook). */
+type WithPrincipal = FastifyRequest & { principal?: Principal };
+
+/** Registers helmet, CORS, no-store and the rate limits. Before any route is added (Nest adds them at init). */
+export async function registerSecurity(
+  app: NestFastifyApplication,
+  config: SecurityConfig,
+  rules: readonly RateLimitRule[] = [],
+): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  await app.register(fastifyHelmet as never, {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: { 'frame-ancestors': ["'none'"], 'form-action': ["'self'"] },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  const origins = new Set(config.CORS_ALLOWED_ORIGINS ?? []);
+  await app.register(fastifyCors as never, {
+    // A function, so that an origin not listed gets no CORS header at all (not even Vary-less echoes).
+    origin: (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) =>
+      callback(null, origin !== undefined && origins.has(origin)),
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'traceparent'],
+    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    maxAge: 600,
+    // A preflight without Access-Control-Request-Method is an OPTIONS request like any other (405 problem).
+    strictPreflight: false,
+  });
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    // Swagger UI's own static files may be cached; nothing the API answers may be.
+    if (!/^\/docs\/static\//.test(request.url)) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  if (rules.length === 0) return;
+  const windowSeconds = config.RATE_LIMIT_WINDOW_SECONDS ?? 60;
+  const byRoute = new Map(rules.map((r) => [`${r.method.toUpperCase()} ${fastifyRoute(r.url)}`, r]));
+  const ruleOf = (request: FastifyRequest) => byRoute.get(`${request.method} ${request.routeOptions.url ?? ''}`);
+  await app.register(fastifyRateLimit as never, {
+    global: true,
+    // After the onRequest hook that verifies the token, so that the principal is known.
+    hook: 'preHandler',
+    timeWindow: windowSeconds * 1000,
+    allowList: (request: FastifyRequest) => ruleOf(request) === undefined,
+    // Called before allowList: a route without a rule gets a key it never counts under.
+    keyGenerator: (request: WithPrincipal) => {
+      const rule = ruleOf(request);
+      if (!rule) return '';
+      const who = request.principal ? `sub:${request.principal.organisationId}/${request.principal.subject}` : `ip:${request.ip}`;
+      return `${rule.name}|${who}`;
+    },
+    max: (request: FastifyRequest) => {
+      const rule = ruleOf(request)!;
+      return config.RATE_LIMITS?.get(rule.name) ?? rule.max;
+    },
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
+    addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
+    errorResponseBuilder: (_request: FastifyRequest, context: { max: number; ttl: number; after: string }) =>
+      rateLimited(context.max, windowSeconds, Math.max(1, Math.ceil(context.ttl / 1000))),
+  });
+}
+
+/** The answer past a rate limit: 429 problem+json, and when to try again. */
+export function rateLimited(max: number, windowSeconds: number, retryAfterSeconds: number): Problem {
+  return Problem.request(
+    429,
+    'rate-limited',
+    'Too many requests',
+    `This operation takes ${max} requests per ${windowSeconds} s from one caller; try again in ${retryAfterSeconds} s.`,
+    [fieldError('header', ['Authorization'], 'has made too many requests of this operation')],
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+}
