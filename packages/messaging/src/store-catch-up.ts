@@ -232,6 +232,7 @@ export async function runCatchUpCli(
   service: string,
   topicService: string,
   toMessage: (topic: string, source: string) => (event: StoredEvent) => RelayedMessage,
+  consumers: (namespace: string) => readonly ConsumerGroupTopics[] = () => [],
 ): Promise<void> {
   const env = process.env;
   const databaseUrl = env.DATABASE_URL;
@@ -241,16 +242,45 @@ export async function runCatchUpCli(
   const pool = createPool(databaseUrl, { max: 2 });
   const kafka = createKafka({ brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: `${service}-catch-up` });
   try {
-    const report = await catchUpFromTopic({
-      kafka,
-      pool,
-      topic,
-      toMessage: toMessage(topic, source),
-      apply: process.argv.includes('--apply'),
-    });
-    process.stdout.write(`${JSON.stringify({ service, topic, ...report }, null, 2)}\n`);
+    const apply = process.argv.includes('--apply');
+    const report = await catchUpFromTopic({ kafka, pool, topic, toMessage: toMessage(topic, source), apply });
+    const rewound = apply && report.complete ? await rewindConsumers(kafka, consumers(env.TOPIC_NAMESPACE ?? '')) : [];
+    process.stdout.write(`${JSON.stringify({ service, topic, ...report, rewound }, null, 2)}\n`);
     process.exitCode = report.complete ? 0 : 2;
   } finally {
     await pool.end();
+  }
+}
+
+/** A consumer group of a service and the topics it reads. */
+export interface ConsumerGroupTopics {
+  readonly group: string;
+  readonly topics: readonly string[];
+}
+
+/**
+ * Sets the committed offsets of a (stopped) service's consumer groups back to the start of their topics.
+ * Those consumers keep their effects in the service's database but their offsets in Kafka: after a
+ * restore, Kafka's offsets are ahead of the restored tables, and the messages between would never be
+ * applied again. Each of these consumers deduplicates (by event id in handled_messages, or by stream
+ * version), so reading everything again applies exactly what the restored database lacks.
+ */
+export async function rewindConsumers(kafka: Kafka, consumers: readonly ConsumerGroupTopics[]): Promise<string[]> {
+  if (consumers.length === 0) return [];
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const rewound: string[] = [];
+    for (const { group, topics } of consumers) {
+      for (const topic of topics) {
+        // The first offsets as numbers, not kafkajs's "earliest" marker (-2), which other clients read differently.
+        const partitions = (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.low }));
+        await admin.setOffsets({ groupId: group, topic, partitions });
+        rewound.push(`${group} ${topic}`);
+      }
+    }
+    return rewound;
+  } finally {
+    await admin.disconnect();
   }
 }

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { infrastructure } from '@homeward/testing/infrastructure';
+import { infrastructure, testKafka } from '@homeward/testing/infrastructure';
 import { aWorker, departure, homecoming, startHarness, type RegistrationHarness } from './registration.harness';
 
 /**
@@ -51,7 +51,7 @@ async function restore(h: RegistrationHarness, dump: string, ...extra: string[])
     cwd: ROOT,
   });
   const json = stdout.slice(stdout.indexOf('{'));
-  return JSON.parse(json) as { missing: number; imported: number; complete: boolean; eventsOnTopic: number };
+  return JSON.parse(json) as { missing: number; imported: number; complete: boolean; eventsOnTopic: number; rewound: string[] };
 }
 
 describe('backup and restore of a write service (registration)', () => {
@@ -109,5 +109,17 @@ describe('backup and restore of a write service (registration)', () => {
     const applied = await restore(h, dump);
     expect(applied).toMatchObject({ missing: later, imported: later, complete: true });
     expect(await store(h.db.url)).toEqual(before);
+
+    // The worker-status consumer's offsets (in Kafka, ahead of the restored table) are back at the start.
+    const group = `${h.runtime.topic.slice(0, -'homeward.registration.events.v1'.length)}homeward.registration.worker-status`;
+    expect(applied.rewound).toEqual([`${group} ${h.runtime.topic}`]);
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [h.runtime.topic] });
+      expect(offsets!.partitions.map((p) => p.offset)).toEqual(offsets!.partitions.map(() => '0'));
+    } finally {
+      await admin.disconnect();
+    }
   }, 120_000);
 });

@@ -1,11 +1,15 @@
 // DATABASE_URL=… KAFKA_BROKERS=… TOPIC_NAMESPACE=… tsx --conditions=@homeward/source services/registration/src/cli/catch-up.cli.ts [--apply]
 //
 // After a restore from a dump: takes back from the registration topic the events this service acknowledged
-// after the dump (docs/operations/backup-restore.md). A dry run without --apply.
+// after the dump (docs/operations/backup-restore.md), then rewinds its consumers' groups to the start
+// of their topics (they deduplicate). A dry run without --apply.
+import { eventsTopic } from '@homeward/contracts';
 import { runCatchUpCli } from '@homeward/messaging/store-catch-up';
 import { registrationMessage } from '../messaging/registration-topic.mapper';
 
-runCatchUpCli('registration', 'registration', registrationMessage).catch((error: unknown) => {
+runCatchUpCli('registration', 'registration', registrationMessage, (ns) => [
+  { group: `${ns}homeward.registration.worker-status`, topics: [eventsTopic('registration', ns)] },
+]).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });
