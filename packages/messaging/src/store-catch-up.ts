@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { StoredEvent } from '@homeward/event-store';
 import { createPool } from '@homeward/pg-kit';
 import { createKafka, silentLogger, type Logger } from './messaging';
@@ -51,6 +51,11 @@ export interface CatchUpOptions {
   readonly toMessage: (event: StoredEvent) => RelayedMessage;
   /** false (a dry run): report what would be taken back, write nothing. */
   readonly apply: boolean;
+  /**
+   * What else the service does, in the same transaction, for the events taken back: registration deletes
+   * again the data keys of workers erased after the dump (the restored `data_keys` still holds them).
+   */
+  readonly afterImport?: (events: readonly StoredEvent[], tx: PoolClient) => Promise<void>;
   readonly logger?: Logger;
 }
 
@@ -182,6 +187,10 @@ export async function catchUpFromTopic(options: CatchUpOptions): Promise<CatchUp
         );
         imported++;
       }
+      await options.afterImport?.(
+        inOrder.map((c) => toStoredEvent(c.row)),
+        client,
+      );
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -233,6 +242,7 @@ export async function runCatchUpCli(
   topicService: string,
   toMessage: (topic: string, source: string) => (event: StoredEvent) => RelayedMessage,
   consumers: (namespace: string) => readonly ConsumerGroupTopics[] = () => [],
+  afterImport?: CatchUpOptions['afterImport'],
 ): Promise<void> {
   const env = process.env;
   const databaseUrl = env.DATABASE_URL;
@@ -243,7 +253,14 @@ export async function runCatchUpCli(
   const kafka = createKafka({ brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: `${service}-catch-up` });
   try {
     const apply = process.argv.includes('--apply');
-    const report = await catchUpFromTopic({ kafka, pool, topic, toMessage: toMessage(topic, source), apply });
+    const report = await catchUpFromTopic({
+      kafka,
+      pool,
+      topic,
+      toMessage: toMessage(topic, source),
+      apply,
+      ...(afterImport ? { afterImport } : {}),
+    });
     const rewound = apply && report.complete ? await rewindConsumers(kafka, consumers(env.TOPIC_NAMESPACE ?? '')) : [];
     process.stdout.write(`${JSON.stringify({ service, topic, ...report, rewound }, null, 2)}\n`);
     process.exitCode = report.complete ? 0 : 2;

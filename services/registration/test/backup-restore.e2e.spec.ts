@@ -43,6 +43,20 @@ async function store(url: string): Promise<StoreRow[]> {
   }
 }
 
+async function keyOf(url: string, workerId: string): Promise<{ erased: boolean }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ erased: boolean }>(
+      'SELECT wrapped_key IS NULL AND erased_at IS NOT NULL AS erased FROM data_keys WHERE subject_id = $1',
+      [workerId],
+    );
+    return rows[0]!;
+  } finally {
+    await client.end();
+  }
+}
+
 async function restore(h: RegistrationHarness, dump: string, ...extra: string[]) {
   const namespace = h.runtime.topic.slice(0, -'homeward.registration.events.v1'.length);
   const env = { ...process.env, KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','), TOPIC_NAMESPACE: namespace };
@@ -92,10 +106,12 @@ describe('backup and restore of a write service (registration)', () => {
       expect(created.status).toBe(201);
       expect((await h.call('POST', `/workers/${created.body!.workerId}/departures`, departure)).status).toBe(201);
     }
+    // A worker of the dump is erased after it: the dump still holds their data key.
+    expect((await h.call('POST', `/workers/${workers[2]}/erasure`, { basis: 'subject_request' })).status).toBe(200);
     await h.published();
     const before = await store(h.db.url);
     const later = before.length - atDump.length;
-    expect(later).toBe(6);
+    expect(later).toBe(7);
 
     await h.runtime.stop();
     stopped = true;
@@ -105,10 +121,13 @@ describe('backup and restore of a write service (registration)', () => {
     const dry = await restore(h, dump, '--dry-run');
     expect(dry).toMatchObject({ missing: later, imported: 0, complete: true, eventsOnTopic: before.length });
     expect(await store(h.db.url)).toEqual(atDump);
+    expect(await keyOf(h.db.url, workers[2]!)).toEqual({ erased: false });
 
     const applied = await restore(h, dump);
     expect(applied).toMatchObject({ missing: later, imported: later, complete: true });
     expect(await store(h.db.url)).toEqual(before);
+    // The erasure taken back deletes the key again.
+    expect(await keyOf(h.db.url, workers[2]!)).toEqual({ erased: true });
 
     // The worker-status consumer's offsets (in Kafka, ahead of the restored table) are back at the start.
     const group = `${h.runtime.topic.slice(0, -'homeward.registration.events.v1'.length)}homeward.registration.worker-status`;
