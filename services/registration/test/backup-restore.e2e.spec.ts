@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { infrastructure, testKafka } from '@homeward/testing/infrastructure';
+import { dropDatabase, dumpDatabase, eventStoreRows as store, restoreService } from '@homeward/testing/backup';
+import { testKafka } from '@homeward/testing/infrastructure';
 import { aWorker, departure, homecoming, startHarness, type RegistrationHarness } from './registration.harness';
 
 /**
@@ -13,36 +10,6 @@ import { aWorker, departure, homecoming, startHarness, type RegistrationHarness 
  * catch-up takes the later events back from the service's own topic. The store must then equal the one
  * before the restore: event ids, stream versions, types, data, metadata and timestamps.
  */
-const run = promisify(execFile);
-const ROOT = join(__dirname, '../../..');
-const OUTPUT = join(ROOT, '.local/backup-restore');
-
-interface StoreRow {
-  stream_id: string;
-  stream_version: string;
-  event_id: string;
-  event_type: string;
-  data: unknown;
-  metadata: unknown;
-  occurred_at: string;
-  recorded_at: string;
-}
-
-async function store(url: string): Promise<StoreRow[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<StoreRow>(
-      `SELECT stream_id, stream_version::text, event_id::text, event_type, data, metadata,
-              to_json(occurred_at)::text AS occurred_at, to_json(recorded_at)::text AS recorded_at
-         FROM events ORDER BY stream_id, stream_version`,
-    );
-    return rows;
-  } finally {
-    await client.end();
-  }
-}
-
 async function keyOf(url: string, workerId: string): Promise<{ erased: boolean }> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -57,33 +24,18 @@ async function keyOf(url: string, workerId: string): Promise<{ erased: boolean }
   }
 }
 
-async function restore(h: RegistrationHarness, dump: string, ...extra: string[]) {
-  const namespace = h.runtime.topic.slice(0, -'homeward.registration.events.v1'.length);
-  const env = { ...process.env, KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','), TOPIC_NAMESPACE: namespace };
-  const { stdout } = await run('bash', [join(ROOT, 'infra/bin/restore-service.sh'), 'registration', h.db.url, dump, ...extra], {
-    env,
-    cwd: ROOT,
-  });
-  const json = stdout.slice(stdout.indexOf('{'));
-  return JSON.parse(json) as { missing: number; imported: number; complete: boolean; eventsOnTopic: number; rewound: string[] };
-}
-
 describe('backup and restore of a write service (registration)', () => {
   let h: RegistrationHarness;
   let stopped = false;
 
   beforeAll(async () => {
-    mkdirSync(OUTPUT, { recursive: true });
     h = await startHarness('backup');
   }, 60_000);
 
   afterAll(async () => {
     if (!stopped) await h.runtime.stop();
     await h.db.pool.end().catch(() => undefined);
-    const admin = new Client({ connectionString: infrastructure.databaseUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${h.db.name}" WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase(h.db.name);
   }, 60_000);
 
   it('restores the dump and takes back from the topic every event acknowledged after it', async () => {
@@ -95,8 +47,7 @@ describe('backup and restore of a write service (registration)', () => {
       expect((await h.call('POST', `/workers/${created.body!.workerId}/departures`, departure)).status).toBe(201);
     }
     await h.published();
-    const dump = join(OUTPUT, `${h.db.name}.dump`);
-    await run('bash', [join(ROOT, 'infra/bin/backup-service.sh'), h.db.url, dump]);
+    const dump = await dumpDatabase(h.db.url, h.db.name);
     const atDump = await store(h.db.url);
 
     // After the dump: streams the dump holds go on, and new streams begin.
@@ -120,19 +71,20 @@ describe('backup and restore of a write service (registration)', () => {
     await h.db.pool.end();
 
     // A dry run: the restored store is the dump's, and the catch-up sees exactly the later events.
-    const dry = await restore(h, dump, '--dry-run');
+    const namespace = h.runtime.topic.slice(0, -'homeward.registration.events.v1'.length);
+    const dry = await restoreService('registration', h.db.url, dump, namespace, { dryRun: true });
     expect(dry).toMatchObject({ missing: later, imported: 0, complete: true, eventsOnTopic: before.length });
     expect(await store(h.db.url)).toEqual(atDump);
     expect(await keyOf(h.db.url, workers[2]!)).toEqual({ erased: false });
 
-    const applied = await restore(h, dump);
+    const applied = await restoreService('registration', h.db.url, dump, namespace);
     expect(applied).toMatchObject({ missing: later, imported: later, complete: true });
     expect(await store(h.db.url)).toEqual(before);
     // The erasure taken back deletes the key again.
     expect(await keyOf(h.db.url, workers[2]!)).toEqual({ erased: true });
 
     // The worker-status consumer's offsets (in Kafka, ahead of the restored table) are back at the start.
-    const group = `${h.runtime.topic.slice(0, -'homeward.registration.events.v1'.length)}homeward.registration.worker-status`;
+    const group = `${namespace}homeward.registration.worker-status`;
     expect(applied.rewound).toEqual([`${group} ${h.runtime.topic}`]);
     const admin = testKafka().admin();
     await admin.connect();
