@@ -1,4 +1,5 @@
 import type { StoredMetadata } from '@homeward/command-handling/streams';
+import { storedEventHeader } from '@homeward/messaging/store-catch-up';
 import { cloudEventHeaders } from '@homeward/contracts';
 import type { StoredEvent } from '@homeward/event-store';
 import type { RelayedMessage, ToMessages } from '@homeward/messaging/event-relay';
@@ -30,7 +31,7 @@ export function fundMessage(topic: string, source: string): (stored: StoredEvent
     return {
       topic,
       key: stored.streamId,
-      headers: { ...cloudEventHeaders(envelope, source, DATA_SCHEMA) },
+      headers: { ...cloudEventHeaders(envelope, source, DATA_SCHEMA), ...storedEventHeader(stored) },
       value: encodeFundEvent(toFundEvent(event, envelope)),
     };
   };

@@ -1,4 +1,5 @@
 import { cloudEventHeaders } from '@homeward/contracts';
+import { storedEventHeader } from '@homeward/messaging/store-catch-up';
 import type { StoredEvent } from '@homeward/event-store';
 import type { RelayedMessage } from '@homeward/messaging/event-relay';
 import type { WorkerEvent } from '../domain/worker/worker.events';
@@ -34,7 +35,7 @@ export function registrationMessage(topic: string, source: string): (stored: Sto
     return {
       topic,
       key: stored.streamId.slice('worker-'.length),
-      headers: { ...cloudEventHeaders(envelope, source, DATA_SCHEMA) },
+      headers: { ...cloudEventHeaders(envelope, source, DATA_SCHEMA), ...storedEventHeader(stored) },
       value: encodeRegistrationEvent(toRegistrationEvent(event, envelope, seals)),
     };
   };

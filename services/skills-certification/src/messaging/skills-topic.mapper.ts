@@ -1,4 +1,5 @@
 import { fromStoredSeal, type StoredMetadata, type StoredSeal } from '@homeward/command-handling/streams';
+import { storedEventHeader } from '@homeward/messaging/store-catch-up';
 import { cloudEventHeaders } from '@homeward/contracts';
 import type { StoredEvent } from '@homeward/event-store';
 import type { RelayedMessage } from '@homeward/messaging/event-relay';
@@ -38,7 +39,7 @@ export function skillsMessage(topic: string, source: string): (stored: StoredEve
     return {
       topic,
       key: stored.streamId,
-      headers: { ...cloudEventHeaders(envelope, source, DATA_SCHEMA) },
+      headers: { ...cloudEventHeaders(envelope, source, DATA_SCHEMA), ...storedEventHeader(stored) },
       value: encodeSkillsEvent(toSkillsEvent(event, envelope, seals)),
     };
   };

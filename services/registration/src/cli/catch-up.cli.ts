@@ -1,0 +1,29 @@
+// DATABASE_URL=… KAFKA_BROKERS=… TOPIC_NAMESPACE=… tsx --conditions=@homeward/source services/registration/src/cli/catch-up.cli.ts [--apply]
+//
+// After a restore from a dump: takes back from the registration topic the events this service acknowledged
+// after the dump (docs/operations/backup-restore.md), then rewinds its consumers' groups to the start
+// of their topics (they deduplicate). A dry run without --apply.
+import { eventsTopic } from '@homeward/contracts';
+import { runCatchUpCli } from '@homeward/messaging/store-catch-up';
+import { registrationMessage } from '../messaging/registration-topic.mapper';
+
+runCatchUpCli(
+  'registration',
+  'registration',
+  registrationMessage,
+  (ns) => [{ group: `${ns}homeward.registration.worker-status`, topics: [eventsTopic('registration', ns)] }],
+  // A worker erased after the dump has their key back in the restored data_keys: it goes again.
+  async (events, tx) => {
+    const erased = events.filter((e) => e.type === 'PersonalDataErased').map((e) => (e.data as { workerId: string }).workerId);
+    if (erased.length === 0) return;
+    await tx.query(
+      `INSERT INTO data_keys (key_id, subject_id, wrapped_key, erased_at)
+       SELECT gen_random_uuid(), subject, NULL, now() FROM unnest($1::text[]) AS subject
+       ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(data_keys.erased_at, now())`,
+      [erased],
+    );
+  },
+).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
