@@ -17,7 +17,7 @@ import { namespaceOf, startMissionViewHarness, type MissionViewHarness } from '@
 import { startStatisticsHarness, type StatisticsHarness } from '@homeward/statistics/test/harness';
 import { startSkillsHarness, type SkillsHarness } from '@homeward/skills-certification/test/harness';
 import { EMPLOYER_A, startEmploymentHarness, type EmploymentHarness } from '@homeward/employment-matching/test/harness';
-import { FundScopes, OFFICER_SCOPES, startFundHarness, type FundHarness } from '@homeward/emergency-fund/test/harness';
+import { OFFICER_SCOPES, startFundHarness, type FundHarness } from '@homeward/emergency-fund/test/harness';
 import { OPENAPI_PATH as REGISTRATION_OPENAPI } from '@homeward/registration/app';
 import { OPENAPI_PATH as AGENCY_VIEW_OPENAPI } from '@homeward/agency-view/app';
 import { OPENAPI_PATH as MISSION_VIEW_OPENAPI } from '@homeward/mission-view/app';
@@ -707,7 +707,7 @@ beforeAll(async () => {
       await issuer.token({ organisationId: 'ph-owwa', kind: 'agency', subject: 'fuzz-officer-b', scopes: OFFICER_SCOPES }),
     ),
     fundClerk: bearer(
-      await issuer.token({ organisationId: 'ph-owwa', kind: 'agency', subject: 'fuzz-clerk', scopes: [FundScopes.claims] }),
+      await issuer.token({ organisationId: 'ph-owwa', kind: 'agency', subject: 'fuzz-clerk', scopes: [Scopes.fundClaims] }),
     ),
     employer: bearer(await issuer.token({ organisationId: 'gulf-care', kind: 'employer' })),
     foreign: bearer(await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' })),

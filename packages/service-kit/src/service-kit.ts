@@ -80,7 +80,6 @@ export interface ServiceOptions {
    * served at `/asyncapi.json` beside `/openapi.json`, public like it.
    */
   readonly asyncApi?: AsyncApiDocument;
-  readonly metrics?: (app: NestFastifyApplication) => () => Promise<string>;
   /** CORS origins and rate-limit overrides (`securitySettings`); headers and no-store apply whatever it says. */
   readonly security?: SecurityConfig;
   /** The public and expensive routes counted per principal (429 past the limit; see security.ts). */

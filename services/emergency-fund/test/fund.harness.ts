@@ -13,8 +13,6 @@ import {
 import { loadEmergencyFundConfig, type EmergencyFundConfig } from '../src/emergency-fund.config';
 import { startEmergencyFund, type EmergencyFundRuntime } from '../src/emergency-fund.app';
 
-export { FundScopes };
-
 /** The principals of the access tests: two fund officers, missions of two countries, statistics, an employer. */
 export const PRINCIPALS = ['officerA', 'officerB', 'missionSA', 'missionAE', 'statistics', 'employer'] as const;
 export type PrincipalName = (typeof PRINCIPALS)[number];
