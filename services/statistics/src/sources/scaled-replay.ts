@@ -8,6 +8,15 @@ import { foldRanges, topicNames, type ReplayTopics } from './partitioned-replay'
 import type { ReplayResult } from './replay';
 import type { ReplayProgress } from './replay-source';
 
+// What a benchmark of the scaled replay needs beside it (bench/statistics-scale.bench.ts).
+export { FoldCheckpointStore } from '../persistence/fold-checkpoints';
+export { statisticsMigrations } from '../persistence/migrations';
+export { buildReport } from '../domain/reports/build-report';
+export { parsePeriod } from '../domain/reports/period';
+export { render } from '../output/render';
+export { decodeFoldState, encodeFoldState } from '../domain/history/fold-state';
+export { MigrationHistory } from '../domain/history/migration-history';
+
 export interface ScaledReplayOptions {
   readonly kafka: Kafka;
   readonly brokers: readonly string[];
@@ -48,7 +57,7 @@ async function existing(kafka: Kafka, topics: readonly string[]): Promise<string
  * FoldCheckpointStore for the rule), its state is restored and only the messages from its offsets to the
  * cut are folded; otherwise the whole cut is folded, by `members` worker threads each folding its
  * partitions, merged into one history. The reports are byte-identical to a single full replay's
- * (fold-scale.unit.spec.ts, scaled-replay.int.spec.ts).
+ * (application/fold-scale.unit.spec.ts, test/scaled-replay.int.spec.ts).
  *
  * A fold that left nothing out by the cut-off is the fold of the whole log below the cut: it is saved as a
  * checkpoint at the cut's offsets, valid from the latest recorded-at folded.

@@ -1,11 +1,11 @@
-import { render, OUTPUT_FORMATS, type OutputFormat } from '../../output/render';
-import { buildReport } from '../reports/build-report';
-import { parsePeriod } from '../reports/period';
-import { REPORT_KINDS, type ReportRequest } from '../reports/report-table';
-import { HistoryWriter } from '../reports/reports.spec-helpers';
-import { isoOf } from './calendar';
-import { decodeFoldState, encodeFoldState, FOLD_VERSION } from './fold-state';
-import { MigrationHistory, type HistoryFact } from './migration-history';
+import { render, OUTPUT_FORMATS, type OutputFormat } from '../output/render';
+import { buildReport } from '../domain/reports/build-report';
+import { parsePeriod } from '../domain/reports/period';
+import { REPORT_KINDS, type ReportRequest } from '../domain/reports/report-table';
+import { HistoryWriter } from '../domain/reports/reports.spec-helpers';
+import { isoOf } from '../domain/history/calendar';
+import { decodeFoldState, encodeFoldState, FOLD_VERSION } from '../domain/history/fold-state';
+import { MigrationHistory, type HistoryFact } from '../domain/history/migration-history';
 
 /*
  * Checkpointed and parallel folds give, byte for byte, the reports of one full fold, over generated histories
