@@ -59,6 +59,9 @@ async function existing(kafka: Kafka, topics: readonly string[]): Promise<string
  * partitions, merged into one history. The reports are byte-identical to a single full replay's
  * (application/fold-scale.unit.spec.ts, test/scaled-replay.int.spec.ts).
  *
+ * The tail after a checkpoint is folded in this thread: a day's events are few, and the restored state
+ * cannot be shared out to members (a worker's stream may continue in the tail).
+ *
  * A fold that left nothing out by the cut-off is the fold of the whole log below the cut: it is saved as a
  * checkpoint at the cut's offsets, valid from the latest recorded-at folded.
  */
