@@ -209,15 +209,22 @@ export async function main(argv: readonly string[]): Promise<void> {
     report: expected,
   });
 
-  const memberRuns: { members: number; seconds: number; eventsPerSecond: number }[] = [];
+  const memberRuns: { members: number; seconds: number; eventsPerSecond: number; mergeSeconds: number }[] = [];
   for (const members of memberCounts) {
     t = performance.now();
     const run = await scaledReplay({ kafka, brokers: infrastructure.kafkaBrokers, topics, members });
     const s = seconds(t);
     const r = report(run.facts);
     if (r.sha256 !== expected.sha256) throw new Error(`${members} members: the report differs from the plain replay's`);
-    memberRuns.push({ members, seconds: s, eventsPerSecond: Math.round(run.eventsRead / s) });
-    phase(`members-${members}`, { events: run.eventsRead, seconds: s, eventsPerSecond: Math.round(run.eventsRead / s), sameReport: true });
+    const mergeSeconds = Math.round((run.mergeSeconds ?? 0) * 100) / 100;
+    memberRuns.push({ members, seconds: s, eventsPerSecond: Math.round(run.eventsRead / s), mergeSeconds });
+    phase(`members-${members}`, {
+      events: run.eventsRead,
+      seconds: s,
+      eventsPerSecond: Math.round(run.eventsRead / s),
+      mergeSeconds,
+      sameReport: true,
+    });
   }
 
   // The daily report: a checkpoint at the end of the history, a day's new events, the report carried on.
@@ -277,17 +284,22 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 
   // Projection to 500 million events on a cluster: members on machines of their own fold at the rate one
-  // member reaches here alone, minus what merging costs; the merge runs on one machine and grows with the
-  // state (people and cycles), measured here in bytes per event.
+  // member reaches here alone; then one process merges their states, which grows with the state (people
+  // and cycles, measured here in bytes per event).
   const one = memberRuns.find((m) => m.members === 1) ?? memberRuns[0]!;
+  // The merge (decode every member's state, absorb it) is the same work whatever the members: the largest
+  // run's, scaled by events.
+  const merge = memberRuns[memberRuns.length - 1]!;
+  const mergeHours = (merge.mergeSeconds * (500_000_000 / plain.eventsRead)) / 3600;
   const target = 500_000_000;
   const stateBytesPerEvent = (results.checkpoint as { bytesPerEvent: number }).bytesPerEvent;
   const projection = [8, 16, 32, 64].map((members) => ({
     members,
-    hours: Math.round(target / (one.eventsPerSecond * members) / 36) / 100,
+    foldHours: Math.round(target / (one.eventsPerSecond * members) / 36) / 100,
+    withMergeHours: Math.round((target / (one.eventsPerSecond * members) / 3600 + mergeHours) * 100) / 100,
   }));
   phase('projection-500M', {
-    assumption: `each member a core of its own at the 1-member rate here (${one.eventsPerSecond} events/s), partitions ≥ members; merge and report not included`,
+    assumption: `each member a core of its own at the 1-member rate here (${one.eventsPerSecond} events/s), partitions ≥ members; the merge in one process, scaled from ${merge.members} members' here by events; the report not included`,
     singleReplayHours: Math.round(target / (results.plain as { eventsPerSecond: number }).eventsPerSecond / 36) / 100,
     byMembers: projection,
     mergedStateGiB: Math.round((stateBytesPerEvent * target) / 1024 ** 3),

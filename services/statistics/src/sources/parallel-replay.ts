@@ -45,7 +45,7 @@ export async function replayInParallel(
   options: { readonly brokers: readonly string[]; readonly topics: ReplayTopics; readonly members: number; readonly knownAt?: number },
   ranges: readonly PartitionRange[],
   progress: ReplayProgress = () => undefined,
-): Promise<{ facts: MigrationHistory } & SourceCounts> {
+): Promise<{ facts: MigrationHistory; mergeSeconds: number } & SourceCounts> {
   const shares = assign(ranges, Math.max(1, options.members));
   const read = shares.map(() => 0);
   const total = ranges.reduce((n, r) => n + (r.end - r.start), 0);
@@ -71,9 +71,11 @@ export async function replayInParallel(
   );
   const knownAt = options.knownAt === undefined ? {} : { knownAt: options.knownAt };
   const facts = new MigrationHistory(knownAt);
+  const merging = performance.now();
   for (const r of results) facts.absorb(MigrationHistory.fromState(decodeFoldState(r.state), knownAt));
   return {
     facts,
+    mergeSeconds: (performance.now() - merging) / 1000,
     eventsRead: results.reduce((n, r) => n + r.eventsRead, 0),
     undecodable: results.reduce((n, r) => n + r.undecodable, 0),
   };

@@ -38,6 +38,8 @@ export interface ScaledReplayResult extends ReplayResult {
   readonly savedCheckpoint?: string;
   /** Events folded by this replay (the tail, after a checkpoint). */
   readonly eventsFolded: number;
+  /** Parallel members: the time spent decoding and merging their states, in the main thread. */
+  readonly mergeSeconds?: number;
 }
 
 async function existing(kafka: Kafka, topics: readonly string[]): Promise<string[]> {
@@ -88,6 +90,7 @@ export async function scaledReplay(options: ScaledReplayOptions): Promise<Scaled
   let eventsRead: number;
   let undecodable: number;
   let eventsFolded: number;
+  let mergeSeconds: number | undefined;
   if (checkpoint && tail) {
     facts = MigrationHistory.fromState(decodeFoldState(checkpoint.state), historyOptions);
     const read = await foldRanges(options.kafka, options.topics, tail, facts, (n, total) =>
@@ -102,7 +105,7 @@ export async function scaledReplay(options: ScaledReplayOptions): Promise<Scaled
       cut,
       progress,
     );
-    ({ facts, eventsRead, undecodable } = replayed);
+    ({ facts, eventsRead, undecodable, mergeSeconds } = replayed);
     eventsFolded = eventsRead;
   } else {
     facts = new MigrationHistory(historyOptions);
@@ -129,6 +132,7 @@ export async function scaledReplay(options: ScaledReplayOptions): Promise<Scaled
     eventsRead,
     undecodable,
     eventsFolded,
+    ...(mergeSeconds === undefined ? {} : { mergeSeconds }),
     ...(checkpoint && tail ? { fromCheckpoint: checkpoint.id } : {}),
     ...(savedCheckpoint ? { savedCheckpoint } : {}),
   };
