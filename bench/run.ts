@@ -6,6 +6,7 @@ const benchmarks: Record<string, () => Promise<{ main(argv: readonly string[]): 
   'event-store': () => import('./event-store.bench.js'),
   registration: () => import('./registration.bench.js'),
   statistics: () => import('./statistics.bench.js'),
+  'statistics-scale': () => import('./statistics-scale.bench.js'),
   projection: () => import('./projection.bench.js'),
   rebuild: () => import('./rebuild.bench.js'),
   history: () => import('./history.js'),

@@ -27,7 +27,11 @@ export interface ReadToEndOptions {
   /** Bytes one fetch may return in all (default 64 MiB) and per partition (default 16 MiB): a replay wants few, large fetches. */
   readonly maxBytes?: number;
   readonly maxBytesPerPartition?: number;
-  /** The cut to read, from `partitionRanges` taken earlier; by default the topics' ranges when the read begins. */
+  /**
+   * The cut to read, from `partitionRanges` taken earlier; by default the topics' ranges when the read begins.
+   * Only the partitions listed are read, each from its `start` (a member of a parallel replay reads some
+   * partitions; a replay carrying on from a checkpoint starts at the checkpoint's offsets).
+   */
   readonly ranges?: readonly PartitionRange[];
   readonly logger?: Logger;
 }
@@ -74,7 +78,11 @@ export async function readTopicsToEnd(kafka: Kafka, options: ReadToEndOptions): 
   const ranges = options.ranges ?? (await partitionRanges(kafka, options.topics));
   const total = ranges.reduce((sum, r) => sum + (r.end - r.start), 0);
   const pending = new Map<string, number>();
-  for (const r of ranges) if (r.end > r.start) pending.set(`${r.topic}\u0000${r.partition}`, r.end);
+  const starts = new Map<string, number>();
+  for (const r of ranges) {
+    if (r.end > r.start) pending.set(`${r.topic}\u0000${r.partition}`, r.end);
+    starts.set(`${r.topic}\u0000${r.partition}`, r.start);
+  }
   options.onProgress?.(0, total);
   if (pending.size === 0) return { messagesRead: 0, ranges };
 
@@ -110,16 +118,20 @@ export async function readTopicsToEnd(kafka: Kafka, options: ReadToEndOptions): 
         Promise.resolve(),
       );
       subscribed
-        .then(() =>
-          consumer.run({
+        .then(async () => {
+          await consumer.run({
             // Nothing is committed, but each batch must be resolved: the next fetch starts after the last
             // resolved offset, and without it a partition longer than one fetch is read from its start forever.
             autoCommit: false,
             partitionsConsumedConcurrently: Math.max(1, ranges.length),
             eachBatch: async ({ batch }) => {
-              const end = pending.get(`${batch.topic}\u0000${batch.partition}`);
+              const key = `${batch.topic}\u0000${batch.partition}`;
+              const end = pending.get(key);
               if (end === undefined) return;
+              const start = starts.get(key) ?? 0;
               for (const message of batch.messages) {
+                // Before the range (read before the seek took effect): not this reader's.
+                if (Number(message.offset) < start) continue;
                 // Written after the read began: outside the cut.
                 if (Number(message.offset) >= end) break;
                 options.onMessage(message, batch.topic, batch.partition);
@@ -127,8 +139,20 @@ export async function readTopicsToEnd(kafka: Kafka, options: ReadToEndOptions): 
               }
               options.onProgress?.(read, total);
             },
-          }),
-        )
+          });
+          // Start each listed partition at its range (past a checkpoint), and leave the others alone
+          // (another member's). Until these take effect a batch may come from elsewhere: it is skipped above.
+          const unlisted: { topic: string; partitions: number[] }[] = [];
+          for (const topic of options.topics) {
+            const listed = ranges.filter((r) => r.topic === topic);
+            const all = options.ranges ? await partitionsOf(kafka, topic) : listed.map((r) => r.partition);
+            const others = all.filter((p) => !pending.has(`${topic}\u0000${p}`));
+            if (others.length > 0) unlisted.push({ topic, partitions: others });
+            for (const r of listed)
+              if (r.start > 0 && r.end > r.start) consumer.seek({ topic, partition: r.partition, offset: String(r.start) });
+          }
+          if (unlisted.length > 0) consumer.pause(unlisted);
+        })
         .catch(reject);
     });
   } finally {
@@ -136,6 +160,16 @@ export async function readTopicsToEnd(kafka: Kafka, options: ReadToEndOptions): 
     await deleteGroup(kafka, groupId);
   }
   return { messagesRead: read, ranges };
+}
+
+async function partitionsOf(kafka: Kafka, topic: string): Promise<number[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).map((p) => p.partition);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** The throw-away group committed nothing; removing it keeps the cluster's group list clean. */

@@ -44,6 +44,26 @@ describe('reading topics up to their end offsets', () => {
     expect(progress[progress.length - 1]).toEqual([300, 300]);
   });
 
+  it('reads only the partitions listed, each from its start (a member of a parallel replay, a tail after a checkpoint)', async () => {
+    const topic = `${testTopicNamespace()}replay-part`;
+    await ensureTopics(kafka, [{ topic, partitions: 3 }]);
+    await produce(topic, 0, 300);
+    const cut = await partitionRanges(kafka, [topic]);
+    const [first, second] = cut as [(typeof cut)[0], (typeof cut)[0]];
+    const ranges = [{ ...first, start: Math.floor(first.end / 2) }, second];
+    const read = new Map<number, number[]>();
+    const result = await readTopicsToEnd(kafka, {
+      topics: [topic],
+      ranges,
+      onMessage: (message, _topic, partition) => read.set(partition, [...(read.get(partition) ?? []), Number(message.offset)]),
+    });
+    const expected = ranges.reduce((n, r) => n + r.end - r.start, 0);
+    expect(result.messagesRead).toBe(expected);
+    expect([...read.keys()].sort()).toEqual([first.partition, second.partition].sort());
+    expect(read.get(first.partition)).toEqual(Array.from({ length: first.end - ranges[0]!.start }, (_, i) => ranges[0]!.start + i));
+    expect(read.get(second.partition)).toEqual(Array.from({ length: second.end - second.start }, (_, i) => second.start + i));
+  });
+
   it('takes the cut itself when none is given, and is done at once on an empty topic', async () => {
     const topic = `${testTopicNamespace()}replay-empty`;
     await ensureTopics(kafka, [{ topic, partitions: 2 }]);

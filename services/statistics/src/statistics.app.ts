@@ -57,6 +57,10 @@ export async function startStatistics(config: StatisticsConfig): Promise<Statist
           },
           ...(config.REGISTRATION_EVENTS_DATABASE_URL ? { eventStoreUrl: config.REGISTRATION_EVENTS_DATABASE_URL } : {}),
           renderOptions: { refArea: config.ORIGIN_COUNTRY, agency: config.SDMX_AGENCY },
+          scale: {
+            members: config.REPORT_REPLAY_MEMBERS,
+            ...(config.REPORT_FOLD_CHECKPOINTS ? { checkpointsUrl: config.DATABASE_URL } : {}),
+          },
         },
         onProgress,
       ),

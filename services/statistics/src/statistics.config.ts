@@ -46,6 +46,24 @@ export const statisticsSettings = {
       return n;
     },
   },
+  REPORT_REPLAY_MEMBERS: {
+    description:
+      'worker threads a report job spreads a full Kafka replay over, each folding some partitions (issue 14); 0: the plain replay in the job thread',
+    default: '0',
+    parse: (raw: string) => {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error('expected a whole number from 0 to 64');
+      return n;
+    },
+  },
+  REPORT_FOLD_CHECKPOINTS: {
+    description: "'on': report jobs carry on from checkpoints of the fold kept in the service's database, and save them (issue 14)",
+    default: 'off',
+    parse: (raw: string) => {
+      if (raw !== 'on' && raw !== 'off') throw new Error("expected 'on' or 'off'");
+      return raw === 'on';
+    },
+  },
   LOG_LEVEL: { description: 'pino log level', default: 'info', parse: parse.string },
 };
 

@@ -3,6 +3,8 @@ import { createKafka } from '@homeward/messaging';
 import { createPool } from '@homeward/pg-kit';
 import type { RenderOptions } from '../output/render-options';
 import { EmploymentTopicSource, EventStoreReplaySource, FundTopicSource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
+import { FoldCheckpointStore } from '../persistence/fold-checkpoints';
+import { scaledReplay } from '../sources/scaled-replay';
 import { parseSpec, type ReportSpec } from './report-spec';
 import { runReport, type ReportRun } from './run-report';
 
@@ -26,6 +28,11 @@ export interface ReportWorkerData {
   /** The registration event store, when the service is configured with it. */
   readonly eventStoreUrl?: string;
   readonly renderOptions: RenderOptions;
+  /**
+   * The Kafka replay at scale (issue 14), when configured: `members` worker threads for a full replay (0:
+   * the plain replay in this thread) and the service's database for fold checkpoints (none: no checkpoints).
+   */
+  readonly scale?: { readonly members: number; readonly checkpointsUrl?: string };
 }
 
 export type ReportWorkerMessage =
@@ -39,6 +46,8 @@ const PROGRESS_EVERY_MS = 250;
 async function work(data: ReportWorkerData, post: (message: ReportWorkerMessage) => void): Promise<void> {
   const kafka = createKafka({ brokers: data.kafka.brokers, clientId: 'statistics-report' });
   const eventStore = data.eventStoreUrl ? createPool(data.eventStoreUrl, { max: 2 }) : undefined;
+  const checkpointPool = data.scale?.checkpointsUrl ? createPool(data.scale.checkpointsUrl, { max: 2 }) : undefined;
+  const scale = data.scale;
   let posted = 0;
   try {
     const run = await runReport(parseSpec(data.request), {
@@ -51,6 +60,25 @@ async function work(data: ReportWorkerData, post: (message: ReportWorkerMessage)
       employmentSource: () => new EmploymentTopicSource(kafka, data.kafka.employmentTopic),
       fundSource: () => new FundTopicSource(kafka, data.kafka.fundTopic),
       renderOptions: data.renderOptions,
+      ...(scale && (scale.members > 0 || checkpointPool)
+        ? {
+            scaledKafka: (needs, knownAt, onProgress) =>
+              scaledReplay({
+                kafka,
+                brokers: data.kafka.brokers,
+                topics: {
+                  registration: data.kafka.topic,
+                  ...(needs.skills ? { skills: data.kafka.skillsTopic } : {}),
+                  ...(needs.employment ? { employment: data.kafka.employmentTopic } : {}),
+                  ...(needs.fund ? { fund: data.kafka.fundTopic } : {}),
+                },
+                ...(scale.members > 0 ? { members: scale.members } : {}),
+                ...(checkpointPool ? { checkpoints: new FoldCheckpointStore(checkpointPool) } : {}),
+                ...(knownAt ? { knownAt } : {}),
+                onProgress,
+              }),
+          }
+        : {}),
       onProgress: (read, total) => {
         const now = Date.now();
         if (now - posted < PROGRESS_EVERY_MS && read < total) return;
@@ -63,6 +91,7 @@ async function work(data: ReportWorkerData, post: (message: ReportWorkerMessage)
     post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   } finally {
     await eventStore?.end();
+    await checkpointPool?.end();
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type EmploymentTopicSource,
   type FundTopicSource,
   type ReplayProgress,
+  type ReplayResult,
   type ReplaySource,
   type SkillsTopicSource,
 } from '../sources/replay';
@@ -23,6 +24,15 @@ export interface RunReportDependencies {
   readonly fundSource?: () => FundTopicSource;
   readonly renderOptions: RenderOptions;
   readonly onProgress?: ReplayProgress;
+  /**
+   * The Kafka replay at scale (checkpoints, parallel members: sources/scaled-replay.ts), used instead of the
+   * plain replay when the source is `kafka`; told which of the other topics the report needs.
+   */
+  readonly scaledKafka?: (
+    needs: { readonly skills: boolean; readonly employment: boolean; readonly fund: boolean },
+    knownAt: Date | undefined,
+    onProgress: ReplayProgress,
+  ) => Promise<ReplayResult>;
 }
 
 export interface ReportRun extends RenderedReport {
@@ -42,13 +52,20 @@ export async function runReport(spec: ParsedSpec, deps: RunReportDependencies): 
     throw new Error('the placement, vacancy and referral tables need the employment topic, which is not configured');
   const wantsFund = spec.request.reports.some((kind) => FUND_REPORT_KINDS.includes(kind));
   if (wantsFund && !deps.fundSource) throw new Error('the fund tables need the fund topic, which is not configured');
-  const replayed = await replay(deps.sourceFor(spec.source), {
-    ...(spec.knownAt ? { knownAt: spec.knownAt } : {}),
-    ...(wantsSkills && deps.skillsSource ? { skills: deps.skillsSource() } : {}),
-    ...(wantsEmployment && deps.employmentSource ? { employment: deps.employmentSource() } : {}),
-    ...(wantsFund && deps.fundSource ? { fund: deps.fundSource() } : {}),
-    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
-  });
+  const replayed =
+    deps.scaledKafka && spec.source === 'kafka'
+      ? await deps.scaledKafka(
+          { skills: wantsSkills, employment: wantsEmployment, fund: wantsFund },
+          spec.knownAt,
+          deps.onProgress ?? (() => undefined),
+        )
+      : await replay(deps.sourceFor(spec.source), {
+          ...(spec.knownAt ? { knownAt: spec.knownAt } : {}),
+          ...(wantsSkills && deps.skillsSource ? { skills: deps.skillsSource() } : {}),
+          ...(wantsEmployment && deps.employmentSource ? { employment: deps.employmentSource() } : {}),
+          ...(wantsFund && deps.fundSource ? { fund: deps.fundSource() } : {}),
+          ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+        });
   const report = buildReport(replayed.facts, spec.request);
   const rendered = render(report, spec.format, deps.renderOptions);
   const kinds = spec.request.reports.length === 1 ? spec.request.reports[0]! : 'all';

@@ -10,8 +10,12 @@ import { parseArgs } from 'node:util';
 import { eventsTopic } from '@homeward/contracts';
 import { createKafka } from '@homeward/messaging';
 import { createPool, type Pool } from '@homeward/pg-kit';
+import { migrate } from '@homeward/pg-kit/migrations';
 import { ReportSpecError, parseSpec, type ReportSpec, type SourceName } from '../application/report-spec';
 import { runReport } from '../application/run-report';
+import { FoldCheckpointStore } from '../persistence/fold-checkpoints';
+import { statisticsMigrations } from '../persistence/migrations';
+import { scaledReplay } from '../sources/scaled-replay';
 import { EmploymentTopicSource, EventStoreReplaySource, FundTopicSource, KafkaReplaySource, SkillsTopicSource } from '../sources/replay';
 
 const USAGE = `usage: npm run report -- --as-of YYYY-MM-DD --period 2025|2025-Q3|2025-07|2025-01-01..2025-06-30
@@ -31,7 +35,10 @@ const USAGE = `usage: npm run report -- --as-of YYYY-MM-DD --period 2025|2025-Q3
   --skills-topic <name>          for the skills tables (default $TOPIC_NAMESPACE + homeward.skills.events.v1)
   --employment-topic <name>      for the placement, vacancy and referral tables (default $TOPIC_NAMESPACE + homeward.employment.events.v1)
   --fund-topic <name>            for the fund tables (default $TOPIC_NAMESPACE + homeward.fund.events.v1)
-  --database-url <url>           the registration event store (default $REGISTRATION_EVENTS_DATABASE_URL)`;
+  --database-url <url>           the registration event store (default $REGISTRATION_EVENTS_DATABASE_URL)
+  --members <n>                  Kafka source: replay in n worker threads, each folding some partitions, merged (issue 14)
+  --checkpoints <url>            Kafka source: carry on from (and save) fold checkpoints in this database, the
+                                 statistics service's (its migrations are applied if missing)`;
 
 function progressBar(): { update: (read: number, total: number) => void; done: () => void } {
   const started = Date.now();
@@ -84,6 +91,8 @@ async function main() {
       'employment-topic': { type: 'string' },
       'fund-topic': { type: 'string' },
       'database-url': { type: 'string', default: process.env.REGISTRATION_EVENTS_DATABASE_URL },
+      members: { type: 'string' },
+      checkpoints: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -105,9 +114,48 @@ async function main() {
   });
 
   let pool: Pool | undefined;
+  let checkpointPool: Pool | undefined;
   const bar = progressBar();
+  const members = values.members === undefined ? undefined : Number(values.members);
+  if (members !== undefined && !(Number.isInteger(members) && members >= 1 && members <= 64))
+    throw new ReportSpecError([{ field: 'members', detail: 'expected a whole number from 1 to 64' }]);
+  if ((members !== undefined || values.checkpoints) && (values.topic?.length ?? 0) > 1)
+    throw new ReportSpecError([{ field: 'topic', detail: '--members and --checkpoints read one registration topic' }]);
   try {
+    if (values.checkpoints) {
+      checkpointPool = createPool(values.checkpoints, { max: 2 });
+      await migrate(checkpointPool, 'statistics', statisticsMigrations);
+    }
+    const brokers = values.brokers.split(',').map((b) => b.trim());
+    const namespace = (process.env.TOPIC_NAMESPACE ?? '').trim();
+    const scaled = members !== undefined || checkpointPool !== undefined;
     const result = await runReport(spec, {
+      ...(scaled
+        ? {
+            scaledKafka: (needs, knownAt, onProgress) =>
+              scaledReplay({
+                kafka: createKafka({ brokers, clientId: 'homeward-statistics-cli' }),
+                brokers,
+                topics: {
+                  registration: values.topic?.[0] ?? eventsTopic('registration', namespace),
+                  ...(needs.skills ? { skills: values['skills-topic'] ?? eventsTopic('skills', namespace) } : {}),
+                  ...(needs.employment ? { employment: values['employment-topic'] ?? eventsTopic('employment', namespace) } : {}),
+                  ...(needs.fund ? { fund: values['fund-topic'] ?? eventsTopic('fund', namespace) } : {}),
+                },
+                ...(members !== undefined ? { members } : {}),
+                ...(checkpointPool ? { checkpoints: new FoldCheckpointStore(checkpointPool) } : {}),
+                ...(knownAt ? { knownAt } : {}),
+                onProgress,
+              }).then((replayed) => {
+                if (replayed.fromCheckpoint)
+                  process.stderr.write(
+                    `carried on from checkpoint ${replayed.fromCheckpoint}: ${replayed.eventsFolded} new events folded\n`,
+                  );
+                if (replayed.savedCheckpoint) process.stderr.write(`checkpoint ${replayed.savedCheckpoint} saved\n`);
+                return replayed;
+              }),
+          }
+        : {}),
       sourceFor: (name) => {
         if (name === 'kafka') {
           const kafka = createKafka({ brokers: values.brokers.split(',').map((b) => b.trim()), clientId: 'homeward-statistics-cli' });
@@ -160,6 +208,7 @@ async function main() {
     if (undatedFacts > 0) process.stderr.write(`warning: ${undatedFacts} events with a date that cannot be placed were left out\n`);
   } finally {
     await pool?.end();
+    await checkpointPool?.end();
   }
 }
 

@@ -5,6 +5,7 @@ import { EMPLOYMENT_FACT_TYPES, type EmploymentFact, type VacancyEnd } from './e
 import { FUND_FACT_TYPES, type BenefitType, type FundFact } from './fund-fact';
 import type { Money, RecruitmentChannel, RegistrationFact, ReturnAssistance, ReturnReason, Sex } from './registration-fact';
 import type { CertificateChange, CertificateKind, SkillsFact } from './skills-fact';
+import { FOLD_VERSION, type FoldColumn, type FoldSide, type FoldState } from './fold-state';
 
 /** What a replay folds: the registration, skills, employment and fund topics' facts, in any interleaving. */
 export type HistoryFact = RegistrationFact | SkillsFact | EmploymentFact | FundFact;
@@ -233,6 +234,65 @@ class Dictionary {
   value(id: number): string | undefined {
     return id === 0 ? undefined : this.values[id];
   }
+  /** Every value interned, in the order of their ids (1, 2, …). */
+  all(): string[] {
+    return this.values.slice(1);
+  }
+}
+
+type Column = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
+const WORKER_COLUMNS = ['sex', 'birthYear', 'education', 'version', 'flags', 'lastCycle'] as const;
+const CYCLE_COLUMNS = [
+  'worker',
+  'number',
+  'previous',
+  'departed',
+  'arrived',
+  'returned',
+  'destination',
+  'from',
+  'occupation',
+  'assistance',
+  'reason',
+  'channel',
+  'flags',
+  'cost',
+  'costCurrency',
+  'income',
+  'incomeCurrency',
+] as const;
+
+/** The first `count` entries of a column kept in pages, as one array. */
+function joinPages<P extends Record<N, Column>, N extends string>(pages: readonly P[], name: N, count: number): Column {
+  const first = pages[0]?.[name];
+  const Type = (first?.constructor ?? Uint8Array) as new (n: number) => Column;
+  const out = new Type(count);
+  for (let p = 0; p * PAGE < count; p++) out.set(pages[p]![name].subarray(0, Math.min(PAGE, count - p * PAGE)), p * PAGE);
+  return out;
+}
+
+function splitPages<P extends Record<N, Column>, N extends string>(pages: readonly P[], name: N, values: Column, count: number): void {
+  if (values.length !== count) throw new Error(`a fold state whose column ${name} holds ${values.length} values, not ${count}`);
+  for (let p = 0; p * PAGE < count; p++) {
+    const target = pages[p]![name];
+    if (target.constructor !== values.constructor) throw new Error(`a fold state whose column ${name} is of another type`);
+    target.set(values.subarray(p * PAGE, Math.min(count, (p + 1) * PAGE)) as never);
+  }
+}
+
+/** Ids of one dictionary in another's: interned there in the order they were here. */
+function remap(from: Dictionary, into: Dictionary): Uint16Array {
+  const values = from.all();
+  const ids = new Uint16Array(values.length + 1);
+  values.forEach((v, n) => (ids[n + 1] = into.intern(v)));
+  return ids;
+}
+
+function unite(into: Map<string, number>, from: ReadonlyMap<string, number>, what: string): void {
+  for (const [k, v] of from) {
+    if (into.has(k)) throw new Error(`${what} ${k} was folded in two partitions`);
+    into.set(k, v);
+  }
 }
 
 /** PAGE workers' attributes, one typed array a column. */
@@ -292,6 +352,8 @@ export class MigrationHistory {
   private readonly mergedInto = new Map<number, number>();
   private readonly occupationChanges = new Map<number, { from: number; occupation: number }[]>();
   private counts = { applied: 0, duplicates: 0, notYetKnown: 0, undated: 0 };
+  /** The latest recorded-at of every fact given to the fold (applied, redelivered or left out); -Infinity for none. */
+  private latestRecordedAt = -Infinity;
   /** The skills topic's streams and the last version applied of each (redeliveries are recognised by it). */
   private readonly skillsVersions = new Map<string, number>();
   /** Each standard version's title and occupation, by "<id>@<version>"; and the latest seen of each standard. */
@@ -363,6 +425,7 @@ export class MigrationHistory {
 
   /** Folds one fact in. Facts of different workers may come in any order (the topic's partitions interleave). */
   apply(fact: HistoryFact): void {
+    if (fact.recordedAt > this.latestRecordedAt) this.latestRecordedAt = fact.recordedAt;
     if (EMPLOYMENT_FACT_TYPES.has(fact.type as EmploymentFact['type'])) {
       this.applyEmployment(fact as EmploymentFact);
       return;
@@ -810,6 +873,195 @@ export class MigrationHistory {
   private recruitmentOf(page: CyclePage, i: number): Recruitment | undefined {
     const channel = CHANNELS[page.channel[i]!];
     return channel === undefined ? undefined : { channel, viaAgency: (page.flags[i]! & VIA_AGENCY) !== 0 };
+  }
+
+  /**
+   * The fold's whole state, to be saved as a checkpoint (see fold-state.ts for its encoding): restored by
+   * `fromState`, it folds further facts exactly as this history would. Deterministic: the same facts folded
+   * in the same order give the same state.
+   */
+  exportState(): FoldState {
+    const columns: FoldColumn[] = [];
+    for (const name of WORKER_COLUMNS)
+      columns.push({ name: `worker.${name}`, values: joinPages(this.workerPages, name, this.workerCount) });
+    for (const name of CYCLE_COLUMNS) columns.push({ name: `cycle.${name}`, values: joinPages(this.cyclePages, name, this.cycleCount) });
+    const side: FoldSide = {
+      counts: { ...this.counts },
+      latestRecordedAt: Number.isFinite(this.latestRecordedAt) ? this.latestRecordedAt : null,
+      workers: this.workerCount,
+      cycles: this.cycleCount,
+      ids: this.workerIndex.ids(),
+      countries: this.countries.all(),
+      occupations: this.occupationCodes.all(),
+      currencies: this.currencies.all(),
+      mergedInto: [...this.mergedInto],
+      occupationChanges: [...this.occupationChanges],
+      skillsVersions: [...this.skillsVersions],
+      standards: [...this.standards],
+      latestStandard: [...this.latestStandard],
+      assessments: this.assessments,
+      certificates: this.certificates,
+      certificateChanges: [...this.certificateChanges],
+      employmentVersions: [...this.employmentVersions],
+      seekers: this.seekers,
+      vacancies: [...this.vacancies],
+      referrals: [...this.referrals],
+      interviews: [...this.interviews],
+      hires: this.hires,
+      placementEnds: [...this.placementEnds],
+      fundVersions: [...this.fundVersions],
+      claims: [...this.claims],
+    };
+    return { foldVersion: FOLD_VERSION, side, columns };
+  }
+
+  /**
+   * A history that carries on from a saved state, with the options (the cut-off) of the report that
+   * carries on. Refuses a state of another fold version: what it holds may not mean what this code reads.
+   */
+  static fromState(state: FoldState, options: HistoryOptions = {}): MigrationHistory {
+    if (state.foldVersion !== FOLD_VERSION)
+      throw new Error(`a fold state of version ${state.foldVersion} cannot be read by fold version ${FOLD_VERSION}`);
+    const h = new MigrationHistory(options);
+    const s = state.side;
+    h.counts = { ...s.counts };
+    h.latestRecordedAt = s.latestRecordedAt ?? -Infinity;
+    for (const id of s.ids) h.workerIndex.indexOf(id);
+    if (h.workerIndex.size !== s.workers) throw new Error('a fold state whose ids do not index as they did');
+    for (const v of s.countries) h.countries.intern(v);
+    for (const v of s.occupations) h.occupationCodes.intern(v);
+    for (const v of s.currencies) h.currencies.intern(v);
+    h.workerCount = s.workers;
+    h.cycleCount = s.cycles;
+    const column = (name: string) => {
+      const c = state.columns.find((x) => x.name === name);
+      if (!c) throw new Error(`a fold state without its column ${name}`);
+      return c.values;
+    };
+    for (let p = 0; p * PAGE < s.workers; p++) h.workerPages.push(new WorkerPage());
+    for (let p = 0; p * PAGE < s.cycles; p++) h.cyclePages.push(new CyclePage());
+    for (const name of WORKER_COLUMNS) splitPages(h.workerPages, name, column(`worker.${name}`), s.workers);
+    for (const name of CYCLE_COLUMNS) splitPages(h.cyclePages, name, column(`cycle.${name}`), s.cycles);
+    for (const [k, v] of s.mergedInto) h.mergedInto.set(k, v);
+    for (const [k, v] of s.occupationChanges) h.occupationChanges.set(k, v);
+    for (const [k, v] of s.skillsVersions) h.skillsVersions.set(k, v);
+    for (const [k, v] of s.standards) h.standards.set(k, v);
+    for (const [k, v] of s.latestStandard) h.latestStandard.set(k, v);
+    h.assessments.push(...s.assessments);
+    h.certificates.push(...s.certificates.map((c) => ({ ...c, expiresOn: c.expiresOn ?? undefined })));
+    for (const [k, v] of s.certificateChanges) h.certificateChanges.set(k, v);
+    for (const [k, v] of s.employmentVersions) h.employmentVersions.set(k, v);
+    h.seekers.push(...s.seekers);
+    for (const [k, v] of s.vacancies) h.vacancies.set(k, v);
+    for (const [k, v] of s.referrals) h.referrals.set(k, v);
+    for (const [k, v] of s.interviews) h.interviews.set(k, v);
+    h.hires.push(...s.hires);
+    for (const [k, v] of s.placementEnds) h.placementEnds.set(k, v);
+    for (const [k, v] of s.fundVersions) h.fundVersions.set(k, v);
+    for (const [k, v] of s.claims) h.claims.set(k, v);
+    return h;
+  }
+
+  /**
+   * Folds in what another history folded from other partitions (a member of a parallel replay): the result
+   * is the history one fold of both partitions' facts would give, in some interleaving (which no report
+   * depends on). Each stream (a worker's registration history, a skills, employment or fund stream) must
+   * have been folded by one of the two only, as each stream is in one partition; a stream folded by both
+   * is refused, since its redeliveries and order could not be told apart.
+   */
+  absorb(other: MigrationHistory): void {
+    const workers = new Int32Array(other.workerCount);
+    for (let w = 0; w < other.workerCount; w++) workers[w] = this.workerFor(other.workerIndex.idAt(w));
+    const touched = (h: MigrationHistory, w: number) => {
+      const page = h.workerPages[w >>> PAGE_BITS]!;
+      const i = w & IN_PAGE;
+      return page.version[i] !== 0 || page.flags[i] !== 0 || page.lastCycle[i] !== -1;
+    };
+    for (let w = 0; w < other.workerCount; w++) {
+      if (!touched(other, w)) continue;
+      const to = workers[w]!;
+      if (touched(this, to)) throw new Error(`record ${other.workerIndex.idAt(w)} was folded in two partitions`);
+      const from = other.workerPages[w >>> PAGE_BITS]!;
+      const into = this.workerPages[to >>> PAGE_BITS]!;
+      for (const name of WORKER_COLUMNS) if (name !== 'lastCycle') into[name][to & IN_PAGE] = from[name][w & IN_PAGE]!;
+    }
+    const country = remap(other.countries, this.countries);
+    const occupation = remap(other.occupationCodes, this.occupationCodes);
+    const currency = remap(other.currencies, this.currencies);
+    const cycles = new Int32Array(other.cycleCount);
+    for (let c = 0; c < other.cycleCount; c++) {
+      const from = other.cyclePages[c >>> PAGE_BITS]!;
+      const i = c & IN_PAGE;
+      const n = this.cycleFor(workers[from.worker[i]!]!, from.number[i]!);
+      cycles[c] = n;
+      const into = this.cyclePages[n >>> PAGE_BITS]!;
+      const j = n & IN_PAGE;
+      for (const name of CYCLE_COLUMNS) {
+        if (name === 'worker' || name === 'number' || name === 'previous') continue;
+        into[name][j] = from[name][i]!;
+      }
+      into.destination[j] = country[from.destination[i]!]!;
+      into.from[j] = country[from.from[i]!]!;
+      into.occupation[j] = occupation[from.occupation[i]!]!;
+      into.costCurrency[j] = currency[from.costCurrency[i]!]!;
+      into.incomeCurrency[j] = currency[from.incomeCurrency[i]!]!;
+    }
+    for (const [c, changes] of other.occupationChanges)
+      this.occupationChanges.set(
+        cycles[c]!,
+        changes.map((x) => ({ from: x.from, occupation: occupation[x.occupation]! })),
+      );
+    for (const [w, into] of other.mergedInto) {
+      const key = workers[w]!;
+      if (this.mergedInto.has(key)) throw new Error(`record ${other.workerIndex.idAt(w)} was folded in two partitions`);
+      this.mergedInto.set(key, workers[into]!);
+    }
+    this.counts.applied += other.counts.applied;
+    this.counts.duplicates += other.counts.duplicates;
+    this.counts.notYetKnown += other.counts.notYetKnown;
+    this.counts.undated += other.counts.undated;
+    this.latestRecordedAt = Math.max(this.latestRecordedAt, other.latestRecordedAt);
+    unite(this.skillsVersions, other.skillsVersions, 'skills stream');
+    unite(this.employmentVersions, other.employmentVersions, 'employment stream');
+    unite(this.fundVersions, other.fundVersions, 'fund stream');
+    for (const [k, v] of other.standards) this.standards.set(k, v);
+    for (const [k, v] of other.latestStandard) {
+      const mine = this.latestStandard.get(k);
+      if (!mine || mine.version <= v.version) this.latestStandard.set(k, v);
+    }
+    for (const a of other.assessments) this.assessments.push({ ...a, worker: workers[a.worker]! });
+    for (const c of other.certificates) this.certificates.push({ ...c, worker: workers[c.worker]! });
+    for (const [k, v] of other.certificateChanges) this.certificateChanges.set(k, [...(this.certificateChanges.get(k) ?? []), ...v]);
+    for (const s of other.seekers) this.seekers.push({ worker: workers[s.worker]!, day: s.day });
+    for (const [k, v] of other.vacancies) {
+      const mine = this.vacancies.get(k);
+      if (!mine) this.vacancies.set(k, { ...v });
+      else {
+        if (v.occupation !== undefined || v.location !== undefined || v.postedOn !== undefined) {
+          mine.occupation = v.occupation;
+          mine.location = v.location;
+          if (v.postedOn !== undefined) mine.postedOn = v.postedOn;
+        }
+        if (v.ended) mine.ended = v.ended;
+      }
+    }
+    for (const [k, r] of other.referrals) this.referrals.set(k, { ...r, worker: workers[r.worker]! });
+    for (const [k, v] of other.interviews) this.interviews.set(k, [...(this.interviews.get(k) ?? []), ...v]);
+    for (const h of other.hires) this.hires.push({ ...h, worker: workers[h.worker]! });
+    for (const [k, v] of other.placementEnds) this.placementEnds.set(k, v);
+    for (const [k, c] of other.claims) {
+      const mine = this.claim(k);
+      if (c.filed) mine.filed = { ...c.filed, worker: workers[c.filed.worker]! };
+      if (c.submitted) mine.submitted = c.submitted;
+      mine.approvals.push(...c.approvals);
+      mine.rejections.push(...c.rejections);
+      mine.disbursements.push(...c.disbursements);
+    }
+  }
+
+  /** The latest recorded-at of every fact folded; undefined before the first. */
+  get recordedUntil(): number | undefined {
+    return Number.isFinite(this.latestRecordedAt) ? this.latestRecordedAt : undefined;
   }
 
   get foldCounts(): FoldCounts {

@@ -47,6 +47,35 @@ export class RecordIndex {
     }
   }
 
+  /** The id of the record at `index` (a uuid in lower case, as `indexOf` finds it whatever its case). */
+  idAt(index: number): string {
+    if (!(index >= 0 && index < this.count)) throw new RangeError(`no record ${index}`);
+    const other = this.otherIds().get(index);
+    if (other !== undefined) return other;
+    const keys = this.keyPages[index >>> PAGE_BITS]!;
+    const k = (index & IN_PAGE) * 4;
+    const h = (n: number, digits: number) => n.toString(16).padStart(digits, '0');
+    const [a, b, c, d] = [keys[k]!, keys[k + 1]!, keys[k + 2]!, keys[k + 3]!];
+    return `${h(a, 8)}-${h(b >>> 16, 4)}-${h(b & 0xffff, 4)}-${h(c >>> 16, 4)}-${h(c & 0xffff, 4)}${h(d, 8)}`;
+  }
+
+  /** Every id, by index (for a checkpoint of the fold: indexing them again in this order gives the same indexes). */
+  ids(): string[] {
+    const ids: string[] = [];
+    for (let i = 0; i < this.count; i++) ids.push(this.idAt(i));
+    return ids;
+  }
+
+  private reverseOthers: Map<number, string> | undefined;
+  private reverseOthersAt = -1;
+  private otherIds(): Map<number, string> {
+    if (!this.reverseOthers || this.reverseOthersAt !== this.others.size) {
+      this.reverseOthers = new Map([...this.others].map(([id, index]) => [index, id]));
+      this.reverseOthersAt = this.others.size;
+    }
+    return this.reverseOthers;
+  }
+
   private put(slot: number, index: number): void {
     const page = index >>> PAGE_BITS;
     while (this.keyPages.length <= page) this.keyPages.push(new Uint32Array(4 << PAGE_BITS));

@@ -10,6 +10,21 @@ describe('RecordIndex', () => {
     expect(index.size).toBe(20_000);
   });
 
+  it('gives back each index’s id (a uuid in lower case), so that indexing them again in order gives the same indexes', () => {
+    const index = new RecordIndex();
+    const ids = [
+      ...Array.from({ length: 40_000 }, () => randomUUID()),
+      'w-legacy-1',
+      '00000000-0000-0000-0000-000000000000',
+      'A0B1C2D3-E4F5-4A6B-8C7D-9E0F1A2B3C4D',
+    ];
+    ids.forEach((id) => index.indexOf(id));
+    expect(index.ids()).toEqual(ids.map((id) => (id.length === 36 ? id.toLowerCase() : id)));
+    const again = new RecordIndex();
+    index.ids().forEach((id, i) => expect(again.indexOf(id)).toBe(i));
+    expect(() => index.idAt(ids.length)).toThrow(RangeError);
+  });
+
   it('reads upper- and lower-case spellings of a uuid as the same record, and tells uuids one bit apart', () => {
     const index = new RecordIndex();
     const id = 'ffffffff-ffff-7fff-bfff-ffffffffffff';
