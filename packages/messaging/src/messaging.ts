@@ -1,4 +1,5 @@
 import {
+  AssignerProtocol,
   Kafka,
   Partitioners,
   logLevel,
@@ -73,26 +74,44 @@ const COMPACTED = [
 ];
 
 /**
+ * How many copies of each partition a new topic gets, by the brokers the cluster has: on three or more, three
+ * replicas with `min.insync.replicas=2`, so that a producer with `acks=all` (every Homeward producer) is told
+ * a message is written only once two brokers hold it, and goes on writing while any one broker is down; on
+ * one broker (`npm start`, the tests), the broker's default (one replica). The count is of the brokers that
+ * answer metadata now: while one of three is down, a topic gets the broker's default, which
+ * infra/bin/kafka-cluster.sh sets to 3 with min.insync.replicas=2: its creation is refused until the third is back.
+ */
+export function replicationFor(brokers: number): { factor: number; configEntries: { name: string; value: string }[] } {
+  if (brokers >= 3) return { factor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] };
+  return { factor: -1, configEntries: [] };
+}
+
+/**
  * Creates the topics that do not exist yet, with retention forever (the log is the shared history that
- * statisticians replay), or compacted when the spec says so. Topics are never auto-created (on KRaft,
- * kafkajs's auto-creation is unreliable).
+ * statisticians replay), or compacted when the spec says so, replicated as `replicationFor` says for the
+ * cluster's size. Topics are never auto-created (on KRaft, kafkajs's auto-creation is unreliable).
  */
 export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing: ITopicConfig[] = topics
-      .filter((t) => !existing.has(t.topic))
-      .map((t) => ({
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length > 0) {
+      const replication = replicationFor((await admin.describeCluster()).brokers.length);
+      const created: ITopicConfig[] = missing.map((t) => ({
         topic: t.topic,
         numPartitions: t.partitions,
-        replicationFactor: -1,
-        configEntries: t.compacted ? COMPACTED : FOREVER,
+        replicationFactor: replication.factor,
+        configEntries: [...(t.compacted ? COMPACTED : FOREVER), ...replication.configEntries],
       }));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+      // Not kafkajs's waitForLeaders: on a cluster, the broker it asks may not have heard of the new topic
+      // yet and answers "This server does not host this topic-partition", which that wait does not retry.
+      await admin.createTopics({ topics: created, waitForLeaders: false });
+    }
     // A topic another process is creating at this moment is listed before its partitions have leaders, and
-    // a client using it then is told "This server does not host this topic-partition": wait for them here.
+    // a client using it then is told "This server does not host this topic-partition": wait for them here
+    // (asking again while a broker does not know the topic yet).
     await untilLed(
       admin,
       topics.map((t) => t.topic),
@@ -192,6 +211,36 @@ export class TopicOffsets {
     this.admin = undefined;
     this.connecting = undefined;
     await admin?.disconnect().catch(() => undefined);
+  }
+}
+
+/** A member of a consumer group and the partitions assigned to it, by topic. */
+export interface GroupMember {
+  readonly memberId: string;
+  readonly clientId: string;
+  readonly partitions: Readonly<Record<string, readonly number[]>>;
+}
+
+/**
+ * The members of a consumer group as its coordinator sees them now, with their assigned partitions (none
+ * while the group rebalances). A member that died without leaving stays listed until its session expires.
+ */
+export async function groupMembers(kafka: Kafka, groupId: string): Promise<{ state: string; members: GroupMember[] }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    const group = groups[0];
+    if (!group) return { state: 'Unknown', members: [] };
+    return {
+      state: group.state,
+      members: group.members.map((m) => {
+        const assignment = m.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
+        return { memberId: m.memberId, clientId: m.clientId, partitions: assignment?.assignment ?? {} };
+      }),
+    };
+  } finally {
+    await admin.disconnect();
   }
 }
 

@@ -80,9 +80,9 @@ export function testKafka(clientId = 'homeward-test'): Kafka {
   return new Kafka({ clientId, brokers: infrastructure.kafkaBrokers, logLevel: logLevel.NOTHING });
 }
 
-/** A topic's setting as the broker reports it (e.g. `cleanup.policy`), read with a plain admin client. */
-export async function topicSetting(topic: string, name: string): Promise<string | undefined> {
-  const admin = testKafka().admin();
+/** A topic's setting as the broker reports it (e.g. `cleanup.policy`), read with a plain admin client (of the shared broker unless `kafka` names another). */
+export async function topicSetting(topic: string, name: string, kafka: Kafka = testKafka()): Promise<string | undefined> {
+  const admin = kafka.admin();
   await admin.connect();
   try {
     const { resources } = await admin.describeConfigs({
