@@ -35,7 +35,13 @@ export interface Fault {
 export interface ChaosSummary {
   readonly options: Omit<ChaosOptions, 'log'>;
   readonly seconds: number;
-  readonly commands: { acknowledged: number; perSecond: number; byCommand: Record<string, number>; retries: number; statuses: Record<string, number> };
+  readonly commands: {
+    acknowledged: number;
+    perSecond: number;
+    byCommand: Record<string, number>;
+    retries: number;
+    statuses: Record<string, number>;
+  };
   readonly kills: Record<string, number>;
   readonly faults: readonly Fault[];
   readonly recovery: { p50Ms: number | null; maxMs: number | null; unrecovered: number };
@@ -220,13 +226,28 @@ async function check(
         problems.push(`lost: ${service} ${a.command} of ${a.entityId} v${a.version ?? '?'} (stream at ${top ?? 'none'})`);
       }
     }
-    const copies = await system.topicCopies(service);
-    const missingOnTopic = [...ids.keys()].filter((id) => !copies.has(id));
+    // The relay may still be sending its backlog: asked again until nothing is missing or 60 s have passed.
+    let copies = await system.topicCopies(service);
+    let missingOnTopic = [...ids.keys()].filter((id) => !copies.has(id));
+    for (const deadline = Date.now() + 60_000; missingOnTopic.length > 0 && Date.now() < deadline;) {
+      await sleep(2_000);
+      copies = await system.topicCopies(service);
+      missingOnTopic = [...ids.keys()].filter((id) => !copies.has(id));
+    }
+    if (missingOnTopic.length > 0) {
+      const details = await system.query<{ e: string }>(
+        EVENT_STORES[service].database,
+        `SELECT concat_ws(' ', event_id, stream_id, 'v' || stream_version, event_type, recorded_at) AS e FROM events WHERE event_id::text = ANY($1)`,
+        [missingOnTopic.slice(0, 10)],
+      );
+      problems.push(`${service}: not on the topic: ${details.map((d) => d.e).join('; ')}`);
+    }
     const notInStore = [...copies.keys()].filter((id) => !ids.has(id));
     const twinsInStore = [...ids].filter(([, n]) => n > 1).length;
     duplicated += twinsInStore;
     lost += missingOnTopic.length;
-    if (missingOnTopic.length) problems.push(`${service}: ${missingOnTopic.length} stored events not on the topic (e.g. ${missingOnTopic[0]})`);
+    if (missingOnTopic.length)
+      problems.push(`${service}: ${missingOnTopic.length} stored events not on the topic (e.g. ${missingOnTopic[0]})`);
     if (notInStore.length) problems.push(`${service}: ${notInStore.length} event ids on the topic that the store does not hold`);
     eventStores[service] = {
       events: stored.length,
@@ -286,7 +307,8 @@ async function check(
   };
   if (!fund.balanced) problems.push(`fund: trial balance not balanced: ${JSON.stringify(trial).slice(0, 500)}`);
   if (fund.paidTwice) problems.push(`fund: ${fund.paidTwice} claims or ledger references paid twice`);
-  if (paid!.claims < new Set(report.paid).size) problems.push(`fund: ${report.paid.length} claims paid to clients, ${paid!.claims} in the store`);
+  if (paid!.claims < new Set(report.paid).size)
+    problems.push(`fund: ${report.paid.length} claims paid to clients, ${paid!.claims} in the store`);
   duplicated += fund.paidTwice;
   log(`chaos: fund ${JSON.stringify(fund)}, effects ${JSON.stringify(effects)}`);
 
@@ -309,14 +331,17 @@ async function check(
       problems.push(`${service} rebuild: ${error instanceof Error ? error.message.slice(0, 1_000) : String(error)}`);
     }
   }
-  log(`chaos: read models ${JSON.stringify(Object.fromEntries(Object.entries(readModels).map(([k, v]) => [k, { tables: v.tables, rows: v.rows, differing: Object.keys(v.differences).length }])))}`);
+  log(
+    `chaos: read models ${JSON.stringify(Object.fromEntries(Object.entries(readModels).map(([k, v]) => [k, { tables: v.tables, rows: v.rows, differing: Object.keys(v.differences).length }])))}`,
+  );
 
   // Statistics replayed from the topics equal statistics replayed from registration's event store.
   const statistics = await compareStatistics(system);
   if (!statistics.equal) problems.push(`statistics: from Kafka ≠ from the event store ${JSON.stringify(statistics)}`);
 
   const deadLetters = await system.deadLetters();
-  for (const [topic, messages] of Object.entries(deadLetters)) problems.push(`dead letters on ${topic}: ${messages.length} (${messages[0]})`);
+  for (const [topic, messages] of Object.entries(deadLetters))
+    problems.push(`dead letters on ${topic}: ${messages.length} (${messages[0]})`);
 
   const kills: Record<string, number> = {};
   for (const f of faults) kills[f.kind] = (kills[f.kind] ?? 0) + 1;

@@ -318,7 +318,10 @@ export class ChaosSystem {
    * A fresh instance of a read model on a database of its own (hence consumer groups of its own), projected
    * from offset zero of the topics; resolves once it serves and has caught up. The caller stops it.
    */
-  async freshReadModel(service: 'agency-view' | 'mission-view', timeoutMs = 300_000): Promise<{ process: ServiceProcess; database: string }> {
+  async freshReadModel(
+    service: 'agency-view' | 'mission-view',
+    timeoutMs = 300_000,
+  ): Promise<{ process: ServiceProcess; database: string }> {
     const database = `${service.replace(/-/g, '_')}_rebuild_${randomBytes(3).toString('hex')}`;
     await withClient(this.postgres.url(), (client) => client.query(`CREATE DATABASE ${database}`));
     const process = new ServiceProcess(`${service}-rebuild`, service, await freePort(), {

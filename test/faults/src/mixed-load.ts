@@ -57,7 +57,7 @@ const STANDARD = {
 const ASSESSOR = 'assessor-chaos-001';
 
 /** 4xx codes that mean "not yet": what another service publishes has not reached this one. Asked again. */
-const NOT_YET = /unknown|not-found|not-yet|not-returned|match-unavailable|no-cycle|not-abroad|no-membership/;
+const NOT_YET = /unknown|not-found|not-yet|not-returned|not-registered|match-unavailable|no-cycle|not-abroad|no-membership/;
 
 class Refused extends Error {
   constructor(
@@ -71,10 +71,10 @@ class Refused extends Error {
 
 /**
  * A realistic mixed load through the REST APIs, `clients` callers at once, each taking one worker after
- * another through a journey: registration, departure to Saudi Arabia, a fund contribution; for some a
+ * another through a journey: registration, departure to Saudi Arabia, a fund contribution; for a quarter a
  * welfare incident the Riyadh mission records asking the fund for help, the draft claim the fund opens
  * from registration's topic submitted, assessed, approved and paid; the return; a skills counselling
- * and assessment; registration as a job seeker and a referral to a vacancy. Every command carries an
+ * and assessment; a referral to a vacancy (the returnee a job seeker from registration's topic). Every command carries an
  * Idempotency-Key and is retried with it on a 5xx, a timeout or a refused connection, as a real client
  * retries; what another service has not yet read from a topic is asked again a little later.
  */
@@ -133,15 +133,23 @@ export class MixedLoad {
         location: 'PH-03',
         languages: ['tl'],
         monthlyWage: php(18_000),
-        openings: 1_000_000,
+        openings: 10_000,
         closingOn: day(120),
       });
       if (vacancy?.vacancyId) this.vacancies.push(String(vacancy.vacancyId));
     }
-    await this.command('fund', 'allocation', this.endpoints.fund, '/funds/PH-OWWA/allocations', this.tokens.fund, {
-      allocationId: randomUUID(),
-      amount: php(500_000_000),
-    });
+    await this.command(
+      'fund',
+      'allocation',
+      this.endpoints.fund,
+      '/funds/PH-OWWA/allocations',
+      this.tokens.fund,
+      {
+        allocationId: randomUUID(),
+        amount: php(500_000_000),
+      },
+      null,
+    );
   }
 
   start(): void {
@@ -233,7 +241,7 @@ export class MixedLoad {
       results: STANDARD.units.map((u) => ({ unitCode: u.code, outcome: 'competent' })),
     });
     if (!this.running) return;
-    await this.command('employment', 'job-seeker', employment, '/job-seekers', t.employment, { workerId });
+    // The employment service registers a returnee as a job seeker by itself, from registration's topic.
     const vacancyId = this.vacancies[n % this.vacancies.length];
     if (vacancyId) await this.command('employment', 'referral', employment, '/referrals', t.employment, { vacancyId, workerId });
   }
@@ -261,28 +269,52 @@ export class MixedLoad {
       return;
     }
     const at = `/claims/${incident.claimId}`;
-    await this.command('fund', 'submit', fund, `${at}/submit`, t.fund, {
-      benefitType: 'repatriation',
-      amountClaimed: php(35_000),
-      claimantRelation: 'worker',
-    });
+    await this.command(
+      'fund',
+      'submit',
+      fund,
+      `${at}/submit`,
+      t.fund,
+      {
+        benefitType: 'repatriation',
+        amountClaimed: php(35_000),
+        claimantRelation: 'worker',
+      },
+      'claimId',
+    );
     const claim = await this.get(fund, at, t.fund);
     for (const documentType of (claim?.documentsRequired ?? []) as string[])
-      await this.command('fund', 'document', fund, `${at}/documents`, t.fund, {
-        documentType,
-        documentId: `chaos-${incident.claimId}-${documentType}`,
-        sha256: 'a'.repeat(64),
-      });
-    const assessed = await this.command('fund', 'assess', fund, `${at}/assess`, t.fund, {});
+      await this.command(
+        'fund',
+        'document',
+        fund,
+        `${at}/documents`,
+        t.fund,
+        {
+          documentType,
+          documentId: `chaos-${incident.claimId}-${documentType}`,
+          sha256: 'a'.repeat(64),
+        },
+        'claimId',
+      );
+    const assessed = await this.command('fund', 'assess', fund, `${at}/assess`, t.fund, {}, 'claimId');
     const assessment = assessed?.assessment as { eligible?: boolean; amount?: { payable?: unknown }; reasonCodes?: unknown } | undefined;
     if (!assessment?.eligible || !assessment.amount?.payable) {
       this.unexpected.push(`claim ${incident.claimId} not eligible: ${JSON.stringify(assessment?.reasonCodes)}`);
       return;
     }
-    await this.command('fund', 'approve', fund, `${at}/approve`, t.fund, { amount: assessment.amount.payable });
-    await this.command('fund', 'disburse', fund, `${at}/disburse`, t.fund, {
-      payee: { name: 'Chaos payee', method: 'mobile-money', account: '09171234567' },
-    });
+    await this.command('fund', 'approve', fund, `${at}/approve`, t.fund, { amount: assessment.amount.payable }, 'claimId');
+    await this.command(
+      'fund',
+      'disburse',
+      fund,
+      `${at}/disburse`,
+      t.fund,
+      {
+        payee: { name: 'Chaos payee', method: 'mobile-money', account: '09171234567' },
+      },
+      'claimId',
+    );
     this.paid.push(incident.claimId);
   }
 
@@ -306,7 +338,10 @@ export class MixedLoad {
 
   private async get(base: string, path: string, token: string): Promise<Record<string, unknown> | undefined> {
     try {
-      const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(`${base}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(10_000),
+      });
       const text = await response.text();
       return response.ok ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     } catch {
@@ -325,13 +360,18 @@ export class MixedLoad {
     path: string,
     token: string,
     body: object,
+    /** The answer's field naming the entity whose stream the command appends to (none: not event-sourced). */
+    entity?: string | null,
   ): Promise<Record<string, unknown> | undefined> {
     const key = randomUUID();
+    let last = '';
     const giveUpAt = Date.now() + (this.options.giveUpMs ?? 120_000);
     await this.throttle();
     for (let attempt = 1; ; attempt++) {
       if (Date.now() > giveUpAt) {
-        this.unexpected.push(`${service} ${name} ${path}: no acknowledgement within ${(this.options.giveUpMs ?? 120_000) / 1000} s`);
+        this.unexpected.push(
+          `${service} ${name} ${path}: no acknowledgement within ${(this.options.giveUpMs ?? 120_000) / 1000} s (last: ${last})`,
+        );
         throw new Refused(0, 'gave-up', name);
       }
       if (attempt > 1) this.retries++;
@@ -347,9 +387,19 @@ export class MixedLoad {
         if (response.ok) {
           const answer = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
           const version = /"(\d+)"/.exec(response.headers.get('etag') ?? '')?.[1];
-          const entityId = String(
-            answer.workerId ?? answer.claimId ?? answer.vacancyId ?? answer.referralId ?? answer.centreId ?? answer.standardId ?? answer.transferId ?? '',
-          );
+          const entityId =
+            entity === null
+              ? ''
+              : String(
+                  (entity ? answer[entity] : undefined) ??
+                    answer.workerId ??
+                    answer.claimId ??
+                    answer.vacancyId ??
+                    answer.referralId ??
+                    answer.centreId ??
+                    answer.standardId ??
+                    '',
+                );
           this.acknowledged.push({ service, command: name, entityId, ...(version ? { version: Number(version) } : {}) });
           return answer;
         }
@@ -360,7 +410,8 @@ export class MixedLoad {
           } catch {
             // not problem+json
           }
-          if (NOT_YET.test(code) || response.status === 404 || response.status === 409) {
+          last = `${response.status} ${code}`;
+          if (NOT_YET.test(code) || (response.status === 404 && !code.startsWith('validation'))) {
             await sleep(300 + Math.random() * 400);
             continue;
           }
@@ -369,6 +420,7 @@ export class MixedLoad {
         }
       } catch (error) {
         if (error instanceof Refused) throw error;
+        last = error instanceof Error ? error.message : String(error);
         this.count_('none');
       }
       await sleep(Math.min(1_000, 100 * attempt) * (0.5 + Math.random()));
