@@ -219,7 +219,7 @@ export class MixedLoad {
       amount: php(1_400),
       paidOn: day(-310),
     });
-    if (caller % 4 === 0) await this.claim(workerId);
+    if (caller % 4 === 0 && this.running) await this.claim(workerId);
     await this.command('registration', 'return', registration, `/workers/${workerId}/returns`, t.registry, {
       returnedOn: day(-5),
       fromCountry: 'SA',
