@@ -78,10 +78,11 @@ export async function readTopicsToEnd(kafka: Kafka, options: ReadToEndOptions): 
   const ranges = options.ranges ?? (await partitionRanges(kafka, options.topics));
   const total = ranges.reduce((sum, r) => sum + (r.end - r.start), 0);
   const pending = new Map<string, number>();
-  const starts = new Map<string, number>();
+  /** Per partition, the next offset this read hands on: its range's start, then past each message read. */
+  const next = new Map<string, number>();
   for (const r of ranges) {
     if (r.end > r.start) pending.set(`${r.topic}\u0000${r.partition}`, r.end);
-    starts.set(`${r.topic}\u0000${r.partition}`, r.start);
+    next.set(`${r.topic}\u0000${r.partition}`, r.start);
   }
   options.onProgress?.(0, total);
   if (pending.size === 0) return { messagesRead: 0, ranges };
@@ -128,13 +129,15 @@ export async function readTopicsToEnd(kafka: Kafka, options: ReadToEndOptions): 
               const key = `${batch.topic}\u0000${batch.partition}`;
               const end = pending.get(key);
               if (end === undefined) return;
-              const start = starts.get(key) ?? 0;
               for (const message of batch.messages) {
-                // Before the range (read before the seek took effect): not this reader's.
-                if (Number(message.offset) < start) continue;
+                // Before the range (read before the seek took effect), or read already: a batch fetched again
+                // after a rebalance or the client's restart of a crashed consumer (nothing is committed, so it
+                // starts over) must not be counted twice. Each offset reaches onMessage once.
+                if (Number(message.offset) < (next.get(key) ?? 0)) continue;
                 // Written after the read began: outside the cut.
                 if (Number(message.offset) >= end) break;
                 options.onMessage(message, batch.topic, batch.partition);
+                next.set(key, Number(message.offset) + 1);
                 read++;
               }
               options.onProgress?.(read, total);
