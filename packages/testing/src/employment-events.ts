@@ -88,7 +88,7 @@ export async function publishEmploymentEvents(
   topicNamespace: string,
   messages: readonly EmploymentMessage[],
 ): Promise<void> {
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // idempotent: a retried send under load writes no second copy
   await producer.connect();
   try {
     await producer.send({

@@ -93,7 +93,7 @@ export const policyStream = (fundId: string) => new FundStream(`policy-${fundId}
 
 /** Publishes messages to the fund topic of `topicNamespace` (created beforehand by whoever reads it, or by the test). */
 export async function publishFundEvents(kafka: ProducingClient, topicNamespace: string, messages: readonly FundMessage[]): Promise<void> {
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // idempotent: a retried send under load writes no second copy
   await producer.connect();
   try {
     await producer.send({

@@ -75,7 +75,7 @@ export const candidateStream = (workerId: string) => new SkillsStream(`candidate
 
 /** What publishing needs of a Kafka client (the one `@homeward/messaging`'s createKafka makes): a producer. */
 export interface ProducingClient {
-  producer(): {
+  producer(config?: { idempotent?: boolean; maxInFlightRequests?: number }): {
     connect(): Promise<void>;
     send(record: { topic: string; messages: { key: string; value: Buffer; headers: Record<string, string> }[] }): Promise<unknown>;
     disconnect(): Promise<void>;
@@ -88,7 +88,7 @@ export async function publishSkillsEvents(
   topicNamespace: string,
   messages: readonly SkillsMessage[],
 ): Promise<void> {
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // idempotent: a retried send under load writes no second copy
   await producer.connect();
   try {
     await producer.send({

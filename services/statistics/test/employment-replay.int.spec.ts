@@ -193,7 +193,7 @@ beforeAll(() => {
 });
 
 async function publishRegistration(namespace: string, messages: { key: string; value: Buffer }[]): Promise<void> {
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // idempotent: a retried send under load writes no second copy
   await producer.connect();
   await producer.send({ topic: eventsTopic('registration', namespace), messages });
   await producer.disconnect();

@@ -190,7 +190,7 @@ describe('a replay of the registration and fund topics from Kafka', () => {
       { topic: eventsTopic('registration', namespace), partitions: 3 },
       { topic: eventsTopic('fund', namespace), partitions: 3 },
     ]);
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // idempotent: a retried send under load writes no second copy
     await producer.connect();
     await producer.send({ topic: eventsTopic('registration', namespace), messages: registration });
     await producer.disconnect();
@@ -245,7 +245,7 @@ describe('a replay of the registration and fund topics from Kafka', () => {
     const namespace = testTopicNamespace();
     const { registration } = history();
     await ensureTopics(kafka, [{ topic: eventsTopic('registration', namespace), partitions: 1 }]);
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // idempotent: a retried send under load writes no second copy
     await producer.connect();
     await producer.send({ topic: eventsTopic('registration', namespace), messages: registration });
     await producer.disconnect();

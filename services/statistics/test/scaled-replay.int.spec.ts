@@ -101,7 +101,7 @@ const namespace = testTopicNamespace();
 const topic = eventsTopic('registration', namespace);
 
 async function publish(messages: { key: string; value: Buffer }[]): Promise<void> {
-  const producer = kafka.producer();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // idempotent: a retried send under load writes no second copy
   await producer.connect();
   await producer.send({ topic, messages });
   await producer.disconnect();

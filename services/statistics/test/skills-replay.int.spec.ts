@@ -130,7 +130,7 @@ describe('a replay of the registration and skills topics from Kafka', () => {
       { topic: registration.topic, partitions: 3 },
       { topic: skillsTopic, partitions: 3 },
     ]);
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // idempotent: a retried send under load writes no second copy
     await producer.connect();
     await producer.send({ topic: registration.topic, messages: registration.messages });
     await producer.disconnect();
@@ -164,7 +164,7 @@ describe('a replay of the registration and skills topics from Kafka', () => {
     const namespace = testTopicNamespace();
     const registration = registrationPart(namespace, randomUUID(), randomUUID());
     await ensureTopics(kafka, [{ topic: registration.topic, partitions: 1 }]);
-    const producer = kafka.producer();
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 }); // idempotent: a retried send under load writes no second copy
     await producer.connect();
     await producer.send({ topic: registration.topic, messages: registration.messages });
     await producer.disconnect();

@@ -312,7 +312,11 @@ async function check(
   duplicated += fund.paidTwice;
   log(`chaos: fund ${JSON.stringify(fund)}, effects ${JSON.stringify(effects)}`);
 
-  // Read models equal to fresh rebuilds from the topics, row for row.
+  // Read models equal to fresh rebuilds from the topics, row for row — once the live ones have consumed all that
+  // the relays sent while the checks above waited for them (a rebuild started later would see more otherwise).
+  await until('every read model caught up before the comparison', () => system.caughtUp(), 120_000).catch((error: Error) =>
+    problems.push(error.message),
+  );
   const readModels: ChaosSummary['readModels'] = {};
   // Both rebuilt at once: each a fresh process projecting every topic from offset zero.
   await Promise.all(

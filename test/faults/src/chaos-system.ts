@@ -238,6 +238,14 @@ export class ChaosSystem {
     );
   }
 
+  /** Whether every read model's consumer has consumed everything on its topics (lag 0, not merely recent). */
+  async caughtUp(): Promise<boolean> {
+    const answers = await Promise.all(this.running.map((s) => s.readiness()));
+    return answers.every(
+      (checks) => checks !== undefined && checks.filter((c) => c.name.startsWith('projection:')).every((c) => c.info?.lag === 0),
+    );
+  }
+
   /** Read models (and processes) still behind or not ready, with their readiness, for a failure message. */
   async behind(): Promise<string[]> {
     const behind: string[] = [];
