@@ -126,7 +126,13 @@ async function untilLed(admin: Admin, topics: readonly string[], timeoutMs = 30_
   for (;;) {
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
-      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+        // The metadata may name a leader before that broker serves the partition ("This server is not the
+        // leader for that topic-partition" to the first produce): ask each leader for its offsets, which
+        // only a serving leader answers.
+        await Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)));
+        return;
+      }
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
