@@ -205,9 +205,24 @@ describe('the generic command handler, on a real PostgreSQL', () => {
     it('fails the second of two concurrent commands decided on the same version with ConcurrencyError (409)', async () => {
       const id = newId();
       await open(id);
-      // Connections ready in the pool, so that both reads run before either append.
-      await Promise.all(Array.from({ length: 4 }, () => db.pool.query('SELECT pg_sleep(0.02)')));
-      const outcomes = await Promise.allSettled([count(id, 1), count(id, 2)]);
+      // Each command is built after its stream was read; neither is built until both have read, so both decide on
+      // version 1 whatever the machine's load (a timing-only race here once let the first finish before the second read).
+      let arrived = 0;
+      let release!: () => void;
+      const bothRead = new Promise<void>((resolve) => (release = resolve));
+      const decidedOnTheSameVersion = (by: number) =>
+        handler.handle({
+          id,
+          command: async () => {
+            arrived += 1;
+            if (arrived === 2) release();
+            await bothRead;
+            return { type: 'Count', data: { by } };
+          },
+          metadata: metadataAt(),
+          conditions: {},
+        });
+      const outcomes = await Promise.allSettled([decidedOnTheSameVersion(1), decidedOnTheSameVersion(2)]);
       expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
       const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
       expect(refused.reason).toBeInstanceOf(ConcurrencyError);

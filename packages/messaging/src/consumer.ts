@@ -161,6 +161,24 @@ interface BatchControl {
 const FIRST_WAIT_MS = 250;
 const LONGEST_WAIT_MS = 2_000;
 
+/**
+ * resumeFromCheckpoints: the database's checkpoint of a partition is behind what this consumer committed
+ * there. Commits it was told had succeeded are gone (a server that crashed before flushing commits made with
+ * `synchronous_commit = off`, or a restore): the partition must be consumed again from the checkpoint, or
+ * the messages in between would never be applied.
+ */
+class CheckpointBehind extends Error {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly checkpoint: bigint,
+    readonly committed: bigint,
+  ) {
+    super(`the checkpoint of ${topic}[${partition}] is at ${checkpoint}, behind the ${committed} this consumer committed`);
+    this.name = 'CheckpointBehind';
+  }
+}
+
 /** A message ready for its transaction: decoded, with the id it is deduplicated by. */
 interface Decoded<T> {
   readonly message: IncomingMessage;
@@ -428,7 +446,19 @@ export class ConsumerRunner<T> {
       const item = await this.decode(batch.topic, batch.partition, raw);
       if (item) ready.push(item);
     }
-    await this.applyOrSplit(ready);
+    try {
+      await this.applyOrSplit(ready);
+    } catch (error) {
+      if (!(error instanceof CheckpointBehind)) throw error;
+      // Whatever came after the checkpoint is applied again, in order, from the next fetch on.
+      this.logger.warn(
+        { topic: error.topic, partition: error.partition, checkpoint: error.checkpoint.toString(), committed: error.committed.toString() },
+        'the database lost commits of this consumer; consuming again from its checkpoint',
+      );
+      this.knownNext.set(`${error.topic}:${error.partition}`, error.checkpoint);
+      this.consumer!.seek({ topic: error.topic, partition: error.partition, offset: error.checkpoint.toString() });
+      return 'sought';
+    }
     // Checkpoint the chunk's end even when its last messages went to the dead-letter topic.
     const last = chunk[chunk.length - 1]!;
     if (ready.length === 0 || ready[ready.length - 1]!.message.offset !== last.offset) {
@@ -449,8 +479,9 @@ export class ConsumerRunner<T> {
     try {
       await this.apply(items);
     } catch (error) {
-      // Not the messages' fault: the whole chunk is tried again once the infrastructure is back.
-      if (this.stopping || this.isTransient(error)) throw error;
+      // Not the messages' fault: the whole chunk is tried again once the infrastructure is back (or, when
+      // the database lost commits, from its checkpoint).
+      if (this.stopping || this.isTransient(error) || error instanceof CheckpointBehind) throw error;
       const { topic, partition } = items[0]!.message;
       this.logger.warn({ err: error, topic, partition, messages: items.length }, 'chunk failed; splitting it');
       const half = Math.ceil(items.length / 2);
@@ -512,6 +543,12 @@ export class ConsumerRunner<T> {
           ({ rows } = await checkpointOf(''));
         }
         const next = rows[0] ? BigInt(rows[0].next_offset) : undefined;
+        // Behind what this consumer committed (the checkpoint gone, or moved back): commits it saw succeed
+        // were lost, and so were their effects. Nothing of this chunk is applied; the partition goes back.
+        const mine = this.knownNext.get(key);
+        if (mine !== undefined && (next === undefined || next < mine)) {
+          throw new CheckpointBehind(topic, partition, next ?? (await this.expectedOffset(topic, partition)), mine);
+        }
         if (next !== undefined) items = items.filter((i) => BigInt(i.message.offset) >= next);
         if (items.length === 0) {
           committed = next;
@@ -584,7 +621,8 @@ export class ConsumerRunner<T> {
         return;
       } catch (error) {
         // Not the message's fault, and no attempt of its own: the chunk waits for the infrastructure.
-        if (this.stopping || (!(error instanceof PoisonMessageError) && this.isTransient(error))) throw error;
+        if (this.stopping || error instanceof CheckpointBehind || (!(error instanceof PoisonMessageError) && this.isTransient(error)))
+          throw error;
         if (error instanceof PoisonMessageError || attempt >= this.maxAttempts) {
           await this.deadLetter(message, error, attempt);
           // Past it for good: the last message of a partition would otherwise stay unconsumed (lag 1) and
