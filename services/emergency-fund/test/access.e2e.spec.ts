@@ -153,5 +153,19 @@ describe('who may do what in the emergency fund', () => {
     expect(member.rows.map((r) => r.type)).toContain('PersonalDataErased');
     // The claim and the ledger stay, under the pseudonymous id.
     expect((await h.call('GET', `/claims/${claimId}`)).status).toBe(200);
+
+    // Nothing more can be written about them: a clear refusal (it was a 500), and nothing stored.
+    const events = async () => (await h.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events`)).rows[0]!.n;
+    const eventsBefore = await events();
+    const notes = await h.call('POST', `/claims/${claimId}/case-notes`, { notes: 'called the family again' }, h.tokens.officerA);
+    expect(notes.status).toBe(409);
+    expect(notes.body).toMatchObject({
+      code: 'fund.worker-erased',
+      errors: [expect.objectContaining({ pointer: '/notes', code: 'fund.worker-erased' })],
+    });
+    const filed = await h.call('POST', '/claims', deathClaim(workerId, { caseNotes: 'the family called' }), h.tokens.officerA);
+    expect(filed.status).toBe(409);
+    expect(filed.body).toMatchObject({ code: 'fund.worker-erased', errors: [expect.objectContaining({ pointer: '/caseNotes' })] });
+    expect(await events()).toBe(eventsBefore);
   }, 180_000);
 });

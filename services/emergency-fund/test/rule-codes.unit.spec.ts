@@ -234,6 +234,7 @@ const cases: Record<FundRule, Case> = {
     }),
     field: '',
   },
+  'worker-erased': { application: 'sealing case notes with an erased worker’s key: test/access.e2e.spec.ts' },
 };
 
 describe('the fund rules', () => {
@@ -249,7 +250,7 @@ describe('the fund rules', () => {
 
   it('leaves only the rules the application (the ledger) or the rules engine applies to other tests', () => {
     expect(FUND_RULES.filter((rule) => 'application' in cases[rule]).sort()).toEqual(
-      ['documents-missing', 'insufficient-funds', 'unknown-fund'].sort(),
+      ['documents-missing', 'insufficient-funds', 'unknown-fund', 'worker-erased'].sort(),
     );
   });
 

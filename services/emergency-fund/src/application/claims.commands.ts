@@ -5,7 +5,7 @@ import { IdempotencyKeys } from '@homeward/command-handling/idempotency';
 import { toStoredSeal, fromStoredSeal } from '@homeward/command-handling/streams';
 import type { Ledger, TransferOutcome } from '@homeward/ledger';
 import type { Payee, Payments } from '@homeward/payments';
-import type { PersonalDataVault } from '@homeward/personal-data';
+import { SubjectErased, type PersonalDataVault } from '@homeward/personal-data';
 import { decide, type ClaimCommand, type ClaimRequest, type FileClaim } from '../domain/claim/claim.decider';
 import type { ClaimEvent, FiledBy, Seal } from '../domain/claim/claim.events';
 import { evolve, initialState, type ClaimState, type OpenClaim } from '../domain/claim/claim.state';
@@ -176,7 +176,7 @@ export class ClaimCommands {
     filedByPrincipal: string,
   ): Promise<FileClaim> {
     const policy = await this.deps.policies.inForce(body.fundId, body.incidentOn, client);
-    const caseNotes = body.caseNotes ? await this.seal(body.workerId, body.caseNotes, client) : undefined;
+    const caseNotes = body.caseNotes ? await this.seal(body.workerId, body.caseNotes, client, 'caseNotes') : undefined;
     return {
       type: 'FileClaim',
       data: {
@@ -202,8 +202,18 @@ export class ClaimCommands {
     };
   }
 
-  private async seal(workerId: string, notes: string, client: PoolClient): Promise<Seal> {
-    return toStoredSeal(await this.deps.vault.seal(workerId, notes, client));
+  /**
+   * Case notes sealed with the worker's key. Once registration erased the worker the key is gone for good:
+   * nothing about them can be written any more (409 `fund.worker-erased`, not a server error).
+   */
+  private async seal(workerId: string, notes: string, client: PoolClient, field: string): Promise<Seal> {
+    try {
+      return toStoredSeal(await this.deps.vault.seal(workerId, notes, client));
+    } catch (error) {
+      if (error instanceof SubjectErased)
+        throw new FundRuleViolation('worker-erased', field, `the worker's personal data was erased: no case notes can be kept about them`);
+      throw error;
+    }
   }
 
   /**
@@ -575,7 +585,7 @@ export class ClaimCommands {
         if (state.status === 'none') throw new ClaimNotFound(`no claim ${request.claimId}`);
         return {
           type: 'AddCaseNotes',
-          data: { notes: await this.seal(state.workerId, request.notes, client), addedBy: officerOf(request.principal) },
+          data: { notes: await this.seal(state.workerId, request.notes, client, 'notes'), addedBy: officerOf(request.principal) },
         };
       },
     });

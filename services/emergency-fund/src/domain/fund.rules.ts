@@ -57,6 +57,8 @@ export const FUND_RULES = [
   'already-reconciled',
   'reconciliation-mismatch',
   'reservation-not-expired',
+  // Personal data.
+  'worker-erased',
 ] as const;
 
 export type FundRule = (typeof FUND_RULES)[number];

@@ -15,6 +15,7 @@ const CONFLICTS: ReadonlySet<FundRule> = new Set([
   'contribution-already-recorded',
   'already-disbursed',
   'already-reconciled',
+  'worker-erased',
 ]);
 
 /** Domain and application errors → HTTP problems. The one place where refusals get their status codes. */
