@@ -3,11 +3,11 @@ import { ChaosSystem } from '../src/chaos-system';
 
 // The short chaos run in `npm test` (issue 14 §1; `npm run chaos` is the long one): the whole registry on a
 // private PostgreSQL and a private three-broker Kafka cluster under a mixed load through the REST APIs for
-// 90 s, while at seeded moments a broker, an API process, a relay, a read model's consumer, the statistics
+// 60 s, while at seeded moments a broker, an API process, a relay, a read model's consumer, the statistics
 // service and PostgreSQL are killed (SIGKILL; pg_ctl stop -m immediate) and started again. Then nothing acknowledged is lost,
 // nothing is doubled, the read models equal fresh rebuilds from the topics and the ledger balances.
 
-const seconds = Number(process.env.CHAOS_SECONDS ?? 90);
+const seconds = Number(process.env.CHAOS_SECONDS ?? 60);
 
 describe('the registry under chaos (short run)', () => {
   let system: ChaosSystem | undefined;
@@ -41,7 +41,7 @@ describe('the registry under chaos (short run)', () => {
     process.stdout.write(`${lines.join('\n')}\n`);
     expect(summary.problems).toEqual([]);
     expect(summary.commands.acknowledged).toBeGreaterThan(100);
-    expect(summary.faults.length).toBeGreaterThanOrEqual(3);
+    expect(summary.faults.length).toBeGreaterThanOrEqual(2);
     expect(summary.faults.slice(0, 2).map((f) => f.kind)).toEqual(['postgres', 'broker']);
     expect(summary.lost).toBe(0);
     expect(summary.duplicated).toBe(0);
