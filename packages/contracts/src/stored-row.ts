@@ -75,70 +75,118 @@ function seal(value: { keyId: string; nonce: Uint8Array; ciphertext: Uint8Array 
   return { keyId: value.keyId, nonce: base64(value.nonce), ciphertext: base64(value.ciphertext) };
 }
 
-function enumCode(format: StoredRowFormat, desc: DescEnum, value: number): unknown {
-  return format.enumCodes?.[desc.typeName]?.[value] ?? desc.values.find((v) => v.number === value)?.localName.toLowerCase() ?? value;
+type Convert = (value: unknown) => unknown;
+/** Reads one field of a message into the stored JSON (`out`, or `sealed` for seals kept under `data.sealed`). */
+type Reader = (source: Record<string, unknown>, out: Record<string, unknown>, sealed: Record<string, unknown>) => void;
+
+/**
+ * The readers of a message type, made once per format and type from its descriptor: the relay reads every
+ * message it sends, and walking the descriptor each time cost as much as the rest of the residue.
+ */
+const compiled = new WeakMap<StoredRowFormat, Map<string, Reader[]>>();
+
+function readersOf(format: StoredRowFormat, desc: DescMessage): Reader[] {
+  let byType = compiled.get(format);
+  if (!byType) compiled.set(format, (byType = new Map()));
+  let readers = byType.get(desc.typeName);
+  if (readers) return readers;
+  readers = [];
+  // Set before the fields are read, so that a recursive type finds itself.
+  byType.set(desc.typeName, readers);
+  for (const member of desc.members) {
+    if (member.kind === 'oneof') {
+      const cases = new Map(member.fields.map((f) => [f.localName, fieldReader(format, desc, f)]));
+      const oneof = member.localName;
+      readers.push((source, out, sealed) => {
+        const chosen = source[oneof] as { case?: string; value?: unknown } | undefined;
+        const read = chosen?.case === undefined ? undefined : cases.get(chosen.case);
+        if (read) read({ [chosen!.case!]: chosen!.value }, out, sealed);
+      });
+    } else {
+      readers.push(fieldReader(format, desc, member));
+    }
+  }
+  return readers;
 }
 
-function single(field: DescField, value: unknown, format: StoredRowFormat): unknown {
+function enumConverter(format: StoredRowFormat, desc: DescEnum): Convert {
+  const codes = new Map<number, string>(desc.values.map((v) => [v.number, v.localName.toLowerCase()]));
+  for (const [number, code] of Object.entries(format.enumCodes?.[desc.typeName] ?? {})) codes.set(Number(number), code);
+  return (value) => codes.get(value as number) ?? value;
+}
+
+function messageConverter(format: StoredRowFormat, desc: DescMessage): Convert {
+  if (desc.typeName === SEAL_TYPE) return (value) => seal(value as Parameters<typeof seal>[0]);
+  return (value) => plain(format, desc, value);
+}
+
+function fieldReader(format: StoredRowFormat, parent: DescMessage, field: DescField): Reader {
+  const name = field.localName;
+  let convert: Convert;
   switch (field.fieldKind) {
     case 'scalar':
-      return scalar(value);
+      convert = scalar;
+      break;
     case 'enum':
-      return enumCode(format, field.enum, value as number);
+      convert = enumConverter(format, field.enum);
+      break;
     case 'message':
-      return field.message.typeName === SEAL_TYPE ? seal(value as Parameters<typeof seal>[0]) : plain(field.message, value, format);
-    case 'list':
-      return (value as unknown[]).map((item) =>
+      convert = messageConverter(format, field.message);
+      break;
+    case 'list': {
+      const item =
         field.listKind === 'enum'
-          ? enumCode(format, field.enum, item as number)
+          ? enumConverter(format, field.enum)
           : field.listKind === 'message'
-            ? plain(field.message, item, format)
-            : scalar(item),
-      );
-    case 'map':
-      return Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map(([k, v]) => [
-          k,
-          field.mapKind === 'enum'
-            ? enumCode(format, field.enum, v as number)
-            : field.mapKind === 'message'
-              ? plain(field.message, v, format)
-              : scalar(v),
-        ]),
-      );
+            ? messageConverter(format, field.message)
+            : scalar;
+      convert = (value) => (value as unknown[]).map(item);
+      break;
+    }
+    case 'map': {
+      const item =
+        field.mapKind === 'enum'
+          ? enumConverter(format, field.enum)
+          : field.mapKind === 'message'
+            ? messageConverter(format, field.message)
+            : scalar;
+      convert = (value) => Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, item(v)]));
+      break;
+    }
   }
+  // Proto3 sends an absent string as '' and an absent code as its enum's 0 (…_UNSPECIFIED).
+  const absent = field.fieldKind === 'enum' ? (v: unknown) => v === undefined || v === 0 : (v: unknown) => v === undefined || v === '';
+  if (field.fieldKind === 'message' && field.message.typeName === SEAL_TYPE && format.seals === 'under-sealed') {
+    const sealedName = name.replace(/^sealed([A-Z])/, (_, first: string) => first.toLowerCase());
+    return (source, _out, sealed) => {
+      const value = source[name];
+      if (!absent(value)) sealed[sealedName] = convert(value);
+    };
+  }
+  const json = format.jsonFields?.[parent.typeName]?.[name];
+  if (json !== undefined) {
+    return (source, out) => {
+      const value = source[name];
+      if (!absent(value)) out[json] = JSON.parse(value as string);
+    };
+  }
+  const storedName = format.fieldNames?.[parent.typeName]?.[name] ?? name;
+  return (source, out) => {
+    const value = source[name];
+    if (!absent(value)) out[storedName] = convert(value);
+  };
 }
 
 /** A protobuf message as the JSON the domain stores: proto field names, domain codes for enums, '' as absent. */
-function plain(desc: DescMessage, message: unknown, format: StoredRowFormat): Record<string, unknown> {
+function plain(format: StoredRowFormat, desc: DescMessage, message: unknown): Record<string, unknown> {
   const source = message as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const sealed: Record<string, unknown> = {};
-  const put = (field: DescField, value: unknown) => {
-    // Proto3 sends an absent string as '' and an absent code as its enum's 0 (…_UNSPECIFIED).
-    if (value === undefined || value === '' || (field.fieldKind === 'enum' && value === 0)) return;
-    if (field.fieldKind === 'message' && field.message.typeName === SEAL_TYPE && format.seals === 'under-sealed') {
-      const name = field.localName.replace(/^sealed([A-Z])/, (_, first: string) => first.toLowerCase());
-      sealed[name] = single(field, value, format);
-      return;
-    }
-    const json = format.jsonFields?.[desc.typeName]?.[field.localName];
-    if (json !== undefined && typeof value === 'string') {
-      out[json] = JSON.parse(value);
-      return;
-    }
-    out[format.fieldNames?.[desc.typeName]?.[field.localName] ?? field.localName] = single(field, value, format);
-  };
-  for (const member of desc.members) {
-    if (member.kind === 'oneof') {
-      const chosen = source[member.localName] as { case?: string; value?: unknown } | undefined;
-      const field = member.fields.find((f) => f.localName === chosen?.case);
-      if (field) put(field, chosen!.value);
-    } else {
-      put(member, source[member.localName]);
-    }
+  for (const read of readersOf(format, desc)) read(source, out, sealed);
+  for (const _ in sealed) {
+    out.sealed = sealed;
+    break;
   }
-  if (Object.keys(sealed).length > 0) out.sealed = sealed;
   return out;
 }
 
@@ -156,7 +204,7 @@ export function rowOfMessage(format: StoredRowFormat, message: MessageShape<Desc
     streamVersion: Number(envelope.streamVersion),
     eventId: envelope.eventId,
     type: envelope.eventType.slice(envelope.eventType.lastIndexOf('.') + 1),
-    data: plain(field.message, source.event!.value, format),
+    data: plain(format, field.message, source.event!.value),
     metadata: {
       actor: {
         organisationId: envelope.actor?.organisationId ?? '',
@@ -178,37 +226,45 @@ export function rowOfMessage(format: StoredRowFormat, message: MessageShape<Desc
  * object patches the keys it names (of an object, or by index of an array of the same length). Nothing
  * (undefined) when the two are equal.
  */
-type Patch = readonly ['=', unknown] | readonly ['-'] | { readonly [key: string]: Patch };
+export type Patch = readonly ['=', unknown] | readonly ['-'] | { readonly [key: string]: Patch };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A key's own value: JSON can name `valueOf` or `__proto__`, which a plain read or write would take for the prototype's. */
+const own = (o: Record<string, unknown>, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
+const define = (o: Record<string, unknown>, key: string, value: unknown) =>
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 
-function diff(from: unknown, to: unknown): Patch | undefined {
+/** The residue's patch from `from` to `to` (JSON values): undefined when they are equal. */
+export function diff(from: unknown, to: unknown): Patch | undefined {
   if (from === to) return undefined;
-  const bothArrays = Array.isArray(from) && Array.isArray(to) && from.length === to.length;
-  if (bothArrays || (isObject(from) && isObject(to))) {
-    const a = from as Record<string, unknown>;
-    const b = to as Record<string, unknown>;
-    // A key set to undefined is absent, as in the JSON the store keeps.
-    const has = (o: Record<string, unknown>, key: string) => o[key] !== undefined;
-    const patch: Record<string, Patch> = {};
-    for (const key of Object.keys(b)) {
-      if (!has(b, key)) continue;
-      const p = has(a, key) ? diff(a[key], b[key]) : (['=', b[key]] as const);
-      if (p !== undefined) patch[key] = p;
-    }
-    if (!bothArrays) for (const key of Object.keys(a)) if (has(a, key) && !has(b, key)) patch[key] = ['-'];
-    return Object.keys(patch).length > 0 ? patch : undefined;
+  if (typeof from !== 'object' || typeof to !== 'object' || from === null || to === null) return ['=', to];
+  const arrays = Array.isArray(from);
+  if (arrays !== Array.isArray(to) || (arrays && (from as unknown[]).length !== (to as unknown[]).length)) return ['=', to];
+  const a = from as Record<string, unknown>;
+  const b = to as Record<string, unknown>;
+  // A key set to undefined is absent, as in the JSON the store keeps. (The relay runs this for every
+  // message: plain loops, and no patch object unless something differs.)
+  let patch: Record<string, Patch> | undefined;
+  for (const key of Object.keys(b)) {
+    const value = b[key];
+    if (value === undefined) continue;
+    const before = own(a, key);
+    const p = before === undefined ? (['=', value] as const) : diff(before, value);
+    if (p !== undefined) define((patch ??= {}), key, p);
   }
-  return ['=', to];
+  if (!arrays) for (const key of Object.keys(a)) if (a[key] !== undefined && own(b, key) === undefined) define((patch ??= {}), key, ['-']);
+  return patch;
 }
 
-function apply(value: unknown, patch: Patch): unknown {
+/** `value` with `patch` applied. */
+export function apply(value: unknown, patch: Patch): unknown {
   if (Array.isArray(patch)) return patch[0] === '=' ? patch[1] : REMOVED;
-  const target: Record<string, unknown> | unknown[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) };
-  for (const [key, p] of Object.entries(patch as Record<string, Patch>)) {
-    const next = apply((target as Record<string, unknown>)[key], p);
-    if (next === REMOVED) delete (target as Record<string, unknown>)[key];
-    else (target as Record<string, unknown>)[key] = next;
+  const target: Record<string, unknown> = Array.isArray(value)
+    ? ([...value] as unknown as Record<string, unknown>)
+    : { ...(value as Record<string, unknown>) };
+  for (const key of Object.keys(patch)) {
+    const next = apply(own(target, key), (patch as Record<string, Patch>)[key]!);
+    if (next === REMOVED) delete target[key];
+    else define(target, key, next);
   }
   return target;
 }
@@ -230,7 +286,8 @@ export function storedResidueHeader(
   message: MessageShape<DescMessage>,
 ): Record<typeof STORED_RESIDUE_HEADER, string> {
   let row: StoredRowJson = stored;
-  const withheld = (format.withheld ?? []).filter((f) => isObject(stored.data) && f in stored.data);
+  const data = stored.data as Record<string, unknown> | null;
+  const withheld = format.withheld?.filter((f) => typeof data === 'object' && data !== null && data[f] !== undefined) ?? [];
   if (withheld.length > 0) {
     const data = { ...(stored.data as Record<string, unknown>) };
     for (const f of withheld) delete data[f];
