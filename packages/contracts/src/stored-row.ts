@@ -278,7 +278,10 @@ interface Residue {
 
 /**
  * The residue header of a stored event's message (`message` is the protobuf message the relay encodes):
- * an empty value when the message says the whole row, which is the rule.
+ * an empty value when the message says the whole row, which is the rule. Read off the message before it
+ * is encoded, which reads as its bytes will: protobuf-es refuses to encode a number its field cannot hold
+ * (1.5 or 2^33 as an int32), and the store holds no text that UTF-8 would change (jsonb refuses lone
+ * surrogates).
  */
 export function storedResidueHeader(
   format: StoredRowFormat,
