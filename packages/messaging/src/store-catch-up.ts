@@ -83,7 +83,10 @@ export interface CatchUpReport {
    * hash): the topic cannot give them back whole.
    */
   readonly withheld: readonly string[];
-  /** Missing events whose row (header, or residue and message) does not read or map back to their own message: not to be trusted. */
+  /**
+   * Missing events whose row (from the former header, or from the message and its residue) does not read,
+   * or does not map back to their own message: not to be trusted.
+   */
   readonly unverified: readonly string[];
   /** Missing events whose stream position the store gives to another event, or that would leave a gap in their stream. */
   readonly conflicts: readonly string[];
@@ -115,10 +118,10 @@ function sameBytes(a: Uint8Array | null, b: Buffer | null): boolean {
  * versions, data, metadata and timestamps, in one transaction — only when every missing event can be
  * taken back: its row can be read off its message (the residue header, or the former whole-row header),
  * the row is whole (no withheld field) and maps back to that very message (key and value byte for byte),
- * and its stream position is free and follows the stream's last stored version without a gap. Otherwise nothing is written and the report says what blocks; the service must
- * not serve until an operator has reconciled. The events get new global positions at the end of the
- * store; the relay publishes them again, which consumers absorb (they deduplicate by event id or stream
- * version).
+ * and its stream position is free and follows the stream's last stored version without a gap. Otherwise
+ * nothing is written and the report says what blocks; the service must not serve until an operator has
+ * reconciled. The events get new global positions at the end of the store; the relay publishes them
+ * again, which consumers absorb (they deduplicate by event id or stream version).
  */
 export async function catchUpFromTopic(options: CatchUpOptions): Promise<CatchUpReport> {
   const logger = options.logger ?? silentLogger;
