@@ -1,17 +1,17 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { StoredEvent } from '@homeward/event-store';
+import { STORED_RESIDUE_HEADER, storedRowFromMessage, type StoredRowFormat } from '@homeward/contracts/stored-row';
 import { createPool } from '@homeward/pg-kit';
 import { createKafka, silentLogger, type Logger } from './messaging';
 import { readTopicsToEnd, type TopicMessage } from './topic-reader';
 import type { RelayedMessage } from './event-relay';
 
 /**
- * The header that carries, beside each event's message on its service's topic, the stored row the
- * message was made from (docs/operations/backup-restore.md). By ADR 3 the stored row holds exactly what
- * the message is made of — personal data only as its seals — so the header tells Kafka nothing the value
- * does not; it lets a database restored from an older dump take back, by event id and stream version,
- * the events the service acknowledged after the dump, byte for byte.
+ * The header that carried, beside each event's message on its service's topic, the whole stored row the
+ * message was made from (docs/operations/backup-restore.md), until the row was read off the message itself
+ * (`@homeward/contracts/stored-row`: the message and a residue header, `homeward_stored`). Messages
+ * published with it are still on the topics, kept forever: catch-up still takes their row from it.
  */
 export const STORED_EVENT_HEADER = 'homeward_stored_event';
 
@@ -26,7 +26,7 @@ interface StoredEventJson {
   readonly recordedAt: string;
 }
 
-/** The header of a stored event's message, to spread into the message's headers. */
+/** The former header of a stored event's message: the whole row as JSON (tests of messages published with it). */
 export function storedEventHeader(stored: StoredEvent): Record<typeof STORED_EVENT_HEADER, string> {
   const row: StoredEventJson = {
     streamId: stored.streamId,
@@ -49,6 +49,11 @@ export interface CatchUpOptions {
   readonly topic: string;
   /** The relay's mapper of one stored event to its message on `topic`: each event taken back must map to the very message it came in. */
   readonly toMessage: (event: StoredEvent) => RelayedMessage;
+  /**
+   * How the service's events sit in its store, to read each event's row off its message and residue
+   * header. Without it only messages with the former whole-row header can be taken back.
+   */
+  readonly format?: StoredRowFormat;
   /** false (a dry run): report what would be taken back, write nothing. */
   readonly apply: boolean;
   /**
@@ -68,9 +73,20 @@ export interface CatchUpReport {
   readonly missing: number;
   /** Of those, written back into the store (0 on a dry run or when anything blocks). */
   readonly imported: number;
-  /** Missing events whose message has no stored-event header (published before the header existed): they cannot be taken back. */
+  /**
+   * Missing events whose message has neither the residue header nor the former whole-row header
+   * (published before either existed): they cannot be taken back.
+   */
   readonly withoutHeader: readonly string[];
-  /** Missing events whose header does not map back to their own message: the header is not to be trusted. */
+  /**
+   * Missing events whose stored row had a field the service never publishes (skills' verification-code
+   * hash): the topic cannot give them back whole.
+   */
+  readonly withheld: readonly string[];
+  /**
+   * Missing events whose row (from the former header, or from the message and its residue) does not read,
+   * or does not map back to their own message: not to be trusted.
+   */
   readonly unverified: readonly string[];
   /** Missing events whose stream position the store gives to another event, or that would leave a gap in their stream. */
   readonly conflicts: readonly string[];
@@ -81,6 +97,8 @@ export interface CatchUpReport {
 interface Candidate {
   readonly row: StoredEventJson;
   readonly message: TopicMessage;
+  /** Fields of the stored row that its message does not carry, by design (the row is then incomplete). */
+  readonly withheld: readonly string[];
 }
 
 function header(message: TopicMessage, name: string): string | undefined {
@@ -98,33 +116,51 @@ function sameBytes(a: Uint8Array | null, b: Buffer | null): boolean {
  * Catch-up of a write service's database restored from a dump: reads the service's own topic to its end,
  * finds the events the store lacks (by event id), and writes them back with their event ids, stream
  * versions, data, metadata and timestamps, in one transaction — only when every missing event can be
- * taken back: its message carries the stored-event header, the header maps back to that very message
- * (key and value byte for byte), and its stream position is free and follows the stream's last stored
- * version without a gap. Otherwise nothing is written and the report says what blocks; the service must
- * not serve until an operator has reconciled. The events get new global positions at the end of the
- * store; the relay publishes them again, which consumers absorb (they deduplicate by event id or stream
- * version).
+ * taken back: its row can be read off its message (the residue header, or the former whole-row header),
+ * the row is whole (no withheld field) and maps back to that very message (key and value byte for byte),
+ * and its stream position is free and follows the stream's last stored version without a gap. Otherwise
+ * nothing is written and the report says what blocks; the service must not serve until an operator has
+ * reconciled. The events get new global positions at the end of the store; the relay publishes them
+ * again, which consumers absorb (they deduplicate by event id or stream version).
  */
 export async function catchUpFromTopic(options: CatchUpOptions): Promise<CatchUpReport> {
   const logger = options.logger ?? silentLogger;
   const byId = new Map<string, Candidate>();
   const headerless = new Set<string>();
+  const unreadable = new Set<string>();
   const { messagesRead } = await readTopicsToEnd(options.kafka, {
     topics: [options.topic],
     onMessage: (message) => {
       const json = header(message, STORED_EVENT_HEADER);
-      if (json === undefined) {
+      const residue = header(message, STORED_RESIDUE_HEADER);
+      let candidate: Candidate;
+      if (json !== undefined) {
+        candidate = { row: JSON.parse(json) as StoredEventJson, message, withheld: [] };
+      } else if (residue !== undefined && options.format && message.value) {
+        try {
+          const { row, withheld } = storedRowFromMessage(options.format, message.value, residue);
+          candidate = { row, message, withheld };
+        } catch {
+          // Not a message of this service's schema, or a residue that does not parse: not to be trusted.
+          const id = header(message, 'ce_id');
+          if (id) unreadable.add(id);
+          return;
+        }
+      } else {
         const id = header(message, 'ce_id');
         if (id) headerless.add(id);
         return;
       }
-      const row = JSON.parse(json) as StoredEventJson;
-      if (!byId.has(row.eventId)) byId.set(row.eventId, { row, message });
+      if (!byId.has(candidate.row.eventId)) byId.set(candidate.row.eventId, candidate);
     },
   });
-  for (const id of byId.keys()) headerless.delete(id);
+  for (const id of byId.keys()) {
+    headerless.delete(id);
+    unreadable.delete(id);
+  }
+  for (const id of unreadable) headerless.delete(id);
 
-  const allIds = [...byId.keys(), ...headerless];
+  const allIds = [...byId.keys(), ...headerless, ...unreadable];
   const { rows: present } = await options.pool.query<{ event_id: string }>(
     'SELECT event_id::text FROM events WHERE event_id = ANY($1::uuid[])',
     [allIds],
@@ -133,7 +169,9 @@ export async function catchUpFromTopic(options: CatchUpOptions): Promise<CatchUp
   const withoutHeader = [...headerless].filter((id) => !stored.has(id));
   const missing = [...byId.values()].filter((c) => !stored.has(c.row.eventId));
 
-  const unverified: string[] = [];
+  const withheld = missing.filter((c) => c.withheld.length > 0).map((c) => c.row.eventId);
+  const unreadableMissing = [...unreadable].filter((id) => !stored.has(id));
+  const unverified: string[] = [...unreadableMissing];
   for (const { row, message } of missing) {
     try {
       const remade = options.toMessage(toStoredEvent(row));
@@ -160,7 +198,7 @@ export async function catchUpFromTopic(options: CatchUpOptions): Promise<CatchUp
     head.set(row.streamId, Math.max(expected - 1, row.streamVersion));
   }
 
-  const blocked = withoutHeader.length + unverified.length + conflicts.length > 0;
+  const blocked = withoutHeader.length + withheld.length + unverified.length + conflicts.length > 0;
   let imported = 0;
   if (options.apply && !blocked && missing.length > 0) {
     // In the order they were recorded, so the global order stays close to the original one.
@@ -201,16 +239,23 @@ export async function catchUpFromTopic(options: CatchUpOptions): Promise<CatchUp
   }
   const report: CatchUpReport = {
     messagesRead,
-    eventsOnTopic: byId.size + headerless.size,
-    missing: missing.length + withoutHeader.length,
+    eventsOnTopic: byId.size + headerless.size + unreadable.size,
+    missing: missing.length + withoutHeader.length + unreadableMissing.length,
     imported,
     withoutHeader,
+    withheld,
     unverified,
     conflicts,
     complete: !blocked,
   };
   logger.info(
-    { ...report, withoutHeader: withoutHeader.length, unverified: unverified.length, conflicts: conflicts.length },
+    {
+      ...report,
+      withoutHeader: withoutHeader.length,
+      withheld: withheld.length,
+      unverified: unverified.length,
+      conflicts: conflicts.length,
+    },
     'store catch-up',
   );
   return report;
@@ -241,6 +286,7 @@ export async function runCatchUpCli(
   service: string,
   topicService: string,
   toMessage: (topic: string, source: string) => (event: StoredEvent) => RelayedMessage,
+  format: StoredRowFormat,
   consumers: (namespace: string) => readonly ConsumerGroupTopics[] = () => [],
   afterImport?: CatchUpOptions['afterImport'],
 ): Promise<void> {
@@ -258,6 +304,7 @@ export async function runCatchUpCli(
       pool,
       topic,
       toMessage: toMessage(topic, source),
+      format,
       apply,
       ...(afterImport ? { afterImport } : {}),
     });

@@ -1,6 +1,8 @@
 import { migrate } from '@homeward/pg-kit/migrations';
 import { createTestDatabase, testKafka, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
-import { uuidv7 } from '@homeward/contracts';
+import { create, toBinary, toEnvelope, uuidv7 } from '@homeward/contracts';
+import { RegistrationEventSchema } from '@homeward/contracts/registration/v1';
+import { STORED_RESIDUE_HEADER, storedResidueHeader, storedRowJson, type StoredRowFormat } from '@homeward/contracts/stored-row';
 import { eventStoreMigrations, type StoredEvent } from '@homeward/event-store';
 import { ensureTopics } from '@homeward/messaging';
 import type { RelayedMessage } from '@homeward/messaging/event-relay';
@@ -130,5 +132,92 @@ describe('catch-up of a restored event store from its topic', () => {
     expect(report).toMatchObject({ missing: 2, imported: 0, complete: false });
     expect([...report.conflicts].sort()).toEqual([a2.eventId, b1other.eventId].sort());
     expect(await rows()).toHaveLength(1);
+  });
+
+  describe('from messages that carry no copy of the stored row (the row read off the protobuf message)', () => {
+    // A service's message as the relays make them: a real event schema, CloudEvents id, and the residue header.
+    const format: StoredRowFormat = { schema: RegistrationEventSchema, seals: 'under-sealed', withheld: ['secret'] };
+    const protoMapper =
+      (topic: string) =>
+      (e: StoredEvent): RelayedMessage => {
+        const m = e.metadata as { actor: { organisationId: string; kind: 'agency'; userId: string }; correlationId: string };
+        const { secret: _secret, ...data } = e.data as { secret?: string };
+        const message = create(RegistrationEventSchema, {
+          envelope: toEnvelope(`homeward.registration.v1.${e.type}`, {
+            ...e,
+            actor: m.actor,
+            originCountry: 'PH',
+            destinationCountry: 'SA',
+            correlationId: m.correlationId,
+            causationId: m.correlationId,
+          }),
+          event: { case: 'arrivalRecorded', value: data as { workerId: string } },
+        });
+        return {
+          topic,
+          key: e.streamId,
+          headers: { ce_id: e.eventId, ...storedResidueHeader(format, storedRowJson(e), message) },
+          value: toBinary(RegistrationEventSchema, message),
+        };
+      };
+    function arrival(streamId: string, streamVersion: number, extra: Record<string, unknown> = {}): StoredEvent {
+      const at = new Date(Date.UTC(2026, 1, 1, 0, 0, streamVersion, 456));
+      return {
+        ...event(streamId, streamVersion, ''),
+        type: 'ArrivalRecorded',
+        data: { workerId: streamId, cycleNumber: streamVersion, arrivedOn: '2026-02-01', country: 'SA', ...extra },
+        metadata: {
+          actor: { organisationId: 'ph-dmw', kind: 'agency', userId: 'u' },
+          originCountry: 'PH',
+          destinationCountry: 'SA',
+          correlationId: uuidv7(),
+          causationId: '',
+        },
+        occurredAt: at,
+        recordedAt: new Date(at.getTime() + 1000),
+      };
+    }
+    const catchUpProto = () => catchUpFromTopic({ kafka, pool: db.pool, topic, toMessage: protoMapper(topic), format, apply: true });
+    const asRow = (e: StoredEvent) => ({
+      stream_id: e.streamId,
+      stream_version: String(e.streamVersion),
+      event_id: e.eventId,
+      event_type: e.type,
+      data: e.data,
+      metadata: e.metadata,
+      occurred_at: e.occurredAt,
+      recorded_at: e.recordedAt,
+    });
+
+    it('takes them back exactly, beside messages published with the former whole-row header', async () => {
+      // a2's data has a field the proto does not carry (the residue says it), and causationId differs from the envelope's.
+      const [a1, a2, a3, b1] = [arrival('w-a', 1), arrival('w-a', 2, { registeredBy: 'desk 4' }), arrival('w-a', 3), arrival('w-b', 1)];
+      await stored(a1);
+      const toMessage = protoMapper(topic);
+      const former = { ...toMessage(a3), headers: { ce_id: a3.eventId, ...storedEventHeader(a3) } };
+      const messages: RelayedMessage[] = [toMessage(a1), toMessage(a2), former, toMessage(b1)];
+      for (const m of [messages[0]!, messages[1]!, messages[3]!]) expect(Object.keys(m.headers)).not.toContain('homeward_stored_event');
+      expect(messages[0]!.headers[STORED_RESIDUE_HEADER]).not.toContain(a1.metadata.correlationId as string);
+      await published(...messages);
+
+      expect(await catchUpProto()).toMatchObject({ eventsOnTopic: 4, missing: 3, imported: 3, complete: true });
+      expect(await rows()).toEqual([a1, a2, a3, b1].map(asRow));
+    });
+
+    it('writes nothing when a missing event had a field that is never published, or its message does not read', async () => {
+      const [a1, b1] = [arrival('w-a', 1, { secret: 'brute-forceable' }), arrival('w-b', 1)];
+      const withheld = protoMapper(topic)(a1);
+      expect(JSON.stringify(withheld.headers)).not.toContain('brute-forceable');
+      const garbled = { ...protoMapper(topic)(b1), value: Buffer.from('not a protobuf message at all') };
+      await published(withheld, garbled);
+      expect(await catchUpProto()).toMatchObject({
+        missing: 2,
+        imported: 0,
+        complete: false,
+        withheld: [a1.eventId],
+        unverified: [b1.eventId],
+      });
+      expect(await rows()).toEqual([]);
+    });
   });
 });

@@ -5,9 +5,9 @@
 // of their topics (they deduplicate). A dry run without --apply.
 import { eventsTopic } from '@homeward/contracts';
 import { runCatchUpCli } from '@homeward/messaging/store-catch-up';
-import { fundMessage } from '../messaging/fund-topic.mapper';
+import { FUND_STORED_ROW, fundMessage } from '../messaging/fund-topic.mapper';
 
-runCatchUpCli('emergency-fund', 'fund', fundMessage, (ns) => [
+runCatchUpCli('emergency-fund', 'fund', fundMessage, FUND_STORED_ROW, (ns) => [
   { group: `${ns}homeward.emergency-fund.registration`, topics: [eventsTopic('registration', ns)] },
 ]).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

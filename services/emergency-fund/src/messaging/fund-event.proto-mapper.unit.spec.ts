@@ -13,6 +13,9 @@ import {
 } from '../domain/testing/fund.fixture';
 import type { FundDomainEvent } from './fund-event.proto-mapper';
 import { PROTO_EVENT_TYPES, decodeFundEvent, encodeFundEvent, toEnvelope, toFundEvent } from './fund-event.proto-mapper';
+import { FUND_STORED_ROW, fundMessage } from './fund-topic.mapper';
+import { STORED_RESIDUE_HEADER, storedRowFromMessage, storedRowJson } from '@homeward/contracts/stored-row';
+import type { StoredEvent } from '@homeward/event-store';
 
 const envelopeOf = (event: FundDomainEvent) =>
   toEnvelope(event, {
@@ -104,6 +107,37 @@ describe('fund events on the topic', () => {
     expect(decoded.envelope?.eventType).toBe(PROTO_EVENT_TYPES[type]);
     expect(decoded.event.case?.toLowerCase()).toBe(type.toLowerCase());
   });
+
+  it.each(EVENTS.map((e) => [e.type, e] as const))(
+    '%s gives back its stored row from the message alone, without a copy',
+    (_type, event) => {
+      const row: StoredEvent = {
+        globalPosition: 1,
+        transactionId: '1',
+        streamId: 'claim-1',
+        streamVersion: 3,
+        eventId: '01890f5e-0000-7000-8000-0000000000aa',
+        type: event.type,
+        // What the relay reads back: the data through jsonb.
+        data: JSON.parse(JSON.stringify(event.data)),
+        metadata: {
+          actor: { organisationId: 'ph-owwa', kind: 'agency', userId: 'officer-a' },
+          originCountry: 'PH',
+          destinationCountry: 'SA',
+          correlationId: 'c',
+          causationId: 'd',
+        },
+        occurredAt: new Date('2026-12-01T00:00:00.123Z'),
+        recordedAt: new Date('2026-12-01T08:00:00.456Z'),
+      };
+      const message = fundMessage('homeward.fund.events.v1', '/homeward/ph/emergency-fund')(row);
+      expect(Object.keys(message.headers)).not.toContain('homeward_stored_event');
+      const residue = message.headers[STORED_RESIDUE_HEADER] as string;
+      // An amount rule's empty schedule (stored as [], sent as nothing) and a rejection's empty note ('') are all the message lacks.
+      if (!['PolicyVersionPublished', 'ClaimRejected'].includes(event.type)) expect(residue).toBe('');
+      expect(storedRowFromMessage(FUND_STORED_ROW, message.value!, residue)).toEqual({ row: storedRowJson(row), withheld: [] });
+    },
+  );
 
   it('carries the claim’s codes, amounts in minor units, and case notes only sealed', () => {
     const decoded = decodeFundEvent(encodeFundEvent(toFundEvent(EVENTS[4]!, envelopeOf(EVENTS[4]!))));

@@ -1,11 +1,22 @@
 import type { StoredMetadata } from '@homeward/command-handling/streams';
-import { storedEventHeader } from '@homeward/messaging/store-catch-up';
+import { storedResidueHeader, storedRowJson, type StoredRowFormat } from '@homeward/contracts/stored-row';
+import { FundEventSchema } from '@homeward/contracts/fund/v1';
 import { cloudEventHeaders } from '@homeward/contracts';
 import type { StoredEvent } from '@homeward/event-store';
 import type { RelayedMessage, ToMessages } from '@homeward/messaging/event-relay';
 import { encodeFundEvent, toEnvelope, toFundEvent, type FundDomainEvent } from './fund-event.proto-mapper';
 
 const DATA_SCHEMA = 'homeward.fund.v1.FundEvent';
+
+/**
+ * How the service's events sit in its store, as far as taking them back from their messages needs
+ * (`@homeward/contracts/stored-row`): each message carries its row but for a residue header, empty as a rule.
+ */
+export const FUND_STORED_ROW: StoredRowFormat = {
+  schema: FundEventSchema,
+  seals: 'in-place',
+  jsonFields: { 'homeward.fund.v1.RuleOutcome': { expectedJson: 'expected', actualJson: 'actual' } },
+};
 
 /**
  * A stored fund event as its message on `homeward.fund.events.v1`: keyed by its stream id (`policy-<fundId>`,
@@ -28,11 +39,15 @@ export function fundMessage(topic: string, source: string): (stored: StoredEvent
       correlationId: metadata.correlationId,
       causationId: metadata.causationId,
     });
+    const message = toFundEvent(event, envelope);
     return {
       topic,
       key: stored.streamId,
-      headers: { ...cloudEventHeaders(envelope, source, DATA_SCHEMA), ...storedEventHeader(stored) },
-      value: encodeFundEvent(toFundEvent(event, envelope)),
+      headers: {
+        ...cloudEventHeaders(envelope, source, DATA_SCHEMA),
+        ...storedResidueHeader(FUND_STORED_ROW, storedRowJson(stored), message),
+      },
+      value: encodeFundEvent(message),
     };
   };
 }

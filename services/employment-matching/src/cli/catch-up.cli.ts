@@ -5,9 +5,9 @@
 // of their topics (they deduplicate). A dry run without --apply.
 import { eventsTopic } from '@homeward/contracts';
 import { runCatchUpCli } from '@homeward/messaging/store-catch-up';
-import { employmentMessage } from '../messaging/employment-topic.mapper';
+import { EMPLOYMENT_STORED_ROW, employmentMessage } from '../messaging/employment-topic.mapper';
 
-runCatchUpCli('employment-matching', 'employment', employmentMessage, (ns) => [
+runCatchUpCli('employment-matching', 'employment', employmentMessage, EMPLOYMENT_STORED_ROW, (ns) => [
   { group: `${ns}homeward.employment-matching.registration`, topics: [eventsTopic('registration', ns)] },
   {
     group: `${ns}homeward.employment-matching.matching`,

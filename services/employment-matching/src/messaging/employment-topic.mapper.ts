@@ -1,11 +1,18 @@
 import type { StoredMetadata } from '@homeward/command-handling/streams';
-import { storedEventHeader } from '@homeward/messaging/store-catch-up';
+import { storedResidueHeader, storedRowJson, type StoredRowFormat } from '@homeward/contracts/stored-row';
+import { EmploymentEventSchema } from '@homeward/contracts/employment/v1';
 import { cloudEventHeaders } from '@homeward/contracts';
 import type { StoredEvent } from '@homeward/event-store';
 import type { RelayedMessage } from '@homeward/messaging/event-relay';
 import { encodeEmploymentEvent, toEmploymentEvent, toEnvelope, type EmploymentDomainEvent } from './employment-event.proto-mapper';
 
 const DATA_SCHEMA = 'homeward.employment.v1.EmploymentEvent';
+
+/**
+ * How the service's events sit in its store, as far as taking them back from their messages needs
+ * (`@homeward/contracts/stored-row`): each message carries its row but for a residue header, empty as a rule.
+ */
+export const EMPLOYMENT_STORED_ROW: StoredRowFormat = { schema: EmploymentEventSchema, seals: 'in-place' };
 
 /**
  * A stored employment event as its message on `homeward.employment.events.v1`: keyed by its stream id
@@ -28,11 +35,15 @@ export function employmentMessage(topic: string, source: string): (stored: Store
       correlationId: metadata.correlationId,
       causationId: metadata.causationId,
     });
+    const message = toEmploymentEvent(event, envelope);
     return {
       topic,
       key: stored.streamId,
-      headers: { ...cloudEventHeaders(envelope, source, DATA_SCHEMA), ...storedEventHeader(stored) },
-      value: encodeEmploymentEvent(toEmploymentEvent(event, envelope)),
+      headers: {
+        ...cloudEventHeaders(envelope, source, DATA_SCHEMA),
+        ...storedResidueHeader(EMPLOYMENT_STORED_ROW, storedRowJson(stored), message),
+      },
+      value: encodeEmploymentEvent(message),
     };
   };
 }

@@ -17,7 +17,8 @@ import {
 } from '../domain/testing/employment.fixture';
 import type { ScoreFactor } from '../domain/referral/referral.events';
 import { PROTO_EVENT_TYPES, decodeEmploymentEvent, type EmploymentDomainEvent } from './employment-event.proto-mapper';
-import { employmentMessage } from './employment-topic.mapper';
+import { EMPLOYMENT_STORED_ROW, employmentMessage } from './employment-topic.mapper';
+import { STORED_RESIDUE_HEADER, storedRowFromMessage, storedRowJson } from '@homeward/contracts/stored-row';
 
 // Every kind of event the deciders record, stored as the service stores it and mapped by the relay's own
 // mapper, encodes and decodes as the event it was; a referral's explained score crosses whole.
@@ -87,6 +88,18 @@ describe('the employment events on the topic', () => {
     expect(message.headers.ce_type).toBe(PROTO_EVENT_TYPES[event.type]);
   });
 
+  it.each(EVERY.map((e) => [e.type, e] as const))('%s gives back its stored row from the message alone, without a copy', (_type, event) => {
+    const row = stored(`x-${event.type}`, event);
+    const message = toMessage(row);
+    expect(Object.keys(message.headers)).not.toContain('homeward_stored_event');
+    // Nothing the message does not say already: the residue is empty.
+    expect(message.headers[STORED_RESIDUE_HEADER]).toBe('');
+    expect(storedRowFromMessage(EMPLOYMENT_STORED_ROW, message.value!, '')).toEqual({
+      row: JSON.parse(JSON.stringify(storedRowJson(row))),
+      withheld: [],
+    });
+  });
+
   it('carries any explained score whole: each factor, its evidence and cited events, and the sum', () => {
     const factor: fc.Arbitrary<ScoreFactor> = fc.record({
       name: fc.string({ minLength: 1, maxLength: 20 }),
@@ -101,8 +114,15 @@ describe('the employment events on the topic', () => {
         const scoreMilli = factors.reduce((s, f) => s + f.contributionMilli, 0);
         if (referred.type !== 'ReferralMade') throw new Error('the fixture is a referral');
         const event: EmploymentDomainEvent = { type: 'ReferralMade', data: { ...referred.data, factors, scoreMilli } };
-        const decoded = decodeEmploymentEvent(toMessage(stored('referral-r', event)).value!);
+        const row = stored('referral-r', event);
+        const message = toMessage(row);
+        const decoded = decodeEmploymentEvent(message.value!);
         if (decoded.event.case !== 'referralMade') throw new Error('not a referral');
+        // And the stored row comes back from the message, with the residue it carries (empty but for '' texts).
+        expect(storedRowFromMessage(EMPLOYMENT_STORED_ROW, message.value!, message.headers[STORED_RESIDUE_HEADER] as string)).toEqual({
+          row: JSON.parse(JSON.stringify(storedRowJson(row))),
+          withheld: [],
+        });
         const v = decoded.event.value;
         expect(Number(v.scoreMilli)).toBe(scoreMilli);
         expect(

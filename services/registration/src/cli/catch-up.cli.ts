@@ -5,12 +5,13 @@
 // of their topics (they deduplicate). A dry run without --apply.
 import { eventsTopic } from '@homeward/contracts';
 import { runCatchUpCli } from '@homeward/messaging/store-catch-up';
-import { registrationMessage } from '../messaging/registration-topic.mapper';
+import { REGISTRATION_STORED_ROW, registrationMessage } from '../messaging/registration-topic.mapper';
 
 runCatchUpCli(
   'registration',
   'registration',
   registrationMessage,
+  REGISTRATION_STORED_ROW,
   (ns) => [{ group: `${ns}homeward.registration.worker-status`, topics: [eventsTopic('registration', ns)] }],
   // A worker erased after the dump has their key back in the restored data_keys: it goes again.
   async (events, tx) => {

@@ -11,6 +11,8 @@ import { evolve, initialState, type WorkerState } from '../domain/worker/worker.
 import { WorkerStreams, type CommandContext } from '../persistence/worker.streams';
 import { registrationMessages } from './registration-directory.mapper';
 import { decodeRegistrationEvent } from './worker-event.proto-mapper';
+import { STORED_RESIDUE_HEADER, storedRowFromMessage, storedRowJson } from '@homeward/contracts/stored-row';
+import { REGISTRATION_STORED_ROW } from './registration-topic.mapper';
 
 // Issue 9, defect 1: the API accepted an amount (1e21) that the event contract (int64) cannot carry, and
 // the relay then could not publish the event. Here: every request the OpenAPI document accepts, decided,
@@ -334,6 +336,17 @@ describe('every event decided from a request the API accepts', () => {
         fc.pre(validRequests);
         const messages = await registrationMessages(topics, vault, directoryKey)(stored, {} as PoolClient);
         const onEvents = messages.filter((m) => m.topic === topics.events).map((m) => decodeRegistrationEvent(m.value!));
+        // Each message carries its stored row, and no copy of it: catch-up reads the row off the message.
+        for (const [i, m] of messages.filter((m) => m.topic === topics.events).entries()) {
+          expect(Object.keys(m.headers)).not.toContain('homeward_stored_event');
+          const residue = m.headers[STORED_RESIDUE_HEADER] as string;
+          // Only a registration's date and a correction's languages (a list in a wrapper) are not in the message as stored.
+          if (!/WorkerRegistered|WorkerDetailsCorrected/.test(m.headers.ce_type as string)) expect(residue).toBe('');
+          expect(storedRowFromMessage(REGISTRATION_STORED_ROW, m.value!, residue)).toEqual({
+            row: storedRowJson(stored[i]!),
+            withheld: [],
+          });
+        }
         expect(onEvents.map((e) => e.envelope!.eventId)).toEqual(stored.map((e) => e.eventId));
         for (const [i, event] of decided.entries()) {
           const message = onEvents[i]!.event;

@@ -1,12 +1,23 @@
 import { cloudEventHeaders } from '@homeward/contracts';
-import { storedEventHeader } from '@homeward/messaging/store-catch-up';
+import { storedResidueHeader, storedRowJson, type StoredRowFormat } from '@homeward/contracts/stored-row';
+import { RegistrationEventSchema, SexSchema } from '@homeward/contracts/registration/v1';
 import type { StoredEvent } from '@homeward/event-store';
 import type { RelayedMessage } from '@homeward/messaging/event-relay';
 import type { WorkerEvent } from '../domain/worker/worker.events';
 import { fromStoredSeal, type StoredMetadata, type StoredSeal } from '../persistence/stored-worker-event';
-import { encodeRegistrationEvent, toEnvelope, toRegistrationEvent, type SealedFields } from './worker-event.proto-mapper';
+import { encodeRegistrationEvent, SEX_FROM_PROTO, toEnvelope, toRegistrationEvent, type SealedFields } from './worker-event.proto-mapper';
 
 const DATA_SCHEMA = 'homeward.registration.v1.RegistrationEvent';
+
+/**
+ * How the service's events sit in its store, as far as taking them back from their messages needs
+ * (`@homeward/contracts/stored-row`): each message carries its row but for a residue header, empty as a rule.
+ */
+export const REGISTRATION_STORED_ROW: StoredRowFormat = {
+  schema: RegistrationEventSchema,
+  seals: 'under-sealed',
+  enumCodes: { [SexSchema.typeName]: SEX_FROM_PROTO },
+};
 
 /**
  * A stored worker event as its message on the registration topic: keyed by the worker id, the
@@ -32,11 +43,15 @@ export function registrationMessage(topic: string, source: string): (stored: Sto
       correlationId: metadata.correlationId,
       causationId: metadata.causationId,
     });
+    const message = toRegistrationEvent(event, envelope, seals);
     return {
       topic,
       key: stored.streamId.slice('worker-'.length),
-      headers: { ...cloudEventHeaders(envelope, source, DATA_SCHEMA), ...storedEventHeader(stored) },
-      value: encodeRegistrationEvent(toRegistrationEvent(event, envelope, seals)),
+      headers: {
+        ...cloudEventHeaders(envelope, source, DATA_SCHEMA),
+        ...storedResidueHeader(REGISTRATION_STORED_ROW, storedRowJson(stored), message),
+      },
+      value: encodeRegistrationEvent(message),
     };
   };
 }

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { StoredEvent } from '@homeward/event-store';
 import { toStoredSeal } from '../persistence/stored-worker-event';
-import { registrationMessage } from './registration-topic.mapper';
+import { STORED_RESIDUE_HEADER, storedRowFromMessage, storedRowJson } from '@homeward/contracts/stored-row';
+import { REGISTRATION_STORED_ROW, registrationMessage } from './registration-topic.mapper';
 import { decodeRegistrationEvent } from './worker-event.proto-mapper';
 
 // Employers' names on the registration topic (docs/adr/0006): an event stored since they are sealed goes
@@ -65,5 +66,26 @@ describe("an employer's name on the registration topic", () => {
       ['employmentChanged', 'Gulf Care'],
     ]);
     expect(events.map((e) => (e.value as { sealedEmployerName?: unknown }).sealedEmployerName)).toEqual([undefined, undefined]);
+  });
+});
+
+describe('a departure on the registration topic', () => {
+  it('carries its stored row once, as its value: the residue header is empty, and the row comes back from the message', () => {
+    const row = stored(
+      'DepartureRecorded',
+      {
+        ...departure,
+        recruitmentAgency: 'Manila Overseas Placement Agency Inc.',
+        monthlyWage: { currency: 'SAR', amountMinor: 150_000 },
+        sealed: { employerName: toStoredSeal(seal) },
+      },
+      2,
+    );
+    const message = toMessage(row);
+    const headerBytes = Object.entries(message.headers).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
+    expect(message.headers[STORED_RESIDUE_HEADER]).toBe('');
+    // CloudEvents headers and the residue's name: nothing near the value's size (the whole row as JSON was twice it).
+    expect(headerBytes).toBeLessThan(message.value!.byteLength);
+    expect(storedRowFromMessage(REGISTRATION_STORED_ROW, message.value!, '')).toEqual({ row: storedRowJson(row), withheld: [] });
   });
 });

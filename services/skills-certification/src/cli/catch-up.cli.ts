@@ -5,9 +5,9 @@
 // of their topics (they deduplicate). A dry run without --apply.
 import { eventsTopic } from '@homeward/contracts';
 import { runCatchUpCli } from '@homeward/messaging/store-catch-up';
-import { skillsMessage } from '../messaging/skills-topic.mapper';
+import { SKILLS_STORED_ROW, skillsMessage } from '../messaging/skills-topic.mapper';
 
-runCatchUpCli('skills-certification', 'skills', skillsMessage, (ns) => [
+runCatchUpCli('skills-certification', 'skills', skillsMessage, SKILLS_STORED_ROW, (ns) => [
   { group: `${ns}homeward.skills-certification.registration`, topics: [eventsTopic('registration', ns)] },
 ]).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

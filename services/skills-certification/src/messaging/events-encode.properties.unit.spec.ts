@@ -14,7 +14,8 @@ import { decide as decideStandard, type StandardCommand } from '../domain/standa
 import { EVIDENCE_KINDS } from '../domain/standard/standard.events';
 import { evolve as evolveStandard, initialState as noStandard, standardFacts } from '../domain/standard/standard.state';
 import { PROTO_EVENT_TYPES, decodeSkillsEvent, type SkillsDomainEvent } from './skills-event.proto-mapper';
-import { skillsMessage } from './skills-topic.mapper';
+import { SKILLS_STORED_ROW, skillsMessage } from './skills-topic.mapper';
+import { STORED_RESIDUE_HEADER, storedRowFromMessage, storedRowJson } from '@homeward/contracts/stored-row';
 
 // Every event the deciders decide, stored as the service stores it (free text sealed) and mapped by the
 // relay's own mapper, encodes, and decodes as the event it was: the relay never meets an event it cannot
@@ -54,7 +55,20 @@ function stored(streamId: string, event: SkillsDomainEvent): StoredEvent {
 }
 
 function publishes(streamId: string, event: SkillsDomainEvent): void {
-  const decoded = decodeSkillsEvent(toMessage(stored(streamId, event)).value!);
+  const row = stored(streamId, event);
+  const message = toMessage(row);
+  const decoded = decodeSkillsEvent(message.value!);
+  // The message carries its stored row, and no copy of it: catch-up reads the row off the message, but for
+  // the certificate's verification-code hash, which is never published.
+  expect(Object.keys(message.headers)).not.toContain('homeward_stored_event');
+  const residue = message.headers[STORED_RESIDUE_HEADER] as string;
+  const { verificationCodeHash, ...published } = row.data as { verificationCodeHash?: string };
+  const expected = JSON.parse(JSON.stringify(storedRowJson({ ...row, data: published })));
+  expect(residue).not.toContain(verificationCodeHash ?? 'no hash');
+  expect(storedRowFromMessage(SKILLS_STORED_ROW, message.value!, residue)).toEqual({
+    row: expected,
+    withheld: verificationCodeHash === undefined ? [] : ['verificationCodeHash'],
+  });
   expect(decoded.envelope?.eventType).toBe(PROTO_EVENT_TYPES[event.type]);
   expect(`homeward.skills.v1.${decoded.event.case?.replace(/^./, (c) => c.toUpperCase())}`).toBe(PROTO_EVENT_TYPES[event.type]);
   for (const field of sealedFields[event.type] ?? []) {

@@ -1,5 +1,6 @@
 import { fromStoredSeal, type StoredMetadata, type StoredSeal } from '@homeward/command-handling/streams';
-import { storedEventHeader } from '@homeward/messaging/store-catch-up';
+import { storedResidueHeader, storedRowJson, type StoredRowFormat } from '@homeward/contracts/stored-row';
+import { SkillsEventSchema } from '@homeward/contracts/skills/v1';
 import { cloudEventHeaders } from '@homeward/contracts';
 import type { StoredEvent } from '@homeward/event-store';
 import type { RelayedMessage } from '@homeward/messaging/event-relay';
@@ -7,6 +8,18 @@ import { encodeSkillsEvent, toEnvelope, toSkillsEvent, type SealedFields, type S
 
 const DATA_SCHEMA = 'homeward.skills.v1.SkillsEvent';
 const SEALED: readonly (keyof SealedFields)[] = ['notes', 'issuer', 'description', 'remarks'];
+
+/**
+ * How the service's events sit in its store, as far as taking them back from their messages needs
+ * (`@homeward/contracts/stored-row`): each message carries its row but for a residue header, empty as a rule.
+ */
+export const SKILLS_STORED_ROW: StoredRowFormat = {
+  schema: SkillsEventSchema,
+  seals: 'under-sealed',
+  // Never on the topic, where it could be brute-forced offline (candidate.events.ts).
+  withheld: ['verificationCodeHash'],
+  fieldNames: { 'homeward.skills.v1.EvidenceAdded': { contentHashSha256: 'contentHash' } },
+};
 
 /**
  * A stored skills event as its message on the skills topic: keyed by its stream id (`standard-…`,
@@ -36,11 +49,15 @@ export function skillsMessage(topic: string, source: string): (stored: StoredEve
       correlationId: metadata.correlationId,
       causationId: metadata.causationId,
     });
+    const message = toSkillsEvent(event, envelope, seals);
     return {
       topic,
       key: stored.streamId,
-      headers: { ...cloudEventHeaders(envelope, source, DATA_SCHEMA), ...storedEventHeader(stored) },
-      value: encodeSkillsEvent(toSkillsEvent(event, envelope, seals)),
+      headers: {
+        ...cloudEventHeaders(envelope, source, DATA_SCHEMA),
+        ...storedResidueHeader(SKILLS_STORED_ROW, storedRowJson(stored), message),
+      },
+      value: encodeSkillsEvent(message),
     };
   };
 }

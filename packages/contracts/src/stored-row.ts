@@ -1,0 +1,339 @@
+import { fromBinary, type DescEnum, type DescField, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { OrganisationKind, type Envelope } from './gen/homeward/common/v1/envelope_pb';
+
+/**
+ * A stored event taken back from its message on its service's topic (docs/operations/backup-restore.md).
+ *
+ * By ADR 3 the stored row holds what the message is made of, so the message itself says almost all of the
+ * row: the envelope gives the stream, version, event id, type, timestamps and metadata, and the payload the
+ * data. {@link rowOfMessage} reads the row off any service's message by reflection over its protobuf schema;
+ * what it reads differently from the stored row (a domain code that is not the proto enum's name, a
+ * field the proto does not carry, an absent field that the proto sends as '') travels beside the message
+ * as a *residue*, a patch from the row read off the message to the stored row, in the header
+ * {@link STORED_RESIDUE_HEADER}. For most events the residue is empty.
+ *
+ * Why a generic reading plus a residue rather than an exact inverse written for each of the four services'
+ * sixty-odd event types: the residue is computed by the relay from the very row it publishes, so taking
+ * the row back is exact by construction whatever the reading gets wrong; a hand-written inverse that lost a
+ * field the message does not depend on (`registeredOn`, '' against absent) would pass catch-up's check
+ * that the row maps back to its message and silently store something else. The reading and the patch
+ * format are part of the message format: change them only in ways that read old messages the same.
+ */
+export const STORED_RESIDUE_HEADER = 'homeward_stored';
+
+/** A stored row as JSON: the event store's columns and its data and metadata. */
+export interface StoredRowJson {
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+}
+
+/** How a service's events sit in its store, as far as reading them off their messages needs. */
+export interface StoredRowFormat {
+  /** The service's event message (`RegistrationEvent`, …): an `envelope` and a oneof `event`. */
+  readonly schema: DescMessage;
+  /**
+   * Where the data keeps its seals: under `data.sealed.<field>` (registration, skills; a proto field
+   * `sealed_issuer` is `sealed.issuer`) or in place, as the field itself (the fund).
+   */
+  readonly seals: 'under-sealed' | 'in-place';
+  /**
+   * Data fields the service keeps and never publishes (skills' certificate verification-code hash, which
+   * could be brute-forced offline): they are left out of the residue too, and an event that had one
+   * cannot be taken back from its message.
+   */
+  readonly withheld?: readonly string[];
+  /**
+   * Domain codes of the proto enums (by type name) whose codes are not their values' names in lower case
+   * (registration's sex: F, M, O, U). Not needed for correctness (the residue says them), only for size.
+   */
+  readonly enumCodes?: Readonly<Record<string, Readonly<Record<number, string>>>>;
+  /** Stored names of proto fields named otherwise, by message type name (skills' `contentHashSha256` is `contentHash`); for size too. */
+  readonly fieldNames?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Proto string fields that carry a stored value as JSON, by message type name: their stored names (the fund's rule outcomes). */
+  readonly jsonFields?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+const SEAL_TYPE = 'homeward.common.v1.SealedPersonalData';
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+const kindCode = (kind: OrganisationKind) => OrganisationKind[kind]?.toLowerCase() ?? String(kind);
+
+function scalar(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Uint8Array) return base64(value);
+  return value;
+}
+
+function seal(value: { keyId: string; nonce: Uint8Array; ciphertext: Uint8Array }) {
+  return { keyId: value.keyId, nonce: base64(value.nonce), ciphertext: base64(value.ciphertext) };
+}
+
+type Convert = (value: unknown) => unknown;
+/** Reads one field of a message into the stored JSON (`out`, or `sealed` for seals kept under `data.sealed`). */
+type Reader = (source: Record<string, unknown>, out: Record<string, unknown>, sealed: Record<string, unknown>) => void;
+
+/**
+ * The readers of a message type, made once per format and type from its descriptor: the relay reads every
+ * message it sends, and walking the descriptor each time cost as much as the rest of the residue.
+ */
+const compiled = new WeakMap<StoredRowFormat, Map<string, Reader[]>>();
+
+function readersOf(format: StoredRowFormat, desc: DescMessage): Reader[] {
+  let byType = compiled.get(format);
+  if (!byType) compiled.set(format, (byType = new Map()));
+  let readers = byType.get(desc.typeName);
+  if (readers) return readers;
+  readers = [];
+  // Set before the fields are read, so that a recursive type finds itself.
+  byType.set(desc.typeName, readers);
+  for (const member of desc.members) {
+    if (member.kind === 'oneof') {
+      const cases = new Map(member.fields.map((f) => [f.localName, fieldReader(format, desc, f)]));
+      const oneof = member.localName;
+      readers.push((source, out, sealed) => {
+        const chosen = source[oneof] as { case?: string; value?: unknown } | undefined;
+        const read = chosen?.case === undefined ? undefined : cases.get(chosen.case);
+        if (read) read({ [chosen!.case!]: chosen!.value }, out, sealed);
+      });
+    } else {
+      readers.push(fieldReader(format, desc, member));
+    }
+  }
+  return readers;
+}
+
+function enumConverter(format: StoredRowFormat, desc: DescEnum): Convert {
+  const codes = new Map<number, string>(desc.values.map((v) => [v.number, v.localName.toLowerCase()]));
+  for (const [number, code] of Object.entries(format.enumCodes?.[desc.typeName] ?? {})) codes.set(Number(number), code);
+  return (value) => codes.get(value as number) ?? value;
+}
+
+function messageConverter(format: StoredRowFormat, desc: DescMessage): Convert {
+  if (desc.typeName === SEAL_TYPE) return (value) => seal(value as Parameters<typeof seal>[0]);
+  return (value) => plain(format, desc, value);
+}
+
+function fieldReader(format: StoredRowFormat, parent: DescMessage, field: DescField): Reader {
+  const name = field.localName;
+  let convert: Convert;
+  switch (field.fieldKind) {
+    case 'scalar':
+      convert = scalar;
+      break;
+    case 'enum':
+      convert = enumConverter(format, field.enum);
+      break;
+    case 'message':
+      convert = messageConverter(format, field.message);
+      break;
+    case 'list': {
+      const item =
+        field.listKind === 'enum'
+          ? enumConverter(format, field.enum)
+          : field.listKind === 'message'
+            ? messageConverter(format, field.message)
+            : scalar;
+      convert = (value) => (value as unknown[]).map(item);
+      break;
+    }
+    case 'map': {
+      const item =
+        field.mapKind === 'enum'
+          ? enumConverter(format, field.enum)
+          : field.mapKind === 'message'
+            ? messageConverter(format, field.message)
+            : scalar;
+      convert = (value) => Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, item(v)]));
+      break;
+    }
+  }
+  // Proto3 sends an absent string as '' and an absent code as its enum's 0 (…_UNSPECIFIED).
+  const absent = field.fieldKind === 'enum' ? (v: unknown) => v === undefined || v === 0 : (v: unknown) => v === undefined || v === '';
+  if (field.fieldKind === 'message' && field.message.typeName === SEAL_TYPE && format.seals === 'under-sealed') {
+    const sealedName = name.replace(/^sealed([A-Z])/, (_, first: string) => first.toLowerCase());
+    return (source, _out, sealed) => {
+      const value = source[name];
+      if (!absent(value)) sealed[sealedName] = convert(value);
+    };
+  }
+  const json = format.jsonFields?.[parent.typeName]?.[name];
+  if (json !== undefined) {
+    return (source, out) => {
+      const value = source[name];
+      if (!absent(value)) out[json] = JSON.parse(value as string);
+    };
+  }
+  const storedName = format.fieldNames?.[parent.typeName]?.[name] ?? name;
+  return (source, out) => {
+    const value = source[name];
+    if (!absent(value)) out[storedName] = convert(value);
+  };
+}
+
+/** A protobuf message as the JSON the domain stores: proto field names, domain codes for enums, '' as absent. */
+function plain(format: StoredRowFormat, desc: DescMessage, message: unknown): Record<string, unknown> {
+  const source = message as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const sealed: Record<string, unknown> = {};
+  for (const read of readersOf(format, desc)) read(source, out, sealed);
+  for (const _ in sealed) {
+    out.sealed = sealed;
+    break;
+  }
+  return out;
+}
+
+/** The stored row that a service's event message says, without any residue. */
+export function rowOfMessage(format: StoredRowFormat, message: MessageShape<DescMessage>): StoredRowJson {
+  const source = message as unknown as { envelope?: Envelope; event?: { case?: string; value?: unknown } };
+  const envelope = source.envelope;
+  if (!envelope) throw new Error('the message has no envelope');
+  const eventOneof = format.schema.oneofs.find((o) => o.localName === 'event');
+  const field = eventOneof?.fields.find((f) => f.localName === source.event?.case);
+  if (!field || field.fieldKind !== 'message') throw new Error(`the message carries no event (${String(source.event?.case)})`);
+  const date = (t: Envelope['occurredAt']) => (t ? timestampDate(t) : new Date(0)).toISOString();
+  return {
+    streamId: envelope.streamId,
+    streamVersion: Number(envelope.streamVersion),
+    eventId: envelope.eventId,
+    type: envelope.eventType.slice(envelope.eventType.lastIndexOf('.') + 1),
+    data: plain(format, field.message, source.event!.value),
+    metadata: {
+      actor: {
+        organisationId: envelope.actor?.organisationId ?? '',
+        kind: kindCode(envelope.actor?.kind ?? OrganisationKind.UNSPECIFIED),
+        userId: envelope.actor?.userId ?? '',
+      },
+      originCountry: envelope.jurisdiction?.originCountry ?? '',
+      destinationCountry: envelope.jurisdiction?.destinationCountry ?? '',
+      correlationId: envelope.correlationId,
+      causationId: envelope.causationId,
+    },
+    occurredAt: date(envelope.occurredAt),
+    recordedAt: date(envelope.recordedAt),
+  };
+}
+
+/*
+ * The residue: a patch from one JSON value to another. `["=", v]` sets v, `["-"]` removes the key, and an
+ * object patches the keys it names (of an object, or by index of an array of the same length). Nothing
+ * (undefined) when the two are equal.
+ */
+export type Patch = readonly ['=', unknown] | readonly ['-'] | { readonly [key: string]: Patch };
+
+/** A key's own value: JSON can name `valueOf` or `__proto__`, which a plain read or write would take for the prototype's. */
+const own = (o: Record<string, unknown>, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
+const define = (o: Record<string, unknown>, key: string, value: unknown) =>
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+
+/** The residue's patch from `from` to `to` (JSON values): undefined when they are equal. */
+export function diff(from: unknown, to: unknown): Patch | undefined {
+  if (from === to) return undefined;
+  if (typeof from !== 'object' || typeof to !== 'object' || from === null || to === null) return ['=', to];
+  const arrays = Array.isArray(from);
+  if (arrays !== Array.isArray(to) || (arrays && (from as unknown[]).length !== (to as unknown[]).length)) return ['=', to];
+  const a = from as Record<string, unknown>;
+  const b = to as Record<string, unknown>;
+  // A key set to undefined is absent, as in the JSON the store keeps. (The relay runs this for every
+  // message: plain loops, and no patch object unless something differs.)
+  let patch: Record<string, Patch> | undefined;
+  for (const key of Object.keys(b)) {
+    const value = b[key];
+    if (value === undefined) continue;
+    const before = own(a, key);
+    const p = before === undefined ? (['=', value] as const) : diff(before, value);
+    if (p !== undefined) define((patch ??= {}), key, p);
+  }
+  if (!arrays) for (const key of Object.keys(a)) if (a[key] !== undefined && own(b, key) === undefined) define((patch ??= {}), key, ['-']);
+  return patch;
+}
+
+/** `value` with `patch` applied. */
+export function apply(value: unknown, patch: Patch): unknown {
+  if (Array.isArray(patch)) return patch[0] === '=' ? patch[1] : REMOVED;
+  const target: Record<string, unknown> = Array.isArray(value)
+    ? ([...value] as unknown as Record<string, unknown>)
+    : { ...(value as Record<string, unknown>) };
+  for (const key of Object.keys(patch)) {
+    const next = apply(own(target, key), (patch as Record<string, Patch>)[key]!);
+    if (next === REMOVED) delete target[key];
+    else define(target, key, next);
+  }
+  return target;
+}
+const REMOVED = Symbol('removed');
+
+/** What the residue header holds: the patch, and the withheld fields the stored row had (never their values). */
+interface Residue {
+  readonly p?: Patch;
+  readonly w?: readonly string[];
+}
+
+/**
+ * The residue header of a stored event's message (`message` is the protobuf message the relay encodes):
+ * an empty value when the message says the whole row, which is the rule. Read off the message before it
+ * is encoded, which reads as its bytes will: protobuf-es refuses to encode a number its field cannot hold
+ * (1.5 or 2^33 as an int32), and the store holds no text that UTF-8 would change (jsonb refuses lone
+ * surrogates).
+ */
+export function storedResidueHeader(
+  format: StoredRowFormat,
+  stored: StoredRowJson,
+  message: MessageShape<DescMessage>,
+): Record<typeof STORED_RESIDUE_HEADER, string> {
+  let row: StoredRowJson = stored;
+  const data = stored.data as Record<string, unknown> | null;
+  const withheld = format.withheld?.filter((f) => typeof data === 'object' && data !== null && data[f] !== undefined) ?? [];
+  if (withheld.length > 0) {
+    const data = { ...(stored.data as Record<string, unknown>) };
+    for (const f of withheld) delete data[f];
+    row = { ...stored, data };
+  }
+  const patch = diff(rowOfMessage(format, message), row);
+  const residue: Residue = { ...(patch ? { p: patch } : {}), ...(withheld.length > 0 ? { w: withheld } : {}) };
+  return { [STORED_RESIDUE_HEADER]: patch || withheld.length > 0 ? JSON.stringify(residue) : '' };
+}
+
+/** A stored row taken back from its message: the row, and the withheld fields it lacks (none, as a rule). */
+export interface RowFromMessage {
+  readonly row: StoredRowJson;
+  readonly withheld: readonly string[];
+}
+
+/** The stored row of a message that carries the residue header (`residue`, '' when empty). */
+export function storedRowFromMessage(format: StoredRowFormat, value: Uint8Array, residue: string): RowFromMessage {
+  const row = rowOfMessage(format, fromBinary(format.schema, value));
+  if (residue === '') return { row, withheld: [] };
+  const { p, w } = JSON.parse(residue) as Residue;
+  return { row: (p ? apply(row, p) : row) as StoredRowJson, withheld: w ?? [] };
+}
+
+/** A stored event's JSON row, as the residue compares it. */
+export function storedRowJson(stored: {
+  streamId: string;
+  streamVersion: number;
+  eventId: string;
+  type: string;
+  data: unknown;
+  metadata: unknown;
+  occurredAt: Date;
+  recordedAt: Date;
+}): StoredRowJson {
+  return {
+    streamId: stored.streamId,
+    streamVersion: stored.streamVersion,
+    eventId: stored.eventId,
+    type: stored.type,
+    data: stored.data,
+    metadata: stored.metadata as Record<string, unknown>,
+    occurredAt: stored.occurredAt.toISOString(),
+    recordedAt: stored.recordedAt.toISOString(),
+  };
+}
