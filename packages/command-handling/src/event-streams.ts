@@ -156,20 +156,25 @@ export class EventStreams<E extends DomainEvent, S> {
 
   /** The fields this load opens: all sealed ones with personal data, else only those opened always. */
   private opens(field: string, open: boolean): boolean {
-    return open || (this.options.personalData?.openedAlways ?? []).includes(field);
+    return open || (this.options.personalData?.openedAlways?.includes(field) ?? false);
   }
 
   private toDomainWithKey(id: string, stored: FoldEvent, open: boolean, vault: PersonalDataVault, key: SubjectKey | 'erased'): E {
-    const { sealed, ...data } = stored.data as { sealed?: Record<string, StoredSeal> };
-    if (!sealed) return { type: stored.type, data } as unknown as E;
-    const opened: Record<string, unknown> = {};
+    const storedData = stored.data as { sealed?: Record<string, StoredSeal> } & Record<string, unknown>;
+    const sealed = storedData.sealed;
+    // Nothing sealed: the stored data is the event's data as it is, no copy (the fold never changes it).
+    if (!sealed) return { type: stored.type, data: storedData } as unknown as E;
+    // One new object per sealed event, the stored fields then the opened ones, rather than a copy without
+    // `sealed` and a second with the opened fields: this runs for every sealed event of every command's load.
+    const data: Record<string, unknown> = {};
+    for (const field in storedData) if (field !== 'sealed') data[field] = storedData[field];
     // After erasure the key is gone: the fields stay absent.
     if (key !== 'erased') {
-      for (const [field, seal] of Object.entries(sealed)) {
-        if (this.opens(field, open)) opened[field] = vault.openWithKey(id, key, fromStoredSeal(seal));
+      for (const field in sealed) {
+        if (this.opens(field, open)) data[field] = vault.openWithKey(id, key, fromStoredSeal(sealed[field]!));
       }
     }
-    return { type: stored.type, data: { ...data, ...opened } } as unknown as E;
+    return { type: stored.type, data } as unknown as E;
   }
 
   private async toDomain(id: string, stored: FoldEvent, open: boolean, client?: PoolClient): Promise<E> {
@@ -267,15 +272,19 @@ export class EventStreams<E extends DomainEvent, S> {
     const sealed: SealedOrDropped[] = [];
     const vault = this.options.personalData?.vault;
     if (!vault) return sealed;
-    for (const [i, event] of events.entries()) {
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
       for (const field of this.sealedFieldsOf(event)) {
         const value = (event.data as Record<string, unknown>)[field];
         if (value === undefined) continue;
-        const seal = await vault.seal(id, value, client).catch((error: unknown) => {
-          if (error instanceof SubjectErased) return null;
-          throw error;
-        });
-        sealed[i] = { ...sealed[i], [field]: seal };
+        let seal: SealedData | null;
+        try {
+          seal = await vault.seal(id, value, client);
+        } catch (error) {
+          if (!(error instanceof SubjectErased)) throw error;
+          seal = null;
+        }
+        (sealed[i] ??= {})[field] = seal;
       }
     }
     return sealed;
@@ -294,25 +303,32 @@ export class EventStreams<E extends DomainEvent, S> {
     const { evolve, occurredAt, destinationCountry } = this.options;
     const newEvents: NewEvent[] = [];
     let state = before;
-    for (const [i, event] of events.entries()) {
-      const sealed = sealedPerEvent[i] ?? {};
-      const data: Record<string, unknown> = { ...event.data };
-      for (const field of Object.keys(sealed)) delete data[field];
-      const seals: Record<string, StoredSeal> = {};
-      for (const [field, seal] of Object.entries(sealed)) if (seal) seals[field] = toStoredSeal(seal);
-      if (Object.keys(seals).length > 0) data.sealed = seals;
-      const stored: StoredMetadata = {
-        actor: metadata.actor,
-        originCountry: metadata.originCountry,
-        destinationCountry: destinationCountry?.(event, state) ?? '',
-        correlationId: metadata.correlationId,
-        causationId: metadata.causationId ?? metadata.correlationId,
-      };
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const sealed = sealedPerEvent[i];
+      let data = event.data as Record<string, unknown>;
+      if (sealed) {
+        // The event's fields but the sealed ones, then their seals (none for a field dropped after erasure).
+        data = {};
+        let seals: Record<string, StoredSeal> | undefined;
+        for (const field in event.data) if (!(field in sealed)) data[field] = (event.data as Record<string, unknown>)[field];
+        for (const field in sealed) {
+          const seal = sealed[field];
+          if (seal) (seals ??= {})[field] = toStoredSeal(seal);
+        }
+        if (seals) data.sealed = seals;
+      }
       newEvents.push({
         eventId: uuidv7(metadata.now.getTime()),
         type: event.type,
         data,
-        metadata: { ...stored },
+        metadata: {
+          actor: metadata.actor,
+          originCountry: metadata.originCountry,
+          destinationCountry: destinationCountry?.(event, state) ?? '',
+          correlationId: metadata.correlationId,
+          causationId: metadata.causationId ?? metadata.correlationId,
+        } satisfies StoredMetadata,
         occurredAt: occurredAt(event),
         recordedAt: metadata.now,
       });

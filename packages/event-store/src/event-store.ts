@@ -89,10 +89,11 @@ WITH current AS (
 ),
 inserted AS (
   INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at, recorded_at)
-  SELECT $1, current.version + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at, coalesce(e.recorded_at, now())
+  SELECT $1, current.version + e.ord, e.event_id, e.event_type, $5::jsonb -> (e.ord::int - 1), $6::jsonb -> (e.ord::int - 1),
+         e.occurred_at, coalesce(e.recorded_at, now())
   FROM current,
-       unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[], $8::timestamptz[])
-         WITH ORDINALITY AS e(event_id, event_type, data, metadata, occurred_at, recorded_at, ord)
+       unnest($3::uuid[], $4::text[], $7::timestamptz[], $8::timestamptz[])
+         WITH ORDINALITY AS e(event_id, event_type, occurred_at, recorded_at, ord)
   WHERE $2::bigint IS NULL OR current.version = $2::bigint
   ORDER BY e.ord
   RETURNING global_position, stream_version
@@ -109,9 +110,10 @@ WITH appends AS (
 ),
 inserted AS (
   INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata, occurred_at, recorded_at)
-  SELECT a.stream_id, a.version + e.ord, e.event_id, e.event_type, e.data, e.metadata, e.occurred_at, coalesce(e.recorded_at, now())
-    FROM unnest($3::int[], $4::int[], $5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[], $9::timestamptz[], $10::timestamptz[])
-           WITH ORDINALITY AS e(n, ord, event_id, event_type, data, metadata, occurred_at, recorded_at, k)
+  SELECT a.stream_id, a.version + e.ord, e.event_id, e.event_type, $7::jsonb -> (e.k::int - 1), $8::jsonb -> (e.k::int - 1),
+         e.occurred_at, coalesce(e.recorded_at, now())
+    FROM unnest($3::int[], $4::int[], $5::uuid[], $6::text[], $9::timestamptz[], $10::timestamptz[])
+           WITH ORDINALITY AS e(n, ord, event_id, event_type, occurred_at, recorded_at, k)
     JOIN appends a ON a.n = e.n
    WHERE a.expected IS NULL OR a.version = a.expected
    ORDER BY e.k
@@ -122,6 +124,15 @@ SELECT a.version,
        (SELECT array_agg(i.global_position ORDER BY i.stream_version) FROM inserted i WHERE i.stream_id = a.stream_id) AS positions
   FROM appends a
  ORDER BY a.n`;
+
+/**
+ * The events' data (or metadata) as one JSON array, the statement's `$n::jsonb -> i`: as a `jsonb[]` of JSON
+ * texts, pg escapes every quote of every element into an array literal, a few copies of each event's JSON
+ * on every append (measured: ~4–5 KB of garbage per command in registration's returns).
+ */
+function jsonArray<T>(events: readonly T[], field: (event: T) => unknown): string {
+  return JSON.stringify(events.map(field));
+}
 
 /** What a decider folds of a stored event. */
 /** A subject's data key as the personal-data vault stores it: wrapped, or null once the subject is erased. */
@@ -209,8 +220,8 @@ export class EventStore {
       expectedVersion === 'any' ? null : expectedVersion,
       events.map((e) => e.eventId),
       events.map((e) => e.type),
-      events.map((e) => JSON.stringify(e.data)),
-      events.map((e) => JSON.stringify(e.metadata)),
+      jsonArray(events, (e) => e.data),
+      jsonArray(events, (e) => e.metadata),
       events.map((e) => e.occurredAt.toISOString()),
       events.map((e) => e.recordedAt?.toISOString() ?? null),
     ];
@@ -438,8 +449,8 @@ export class EventStore {
           events.map((e) => e.ord),
           events.map((e) => e.event.eventId),
           events.map((e) => e.event.type),
-          events.map((e) => JSON.stringify(e.event.data)),
-          events.map((e) => JSON.stringify(e.event.metadata)),
+          jsonArray(events, (e) => e.event.data),
+          jsonArray(events, (e) => e.event.metadata),
           events.map((e) => e.event.occurredAt.toISOString()),
           events.map((e) => e.event.recordedAt?.toISOString() ?? null),
         ],

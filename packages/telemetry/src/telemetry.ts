@@ -61,6 +61,9 @@ export interface SpanOptions {
 export async function inSpan<T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> {
   const parent = options.parent ?? context.active();
   const span = tracer.startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parent);
+  // Without the SDK (or a trace to continue) the span records nothing and names no trace: making it active
+  // would change nothing but cost a context and its closures on every call (each command's append).
+  if (!span.isRecording() && !trace.isSpanContextValid(span.spanContext())) return work(span);
   try {
     return await context.with(trace.setSpan(parent, span), () => work(span));
   } catch (error) {

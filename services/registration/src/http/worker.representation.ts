@@ -6,7 +6,12 @@ import { visibleCycles, type Visibility } from '../application/access/worker.acc
 type WorkerDto = components['schemas']['Worker'];
 type CycleDto = components['schemas']['Cycle'];
 
-const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/** The object without its undefined fields. A loop, not entries/filter/fromEntries: an array per field of every cycle of every answer. */
+const defined = <T extends object>(o: T): T => {
+  const out: Record<string, unknown> = {};
+  for (const field in o) if (o[field] !== undefined) out[field] = o[field];
+  return out as T;
+};
 
 /** What a caller sees of a worker: what access allows, and whether employers' names (see {@link seesEmployers}). */
 export type Disclosure = Visibility & { readonly employerNames: boolean };
