@@ -13,6 +13,8 @@ export interface FuzzRequest {
   readonly body?: string;
   /** What kind of case this is, e.g. "valid", "body /personalData/givenName ← NUL": for the report and for tags. */
   readonly kind: string;
+  /** The operation the request was generated for (its id), when it was generated for one: for the coverage tally. */
+  readonly operation?: string;
   /**
    * Areas whose fixes are pending elsewhere (see PENDING_TAGS in the suite): a case tagged so is generated
    * but not sent while its tag is pending.
@@ -328,7 +330,7 @@ export class RequestGenerator {
           caller,
           { ...conditional, ...(sent ? { 'content-type': sent.mediaType } : {}) },
           sent?.text,
-          sent !== body ? 'valid, on known ids' : 'valid',
+          sent === undefined || sent.valid ? (sent !== body ? 'valid, on known ids' : 'valid') : 'drawn body, not schema-valid',
         );
       });
   }
@@ -340,10 +342,10 @@ export class RequestGenerator {
    */
   private withKnownIds(
     operation: Operation,
-    body: { mediaType: string; text: string },
+    body: { mediaType: string; text: string; valid: boolean },
     context: FuzzContext,
     picks: readonly number[],
-  ): { mediaType: string; text: string } {
+  ): { mediaType: string; text: string; valid: boolean } {
     if (body.mediaType !== 'application/json') return body;
     let changed = false;
     let n = 0;
@@ -369,7 +371,7 @@ export class RequestGenerator {
     };
     const value = walk(JSON.parse(body.text) as Json);
     if (!changed || !this.isValid(operation, body.mediaType, value)) return body;
-    return { mediaType: body.mediaType, text: JSON.stringify(value) };
+    return { mediaType: body.mediaType, text: JSON.stringify(value), valid: true };
   }
 
   /** One parameter (path, query or header) replaced by a hostile value, an unknown query parameter, or a required one left out. */
@@ -617,7 +619,7 @@ export class RequestGenerator {
    * A valid body for the operation, or none when it takes none: the document's example, or a value
    * json-schema-faker draws from the schema (checked against it, with the example as the fallback).
    */
-  private validBody(operation: Operation): fc.Arbitrary<{ mediaType: string; text: string } | undefined> {
+  private validBody(operation: Operation): fc.Arbitrary<{ mediaType: string; text: string; valid: boolean } | undefined> {
     const content = operation.requestBody?.content;
     if (!content) return fc.constant(undefined);
     const mediaType = Object.keys(content)[0]!;
@@ -627,6 +629,7 @@ export class RequestGenerator {
       // A part of a legacy register: one person a row, a few row ids so that sending again skips them.
       return fc.nat(20).map((n) => ({
         mediaType,
+        valid: true,
         text:
           mediaType === 'text/csv'
             ? `${CSV_HEADER}\nrow-${n},Maria,Santos ${n},1990-01-${String((n % 28) + 1).padStart(2, '0')},F,PH-03\n`
@@ -634,12 +637,18 @@ export class RequestGenerator {
       }));
     }
     const drawn = fc.integer().map((seed) => {
-      const value = this.fake(this.withRefs(schema, '#'), { seed, optionalsProbability: 0.6 });
-      if (value !== undefined && (this.isValid(operation, mediaType, value) || examples.length === 0)) return value;
+      // json-schema-faker misses now and then (a currency of ""), and always on an object that takes no
+      // properties (it drew the document's components for the fund's and employment's empty requests, so
+      // that six operations were never once sent a valid body): a few more seeds, then the empty object.
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const value = this.fake(this.withRefs(schema, '#'), { seed: seed + attempt * 7919, optionalsProbability: 0.6 });
+        if (value !== undefined && this.isValid(operation, mediaType, value)) return value;
+      }
+      if (this.isValid(operation, mediaType, {})) return {};
       return examples.length > 0 ? examples[Math.abs(seed) % examples.length] : {};
     });
     const arbitrary = examples.length > 0 ? fc.oneof(fc.constantFrom(...examples), drawn) : drawn;
-    return arbitrary.map((value) => ({ mediaType, text: JSON.stringify(value) }));
+    return arbitrary.map((value) => ({ mediaType, text: JSON.stringify(value), valid: this.isValid(operation, mediaType, value) }));
   }
 
   private examplesOf(operation: Operation, mediaType: string): unknown[] {
@@ -692,6 +701,7 @@ export class RequestGenerator {
       headers: sent,
       ...(body === undefined ? {} : { body }),
       kind: `${operation.id}: ${kind}`,
+      operation: operation.id,
       tags,
     };
   }
