@@ -66,6 +66,10 @@ const CALLERS = [
   'employerA',
   'fundOfficer',
   'fundClerk',
+  // The relays' quarantine and the views' rebuilds (drawn for half their requests: callersByTag); without them
+  // those operations were only ever refused (403).
+  'operator',
+  'missionOperator',
 ];
 const STRANGERS = ['employer', 'foreign', 'expired', 'malformed', 'basic', 'none'];
 /** The callers each service serves: drawn most often, so that requests get past authorisation to the operations. */
@@ -153,7 +157,10 @@ async function listen(app: { listen(port: number, host: string): Promise<unknown
 }
 
 /** Sends a request as it is, over HTTP/1.1. */
-function send(port: number, request: Pick<FuzzRequest, 'method' | 'path' | 'headers' | 'body' | 'caller'>): Promise<Answer> {
+function send(
+  port: number,
+  request: Pick<FuzzRequest, 'method' | 'path' | 'headers' | 'body' | 'caller'> & Pick<Partial<FuzzRequest>, 'bodyEncoding'>,
+): Promise<Answer> {
   const auth = authorization[request.caller];
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
@@ -179,7 +186,7 @@ function send(port: number, request: Pick<FuzzRequest, 'method' | 'path' | 'head
       },
     );
     outgoing.on('error', reject);
-    outgoing.end(request.body === undefined ? undefined : Buffer.from(request.body, 'utf8'));
+    outgoing.end(request.body === undefined ? undefined : Buffer.from(request.body, request.bodyEncoding ?? 'utf8'));
   });
 }
 
@@ -713,6 +720,25 @@ beforeAll(async () => {
     fundClerk: bearer(
       await issuer.token({ organisationId: 'ph-owwa', kind: 'agency', subject: 'fuzz-clerk', scopes: [Scopes.fundClaims] }),
     ),
+    // The scopes by their documented names (each service's OpenAPI document says which its admin operations need).
+    operator: bearer(
+      await issuer.token({
+        organisationId: 'ph-dmw-registry',
+        kind: 'agency',
+        subject: 'fuzz-operator',
+        scopes: [Scopes.workersRead, 'relay:admin', 'projections:admin'],
+      }),
+    ),
+    // The mission view is its country's mission's alone, its rebuilds too.
+    missionOperator: bearer(
+      await issuer.token({
+        organisationId: 'ph-embassy-riyadh',
+        kind: 'mission',
+        country: 'SA',
+        subject: 'fuzz-mission-operator',
+        scopes: [Scopes.workersRead, 'projections:admin'],
+      }),
+    ),
     employer: bearer(await issuer.token({ organisationId: 'gulf-care', kind: 'employer' })),
     foreign: bearer(await impostor.token({ organisationId: 'ph-dmw-registry', kind: 'agency' })),
     expired: bearer(await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency', ttl: -3600 })),
@@ -758,6 +784,7 @@ describe('every service, driven by its own OpenAPI document', () => {
     const contextOf = (service: string): FuzzContext => ({
       ids: { ...ids, ...idsOf[service] },
       callers: [...Array<readonly string[]>(6).fill(SERVED[service]!).flat(), ...CALLERS, ...STRANGERS],
+      callersByTag: { admin: ['operator', 'missionOperator'] },
     });
     const requests = fc
       .oneof(...targets.map((t) => t.generator.request(contextOf(t.name))))
