@@ -35,3 +35,34 @@ describe.each(documents)('%s', (service, document) => {
     expect(never).toEqual([]);
   });
 });
+
+describe('the hostile cases of issue 14’s list that an HTTP client does not write by itself', () => {
+  const [, registration] = documents.find(([service]) => service === 'registration')!;
+  let sent: ReturnType<typeof fc.sample<import('../src/requests').FuzzRequest>>;
+  beforeAll(async () => {
+    const generator = await RequestGenerator.create('registration', registration);
+    sent = fc.sample(generator.request({ ids: {}, callers: ['agency'] }), { numRuns: 4000, seed: 14 });
+  });
+
+  it('sends JSON strings whose bytes are not UTF-8', () => {
+    const bytes = sent.filter((r) => r.bodyEncoding === 'latin1').map((r) => Buffer.from(r.body!, 'latin1'));
+    expect(bytes.some((b) => b.includes(Buffer.from([0xff, 0xfe])))).toBe(true);
+    expect(bytes.some((b) => b.includes(Buffer.from([0xc0, 0xaf])))).toBe(true);
+    // Not one of them is UTF-8 a decoder would take as it is.
+    expect(bytes.length).toBeGreaterThan(0);
+    expect(bytes.every((b) => !Buffer.from(b.toString('utf8'), 'utf8').equals(b))).toBe(true);
+  });
+
+  it('sends query values as written: escapes that do not decode, or decode to bytes that are not UTF-8', () => {
+    const queries = sent.map((r) => r.path.split('?')[1] ?? '');
+    expect(queries.some((q) => /(^|&)\w+=%FF%FE(&|$)/.test(q))).toBe(true);
+    expect(queries.some((q) => /(^|&)\w+=%ZZ(&|$)/.test(q))).toBe(true);
+  });
+
+  it('sends bidi marks, NUL and injections as ids in the path', () => {
+    const ids = sent.filter((r) => r.path.startsWith('/workers/')).map((r) => r.path.split('?')[0]!.split('/')[2]!);
+    expect(ids).toContain(encodeURIComponent('Maria\u200f'));
+    expect(ids).toContain(encodeURIComponent('skill\u0000title'));
+    expect(ids).toContain(encodeURIComponent("'; DROP TABLE events; --"));
+  });
+});
