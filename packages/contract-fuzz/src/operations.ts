@@ -25,6 +25,8 @@ export interface Operation {
   readonly requestBody?: { readonly required: boolean; readonly content: Readonly<Record<string, Record<string, unknown>>> };
   /** By status code ("201", "400"…). */
   readonly responses: Readonly<Record<string, DocumentedResponse>>;
+  /** The operation's tags ("admin", "vacancies"…). */
+  readonly tags: readonly string[];
   /** Whether the document lists a security requirement for it (every Homeward operation does, but the public ones: `security: []`). */
   readonly secured: boolean;
 }
@@ -46,6 +48,7 @@ interface RawOperation {
   requestBody?: unknown;
   responses?: Record<string, unknown>;
   security?: unknown[];
+  tags?: string[];
 }
 
 /** Every operation of the document. */
@@ -96,6 +99,7 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
             }
           : {}),
         responses,
+        tags: operation.tags ?? [],
         secured: operation.security ? operation.security.length > 0 : secured,
       });
     }
