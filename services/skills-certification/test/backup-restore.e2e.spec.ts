@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { dropDatabase, dumpDatabase, eventStoreRows, restoreService, type CatchUpOutcome } from '@homeward/testing/backup';
 import { UNITS, givenAssessedCompetent, givenStandardAndCentre, ok } from './skills.story';
 import { startSkillsHarness, type SkillsHarness } from './skills.harness';
@@ -41,17 +42,36 @@ describe('backup and restore of skills-certification', () => {
     return (issued.body!.certificates as { certificateNumber: string }[])[0]!.certificateNumber;
   }
 
+  /** The certificate register: certificates, status positions, and the number the next issue would follow. */
+  async function register(url: string) {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const certificates = await client.query(
+        `SELECT certificate_number, worker_id, standard_id, kind, status, status_index FROM certificates ORDER BY certificate_number`,
+      );
+      const entries = await client.query(`SELECT status_index, certificate_number FROM status_entries ORDER BY status_index`);
+      const sequence = await client.query(`SELECT last_value::text, is_called FROM certificate_number_seq`);
+      return { certificates: certificates.rows, entries: entries.rows, sequence: sequence.rows[0] };
+    } finally {
+      await client.end();
+    }
+  }
+
   it('restores the dump and takes back the events acknowledged after it, a certificate issued after it included', async () => {
     const early = `std-${randomUUID().slice(0, 8)}`;
     await certified(early, (await givenStandardAndCentre(h, early)).centreId);
     await h.published();
     const dump = await dumpDatabase(h.db.url, h.db.name);
     const atDump = await eventStoreRows(h.db.url);
+    const registerAtDump = await register(h.db.url);
 
     const late = `std-${randomUUID().slice(0, 8)}`;
     const number = await certified(late, (await givenStandardAndCentre(h, late)).centreId);
     await h.published();
     const before = await eventStoreRows(h.db.url);
+    const registerBefore = await register(h.db.url);
+    expect(registerBefore.certificates.map((c) => c.certificate_number)).toContain(number);
     const later = before.length - atDump.length;
     expect(later).toBeGreaterThan(0);
     const certificate = before.find(
@@ -87,5 +107,8 @@ describe('backup and restore of skills-certification', () => {
     );
     expect(applied).toMatchObject({ missing: later, imported: later, complete: true, withheld: [], restored: [certificate.event_id] });
     expect(await eventStoreRows(h.db.url)).toEqual(before);
+    // The register too, in the same transaction: the certificate, its status position, and the number sequence past it.
+    expect(registerAtDump.certificates.map((c) => c.certificate_number)).not.toContain(number);
+    expect(await register(h.db.url)).toEqual(registerBefore);
   }, 180_000);
 });

@@ -4,15 +4,18 @@
 // after the dump (docs/operations/backup-restore.md), then rewinds its consumers' groups to the start
 // of their topics (they deduplicate). A dry run without --apply.
 //
-// A certificate's verification-code hash is never on the topic; with the service's VERIFICATION_SECRET
-// it is derived again from the certificate's number, as the issue derived it. Without the secret, the
-// certificates issued after the dump block the catch-up (`withheld`).
+// The certificates taken back go back into the certificate register, their status positions and the
+// number sequence with them (the restored register is the dump's). A certificate's verification-code hash
+// is never on the topic; with the service's VERIFICATION_SECRET it is derived again from the certificate's
+// number, as the issue derived it. Without the secret, the certificates issued after the dump block the
+// catch-up (`withheld`).
 import { Client } from 'pg';
 import { eventsTopic } from '@homeward/contracts';
 import type { StoredRowJson } from '@homeward/contracts/stored-row';
 import { runCatchUpCli, type WithheldRestorers } from '@homeward/messaging/store-catch-up';
 import { VerificationCodes } from '../application/verification/verification-code';
 import { SKILLS_STORED_ROW, skillsMessage } from '../messaging/skills-topic.mapper';
+import { takeBackIntoRegister } from '../persistence/certificate-register';
 import { skillsCertificationSettings } from '../skills-certification.config';
 
 /** The hash the issue of a certificate keeps (candidates.commands.ts), derived again from its number. */
@@ -61,7 +64,8 @@ async function main(): Promise<void> {
     skillsMessage,
     SKILLS_STORED_ROW,
     (ns) => [{ group: `${ns}homeward.skills-certification.registration`, topics: [eventsTopic('registration', ns)] }],
-    undefined,
+    // The register of the certificates taken back: it is written in the transaction of their events.
+    (events, tx) => takeBackIntoRegister(tx, events),
     codes && verificationCodeHash(codes),
   );
 }
