@@ -173,7 +173,7 @@ const CERTIFICATE_NUMBER = /^SKL-\d{4}-(\d+)$/;
  * transaction): the restored register is the dump's and lacks the certificates issued or changed after it.
  * Each issued certificate takes back its status position, and the number sequence moves past its number, so
  * that the next issue draws neither again. (Their signed credentials are not made again: that needs the
- * issuer's keys, and public verification answers `verification.credential-missing` meanwhile.)
+ * issuer's keys; public verification answers `invalid`, `verification.credential-missing`, meanwhile.)
  */
 export async function takeBackIntoRegister(client: PoolClient, events: readonly StoredEvent[]): Promise<void> {
   let highest = 0;
