@@ -7,7 +7,8 @@
 #
 # <service>: registration | skills-certification | employment-matching | emergency-fund
 # Environment, as the service reads it: KAFKA_BROKERS (default 127.0.0.1:9092), TOPIC_NAMESPACE (default
-# empty), ORIGIN_COUNTRY (default PH).
+# empty), ORIGIN_COUNTRY (default PH); for skills-certification its VERIFICATION_SECRET, without which the
+# certificates issued after the dump cannot be taken back (their verification-code hash is never on the topic).
 #
 # 1. drops and recreates the database named in <database-url>, restores the dump into it;
 # 2. runs the service's catch-up: events on its topic that the restored store lacks are written back with

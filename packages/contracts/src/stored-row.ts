@@ -45,8 +45,9 @@ export interface StoredRowFormat {
   readonly seals: 'under-sealed' | 'in-place';
   /**
    * Data fields the service keeps and never publishes (skills' certificate verification-code hash, which
-   * could be brute-forced offline): they are left out of the residue too, and an event that had one
-   * cannot be taken back from its message.
+   * could be brute-forced offline): they are left out of the residue too (which only names them), and an
+   * event that had one is taken back from its message only if the service derives the field again (the
+   * catch-up's `restore`, `@homeward/messaging/store-catch-up`).
    */
   readonly withheld?: readonly string[];
   /**

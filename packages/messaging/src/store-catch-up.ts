@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { StoredEvent } from '@homeward/event-store';
-import { STORED_RESIDUE_HEADER, storedRowFromMessage, type StoredRowFormat } from '@homeward/contracts/stored-row';
+import { STORED_RESIDUE_HEADER, storedRowFromMessage, type StoredRowFormat, type StoredRowJson } from '@homeward/contracts/stored-row';
 import { createPool } from '@homeward/pg-kit';
 import { createKafka, silentLogger, type Logger } from './messaging';
 import { readTopicsToEnd, type TopicMessage } from './topic-reader';
@@ -54,6 +54,15 @@ export interface CatchUpOptions {
    * header. Without it only messages with the former whole-row header can be taken back.
    */
   readonly format?: StoredRowFormat;
+  /**
+   * How the service derives again, from the rest of the row, data fields it keeps and never publishes
+   * (`format.withheld`): skills derives a certificate's verification-code hash from its number with the
+   * service's secret. A restorer returns the field's value, or undefined when it cannot say it; a withheld
+   * field without a restorer, or that its restorer cannot say, blocks the catch-up (`withheld`). A derived
+   * value cannot be checked against the topic, which never carried it: the restorer must derive exactly
+   * what the service stored, and the rest of the row must still map back to its message.
+   */
+  readonly restore?: WithheldRestorers;
   /** false (a dry run): report what would be taken back, write nothing. */
   readonly apply: boolean;
   /**
@@ -63,6 +72,9 @@ export interface CatchUpOptions {
   readonly afterImport?: (events: readonly StoredEvent[], tx: PoolClient) => Promise<void>;
   readonly logger?: Logger;
 }
+
+/** Restorers of withheld data fields, by field name: the field's value derived from the row without it. */
+export type WithheldRestorers = Readonly<Record<string, (row: StoredRowJson) => unknown>>;
 
 export interface CatchUpReport {
   /** Messages read from the topic (resends included). */
@@ -80,9 +92,11 @@ export interface CatchUpReport {
   readonly withoutHeader: readonly string[];
   /**
    * Missing events whose stored row had a field the service never publishes (skills' verification-code
-   * hash): the topic cannot give them back whole.
+   * hash) and has no restorer for: the topic cannot give them back whole.
    */
   readonly withheld: readonly string[];
+  /** Missing events whose withheld fields were derived again by the service's restorers (and are taken back). */
+  readonly restored: readonly string[];
   /**
    * Missing events whose row (from the former header, or from the message and its residue) does not read,
    * or does not map back to their own message: not to be trusted.
@@ -117,8 +131,8 @@ function sameBytes(a: Uint8Array | null, b: Buffer | null): boolean {
  * finds the events the store lacks (by event id), and writes them back with their event ids, stream
  * versions, data, metadata and timestamps, in one transaction — only when every missing event can be
  * taken back: its row can be read off its message (the residue header, or the former whole-row header),
- * the row is whole (no withheld field) and maps back to that very message (key and value byte for byte),
- * and its stream position is free and follows the stream's last stored version without a gap. Otherwise
+ * the row is whole (no withheld field, or one the service derives again) and maps back to that very message
+ * (key and value byte for byte), and its stream position is free and follows the stream's last stored version without a gap. Otherwise
  * nothing is written and the report says what blocks; the service must not serve until an operator has
  * reconciled. The events get new global positions at the end of the store; the relay publishes them
  * again, which consumers absorb (they deduplicate by event id or stream version).
@@ -167,11 +181,18 @@ export async function catchUpFromTopic(options: CatchUpOptions): Promise<CatchUp
   );
   const stored = new Set(present.map((r) => r.event_id));
   const withoutHeader = [...headerless].filter((id) => !stored.has(id));
-  const missing = [...byId.values()].filter((c) => !stored.has(c.row.eventId));
-
-  const withheld = missing.filter((c) => c.withheld.length > 0).map((c) => c.row.eventId);
   const unreadableMissing = [...unreadable].filter((id) => !stored.has(id));
   const unverified: string[] = [...unreadableMissing];
+  const restored: string[] = [];
+  const missing: Candidate[] = [];
+  for (const candidate of byId.values()) {
+    if (stored.has(candidate.row.eventId)) continue;
+    const back = candidate.withheld.length > 0 && options.restore ? restoreWithheld(candidate, options.restore) : candidate;
+    if (back !== candidate && back.withheld.length === 0) restored.push(back.row.eventId);
+    missing.push(back);
+  }
+
+  const withheld = missing.filter((c) => c.withheld.length > 0).map((c) => c.row.eventId);
   for (const { row, message } of missing) {
     try {
       const remade = options.toMessage(toStoredEvent(row));
@@ -244,6 +265,7 @@ export async function catchUpFromTopic(options: CatchUpOptions): Promise<CatchUp
     imported,
     withoutHeader,
     withheld,
+    restored,
     unverified,
     conflicts,
     complete: !blocked,
@@ -253,12 +275,33 @@ export async function catchUpFromTopic(options: CatchUpOptions): Promise<CatchUp
       ...report,
       withoutHeader: withoutHeader.length,
       withheld: withheld.length,
+      restored: restored.length,
       unverified: unverified.length,
       conflicts: conflicts.length,
     },
     'store catch-up',
   );
   return report;
+}
+
+/** The candidate with the withheld fields its restorers can say put back into its data; the others still withheld. */
+function restoreWithheld(candidate: Candidate, restore: WithheldRestorers): Candidate {
+  const data = { ...(candidate.row.data as Record<string, unknown>) };
+  const still: string[] = [];
+  for (const field of candidate.withheld) {
+    const restorer = Object.hasOwn(restore, field) ? restore[field] : undefined;
+    let value: unknown;
+    try {
+      // Each restorer sees the row as the topic gave it, whatever the others put back.
+      value = restorer?.(candidate.row);
+    } catch {
+      // A row its restorer cannot read (no certificate number): the field stays withheld.
+      value = undefined;
+    }
+    if (value === undefined) still.push(field);
+    else data[field] = value;
+  }
+  return { ...candidate, row: { ...candidate.row, data }, withheld: still };
 }
 
 function toStoredEvent(row: StoredEventJson): StoredEvent {
@@ -289,6 +332,7 @@ export async function runCatchUpCli(
   format: StoredRowFormat,
   consumers: (namespace: string) => readonly ConsumerGroupTopics[] = () => [],
   afterImport?: CatchUpOptions['afterImport'],
+  restore?: WithheldRestorers,
 ): Promise<void> {
   const env = process.env;
   const databaseUrl = env.DATABASE_URL;
@@ -307,6 +351,7 @@ export async function runCatchUpCli(
       format,
       apply,
       ...(afterImport ? { afterImport } : {}),
+      ...(restore ? { restore } : {}),
     });
     const rewound = apply && report.complete ? await rewindConsumers(kafka, consumers(env.TOPIC_NAMESPACE ?? '')) : [];
     process.stdout.write(`${JSON.stringify({ service, topic, ...report, rewound }, null, 2)}\n`);

@@ -2,11 +2,17 @@ import { migrate } from '@homeward/pg-kit/migrations';
 import { createTestDatabase, testKafka, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
 import { create, toBinary, toEnvelope, uuidv7 } from '@homeward/contracts';
 import { RegistrationEventSchema } from '@homeward/contracts/registration/v1';
-import { STORED_RESIDUE_HEADER, storedResidueHeader, storedRowJson, type StoredRowFormat } from '@homeward/contracts/stored-row';
+import {
+  STORED_RESIDUE_HEADER,
+  storedResidueHeader,
+  storedRowJson,
+  type StoredRowFormat,
+  type StoredRowJson,
+} from '@homeward/contracts/stored-row';
 import { eventStoreMigrations, type StoredEvent } from '@homeward/event-store';
 import { ensureTopics } from '@homeward/messaging';
 import type { RelayedMessage } from '@homeward/messaging/event-relay';
-import { catchUpFromTopic, storedEventHeader } from '@homeward/messaging/store-catch-up';
+import { catchUpFromTopic, storedEventHeader, type WithheldRestorers } from '@homeward/messaging/store-catch-up';
 
 // Real PostgreSQL, real Kafka: the catch-up of a restored event store from its service's topic takes back
 // what the store lacks only when every missing event can be taken back exactly; otherwise it writes nothing.
@@ -218,6 +224,38 @@ describe('catch-up of a restored event store from its topic', () => {
         unverified: [b1.eventId],
       });
       expect(await rows()).toEqual([]);
+    });
+
+    it('takes back a withheld field its restorer derives again from the row; one without a restorer, or that it cannot say, still blocks', async () => {
+      const [a1, b1, c1] = [
+        arrival('w-a', 1, { secret: 'derived from w-a' }),
+        arrival('w-b', 1, { secret: 'derived from w-b' }),
+        arrival('w-c', 1, { secret: 'known to nobody' }),
+      ];
+      const toMessage = protoMapper(topic);
+      await published(toMessage(a1), toMessage(b1));
+      const derive = (row: StoredRowJson) => `derived from ${(row.data as { workerId: string }).workerId}`;
+      const catchUpWith = (restore: WithheldRestorers) =>
+        catchUpFromTopic({ kafka, pool: db.pool, topic, toMessage, format, restore, apply: true });
+
+      // A restorer of some other field does not restore this one.
+      expect(await catchUpWith({ other: derive })).toMatchObject({ imported: 0, complete: false, restored: [] });
+      expect(await rows()).toEqual([]);
+
+      expect(await catchUpWith({ secret: derive })).toMatchObject({ missing: 2, imported: 2, complete: true });
+      expect(await rows()).toEqual([a1, b1].map(asRow));
+
+      // A restorer that cannot say the value (undefined, or it throws on the row) leaves the field withheld.
+      await published(toMessage(c1));
+      const report = await catchUpWith({
+        secret: (row) => {
+          if ((row.data as { workerId: string }).workerId === 'w-c') throw new Error('no such worker');
+          return derive(row);
+        },
+      });
+      expect(report).toMatchObject({ missing: 1, imported: 0, complete: false, withheld: [c1.eventId], restored: [] });
+      expect(await catchUpWith({ secret: () => undefined })).toMatchObject({ imported: 0, withheld: [c1.eventId] });
+      expect(await rows()).toEqual([a1, b1].map(asRow));
     });
   });
 });

@@ -30,6 +30,8 @@ export interface CatchUpOutcome {
   readonly missing: number;
   readonly imported: number;
   readonly complete: boolean;
+  readonly withheld: string[];
+  readonly restored: string[];
   readonly rewound: string[];
 }
 
@@ -57,15 +59,18 @@ export async function dumpDatabase(url: string, name: string): Promise<string> {
   return dump;
 }
 
-/** infra/bin/restore-service.sh: recreates the database from the dump and catches up from the topics of `topicNamespace`. */
+/**
+ * infra/bin/restore-service.sh: recreates the database from the dump and catches up from the topics of
+ * `topicNamespace`, with the service's own settings in `env` (skills' VERIFICATION_SECRET).
+ */
 export async function restoreService(
   service: string,
   url: string,
   dump: string,
   topicNamespace: string,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; env?: Record<string, string> } = {},
 ): Promise<CatchUpOutcome> {
-  const env = { ...process.env, KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','), TOPIC_NAMESPACE: topicNamespace };
+  const env = { ...process.env, KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','), TOPIC_NAMESPACE: topicNamespace, ...options.env };
   const args = [join(ROOT, 'infra/bin/restore-service.sh'), service, url, dump, ...(options.dryRun ? ['--dry-run'] : [])];
   const { stdout } = await run('bash', args, { env, cwd: ROOT });
   return JSON.parse(stdout.slice(stdout.indexOf('{'))) as CatchUpOutcome;

@@ -267,7 +267,7 @@ export class CandidateCommands {
           certificateNumber,
           revocationStatusIndex: statusIndex,
           suspensionStatusIndex: statusIndex,
-          verificationCodeHash: this.deps.codes.hashOf(this.deps.codes.codeOf(certificateNumber)),
+          verificationCodeHash: this.deps.codes.codeHashOf(certificateNumber),
           standard,
         },
       };

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import type { StoredEvent } from '@homeward/event-store';
 import type { CandidateEvent } from '../domain/candidate/candidate.events';
 
 /** Entries of one Bitstring Status List: 131,072 bits = 16 KiB, the minimum the W3C recommends for herd privacy. */
@@ -64,54 +65,8 @@ export class CertificateRegister {
   }
 
   /** Applies a candidate's certificate events to the register, in the command's transaction. */
-  async apply(client: PoolClient, workerId: string, events: readonly CandidateEvent[]): Promise<void> {
-    for (const event of events) {
-      switch (event.type) {
-        case 'CertificateIssued': {
-          const d = event.data;
-          await client.query(
-            `INSERT INTO certificates (certificate_number, worker_id, standard_id, standard_version, kind, unit_codes, issuing_body,
-                                       issued_on, expires_on, status_index)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-            [
-              d.certificateNumber,
-              workerId,
-              d.standardId,
-              d.standardVersion,
-              d.kind,
-              d.unitCodes,
-              d.issuingBody,
-              d.issuedOn,
-              d.expiresOn ?? null,
-              d.revocationStatusIndex,
-            ],
-          );
-          break;
-        }
-        case 'CertificateSuperseded':
-          await this.setStatus(client, event.data.certificateNumber, 'superseded', null, event.data.supersededBy);
-          break;
-        case 'CertificateSuspended':
-          await this.setStatus(client, event.data.certificateNumber, 'suspended', event.data.reason);
-          break;
-        case 'CertificateReinstated':
-          await this.setStatus(client, event.data.certificateNumber, 'valid', null);
-          break;
-        case 'CertificateRevoked':
-          await this.setStatus(client, event.data.certificateNumber, 'revoked', event.data.reason);
-          break;
-        default:
-          break;
-      }
-    }
-  }
-
-  private async setStatus(client: PoolClient, number: string, status: string, reason: string | null, supersededBy?: string) {
-    await client.query(
-      `UPDATE certificates SET status = $2, status_reason = $3, superseded_by = coalesce($4, superseded_by), updated_at = now()
-        WHERE certificate_number = $1`,
-      [number, status, reason, supersededBy ?? null],
-    );
+  apply(client: PoolClient, workerId: string, events: readonly CandidateEvent[]): Promise<void> {
+    return applyToRegister(client, workerId, events);
   }
 
   async find(certificateNumber: string, client?: PoolClient): Promise<RegisteredCertificate | undefined> {
@@ -158,4 +113,85 @@ function toCertificate(row: Record<string, any>): RegisteredCertificate {
     ...(row.expires_on ? { expiresOn: row.expires_on } : {}),
     statusIndex: row.status_index,
   };
+}
+
+/** A candidate's certificate events applied to the register, in the transaction that stores them. */
+async function applyToRegister(client: PoolClient, workerId: string, events: readonly CandidateEvent[]): Promise<void> {
+  for (const event of events) {
+    switch (event.type) {
+      case 'CertificateIssued': {
+        const d = event.data;
+        await client.query(
+          `INSERT INTO certificates (certificate_number, worker_id, standard_id, standard_version, kind, unit_codes, issuing_body,
+                                     issued_on, expires_on, status_index)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [
+            d.certificateNumber,
+            workerId,
+            d.standardId,
+            d.standardVersion,
+            d.kind,
+            d.unitCodes,
+            d.issuingBody,
+            d.issuedOn,
+            d.expiresOn ?? null,
+            d.revocationStatusIndex,
+          ],
+        );
+        break;
+      }
+      case 'CertificateSuperseded':
+        await setStatus(client, event.data.certificateNumber, 'superseded', null, event.data.supersededBy);
+        break;
+      case 'CertificateSuspended':
+        await setStatus(client, event.data.certificateNumber, 'suspended', event.data.reason);
+        break;
+      case 'CertificateReinstated':
+        await setStatus(client, event.data.certificateNumber, 'valid', null);
+        break;
+      case 'CertificateRevoked':
+        await setStatus(client, event.data.certificateNumber, 'revoked', event.data.reason);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+async function setStatus(client: PoolClient, number: string, status: string, reason: string | null, supersededBy?: string) {
+  await client.query(
+    `UPDATE certificates SET status = $2, status_reason = $3, superseded_by = coalesce($4, superseded_by), updated_at = now()
+      WHERE certificate_number = $1`,
+    [number, status, reason, supersededBy ?? null],
+  );
+}
+
+const CERTIFICATE_NUMBER = /^SKL-\d{4}-(\d+)$/;
+
+/**
+ * The register of certificate events taken back into a restored store (the catch-up's `afterImport`, in its
+ * transaction): the restored register is the dump's and lacks the certificates issued or changed after it.
+ * Each issued certificate takes back its status position, and the number sequence moves past its number, so
+ * that the next issue draws neither again. (Their signed credentials are not made again: that needs the
+ * issuer's keys; public verification answers `invalid`, `verification.credential-missing`, meanwhile.)
+ */
+export async function takeBackIntoRegister(client: PoolClient, events: readonly StoredEvent[]): Promise<void> {
+  let highest = 0;
+  for (const stored of events) {
+    if (!stored.streamId.startsWith('candidate-')) continue;
+    const event = { type: stored.type, data: stored.data } as CandidateEvent;
+    if (event.type === 'CertificateIssued') {
+      await client.query(`INSERT INTO status_entries (status_index, certificate_number) VALUES ($1, $2)`, [
+        event.data.revocationStatusIndex,
+        event.data.certificateNumber,
+      ]);
+      highest = Math.max(highest, Number(CERTIFICATE_NUMBER.exec(event.data.certificateNumber)?.[1] ?? 0));
+    }
+    await applyToRegister(client, event.data.workerId, [event]);
+  }
+  if (highest > 0) {
+    await client.query(`SELECT setval('certificate_number_seq', $1::bigint) FROM certificate_number_seq WHERE last_value <= $1::bigint`, [
+      highest,
+    ]);
+  }
 }

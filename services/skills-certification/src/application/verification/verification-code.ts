@@ -31,6 +31,14 @@ export class VerificationCodes {
     return createHash('sha256').update(normalise(code)).digest('hex');
   }
 
+  /**
+   * The hash of the certificate's code, as its `CertificateIssued` keeps it: the issue stores it, and a
+   * restore derives it again from the number (the topic never carries it), so both must derive it here.
+   */
+  codeHashOf(certificateNumber: string): string {
+    return this.hashOf(this.codeOf(certificateNumber));
+  }
+
   /** Whether the code is the certificate's, compared in constant time (hyphens and case do not matter). */
   matches(certificateNumber: string, code: string): boolean {
     const expected = Buffer.from(normalise(this.codeOf(certificateNumber)));
