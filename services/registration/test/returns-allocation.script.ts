@@ -14,7 +14,7 @@
  *
  * Options (environment): RETURNS (2,000 per measured phase), WARMUP (1,000), CONCURRENCY (16), TOP (20),
  * SAMPLING_INTERVAL (bytes between heap samples, 1,024), ALLOCATION_PROFILE (a path to save the
- * .heapprofile for DevTools).
+ * .heapprofile for DevTools), CPU_PROFILE (a path: a .cpuprofile of RETURNS more returns, to compare builds).
  *
  * The process runs the `api` role only, as the benchmark's API process does: the relay and the projection
  * (and their Kafka clients) would allocate beside the commands and blur what a return costs. Phases:
@@ -215,6 +215,19 @@ async function main() {
       const k = (gcByKind[kind] ??= { count: 0, ms: 0 });
       k.count++;
       k.ms = Math.round((k.ms + p.duration) * 100) / 100;
+    }
+
+    // 3b. CPU_PROFILE=<path>: a CPU profile of RETURNS more returns (DevTools' .cpuprofile), to compare builds by function.
+    if (process.env.CPU_PROFILE) {
+      const profiler = new Session();
+      profiler.connect();
+      await post(profiler, 'Profiler.enable');
+      await post(profiler, 'Profiler.setSamplingInterval', { interval: 100 });
+      await post(profiler, 'Profiler.start');
+      await returns(RETURNS);
+      const { profile } = (await post(profiler, 'Profiler.stop')) as { profile: unknown };
+      profiler.disconnect();
+      writeFileSync(process.env.CPU_PROFILE, JSON.stringify(profile));
     }
 
     // 4. Bytes allocated per return, and where.
