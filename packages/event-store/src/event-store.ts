@@ -77,6 +77,12 @@ export interface GlobalCheckpoint {
 
 export const beginningOfTime: GlobalCheckpoint = { transactionId: '0', globalPosition: 0 };
 
+/**
+ * Where a publisher's messages stand on its topics, kept with its checkpoint: per topic, per partition,
+ * the offset just past the last message it wrote there up to that checkpoint. The store keeps it as is.
+ */
+export type PublishedThrough = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
 // One statement does the version check and the event rows, so an append is atomic on its own and costs
 // one round trip. Nothing else is written: the events table is the outbox, and the publisher follows
 // the global order (readAll) from its checkpoint. There is deliberately no NOTIFY: a transaction that
@@ -539,15 +545,33 @@ export class EventStore {
     return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : beginningOfTime;
   }
 
-  /** Moves the named reader's checkpoint forward to `checkpoint` (never back). */
-  async saveCheckpoint(reader: string, checkpoint: GlobalCheckpoint, db: Queryable = this.pool): Promise<void> {
+  /** Where the named publisher's messages stood on its topics at its checkpoint; undefined if it never said. */
+  async publishedThroughOf(reader: string, db: Queryable = this.pool): Promise<PublishedThrough | undefined> {
+    const { rows } = await db.query<{ published_through: PublishedThrough | null }>(
+      'SELECT published_through FROM global_checkpoints WHERE reader = $1',
+      [reader],
+    );
+    return rows[0]?.published_through ?? undefined;
+  }
+
+  /**
+   * Moves the named reader's checkpoint forward to `checkpoint` (never back), with, for a publisher, where
+   * its messages stand on its topics (kept as it was when not given).
+   */
+  async saveCheckpoint(
+    reader: string,
+    checkpoint: GlobalCheckpoint,
+    db: Queryable = this.pool,
+    publishedThrough?: PublishedThrough,
+  ): Promise<void> {
     await db.query({
       name: 'homeward-event-store-save-checkpoint',
-      text: `INSERT INTO global_checkpoints AS c (reader, transaction_id, global_position) VALUES ($1, $2, $3)
+      text: `INSERT INTO global_checkpoints AS c (reader, transaction_id, global_position, published_through) VALUES ($1, $2, $3, $4)
              ON CONFLICT (reader) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position,
+                                                published_through = coalesce(EXCLUDED.published_through, c.published_through),
                                                 updated_at = now()
               WHERE (c.transaction_id, c.global_position) < (EXCLUDED.transaction_id, EXCLUDED.global_position)`,
-      values: [reader, checkpoint.transactionId, checkpoint.globalPosition],
+      values: [reader, checkpoint.transactionId, checkpoint.globalPosition, publishedThrough ? JSON.stringify(publishedThrough) : null],
     });
   }
 

@@ -72,4 +72,12 @@ export const eventStoreMigrations: readonly Migration[] = [
       DROP TABLE outbox;
     `,
   },
+  {
+    // Where a publisher's messages stand on its topics when its checkpoint moved: per topic and partition,
+    // the offset just past its last message there. Kept in the checkpoint's row so that both move in one
+    // write (and are lost together in a crash): a relay that may send again reads its topics from there
+    // and leaves out what is already on them (docs/adr/0003). Null until the publisher first records it.
+    id: '0003_published_through',
+    sql: `ALTER TABLE global_checkpoints ADD COLUMN published_through jsonb;`,
+  },
 ];

@@ -24,17 +24,33 @@ export class CompleteSender {
     private readonly options: { readonly metadataTtlMs?: number; readonly attempts?: number } = {},
   ) {}
 
-  async send(producer: Producer, topicMessages: readonly TopicMessages[]): Promise<void> {
+  /**
+   * Sends every message and says, per partition written, the offset just past its messages there (they
+   * travel in one record batch per partition, so they lie at the acknowledged base offset and after it).
+   */
+  async send(producer: Producer, topicMessages: readonly TopicMessages[]): Promise<PartitionEnd[]> {
     let pending = await this.byPartition(topicMessages);
     const attempts = this.options.attempts ?? 5;
+    const ends: PartitionEnd[] = [];
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > attempts) {
         throw new IncompleteSendError(pending.map((p) => `${p.topic}[${p.partition}]`));
       }
       const answers = await producer.sendBatch({ topicMessages: grouped(pending), acks: -1 });
-      const done = new Set(answers.filter((a) => a.errorCode === 0).map((a) => partitionKey(a.topicName, a.partition)));
-      pending = pending.filter((p) => !done.has(partitionKey(p.topic, p.partition)));
+      const done = new Map(
+        answers.filter((a) => a.errorCode === 0).map((a) => [partitionKey(a.topicName, a.partition), a.baseOffset] as const),
+      );
+      pending = pending.filter((p) => {
+        const key = partitionKey(p.topic, p.partition);
+        if (!done.has(key)) return true;
+        const base = done.get(key);
+        // Without a base offset (never with acks=all) the end is not known: the partition is left out.
+        if (base !== undefined && base !== null)
+          ends.push({ topic: p.topic, partition: p.partition, end: Number(base) + p.messages.length });
+        return false;
+      });
     }
+    return ends;
   }
 
   async close(): Promise<void> {
@@ -86,6 +102,13 @@ export class CompleteSender {
       throw error;
     }
   }
+}
+
+/** Where a send left a partition: `end` is the offset just past the last message it wrote there. */
+export interface PartitionEnd {
+  readonly topic: string;
+  readonly partition: number;
+  readonly end: number;
 }
 
 /** Partitions of a send that no broker acknowledged after every attempt. */

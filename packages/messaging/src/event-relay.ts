@@ -1,14 +1,22 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Span } from '@homeward/telemetry';
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
-import { EventStore, PUBLISHER_READER, type GlobalCheckpoint, type StoredEvent } from '@homeward/event-store';
+import {
+  EventStore,
+  PUBLISHER_READER,
+  beginningOfTime,
+  type GlobalCheckpoint,
+  type PublishedThrough,
+  type StoredEvent,
+} from '@homeward/event-store';
 import { isTransientInfrastructureError, pgErrorCode } from '@homeward/pg-kit';
-import { CompleteSender } from './complete-send';
+import { CompleteSender, type PartitionEnd } from './complete-send';
 import { reliableProducer, silentLogger, type Logger } from './messaging';
 import { RelayQuarantine, type QuarantineEntry } from './relay-quarantine';
 import type { Registry } from 'prom-client';
 import { registerRelayMetrics, renderRelayMetrics, type RelayStatus } from './relay-metrics';
 import { endSpans, publishSpans, withPublishTraceparent } from './tracing';
+import { readTopicsToEnd, type PartitionRange, type TopicMessage } from './topic-reader';
 
 /** What an event becomes on Kafka. */
 export interface RelayedMessage {
@@ -84,9 +92,19 @@ interface Unpublishable {
  * Publishes the event store to Kafka: the events table is the outbox (docs/adr/0003). The relay follows
  * the store's global order from its checkpoint, sends each event's integration message, and moves the
  * checkpoint only after Kafka acknowledged them (acks=all, idempotent producer). Every committed event
- * is published, because the event and its publication are the same row; a crash between send and
- * checkpoint sends some again, and consumers deduplicate by event id. One relay per database is active
+ * is published, because the event and its publication are the same row. One relay per database is active
  * at a time (a session advisory lock), which keeps each stream's events in their order on the topic.
+ *
+ * Each message is on its topic once per event id, also when a relay dies between Kafka's acknowledgement
+ * and its checkpoint, when a database crash loses the checkpoint's commit, or when a send failed with an
+ * unknown outcome. With its checkpoint the relay records where its messages stand on each partition it
+ * writes (`published_through`: the offset just past its last message there). Whenever it may send again
+ * — after taking the lead, which it also does again after any failure — it first reads its partitions from
+ * there to their end, and leaves out of what it sends every message already there (same topic, key and
+ * `ce_id`), as long as no message of the same key went before it in that send: a key's later message is
+ * never left out behind an earlier one that is sent (a quarantine release sends an erasure's tombstone
+ * again after the held events). Only what was read on the topic is left out: when in doubt (nothing
+ * recorded yet, a topic that cannot be read), the relay sends, and consumers still deduplicate by event id.
  *
  * An event the mapper cannot turn into a message quarantines its stream (docs/adr/0005): that event and
  * every later one of the same stream are held back, recorded in `relay_quarantine` in the same
@@ -124,6 +142,17 @@ export class EventRelay {
   private releaseAsked = false;
   /** Operators' view of the quarantine and their requests to release a stream. */
   readonly quarantine: RelayQuarantine;
+  /**
+   * Per topic and partition, the offset just past the relay's last message there: as recorded with the
+   * checkpoint when it took the lead, moved on by each send, and recorded again with each checkpoint.
+   */
+  private publishedThrough = new Map<string, Map<number, number>>();
+  /** The reader never checkpointed: its topics hold no message of it from before, so they are read from their start. */
+  private neverCheckpointed = false;
+  /** Taken the lead: the next send may repeat messages of the relay before; it reads its topics first. */
+  private mayResend = false;
+  /** The messages found on the topics (see `messageIdentity`) when the relay took the lead, until a batch finds none of its own there. */
+  private onTopics: ReadonlySet<string> | undefined;
 
   /** Sends that are done only when every partition's leader acknowledged its messages (complete-send.ts). */
   private readonly sender: CompleteSender;
@@ -260,6 +289,16 @@ export class EventRelay {
           // some events are sent again, and consumers deduplicate by event id. Appends stay synchronous.
           await client.query('SET synchronous_commit = off');
           this.checkpoint = await this.store.checkpointOf(this.reader, client);
+          const recorded = await this.store.publishedThroughOf(this.reader, client);
+          this.publishedThrough = new Map(
+            Object.entries(recorded ?? {}).map(([topic, ends]) => [
+              topic,
+              new Map(Object.entries(ends).map(([p, end]) => [Number(p), end])),
+            ]),
+          );
+          this.neverCheckpointed = recorded === undefined && isBeginning(this.checkpoint);
+          this.mayResend = true;
+          this.onTopics = undefined;
           this.held = new Map((await this.quarantine.open(client)).map((entry) => [entry.streamId, entry]));
         } catch (error) {
           // Closing the connection gives up the session lock with it; kept, the lock would bar every later attempt.
@@ -282,6 +321,9 @@ export class EventRelay {
     this.leader = undefined;
     this.checkpoint = undefined;
     this.held = new Map();
+    this.publishedThrough = new Map();
+    this.mayResend = false;
+    this.onTopics = undefined;
     if (!client) return;
     try {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockName]);
@@ -324,11 +366,16 @@ export class EventRelay {
           'not an event; the relay stops here until it is fixed',
       );
     }
-    // Sent before anything is recorded: a crash after the send only sends these messages again.
-    await this.send(messages, events);
+    // Sent before anything is recorded: a crash after the send makes the next leader read the topics
+    // from the offsets recorded with the checkpoint, and leave out these messages, found there.
+    const alreadyThere = await this.send(messages, events);
+    // The first batch after taking the lead that finds none of its messages on the topics is past what
+    // the relay before may have sent: the messages read are forgotten.
+    if (this.onTopics && messages.length > 0 && alreadyThere === 0) this.onTopics = undefined;
     await this.options.afterSendBeforeCheckpoint?.(events.map((e) => e.eventId));
+    const publishedThrough = this.publishedThroughRecord();
     if (unpublishable.length === 0) {
-      await this.store.saveCheckpoint(this.reader, checkpoint, leader);
+      await this.store.saveCheckpoint(this.reader, checkpoint, leader, publishedThrough);
     } else {
       const opened = await inTransaction(leader, async () => {
         const entries: QuarantineEntry[] = [];
@@ -343,7 +390,7 @@ export class EventRelay {
             }),
           );
         }
-        await this.store.saveCheckpoint(this.reader, checkpoint, leader);
+        await this.store.saveCheckpoint(this.reader, checkpoint, leader, publishedThrough);
         return entries;
       });
       for (const [i, entry] of opened.entries()) {
@@ -390,20 +437,126 @@ export class EventRelay {
     return { messages, unpublishable: [...failed.values()] };
   }
 
-  /** Sends the messages of `events`; each event that carries its command's traceparent is a publish span of that trace. */
-  private async send(messages: readonly RelayedMessage[], events: readonly StoredEvent[]): Promise<void> {
-    if (messages.length === 0) return;
+  /**
+   * Sends the messages of `events` but those already on their topics (after taking the lead); each event
+   * that carries its command's traceparent is a publish span of that trace. Returns how many were left out.
+   */
+  private async send(messages: readonly RelayedMessage[], events: readonly StoredEvent[]): Promise<number> {
+    if (messages.length === 0) return 0;
+    if (this.mayResend) {
+      this.onTopics = await this.readOwnMessages(messages);
+      this.mayResend = false;
+    }
+    const toSend = this.onTopics ? leaveOutPublished(messages, this.onTopics) : messages;
+    const alreadyThere = messages.length - toSend.length;
+    if (alreadyThere > 0) {
+      this.logger.warn({ alreadyThere, sending: toSend.length }, 'event relay left out messages already on their topics');
+    }
+    if (toSend.length === 0) return alreadyThere;
     const spans = publishSpans(events);
+    let ends: PartitionEnd[];
     try {
-      await this.sendTraced(messages, spans);
+      ends = await this.sendTraced(toSend, spans);
     } catch (error) {
       endSpans(spans.values(), error);
       throw error;
     }
     endSpans(spans.values());
+    await this.recordEnds(ends);
+    return alreadyThere;
   }
 
-  private async sendTraced(messages: readonly RelayedMessage[], spans: ReadonlyMap<string, Span>): Promise<void> {
+  /**
+   * The messages on the relay's topics past the offsets recorded with its checkpoint: all it may have sent
+   * since. A topic first written by this reader (never checkpointed) is read from its start; a partition
+   * with nothing recorded, or a topic that cannot be read, is not read (its messages are sent).
+   */
+  private async readOwnMessages(messages: readonly RelayedMessage[]): Promise<ReadonlySet<string>> {
+    const topics = new Set(this.publishedThrough.keys());
+    if (this.neverCheckpointed) for (const m of messages) topics.add(m.topic);
+    const ranges: PartitionRange[] = [];
+    for (const [topic, partitions] of await this.partitionsOf([...topics])) {
+      for (const { partition, low, high } of partitions) {
+        const recorded = this.publishedThrough.get(topic)?.get(partition) ?? (this.neverCheckpointed ? low : undefined);
+        // Below the log's start lies nothing any more (retention); beyond its end, a topic made anew.
+        if (recorded !== undefined && Math.max(recorded, low) < high) {
+          ranges.push({ topic, partition, start: Math.max(recorded, low), end: high });
+        }
+      }
+    }
+    const found = new Set<string>();
+    if (ranges.length === 0) return found;
+    const read = await readTopicsToEnd(this.kafka, {
+      topics: [...new Set(ranges.map((r) => r.topic))],
+      ranges,
+      logger: this.logger,
+      // A topic that cannot be read to its end fails the attempt: the relay retries, as after a failed send.
+      timeoutMs: 30_000,
+      onMessage: (message, topic) => {
+        const identity = messageIdentityOnTopic(message, topic);
+        if (identity !== undefined) found.add(identity);
+      },
+    });
+    this.logger.info(
+      { messagesRead: read.messagesRead, partitions: ranges.length },
+      'event relay read its topics past its checkpoint before sending again',
+    );
+    return found;
+  }
+
+  /** Each topic's partitions with their first offset and their end; a topic that cannot be read is left out. */
+  private async partitionsOf(topics: readonly string[]): Promise<Map<string, { partition: number; low: number; high: number }[]>> {
+    const result = new Map<string, { partition: number; low: number; high: number }[]>();
+    if (topics.length === 0) return result;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of topics) {
+        try {
+          const offsets = await admin.fetchTopicOffsets(topic);
+          result.set(
+            topic,
+            offsets.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) })),
+          );
+        } catch (error) {
+          this.logger.warn({ err: error, topic }, 'event relay cannot read a topic it wrote to; its messages are sent without looking');
+        }
+      }
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    return result;
+  }
+
+  /**
+   * Moves the recorded ends past a send. A topic written for the first time has its other partitions
+   * recorded at their present end, so that a later message of the relay there is found after a crash.
+   */
+  private async recordEnds(ends: readonly PartitionEnd[]): Promise<void> {
+    const newTopics = [...new Set(ends.map((e) => e.topic))].filter((t) => !this.publishedThrough.has(t));
+    if (newTopics.length > 0) {
+      // Best effort: without it those partitions are only recorded once written, and sent again until then.
+      const known = await this.partitionsOf(newTopics).catch(() => new Map<string, { partition: number; high: number }[]>());
+      for (const topic of newTopics) {
+        this.publishedThrough.set(topic, new Map((known.get(topic) ?? []).map((p) => [p.partition, p.high])));
+      }
+    }
+    for (const { topic, partition, end } of ends) {
+      let partitions = this.publishedThrough.get(topic);
+      if (!partitions) this.publishedThrough.set(topic, (partitions = new Map()));
+      partitions.set(partition, Math.max(end, partitions.get(partition) ?? 0));
+    }
+  }
+
+  /** What is recorded with the next checkpoint; undefined (the record kept as it is) while there is nothing. */
+  private publishedThroughRecord(): PublishedThrough | undefined {
+    if (this.publishedThrough.size === 0) return undefined;
+    const record: Record<string, Record<string, number>> = {};
+    for (const [topic, partitions] of this.publishedThrough) record[topic] = Object.fromEntries(partitions);
+    return record;
+  }
+
+  private async sendTraced(messages: readonly RelayedMessage[], spans: ReadonlyMap<string, Span>): Promise<PartitionEnd[]> {
     const byTopic = new Map<string, TopicMessages>();
     for (const message of messages) {
       let entry = byTopic.get(message.topic);
@@ -416,7 +569,7 @@ export class EventRelay {
       });
     }
     try {
-      await this.sender.send(this.producer!, [...byTopic.values()]);
+      return await this.sender.send(this.producer!, [...byTopic.values()]);
     } catch (error) {
       this.producerSuspect = true;
       throw error;
@@ -428,8 +581,8 @@ export class EventRelay {
    * sequence numbers when a send fails (a broker killed and restarted under it), and then every later
    * send is refused with "out of order sequence number": the relay would never publish again. A new
    * producer gets a new producer id and starts its sequences afresh; whatever the failed send delivered
-   * is sent again, and consumers deduplicate by event id. Throws while the broker is still away (the
-   * relay's loop tries again).
+   * is found on the topics before the next send (the failure made the relay take the lead again) and
+   * left out. Throws while the broker is still away (the relay's loop tries again).
    */
   private async renewProducer(): Promise<void> {
     const fresh = this.kafka.producer(reliableProducer);
@@ -524,6 +677,37 @@ export class EventRelay {
       expose(done);
     });
   }
+}
+
+const isBeginning = (c: GlobalCheckpoint) =>
+  c.transactionId === beginningOfTime.transactionId && c.globalPosition === beginningOfTime.globalPosition;
+
+/** A message as the relay tells it apart on a topic: its key and its event's id (`ce_id`). */
+const messageIdentity = (topic: string, key: string, eventId: string) => `${topic}\u0000${key}\u0000${eventId}`;
+
+function messageIdentityOnTopic(message: TopicMessage, topic: string): string | undefined {
+  const header = message.headers?.ce_id;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || message.key === null) return undefined;
+  return messageIdentity(topic, message.key.toString(), value.toString());
+}
+
+/**
+ * `messages` without those already on their topics (`onTopics`), in their order. Of each key only those
+ * before its first message to send are left out: a key's message never goes to the topic ahead of an
+ * earlier one of the same send, so its last message stays the last on a compacted topic.
+ */
+export function leaveOutPublished(messages: readonly RelayedMessage[], onTopics: ReadonlySet<string>): RelayedMessage[] {
+  const sending = new Set<string>();
+  const kept: RelayedMessage[] = [];
+  for (const message of messages) {
+    const key = `${message.topic}\u0000${message.key}`;
+    const eventId = message.headers.ce_id;
+    if (!sending.has(key) && eventId !== undefined && onTopics.has(messageIdentity(message.topic, message.key, eventId))) continue;
+    sending.add(key);
+    kept.push(message);
+  }
+  return kept;
 }
 
 /** Runs `work` in a transaction on the relay's own connection. */

@@ -34,6 +34,8 @@ export interface ReadToEndOptions {
    */
   readonly ranges?: readonly PartitionRange[];
   readonly logger?: Logger;
+  /** Fails the read (its consumer closed) when it has not reached the end by then; by default it waits as long as it takes. */
+  readonly timeoutMs?: number;
 }
 
 export interface ReadToEndResult {
@@ -97,9 +99,14 @@ export async function readTopicsToEnd(kafka: Kafka, options: ReadToEndOptions): 
     maxWaitTimeInMs: 250,
   });
   let read = 0;
+  let timer: NodeJS.Timeout | undefined;
   await consumer.connect();
   try {
     await new Promise<void>((resolve, reject) => {
+      if (options.timeoutMs !== undefined) {
+        const ms = options.timeoutMs;
+        timer = setTimeout(() => reject(new Error(`reading ${options.topics.join(', ')} to the end took over ${ms} ms`)), ms);
+      }
       const reached = (topic: string, partition: number, lastOffset: string | null) => {
         const key = `${topic}\u0000${partition}`;
         const end = pending.get(key);
@@ -159,6 +166,7 @@ export async function readTopicsToEnd(kafka: Kafka, options: ReadToEndOptions): 
         .catch(reject);
     });
   } finally {
+    clearTimeout(timer);
     await consumer.disconnect().catch(() => undefined);
     await deleteGroup(kafka, groupId);
   }
