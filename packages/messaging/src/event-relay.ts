@@ -153,6 +153,8 @@ export class EventRelay {
   private mayResend = false;
   /** The messages found on the topics (see `messageIdentity`) when the relay took the lead, until a batch finds none of its own there. */
   private onTopics: ReadonlySet<string> | undefined;
+  /** Reads of the topics that failed one after the other (see `readOwnMessagesOrGiveUp`). */
+  private failedReads = 0;
 
   /** Sends that are done only when every partition's leader acknowledged its messages (complete-send.ts). */
   private readonly sender: CompleteSender;
@@ -444,7 +446,7 @@ export class EventRelay {
   private async send(messages: readonly RelayedMessage[], events: readonly StoredEvent[]): Promise<number> {
     if (messages.length === 0) return 0;
     if (this.mayResend) {
-      this.onTopics = await this.readOwnMessages(messages);
+      this.onTopics = await this.readOwnMessagesOrGiveUp(messages);
       this.mayResend = false;
     }
     const toSend = this.onTopics ? leaveOutPublished(messages, this.onTopics) : messages;
@@ -464,6 +466,27 @@ export class EventRelay {
     endSpans(spans.values());
     await this.recordEnds(ends);
     return alreadyThere;
+  }
+
+  /**
+   * `readOwnMessages`, whose failure fails the attempt (the relay retries, as after a failed send) but
+   * not for ever: a read that failed three times running is given up, and the relay sends everything
+   * (at least once), rather than publishing nothing while a topic cannot be read to its end.
+   */
+  private async readOwnMessagesOrGiveUp(messages: readonly RelayedMessage[]): Promise<ReadonlySet<string> | undefined> {
+    try {
+      const found = await this.readOwnMessages(messages);
+      this.failedReads = 0;
+      return found;
+    } catch (error) {
+      if (++this.failedReads < 3) throw error;
+      this.failedReads = 0;
+      this.logger.error(
+        { err: error },
+        'event relay cannot read its topics past its checkpoint; it sends without looking (consumers deduplicate)',
+      );
+      return undefined;
+    }
   }
 
   /**
