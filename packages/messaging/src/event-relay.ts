@@ -153,6 +153,8 @@ export class EventRelay {
   private mayResend = false;
   /** The messages found on the topics (see `messageIdentity`) when the relay took the lead, until a batch finds none of its own there. */
   private onTopics: ReadonlySet<string> | undefined;
+  /** Topics whose every partition this leader has recorded (see `recordEnds`). */
+  private partitionsRecorded = new Set<string>();
   /** Reads of the topics that failed one after the other (see `readOwnMessagesOrGiveUp`). */
   private failedReads = 0;
 
@@ -324,6 +326,7 @@ export class EventRelay {
     this.checkpoint = undefined;
     this.held = new Map();
     this.publishedThrough = new Map();
+    this.partitionsRecorded = new Set();
     this.mayResend = false;
     this.onTopics = undefined;
     if (!client) return;
@@ -527,7 +530,7 @@ export class EventRelay {
     return found;
   }
 
-  /** Each topic's partitions with their first offset and their end; a topic that cannot be read is left out. */
+  /** Each topic's partitions with their first offset and their end; a topic that does not exist is left out. */
   private async partitionsOf(topics: readonly string[]): Promise<Map<string, { partition: number; low: number; high: number }[]>> {
     const result = new Map<string, { partition: number; low: number; high: number }[]>();
     if (topics.length === 0) return result;
@@ -542,6 +545,9 @@ export class EventRelay {
             offsets.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) })),
           );
         } catch (error) {
+          // A topic gone (deleted since) is not read; any other failure (a partition without a leader while
+          // a broker is away, say) fails the attempt, and the relay tries again.
+          if ((error as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
           this.logger.warn({ err: error, topic }, 'event relay cannot read a topic it wrote to; its messages are sent without looking');
         }
       }
@@ -552,16 +558,20 @@ export class EventRelay {
   }
 
   /**
-   * Moves the recorded ends past a send. A topic written for the first time has its other partitions
-   * recorded at their present end, so that a later message of the relay there is found after a crash.
+   * Moves the recorded ends past a send. A topic's partitions not recorded yet (the first time this
+   * leader writes to it) are recorded at their present end, which is past every message of the relay so
+   * far: a later one there is then found after a crash.
    */
   private async recordEnds(ends: readonly PartitionEnd[]): Promise<void> {
-    const newTopics = [...new Set(ends.map((e) => e.topic))].filter((t) => !this.publishedThrough.has(t));
-    if (newTopics.length > 0) {
-      // Best effort: without it those partitions are only recorded once written, and sent again until then.
-      const known = await this.partitionsOf(newTopics).catch(() => new Map<string, { partition: number; high: number }[]>());
-      for (const topic of newTopics) {
-        this.publishedThrough.set(topic, new Map((known.get(topic) ?? []).map((p) => [p.partition, p.high])));
+    const unchecked = [...new Set(ends.map((e) => e.topic))].filter((t) => !this.partitionsRecorded.has(t));
+    if (unchecked.length > 0) {
+      // Best effort: without it such partitions are only recorded once written, and sent again until then.
+      const known = await this.partitionsOf(unchecked).catch(() => new Map<string, { partition: number; high: number }[]>());
+      for (const [topic, partitions] of known) {
+        let recorded = this.publishedThrough.get(topic);
+        if (!recorded) this.publishedThrough.set(topic, (recorded = new Map()));
+        for (const { partition, high } of partitions) if (!recorded.has(partition)) recorded.set(partition, high);
+        this.partitionsRecorded.add(topic);
       }
     }
     for (const { topic, partition, end } of ends) {
