@@ -155,8 +155,8 @@ export class EventRelay {
   private onTopics: ReadonlySet<string> | undefined;
   /** Topics whose every partition this leader has recorded (see `recordEnds`). */
   private partitionsRecorded = new Set<string>();
-  /** Reads of the topics that failed one after the other (see `readOwnMessagesOrGiveUp`). */
-  private failedReads = 0;
+  /** Since when reads of the topics fail one after the other (see `readOwnMessagesOrGiveUp`). */
+  private readsFailingSince: number | undefined;
 
   /** Sends that are done only when every partition's leader acknowledged its messages (complete-send.ts). */
   private readonly sender: CompleteSender;
@@ -473,17 +473,18 @@ export class EventRelay {
 
   /**
    * `readOwnMessages`, whose failure fails the attempt (the relay retries, as after a failed send) but
-   * not for ever: a read that failed three times running is given up, and the relay sends everything
-   * (at least once), rather than publishing nothing while a topic cannot be read to its end.
+   * not for ever: when reads have failed for two minutes running (longer than a broker's restart), the
+   * relay sends everything (at least once) rather than publish nothing while a topic cannot be read.
    */
   private async readOwnMessagesOrGiveUp(messages: readonly RelayedMessage[]): Promise<ReadonlySet<string> | undefined> {
     try {
       const found = await this.readOwnMessages(messages);
-      this.failedReads = 0;
+      this.readsFailingSince = undefined;
       return found;
     } catch (error) {
-      if (++this.failedReads < 3) throw error;
-      this.failedReads = 0;
+      this.readsFailingSince ??= Date.now();
+      if (Date.now() - this.readsFailingSince < READS_GIVEN_UP_AFTER_MS) throw error;
+      this.readsFailingSince = undefined;
       this.logger.error(
         { err: error },
         'event relay cannot read its topics past its checkpoint; it sends without looking (consumers deduplicate)',
@@ -711,6 +712,9 @@ export class EventRelay {
     });
   }
 }
+
+/** How long the relay tries to read its topics before it sends without looking. */
+const READS_GIVEN_UP_AFTER_MS = 120_000;
 
 const isBeginning = (c: GlobalCheckpoint) =>
   c.transactionId === beginningOfTime.transactionId && c.globalPosition === beginningOfTime.globalPosition;
