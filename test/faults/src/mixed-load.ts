@@ -282,8 +282,19 @@ export class MixedLoad {
       },
       'claimId',
     );
-    const claim = await this.get(fund, at, t.fund);
-    for (const documentType of (claim?.documentsRequired ?? []) as string[])
+    // Read until the fund answers: a read lost to a fault (the API killed, the database restarting) is asked
+    // again, as a real client would; taken as "no documents required" it sent none, and the claim was
+    // rightly refused as documents-missing.
+    let claim: Record<string, unknown> | undefined;
+    for (const until = Date.now() + 90_000; !claim && Date.now() < until;) {
+      claim = await this.get(fund, at, t.fund);
+      if (!claim) await sleep(500);
+    }
+    if (!claim) {
+      this.unexpected.push(`the fund did not answer for claim ${incident.claimId} within 90 s`);
+      return;
+    }
+    for (const documentType of (claim.documentsRequired ?? []) as string[])
       await this.command(
         'fund',
         'document',
