@@ -1,7 +1,13 @@
 import type { Kafka } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import type { StoredEvent } from '@homeward/event-store';
-import { STORED_RESIDUE_HEADER, storedRowFromMessage, type StoredRowFormat, type StoredRowJson } from '@homeward/contracts/stored-row';
+import {
+  STORED_RESIDUE_HEADER,
+  storedRowFromMessage,
+  storedRowJson,
+  type StoredRowFormat,
+  type StoredRowJson,
+} from '@homeward/contracts/stored-row';
 import { createPool } from '@homeward/pg-kit';
 import { createKafka, silentLogger, type Logger } from './messaging';
 import { readTopicsToEnd, type TopicMessage } from './topic-reader';
@@ -15,30 +21,9 @@ import type { RelayedMessage } from './event-relay';
  */
 export const STORED_EVENT_HEADER = 'homeward_stored_event';
 
-interface StoredEventJson {
-  readonly streamId: string;
-  readonly streamVersion: number;
-  readonly eventId: string;
-  readonly type: string;
-  readonly data: unknown;
-  readonly metadata: Record<string, unknown>;
-  readonly occurredAt: string;
-  readonly recordedAt: string;
-}
-
 /** The former header of a stored event's message: the whole row as JSON (tests of messages published with it). */
 export function storedEventHeader(stored: StoredEvent): Record<typeof STORED_EVENT_HEADER, string> {
-  const row: StoredEventJson = {
-    streamId: stored.streamId,
-    streamVersion: stored.streamVersion,
-    eventId: stored.eventId,
-    type: stored.type,
-    data: stored.data,
-    metadata: stored.metadata,
-    occurredAt: stored.occurredAt.toISOString(),
-    recordedAt: stored.recordedAt.toISOString(),
-  };
-  return { [STORED_EVENT_HEADER]: JSON.stringify(row) };
+  return { [STORED_EVENT_HEADER]: JSON.stringify(storedRowJson(stored)) };
 }
 
 export interface CatchUpOptions {
@@ -109,7 +94,7 @@ export interface CatchUpReport {
 }
 
 interface Candidate {
-  readonly row: StoredEventJson;
+  readonly row: StoredRowJson;
   readonly message: TopicMessage;
   /** Fields of the stored row that its message does not carry, by design (the row is then incomplete). */
   readonly withheld: readonly string[];
@@ -149,7 +134,7 @@ export async function catchUpFromTopic(options: CatchUpOptions): Promise<CatchUp
       const residue = header(message, STORED_RESIDUE_HEADER);
       let candidate: Candidate;
       if (json !== undefined) {
-        candidate = { row: JSON.parse(json) as StoredEventJson, message, withheld: [] };
+        candidate = { row: JSON.parse(json) as StoredRowJson, message, withheld: [] };
       } else if (residue !== undefined && options.format && message.value) {
         try {
           const { row, withheld } = storedRowFromMessage(options.format, message.value, residue);
@@ -304,7 +289,7 @@ function restoreWithheld(candidate: Candidate, restore: WithheldRestorers): Cand
   return { ...candidate, row: { ...candidate.row, data }, withheld: still };
 }
 
-function toStoredEvent(row: StoredEventJson): StoredEvent {
+function toStoredEvent(row: StoredRowJson): StoredEvent {
   return {
     globalPosition: 0,
     transactionId: '0',
