@@ -38,7 +38,8 @@ describe('observability: a command traced from the HTTP request to the read mode
     const named = (all: readonly ReadableSpan[], suffix: string) => all.find((s) => s.name.endsWith(suffix));
     const spans = await eventually(
       async () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId),
-      (all) => named(all, `${projection} write`) !== undefined,
+      // A span is exported when it ends, and the consume span ends after its child, the write: wait for both.
+      (all) => named(all, `${projection} write`) !== undefined && named(all, `${projection} consume`) !== undefined,
     );
 
     const append = named(spans, 'event-store append');
