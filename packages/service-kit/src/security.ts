@@ -9,10 +9,15 @@ import { Problem, fieldError } from './problem';
 /**
  * The HTTP edge every Homeward API shares, configured deliberately rather than left to defaults:
  *
- * - security headers (`helmet`): `Strict-Transport-Security`, `X-Content-Type-Options: nosniff`,
- *   `X-Frame-Options`/`frame-ancestors` against framing, a same-origin `Content-Security-Policy` (Swagger UI at
- *   `/docs` is served from this origin), no `X-Powered-By`, `Referrer-Policy: no-referrer`;
- * - `Cache-Control: no-store` on every API answer, success or problem: answers carry personal data, and no
+ * - security headers, by what the answer is. An API answer (JSON, problem+json, text) gets the headers OWASP's
+ *   REST Security Cheat Sheet names for every API response: `Cache-Control: no-store`, `Strict-Transport-Security`,
+ *   `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY` and `Content-Security-Policy: default-src 'none';
+ *   frame-ancestors 'none'` (nothing of it may load or frame anything), and `Referrer-Policy: no-referrer`. An
+ *   HTML page (Swagger UI at `/docs`, the public verification page) gets `helmet`'s whole set as well — the
+ *   headers that only matter to a document a browser renders (a same-origin policy for Swagger UI's scripts,
+ *   cross-origin isolation, `X-DNS-Prefetch-Control`, …) — except where the page sends its own (its stricter
+ *   policy wins). No `X-Powered-By`;
+ * - `Cache-Control: no-store` on every answer, success or problem: answers carry personal data, and no
  *   browser, proxy or CDN may keep them (the Swagger UI's static files excepted);
  * - CORS (`@fastify/cors`): no origin is allowed unless `CORS_ALLOWED_ORIGINS` names it — the APIs are called
  *   by servers with client credentials, not by browsers of other sites;
@@ -51,16 +56,21 @@ const fastifyRoute = (url: string) => url.replace(/\{([^}]+)\}/g, ':$1');
 /** The principal an authenticated request carries (set by createService's onRequest hook). */
 type WithPrincipal = FastifyRequest & { principal?: Principal };
 
-/** Registers helmet, CORS, no-store and the rate limits. Before any route is added (Nest adds them at init). */
-export async function registerSecurity(
-  app: NestFastifyApplication,
-  config: SecurityConfig,
-  rules: readonly RateLimitRule[] = [],
-): Promise<void> {
-  const fastify = app.getHttpAdapter().getInstance();
-  // Built once: @fastify/helmet called helmet(options) on every request, parsing the policy's directives
-  // again each time (about 7 KB of garbage per request). The headers are the same for every answer.
-  const securityHeaders = helmet({
+/**
+ * The security headers, worked out once: those of every API answer, and those of an HTML page (helmet's, as
+ * its middleware would set them, with the API's no-store).
+ */
+export function securityHeaders(): { readonly api: Readonly<Record<string, string>>; readonly html: Readonly<Record<string, string>> } {
+  const api: Record<string, string> = {
+    'cache-control': 'no-store',
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'referrer-policy': 'no-referrer',
+  };
+  const html: Record<string, string> = { 'cache-control': 'no-store' };
+  const middleware = helmet({
     contentSecurityPolicy: {
       useDefaults: true,
       directives: { 'frame-ancestors': ["'none'"], 'form-action': ["'self'"] },
@@ -69,27 +79,53 @@ export async function registerSecurity(
     referrerPolicy: { policy: 'no-referrer' },
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
   });
-  // helmet sets them synchronously and throws rather than passing an error on (since helmet 8.1).
-  fastify.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, nothing);
-    done();
+  const recorder = {
+    setHeader: (name: string, value: string) => void (html[name.toLowerCase()] = value),
+    removeHeader: nothing,
+  };
+  // helmet sets its headers synchronously (and throws rather than passing an error on, since helmet 8.1).
+  middleware({} as never, recorder as never, nothing);
+  return { api, html };
+}
+
+/** Registers the security headers, CORS, no-store and the rate limits. Before any route is added (Nest adds them at init). */
+export async function registerSecurity(
+  app: NestFastifyApplication,
+  config: SecurityConfig,
+  rules: readonly RateLimitRule[] = [],
+): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const { api, html } = securityHeaders();
+  // One synchronous hook on every answer, a 200 as much as a problem (onSend runs for both). The headers go
+  // into Fastify's own header object, written with the status line: helmet's middleware called
+  // ServerResponse.setHeader twelve times a request (and made Node take every other header that way too).
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html')) {
+      // A page's own headers (its Content-Security-Policy, say) are kept; helmet's fill in the rest.
+      for (const name in html) if (!reply.hasHeader(name)) void reply.header(name, html[name]);
+    } else {
+      for (const name in api) void reply.header(name, api[name]);
+    }
+    // Swagger UI's own static files may be cached; nothing the API answers may be.
+    if (request.url.startsWith('/docs/static/')) reply.removeHeader('cache-control');
+    done(null, payload);
   });
   const origins = new Set(config.CORS_ALLOWED_ORIGINS ?? []);
   await app.register(fastifyCors as never, {
-    // A function, so that an origin not listed gets no CORS header at all (not even Vary-less echoes).
-    origin: (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) =>
-      callback(null, origin !== undefined && origins.has(origin)),
+    // A function, so that an origin not listed gets no CORS header at all (not even Vary-less echoes). With
+    // none configured (the default), `false`: CORS off, nothing to decide or add on any request.
+    origin:
+      origins.size === 0
+        ? false
+        : (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) =>
+            callback(null, origin !== undefined && origins.has(origin)),
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'traceparent'],
     exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
     maxAge: 600,
     // A preflight without Access-Control-Request-Method is an OPTIONS request like any other (405 problem).
     strictPreflight: false,
-  });
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    // Swagger UI's own static files may be cached; nothing the API answers may be.
-    if (!/^\/docs\/static\//.test(request.url)) void reply.header('cache-control', 'no-store');
-    return payload;
   });
 
   if (rules.length === 0) return;

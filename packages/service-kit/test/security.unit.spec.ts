@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Module, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { TokenVerifier } from '@homeward/auth';
 import { DEV_AUDIENCE, DEV_ISSUER, devIssuer } from '@homeward/auth/dev-issuer';
 import { createService, type NestFastifyApplication, type OpenApiDocument } from '@homeward/service-kit';
@@ -26,6 +27,14 @@ class ThingsController {
   search() {
     return { items: [] };
   }
+  @Get('/page')
+  page(@Res({ passthrough: true }) reply: FastifyReply) {
+    // A page with its own policy, as the public verification page sends.
+    void reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'sha256-abc'");
+    return '<!doctype html><title>A page</title>';
+  }
   @Get('/public/:code')
   verify(@Param('code') code: string) {
     return { code, valid: false };
@@ -48,6 +57,7 @@ const openApi: OpenApiDocument = {
       },
     },
     '/search': { get: {} },
+    '/page': { get: {} },
     '/public/{code}': { get: { parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string' } }] } },
   },
 };
@@ -56,9 +66,11 @@ describe('the HTTP edge of every service', () => {
   let app: NestFastifyApplication;
   let token: string;
   let otherToken: string;
+  let issuerUrl: string;
 
   beforeAll(async () => {
     const issuer = await devIssuer(mkdtempSync(join(tmpdir(), 'security-edge-')));
+    issuerUrl = issuer.jwksUrl;
     token = await issuer.issue({ organisationId: 'ph-dmw-registry', kind: 'agency', subject: 'clerk-1' });
     otherToken = await issuer.issue({ organisationId: 'ph-dmw-registry', kind: 'agency', subject: 'clerk-2' });
     app = await createService({
@@ -92,18 +104,20 @@ describe('the HTTP edge of every service', () => {
     expect(headers['x-frame-options']).toBe('DENY');
     expect(headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     expect(headers['referrer-policy']).toBe('no-referrer');
-    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(headers['x-powered-by']).toBeUndefined();
-    // The rest of helmet's defaults, as @fastify/helmet sent them before the headers were worked out once.
-    expect(headers).toMatchObject({
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-resource-policy': 'same-origin',
-      'origin-agent-cluster': '?1',
-      'x-dns-prefetch-control': 'off',
-      'x-download-options': 'noopen',
-      'x-permitted-cross-domain-policies': 'none',
-      'x-xss-protection': '0',
-    });
+    // OWASP's REST set and no more: the headers that only matter to an HTML document are not sent with JSON.
+    for (const htmlOnly of [
+      'cross-origin-opener-policy',
+      'cross-origin-resource-policy',
+      'origin-agent-cluster',
+      'x-dns-prefetch-control',
+      'x-download-options',
+      'x-permitted-cross-domain-policies',
+      'x-xss-protection',
+    ]) {
+      expect(headers[htmlOnly]).toBeUndefined();
+    }
   }
 
   it('sends the security headers and no-store on a 200', async () => {
@@ -122,6 +136,44 @@ describe('the HTTP edge of every service', () => {
     expect(r.statusCode).toBe(status);
     expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
     expectSecurityHeaders(r.headers);
+  });
+
+  it("sends an HTML page helmet's whole set, its same-origin policy for Swagger UI, and no-store", async () => {
+    const page = await app.inject({ method: 'GET', url: '/docs' });
+    const html = page.statusCode === 302 ? await app.inject({ method: 'GET', url: String(page.headers.location) }) : page;
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    });
+    const policy = String(html.headers['content-security-policy']);
+    expect(policy).toContain("default-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("form-action 'self'");
+    // Swagger UI's static files may be cached; its JSON document not.
+    const script = await app.inject({ method: 'GET', url: '/docs/static/swagger-ui-bundle.js' });
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['cache-control']).not.toBe('no-store');
+    expect((await app.inject({ method: 'GET', url: '/docs/json' })).headers['cache-control']).toBe('no-store');
+  });
+
+  it('keeps the security policy an HTML page sends of its own', async () => {
+    const page = await call('GET', '/page');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-security-policy']).toBe("default-src 'none'; style-src 'sha256-abc'");
+    expect(page.headers['x-dns-prefetch-control']).toBe('off');
+    expect(page.headers['cache-control']).toBe('no-store');
   });
 
   it('answers CORS for a configured origin only', async () => {
@@ -155,6 +207,38 @@ describe('the HTTP edge of every service', () => {
     const plainOptions = await app.inject({ method: 'OPTIONS', url: '/nowhere' });
     expect(plainOptions.statusCode).toBe(404);
     expect(plainOptions.json()).toMatchObject({ code: 'request.unknown-route' });
+  });
+
+  it('answers no CORS at all when no origin is configured (the default)', async () => {
+    const closed = await createService({
+      name: 'security-edge-no-cors',
+      module: ThingsModule,
+      openApi,
+      logLevel: 'silent',
+      verifier: new TokenVerifier({ jwksUrl: issuerUrl, issuer: DEV_ISSUER, audience: DEV_AUDIENCE }),
+      security: loadConfig(securitySettings, {}),
+    });
+    try {
+      await closed.init();
+      await closed.getHttpAdapter().getInstance().ready();
+      const from = await closed.inject({
+        method: 'GET',
+        url: '/things/t-1',
+        headers: { authorization: `Bearer ${token}`, origin: 'https://console.homeward.example' },
+      });
+      expect(from.statusCode).toBe(200);
+      expect(Object.keys(from.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+      expectSecurityHeaders(from.headers);
+      const preflight = await closed.inject({
+        method: 'OPTIONS',
+        url: '/things',
+        headers: { origin: 'https://console.homeward.example', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.statusCode).toBe(405);
+      expect(Object.keys(preflight.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    } finally {
+      await closed.close();
+    }
   });
 
   it('refuses a body past 1 MiB with a 413 problem', async () => {
