@@ -1,9 +1,10 @@
-import { PH_OWWA, NP_FEWF } from '../policy/defaults';
+import { ID_BPJS, LK_SLBFE, NP_FEWF, PH_OWWA } from '../policy/defaults';
 import type { PolicyVersion } from '../policy/policy';
 import { assess, computeAmount, type ClaimFacts } from './eligibility';
 
 const owwa: PolicyVersion = { ...PH_OWWA, version: 1, publishedOn: '2016-05-10', publishedBy: 'system' };
 const fewf: PolicyVersion = { ...NP_FEWF, version: 1, publishedOn: '2008-01-01', publishedBy: 'system' };
+const slbfe: PolicyVersion = { ...LK_SLBFE, version: 1, publishedOn: '2021-05-17', publishedBy: 'system' };
 const termsOf = (p: PolicyVersion, b: string) => p.benefits.find((t) => t.benefitType === b)!;
 
 const facts = (f: Partial<ClaimFacts> = {}): ClaimFacts => ({
@@ -78,6 +79,27 @@ describe('eligibility on json-rules-engine', () => {
     ))!;
     expect(a.rules.find((r) => r.ruleId === 'documents-complete')!.actual).toEqual(['death-certificate', 'proof-of-relationship']);
     expect(a.reasonCodes).toEqual(['fund.reason.incident-before-departure', 'fund.reason.documents-missing']);
+  });
+
+  it('pays Sri Lanka’s lower death sum for a death at home within three months of the return, and covers none later', async () => {
+    const terms = termsOf(slbfe, 'death');
+    const docs = terms.documentsRequired;
+    const home = (await assess(slbfe, terms, facts({ returnedOn: '2026-09-01', documentsAttached: docs }), {
+      grade: 'in-sri-lanka-after-return',
+    }))!;
+    expect(home.eligible).toBe(true);
+    expect(home.amount.payable).toEqual({ currency: 'LKR', amountMinor: 25_000_000 });
+    const later = (await assess(slbfe, terms, facts({ returnedOn: '2026-08-01', documentsAttached: docs }), {
+      grade: 'in-sri-lanka-after-return',
+    }))!;
+    expect(later.reasonCodes).toEqual(['fund.reason.incident-after-covered-period']);
+    expect(computeAmount(terms, { grade: 'abroad' })!.payable).toEqual({ currency: 'LKR', amountMinor: 60_000_000 });
+  });
+
+  it('pays Indonesia’s Rp85 million only for a death during the placement, Rp42 million before or after it', () => {
+    const terms = ID_BPJS.benefits.find((b) => b.benefitType === 'death')!;
+    expect(computeAmount(terms, { grade: 'during-placement' })!.payable).toEqual({ currency: 'IDR', amountMinor: 8_500_000_000 });
+    expect(computeAmount(terms, { grade: 'before-or-after-placement' })!.payable).toEqual({ currency: 'IDR', amountMinor: 4_200_000_000 });
   });
 
   it('caps an actual cost at the policy’s cap', () => {
