@@ -310,7 +310,8 @@ export const LK_SLBFE: PolicyTerms = {
       amount: { kind: 'capped_actual_cost', cap: m('LKR', 50_000) },
       documentsRequired: ['medical-certificate', 'passport-copy'],
       beneficiaryOrder: ['worker'],
-      secondApprovalAbove: m('LKR', 100_000),
+      // Policy choice of this default: half the cap, so that the larger claims still need a second officer.
+      secondApprovalAbove: m('LKR', 25_000),
       citations: [SLBFE_INSURANCE, SLBFE_CLAIMS, SLBFE],
     }),
     benefit({
@@ -420,7 +421,8 @@ export const ID_BPJS: PolicyTerms = {
       amount: { kind: 'capped_actual_cost', cap: m('IDR', 15_000_000) },
       documentsRequired: ['passport-copy', 'mission-endorsement'],
       beneficiaryOrder: ['worker'],
-      secondApprovalAbove: m('IDR', 15_000_000),
+      // Policy choice of this default: the failed-departure payment (Rp10 million) or less by one officer.
+      secondApprovalAbove: m('IDR', 10_000_000),
       citations: [BPJS_NEW_BENEFITS, BPJS],
     }),
   ],
