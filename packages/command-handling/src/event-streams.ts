@@ -332,7 +332,8 @@ export class EventStreams<E extends DomainEvent, S> {
         occurredAt: occurredAt(event),
         recordedAt: metadata.now,
       });
-      state = evolve(state, event);
+      // The state before the next event, for its destination country; none is needed after the last.
+      if (destinationCountry && i + 1 < events.length) state = evolve(state, event);
     }
     return newEvents;
   }
