@@ -74,7 +74,7 @@ interface LoadResult {
    * CPU time per request of the server's process(es) and of PostgreSQL during the round: unlike the
    * rates, hardly moved by other work on a shared machine, so runs of two builds compare on it.
    */
-  cpuMicrosPerRequest?: { server: number; postgres: number };
+  cpuMicrosPerRequest?: { server: number; postgres: number; perProcess: number[] };
 }
 
 async function load(
@@ -87,8 +87,10 @@ async function load(
   measured?: { pids: readonly (number | undefined)[]; database: string },
 ): Promise<LoadResult> {
   let i = 0;
-  const serverCpu = () => (measured ? measured.pids.reduce<number>((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0) : 0);
+  const processCpu = () => (measured ? measured.pids.map((pid) => processCpuSeconds(pid) ?? 0) : []);
+  const serverCpu = () => processCpu().reduce((sum, seconds) => sum + seconds, 0);
   const serverBefore = serverCpu();
+  const perProcessBefore = processCpu();
   const postgresBefore = measured ? postgresCpu(measured.database) : new Map<string, number>();
   const result = await autocannon({
     url,
@@ -115,6 +117,8 @@ async function load(
           cpuMicrosPerRequest: {
             server: Math.round(((serverCpu() - serverBefore) * 1e6) / result.requests.total),
             postgres: Math.round((postgresCpuSecondsSince(postgresBefore, measured.database) * 1e6) / result.requests.total),
+            // Each server process's share: with --processes=split, the API's and then the relay's and projection's.
+            perProcess: processCpu().map((seconds, k) => Math.round(((seconds - perProcessBefore[k]!) * 1e6) / result.requests.total)),
           },
         }
       : {}),

@@ -405,8 +405,9 @@ export class EventStore {
     }>({
       name: 'homeward-event-store-read-many-for-fold-with-keys',
       // The events as in readStreamsForFold (a lateral index scan per stream), then one row per subject's
-      // key; the key rows carry no stream, the event rows no subject.
-      text: `SELECT * FROM (
+      // key; the key rows carry no stream, the event rows no subject. The order's columns stay inside: every
+      // column sent is a column parsed, on every row of every command's read.
+      text: `SELECT r.stream_id, r.type, r.data, r.subject_id, r.key_id, r.wrapped_key FROM (
                SELECT s.stream_id, e.type, e.data, NULL::text AS subject_id, NULL::uuid AS key_id,
                       NULL::bytea AS wrapped_key, s.n, e.stream_version
                  FROM unnest($1::text[]) WITH ORDINALITY AS s(stream_id, n)
