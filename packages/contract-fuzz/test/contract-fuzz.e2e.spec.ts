@@ -789,51 +789,57 @@ describe('every service, driven by its own OpenAPI document', () => {
     const requests = fc
       .oneof(...targets.map((t) => t.generator.request(contextOf(t.name))))
       .filter((r) => !r.tags.some((tag) => PENDING_TAGS.has(tag)));
-    await fc.assert(
-      fc.asyncProperty(requests, async (request) => {
-        const target = targets.find((t) => t.name === request.service)!;
-        const writes = request.method !== 'GET';
-        if (writes && request.service === 'skills-certification') await skillsCaughtUp();
-        if (writes && request.service === 'employment-matching') await employmentCaughtUp();
-        if (writes && request.service === 'emergency-fund') await fundCaughtUp();
-        const before = writes ? await written(request.service) : '';
-        const answer = await send(target.port, request);
-        if (writes && request.service === 'registration' && answer.status < 300)
-          registrationWrote = registrationWroteForEmployment = registrationWroteForFund = true;
-        tally.sent++;
-        if (tally.sent % 2000 === 0)
-          process.stdout.write(
-            `contract fuzz: ${tally.sent} sent after ${Math.round((Date.now() - started) / 1000)} s, ${found.size} faults so far\n`,
-          );
-        tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
-        tally.byService.set(request.service, (tally.byService.get(request.service) ?? 0) + 1);
-        if (request.service === 'skills-certification') tally.skills.set(answer.status, (tally.skills.get(answer.status) ?? 0) + 1);
-        if (request.service === 'employment-matching') tally.employment.set(answer.status, (tally.employment.get(answer.status) ?? 0) + 1);
-        if (request.service === 'emergency-fund') tally.fund.set(answer.status, (tally.fund.get(answer.status) ?? 0) + 1);
-        if (request.operation) {
-          const key = `${request.service} ${request.operation}`;
-          const statuses = tally.byOperation.get(key) ?? new Map<number, number>();
-          tally.byOperation.set(key, statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1));
-        }
-        const faults = target.oracle.judge(request.method, request.path, answer);
-        if (writes && answer.status >= 400) {
-          const after = await written(request.service);
-          if (after !== before) faults.push(`refused with ${answer.status}, yet wrote: ${before} → ${after}`);
-        }
-        if (faults.length > 0) {
-          const report =
-            `${request.method} ${request.path.slice(0, 300)} as ${request.caller} (${request.kind})\n` +
-            `  answered ${answer.status}: ${answer.body.slice(0, 500)}\n  ${faults.join('\n  ')}`;
-          if (!ALL_FAULTS) throw new Error(report);
-          for (const fault of faults) if (!found.has(fault.slice(0, 120))) found.set(fault.slice(0, 120), report);
-        }
-        // Ids the system gave out become ids later requests use.
-        if (answer.status === 201 && request.service === 'registration' && request.path === '/workers') {
-          ids.workerId!.push((JSON.parse(answer.body) as { workerId: string }).workerId);
-        }
-      }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: ALL_FAULTS },
-    );
+    const exercise = async (request: FuzzRequest): Promise<void> => {
+      const target = targets.find((t) => t.name === request.service)!;
+      const writes = request.method !== 'GET';
+      if (writes && request.service === 'skills-certification') await skillsCaughtUp();
+      if (writes && request.service === 'employment-matching') await employmentCaughtUp();
+      if (writes && request.service === 'emergency-fund') await fundCaughtUp();
+      const before = writes ? await written(request.service) : '';
+      const answer = await send(target.port, request);
+      if (writes && request.service === 'registration' && answer.status < 300)
+        registrationWrote = registrationWroteForEmployment = registrationWroteForFund = true;
+      tally.sent++;
+      if (tally.sent % 2000 === 0)
+        process.stdout.write(
+          `contract fuzz: ${tally.sent} sent after ${Math.round((Date.now() - started) / 1000)} s, ${found.size} faults so far\n`,
+        );
+      tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
+      tally.byService.set(request.service, (tally.byService.get(request.service) ?? 0) + 1);
+      if (request.service === 'skills-certification') tally.skills.set(answer.status, (tally.skills.get(answer.status) ?? 0) + 1);
+      if (request.service === 'employment-matching') tally.employment.set(answer.status, (tally.employment.get(answer.status) ?? 0) + 1);
+      if (request.service === 'emergency-fund') tally.fund.set(answer.status, (tally.fund.get(answer.status) ?? 0) + 1);
+      if (request.operation) {
+        const key = `${request.service} ${request.operation}`;
+        const statuses = tally.byOperation.get(key) ?? new Map<number, number>();
+        tally.byOperation.set(key, statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1));
+      }
+      const faults = target.oracle.judge(request.method, request.path, answer);
+      if (writes && answer.status >= 400) {
+        const after = await written(request.service);
+        if (after !== before) faults.push(`refused with ${answer.status}, yet wrote: ${before} → ${after}`);
+      }
+      if (faults.length > 0) {
+        const report =
+          `${request.method} ${request.path.slice(0, 300)} as ${request.caller} (${request.kind})\n` +
+          `  answered ${answer.status}: ${answer.body.slice(0, 500)}\n  ${faults.join('\n  ')}`;
+        if (!ALL_FAULTS) throw new Error(report);
+        for (const fault of faults) if (!found.has(fault.slice(0, 120))) found.set(fault.slice(0, 120), report);
+      }
+      // Ids the system gave out become ids later requests use.
+      if (answer.status === 201 && request.service === 'registration' && request.path === '/workers') {
+        ids.workerId!.push((JSON.parse(answer.body) as { workerId: string }).workerId);
+      }
+    };
+    // First one valid request to every operation of every document, drawn with the run's seed: the random
+    // run then reaches every operation whatever its draws (one was left out by seed 1312855683).
+    for (const target of targets) {
+      for (const operation of target.generator.operations) {
+        const [request] = fc.sample(target.generator.valid(operation, contextOf(target.name)), { numRuns: 1, seed: SEED });
+        if (request && !request.tags.some((tag) => PENDING_TAGS.has(tag))) await exercise(request);
+      }
+    }
+    await fc.assert(fc.asyncProperty(requests, exercise), { numRuns: RUNS, seed: SEED, endOnFailure: ALL_FAULTS });
     process.stdout.write(
       `contract fuzz: ${tally.sent} requests in ${Math.round((Date.now() - started) / 1000)} s; by service ${JSON.stringify(Object.fromEntries(tally.byService))}; ` +
         `by status ${JSON.stringify(Object.fromEntries([...tally.byStatus].sort(([a], [b]) => a - b)))}; ` +
@@ -867,7 +873,8 @@ describe('every service, driven by its own OpenAPI document', () => {
       );
     expect(tally.sent).toBeGreaterThanOrEqual(RUNS);
     expect([...found.values()]).toEqual([]);
-    // Every operation of every document is sent at least once (3,000 requests give each over a dozen).
+    // Every operation of every document is sent at least once: by the first sweep, and by the random run (a GET
+    // of a service with many operations is drawn only about six times in 3,000, so by chance sometimes never).
     expect(unreached).toEqual([]);
   });
 
