@@ -14,16 +14,7 @@ const esmOnlyDependencies = [
   '@stablelib',
   'fast-text-encoding',
 ];
-const swcOptions = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-};
+const swcOptions = require('./scripts/swc-options.js');
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -42,6 +42,18 @@ function event(streamId: string, streamVersion: number, text: string): StoredEve
   };
 }
 
+/** A stored event as its row in the events table reads back. */
+const asRow = (e: StoredEvent) => ({
+  stream_id: e.streamId,
+  stream_version: String(e.streamVersion),
+  event_id: e.eventId,
+  event_type: e.type,
+  data: e.data,
+  metadata: e.metadata,
+  occurred_at: e.occurredAt,
+  recorded_at: e.recordedAt,
+});
+
 describe('catch-up of a restored event store from its topic', () => {
   const kafka = testKafka();
   const producer = kafka.producer();
@@ -93,18 +105,7 @@ describe('catch-up of a restored event store from its topic', () => {
     expect(await rows()).toHaveLength(1);
 
     expect(await catchUp()).toMatchObject({ messagesRead: 5, eventsOnTopic: 4, missing: 3, imported: 3, complete: true });
-    expect(await rows()).toEqual(
-      [a1, a2, a3, b1].map((e) => ({
-        stream_id: e.streamId,
-        stream_version: String(e.streamVersion),
-        event_id: e.eventId,
-        event_type: e.type,
-        data: e.data,
-        metadata: e.metadata,
-        occurred_at: e.occurredAt,
-        recorded_at: e.recordedAt,
-      })),
-    );
+    expect(await rows()).toEqual([a1, a2, a3, b1].map(asRow));
     // Nothing more to take back.
     expect(await catchUp()).toMatchObject({ missing: 0, imported: 0, complete: true });
   });
@@ -184,16 +185,6 @@ describe('catch-up of a restored event store from its topic', () => {
       };
     }
     const catchUpProto = () => catchUpFromTopic({ kafka, pool: db.pool, topic, toMessage: protoMapper(topic), format, apply: true });
-    const asRow = (e: StoredEvent) => ({
-      stream_id: e.streamId,
-      stream_version: String(e.streamVersion),
-      event_id: e.eventId,
-      event_type: e.type,
-      data: e.data,
-      metadata: e.metadata,
-      occurred_at: e.occurredAt,
-      recorded_at: e.recordedAt,
-    });
 
     it('takes them back exactly, beside messages published with the former whole-row header', async () => {
       // a2's data has a field the proto does not carry (the residue says it), and causationId differs from the envelope's.

@@ -60,7 +60,7 @@ type WithPrincipal = FastifyRequest & { principal?: Principal };
  * The security headers, worked out once: those of every API answer, and those of an HTML page (helmet's, as
  * its middleware would set them, with the API's no-store).
  */
-export function securityHeaders(): { readonly api: Readonly<Record<string, string>>; readonly html: Readonly<Record<string, string>> } {
+function securityHeaders(): { readonly api: Readonly<Record<string, string>>; readonly html: Readonly<Record<string, string>> } {
   const api: Record<string, string> = {
     'cache-control': 'no-store',
     'strict-transport-security': 'max-age=31536000; includeSubDomains',

@@ -67,6 +67,30 @@ export const departure = {
 export const homecoming = { returnedOn: '2024-06-30', fromCountry: 'SA', assistance: 'assisted', reason: 'abuse_or_exploitation' };
 
 /**
+ * Registration's settings for a test on the shared PostgreSQL and Kafka: tokens of `issuer`, a fresh master
+ * key, its own topics, 3 partitions, warnings only; `overrides` last (ROLES, LOG_LEVEL…).
+ */
+export function registrationTestSettings(
+  databaseUrl: string,
+  issuer: Awaited<ReturnType<typeof testIssuer>>,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    AUTH_JWKS_URL: issuer.jwksUrl,
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_AUDIENCE: issuer.audience,
+    PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+    DIRECTORY_KEY: testDirectoryKey(),
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+    TOPIC_NAMESPACE: testTopicNamespace(),
+    TOPIC_PARTITIONS: '3',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
+}
+
+/**
  * `logLevel` quietens a test that is refused thousands of times on purpose (each refusal is logged at warn);
  * `seams` replace parts of the service (the relay's mapper) in tests of what happens when they fail;
  * `issuer` is the identity provider whose tokens the service trusts (a new one otherwise), for tests that
@@ -90,18 +114,7 @@ export async function startHarness(
     relayAdmin: await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency', scopes: [RELAY_ADMIN_SCOPE] }),
   };
   const runtime = await startRegistration(
-    loadRegistrationConfig({
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
-      PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
-      DIRECTORY_KEY: testDirectoryKey(),
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
-      TOPIC_NAMESPACE: testTopicNamespace(),
-      TOPIC_PARTITIONS: '3',
-      LOG_LEVEL: options.logLevel ?? 'warn',
-    }),
+    loadRegistrationConfig(registrationTestSettings(db.url, issuer, { LOG_LEVEL: options.logLevel ?? 'warn' })),
     undefined,
     options.seams ?? {},
   );

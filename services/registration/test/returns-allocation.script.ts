@@ -26,14 +26,14 @@
  * The figures include what `app.inject` itself allocates for a request and its answer (light-my-request
  * instead of a socket), the same in every build compared.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { legacyRegister } from '@homeward/registration/legacy-register-generator';
-import { createTestDatabase, infrastructure, testDirectoryKey, testIssuer, testTopicNamespace } from '@homeward/testing/infrastructure';
+import { createTestDatabase, testIssuer } from '@homeward/testing/infrastructure';
 import { loadRegistrationConfig } from '../src/registration.config';
 import { startRegistration } from '../src/registration.app';
+import { registrationTestSettings } from './registration.harness';
 
 const RETURNS = Number(process.env.RETURNS ?? 2_000);
 const WARMUP = Number(process.env.WARMUP ?? 1_000);
@@ -73,17 +73,10 @@ function sourceLines(): (url: string, line: number) => number {
         const swc = require('@swc/core') as typeof import('@swc/core');
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { SourceMapConsumer } = require('source-map') as { SourceMapConsumer: new (raw: string) => any };
-        const out = swc.transformSync(readFileSync(path, 'utf8'), {
-          filename: path,
-          jsc: {
-            parser: { syntax: 'typescript', decorators: true },
-            transform: { legacyDecorator: true, decoratorMetadata: true },
-            target: 'es2022',
-            keepClassNames: true,
-          },
-          module: { type: 'commonjs' },
-          sourceMaps: true,
-        });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const options = require(`${ROOT}scripts/swc-options.js`) as import('@swc/core').Options;
+        // Compiled as jest compiled it, with the source map apart instead of inline.
+        const out = swc.transformSync(readFileSync(path, 'utf8'), { ...options, filename: path, sourceMaps: true });
         const consumer = new SourceMapConsumer(out.map!);
         maps.set(path, (l) => {
           for (let column = 0; column < 200; column += 4) {
@@ -131,21 +124,7 @@ function allocationSites(head: ProfileNode) {
 async function main() {
   const db = await createTestDatabase('returns_allocation');
   const issuer = await testIssuer();
-  const runtime = await startRegistration(
-    loadRegistrationConfig({
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
-      PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
-      DIRECTORY_KEY: testDirectoryKey(),
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
-      TOPIC_NAMESPACE: testTopicNamespace(),
-      TOPIC_PARTITIONS: '3',
-      LOG_LEVEL: 'warn',
-      ROLES: 'api',
-    }),
-  );
+  const runtime = await startRegistration(loadRegistrationConfig(registrationTestSettings(db.url, issuer, { ROLES: 'api' })));
   const app = runtime.app;
   const token = await issuer.token({ organisationId: 'bench-agency', kind: 'agency' });
   try {

@@ -1,19 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { eventsTopic } from '@homeward/contracts';
 import { EventStore, PUBLISHER_READER } from '@homeward/event-store';
-import {
-  createTestDatabase,
-  eventually,
-  infrastructure,
-  readTopic,
-  testIssuer,
-  testTopicNamespace,
-  type TestDatabase,
-  testDirectoryKey,
-} from '@homeward/testing/infrastructure';
+import { createTestDatabase, eventually, readTopic, testIssuer, type TestDatabase } from '@homeward/testing/infrastructure';
 import { loadRegistrationConfig } from '../src/registration.config';
 import { startRegistration, type RegistrationRuntime } from '../src/registration.app';
-import { aWorker, departure } from './registration.harness';
+import { aWorker, departure, registrationTestSettings } from './registration.harness';
 
 // The API in one process, the relay and the worker-status projection in another (ROLES), on one database
 // and topic: what the API commits waits in the event store until the relay's process publishes it, and
@@ -30,18 +20,7 @@ describe('registration split by roles', () => {
     db = await createTestDatabase('registration_roles');
     const issuer = await testIssuer();
     token = await issuer.token({ organisationId: 'ph-dmw-registry', kind: 'agency' });
-    settings = {
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
-      PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
-      DIRECTORY_KEY: testDirectoryKey(),
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
-      TOPIC_NAMESPACE: testTopicNamespace(),
-      TOPIC_PARTITIONS: '3',
-      LOG_LEVEL: 'warn',
-    };
+    settings = registrationTestSettings(db.url, issuer);
     api = await startRegistration(loadRegistrationConfig({ ...settings, ROLES: 'api' }));
   });
 
