@@ -16,7 +16,7 @@ import { RelayQuarantine, type QuarantineEntry } from './relay-quarantine';
 import type { Registry } from 'prom-client';
 import { registerRelayMetrics, renderRelayMetrics, type RelayStatus } from './relay-metrics';
 import { endSpans, publishSpans, withPublishTraceparent } from './tracing';
-import { readTopicsToEnd, type PartitionRange, type TopicMessage } from './topic-reader';
+import { partitionRanges, readTopicsToEnd, type PartitionRange, type TopicMessage } from './topic-reader';
 
 /** What an event becomes on Kafka. */
 export interface RelayedMessage {
@@ -502,13 +502,11 @@ export class EventRelay {
     const topics = new Set(this.publishedThrough.keys());
     if (this.neverCheckpointed) for (const m of messages) topics.add(m.topic);
     const ranges: PartitionRange[] = [];
-    for (const [topic, partitions] of await this.partitionsOf([...topics])) {
-      for (const { partition, low, high } of partitions) {
-        const recorded = this.publishedThrough.get(topic)?.get(partition) ?? (this.neverCheckpointed ? low : undefined);
-        // Below the log's start lies nothing any more (retention); beyond its end, a topic made anew.
-        if (recorded !== undefined && Math.max(recorded, low) < high) {
-          ranges.push({ topic, partition, start: Math.max(recorded, low), end: high });
-        }
+    for (const { topic, partition, start: low, end: high } of await this.partitionsOf([...topics])) {
+      const recorded = this.publishedThrough.get(topic)?.get(partition) ?? (this.neverCheckpointed ? low : undefined);
+      // Below the log's start lies nothing any more (retention); beyond its end, a topic made anew.
+      if (recorded !== undefined && Math.max(recorded, low) < high) {
+        ranges.push({ topic, partition, start: Math.max(recorded, low), end: high });
       }
     }
     const found = new Set<string>();
@@ -531,31 +529,16 @@ export class EventRelay {
     return found;
   }
 
-  /** Each topic's partitions with their first offset and their end; a topic that does not exist is left out. */
-  private async partitionsOf(topics: readonly string[]): Promise<Map<string, { partition: number; low: number; high: number }[]>> {
-    const result = new Map<string, { partition: number; low: number; high: number }[]>();
-    if (topics.length === 0) return result;
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      for (const topic of topics) {
-        try {
-          const offsets = await admin.fetchTopicOffsets(topic);
-          result.set(
-            topic,
-            offsets.map((p) => ({ partition: p.partition, low: Number(p.low), high: Number(p.high) })),
-          );
-        } catch (error) {
-          // A topic gone (deleted since) is not read; any other failure (a partition without a leader while
-          // a broker is away, say) fails the attempt, and the relay tries again.
-          if ((error as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
-          this.logger.warn({ err: error, topic }, 'event relay cannot read a topic it wrote to; its messages are sent without looking');
-        }
-      }
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    return result;
+  /**
+   * Each partition of the topics, its first offset and its end. A topic gone (deleted since) is not read;
+   * any other failure (a partition without a leader while a broker is away, say) fails the attempt, and the
+   * relay tries again.
+   */
+  private partitionsOf(topics: readonly string[]): Promise<PartitionRange[]> {
+    if (topics.length === 0) return Promise.resolve([]);
+    return partitionRanges(this.kafka, topics, (topic, error) =>
+      this.logger.warn({ err: error, topic }, 'event relay cannot read a topic it wrote to; its messages are sent without looking'),
+    );
   }
 
   /**
@@ -567,11 +550,11 @@ export class EventRelay {
     const unchecked = [...new Set(ends.map((e) => e.topic))].filter((t) => !this.partitionsRecorded.has(t));
     if (unchecked.length > 0) {
       // Best effort: without it such partitions are only recorded once written, and sent again until then.
-      const known = await this.partitionsOf(unchecked).catch(() => new Map<string, { partition: number; high: number }[]>());
-      for (const [topic, partitions] of known) {
+      const known = await this.partitionsOf(unchecked).catch((): PartitionRange[] => []);
+      for (const { topic, partition, end } of known) {
         let recorded = this.publishedThrough.get(topic);
         if (!recorded) this.publishedThrough.set(topic, (recorded = new Map()));
-        for (const { partition, high } of partitions) if (!recorded.has(partition)) recorded.set(partition, high);
+        if (!recorded.has(partition)) recorded.set(partition, end);
         this.partitionsRecorded.add(topic);
       }
     }

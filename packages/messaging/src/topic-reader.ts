@@ -44,16 +44,29 @@ export interface ReadToEndResult {
   readonly ranges: readonly PartitionRange[];
 }
 
-/** Each partition's first offset and its end (the next offset to be written) as they stand now. */
-export async function partitionRanges(kafka: Kafka, topics: readonly string[]): Promise<PartitionRange[]> {
+/**
+ * Each partition's first offset and its end (the next offset to be written) as they stand now. A topic that
+ * does not exist fails the call, unless `onMissingTopic` is given: then it is told and the topic left out.
+ */
+export async function partitionRanges(
+  kafka: Kafka,
+  topics: readonly string[],
+  onMissingTopic?: (topic: string, error: unknown) => void,
+): Promise<PartitionRange[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const ranges: PartitionRange[] = [];
     for (const topic of topics) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
-        ranges.push({ topic, partition: p.partition, start: Number(p.low), end: Number(p.high) });
+      let offsets: Awaited<ReturnType<typeof admin.fetchTopicOffsets>>;
+      try {
+        offsets = await admin.fetchTopicOffsets(topic);
+      } catch (error) {
+        if (!onMissingTopic || (error as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+        onMissingTopic(topic, error);
+        continue;
       }
+      for (const p of offsets) ranges.push({ topic, partition: p.partition, start: Number(p.low), end: Number(p.high) });
     }
     return ranges.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   } finally {
