@@ -2,10 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { create, toBinary, fromBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { timestampFromDate, timestampDate } from '@bufbuild/protobuf/wkt';
 import { EnvelopeSchema, OrganisationKind, type Envelope } from './gen/homeward/common/v1/envelope_pb';
+import { useNodeTextEncoding } from './text-encoding';
 
 export { EnvelopeSchema, OrganisationKind, type Envelope };
 export { create, toBinary, fromBinary, timestampFromDate, timestampDate };
 export type { DescMessage, MessageShape };
+export { nodeTextEncoding, useNodeTextEncoding } from './text-encoding';
+
+// Every process that encodes or decodes events imports this module (envelopes, CloudEvents headers):
+// protobuf-es's strings go through Node's Buffer from here on, the same bytes at less cost.
+useNodeTextEncoding();
 
 /** The one topic each service publishes its events to; retention is forever. */
 export function eventsTopic(service: string, namespace = ''): string {

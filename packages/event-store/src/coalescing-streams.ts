@@ -4,7 +4,7 @@ import { APPEND_SPAN, appendSpanOptions, withTraceparent } from './tracing';
 import type { AppendResult, EventStore, ExpectedVersion, FoldEvent, NewEvent, SubjectKeyRow } from './event-store';
 
 export interface CoalescingOptions {
-  /** Statements of each kind (reads, appends) running at once, at most (default 4). */
+  /** Statements of each kind (reads, appends) running at once, at most (default 1: see Coalescer). */
   readonly maxInFlight?: number;
   /** Requests in one statement, at most (default 256). */
   readonly maxBatch?: number;

@@ -28,6 +28,16 @@ describe('a coalescer', () => {
     await expect(answer).resolves.toBe('A');
   });
 
+  it('runs one batch at a time unless told otherwise', async () => {
+    const { batches, run, releaseAll } = gatedRun();
+    const coalescer = new Coalescer(run);
+    const answers = ['a', 'b', 'c'].map((x) => coalescer.submit(x));
+    expect(batches).toEqual([['a']]);
+    await releaseAll();
+    await expect(Promise.all(answers)).resolves.toEqual(['A', 'B', 'C']);
+    expect(batches).toEqual([['a'], ['b', 'c']]);
+  });
+
   it('gathers what arrives while its statements run into the next batch', async () => {
     const { batches, run, releaseAll } = gatedRun();
     const coalescer = new Coalescer(run, { maxInFlight: 2 });

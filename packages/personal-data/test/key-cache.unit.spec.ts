@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { KeyCache } from '@homeward/personal-data';
+
+const key = (keyId: string) => ({ keyId, key: randomBytes(32) });
+
+describe('KeyCache', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('holds at most its size however many keys pass through, and always the latest half of them', () => {
+    for (const size of [2, 3, 10, 101]) {
+      const cache = new KeyCache(size, 60_000);
+      for (let i = 0; i < size * 10; i++) {
+        cache.set(`s${i}`, key(`k${i}`));
+        expect(cache.size).toBeLessThanOrEqual(size);
+        for (let back = 0; back < Math.floor(size / 2) && back <= i; back++) expect(cache.get(`s${i - back}`)?.keyId).toBe(`k${i - back}`);
+      }
+      expect(cache.get('s0')).toBeUndefined();
+    }
+  });
+
+  it('answers the key last set for a subject', () => {
+    const cache = new KeyCache(4, 60_000);
+    cache.set('a', key('k1'));
+    cache.set('b', key('k2'));
+    cache.set('c', key('k3')); // a and b now in the older generation
+    cache.set('a', key('k4'));
+    expect(cache.get('a')?.keyId).toBe('k4');
+    cache.set('d', key('k5'));
+    cache.set('e', key('k6')); // the generation that held the first a is gone
+    expect(cache.get('a')?.keyId).toBe('k4');
+  });
+
+  it('forgets a deleted subject in either generation', () => {
+    const cache = new KeyCache(4, 60_000);
+    cache.set('old', key('k1'));
+    cache.set('x', key('k2'));
+    cache.set('young', key('k3'));
+    cache.delete('old');
+    cache.delete('young');
+    expect(cache.get('old')).toBeUndefined();
+    expect(cache.get('young')).toBeUndefined();
+    expect(cache.get('x')?.keyId).toBe('k2');
+  });
+
+  it('answers no key older than its age bound', () => {
+    let now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const cache = new KeyCache(10, 30_000);
+    cache.set('a', key('k1'));
+    now += 29_999;
+    expect(cache.get('a')?.keyId).toBe('k1');
+    now += 1;
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.size).toBe(0);
+    const never = new KeyCache(10, 0);
+    never.set('b', key('k2'));
+    expect(never.get('b')).toBeUndefined();
+  });
+});
