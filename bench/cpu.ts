@@ -31,6 +31,25 @@ function busyTicks(): number {
   return user + nice + system + irq + softirq + steal;
 }
 
+/**
+ * The whole machine's CPU seconds so far, from /proc/stat: `busy` (user, nice, system, irq, softirq),
+ * `steal` (time the hypervisor gave this machine's vCPUs to someone else: a slower machine for a while),
+ * and `all` of them with idle and iowait. Undefined where /proc is not there.
+ */
+export function machineCpuSeconds(): { busy: number; steal: number; all: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+    return {
+      busy: (user + nice + system + irq + softirq) / TICKS,
+      steal: steal / TICKS,
+      all: (user + nice + system + idle + iowait + irq + softirq + steal) / TICKS,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** A client backend's process title: "postgres: 15/main: <user> <database> <host>(<port>) <state>". */
 const CLIENT_BACKEND = /^postgres: \S+: \S+ (\S+) (?:\S+\(\d+\)|\[local\])/;
 
