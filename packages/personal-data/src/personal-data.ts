@@ -147,33 +147,47 @@ export class SubjectErased extends Error {
 
 /**
  * Unwrapped data keys by subject, at most `size` of them (two at the least) and none older than `ttlMs`.
- * Two generations of at most half the size each: a key goes into the young one; when that is full it becomes the old one and
- * the old one is dropped whole. Every step is constant time. (Evicting the oldest entry one at a time, as
- * `map.delete(map.keys().next().value)`, is not: V8's Map leaves a hole per deleted entry until it is
- * rehashed, and a new iterator walks every hole at the front — thousands of them in a full cache, on every
- * command of a busy API: 3.8 µs per eviction in a cache of 10,000, against 0.1 µs for this one.)
+ * Two generations of at most half the size each: a key goes into the young one; when that is full it
+ * becomes the old one and the old one is dropped whole. Every step is constant time. (Evicting the oldest
+ * entry one at a time, as `map.delete(map.keys().next().value)`, is not: V8's Map leaves a hole per deleted
+ * entry until it is rehashed, and a new iterator walks every hole at the front — thousands of them in a full
+ * cache, on every command of a busy API: 3.8 µs per eviction in a cache of 10,000, against 0.1 µs for this one.)
+ *
+ * A subject {@link forget}-ten (erased) is not taken back in for `ttlMs`: an erasure deletes the key in a
+ * transaction that commits later, and a read of this process in between still finds the key and would
+ * cache it again, to seal new data with after the erasure.
  */
 export class KeyCache {
   private young = new Map<string, { readonly keyId: string; readonly key: Buffer; readonly until: number }>();
   private old: typeof this.young = new Map();
+  /** Subjects forgotten lately, until when they are not cached again. Erasures are rare: pruned when large. */
+  private readonly barred = new Map<string, number>();
   private readonly generation: number;
 
   constructor(
-    size: number,
+    private readonly capacity: number,
     private readonly ttlMs: number,
   ) {
-    this.generation = Math.max(1, Math.floor(size / 2));
+    this.generation = Math.max(1, Math.floor(capacity / 2));
   }
 
   get(subjectId: string): SubjectKey | undefined {
     const entry = this.young.get(subjectId) ?? this.old.get(subjectId);
     if (entry === undefined) return undefined;
     if (entry.until > Date.now()) return entry;
-    this.delete(subjectId);
+    this.young.delete(subjectId);
+    this.old.delete(subjectId);
     return undefined;
   }
 
   set(subjectId: string, entry: SubjectKey): void {
+    if (this.barred.size > 0) {
+      const until = this.barred.get(subjectId);
+      if (until !== undefined) {
+        if (until > Date.now()) return;
+        this.barred.delete(subjectId);
+      }
+    }
     this.old.delete(subjectId);
     if (this.young.size >= this.generation && !this.young.has(subjectId)) {
       this.old = this.young;
@@ -182,9 +196,13 @@ export class KeyCache {
     this.young.set(subjectId, { keyId: entry.keyId, key: entry.key, until: Date.now() + this.ttlMs });
   }
 
-  delete(subjectId: string): void {
+  /** Drops the subject's key, and takes none back in for them for `ttlMs` (an erasure). */
+  forget(subjectId: string): void {
     this.young.delete(subjectId);
     this.old.delete(subjectId);
+    const now = Date.now();
+    if (this.barred.size >= this.capacity) for (const [id, until] of this.barred) if (until <= now) this.barred.delete(id);
+    this.barred.set(subjectId, now + this.ttlMs);
   }
 
   /** Keys held, expired ones included until they are looked up or pushed out. */
@@ -293,7 +311,7 @@ export class PersonalDataVault {
   ): Promise<SubjectKey | 'erased' | undefined> {
     if (!row) return undefined;
     if (!row.wrappedKey) {
-      this.cache.delete(subjectId);
+      this.cache.forget(subjectId);
       return 'erased';
     }
     const cached = this.cachedKey(subjectId);
@@ -319,7 +337,7 @@ export class PersonalDataVault {
        ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(data_keys.erased_at, now())`,
       [randomUUID(), subjectId],
     );
-    this.cache.delete(subjectId);
+    this.cache.forget(subjectId);
   }
 
   async isErased(subjectId: string): Promise<boolean> {

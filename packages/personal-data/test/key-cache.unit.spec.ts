@@ -35,11 +35,27 @@ describe('KeyCache', () => {
     cache.set('old', key('k1'));
     cache.set('x', key('k2'));
     cache.set('young', key('k3'));
-    cache.delete('old');
-    cache.delete('young');
+    cache.forget('old');
+    cache.forget('young');
     expect(cache.get('old')).toBeUndefined();
     expect(cache.get('young')).toBeUndefined();
     expect(cache.get('x')?.keyId).toBe('k2');
+  });
+
+  it('takes no key back in for a forgotten (erased) subject until its age bound has passed', () => {
+    let now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const cache = new KeyCache(10, 30_000);
+    cache.set('a', key('k1'));
+    cache.forget('a');
+    now += 1_000;
+    cache.set('a', key('k1'));
+    expect(cache.get('a')).toBeUndefined();
+    cache.set('b', key('k2'));
+    expect(cache.get('b')?.keyId).toBe('k2');
+    now += 29_000;
+    cache.set('a', key('k3'));
+    expect(cache.get('a')?.keyId).toBe('k3');
   });
 
   it('answers no key older than its age bound', () => {

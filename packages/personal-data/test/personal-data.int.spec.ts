@@ -86,6 +86,23 @@ describe('PersonalDataVault on a real PostgreSQL', () => {
       expect(await vault.isErased('worker-3')).toBe(true);
     });
 
+    it('seals nothing more with a key read while the erasure was being committed', async () => {
+      const sealed = await vault.seal('worker-4', { familyName: 'Rai' });
+      const client = await db.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await vault.erase('worker-4', client);
+        // Another request of this process before the erasure commits: it still finds the key, and may use it.
+        expect(await vault.open('worker-4', sealed)).toEqual({ familyName: 'Rai' });
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+      // Once committed, the key is gone for this process too: it was not cached again by that read.
+      await expect(vault.seal('worker-4', 'new data')).rejects.toBeInstanceOf(SubjectErased);
+      expect(await vault.open('worker-4', sealed)).toBeUndefined();
+    });
+
     it('is idempotent, and works for a subject never sealed', async () => {
       await vault.erase('worker-3');
       await vault.erase('never-seen');
