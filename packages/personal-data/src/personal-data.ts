@@ -146,7 +146,7 @@ export class SubjectErased extends Error {
 }
 
 /**
- * Unwrapped data keys by subject, at most `size` of them (two at the least) and none older than `ttlMs`.
+ * Unwrapped data keys by subject, at most `capacity` of them (two at the least) and none older than `ttlMs`.
  * Two generations of at most half the size each: a key goes into the young one; when that is full it
  * becomes the old one and the old one is dropped whole. Every step is constant time. (Evicting the oldest
  * entry one at a time, as `map.delete(map.keys().next().value)`, is not: V8's Map leaves a hole per deleted
@@ -276,7 +276,7 @@ export class PersonalDataVault {
    * item opens to undefined. For publishers that handle events in batches.
    */
   async openMany<T>(items: readonly { subjectId: string; sealed: SealedData }[], client?: PoolClient): Promise<(T | undefined)[]> {
-    const missing = [...new Set(items.map((i) => i.subjectId).filter((id) => !this.cachedKey(id)))];
+    const missing = [...new Set(items.map((i) => i.subjectId).filter((id) => !this.cache.get(id)))];
     const fetched = new Map<string, { keyId: string; key: Buffer } | undefined>();
     if (missing.length > 0) {
       const { rows } = await (client ?? this.pool).query<{ subject_id: string; key_id: string; wrapped_key: Buffer | null }>(
@@ -286,11 +286,11 @@ export class PersonalDataVault {
       for (const row of rows) {
         const entry = row.wrapped_key ? { keyId: row.key_id, key: await this.wrapper.unwrap(row.wrapped_key) } : undefined;
         fetched.set(row.subject_id, entry);
-        if (entry) this.remember(row.subject_id, entry);
+        if (entry) this.cache.set(row.subject_id, entry);
       }
     }
     return items.map(({ subjectId, sealed }) => {
-      const entry = this.cachedKey(subjectId) ?? fetched.get(subjectId);
+      const entry = this.cache.get(subjectId) ?? fetched.get(subjectId);
       if (!entry) return undefined;
       if (entry.keyId !== sealed.keyId) throw new Error(`sealed with key ${sealed.keyId}, but ${subjectId}'s key is ${entry.keyId}`);
       const plaintext = open(entry.key, Buffer.from(sealed.nonce), Buffer.from(sealed.ciphertext), `${subjectId}:${sealed.keyId}`);
@@ -314,10 +314,10 @@ export class PersonalDataVault {
       this.cache.forget(subjectId);
       return 'erased';
     }
-    const cached = this.cachedKey(subjectId);
+    const cached = this.cache.get(subjectId);
     if (cached && cached.keyId === row.keyId) return cached;
     const entry = { keyId: row.keyId, key: await this.wrapper.unwrap(row.wrappedKey) };
-    this.remember(subjectId, entry);
+    this.cache.set(subjectId, entry);
     return entry;
   }
 
@@ -348,16 +348,8 @@ export class PersonalDataVault {
     return rows[0]?.erased ?? false;
   }
 
-  private cachedKey(subjectId: string): SubjectKey | undefined {
-    return this.cache.get(subjectId);
-  }
-
-  private remember(subjectId: string, entry: SubjectKey): void {
-    this.cache.set(subjectId, entry);
-  }
-
   private async keyFor(subjectId: string, create: boolean, client?: PoolClient): Promise<{ keyId: string; key: Buffer }> {
-    const cached = this.cachedKey(subjectId);
+    const cached = this.cache.get(subjectId);
     if (cached) return cached;
     const db = client ?? this.pool;
     let created = false;
@@ -382,7 +374,7 @@ export class PersonalDataVault {
     const entry = { keyId: row.key_id, key: await this.wrapper.unwrap(row.wrapped_key) };
     // A key made inside the caller's transaction may yet roll back: cache it only once it is committed.
     if (created && client) return entry;
-    this.remember(subjectId, entry);
+    this.cache.set(subjectId, entry);
     return entry;
   }
 }

@@ -3,6 +3,15 @@ import { KeyCache } from '@homeward/personal-data';
 
 const key = (keyId: string) => ({ keyId, key: randomBytes(32) });
 
+/** A cache of 10 keys kept 30 s, on a clock the test moves, holding subject a's key k1. */
+function cacheOnClock() {
+  const clock = { now: 1_000_000 };
+  jest.spyOn(Date, 'now').mockImplementation(() => clock.now);
+  const cache = new KeyCache(10, 30_000);
+  cache.set('a', key('k1'));
+  return { clock, cache };
+}
+
 describe('KeyCache', () => {
   afterEach(() => jest.restoreAllMocks());
 
@@ -43,29 +52,23 @@ describe('KeyCache', () => {
   });
 
   it('takes no key back in for a forgotten (erased) subject until its age bound has passed', () => {
-    let now = 1_000_000;
-    jest.spyOn(Date, 'now').mockImplementation(() => now);
-    const cache = new KeyCache(10, 30_000);
-    cache.set('a', key('k1'));
+    const { clock, cache } = cacheOnClock();
     cache.forget('a');
-    now += 1_000;
+    clock.now += 1_000;
     cache.set('a', key('k1'));
     expect(cache.get('a')).toBeUndefined();
     cache.set('b', key('k2'));
     expect(cache.get('b')?.keyId).toBe('k2');
-    now += 29_000;
+    clock.now += 29_000;
     cache.set('a', key('k3'));
     expect(cache.get('a')?.keyId).toBe('k3');
   });
 
   it('answers no key older than its age bound', () => {
-    let now = 1_000_000;
-    jest.spyOn(Date, 'now').mockImplementation(() => now);
-    const cache = new KeyCache(10, 30_000);
-    cache.set('a', key('k1'));
-    now += 29_999;
+    const { clock, cache } = cacheOnClock();
+    clock.now += 29_999;
     expect(cache.get('a')?.keyId).toBe('k1');
-    now += 1;
+    clock.now += 1;
     expect(cache.get('a')).toBeUndefined();
     expect(cache.size).toBe(0);
     const never = new KeyCache(10, 0);
