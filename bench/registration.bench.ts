@@ -12,6 +12,12 @@
  *    drifts by tens of percent within minutes, and a single pair would measure the drift. After each of
  *    Homeward's rounds the bench waits until the relay and the projection have caught up: their tail of
  *    work is counted in the round's CPU per request, and does not slow the bare endpoint's next round.
+ *    An untimed warm-up round of each (`--warm-up` seconds, 5) comes first: the first timed round of
+ *    returns was otherwise 10–20 % slower than the next, the JIT still compiling the command path.
+ *    Every round starts after a CHECKPOINT: the dirty buffers and the checkpoint already under way that one
+ *    round leaves behind are not written out during the next, whoever's round that is. Each round reports
+ *    the WAL it wrote per request, and the buffers that backends had to write out themselves (none, so far:
+ *    a round's dirty buffers did not slow the backends of the next).
  *
  * The service runs as it is deployed for throughput (`--processes=split`, the default): one process
  * with the api role and one with the relay and projection roles (ROLES). `--processes=single` runs all
@@ -59,6 +65,31 @@ async function ready(url: string, timeoutMs = 90_000): Promise<void> {
   throw new Error(`${url} not ready`);
 }
 
+/** The server's WAL position and the buffers its backends have written themselves so far (pg_stat_bgwriter). */
+async function postgresWrites(databaseUrl: string): Promise<{ walBytes: bigint; buffersBackend: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ wal: string; buffers_backend: string }>(
+      `SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS wal, buffers_backend FROM pg_stat_bgwriter`,
+    );
+    return { walBytes: BigInt(rows[0]!.wal.split('.')[0]!), buffersBackend: Number(rows[0]!.buffers_backend) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Writes out every dirty buffer (CHECKPOINT) before a round, so that each round starts from the same state. */
+async function checkpoint(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
@@ -78,6 +109,11 @@ interface LoadResult {
    */
   cpuMicrosPerRequest?: { server: number; postgres: number; perProcess: number[]; bystanders?: number[] };
   /**
+   * What the round wrote in PostgreSQL, per request: WAL, and the shared buffers a backend had to write out itself
+   * to find a free one (pg_stat_bgwriter.buffers_backend, the whole server's).
+   */
+  postgresWritesPerRequest?: { walBytes: number; buffersWrittenByBackends: number };
+  /**
    * The whole machine during the round: CPU per request of everything (autocannon, the broker, the kernel
    * included), and the share of the vCPUs' time the hypervisor stole: what moves a round's rate without
    * anything in the bench changing.
@@ -95,6 +131,8 @@ async function load(
   measured?: {
     pids: readonly (number | undefined)[];
     database: string;
+    /** Where to read the WAL written and the buffers backends had to write themselves, per request. */
+    databaseUrl?: string;
     /** Processes that should be idle meanwhile (Homeward's, during the bare endpoint's round): what they used anyway. */
     bystanders?: readonly (number | undefined)[];
   },
@@ -110,6 +148,7 @@ async function load(
   const serverBefore = serverCpu();
   const perProcessBefore = processCpu();
   const postgresBefore = measured ? postgresCpu(measured.database) : new Map<string, number>();
+  const writesBefore = measured?.databaseUrl ? await postgresWrites(measured.databaseUrl) : undefined;
   const result = await autocannon({
     url,
     connections,
@@ -126,6 +165,7 @@ async function load(
   // Read before waiting for the service to settle: the machine's figures are the round's alone.
   const machineAfter = machineCpuSeconds();
   await settled?.();
+  const writesAfter = writesBefore && measured?.databaseUrl ? await postgresWrites(measured.databaseUrl) : undefined;
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -159,6 +199,15 @@ async function load(
           },
         }
       : {}),
+    ...(writesBefore && writesAfter && result.requests.total > 0
+      ? {
+          postgresWritesPerRequest: {
+            walBytes: Math.round(Number(writesAfter.walBytes - writesBefore.walBytes) / result.requests.total),
+            buffersWrittenByBackends:
+              Math.round(((writesAfter.buffersBackend - writesBefore.buffersBackend) * 1000) / result.requests.total) / 1000,
+          },
+        }
+      : {}),
   };
 }
 
@@ -168,7 +217,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     options: {
       rows: { type: 'string', default: '100000' },
       seconds: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '5' },
+      'warm-up': { type: 'string', default: '5' },
       connections: { type: 'string', default: '64' },
       processes: { type: 'string', default: 'split' },
     },
@@ -176,6 +226,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const rows = Number(values.rows);
   const seconds = Number(values.seconds);
   const rounds = Number(values.rounds);
+  const warmUpSeconds = Number(values['warm-up']);
   const connections = Number(values.connections);
   const split = values.processes === 'split';
   if (!split && values.processes !== 'single') throw new Error('--processes is split or single');
@@ -258,7 +309,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (secondImport.imported !== 0) throw new Error('the re-run imported rows a second time');
 
     // Enough workers abroad for every round at up to 4,500 returns/s: ~40% of a register's rows are abroad.
-    const extra = Math.max(0, Math.ceil((rounds * seconds * 4_500 - rows * 0.4) / 0.4));
+    const extra = Math.max(0, Math.ceil(((rounds * seconds + warmUpSeconds) * 4_500 - rows * 0.4) / 0.4));
     if (extra > 0) {
       console.log(`  a second register of ${extra} rows for the returns rounds (untimed)…`);
       await importOnce(legacyRegister(extra, 0, 2027).records, 'bench-returns');
@@ -316,35 +367,44 @@ export async function main(argv: readonly string[]): Promise<void> {
     let next = 0;
     try {
       await ready(`http://127.0.0.1:${barePort}/`);
-      const runHomeward = async () => {
+      const runHomeward = async (duration = seconds, into: LoadResult[] | undefined = homewardRounds) => {
+        await checkpoint(db.url);
         const result = await load(
           base,
           () => `/workers/${workers[next++ % workers.length]}/returns`,
           body,
           { authorization: `Bearer ${token}` },
           connections,
-          seconds,
-          { pids: [service.pid, background?.pid], database: db.name },
+          duration,
+          { pids: [service.pid, background?.pid], database: db.name, databaseUrl: db.url },
           // The relay and the projection finish with the round's returns before its CPU is read and the
           // next round starts: their tail is the round's cost, and must not slow the bare endpoint's round.
           () => drained(100),
         );
         console.log('  homeward ', result);
-        homewardRounds.push(result);
+        into?.push(result);
       };
-      const runBare = async () => {
+      const runBare = async (duration = seconds, into: LoadResult[] | undefined = bareRounds) => {
+        await checkpoint(db.url);
         const result = await load(
           `http://127.0.0.1:${barePort}`,
           (i) => `/workers/${workers[i % workers.length]}/returns`,
           body,
           {},
           connections,
-          seconds,
-          { pids: [bare.pid], database: db.name, bystanders: [service.pid, background?.pid] },
+          duration,
+          { pids: [bare.pid], database: db.name, databaseUrl: db.url, bystanders: [service.pid, background?.pid] },
         );
         console.log('  bare     ', result);
-        bareRounds.push(result);
+        into?.push(result);
       };
+      if (warmUpSeconds > 0) {
+        // The first round of returns ran 10–20 % slower than the next in every run so far (the JIT still
+        // compiling the command path), for either build: a short untimed round of each warms both first.
+        console.log(`  warm-up (${warmUpSeconds} s each, not counted)`);
+        await runHomeward(warmUpSeconds, undefined);
+        await runBare(warmUpSeconds, undefined);
+      }
       for (let round = 0; round < rounds; round++) {
         console.log(`  round ${round + 1}`);
         if (round % 2 === 0) {
