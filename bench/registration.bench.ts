@@ -66,28 +66,11 @@ async function ready(url: string, timeoutMs = 90_000): Promise<void> {
 }
 
 /** The server's WAL position and the buffers its backends have written themselves so far (pg_stat_bgwriter). */
-async function postgresWrites(databaseUrl: string): Promise<{ walBytes: bigint; buffersBackend: number }> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ wal: string; buffers_backend: string }>(
-      `SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS wal, buffers_backend FROM pg_stat_bgwriter`,
-    );
-    return { walBytes: BigInt(rows[0]!.wal.split('.')[0]!), buffersBackend: Number(rows[0]!.buffers_backend) };
-  } finally {
-    await client.end();
-  }
-}
-
-/** Writes out every dirty buffer (CHECKPOINT) before a round, so that each round starts from the same state. */
-async function checkpoint(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('CHECKPOINT');
-  } finally {
-    await client.end();
-  }
+async function postgresWrites(admin: pg.Client): Promise<{ walBytes: bigint; buffersBackend: number }> {
+  const { rows } = await admin.query<{ wal: string; buffers_backend: string }>(
+    `SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS wal, buffers_backend FROM pg_stat_bgwriter`,
+  );
+  return { walBytes: BigInt(rows[0]!.wal.split('.')[0]!), buffersBackend: Number(rows[0]!.buffers_backend) };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -131,8 +114,8 @@ async function load(
   measured?: {
     pids: readonly (number | undefined)[];
     database: string;
-    /** Where to read the WAL written and the buffers backends had to write themselves, per request. */
-    databaseUrl?: string;
+    /** A connection to read the WAL written and the buffers backends had to write themselves, per request. */
+    admin?: pg.Client;
     /** Processes that should be idle meanwhile (Homeward's, during the bare endpoint's round): what they used anyway. */
     bystanders?: readonly (number | undefined)[];
   },
@@ -142,13 +125,13 @@ async function load(
   let i = 0;
   const processCpu = () => (measured ? measured.pids.map((pid) => processCpuSeconds(pid) ?? 0) : []);
   const bystanderCpu = () => (measured?.bystanders ?? []).map((pid) => processCpuSeconds(pid) ?? 0);
+  const writesBefore = measured?.admin ? await postgresWrites(measured.admin) : undefined;
   const bystandersBefore = bystanderCpu();
   const machineBefore = machineCpuSeconds();
   const serverCpu = () => processCpu().reduce((sum, seconds) => sum + seconds, 0);
   const serverBefore = serverCpu();
   const perProcessBefore = processCpu();
   const postgresBefore = measured ? postgresCpu(measured.database) : new Map<string, number>();
-  const writesBefore = measured?.databaseUrl ? await postgresWrites(measured.databaseUrl) : undefined;
   const result = await autocannon({
     url,
     connections,
@@ -165,7 +148,7 @@ async function load(
   // Read before waiting for the service to settle: the machine's figures are the round's alone.
   const machineAfter = machineCpuSeconds();
   await settled?.();
-  const writesAfter = writesBefore && measured?.databaseUrl ? await postgresWrites(measured.databaseUrl) : undefined;
+  const writesAfter = writesBefore && measured?.admin ? await postgresWrites(measured.admin) : undefined;
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -365,10 +348,13 @@ export async function main(argv: readonly string[]): Promise<void> {
     const homewardRounds: LoadResult[] = [];
     const bareRounds: LoadResult[] = [];
     let next = 0;
+    // One connection for the rounds' CHECKPOINTs (each round starts from the same state) and WAL readings.
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
     try {
       await ready(`http://127.0.0.1:${barePort}/`);
       const runHomeward = async (duration = seconds, into: LoadResult[] | undefined = homewardRounds) => {
-        await checkpoint(db.url);
+        await admin.query('CHECKPOINT');
         const result = await load(
           base,
           () => `/workers/${workers[next++ % workers.length]}/returns`,
@@ -376,7 +362,7 @@ export async function main(argv: readonly string[]): Promise<void> {
           { authorization: `Bearer ${token}` },
           connections,
           duration,
-          { pids: [service.pid, background?.pid], database: db.name, databaseUrl: db.url },
+          { pids: [service.pid, background?.pid], database: db.name, admin },
           // The relay and the projection finish with the round's returns before its CPU is read and the
           // next round starts: their tail is the round's cost, and must not slow the bare endpoint's round.
           () => drained(100),
@@ -385,7 +371,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         into?.push(result);
       };
       const runBare = async (duration = seconds, into: LoadResult[] | undefined = bareRounds) => {
-        await checkpoint(db.url);
+        await admin.query('CHECKPOINT');
         const result = await load(
           `http://127.0.0.1:${barePort}`,
           (i) => `/workers/${workers[i % workers.length]}/returns`,
@@ -393,7 +379,7 @@ export async function main(argv: readonly string[]): Promise<void> {
           {},
           connections,
           duration,
-          { pids: [bare.pid], database: db.name, databaseUrl: db.url, bystanders: [service.pid, background?.pid] },
+          { pids: [bare.pid], database: db.name, admin, bystanders: [service.pid, background?.pid] },
         );
         console.log('  bare     ', result);
         into?.push(result);
@@ -416,6 +402,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         }
       }
     } finally {
+      await admin.end();
       await stop(bare);
     }
     if (next > workers.length) console.log('  (more requests than workers abroad: later ones were refused as second returns)');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MasterKeyWrapper, SharedKey } from '../src/personal-data';
+import { MasterKeyWrapper, SharedKey } from '@homeward/personal-data';
 
 /**
  * Nonces come from a pool of random bytes refilled 341 nonces at a time (personal-data.ts): what must hold is
