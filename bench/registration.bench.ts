@@ -3,7 +3,8 @@
  *
  * 1. Import of a generated legacy register (default 100,000 rows, 1% bad) through the API in parts of
  *    5,000, beside the limit: a plain `COPY … FROM STDIN` of the same rows into a table of text columns.
- *    Then the same file again, which must import nothing.
+ *    Then the same file again, which must import nothing. The register goes in `--import-rounds` parts (4); the
+ *    bench waits until the relay and the projection have caught up after each, and reports that time too.
  * 2. `POST /workers/{id}/returns` with authentication on (a bearer JWT verified per request), at
  *    concurrency 64 on loopback, beside the limit: a bare Fastify endpoint doing one pg INSERT.
  *    Every return goes to a different worker abroad (one return per cycle): the import's, and those of
@@ -19,6 +20,14 @@
  *    the WAL it wrote per request, and the buffers that backends had to write out themselves (none, so far:
  *    a round's dirty buffers did not slow the backends of the next).
  *
+ * `--against=<checkout>` runs a second build of registration in the same run (another checkout of Homeward,
+ * dependencies installed; the bench builds it): each build on a database and topics of its own, the bare
+ * endpoint on this build's database. The import is then timed in `--import-rounds` parts (4), the two builds
+ * taking turns part by part, each part started once every deployment is idle and followed by its own drain
+ * (timed too); the returns rounds rotate over the two builds and the bare endpoint. The machine's drift falls
+ * on both builds, so "before and after" is one run's figures: `results/registration-against.json` holds
+ * each round's figures of this build over the other's of the same round.
+ *
  * The service runs as it is deployed for throughput (`--processes=split`, the default): one process
  * with the api role and one with the relay and projection roles (ROLES). `--processes=single` runs all
  * three roles in one process, for comparison. Each server is a process of its own, so the load generator
@@ -26,8 +35,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -36,17 +47,24 @@ import { machineCpuSeconds, postgresCpu, postgresCpuSecondsSince, processCpuSeco
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EventStore, PUBLISHER_READER } from '@homeward/event-store';
-import { createTestDatabase, infrastructure, testIssuer, testTopicNamespace, testDirectoryKey } from '@homeward/testing/infrastructure';
+import {
+  createTestDatabase,
+  infrastructure,
+  testIssuer,
+  testTopicNamespace,
+  testDirectoryKey,
+  type TestDatabase,
+} from '@homeward/testing/infrastructure';
 import { legacyRegister, toCsv } from '@homeward/registration/legacy-register-generator';
 
 const root = new URL('..', import.meta.url).pathname;
 
 /** Starts a server process: compiled JavaScript for the service (NestJS needs decorator metadata), tsx for the bare one. */
-function start(command: readonly string[], env: Record<string, string>): ChildProcess {
+function start(cwd: string, command: readonly string[], env: Record<string, string>): ChildProcess {
   return spawn(command[0]!, command.slice(1), {
-    cwd: root,
+    cwd,
     // The bench runs under tsx with TSX_TSCONFIG_PATH relative to bench/; a child started from the root needs it absolute.
-    env: { ...process.env, TSX_TSCONFIG_PATH: `${root}tsconfig.base.json`, ...env },
+    env: { ...process.env, TSX_TSCONFIG_PATH: `${cwd}tsconfig.base.json`, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -194,6 +212,144 @@ async function load(
   };
 }
 
+/** A checkout of Homeward whose registration service the bench runs: this one, or the one given by `--against`. */
+interface Build {
+  /** The checkout's root directory, with a trailing slash. */
+  readonly root: string;
+  /** Its commit, abbreviated, with "+" if the work tree has uncommitted changes. */
+  readonly commit: string;
+}
+
+interface ImportFigures {
+  seconds: number;
+  rowsPerSecond: number;
+  imported: number;
+  alreadyImported: number;
+  failed: number;
+}
+
+/** One build's registration service running on a database and topics of its own. */
+interface Deployment {
+  readonly build: Build;
+  readonly db: TestDatabase;
+  readonly base: string;
+  readonly token: string;
+  readonly pids: readonly (number | undefined)[];
+  /** Imports rows in parts of 5,000 (`firstRow` is the first row's number in its file); not timed here. */
+  importRows(
+    register: readonly Record<string, string>[],
+    source: string,
+    firstRow?: number,
+  ): Promise<Omit<ImportFigures, 'seconds' | 'rowsPerSecond'>>;
+  /** Resolves once every event is relayed to Kafka and projected back. */
+  drained(pollMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function commitOf(root: string): string {
+  const head = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  const dirty = spawnSync('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' });
+  return `${head.stdout.trim() || 'unknown'}${dirty.stdout.trim() ? '+' : ''}`;
+}
+
+function buildRegistration(build: Build): void {
+  const result = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@homeward/registration...', '--output-logs=errors-only'], {
+    cwd: build.root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) throw new Error(`building the registration service in ${build.root} failed`);
+}
+
+async function deploy(
+  build: Build,
+  port: number,
+  split: boolean,
+  shared: { issuer: Awaited<ReturnType<typeof testIssuer>>; token: string },
+): Promise<Deployment> {
+  const db = await createTestDatabase('bench_registration');
+  // BENCH_CPU_PROFILE=<dir> writes the service's V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const environment = {
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+    TOPIC_NAMESPACE: testTopicNamespace(),
+    LOG_LEVEL: 'error',
+    AUTH_JWKS_URL: shared.issuer.jwksUrl,
+    AUTH_ISSUER: shared.issuer.issuer,
+    AUTH_AUDIENCE: shared.issuer.audience,
+    PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+    DIRECTORY_KEY: testDirectoryKey(),
+  };
+  const service = start(build.root, ['node', ...profile, 'services/registration/dist/main.js'], {
+    ...environment,
+    PORT: String(port),
+    ROLES: split ? 'api' : 'api,relay,projection',
+  });
+  // The relay and the worker-status projection, in a process of their own (it answers only health checks).
+  const background = split
+    ? start(build.root, ['node', ...profile, 'services/registration/dist/main.js'], {
+        ...environment,
+        PORT: String(port + 10),
+        ROLES: 'relay,projection',
+      })
+    : undefined;
+  const base = `http://127.0.0.1:${port}`;
+  const stopAll = async () => {
+    await stop(service);
+    if (background) await stop(background);
+    await db.drop();
+  };
+  try {
+    await ready(`${base}/health/ready`);
+    if (background) await ready(`http://127.0.0.1:${port + 10}/health/ready`);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const store = new EventStore(db.pool);
+  return {
+    build,
+    db,
+    base,
+    token: shared.token,
+    pids: [service.pid, background?.pid],
+    async importRows(register, source, firstRow = 1) {
+      let imported = 0;
+      let alreadyImported = 0;
+      let failed = 0;
+      for (let offset = 0; offset < register.length; offset += 5_000) {
+        const part = register.slice(offset, offset + 5_000);
+        const response = await fetch(`${base}/imports?source=${source}&firstRow=${firstRow + offset}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${shared.token}`, 'content-type': 'application/x-ndjson' },
+          body: part.map((r) => JSON.stringify(r)).join('\n'),
+        });
+        if (!response.ok) throw new Error(`import part failed: ${response.status} ${await response.text()}`);
+        const report = (await response.json()) as { imported: number; alreadyImported: number; failed: unknown[] };
+        imported += report.imported;
+        alreadyImported += report.alreadyImported;
+        failed += report.failed.length;
+      }
+      return { imported, alreadyImported, failed };
+    },
+    // The topic is this deployment's own: the worker-status projection has read it all when its checkpoints
+    // add up to every event (a message resent by the relay only adds to them).
+    async drained(pollMs = 1_000) {
+      for (;;) {
+        const { events: unsent } = await store.backlogOf(PUBLISHER_READER);
+        const { rows: lag } = await db.pool.query<{ events: number; consumed: number }>(
+          `SELECT (SELECT count(*) FROM events)::int AS events, (SELECT coalesce(sum(next_offset), 0) FROM consumer_checkpoints)::int AS consumed`,
+        );
+        if (unsent === 0 && lag[0]!.consumed >= lag[0]!.events) return;
+        await new Promise((r) => setTimeout(r, pollMs));
+      }
+    },
+    stop: stopAll,
+  };
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
 export async function main(argv: readonly string[]): Promise<void> {
   const { values } = parseArgs({
     args: [...argv],
@@ -202,104 +358,97 @@ export async function main(argv: readonly string[]): Promise<void> {
       seconds: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '5' },
       'warm-up': { type: 'string', default: '5' },
+      'import-rounds': { type: 'string', default: '4' },
       connections: { type: 'string', default: '64' },
       processes: { type: 'string', default: 'split' },
+      against: { type: 'string' },
     },
   });
   const rows = Number(values.rows);
   const seconds = Number(values.seconds);
   const rounds = Number(values.rounds);
   const warmUpSeconds = Number(values['warm-up']);
+  const importRounds = Math.max(1, Number(values['import-rounds']));
   const connections = Number(values.connections);
   const split = values.processes === 'split';
   if (!split && values.processes !== 'single') throw new Error('--processes is split or single');
 
-  const db = await createTestDatabase('bench_registration');
+  const builds: Build[] = [{ root, commit: commitOf(root) }];
+  if (values.against !== undefined) {
+    // npm runs the bench in bench/; a relative path means one relative to where npm was called.
+    const other = `${resolvePath(process.env.INIT_CWD ?? process.cwd(), values.against)}/`;
+    if (!existsSync(`${other}services/registration/package.json`) || !existsSync(`${other}node_modules`)) {
+      throw new Error(`--against=${values.against}: ${other} is not a checkout of Homeward with its dependencies installed (npm ci)`);
+    }
+    builds.push({ root: other, commit: commitOf(other) });
+  }
+  for (const build of builds) buildRegistration(build);
+
   const issuer = await testIssuer();
   const token = await issuer.token({ organisationId: 'bench-agency', kind: 'agency' });
   const port = 3901;
-  const build = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@homeward/registration...', '--output-logs=errors-only'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) throw new Error('building the registration service failed');
-  // BENCH_CPU_PROFILE=<dir> writes the service's V8 CPU profile there when it stops (open it in Chrome DevTools).
-  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const environment = {
-    DATABASE_URL: db.url,
-    KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
-    TOPIC_NAMESPACE: testTopicNamespace(),
-    LOG_LEVEL: 'error',
-    AUTH_JWKS_URL: issuer.jwksUrl,
-    AUTH_ISSUER: issuer.issuer,
-    AUTH_AUDIENCE: issuer.audience,
-    PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
-    DIRECTORY_KEY: testDirectoryKey(),
-  };
-  const service = start(['node', ...profile, 'services/registration/dist/main.js'], {
-    ...environment,
-    PORT: String(port),
-    ROLES: split ? 'api' : 'api,relay,projection',
-  });
-  // The relay and the worker-status projection, in a process of their own (it answers only health checks).
-  const background = split
-    ? start(['node', ...profile, 'services/registration/dist/main.js'], {
-        ...environment,
-        PORT: String(port + 10),
-        ROLES: 'relay,projection',
-      })
-    : undefined;
-  const base = `http://127.0.0.1:${port}`;
+  const deployments: Deployment[] = [];
   try {
-    await ready(`${base}/health/ready`);
-    if (background) await ready(`http://127.0.0.1:${port + 10}/health/ready`);
+    // Ports: this build's API on 3901 (relay and projection 3911), the bare endpoint on 3902, the other build's on 3921 (3931).
+    for (const [k, build] of builds.entries()) deployments.push(await deploy(build, port + 20 * k, split, { issuer, token }));
+    const label = (d: Deployment) => (builds.length > 1 ? `${d.build.commit} ` : 'homeward ');
+    const allDrained = () => Promise.all(deployments.map((d) => d.drained(200)));
 
-    // 1. Import, then the same file again.
+    // 1. Import, in `--import-rounds` parts of the register. With two builds each imports every part into its own
+    //    database, the two taking turns (who goes first alternates), so that the machine's drift falls on both.
+    //    Before each build's part the bench waits until every deployment is idle; after it, it times the drain.
     const { records, bad } = legacyRegister(rows, 0.01, 2026);
     const csv = toCsv(records);
-    const importOnce = async (register = records, source = 'bench-register') => {
-      const started = performance.now();
-      let imported = 0;
-      let already = 0;
-      let failed = 0;
-      for (let offset = 0; offset < register.length; offset += 5_000) {
-        const part = register.slice(offset, offset + 5_000);
-        const response = await fetch(`${base}/imports?source=${source}&firstRow=${offset + 1}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-          body: part.map((r) => JSON.stringify(r)).join('\n'),
-        });
-        if (!response.ok) throw new Error(`import part failed: ${response.status} ${await response.text()}`);
-        const report = (await response.json()) as { imported: number; alreadyImported: number; failed: unknown[] };
-        imported += report.imported;
-        already += report.alreadyImported;
-        failed += report.failed.length;
+    const partRows = Math.ceil(rows / importRounds / 5_000) * 5_000;
+    console.log(`import: ${rows} rows (${bad.length} bad) through POST /imports, in ${Math.ceil(rows / partRows)} part(s)…`);
+    const imports = deployments.map(() => ({ seconds: 0, imported: 0, alreadyImported: 0, failed: 0, drainSeconds: 0 }));
+    for (let offset = 0, part = 0; offset < rows; offset += partRows, part++) {
+      const order = rotate([...deployments.keys()], part);
+      for (const k of order) {
+        await allDrained();
+        const started = performance.now();
+        const report = await deployments[k]!.importRows(records.slice(offset, offset + partRows), 'bench-register', offset + 1);
+        const imported = performance.now();
+        await deployments[k]!.drained(100);
+        const figures = imports[k]!;
+        figures.seconds += (imported - started) / 1000;
+        figures.drainSeconds += (performance.now() - imported) / 1000;
+        figures.imported += report.imported;
+        figures.alreadyImported += report.alreadyImported;
+        figures.failed += report.failed;
+        console.log(`  ${label(deployments[k]!)}part ${part + 1}: ${Math.round(((imported - started) / 1000) * 100) / 100} s`, report);
       }
+    }
+    const firstImports = imports.map(({ seconds: s, drainSeconds, ...counts }) => ({
+      seconds: Math.round(s * 100) / 100,
+      rowsPerSecond: Math.round(rows / s),
+      ...counts,
+      relayedAndProjectedBackSeconds: Math.round(drainSeconds * 10) / 10,
+    }));
+    for (const [k, d] of deployments.entries()) console.log(`  ${label(d)}first run`, firstImports[k]);
+    const reRuns: ImportFigures[] = [];
+    for (const d of deployments) {
+      await allDrained();
+      const started = performance.now();
+      const report = await d.importRows(records, 'bench-register');
       const s = (performance.now() - started) / 1000;
-      return {
-        seconds: Math.round(s * 100) / 100,
-        rowsPerSecond: Math.round(register.length / s),
-        imported,
-        alreadyImported: already,
-        failed,
-      };
-    };
-    console.log(`import: ${rows} rows (${bad.length} bad) through POST /imports…`);
-    const firstImport = await importOnce();
-    console.log('  first run', firstImport);
-    const secondImport = await importOnce();
-    console.log('  re-run   ', secondImport);
-    if (secondImport.imported !== 0) throw new Error('the re-run imported rows a second time');
+      reRuns.push({ seconds: Math.round(s * 100) / 100, rowsPerSecond: Math.round(rows / s), ...report });
+      console.log(`  ${label(d)}re-run   `, reRuns.at(-1));
+      if (report.imported !== 0) throw new Error(`the re-run imported rows a second time (${d.build.commit})`);
+    }
 
     // Enough workers abroad for every round at up to 4,500 returns/s: ~40% of a register's rows are abroad.
     const extra = Math.max(0, Math.ceil(((rounds * seconds + warmUpSeconds) * 4_500 - rows * 0.4) / 0.4));
     if (extra > 0) {
       console.log(`  a second register of ${extra} rows for the returns rounds (untimed)…`);
-      await importOnce(legacyRegister(extra, 0, 2027).records, 'bench-returns');
+      const second = legacyRegister(extra, 0, 2027).records;
+      for (const d of deployments) await d.importRows(second, 'bench-returns');
     }
 
-    const client = new pg.Client({ connectionString: db.url });
+    const first = deployments[0]!;
+    const client = new pg.Client({ connectionString: first.db.url });
     await client.connect();
+    await allDrained();
     await client.query(
       `CREATE TABLE copy_limit (${csv
         .split('\n')[0]!
@@ -311,137 +460,179 @@ export async function main(argv: readonly string[]): Promise<void> {
     await pipeline(Readable.from([csv]), client.query(copyFrom('COPY copy_limit FROM STDIN WITH (FORMAT csv, HEADER true)')));
     const copySeconds = (performance.now() - copyStarted) / 1000;
     const copy = { seconds: Math.round(copySeconds * 100) / 100, rowsPerSecond: Math.round(rows / copySeconds) };
-    console.log('  COPY     ', copy);
-
-    // The import left ~250,000 events to relay to Kafka and project back; measure requests only once the
-    // service is idle again, or the returns would compete with that backlog for the two cores.
-    const drainStarted = performance.now();
-    // The topic is this run's own: the worker-status projection has read it all when its checkpoints add
-    // up to every event (a message resent by the relay only adds to them).
-    const store = new EventStore(db.pool);
-    const drained = async (pollMs = 1_000) => {
-      for (;;) {
-        const { events: unsent } = await store.backlogOf(PUBLISHER_READER);
-        const { rows: lag } = await db.pool.query<{ events: number; consumed: number }>(
-          `SELECT (SELECT count(*) FROM events)::int AS events, (SELECT coalesce(sum(next_offset), 0) FROM consumer_checkpoints)::int AS consumed`,
-        );
-        if (unsent === 0 && lag[0]!.consumed >= lag[0]!.events) return;
-        await new Promise((r) => setTimeout(r, pollMs));
-      }
-    };
-    await drained();
-    const drain = { seconds: Math.round((performance.now() - drainStarted) / 100) / 10 };
-    console.log('  relayed to Kafka and projected back', drain);
-
-    // 2. Returns: workers abroad, from the import.
-    const abroad = await client.query<{ stream_id: string }>(
-      `SELECT stream_id FROM events GROUP BY stream_id
-        HAVING bool_or(event_type = 'DepartureRecorded') AND NOT bool_or(event_type = 'ReturnRecorded')`,
-    );
     await client.end();
-    const workers = abroad.rows.map((r) => r.stream_id.slice('worker-'.length));
-    console.log(`returns: ${workers.length} workers abroad; ${rounds} rounds of ${seconds} s each, ${connections} connections`);
+    console.log('  COPY     ', copy);
+    // The second register left events to relay and project back; measure requests only once every
+    // deployment is idle again, or the returns would compete with that backlog for the two cores.
+    await allDrained();
+
+    // 2. Returns: workers abroad, from the imports, each deployment its own.
+    const abroad = await Promise.all(
+      deployments.map(async (d) => {
+        const { rows: streams } = await d.db.pool.query<{ stream_id: string }>(
+          `SELECT stream_id FROM events GROUP BY stream_id
+            HAVING bool_or(event_type = 'DepartureRecorded') AND NOT bool_or(event_type = 'ReturnRecorded')`,
+        );
+        return streams.map((r) => r.stream_id.slice('worker-'.length));
+      }),
+    );
+    const next = deployments.map(() => 0);
+    console.log(
+      `returns: ${abroad.map((w) => w.length).join(' and ')} workers abroad; ${rounds} rounds of ${seconds} s each, ${connections} connections`,
+    );
     const body = JSON.stringify({ returnedOn: '2026-01-15', fromCountry: 'SA', assistance: 'unassisted', reason: 'contract_completed' });
     const barePort = port + 1;
     // node itself, not npx: SIGTERM must reach the server, or it outlives the run and its pool dies with the database.
-    const bare = start(['node', '--import', 'tsx', 'bench/bare-insert.server.ts'], { DATABASE_URL: db.url, PORT: String(barePort) });
-    const homewardRounds: LoadResult[] = [];
+    const bare = start(root, ['node', '--import', 'tsx', 'bench/bare-insert.server.ts'], {
+      DATABASE_URL: first.db.url,
+      PORT: String(barePort),
+    });
+    const homewardRounds: LoadResult[][] = deployments.map(() => []);
     const bareRounds: LoadResult[] = [];
-    let next = 0;
-    // One connection for the rounds' CHECKPOINTs (each round starts from the same state) and WAL readings.
-    const admin = new pg.Client({ connectionString: db.url });
-    await admin.connect();
+    // One connection per database for the rounds' CHECKPOINTs (each round starts from the same state) and WAL readings.
+    const admins = deployments.map((d) => new pg.Client({ connectionString: d.db.url }));
+    for (const admin of admins) await admin.connect();
+    const everyPid = deployments.flatMap((d) => d.pids);
     try {
       await ready(`http://127.0.0.1:${barePort}/`);
-      const runHomeward = async (duration = seconds, into: LoadResult[] | undefined = homewardRounds) => {
-        await admin.query('CHECKPOINT');
+      // `counted` false for the warm-up: its result is printed, not kept. (An optional `into` list, as before 2026-12-07,
+      // took its default when passed undefined, and the warm-up round was counted among the timed ones.)
+      const runHomeward = async (k: number, duration: number, counted: boolean) => {
+        const d = deployments[k]!;
+        await admins[k]!.query('CHECKPOINT');
         const result = await load(
-          base,
-          () => `/workers/${workers[next++ % workers.length]}/returns`,
+          d.base,
+          () => `/workers/${abroad[k]![next[k]!++ % abroad[k]!.length]}/returns`,
           body,
           { authorization: `Bearer ${token}` },
           connections,
           duration,
-          { pids: [service.pid, background?.pid], database: db.name, admin },
+          {
+            pids: d.pids,
+            database: d.db.name,
+            admin: admins[k],
+            ...(deployments.length > 1 ? { bystanders: everyPid.filter((pid) => !d.pids.includes(pid)) } : {}),
+          },
           // The relay and the projection finish with the round's returns before its CPU is read and the
-          // next round starts: their tail is the round's cost, and must not slow the bare endpoint's round.
-          () => drained(100),
+          // next round starts: their tail is the round's cost, and must not slow the next round.
+          () => d.drained(100),
         );
-        console.log('  homeward ', result);
-        into?.push(result);
+        console.log(`  ${label(d)}`, result);
+        if (counted) homewardRounds[k]!.push(result);
       };
-      const runBare = async (duration = seconds, into: LoadResult[] | undefined = bareRounds) => {
-        await admin.query('CHECKPOINT');
+      const runBare = async (duration: number, counted: boolean) => {
+        await admins[0]!.query('CHECKPOINT');
         const result = await load(
           `http://127.0.0.1:${barePort}`,
-          (i) => `/workers/${workers[i % workers.length]}/returns`,
+          (i) => `/workers/${abroad[0]![i % abroad[0]!.length]}/returns`,
           body,
           {},
           connections,
           duration,
-          { pids: [bare.pid], database: db.name, admin, bystanders: [service.pid, background?.pid] },
+          { pids: [bare.pid], database: first.db.name, admin: admins[0], bystanders: everyPid },
         );
         console.log('  bare     ', result);
-        into?.push(result);
+        if (counted) bareRounds.push(result);
       };
+      // Who runs when: each deployment, then the bare endpoint, the order rotated every round.
+      const contenders: ((duration: number, counted: boolean) => Promise<void>)[] = [
+        ...deployments.map((_, k) => (duration: number, counted: boolean) => runHomeward(k, duration, counted)),
+        runBare,
+      ];
       if (warmUpSeconds > 0) {
         // The first round of returns ran 10–20 % slower than the next in every run so far (the JIT still
-        // compiling the command path), for either build: a short untimed round of each warms both first.
+        // compiling the command path), for either build: a short untimed round of each warms them all first.
         console.log(`  warm-up (${warmUpSeconds} s each, not counted)`);
-        await runHomeward(warmUpSeconds, undefined);
-        await runBare(warmUpSeconds, undefined);
+        for (const run of contenders) await run(warmUpSeconds, false);
       }
       for (let round = 0; round < rounds; round++) {
         console.log(`  round ${round + 1}`);
-        if (round % 2 === 0) {
-          await runHomeward();
-          await runBare();
-        } else {
-          await runBare();
-          await runHomeward();
-        }
+        for (const run of rotate(contenders, round)) await run(seconds, true);
       }
     } finally {
-      await admin.end();
+      for (const admin of admins) await admin.end();
       await stop(bare);
     }
-    if (next > workers.length) console.log('  (more requests than workers abroad: later ones were refused as second returns)');
-    const homeward = median(homewardRounds);
+    for (const [k, d] of deployments.entries()) {
+      if (next[k]! > abroad[k]!.length)
+        console.log(`  ${label(d)}(more requests than workers abroad: later ones were refused as second returns)`);
+    }
     const bareResult = median(bareRounds);
-
-    const results = {
-      finishedAt: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, node: process.version },
-      import: {
-        rows,
-        badRows: bad.length,
-        firstRun: firstImport,
-        reRun: secondImport,
-        copy,
-        ratioToCopy: Math.round((firstImport.rowsPerSecond / copy.rowsPerSecond) * 1000) / 1000,
-      },
+    const perBuild = deployments.map((d, k) => {
+      const homeward = median(homewardRounds[k]!);
+      return {
+        commit: d.build.commit,
+        import: {
+          rows,
+          badRows: bad.length,
+          parts: Math.ceil(rows / partRows),
+          firstRun: firstImports[k]!,
+          reRun: reRuns[k]!,
+          copy,
+          ratioToCopy: round3(firstImports[k]!.rowsPerSecond / copy.rowsPerSecond),
+        },
+        returns: {
+          processes: values.processes,
+          connections,
+          seconds,
+          rounds: homewardRounds[k]!.map((h, i) => ({
+            homeward: h,
+            bare: bareRounds[i]!,
+            ratioToBare: round3(h.requestsPerSecond / bareRounds[i]!.requestsPerSecond),
+          })),
+          homeward,
+          bare: bareResult,
+          ratioToBare: round3(homeward.requestsPerSecond / bareResult.requestsPerSecond),
+        },
+      };
+    });
+    const finishedAt = new Date().toISOString();
+    const machine = { cpus: os.cpus().length, node: process.version };
+    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+    if (deployments.length === 1) {
+      const { commit, ...results } = perBuild[0]!;
+      console.log(JSON.stringify({ importRatioToCopy: results.import.ratioToCopy, returnsRatioToBare: results.returns.ratioToBare }));
+      await writeFile(
+        new URL('./results/registration.json', import.meta.url),
+        `${JSON.stringify({ finishedAt, machine, commit, ...results }, null, 2)}\n`,
+      );
+      return;
+    }
+    // Two builds: each round's figures of one over the other's of the same round, whose machine was the same.
+    const [mine, theirs] = [homewardRounds[0]!, homewardRounds[1]!];
+    const perRound = (f: (r: LoadResult) => number | undefined) =>
+      mine.map((r, i) => {
+        const a = f(r);
+        const b = f(theirs[i]!);
+        return a === undefined || b === undefined || b === 0 ? undefined : round3(a / b);
+      });
+    const comparison = {
+      of: `${builds[0]!.commit} ÷ ${builds[1]!.commit}`,
+      importRowsPerSecond: round3(firstImports[0]!.rowsPerSecond / firstImports[1]!.rowsPerSecond),
+      importDrainSeconds: round3(firstImports[0]!.relayedAndProjectedBackSeconds / firstImports[1]!.relayedAndProjectedBackSeconds),
       returns: {
-        processes: values.processes,
-        connections,
-        seconds,
-        rounds: homewardRounds.map((h, i) => ({
-          homeward: h,
-          bare: bareRounds[i]!,
-          ratioToBare: Math.round((h.requestsPerSecond / bareRounds[i]!.requestsPerSecond) * 1000) / 1000,
-        })),
-        homeward,
-        bare: bareResult,
-        ratioToBare: Math.round((homeward.requestsPerSecond / bareResult.requestsPerSecond) * 1000) / 1000,
+        requestsPerSecondByRound: perRound((r) => r.requestsPerSecond),
+        apiCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.perProcess[0]),
+        serverCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.server),
+        postgresCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.postgres),
+        medianRequestsPerSecond: round3(perBuild[0]!.returns.homeward.requestsPerSecond / perBuild[1]!.returns.homeward.requestsPerSecond),
+        ratioToBare: `${perBuild[0]!.returns.ratioToBare} · ${perBuild[1]!.returns.ratioToBare}`,
       },
     };
-    console.log(JSON.stringify({ importRatioToCopy: results.import.ratioToCopy, returnsRatioToBare: results.returns.ratioToBare }));
-    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-    await writeFile(new URL('./results/registration.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(JSON.stringify(comparison, null, 2));
+    await writeFile(
+      new URL('./results/registration-against.json', import.meta.url),
+      `${JSON.stringify({ finishedAt, machine, comparison, builds: perBuild }, null, 2)}\n`,
+    );
   } finally {
-    await stop(service);
-    if (background) await stop(background);
-    await db.drop();
+    for (const d of deployments) await d.stop();
   }
+}
+
+/** The list starting at its `by`th element, wrapping around: who goes first in a round. */
+function rotate<T>(list: readonly T[], by: number): T[] {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
 }
 
 /** The round with the median rate (its latencies with it). */
