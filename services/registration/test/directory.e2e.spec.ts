@@ -62,6 +62,8 @@ describe('the registration directory', () => {
 
   it('publishes a correction of personal data as a newer entry, and an erasure as a tombstone that ends the worker there', async () => {
     const workerId = (await h.call('POST', '/workers', aWorker())).body!.workerId as string;
+    // Each entry published before the next event: of one relay batch's events only a worker's last gets an entry.
+    await messagesOf(workerId, (read) => read.length >= 1);
     const corrected = await h.call('POST', `/workers/${workerId}/corrections`, {
       correctsVersion: 1,
       personalData: { ...aWorker().personalData, familyName: 'Santos-Reyes' },
@@ -85,7 +87,9 @@ describe('the registration directory', () => {
   it('publishes each departure and change of employer as a whole entry: the identity and every employer so far, sealed', async () => {
     const workerId = (await h.call('POST', '/workers', aWorker())).body!.workerId as string;
     const employer = `Household ${workerId.slice(0, 8)}`;
+    await messagesOf(workerId, (read) => read.length >= 1);
     expect((await h.call('POST', `/workers/${workerId}/departures`, { ...departure, employerName: employer })).status).toBe(201);
+    await messagesOf(workerId, (read) => read.length >= 2);
     const changed = await h.call(
       'POST',
       `/workers/${workerId}/employment-changes`,

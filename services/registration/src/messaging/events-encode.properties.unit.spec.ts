@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import type { PoolClient } from 'pg';
 import type { EventStore, NewEvent, StoredEvent } from '@homeward/event-store';
+import { fromBinary } from '@homeward/contracts';
+import { DirectoryEntrySchema } from '@homeward/contracts/registration/v1/directory';
 import { SharedKey, type PersonalDataVault, type SealedData } from '@homeward/personal-data';
 import { OpenApiRequestValidator, loadOpenApiDocument, type OpenApiDocument } from '@homeward/service-kit';
 import { decide, WorkerRuleViolation, type WorkerCommand } from '../domain/worker/worker.decider';
@@ -13,6 +15,7 @@ import { registrationMessages } from './registration-directory.mapper';
 import { decodeRegistrationEvent } from './worker-event.proto-mapper';
 import { STORED_RESIDUE_HEADER, storedRowFromMessage, storedRowJson } from '@homeward/contracts/stored-row';
 import { REGISTRATION_STORED_ROW } from './registration-topic.mapper';
+import type { RelayedMessage } from '@homeward/messaging/event-relay';
 
 // Issue 9, defect 1: the API accepted an amount (1e21) that the event contract (int64) cannot carry, and
 // the relay then could not publish the event. Here: every request the OpenAPI document accepts, decided,
@@ -363,6 +366,49 @@ describe('every event decided from a request the API accepts', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it("publishes on the directory, of a batch, only the worker's last entry: the one publishing event by event ends with", async () => {
+    // What an entry holds, opened: compared by content, as every seal draws a new nonce.
+    const opened = (m: RelayedMessage) => {
+      const entry = fromBinary(DirectoryEntrySchema, m.value!);
+      return {
+        version: m.headers.homeward_stream_version,
+        identity: directoryKey.open(m.key!, entry.identity!),
+        employers: entry.employers ? directoryKey.open<unknown[]>(m.key!, entry.employers) : [],
+      };
+    };
+    let withEmployers = 0;
+    await fc.assert(
+      fc.asyncProperty(life, async (l) => {
+        const vault = inMemoryVault();
+        const { stored, validRequests } = await storedEventsOf(l, vault);
+        fc.pre(validRequests);
+        const directoryOf = async (batch: readonly StoredEvent[]) =>
+          (await registrationMessages(topics, vault, directoryKey)(batch, {} as PoolClient)).filter((m) => m.topic === topics.directory);
+        // Event by event: each prefix of the stream is a batch that starts at version 1, so it reads nothing
+        // from the database; the entry of its last event, if that event makes one.
+        let last: RelayedMessage | undefined;
+        for (let k = 1; k <= stored.length; k++) {
+          const own = (await directoryOf(stored.slice(0, k))).find(
+            (m) => m.value !== null && m.headers.homeward_stream_version === String(k),
+          );
+          if (own) last = own;
+        }
+        const whole = await directoryOf(stored);
+        const entries = whole.filter((m) => m.value !== null);
+        expect(entries.length).toBe(last ? 1 : 0);
+        if (last) expect(opened(entries[0]!)).toEqual(opened(last));
+        if (last && opened(last).employers.length > 0) withEmployers++;
+        // Every erasure's tombstone, after the entry.
+        const erasures = stored.filter((e) => e.type === 'PersonalDataErased').length;
+        expect(whole.filter((m) => m.value === null)).toHaveLength(erasures);
+        if (erasures > 0 && entries.length > 0) expect(whole.at(-1)!.value).toBeNull();
+      }),
+      { numRuns: 100 },
+    );
+    // The generator reaches entries with employers, the case where several events of a batch make one.
+    expect(withEmployers).toBeGreaterThan(5);
   });
 
   it('is reached for every kind of event by the generator', async () => {

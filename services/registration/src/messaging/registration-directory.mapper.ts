@@ -27,7 +27,9 @@ export interface RegistrationTopics {
  * directory key; each erasure as a tombstone.
  *
  * An entry is whole, as compaction keeps only the latest of a worker: their identity as of the event and
- * the employers of every departure and change of employer up to it. Both are opened from the worker's
+ * the employers of every departure and change of employer up to it. So of a batch's events that change a
+ * worker's entry only the worker's last gets one: the others' would be superseded in the same send (an
+ * import's registration and departures of a worker come in one batch). Both are opened from the worker's
  * stored events (one read of the batch's workers' events, one of their keys). A worker erased since the
  * event was committed opens to nothing and gets no entry: the erasure's tombstone follows in this batch
  * or a later one.
@@ -36,7 +38,8 @@ export function registrationMessages(topics: RegistrationTopics, vault: Personal
   const toEventMessage = registrationMessage(topics.events, topics.source);
   const directorySource = `${topics.source}/directory`;
   return async (events, db) => {
-    const entries = await directoryContents(events.filter(makesEntry), vault, db);
+    const changes = events.filter(makesEntry);
+    const entries = await directoryContents(changes, lastOfEachWorker(changes), vault, db);
     const messages: RelayedMessage[] = events.map(toEventMessage);
     for (const event of events) {
       const workerId = workerIdOf(event);
@@ -90,19 +93,21 @@ interface EntryContents {
 }
 
 /**
- * The contents of each event's entry, by event id. A stream that starts in the batch is read from the
- * batch; the others from the event store, all in one query. Everything sealed in them opens with one read
- * of the workers' keys; an erased worker's events get no entry.
+ * The contents of the entry of each of `wanted`, by event id, given the batch's events that change an entry
+ * (`changes`). A stream that starts in the batch is read from the batch; the others from the event store,
+ * all in one query. Everything sealed in them opens with one read of the workers' keys; an erased worker's
+ * events get no entry.
  */
 async function directoryContents(
-  events: readonly StoredEvent[],
+  changes: readonly StoredEvent[],
+  wanted: readonly StoredEvent[],
   vault: PersonalDataVault,
   db: PoolClient,
 ): Promise<Map<string, EntryContents>> {
   const contents = new Map<string, EntryContents>();
-  if (events.length === 0) return contents;
+  if (wanted.length === 0) return contents;
   const firstInBatch = new Map<string, number>();
-  for (const e of events) firstInBatch.set(e.streamId, Math.min(firstInBatch.get(e.streamId) ?? Infinity, e.streamVersion));
+  for (const e of changes) firstInBatch.set(e.streamId, Math.min(firstInBatch.get(e.streamId) ?? Infinity, e.streamVersion));
   const stored = await readDirectoryEvents(
     db,
     [...firstInBatch].filter(([, first]) => first > 1).map(([streamId]) => streamId),
@@ -114,7 +119,7 @@ async function directoryContents(
     byStream.set(e.streamId, list);
   };
   for (const e of stored) add(e);
-  for (const e of events) add(e);
+  for (const e of changes) add(e);
   for (const list of byStream.values()) list.sort((a, b) => a.streamVersion - b.streamVersion);
 
   // Every seal an entry needs, opened in one go.
@@ -130,7 +135,7 @@ async function directoryContents(
     }
     return index.get(key);
   };
-  const plan = events.map((event) => {
+  const plan = wanted.map((event) => {
     const upTo = (byStream.get(event.streamId) ?? []).filter((e) => e.streamVersion <= event.streamVersion);
     const identityEvent = upTo
       .filter((e) => e.type !== 'DepartureRecorded' && e.type !== 'EmploymentChanged' && sealIndex(e, 'personalData') !== undefined)
@@ -195,6 +200,13 @@ export const directoryTombstonesWhileHeld =
     event.type === 'PersonalDataErased' ? [directoryTombstone(topics, event)] : [];
 
 const workerIdOf = (event: StoredEvent): string => event.streamId.slice('worker-'.length);
+
+/** Of a batch's events that change an entry, each worker's last: the one whose entry is published. */
+function lastOfEachWorker(changes: readonly StoredEvent[]): StoredEvent[] {
+  const last = new Map<string, StoredEvent>();
+  for (const event of changes) last.set(event.streamId, event);
+  return [...last.values()];
+}
 
 /**
  * A registration or a correction of personal data (both carry the whole personal data, sealed), a
