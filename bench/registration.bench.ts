@@ -24,7 +24,8 @@
  * dependencies installed; the bench builds it): each build on a database and topics of its own, the bare
  * endpoint on this build's database. The import is then timed in `--import-rounds` parts (4), the two builds
  * taking turns part by part, each part started once every deployment is idle and followed by its own drain
- * (timed too); the returns rounds rotate over the two builds and the bare endpoint. The machine's drift falls
+ * (timed too); the returns rounds take the two builds and the bare endpoint in turn, in reverse order every
+ * other round. The machine's drift falls
  * on both builds, so "before and after" is one run's figures: `results/registration-against.json` holds
  * each round's figures of this build over the other's of the same round.
  *
@@ -356,7 +357,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     options: {
       rows: { type: 'string', default: '100000' },
       seconds: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '5' },
+      rounds: { type: 'string', default: '6' },
       'warm-up': { type: 'string', default: '5' },
       'import-rounds': { type: 'string', default: '4' },
       connections: { type: 'string', default: '64' },
@@ -534,7 +535,10 @@ export async function main(argv: readonly string[]): Promise<void> {
         console.log('  bare     ', result);
         if (counted) bareRounds.push(result);
       };
-      // Who runs when: each deployment, then the bare endpoint, the order rotated every round.
+      // Who runs when: each deployment, then the bare endpoint, and every other round the other way round
+      // (A B bare, bare B A, …). In one run with the order rotated instead, the second build of a round was
+      // faster than the first in all five rounds, whichever build that was: reversing puts each build in
+      // each place equally often over an even number of rounds, and cancels a drift that is linear in time.
       const contenders: ((duration: number, counted: boolean) => Promise<void>)[] = [
         ...deployments.map((_, k) => (duration: number, counted: boolean) => runHomeward(k, duration, counted)),
         runBare,
@@ -547,7 +551,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       }
       for (let round = 0; round < rounds; round++) {
         console.log(`  round ${round + 1}`);
-        for (const run of rotate(contenders, round)) await run(seconds, true);
+        for (const run of round % 2 === 0 ? contenders : [...contenders].reverse()) await run(seconds, true);
       }
     } finally {
       for (const admin of admins) await admin.end();
@@ -615,6 +619,10 @@ export async function main(argv: readonly string[]): Promise<void> {
         apiCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.perProcess[0]),
         serverCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.server),
         postgresCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.postgres),
+        // Over the rounds, the geometric mean of each round's ratio: the ratio of the builds' rates with the
+        // machine's speed of the round cancelled.
+        requestsPerSecond: spread(perRound((r) => r.requestsPerSecond)),
+        apiCpuPerRequest: spread(perRound((r) => r.cpuMicrosPerRequest?.perProcess[0])),
         medianRequestsPerSecond: round3(perBuild[0]!.returns.homeward.requestsPerSecond / perBuild[1]!.returns.homeward.requestsPerSecond),
         ratioToBare: `${perBuild[0]!.returns.ratioToBare} · ${perBuild[1]!.returns.ratioToBare}`,
       },
@@ -627,6 +635,17 @@ export async function main(argv: readonly string[]): Promise<void> {
   } finally {
     for (const d of deployments) await d.stop();
   }
+}
+
+/** The geometric mean of ratios, and the least and greatest of them. */
+function spread(ratios: readonly (number | undefined)[]): { geometricMean: number; least: number; greatest: number } | undefined {
+  const known = ratios.filter((r): r is number => r !== undefined && r > 0);
+  if (known.length === 0) return undefined;
+  return {
+    geometricMean: round3(Math.exp(known.reduce((sum, r) => sum + Math.log(r), 0) / known.length)),
+    least: Math.min(...known),
+    greatest: Math.max(...known),
+  };
 }
 
 /** The list starting at its `by`th element, wrapping around: who goes first in a round. */
