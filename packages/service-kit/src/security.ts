@@ -112,21 +112,21 @@ export async function registerSecurity(
     done(null, payload);
   });
   const origins = new Set(config.CORS_ALLOWED_ORIGINS ?? []);
-  await app.register(fastifyCors as never, {
-    // A function, so that an origin not listed gets no CORS header at all (not even Vary-less echoes). With
-    // none configured (the default), `false`: CORS off, nothing to decide or add on any request.
-    origin:
-      origins.size === 0
-        ? false
-        : (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) =>
-            callback(null, origin !== undefined && origins.has(origin)),
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'traceparent'],
-    exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
-    maxAge: 600,
-    // A preflight without Access-Control-Request-Method is an OPTIONS request like any other (405 problem).
-    strictPreflight: false,
-  });
+  // With no origin configured (the default) CORS is off, and the plugin is not registered at all: with
+  // `origin: false` it still ran a hook on every request (a copy of its options each time) to add nothing,
+  // and its catch-all OPTIONS route answered as the API does without it (the 405 or 404 problem).
+  if (origins.size > 0)
+    await app.register(fastifyCors as never, {
+      // A function, so that an origin not listed gets no CORS header at all (not even Vary-less echoes).
+      origin: (origin: string | undefined, callback: (error: Error | null, allow: boolean) => void) =>
+        callback(null, origin !== undefined && origins.has(origin)),
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'traceparent'],
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+      maxAge: 600,
+      // A preflight without Access-Control-Request-Method is an OPTIONS request like any other (405 problem).
+      strictPreflight: false,
+    });
 
   if (rules.length === 0) return;
   const windowSeconds = config.RATE_LIMIT_WINDOW_SECONDS ?? 60;
