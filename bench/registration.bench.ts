@@ -249,7 +249,10 @@ interface Deployment {
 
 function commitOf(root: string): string {
   const head = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
-  const dirty = spawnSync('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' });
+  // The benchmarks' own results do not count: a run writes them.
+  const dirty = spawnSync('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results'], {
+    encoding: 'utf8',
+  });
   return `${head.stdout.trim() || 'unknown'}${dirty.stdout.trim() ? '+' : ''}`;
 }
 
