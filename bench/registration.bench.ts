@@ -407,7 +407,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     console.log(`import: ${rows} rows (${bad.length} bad) through POST /imports, in ${Math.ceil(rows / partRows)} part(s)…`);
     const imports = deployments.map(() => ({ seconds: 0, imported: 0, alreadyImported: 0, failed: 0, drainSeconds: 0 }));
     for (let offset = 0, part = 0; offset < rows; offset += partRows, part++) {
-      const order = rotate([...deployments.keys()], part);
+      const order = inTurn([...deployments.keys()], part);
       for (const k of order) {
         await allDrained();
         const started = performance.now();
@@ -435,7 +435,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     // straight after its own import had settled.
     const reRunSeconds = deployments.map(() => [] as number[]);
     const reRunReports = deployments.map(() => ({ imported: 0, alreadyImported: 0, failed: 0 }));
-    for (const k of [...deployments.keys(), ...[...deployments.keys()].reverse()]) {
+    for (const k of [...inTurn([...deployments.keys()], 0), ...inTurn([...deployments.keys()], 1)]) {
       const d = deployments[k]!;
       await allDrained();
       const started = performance.now();
@@ -568,7 +568,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       }
       for (let round = 0; round < rounds; round++) {
         console.log(`  round ${round + 1}`);
-        for (const run of round % 2 === 0 ? contenders : [...contenders].reverse()) await run(seconds, true);
+        for (const run of inTurn(contenders, round)) await run(seconds, true);
       }
     } finally {
       for (const admin of admins) await admin.end();
@@ -666,10 +666,9 @@ function spread(ratios: readonly (number | undefined)[]): { geometricMean: numbe
   };
 }
 
-/** The list starting at its `by`th element, wrapping around: who goes first in a round. */
-function rotate<T>(list: readonly T[], by: number): T[] {
-  const k = by % list.length;
-  return [...list.slice(k), ...list.slice(0, k)];
+/** Who goes when in the `turn`th round: the list as it is, and reversed every other round (A B, B A, A B, …). */
+function inTurn<T>(list: readonly T[], turn: number): T[] {
+  return turn % 2 === 0 ? [...list] : [...list].reverse();
 }
 
 /** The round with the median rate (its latencies with it). */
