@@ -75,4 +75,18 @@ describe('KeyCache', () => {
     never.set('b', key('k2'));
     expect(never.get('b')).toBeUndefined();
   });
+
+  it('holds each key in memory of its own, not a slice of a shared slab that it would keep alive', () => {
+    const cache = new KeyCache(10, 60_000);
+    const pooled = Buffer.concat([randomBytes(16), randomBytes(16)]); // 32 bytes of Buffer's 8 KiB pool
+    expect(pooled.buffer.byteLength).toBeGreaterThan(32);
+    cache.set('a', { keyId: 'k1', key: pooled });
+    const held = cache.get('a')!.key;
+    expect(held.equals(pooled)).toBe(true);
+    expect(held.buffer.byteLength).toBe(32);
+    // One already in memory of its own is kept as it is.
+    const own = Buffer.allocUnsafeSlow(32).fill(7);
+    cache.set('b', { keyId: 'k2', key: own });
+    expect(cache.get('b')!.key).toBe(own);
+  });
 });
