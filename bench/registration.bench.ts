@@ -24,8 +24,8 @@
  * dependencies installed; the bench builds it): each build on a database and topics of its own, the bare
  * endpoint on this build's database. The import is then timed in `--import-rounds` parts (4), the two builds
  * taking turns part by part, each part started once every deployment is idle and followed by its own drain
- * (timed too); the returns rounds take the two builds and the bare endpoint in turn, in reverse order every
- * other round. The machine's drift falls
+ * (timed too); the returns rounds take the two builds in turn, in reverse order every other round, and the
+ * bare endpoint after them (A B bare, B A bare). The machine's drift falls
  * on both builds, so "before and after" is one run's figures: `results/registration-against.json` holds
  * each round's figures of this build over the other's of the same round.
  *
@@ -44,7 +44,7 @@ import { parseArgs } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import autocannon from 'autocannon';
-import { machineCpuSeconds, postgresCpu, postgresCpuSecondsSince, processCpuSeconds } from './cpu.js';
+import { machineCpuSeconds, postgresCpu, postgresCpuSecondsSince, processCpuSeconds, threadCpuSeconds } from './cpu.js';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EventStore, PUBLISHER_READER } from '@homeward/event-store';
@@ -109,7 +109,14 @@ interface LoadResult {
    * CPU time per request of the server's process(es) and of PostgreSQL during the round: unlike the
    * rates, hardly moved by other work on a shared machine, so runs of two builds compare on it.
    */
-  cpuMicrosPerRequest?: { server: number; postgres: number; perProcess: number[]; bystanders?: number[] };
+  cpuMicrosPerRequest?: {
+    server: number;
+    postgres: number;
+    perProcess: number[];
+    bystanders?: number[];
+    /** The first process's (the API's): its JavaScript thread's, and its other threads' (collector, compiler, pool). */
+    firstProcessThreads?: { main?: number; others?: number };
+  };
   /**
    * What the round wrote in PostgreSQL, per request: WAL, and the shared buffers a backend had to write out itself
    * to find a free one (pg_stat_bgwriter.buffers_backend, the whole server's).
@@ -150,6 +157,7 @@ async function load(
   const serverCpu = () => processCpu().reduce((sum, seconds) => sum + seconds, 0);
   const serverBefore = serverCpu();
   const perProcessBefore = processCpu();
+  const threadsBefore = threadCpuSeconds(measured?.pids[0]);
   const postgresBefore = measured ? postgresCpu(measured.database) : new Map<string, number>();
   const result = await autocannon({
     url,
@@ -191,6 +199,12 @@ async function load(
             postgres: Math.round((postgresCpuSecondsSince(postgresBefore, measured.database) * 1e6) / result.requests.total),
             // Each server process's share: with --processes=split, the API's and then the relay's and projection's.
             perProcess: processCpu().map((seconds, k) => Math.round(((seconds - perProcessBefore[k]!) * 1e6) / result.requests.total)),
+            firstProcessThreads: Object.fromEntries(
+              Object.entries(threadCpuSeconds(measured.pids[0])).map(([kind, seconds]) => [
+                kind,
+                Math.round(((seconds - (threadsBefore[kind as keyof typeof threadsBefore] ?? 0)) * 1e6) / result.requests.total),
+              ]),
+            ),
             ...(measured.bystanders
               ? {
                   bystanders: bystanderCpu().map((seconds, k) =>
@@ -552,14 +566,17 @@ export async function main(argv: readonly string[]): Promise<void> {
         console.log('  bare     ', result);
         if (counted) bareRounds.push(result);
       };
-      // Who runs when: each deployment, then the bare endpoint, and every other round the other way round
-      // (A B bare, bare B A, …). In one run with the order rotated instead, the second build of a round was
-      // faster than the first in all five rounds, whichever build that was: reversing puts each build in
-      // each place equally often over an even number of rounds, and cancels a drift that is linear in time.
-      const contenders: ((duration: number, counted: boolean) => Promise<void>)[] = [
-        ...deployments.map((_, k) => (duration: number, counted: boolean) => runHomeward(k, duration, counted)),
-        runBare,
-      ];
+      // Who runs when. One build: it and the bare endpoint, the other way round every other round (A bare,
+      // bare A, …), which cancels a drift that is linear in time. Two builds: the builds the other way round
+      // every other round, and the bare endpoint after them (A B bare, B A bare, …). Reversing all three
+      // (A B bare, bare B A) put B in the middle every time and A first, then last: A waited four rounds of
+      // the others' between its last and its first place, B always two, and A was slower after the long
+      // wait (its collector's threads used twice the CPU per return in those rounds). With the builds
+      // swapped each round, each waits one round and then three, in turn, as the other does.
+      const homewardContenders = deployments.map((_, k) => (duration: number, counted: boolean) => runHomeward(k, duration, counted));
+      const contenders: ((duration: number, counted: boolean) => Promise<void>)[] = [...homewardContenders, runBare];
+      const order = (round: number) =>
+        deployments.length === 1 ? inTurn(contenders, round) : [...inTurn(homewardContenders, round), runBare];
       if (warmUpSeconds > 0) {
         // The first round of returns ran 10–20 % slower than the next in every run so far (the JIT still
         // compiling the command path), for either build: a short untimed round of each warms them all first.
@@ -568,7 +585,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       }
       for (let round = 0; round < rounds; round++) {
         console.log(`  round ${round + 1}`);
-        for (const run of inTurn(contenders, round)) await run(seconds, true);
+        for (const run of order(round)) await run(seconds, true);
       }
     } finally {
       for (const admin of admins) await admin.end();
