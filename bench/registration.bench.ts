@@ -571,8 +571,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       // every other round, and the bare endpoint after them (A B bare, B A bare, …). Reversing all three
       // (A B bare, bare B A) put B in the middle every time and A first, then last: A waited four rounds of
       // the others' between its last and its first place, B always two, and A was slower after the long
-      // wait (its collector's threads used twice the CPU per return in those rounds). With the builds
-      // swapped each round, each waits one round and then three, in turn, as the other does.
+      // wait in every run of the ninth session. With the builds swapped each round, each waits one round and
+      // then three, in turn, as the other does (bench/README.md, tenth session).
       const homewardContenders = deployments.map((_, k) => (duration: number, counted: boolean) => runHomeward(k, duration, counted));
       const contenders: ((duration: number, counted: boolean) => Promise<void>)[] = [...homewardContenders, runBare];
       const order = (round: number) =>
