@@ -50,6 +50,12 @@ export function machineCpuSeconds(): { busy: number; steal: number; all: number 
   }
 }
 
+/** User and system CPU ticks from a /proc stat line: after "pid (comm) ", state is field 3, utime 14, stime 15. */
+function statTicks(stat: string): number {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(rest[11]) + Number(rest[12]);
+}
+
 /** A client backend's process title: "postgres: 15/main: <user> <database> <host>(<port>) <state>". */
 const CLIENT_BACKEND = /^postgres: \S+: \S+ (\S+) (?:\S+\(\d+\)|\[local\])/;
 
@@ -63,9 +69,7 @@ function postgresTicks(database: string): Map<string, number> {
       if (!stat.includes('(postgres)')) continue;
       const backend = CLIENT_BACKEND.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
       if (backend && backend[1] !== database) continue;
-      // Fields after "pid (comm) ": state is field 3, utime 14, stime 15.
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(pid, Number(rest[11]) + Number(rest[12]));
+      ticks.set(pid, statTicks(stat));
     } catch {
       // The process ended while we looked.
     }
@@ -106,9 +110,7 @@ export function cpuShareSince(start: Sample | undefined, database: string, cores
 export function processCpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) / TICKS;
+    return statTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) / TICKS;
   } catch {
     return undefined;
   }
@@ -126,10 +128,8 @@ export function threadCpuSeconds(pid: number | undefined): { main?: number; othe
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
         const kind = tid === String(pid) ? 'main' : 'others';
-        seconds[kind] = (seconds[kind] ?? 0) + (Number(rest[11]) + Number(rest[12])) / TICKS;
+        seconds[kind] = (seconds[kind] ?? 0) + statTicks(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')) / TICKS;
       } catch {
         // The thread ended while we looked.
       }
