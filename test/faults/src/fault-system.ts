@@ -60,6 +60,13 @@ export class FaultSystem {
     return fresh;
   }
 
+  /** Messages on the registration topic so far: what the relay has published. */
+  async published(): Promise<number> {
+    let count = 0;
+    await readTopicsToEnd(this.client(), { topics: [REGISTRATION_TOPIC], onMessage: () => void count++ });
+    return count;
+  }
+
   /**
    * Sends the last `count` messages of the registration topic again, as a relay that crashed between
    * sending and checkpointing does: valid messages that every consumer must take (and deduplicate).

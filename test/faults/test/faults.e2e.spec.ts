@@ -24,6 +24,13 @@ const processLevelErrors = (system: FaultSystem) =>
   );
 
 /**
+ * How long the system may take to catch up after a fault: the promise is that it does, with nothing lost,
+ * not how fast. Under the full test run's load (every other suite beside these processes on two cores)
+ * the read models were once not caught up 30 s after a broker restart and after a consumer's restart.
+ */
+const CATCH_UP_MS = 60_000;
+
+/**
  * What must hold after any fault: every process still runs, and says it is ready; every acknowledged
  * command's events are in the event store and on Kafka; both projections of registration's events caught
  * up; no message went to a dead-letter topic (every message here is valid).
@@ -33,9 +40,9 @@ async function expectIntact(system: FaultSystem, report: LoadReport): Promise<vo
   expect(processLevelErrors(system)).toEqual([]);
   expect(report.unexpected).toEqual([]);
   expect(await system.missingFromEventStore(report.acknowledged)).toEqual([]);
-  await until('every stored event on Kafka', async () => (await system.unpublished()).length === 0);
-  await until('the worker-status projection caught up', async () => (await system.workersNotProjected()) === 0);
-  await until('the read models caught up, their consumers in their groups', async () => (await system.readModelsBehind()).length === 0);
+  await until('every stored event on Kafka', async () => (await system.unpublished()).length === 0, CATCH_UP_MS);
+  await until('the worker-status projection caught up', async () => (await system.workersNotProjected()) === 0, CATCH_UP_MS);
+  await until('the read models caught up, their consumers in their groups', async () => (await system.readModelsBehind()).length === 0, CATCH_UP_MS);
   expect(Object.entries(await system.deadLetters()).filter(([, messages]) => messages > 0)).toEqual([]);
   expect(await system.notReady()).toEqual([]);
 }
@@ -54,6 +61,10 @@ describe('the registry under infrastructure faults', () => {
   it('rides out a PostgreSQL crash under load: no process exits, all ready within 10 s of its return, nothing acknowledged lost', async () => {
     const load = new CommandLoad(system.api.url, system.agencyToken, 4);
     await until('commands acknowledged before the crash', () => load.count >= 40);
+    // What the crash must meet: messages on the topic to send again while the database is away. Under the
+    // full test run's load the topic was once still empty when the 40th command was acknowledged, and the
+    // test failed on that (nothing to resend) rather than on anything the crash did.
+    await until('messages of those commands on the topic', async () => (await system.published()) >= 20, 60_000);
 
     await system.postgres.crash();
     let resent: number;
@@ -85,7 +96,7 @@ describe('the registry under infrastructure faults', () => {
     process.stdout.write(
       `ready after the PostgreSQL restart (ms): ${JSON.stringify(readyAfter)}; answers: ${JSON.stringify(report.statuses)}\n`,
     );
-  }, 90_000);
+  }, 180_000);
 
   it('rides out the Kafka broker killed under load: no process exits, all ready within 10 s of its return, nothing acknowledged lost', async () => {
     const load = new CommandLoad(system.api.url, system.agencyToken, 4);
@@ -106,7 +117,7 @@ describe('the registry under infrastructure faults', () => {
     process.stdout.write(
       `ready after the broker restart (ms): ${JSON.stringify(readyAfter)}; answers: ${JSON.stringify(report.statuses)}\n`,
     );
-  }, 90_000);
+  }, 180_000);
 
   it('has a consumer process that was stopped or killed ready again within 20 s of its start, publishing and consuming', async () => {
     const load = new CommandLoad(system.api.url, system.agencyToken, 2);
@@ -135,5 +146,5 @@ describe('the registry under infrastructure faults', () => {
 
     await expectIntact(system, report);
     process.stdout.write(`ready after a restart (ms, including the process's own start): ${JSON.stringify(readyAfter)}\n`);
-  }, 90_000);
+  }, 180_000);
 });
