@@ -201,6 +201,127 @@ describe('the generic command handler, on a real PostgreSQL', () => {
     });
   });
 
+  describe('fields opened always, kept open beside the key', () => {
+    /** The master key's wrapper, telling how many keys it unwrapped. */
+    const countingWrapper = () => {
+      const counted = { unwraps: 0, wrap: (key: Buffer) => wrapper.wrap(key) };
+      return Object.assign(counted, {
+        unwrap: (wrapped: Buffer) => {
+          counted.unwraps++;
+          return wrapper.unwrap(wrapped);
+        },
+      });
+    };
+    const keptOptions = (vault: PersonalDataVault) => ({
+      ...streamOptions(vault),
+      personalData: {
+        vault,
+        fields: { TallyOpened: ['keeper'], Counted: ['witness'] },
+        openedAlways: ['keeper', 'witness'],
+        sealedWithExistingKey: ['witness'],
+      },
+    });
+    const keptOf = async (id: string) =>
+      (await db.pool.query<{ kept_open: unknown }>('SELECT kept_open FROM data_keys WHERE subject_id = $1', [id])).rows[0]?.kept_open;
+    let keeping: CommandHandler<TallyCommand, TallyEvent, TallyState>;
+    beforeAll(() => {
+      keeping = new CommandHandler({
+        decider: tallyDecider,
+        streams: new EventStreams(store, keptOptions(new PersonalDataVault(db.pool, wrapper))),
+        pool: db.pool,
+        idempotency: new IdempotencyKeys(),
+        entity: 'tally',
+      });
+    });
+    const openKept = async (id: string) => {
+      await keeping.handle({
+        id,
+        command: { type: 'OpenTally', data: { label: 'plums', keeper: { name: 'Rosa Lim' } } },
+        metadata: metadataAt(),
+        conditions: {},
+      });
+      await keeping.handle({ id, command: { type: 'Count', data: { by: 2, witness: 'Joy Tan' } }, metadata: metadataAt(), conditions: {} });
+    };
+
+    it('keeps them with each append, in its transaction or after its one statement, and loads them from there without unwrapping the key', async () => {
+      const id = newId();
+      await openKept(id);
+      // The opening's append ran in a transaction (it made the key); the count's was one statement.
+      expect(await keptOf(id)).toEqual({ '1.keeper': { name: 'Rosa Lim' }, '2.witness': 'Joy Tan' });
+      const stored = JSON.stringify(await store.readStream(`tally-${id}`));
+      expect(stored).not.toMatch(/Rosa Lim|Joy Tan/);
+
+      const counting = countingWrapper();
+      const cold = new EventStreams(store, keptOptions(new PersonalDataVault(db.pool, counting)));
+      const loaded = await cold.load(id, undefined, undefined, { personalData: false });
+      expect(loaded).toMatchObject({ version: 2, state: { keeper: { name: 'Rosa Lim' }, lastWitness: 'Joy Tan', total: 2 } });
+      expect(counting.unwraps).toBe(0);
+      // A load of all personal data opens the seals with the key, and finds the same.
+      expect((await cold.load(id)).state).toEqual(loaded.state);
+      expect(counting.unwraps).toBe(1);
+    });
+
+    it('opens from the seals what is not kept (recorded before values were kept), to the same state', async () => {
+      const id = newId();
+      await openKept(id);
+      const keptLoad = await new EventStreams(store, keptOptions(new PersonalDataVault(db.pool, wrapper))).load(id, undefined, undefined, {
+        personalData: false,
+      });
+      await db.pool.query(`UPDATE data_keys SET kept_open = kept_open - '2.witness' WHERE subject_id = $1`, [id]);
+      const counting = countingWrapper();
+      const cold = new EventStreams(store, keptOptions(new PersonalDataVault(db.pool, counting)));
+      expect(await cold.load(id, undefined, undefined, { personalData: false })).toEqual(keptLoad);
+      expect(counting.unwraps).toBe(1);
+    });
+
+    it('keeps them for new streams with their keys (bulk), and keeps nothing once the entity is erased', async () => {
+      const [first, second] = [newId(), newId()];
+      const bulk = new EventStreams(store, keptOptions(new PersonalDataVault(db.pool, wrapper)));
+      const client = await db.pool.connect();
+      try {
+        const opened = (name: string): TallyEvent => ({
+          type: 'TallyOpened',
+          data: { label: 'bulk', openedAt: NOW.toISOString(), keeper: { name } },
+        });
+        await bulk.appendToNewStreams(
+          [
+            { id: first, events: [opened('Ina Go'), { type: 'Counted', data: { by: 1, countedAt: NOW.toISOString(), witness: 'Ed Sy' } }] },
+            { id: second, events: [{ type: 'TallyOpened', data: { label: 'no keeper', openedAt: NOW.toISOString() } }] },
+          ],
+          metadataAt(),
+          client,
+        );
+      } finally {
+        client.release();
+      }
+      expect(await keptOf(first)).toEqual({ '1.keeper': { name: 'Ina Go' }, '2.witness': 'Ed Sy' });
+      expect(await keptOf(second)).toBeUndefined();
+
+      const vault = new PersonalDataVault(db.pool, wrapper);
+      await vault.erase(first);
+      expect(await keptOf(first)).toBeNull();
+      const afterErasure = new EventStreams(store, keptOptions(vault));
+      const { state } = await afterErasure.load(first, undefined, undefined, { personalData: false });
+      expect(state).not.toHaveProperty('keeper');
+      expect(state).not.toHaveProperty('lastWitness');
+      // A count after the erasure has no key to seal its witness with: dropped, and nothing kept.
+      await new CommandHandler({
+        decider: tallyDecider,
+        streams: afterErasure,
+        pool: db.pool,
+        idempotency: new IdempotencyKeys(),
+        entity: 'tally',
+      }).handle({
+        id: first,
+        command: { type: 'Count', data: { by: 1, witness: 'After Erasure' } },
+        metadata: metadataAt(),
+        conditions: {},
+      });
+      expect(await keptOf(first)).toBeNull();
+      expect(JSON.stringify(await store.readStream(`tally-${first}`))).not.toContain('After Erasure');
+    });
+  });
+
   describe('optimistic concurrency', () => {
     it('fails the second of two concurrent commands decided on the same version with ConcurrencyError (409)', async () => {
       const id = newId();
