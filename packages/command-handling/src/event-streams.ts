@@ -3,7 +3,7 @@ import { uuidv7, type EnvelopeActor } from '@homeward/contracts';
 import type { EventStore, FoldEvent, NewEvent } from '@homeward/event-store';
 import { Coalescer } from '@homeward/event-store/coalescer';
 import { CoalescingStreams, type CoalescingOptions } from '@homeward/event-store/coalescing';
-import { SubjectErased, type KeptOpen, type PersonalDataVault, type SealedData, type SubjectKey } from '@homeward/personal-data';
+import { SubjectErased, type PersonalDataVault, type SealedData, type SubjectKey } from '@homeward/personal-data';
 
 /** A domain event: a literal type and its data (Emmett's `Event`). */
 export interface DomainEvent {
@@ -87,9 +87,6 @@ export interface EventStreamsOptions<E extends DomainEvent, S> {
   readonly coalescing?: CoalescingOptions;
 }
 
-/** The name a value of the event at `version` is kept open under beside the entity's key. */
-const keptOpenName = (version: number, field: string): string => `${version}.${field}`;
-
 type Sealed = Record<string, SealedData>;
 /** An event's seals, where null marks a field dropped because the entity's key was erased. */
 type SealedOrDropped = Record<string, SealedData | null>;
@@ -143,15 +140,6 @@ export class EventStreams<E extends DomainEvent, S> {
       // The entity's key comes with its stream, in the same statement: opening what the stream holds
       // sealed, and sealing what the command appends, then cost no round trip of their own.
       const { events, key } = await this.coalescing.readStreamForFoldWithKey(streamId, id);
-      // A load that opens only the fields opened always finds them kept open beside the key (`keepOpen`):
-      // no unwrapping of the key, no opening. A value not kept there (recorded before values were kept)
-      // sends the load the way of the others.
-      const kept = key?.wrappedKey ? (key.keptOpen ?? {}) : undefined;
-      if (!options.personalData && kept && events.every((e, i) => this.keptFor(e, i + 1, kept))) {
-        let state = initialState();
-        for (let i = 0; i < events.length; i++) state = evolve(state, this.toDomainFromKept(events[i]!, i + 1, kept));
-        return { state, version: events.length };
-      }
       const admitted = await vault.admit(id, key);
       if (admitted !== undefined) {
         // The key (or the erasure) is known: the fold opens what it needs as it goes, without waiting.
@@ -169,25 +157,6 @@ export class EventStreams<E extends DomainEvent, S> {
   /** The fields this load opens: all sealed ones with personal data, else only those opened always. */
   private opens(field: string, open: boolean): boolean {
     return open || (this.options.personalData?.openedAlways?.includes(field) ?? false);
-  }
-
-  /** Whether everything a load without personal data opens of this event (at `version`) is kept open. */
-  private keptFor(stored: FoldEvent, version: number, kept: KeptOpen): boolean {
-    const sealed = (stored.data as { sealed?: Record<string, StoredSeal> }).sealed;
-    if (!sealed) return true;
-    for (const field in sealed) if (this.opens(field, false) && !(keptOpenName(version, field) in kept)) return false;
-    return true;
-  }
-
-  /** The event as a load without personal data sees it, its fields opened always taken from those kept open. */
-  private toDomainFromKept(stored: FoldEvent, version: number, kept: KeptOpen): E {
-    const storedData = stored.data as { sealed?: Record<string, StoredSeal> } & Record<string, unknown>;
-    const sealed = storedData.sealed;
-    if (!sealed) return { type: stored.type, data: storedData } as unknown as E;
-    const data: Record<string, unknown> = {};
-    for (const field in storedData) if (field !== 'sealed') data[field] = storedData[field];
-    for (const field in sealed) if (this.opens(field, false)) data[field] = kept[keptOpenName(version, field)];
-    return { type: stored.type, data } as unknown as E;
   }
 
   private toDomainWithKey(id: string, stored: FoldEvent, open: boolean, vault: PersonalDataVault, key: SubjectKey | 'erased'): E {
@@ -244,35 +213,7 @@ export class EventStreams<E extends DomainEvent, S> {
     const result = client
       ? await this.store.append(streamId, expectedVersion, newEvents, { client })
       : await this.coalescing.append(streamId, expectedVersion, newEvents);
-    const kept = this.keptOpenOf(events, expectedVersion, sealed);
-    if (kept) {
-      const vault = this.options.personalData!.vault;
-      // In the caller's transaction, with the events or not at all. Without one, after the events have
-      // committed: the command has succeeded, and a failure here only leaves the values not kept, which
-      // loads then open from the events as they did before values were kept.
-      if (client) await vault.keepOpen(id, kept, client);
-      else await vault.keepOpen(id, kept).catch(() => undefined);
-    }
     return result.streamVersion;
-  }
-
-  /**
-   * The values of `events` (appended after `afterVersion`) that every load opens, by their name among those
-   * kept open; undefined when there are none. A field whose seal was dropped (the entity erased) has none.
-   */
-  private keptOpenOf(events: readonly E[], afterVersion: number, sealed: readonly (SealedOrDropped | undefined)[]): KeptOpen | undefined {
-    const always = this.options.personalData?.openedAlways;
-    if (!always || always.length === 0) return undefined;
-    let kept: Record<string, unknown> | undefined;
-    for (let i = 0; i < events.length; i++) {
-      const seals = sealed[i];
-      if (!seals) continue;
-      for (const field of always) {
-        if (!seals[field]) continue;
-        (kept ??= {})[keptOpenName(afterVersion + i + 1, field)] = (events[i]!.data as Record<string, unknown>)[field];
-      }
-    }
-    return kept;
   }
 
   /** Creates many new entities' streams in one statement (bulk import), with their keys created in the same transaction. */
@@ -289,19 +230,10 @@ export class EventStreams<E extends DomainEvent, S> {
           .map((field) => ({ id, e, field, data: (event.data as Record<string, unknown>)[field] })),
       ),
     );
-    const always = this.options.personalData?.openedAlways ?? [];
-    const kept = new Map<string, Record<string, unknown>>();
-    for (const t of toSeal) {
-      if (!always.includes(t.field)) continue;
-      const values = kept.get(t.id) ?? {};
-      values[keptOpenName(t.e + 1, t.field)] = t.data;
-      kept.set(t.id, values);
-    }
     const seals = vault
       ? await vault.sealForNewSubjects(
           toSeal.map((t) => ({ subjectId: t.id, data: t.data })),
           client,
-          kept,
         )
       : [];
     const sealedByEntity = new Map<string, Sealed[]>();

@@ -5,16 +5,14 @@ import type { Decider, WithMetadata } from '@homeward/command-handling';
  * The clock comes in the command's metadata and goes into the events' data.
  */
 export type TallyCommand =
-  | { type: 'OpenTally'; data: { label: string; keeper?: { name: string } } }
-  | { type: 'Count'; data: { by: number; country?: string; witness?: string } };
+  { type: 'OpenTally'; data: { label: string; keeper?: { name: string } } } | { type: 'Count'; data: { by: number; country?: string } };
 
 export type TallyEvent =
   | { type: 'TallyOpened'; data: { label: string; openedAt: string; keeper?: { name: string } } }
-  | { type: 'Counted'; data: { by: number; countedAt: string; country?: string; witness?: string } };
+  | { type: 'Counted'; data: { by: number; countedAt: string; country?: string } };
 
 export type TallyState =
-  | { status: 'none' }
-  | { status: 'open'; label: string; total: number; keeper?: { name: string }; countries: readonly string[]; lastWitness?: string };
+  { status: 'none' } | { status: 'open'; label: string; total: number; keeper?: { name: string }; countries: readonly string[] };
 
 export class TallyNotOpen extends Error {
   override readonly name = 'TallyNotOpen';
@@ -52,7 +50,6 @@ export function evolve(state: TallyState, event: TallyEvent): TallyState {
         ...state,
         total: state.total + event.data.by,
         countries: event.data.country ? [...state.countries, event.data.country] : state.countries,
-        ...(event.data.witness ? { lastWitness: event.data.witness } : {}),
       };
   }
 }

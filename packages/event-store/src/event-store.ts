@@ -140,17 +140,13 @@ function jsonArray<T>(events: readonly T[], field: (event: T) => unknown): strin
   return JSON.stringify(events.map(field));
 }
 
-/**
- * A subject's data key as the personal-data vault stores it: wrapped, or null once the subject is erased;
- * and the values kept open beside it (@homeward/personal-data's `keepOpen`), null when none are.
- */
+/** What a decider folds of a stored event. */
+/** A subject's data key as the personal-data vault stores it: wrapped, or null once the subject is erased. */
 export interface SubjectKeyRow {
   readonly keyId: string;
   readonly wrappedKey: Buffer | null;
-  readonly keptOpen: Readonly<Record<string, unknown>> | null;
 }
 
-/** What a decider folds of a stored event. */
 export interface FoldEvent {
   readonly type: string;
   readonly data: unknown;
@@ -406,22 +402,21 @@ export class EventStore {
       subject_id: string | null;
       key_id: string | null;
       wrapped_key: Buffer | null;
-      kept_open: Record<string, unknown> | null;
     }>({
       name: 'homeward-event-store-read-many-for-fold-with-keys',
       // The events as in readStreamsForFold (a lateral index scan per stream), then one row per subject's
       // key; the key rows carry no stream, the event rows no subject. The order's columns stay inside: every
       // column sent is a column parsed, on every row of every command's read.
-      text: `SELECT r.stream_id, r.type, r.data, r.subject_id, r.key_id, r.wrapped_key, r.kept_open FROM (
+      text: `SELECT r.stream_id, r.type, r.data, r.subject_id, r.key_id, r.wrapped_key FROM (
                SELECT s.stream_id, e.type, e.data, NULL::text AS subject_id, NULL::uuid AS key_id,
-                      NULL::bytea AS wrapped_key, NULL::jsonb AS kept_open, s.n, e.stream_version
+                      NULL::bytea AS wrapped_key, s.n, e.stream_version
                  FROM unnest($1::text[]) WITH ORDINALITY AS s(stream_id, n)
                  CROSS JOIN LATERAL (
                    SELECT event_type AS type, data, stream_version FROM events
                     WHERE events.stream_id = s.stream_id ORDER BY stream_version
                  ) AS e
                UNION ALL
-               SELECT NULL, NULL, NULL, k.subject_id, k.key_id, k.wrapped_key, k.kept_open, 0, 0
+               SELECT NULL, NULL, NULL, k.subject_id, k.key_id, k.wrapped_key, 0, 0
                  FROM unnest($2::text[]) AS u(subject_id)
                  JOIN data_keys AS k ON k.subject_id = u.subject_id
              ) AS r
@@ -432,7 +427,7 @@ export class EventStore {
     const keys = new Map<string, SubjectKeyRow>();
     for (const row of rows) {
       if (row.stream_id !== null) streams.get(row.stream_id)!.push({ type: row.type!, data: row.data });
-      else keys.set(row.subject_id!, { keyId: row.key_id!, wrappedKey: row.wrapped_key, keptOpen: row.kept_open });
+      else keys.set(row.subject_id!, { keyId: row.key_id!, wrappedKey: row.wrapped_key });
     }
     return { streams, keys };
   }

@@ -172,38 +172,7 @@ export const personalDataMigrations: readonly Migration[] = [
       );
     `,
   },
-  {
-    id: '0002_data_keys_kept_open',
-    sql: `
-      -- What every load of the subject opens (say, the employer of each departure), in the clear beside the
-      -- key, so that such a load need not unwrap the key: a copy of values sealed in the log, gone with the key.
-      ALTER TABLE data_keys ADD COLUMN kept_open jsonb;
-      ALTER TABLE data_keys ADD CONSTRAINT data_keys_kept_open_erased CHECK (kept_open IS NULL OR erased_at IS NULL);
-    `,
-  },
 ];
-
-/**
- * Values of a subject kept open beside their key ({@link PersonalDataVault.keepOpen}), by a name the caller
- * gives each (an event's stream version and field, say). A copy of what the log holds sealed: the seal stays
- * the record, and a value missing here is opened from it as before.
- */
-export type KeptOpen = Readonly<Record<string, unknown>>;
-
-/**
- * Deletes the subjects' data keys and the values kept open beside them (a subject without a key yet is
- * recorded as erased, so that none is made for them later). Needs no master key: a restore's catch-up erases
- * again with it those erased after the dump. The caller's process must also drop any key it caches.
- */
-export async function eraseSubjects(db: Pool | PoolClient, subjectIds: readonly string[]): Promise<void> {
-  await db.query(
-    `INSERT INTO data_keys (key_id, subject_id, wrapped_key, erased_at)
-     SELECT gen_random_uuid(), subject, NULL, now() FROM unnest($1::text[]) AS subject
-     ON CONFLICT (subject_id) DO UPDATE
-       SET wrapped_key = NULL, kept_open = NULL, erased_at = coalesce(data_keys.erased_at, now())`,
-    [subjectIds],
-  );
-}
 
 /** A subject's data key, unwrapped: what opens and seals their data. */
 export interface SubjectKey {
@@ -312,29 +281,15 @@ export class PersonalDataVault {
   /**
    * Seals data of subjects that have no key yet (bulk imports): all their keys are created in one
    * statement, inside `client`'s transaction, so an import batch that rolls back leaves no keys behind.
-   * `keptOpen` gives, by subject, the values to keep open beside the new key ({@link keepOpen}).
    */
-  async sealForNewSubjects(
-    items: readonly { subjectId: string; data: unknown }[],
-    client: PoolClient,
-    keptOpen: ReadonlyMap<string, KeptOpen> = new Map(),
-  ): Promise<SealedData[]> {
+  async sealForNewSubjects(items: readonly { subjectId: string; data: unknown }[], client: PoolClient): Promise<SealedData[]> {
     const keys = new Map<string, { keyId: string; key: Buffer }>();
     for (const { subjectId } of items) if (!keys.has(subjectId)) keys.set(subjectId, { keyId: randomUUID(), key: randomBytes(32) });
     const entries = [...keys.entries()];
     const wrapped = await Promise.all(entries.map(([, k]) => this.wrapper.wrap(k.key)));
     await client.query(
-      `INSERT INTO data_keys (key_id, subject_id, wrapped_key, kept_open)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::jsonb[])`,
-      [
-        entries.map(([, k]) => k.keyId),
-        entries.map(([subjectId]) => subjectId),
-        wrapped,
-        entries.map(([subjectId]) => {
-          const kept = keptOpen.get(subjectId);
-          return kept === undefined ? null : JSON.stringify(kept);
-        }),
-      ],
+      'INSERT INTO data_keys (key_id, subject_id, wrapped_key) SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[])',
+      [entries.map(([, k]) => k.keyId), entries.map(([subjectId]) => subjectId), wrapped],
     );
     return items.map(({ subjectId, data }) => {
       const { keyId, key } = keys.get(subjectId)!;
@@ -414,27 +369,15 @@ export class PersonalDataVault {
   }
 
   /**
-   * Keeps values of the subject open beside their key, added to those kept already: what every load of the
-   * subject opens, so that such a load takes them from the key's row and unwraps no key (the master key's
-   * unwrap and an AES-GCM opening per value otherwise). They are a copy of values sealed in the log, in the
-   * clear in this table as the registry's search index keeps names; {@link erase} deletes them with the key,
-   * and nothing is kept for a subject erased already. Pass `client` to keep them in the caller's transaction.
-   */
-  async keepOpen(subjectId: string, values: KeptOpen, client?: PoolClient): Promise<void> {
-    await (client ?? this.pool).query(
-      `UPDATE data_keys SET kept_open = coalesce(kept_open, '{}'::jsonb) || $2::jsonb
-        WHERE subject_id = $1 AND wrapped_key IS NOT NULL`,
-      [subjectId, JSON.stringify(values)],
-    );
-  }
-
-  /**
-   * Deletes the subject's data key, and the values kept open beside it. Pass `client` to make the deletion
-   * part of the transaction that records the erasure, so that the record and the deletion happen together or
-   * not at all.
+   * Deletes the subject's data key. Pass `client` to make the deletion part of the transaction that
+   * records the erasure, so that the record and the deletion happen together or not at all.
    */
   async erase(subjectId: string, client?: PoolClient): Promise<void> {
-    await eraseSubjects(client ?? this.pool, [subjectId]);
+    await (client ?? this.pool).query(
+      `INSERT INTO data_keys (key_id, subject_id, wrapped_key, erased_at) VALUES ($1, $2, NULL, now())
+       ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(data_keys.erased_at, now())`,
+      [randomUUID(), subjectId],
+    );
     this.cache.forget(subjectId);
   }
 

@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { migrate } from '@homeward/pg-kit/migrations';
 import { createTestDatabase, type TestDatabase } from '@homeward/testing/infrastructure';
-import {
-  MasterKeyWrapper,
-  PersonalDataVault,
-  SharedKey,
-  SubjectErased,
-  eraseSubjects,
-  personalDataMigrations,
-} from '@homeward/personal-data';
+import { MasterKeyWrapper, PersonalDataVault, SharedKey, SubjectErased, personalDataMigrations } from '@homeward/personal-data';
 
 describe('PersonalDataVault on a real PostgreSQL', () => {
   let db: TestDatabase;
@@ -76,56 +69,6 @@ describe('PersonalDataVault on a real PostgreSQL', () => {
     it('refuses a configuration without a key id or with a key of the wrong size', () => {
       expect(() => new SharedKey(randomBytes(32).toString('base64'))).toThrow(/key id/);
       expect(() => new SharedKey(`k:${randomBytes(16).toString('base64')}`)).toThrow(/32 bytes/);
-    });
-  });
-
-  describe('values kept open beside the key', () => {
-    const keptOf = async (subjectId: string) =>
-      (await db.pool.query<{ kept_open: unknown }>('SELECT kept_open FROM data_keys WHERE subject_id = $1', [subjectId])).rows[0]
-        ?.kept_open;
-
-    it('are added to those kept already, and deleted with the key at erasure', async () => {
-      await vault.seal('worker-k1', 'first');
-      expect(await keptOf('worker-k1')).toBeNull();
-      await vault.keepOpen('worker-k1', { '2.employerName': 'Al Noor Household' });
-      await vault.keepOpen('worker-k1', { '5.employerName': 'Household Two' });
-      expect(await keptOf('worker-k1')).toEqual({ '2.employerName': 'Al Noor Household', '5.employerName': 'Household Two' });
-      await vault.erase('worker-k1');
-      expect(await keptOf('worker-k1')).toBeNull();
-      // Nothing is kept for a subject erased: no key, no values.
-      await vault.keepOpen('worker-k1', { '7.employerName': 'After the erasure' });
-      expect(await keptOf('worker-k1')).toBeNull();
-    });
-
-    it('come with the keys of new subjects in one statement, and go with a restore’s erasure of them (eraseSubjects)', async () => {
-      const client = await db.pool.connect();
-      try {
-        await vault.sealForNewSubjects(
-          [
-            { subjectId: 'worker-k2', data: 'Household K2' },
-            { subjectId: 'worker-k3', data: 'Household K3' },
-          ],
-          client,
-          new Map([['worker-k2', { '2.employerName': 'Household K2' }]]),
-        );
-      } finally {
-        client.release();
-      }
-      expect(await keptOf('worker-k2')).toEqual({ '2.employerName': 'Household K2' });
-      expect(await keptOf('worker-k3')).toBeNull();
-      await eraseSubjects(db.pool, ['worker-k2', 'worker-k3', 'worker-k4']);
-      const { rows } = await db.pool.query(
-        "SELECT subject_id, wrapped_key, kept_open FROM data_keys WHERE subject_id LIKE 'worker-k_' AND subject_id <> 'worker-k1' ORDER BY 1",
-      );
-      expect(rows).toEqual(
-        ['worker-k2', 'worker-k3', 'worker-k4'].map((subject_id) => ({ subject_id, wrapped_key: null, kept_open: null })),
-      );
-    });
-
-    it('cannot outlive the key: the table refuses an erased row that keeps any', async () => {
-      await expect(db.pool.query('UPDATE data_keys SET kept_open = \'{"1.x": "y"}\' WHERE subject_id = \'worker-k1\'')).rejects.toThrow(
-        /data_keys_kept_open_erased/,
-      );
     });
   });
 

@@ -600,15 +600,8 @@ describe('registration service', () => {
       for (const m of before) expect(m.raw.toString('latin1')).not.toMatch(names);
       const sealed = sealedEmployers(before);
       expect(await Promise.all(sealed.map((s) => runtime.vault.open(workerId, s)))).toEqual([departure.employerName, household]);
-      // Kept open beside the worker's key (docs/adr/0006), for the loads that open nothing else: until the erasure.
-      const keyRow = async () =>
-        (await db.pool.query<{ row: string }>('SELECT row_to_json(k)::text AS row FROM data_keys k WHERE subject_id = $1', [workerId]))
-          .rows[0]!.row;
-      expect(await keyRow()).toMatch(new RegExp(departure.employerName));
-      expect(await keyRow()).toMatch(new RegExp(household));
 
       expect((await call('POST', `/workers/${workerId}/erasure`, { basis: 'subject_request' })).status).toBe(200);
-      expect(await keyRow()).not.toMatch(names);
       const fetched = await call('GET', `/workers/${workerId}`);
       expect(fetched.body!.cycles[0]).not.toHaveProperty('employerName');
       expect(fetched.body!.cycles[0].employmentChanges[0]).not.toHaveProperty('employerName');

@@ -5,7 +5,6 @@
 // of their topics (they deduplicate). A dry run without --apply.
 import { eventsTopic } from '@homeward/contracts';
 import { runCatchUpCli } from '@homeward/messaging/store-catch-up';
-import { eraseSubjects } from '@homeward/personal-data';
 import { REGISTRATION_STORED_ROW, registrationMessage } from '../messaging/registration-topic.mapper';
 
 runCatchUpCli(
@@ -18,7 +17,12 @@ runCatchUpCli(
   async (events, tx) => {
     const erased = events.filter((e) => e.type === 'PersonalDataErased').map((e) => (e.data as { workerId: string }).workerId);
     if (erased.length === 0) return;
-    await eraseSubjects(tx, erased);
+    await tx.query(
+      `INSERT INTO data_keys (key_id, subject_id, wrapped_key, erased_at)
+       SELECT gen_random_uuid(), subject, NULL, now() FROM unnest($1::text[]) AS subject
+       ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = coalesce(data_keys.erased_at, now())`,
+      [erased],
+    );
   },
 ).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
