@@ -228,7 +228,7 @@ async function load(
 }
 
 /** A checkout of Homeward whose registration service the bench runs: this one, or the one given by `--against`. */
-interface Build {
+export interface Build {
   /** The checkout's root directory, with a trailing slash. */
   readonly root: string;
   /** Its commit, abbreviated, with "+" if the work tree has uncommitted changes. */
@@ -261,7 +261,7 @@ interface Deployment {
   stop(): Promise<void>;
 }
 
-function commitOf(root: string): string {
+export function commitOf(root: string): string {
   const head = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
   // The benchmarks' own results do not count: a run writes them.
   const dirty = spawnSync('git', ['-C', root, 'status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results'], {
@@ -270,7 +270,7 @@ function commitOf(root: string): string {
   return `${head.stdout.trim() || 'unknown'}${dirty.stdout.trim() ? '+' : ''}`;
 }
 
-function buildRegistration(build: Build): void {
+export function buildRegistration(build: Build): void {
   const result = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@homeward/registration...', '--output-logs=errors-only'], {
     cwd: build.root,
     stdio: 'inherit',

@@ -5,6 +5,7 @@
 const benchmarks: Record<string, () => Promise<{ main(argv: readonly string[]): Promise<void> }>> = {
   'event-store': () => import('./event-store.bench.js'),
   registration: () => import('./registration.bench.js'),
+  'returns-instructions': () => import('./returns-instructions.bench.js'),
   statistics: () => import('./statistics.bench.js'),
   'statistics-scale': () => import('./statistics-scale.bench.js'),
   projection: () => import('./projection.bench.js'),
