@@ -42,7 +42,11 @@ async function expectIntact(system: FaultSystem, report: LoadReport): Promise<vo
   expect(await system.missingFromEventStore(report.acknowledged)).toEqual([]);
   await until('every stored event on Kafka', async () => (await system.unpublished()).length === 0, CATCH_UP_MS);
   await until('the worker-status projection caught up', async () => (await system.workersNotProjected()) === 0, CATCH_UP_MS);
-  await until('the read models caught up, their consumers in their groups', async () => (await system.readModelsBehind()).length === 0, CATCH_UP_MS);
+  await until(
+    'the read models caught up, their consumers in their groups',
+    async () => (await system.readModelsBehind()).length === 0,
+    CATCH_UP_MS,
+  );
   expect(Object.entries(await system.deadLetters()).filter(([, messages]) => messages > 0)).toEqual([]);
   expect(await system.notReady()).toEqual([]);
 }
