@@ -10,6 +10,18 @@ import { aWorker, departure, homecoming, startHarness, type RegistrationHarness 
  * catch-up takes the later events back from the service's own topic. The store must then equal the one
  * before the restore: event ids, stream versions, types, data, metadata and timestamps.
  */
+/** Whether the registry's search index (person_index) holds a row for the worker. */
+async function indexed(url: string, workerId: string): Promise<boolean> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM person_index WHERE worker_id = $1', [workerId]);
+    return rows.length > 0;
+  } finally {
+    await client.end();
+  }
+}
+
 async function keyOf(url: string, workerId: string): Promise<{ erased: boolean }> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -76,12 +88,16 @@ describe('backup and restore of a write service (registration)', () => {
     expect(dry).toMatchObject({ missing: later, imported: 0, complete: true, eventsOnTopic: before.length });
     expect(await store(h.db.url)).toEqual(atDump);
     expect(await keyOf(h.db.url, workers[2]!)).toEqual({ erased: false });
+    // The dump's search index still names them too.
+    expect(await indexed(h.db.url, workers[2]!)).toBe(true);
 
     const applied = await restoreService('registration', h.db.url, dump, namespace);
     expect(applied).toMatchObject({ missing: later, imported: later, complete: true });
     expect(await store(h.db.url)).toEqual(before);
-    // The erasure taken back deletes the key again.
+    // The erasure taken back deletes the key again, and the worker's row in the search index.
     expect(await keyOf(h.db.url, workers[2]!)).toEqual({ erased: true });
+    expect(await indexed(h.db.url, workers[2]!)).toBe(false);
+    expect(await indexed(h.db.url, workers[3]!)).toBe(true);
 
     // The worker-status consumer's offsets (in Kafka, ahead of the restored table) are back at the start.
     const group = `${namespace}homeward.registration.worker-status`;

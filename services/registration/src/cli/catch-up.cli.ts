@@ -13,10 +13,12 @@ runCatchUpCli(
   registrationMessage,
   REGISTRATION_STORED_ROW,
   (ns) => [{ group: `${ns}homeward.registration.worker-status`, topics: [eventsTopic('registration', ns)] }],
-  // A worker erased after the dump has their key back in the restored data_keys: it goes again.
+  // A worker erased after the dump has their key back in the restored data_keys, and their name, birth date
+  // and documents back in the restored search index: both go again.
   async (events, tx) => {
     const erased = events.filter((e) => e.type === 'PersonalDataErased').map((e) => (e.data as { workerId: string }).workerId);
     if (erased.length === 0) return;
+    await tx.query('DELETE FROM person_index WHERE worker_id = ANY($1::uuid[])', [erased]);
     await tx.query(
       `INSERT INTO data_keys (key_id, subject_id, wrapped_key, erased_at)
        SELECT gen_random_uuid(), subject, NULL, now() FROM unnest($1::text[]) AS subject
