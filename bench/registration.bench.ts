@@ -70,7 +70,7 @@ function start(cwd: string, command: readonly string[], env: Record<string, stri
   });
 }
 
-async function ready(url: string, timeoutMs = 90_000): Promise<void> {
+export async function ready(url: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -92,7 +92,7 @@ async function postgresWrites(admin: pg.Client): Promise<{ walBytes: bigint; buf
   return { walBytes: BigInt(rows[0]!.wal.split('.')[0]!), buffersBackend: Number(rows[0]!.buffers_backend) };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

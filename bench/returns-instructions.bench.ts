@@ -17,7 +17,7 @@
  * time, so the collector's concurrent work is not what it is at full speed. What this settles is whether a
  * build does more work per return, and on which thread; the timed benchmark says what that costs.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,24 +26,9 @@ import { join, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTestDatabase, infrastructure, testDirectoryKey, testIssuer, testTopicNamespace } from '@homeward/testing/infrastructure';
 import { legacyRegister } from '@homeward/registration/legacy-register-generator';
-import { buildRegistration, commitOf, type Build } from './registration.bench.js';
+import { buildRegistration, commitOf, ready, stop, type Build } from './registration.bench.js';
 
 const root = new URL('..', import.meta.url).pathname;
-
-async function ready(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} not ready within ${timeoutMs} ms`);
-}
-
-const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
 
 /** Callgrind's totals of one dump file, by event name (Ir, and with the cache simulation D1mr, DLmr, …). */
 function totals(file: string): Record<string, number> {
@@ -131,8 +116,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       const abroad = streams.map((r) => r.stream_id.slice('worker-'.length));
       if (abroad.length < warmUp + measured) throw new Error(`${abroad.length} workers abroad, ${warmUp + measured} needed: raise --rows`);
       await db.pool.query('ANALYZE');
-      api.kill('SIGTERM');
-      await exited(api);
+      await stop(api);
 
       // 2. The same API under callgrind: warm-up, zero, the counted returns, dump.
       api = spawn(
@@ -179,8 +163,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       control('-z');
       await returns(measured);
       control('-d');
+      // Under valgrind a clean shutdown takes minutes; nothing of it is measured.
       api.kill('SIGKILL');
-      await exited(api);
+      await stop(api);
       if (refused > 0) throw new Error(`${refused} returns were refused`);
 
       // Dumps are callgrind.<pid>.<dump>-<thread>; thread 01 is the process's first, the JavaScript thread.
