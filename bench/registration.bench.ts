@@ -36,7 +36,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { resolve as resolvePath } from 'node:path';
@@ -61,13 +61,19 @@ import { legacyRegister, toCsv } from '@homeward/registration/legacy-register-ge
 const root = new URL('..', import.meta.url).pathname;
 
 /** Starts a server process: compiled JavaScript for the service (NestJS needs decorator metadata), tsx for the bare one. */
-function start(cwd: string, command: readonly string[], env: Record<string, string>): ChildProcess {
-  return spawn(command[0]!, command.slice(1), {
-    cwd,
-    // The bench runs under tsx with TSX_TSCONFIG_PATH relative to bench/; a child started from the root needs it absolute.
-    env: { ...process.env, TSX_TSCONFIG_PATH: `${cwd}tsconfig.base.json`, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+function start(cwd: string, command: readonly string[], env: Record<string, string>, stdout?: string): ChildProcess {
+  // The child's standard output: nowhere, or a file (BENCH_TRACE_GC) that the child keeps open and this process need not.
+  const out = stdout === undefined ? undefined : openSync(stdout, 'w');
+  try {
+    return spawn(command[0]!, command.slice(1), {
+      cwd,
+      // The bench runs under tsx with TSX_TSCONFIG_PATH relative to bench/; a child started from the root needs it absolute.
+      env: { ...process.env, TSX_TSCONFIG_PATH: `${cwd}tsconfig.base.json`, ...env },
+      stdio: ['ignore', out ?? 'ignore', 'inherit'],
+    });
+  } finally {
+    if (out !== undefined) closeSync(out);
+  }
 }
 
 export async function ready(url: string, timeoutMs = 90_000): Promise<void> {
@@ -287,6 +293,13 @@ async function deploy(
   const db = await createTestDatabase('bench_registration');
   // BENCH_CPU_PROFILE=<dir> writes the service's V8 CPU profile there when it stops (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  // BENCH_TRACE_GC=<dir> writes each server process's garbage collections there (V8's --trace-gc lines, with
+  // the time since the process started), one file per build and role: <commit>-<port>-api.log, <commit>-<port>-background.log
+  // (the port tells apart two builds of one commit).
+  const gcTrace = process.env.BENCH_TRACE_GC;
+  if (gcTrace) mkdirSync(gcTrace, { recursive: true });
+  const gcFlags = gcTrace ? ['--trace-gc'] : [];
+  const gcLog = (role: string) => (gcTrace ? `${resolvePath(gcTrace)}/${build.commit}-${port}-${role}.log` : undefined);
   const environment = {
     DATABASE_URL: db.url,
     KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
@@ -298,18 +311,20 @@ async function deploy(
     PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
     DIRECTORY_KEY: testDirectoryKey(),
   };
-  const service = start(build.root, ['node', ...profile, 'services/registration/dist/main.js'], {
-    ...environment,
-    PORT: String(port),
-    ROLES: split ? 'api' : 'api,relay,projection',
-  });
+  const service = start(
+    build.root,
+    ['node', ...profile, ...gcFlags, 'services/registration/dist/main.js'],
+    { ...environment, PORT: String(port), ROLES: split ? 'api' : 'api,relay,projection' },
+    gcLog('api'),
+  );
   // The relay and the worker-status projection, in a process of their own (it answers only health checks).
   const background = split
-    ? start(build.root, ['node', ...profile, 'services/registration/dist/main.js'], {
-        ...environment,
-        PORT: String(port + 10),
-        ROLES: 'relay,projection',
-      })
+    ? start(
+        build.root,
+        ['node', ...profile, ...gcFlags, 'services/registration/dist/main.js'],
+        { ...environment, PORT: String(port + 10), ROLES: 'relay,projection' },
+        gcLog('background'),
+      )
     : undefined;
   const base = `http://127.0.0.1:${port}`;
   const stopAll = async () => {
@@ -380,8 +395,13 @@ export async function main(argv: readonly string[]): Promise<void> {
       connections: { type: 'string', default: '64' },
       processes: { type: 'string', default: 'split' },
       against: { type: 'string' },
+      // The most returns per second a build is expected to answer: it sizes the second register (untimed, but on a
+      // slow machine most of the run). Past it, later requests of a round are refused as second returns.
+      'returns-ceiling': { type: 'string', default: '4500' },
     },
   });
+  const returnsCeiling = Number(values['returns-ceiling']);
+  if (!(returnsCeiling > 0)) throw new Error('--returns-ceiling is a number of returns per second');
   const rows = Number(values.rows);
   const seconds = Number(values.seconds);
   const rounds = Number(values.rounds);
@@ -469,8 +489,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       };
     });
 
-    // Enough workers abroad for every round at up to 4,500 returns/s: ~40% of a register's rows are abroad.
-    const extra = Math.max(0, Math.ceil(((rounds * seconds + warmUpSeconds) * 4_500 - rows * 0.4) / 0.4));
+    // Enough workers abroad for every round at up to `--returns-ceiling` returns/s: ~40% of a register's rows are abroad.
+    const extra = Math.max(0, Math.ceil(((rounds * seconds + warmUpSeconds) * returnsCeiling - rows * 0.4) / 0.4));
     if (extra > 0) {
       console.log(`  a second register of ${extra} rows for the returns rounds (untimed)…`);
       const second = legacyRegister(extra, 0, 2027).records;
