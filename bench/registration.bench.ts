@@ -39,7 +39,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { resolve as resolvePath } from 'node:path';
+import { basename, resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -276,6 +276,24 @@ export function commitOf(root: string): string {
   return `${head.stdout.trim() || 'unknown'}${dirty.stdout.trim() ? '+' : ''}`;
 }
 
+/**
+ * This checkout, and the one `--against` names if any. Two builds of the same commit (one changed in a worktree,
+ * say) are told apart by the other's folder: `00ef3b8+ ÷ 00ef3b8+@base10`, in the results, the printed lines
+ * and the trace files' names.
+ */
+export function buildsOf(against: string | undefined): Build[] {
+  const builds: Build[] = [{ root, commit: commitOf(root) }];
+  if (against === undefined) return builds;
+  // npm runs the bench in bench/; a relative path means one relative to where npm was called.
+  const other = `${resolvePath(process.env.INIT_CWD ?? process.cwd(), against)}/`;
+  if (!existsSync(`${other}services/registration/package.json`) || !existsSync(`${other}node_modules`)) {
+    throw new Error(`--against=${against}: ${other} is not a checkout of Homeward with its dependencies installed (npm ci)`);
+  }
+  const commit = commitOf(other);
+  builds.push({ root: other, commit: commit === builds[0]!.commit ? `${commit}@${basename(other)}` : commit });
+  return builds;
+}
+
 export function buildRegistration(build: Build): void {
   const result = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@homeward/registration...', '--output-logs=errors-only'], {
     cwd: build.root,
@@ -411,15 +429,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const split = values.processes === 'split';
   if (!split && values.processes !== 'single') throw new Error('--processes is split or single');
 
-  const builds: Build[] = [{ root, commit: commitOf(root) }];
-  if (values.against !== undefined) {
-    // npm runs the bench in bench/; a relative path means one relative to where npm was called.
-    const other = `${resolvePath(process.env.INIT_CWD ?? process.cwd(), values.against)}/`;
-    if (!existsSync(`${other}services/registration/package.json`) || !existsSync(`${other}node_modules`)) {
-      throw new Error(`--against=${values.against}: ${other} is not a checkout of Homeward with its dependencies installed (npm ci)`);
-    }
-    builds.push({ root: other, commit: commitOf(other) });
-  }
+  const builds = buildsOf(values.against);
   for (const build of builds) buildRegistration(build);
 
   const issuer = await testIssuer();

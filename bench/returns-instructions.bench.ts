@@ -22,13 +22,11 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve as resolvePath } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTestDatabase, infrastructure, testDirectoryKey, testIssuer, testTopicNamespace } from '@homeward/testing/infrastructure';
 import { legacyRegister } from '@homeward/registration/legacy-register-generator';
-import { buildRegistration, commitOf, ready, stop, type Build } from './registration.bench.js';
-
-const root = new URL('..', import.meta.url).pathname;
+import { buildRegistration, buildsOf, ready, stop, type Build } from './registration.bench.js';
 
 /** Callgrind's totals of one dump file, by event name (Ir, and with the cache simulation D1mr, DLmr, …). */
 function totals(file: string): Record<string, number> {
@@ -61,11 +59,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const rows = Number(values.rows);
   const measured = Number(values.returns);
   const warmUp = Number(values['warm-up']);
-  const builds: Build[] = [{ root, commit: commitOf(root) }];
-  if (values.against !== undefined) {
-    const other = `${resolvePath(process.env.INIT_CWD ?? process.cwd(), values.against)}/`;
-    builds.push({ root: other, commit: commitOf(other) });
-  }
+  const builds: Build[] = buildsOf(values.against);
   if (spawnSync('valgrind', ['--version']).status !== 0) throw new Error('valgrind is not installed');
   for (const build of builds) buildRegistration(build);
 
