@@ -294,6 +294,21 @@ export function buildsOf(against: string | undefined): Build[] {
   return builds;
 }
 
+/** A registration process's settings for a benchmark: its own database, topics and keys, the test issuer's tokens. */
+export function registrationEnvironment(databaseUrl: string, issuer: Awaited<ReturnType<typeof testIssuer>>): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+    TOPIC_NAMESPACE: testTopicNamespace(),
+    LOG_LEVEL: 'error',
+    AUTH_JWKS_URL: issuer.jwksUrl,
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_AUDIENCE: issuer.audience,
+    PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+    DIRECTORY_KEY: testDirectoryKey(),
+  };
+}
+
 export function buildRegistration(build: Build): void {
   const result = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@homeward/registration...', '--output-logs=errors-only'], {
     cwd: build.root,
@@ -318,17 +333,7 @@ async function deploy(
   if (gcTrace) mkdirSync(gcTrace, { recursive: true });
   const gcFlags = gcTrace ? ['--trace-gc'] : [];
   const gcLog = (role: string) => (gcTrace ? `${resolvePath(gcTrace)}/${build.commit}-${port}-${role}.log` : undefined);
-  const environment = {
-    DATABASE_URL: db.url,
-    KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
-    TOPIC_NAMESPACE: testTopicNamespace(),
-    LOG_LEVEL: 'error',
-    AUTH_JWKS_URL: shared.issuer.jwksUrl,
-    AUTH_ISSUER: shared.issuer.issuer,
-    AUTH_AUDIENCE: shared.issuer.audience,
-    PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
-    DIRECTORY_KEY: testDirectoryKey(),
-  };
+  const environment = registrationEnvironment(db.url, shared.issuer);
   const service = start(
     build.root,
     ['node', ...profile, ...gcFlags, 'services/registration/dist/main.js'],

@@ -18,15 +18,14 @@
  * build does more work per return, and on which thread; the timed benchmark says what that costs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTestDatabase, infrastructure, testDirectoryKey, testIssuer, testTopicNamespace } from '@homeward/testing/infrastructure';
+import { createTestDatabase, testIssuer } from '@homeward/testing/infrastructure';
 import { legacyRegister } from '@homeward/registration/legacy-register-generator';
-import { buildRegistration, buildsOf, ready, stop, type Build } from './registration.bench.js';
+import { buildRegistration, buildsOf, ready, registrationEnvironment, stop, type Build } from './registration.bench.js';
 
 /** Callgrind's totals of one dump file, by event name (Ir, and with the cache simulation D1mr, DLmr, …). */
 function totals(file: string): Record<string, number> {
@@ -74,15 +73,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     const env = {
       ...process.env,
       TSX_TSCONFIG_PATH: `${build.root}tsconfig.base.json`,
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
-      TOPIC_NAMESPACE: testTopicNamespace(),
-      LOG_LEVEL: 'error',
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_AUDIENCE: issuer.audience,
-      PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
-      DIRECTORY_KEY: testDirectoryKey(),
+      ...registrationEnvironment(db.url, issuer),
       PORT: String(port),
       ROLES: 'api',
     };
