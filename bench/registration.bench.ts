@@ -421,6 +421,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       // The most returns per second a build is expected to answer: it sizes the second register (untimed, but on a
       // slow machine most of the run). Past it, later requests of a round are refused as second returns.
       'returns-ceiling': { type: 'string', default: '4500' },
+      // With --against: this many more rounds in which the two builds take returns at the same time, each at half
+      // the connections. The machine's drift, which moves rounds taken in turn by 10–25 %, is then the same for both.
+      'side-by-side': { type: 'string', default: '0' },
     },
   });
   const returnsCeiling = Number(values['returns-ceiling']);
@@ -431,10 +434,13 @@ export async function main(argv: readonly string[]): Promise<void> {
   const warmUpSeconds = Number(values['warm-up']);
   const importRounds = Math.max(1, Number(values['import-rounds']));
   const connections = Number(values.connections);
+  const sideBySide = Number(values['side-by-side']);
+  if (!(sideBySide >= 0)) throw new Error('--side-by-side is a number of rounds');
   const split = values.processes === 'split';
   if (!split && values.processes !== 'single') throw new Error('--processes is split or single');
 
   const builds = buildsOf(values.against);
+  if (sideBySide > 0 && builds.length < 2) throw new Error('--side-by-side compares two builds: give --against');
   for (const build of builds) buildRegistration(build);
 
   const issuer = await testIssuer();
@@ -505,7 +511,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
 
     // Enough workers abroad for every round at up to `--returns-ceiling` returns/s: ~40% of a register's rows are abroad.
-    const extra = Math.max(0, Math.ceil(((rounds * seconds + warmUpSeconds) * returnsCeiling - rows * 0.4) / 0.4));
+    const extra = Math.max(0, Math.ceil((((rounds + sideBySide) * seconds + warmUpSeconds) * returnsCeiling - rows * 0.4) / 0.4));
     if (extra > 0) {
       console.log(`  a second register of ${extra} rows for the returns rounds (untimed)…`);
       const second = legacyRegister(extra, 0, 2027).records;
@@ -555,6 +561,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       PORT: String(barePort),
     });
     const homewardRounds: LoadResult[][] = deployments.map(() => []);
+    const sideBySideRounds: LoadResult[][] = deployments.map(() => []);
     const bareRounds: LoadResult[] = [];
     // One connection per database for the rounds' CHECKPOINTs (each round starts from the same state) and WAL readings.
     const admins = deployments.map((d) => new pg.Client({ connectionString: d.db.url }));
@@ -564,27 +571,30 @@ export async function main(argv: readonly string[]): Promise<void> {
       await ready(`http://127.0.0.1:${barePort}/`);
       // `counted` false for the warm-up: its result is printed, not kept. (An optional `into` list, as before 2026-12-07,
       // took its default when passed undefined, and the warm-up round was counted among the timed ones.)
-      const runHomeward = async (k: number, duration: number, counted: boolean) => {
+      const loadHomeward = (k: number, duration: number, withConnections: number, alone: boolean) => {
         const d = deployments[k]!;
-        await admins[k]!.query('CHECKPOINT');
-        const result = await load(
+        return load(
           d.base,
           () => `/workers/${abroad[k]![next[k]!++ % abroad[k]!.length]}/returns`,
           body,
           { authorization: `Bearer ${token}` },
-          connections,
+          withConnections,
           duration,
           {
             pids: d.pids,
             database: d.db.name,
             admin: admins[k],
-            ...(deployments.length > 1 ? { bystanders: everyPid.filter((pid) => !d.pids.includes(pid)) } : {}),
+            ...(deployments.length > 1 && alone ? { bystanders: everyPid.filter((pid) => !d.pids.includes(pid)) } : {}),
           },
           // The relay and the projection finish with the round's returns before its CPU is read and the
           // next round starts: their tail is the round's cost, and must not slow the next round.
           () => d.drained(100),
         );
-        console.log(`  ${label(d)}`, result);
+      };
+      const runHomeward = async (k: number, duration: number, counted: boolean) => {
+        await admins[k]!.query('CHECKPOINT');
+        const result = await loadHomeward(k, duration, connections, true);
+        console.log(`  ${label(deployments[k]!)}`, result);
         if (counted) homewardRounds[k]!.push(result);
       };
       const runBare = async (duration: number, counted: boolean) => {
@@ -622,6 +632,26 @@ export async function main(argv: readonly string[]): Promise<void> {
         console.log(`  round ${round + 1}`);
         for (const run of order(round)) await run(seconds, true);
       }
+      // Both builds at once: each its own workers, database and processes, on the same machine at the same
+      // moments. The WAL and the whole machine's CPU are shared, so each build's figures leave them out.
+      for (let round = 0; round < sideBySide; round++) {
+        console.log(`  side by side ${round + 1} (${Math.ceil(connections / 2)} connections each)`);
+        for (const admin of admins) await admin.query('CHECKPOINT');
+        const results = await Promise.all(
+          inTurn([...deployments.keys()], round).map(async (k) => {
+            const {
+              machine: _machine,
+              postgresWritesPerRequest: _writes,
+              ...own
+            } = await loadHomeward(k, seconds, Math.ceil(connections / 2), false);
+            return [k, own] as const;
+          }),
+        );
+        for (const [k, result] of results.sort(([a], [b]) => a - b)) {
+          console.log(`  ${label(deployments[k]!)}`, result);
+          sideBySideRounds[k]!.push(result);
+        }
+      }
     } finally {
       for (const admin of admins) await admin.end();
       await stop(bare);
@@ -654,6 +684,7 @@ export async function main(argv: readonly string[]): Promise<void> {
             ratioToBare: round3(h.requestsPerSecond / bareRounds[i]!.requestsPerSecond),
           })),
           homeward,
+          ...(sideBySide > 0 ? { sideBySide: sideBySideRounds[k]! } : {}),
           bare: bareResult,
           ratioToBare: round3(homeward.requestsPerSecond / bareResult.requestsPerSecond),
         },
@@ -696,6 +727,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         medianRequestsPerSecond: round3(perBuild[0]!.returns.homeward.requestsPerSecond / perBuild[1]!.returns.homeward.requestsPerSecond),
         ratioToBare: `${perBuild[0]!.returns.ratioToBare} · ${perBuild[1]!.returns.ratioToBare}`,
       },
+      ...(sideBySide > 0 ? { sideBySide: sideBySideComparison(sideBySideRounds[0]!, sideBySideRounds[1]!) } : {}),
     };
     console.log(JSON.stringify(comparison, null, 2));
     await writeFile(
@@ -716,6 +748,45 @@ function spread(ratios: readonly (number | undefined)[]): { geometricMean: numbe
     least: Math.min(...known),
     greatest: Math.max(...known),
   };
+}
+
+/**
+ * The side-by-side rounds of two builds compared: each round's figures of one over the other's, taken at the same
+ * moments; the geometric mean of the ratios, and the interval a normal spread of their logarithms gives it.
+ */
+function sideBySideComparison(mine: readonly LoadResult[], theirs: readonly LoadResult[]) {
+  const perRound = (f: (r: LoadResult) => number | undefined) =>
+    mine.map((r, i) => {
+      const a = f(r);
+      const b = f(theirs[i]!);
+      return a === undefined || b === undefined || b === 0 ? undefined : round3(a / b);
+    });
+  const rates = perRound((r) => r.requestsPerSecond);
+  return {
+    requestsPerSecondByRound: rates,
+    apiCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.perProcess[0]),
+    serverCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.server),
+    postgresCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.postgres),
+    requestsPerSecond: { ...spread(rates), interval95: interval95(rates) },
+    serverCpuPerRequest: spread(perRound((r) => r.cpuMicrosPerRequest?.server)),
+  };
+}
+
+/** The 95 % interval of the geometric mean of ratios (Student's t over their logarithms); undefined for fewer than two. */
+function interval95(ratios: readonly (number | undefined)[]): [number, number] | undefined {
+  const logs = ratios.filter((r): r is number => r !== undefined && r > 0).map(Math.log);
+  const n = logs.length;
+  if (n < 2) return undefined;
+  const mean = logs.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  // Student's t at 97.5 % for n - 1 degrees of freedom (1–30), then the normal's 1.96.
+  const t =
+    [
+      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093,
+      2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ][n - 2] ?? 1.96;
+  const half = (t * sd) / Math.sqrt(n);
+  return [round3(Math.exp(mean - half)), round3(Math.exp(mean + half))];
 }
 
 /** Who goes when in the `turn`th round: the list as it is, and reversed every other round (A B, B A, A B, …). */
