@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { migrate } from '@homeward/pg-kit/migrations';
 import { createTestDatabase, type TestDatabase } from '@homeward/testing/infrastructure';
-import { MasterKeyWrapper, PersonalDataVault, SharedKey, SubjectErased, personalDataMigrations } from '@homeward/personal-data';
+import {
+  MasterKeyWrapper,
+  PersonalDataVault,
+  SharedKey,
+  SubjectErased,
+  personalDataMigrations,
+  type KeyWrapper,
+} from '@homeward/personal-data';
 
 describe('PersonalDataVault on a real PostgreSQL', () => {
   let db: TestDatabase;
@@ -49,6 +56,45 @@ describe('PersonalDataVault on a real PostgreSQL', () => {
     // Now cached: a second call needs no key from the database, and still refuses a seal of another subject.
     expect(await cold.openMany([items[2]!])).toEqual([{ n: 3 }]);
     await expect(cold.openMany([{ subjectId: 'many-1', sealed: items[2]!.sealed }])).rejects.toThrow();
+  });
+
+  it('gives a key wrapper (a KMS) the data keys whole, also when it reads them only after its call returned', async () => {
+    // Like a KMS client, which sends the key in a request a moment later: the vault must not zero or reuse
+    // the bytes it handed over until the wrap is done.
+    const master = new MasterKeyWrapper(masterKey);
+    const later: KeyWrapper = {
+      wrap: async (dataKey) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return master.wrap(dataKey);
+      },
+      unwrap: (wrapped) => master.unwrap(wrapped),
+    };
+    const kms = new PersonalDataVault(db.pool, later);
+    const one = await kms.seal('kms-1', { familyName: 'Lim' });
+    const client = await db.pool.connect();
+    let many;
+    try {
+      await client.query('BEGIN');
+      many = await kms.sealForNewSubjects(
+        [
+          { subjectId: 'kms-2', data: { n: 2 } },
+          { subjectId: 'kms-3', data: { n: 3 } },
+        ],
+        client,
+      );
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    // A vault with no key cached unwraps what was stored: it opens only if the stored keys are the ones that sealed.
+    const cold = new PersonalDataVault(db.pool, new MasterKeyWrapper(masterKey));
+    expect(await cold.open('kms-1', one)).toEqual({ familyName: 'Lim' });
+    expect(
+      await cold.openMany([
+        { subjectId: 'kms-2', sealed: many[0]! },
+        { subjectId: 'kms-3', sealed: many[1]! },
+      ]),
+    ).toEqual([{ n: 2 }, { n: 3 }]);
   });
 
   describe('a shared key', () => {
