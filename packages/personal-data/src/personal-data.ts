@@ -20,7 +20,9 @@ export interface SealedData {
  * memory (from configuration); a KMS (AWS KMS, Vault transit, an HSM) implements the same two calls.
  */
 export interface KeyWrapper {
+  /** The data key's bytes stay as they are until the answer comes; the vault zeroes them after it. */
   wrap(dataKey: Buffer): Promise<Buffer>;
+  /** Answers bytes of the caller's own, kept nowhere else: the vault makes them a KeyObject and zeroes them. */
   unwrap(wrapped: Buffer): Promise<Buffer>;
 }
 
