@@ -704,12 +704,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
     // Two builds: each round's figures of one over the other's of the same round, whose machine was the same.
     const [mine, theirs] = [homewardRounds[0]!, homewardRounds[1]!];
-    const perRound = (f: (r: LoadResult) => number | undefined) =>
-      mine.map((r, i) => {
-        const a = f(r);
-        const b = f(theirs[i]!);
-        return a === undefined || b === undefined || b === 0 ? undefined : round3(a / b);
-      });
+    const perRound = (f: (r: LoadResult) => number | undefined) => ratiosByRound(mine, theirs, f);
     const comparison = {
       of: `${builds[0]!.commit} ÷ ${builds[1]!.commit}`,
       importRowsPerSecond: round3(firstImports[0]!.rowsPerSecond / firstImports[1]!.rowsPerSecond),
@@ -750,17 +745,25 @@ function spread(ratios: readonly (number | undefined)[]): { geometricMean: numbe
   };
 }
 
+/** Each round's figure of one build over the other's in the same round; undefined where either lacks it. */
+function ratiosByRound(
+  mine: readonly LoadResult[],
+  theirs: readonly LoadResult[],
+  figure: (r: LoadResult) => number | undefined,
+): (number | undefined)[] {
+  return mine.map((r, i) => {
+    const a = figure(r);
+    const b = figure(theirs[i]!);
+    return a === undefined || b === undefined || b === 0 ? undefined : round3(a / b);
+  });
+}
+
 /**
  * The side-by-side rounds of two builds compared: each round's figures of one over the other's, taken at the same
  * moments; the geometric mean of the ratios, and the interval a normal spread of their logarithms gives it.
  */
 function sideBySideComparison(mine: readonly LoadResult[], theirs: readonly LoadResult[]) {
-  const perRound = (f: (r: LoadResult) => number | undefined) =>
-    mine.map((r, i) => {
-      const a = f(r);
-      const b = f(theirs[i]!);
-      return a === undefined || b === undefined || b === 0 ? undefined : round3(a / b);
-    });
+  const perRound = (f: (r: LoadResult) => number | undefined) => ratiosByRound(mine, theirs, f);
   const rates = perRound((r) => r.requestsPerSecond);
   return {
     requestsPerSecondByRound: rates,
