@@ -2,13 +2,7 @@ import { migrate } from '@homeward/pg-kit/migrations';
 import { createTestDatabase, testKafka, testTopicNamespace, type TestDatabase } from '@homeward/testing/infrastructure';
 import { create, toBinary, toEnvelope, uuidv7 } from '@homeward/contracts';
 import { RegistrationEventSchema } from '@homeward/contracts/registration/v1';
-import {
-  STORED_RESIDUE_HEADER,
-  storedResidueHeader,
-  storedRowJson,
-  type StoredRowFormat,
-  type StoredRowJson,
-} from '@homeward/contracts/stored-row';
+import { STORED_RESIDUE_HEADER, storedResidueHeader, type StoredRowFormat, type StoredRowJson } from '@homeward/contracts/stored-row';
 import { eventStoreMigrations, type StoredEvent } from '@homeward/event-store';
 import { ensureTopics } from '@homeward/messaging';
 import type { RelayedMessage } from '@homeward/messaging/event-relay';
@@ -163,7 +157,7 @@ describe('catch-up of a restored event store from its topic', () => {
         return {
           topic,
           key: e.streamId,
-          headers: { ce_id: e.eventId, ...storedResidueHeader(format, storedRowJson(e), message) },
+          headers: { ce_id: e.eventId, ...storedResidueHeader(format, e, message) },
           value: toBinary(RegistrationEventSchema, message),
         };
       };

@@ -1,5 +1,5 @@
 import type { StoredMetadata } from '@homeward/command-handling/streams';
-import { storedResidueHeader, storedRowJson, type StoredRowFormat } from '@homeward/contracts/stored-row';
+import { storedResidueHeader, type StoredRowFormat } from '@homeward/contracts/stored-row';
 import { FundEventSchema } from '@homeward/contracts/fund/v1';
 import { cloudEventHeaders } from '@homeward/contracts';
 import type { StoredEvent } from '@homeward/event-store';
@@ -45,7 +45,7 @@ export function fundMessage(topic: string, source: string): (stored: StoredEvent
       key: stored.streamId,
       headers: {
         ...cloudEventHeaders(envelope, source, DATA_SCHEMA),
-        ...storedResidueHeader(FUND_STORED_ROW, storedRowJson(stored), message),
+        ...storedResidueHeader(FUND_STORED_ROW, stored, message),
       },
       value: encodeFundEvent(message),
     };

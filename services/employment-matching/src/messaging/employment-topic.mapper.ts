@@ -1,5 +1,5 @@
 import type { StoredMetadata } from '@homeward/command-handling/streams';
-import { storedResidueHeader, storedRowJson, type StoredRowFormat } from '@homeward/contracts/stored-row';
+import { storedResidueHeader, type StoredRowFormat } from '@homeward/contracts/stored-row';
 import { EmploymentEventSchema } from '@homeward/contracts/employment/v1';
 import { cloudEventHeaders } from '@homeward/contracts';
 import type { StoredEvent } from '@homeward/event-store';
@@ -41,7 +41,7 @@ export function employmentMessage(topic: string, source: string): (stored: Store
       key: stored.streamId,
       headers: {
         ...cloudEventHeaders(envelope, source, DATA_SCHEMA),
-        ...storedResidueHeader(EMPLOYMENT_STORED_ROW, storedRowJson(stored), message),
+        ...storedResidueHeader(EMPLOYMENT_STORED_ROW, stored, message),
       },
       value: encodeEmploymentEvent(message),
     };

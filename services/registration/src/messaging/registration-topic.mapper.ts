@@ -1,5 +1,5 @@
 import { cloudEventHeaders } from '@homeward/contracts';
-import { storedResidueHeader, storedRowJson, type StoredRowFormat } from '@homeward/contracts/stored-row';
+import { storedResidueHeader, type StoredRowFormat } from '@homeward/contracts/stored-row';
 import { RegistrationEventSchema, SexSchema } from '@homeward/contracts/registration/v1';
 import type { StoredEvent } from '@homeward/event-store';
 import type { RelayedMessage } from '@homeward/messaging/event-relay';
@@ -49,7 +49,7 @@ export function registrationMessage(topic: string, source: string): (stored: Sto
       key: stored.streamId.slice('worker-'.length),
       headers: {
         ...cloudEventHeaders(envelope, source, DATA_SCHEMA),
-        ...storedResidueHeader(REGISTRATION_STORED_ROW, storedRowJson(stored), message),
+        ...storedResidueHeader(REGISTRATION_STORED_ROW, stored, message),
       },
       value: encodeRegistrationEvent(message),
     };

@@ -1,5 +1,5 @@
 import { fromStoredSeal, type StoredMetadata, type StoredSeal } from '@homeward/command-handling/streams';
-import { storedResidueHeader, storedRowJson, type StoredRowFormat } from '@homeward/contracts/stored-row';
+import { storedResidueHeader, type StoredRowFormat } from '@homeward/contracts/stored-row';
 import { SkillsEventSchema } from '@homeward/contracts/skills/v1';
 import { cloudEventHeaders } from '@homeward/contracts';
 import type { StoredEvent } from '@homeward/event-store';
@@ -55,7 +55,7 @@ export function skillsMessage(topic: string, source: string): (stored: StoredEve
       key: stored.streamId,
       headers: {
         ...cloudEventHeaders(envelope, source, DATA_SCHEMA),
-        ...storedResidueHeader(SKILLS_STORED_ROW, storedRowJson(stored), message),
+        ...storedResidueHeader(SKILLS_STORED_ROW, stored, message),
       },
       value: encodeSkillsEvent(message),
     };
