@@ -424,6 +424,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       // With --against: this many more rounds in which the two builds take returns at the same time, each at half
       // the connections. The machine's drift, which moves rounds taken in turn by 10–25 %, is then the same for both.
       'side-by-side': { type: 'string', default: '0' },
+      // Only the import (first run and re-runs): a quicker comparison of the import and of its drain.
+      'import-only': { type: 'boolean', default: false },
     },
   });
   const returnsCeiling = Number(values['returns-ceiling']);
@@ -460,16 +462,32 @@ export async function main(argv: readonly string[]): Promise<void> {
     const csv = toCsv(records);
     const partRows = Math.ceil(rows / importRounds / 5_000) * 5_000;
     console.log(`import: ${rows} rows (${bad.length} bad) through POST /imports, in ${Math.ceil(rows / partRows)} part(s)…`);
-    const imports = deployments.map(() => ({ seconds: 0, imported: 0, alreadyImported: 0, failed: 0, drainSeconds: 0 }));
+    const imports = deployments.map(() => ({
+      seconds: 0,
+      imported: 0,
+      alreadyImported: 0,
+      failed: 0,
+      drainSeconds: 0,
+      // CPU seconds over the import and its drain: the API, the relay-and-projection process, PostgreSQL for this database.
+      cpu: { api: 0, background: 0, postgres: 0 },
+    }));
     for (let offset = 0, part = 0; offset < rows; offset += partRows, part++) {
       const order = inTurn([...deployments.keys()], part);
       for (const k of order) {
         await allDrained();
+        const d = deployments[k]!;
+        const processes = () => d.pids.map((pid) => processCpuSeconds(pid) ?? 0);
+        const processesBefore = processes();
+        const postgresBefore = postgresCpu(d.db.name);
         const started = performance.now();
-        const report = await deployments[k]!.importRows(records.slice(offset, offset + partRows), 'bench-register', offset + 1);
+        const report = await d.importRows(records.slice(offset, offset + partRows), 'bench-register', offset + 1);
         const imported = performance.now();
-        await deployments[k]!.drained(100);
+        await d.drained(100);
         const figures = imports[k]!;
+        const processesAfter = processes();
+        figures.cpu.api += processesAfter[0]! - processesBefore[0]!;
+        figures.cpu.background += (processesAfter[1] ?? 0) - (processesBefore[1] ?? 0);
+        figures.cpu.postgres += postgresCpuSecondsSince(postgresBefore, d.db.name);
         figures.seconds += (imported - started) / 1000;
         figures.drainSeconds += (performance.now() - imported) / 1000;
         figures.imported += report.imported;
@@ -478,11 +496,17 @@ export async function main(argv: readonly string[]): Promise<void> {
         console.log(`  ${label(deployments[k]!)}part ${part + 1}: ${Math.round(((imported - started) / 1000) * 100) / 100} s`, report);
       }
     }
-    const firstImports = imports.map(({ seconds: s, drainSeconds, ...counts }) => ({
+    const firstImports = imports.map(({ seconds: s, drainSeconds, cpu, ...counts }) => ({
       seconds: Math.round(s * 100) / 100,
       rowsPerSecond: Math.round(rows / s),
       ...counts,
       relayedAndProjectedBackSeconds: Math.round(drainSeconds * 10) / 10,
+      // Per row imported, over the import and its drain (with --processes=single the API's process does it all).
+      cpuMicrosPerRow: {
+        api: Math.round((cpu.api * 1e6) / Math.max(1, counts.imported)),
+        background: Math.round((cpu.background * 1e6) / Math.max(1, counts.imported)),
+        postgres: Math.round((cpu.postgres * 1e6) / Math.max(1, counts.imported)),
+      },
     }));
     for (const [k, d] of deployments.entries()) console.log(`  ${label(d)}first run`, firstImports[k]);
     // The re-run, twice for each build, in the order A B B A: it imports nothing and takes a few seconds, so
@@ -509,6 +533,11 @@ export async function main(argv: readonly string[]): Promise<void> {
         runs: reRunSeconds[k]!.map((x) => Math.round(x * 100) / 100),
       };
     });
+
+    if (values['import-only']) {
+      await writeImportOnly(deployments, { rows, badRows: bad.length, parts: Math.ceil(rows / partRows) }, firstImports, reRuns);
+      return;
+    }
 
     // Enough workers abroad for every round at up to `--returns-ceiling` returns/s: ~40% of a register's rows are abroad.
     const extra = Math.max(0, Math.ceil((((rounds + sideBySide) * seconds + warmUpSeconds) * returnsCeiling - rows * 0.4) / 0.4));
@@ -710,6 +739,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       importRowsPerSecond: round3(firstImports[0]!.rowsPerSecond / firstImports[1]!.rowsPerSecond),
       reRunSeconds: round3(reRuns[0]!.seconds / reRuns[1]!.seconds),
       importDrainSeconds: round3(firstImports[0]!.relayedAndProjectedBackSeconds / firstImports[1]!.relayedAndProjectedBackSeconds),
+      importAndDrainSeconds: importAndDrainRatio(firstImports[0]!, firstImports[1]!),
+      importCpuPerRow: importCpuRatios(firstImports[0]!, firstImports[1]!),
       returns: {
         requestsPerSecondByRound: perRound((r) => r.requestsPerSecond),
         apiCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.perProcess[0]),
@@ -732,6 +763,54 @@ export async function main(argv: readonly string[]): Promise<void> {
   } finally {
     for (const d of deployments) await d.stop();
   }
+}
+
+type FirstImport = ImportFigures & {
+  relayedAndProjectedBackSeconds: number;
+  cpuMicrosPerRow: Record<'api' | 'background' | 'postgres', number>;
+};
+
+/** One build's time from the import's start to its last event projected back, over the other's. */
+const importAndDrainRatio = (mine: FirstImport, theirs: FirstImport) =>
+  round3((mine.seconds + mine.relayedAndProjectedBackSeconds) / (theirs.seconds + theirs.relayedAndProjectedBackSeconds));
+
+/** One build's CPU per imported row over the other's, process by process. */
+function importCpuRatios(mine: FirstImport, theirs: FirstImport) {
+  const ratio = (key: 'api' | 'background' | 'postgres') =>
+    theirs.cpuMicrosPerRow[key] > 0 ? round3(mine.cpuMicrosPerRow[key] / theirs.cpuMicrosPerRow[key]) : undefined;
+  return { api: ratio('api'), background: ratio('background'), postgres: ratio('postgres') };
+}
+
+/** `--import-only`: the import's figures, and with two builds their comparison, in results/registration-import(-against).json. */
+async function writeImportOnly(
+  deployments: readonly Deployment[],
+  register: { rows: number; badRows: number; parts: number },
+  firstImports: readonly FirstImport[],
+  reRuns: readonly ImportFigures[],
+): Promise<void> {
+  const finishedAt = new Date().toISOString();
+  const machine = { cpus: os.cpus().length, node: process.version };
+  const builds = deployments.map((d, k) => ({
+    commit: d.build.commit,
+    import: { ...register, firstRun: firstImports[k]!, reRun: reRuns[k]! },
+  }));
+  const comparison =
+    deployments.length > 1
+      ? {
+          of: `${builds[0]!.commit} ÷ ${builds[1]!.commit}`,
+          importRowsPerSecond: round3(firstImports[0]!.rowsPerSecond / firstImports[1]!.rowsPerSecond),
+          reRunSeconds: round3(reRuns[0]!.seconds / reRuns[1]!.seconds),
+          importDrainSeconds: round3(firstImports[0]!.relayedAndProjectedBackSeconds / firstImports[1]!.relayedAndProjectedBackSeconds),
+          importAndDrainSeconds: importAndDrainRatio(firstImports[0]!, firstImports[1]!),
+          importCpuPerRow: importCpuRatios(firstImports[0]!, firstImports[1]!),
+        }
+      : undefined;
+  if (comparison) console.log(JSON.stringify(comparison, null, 2));
+  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+  await writeFile(
+    new URL(`./results/registration-import${comparison ? '-against' : ''}.json`, import.meta.url),
+    `${JSON.stringify({ finishedAt, machine, ...(comparison ? { comparison } : {}), builds }, null, 2)}\n`,
+  );
 }
 
 /** The geometric mean of ratios, and the least and greatest of them. */
