@@ -343,8 +343,8 @@ describe('every event decided from a request the API accepts', () => {
         for (const [i, m] of messages.filter((m) => m.topic === topics.events).entries()) {
           expect(Object.keys(m.headers)).not.toContain('homeward_stored_event');
           const residue = m.headers[STORED_RESIDUE_HEADER] as string;
-          // Only a registration's date and a correction's languages (a list in a wrapper) are not in the message as stored.
-          if (!/WorkerRegistered|WorkerDetailsCorrected/.test(m.headers.ce_type as string)) expect(residue).toBe('');
+          // Only a correction's languages (a list in a wrapper) are not in the message as stored.
+          if (!/WorkerDetailsCorrected/.test(m.headers.ce_type as string)) expect(residue).toBe('');
           expect(storedRowFromMessage(REGISTRATION_STORED_ROW, m.value!, residue)).toEqual({
             row: storedRowJson(stored[i]!),
             withheld: [],

@@ -172,6 +172,7 @@ export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, seal
           case: 'workerRegistered',
           value: {
             workerId: d.workerId,
+            registeredOn: d.registeredOn,
             sex: sexToProto[d.sex],
             birthYear: d.birthYear,
             originArea: d.originArea,
