@@ -363,6 +363,8 @@ async function deploy(
     throw error;
   }
   const store = new EventStore(db.pool);
+  // The events counted so far by drained(), through this global position.
+  const counted = { events: 0, through: '0' };
   return {
     build,
     db,
@@ -389,14 +391,24 @@ async function deploy(
       return { imported, alreadyImported, failed };
     },
     // The topic is this deployment's own: the worker-status projection has read it all when its checkpoints
-    // add up to every event (a message resent by the relay only adds to them).
+    // add up to every event (a message resent by the relay only adds to them). The events are counted on from
+    // the last poll's last position, not counted again: a count(*) of the table every 100 ms scanned up to
+    // 80,000 rows each time, and took its share of the two cores from the drain it timed. Counting on is exact
+    // because drained() is only called once the writes it waits for have returned (none is still in flight
+    // with a lower position).
     async drained(pollMs = 1_000) {
       for (;;) {
         const { events: unsent } = await store.backlogOf(PUBLISHER_READER);
-        const { rows: lag } = await db.pool.query<{ events: number; consumed: number }>(
-          `SELECT (SELECT count(*) FROM events)::int AS events, (SELECT coalesce(sum(next_offset), 0) FROM consumer_checkpoints)::int AS consumed`,
+        const { rows: added } = await db.pool.query<{ events: number; last: string | null }>(
+          `SELECT count(*)::int AS events, max(global_position)::text AS last FROM events WHERE global_position > $1`,
+          [counted.through],
         );
-        if (unsent === 0 && lag[0]!.consumed >= lag[0]!.events) return;
+        counted.events += added[0]!.events;
+        if (added[0]!.last !== null) counted.through = added[0]!.last;
+        const { rows: lag } = await db.pool.query<{ consumed: number }>(
+          `SELECT coalesce(sum(next_offset), 0)::int AS consumed FROM consumer_checkpoints`,
+        );
+        if (unsent === 0 && lag[0]!.consumed >= counted.events) return;
         await new Promise((r) => setTimeout(r, pollMs));
       }
     },
@@ -469,7 +481,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       failed: 0,
       drainSeconds: 0,
       // CPU seconds over the import and its drain: the API, the relay-and-projection process, PostgreSQL for this database.
-      cpu: { api: 0, background: 0, postgres: 0 },
+      cpu: { api: 0, background: 0, backgroundOtherThreads: 0, postgres: 0 },
+      // Each part's import and drain seconds: both builds import the same rows part by part, so each part gives a ratio.
+      parts: [] as { seconds: number; drainSeconds: number; backgroundCpuMicrosPerRow: number }[],
     }));
     for (let offset = 0, part = 0; offset < rows; offset += partRows, part++) {
       const order = inTurn([...deployments.keys()], part);
@@ -479,6 +493,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         const processes = () => d.pids.map((pid) => processCpuSeconds(pid) ?? 0);
         const processesBefore = processes();
         const postgresBefore = postgresCpu(d.db.name);
+        const otherThreadsBefore = threadCpuSeconds(d.pids[1]).others ?? 0;
         const started = performance.now();
         const report = await d.importRows(records.slice(offset, offset + partRows), 'bench-register', offset + 1);
         const imported = performance.now();
@@ -487,16 +502,22 @@ export async function main(argv: readonly string[]): Promise<void> {
         const processesAfter = processes();
         figures.cpu.api += processesAfter[0]! - processesBefore[0]!;
         figures.cpu.background += (processesAfter[1] ?? 0) - (processesBefore[1] ?? 0);
+        figures.cpu.backgroundOtherThreads += (threadCpuSeconds(d.pids[1]).others ?? 0) - otherThreadsBefore;
         figures.cpu.postgres += postgresCpuSecondsSince(postgresBefore, d.db.name);
         figures.seconds += (imported - started) / 1000;
         figures.drainSeconds += (performance.now() - imported) / 1000;
+        figures.parts.push({
+          seconds: (imported - started) / 1000,
+          drainSeconds: (performance.now() - imported) / 1000,
+          backgroundCpuMicrosPerRow: (((processesAfter[1] ?? 0) - (processesBefore[1] ?? 0)) * 1e6) / Math.max(1, report.imported),
+        });
         figures.imported += report.imported;
         figures.alreadyImported += report.alreadyImported;
         figures.failed += report.failed;
         console.log(`  ${label(deployments[k]!)}part ${part + 1}: ${Math.round(((imported - started) / 1000) * 100) / 100} s`, report);
       }
     }
-    const firstImports = imports.map(({ seconds: s, drainSeconds, cpu, ...counts }) => ({
+    const firstImports = imports.map(({ seconds: s, drainSeconds, cpu, parts, ...counts }) => ({
       seconds: Math.round(s * 100) / 100,
       rowsPerSecond: Math.round(rows / s),
       ...counts,
@@ -505,8 +526,15 @@ export async function main(argv: readonly string[]): Promise<void> {
       cpuMicrosPerRow: {
         api: Math.round((cpu.api * 1e6) / Math.max(1, counts.imported)),
         background: Math.round((cpu.background * 1e6) / Math.max(1, counts.imported)),
+        // Of which on threads other than JavaScript's: the collector's helpers, the compiler, libuv's pool.
+        backgroundOtherThreads: Math.round((cpu.backgroundOtherThreads * 1e6) / Math.max(1, counts.imported)),
         postgres: Math.round((cpu.postgres * 1e6) / Math.max(1, counts.imported)),
       },
+      parts: parts.map((p) => ({
+        seconds: Math.round(p.seconds * 100) / 100,
+        drainSeconds: Math.round(p.drainSeconds * 100) / 100,
+        backgroundCpuMicrosPerRow: Math.round(p.backgroundCpuMicrosPerRow),
+      })),
     }));
     for (const [k, d] of deployments.entries()) console.log(`  ${label(d)}first run`, firstImports[k]);
     // The re-run, twice for each build, in the order A B B A: it imports nothing and takes a few seconds, so
@@ -534,6 +562,18 @@ export async function main(argv: readonly string[]): Promise<void> {
       };
     });
 
+    if (process.env.BENCH_PG_STATS) {
+      for (const d of deployments) {
+        const { rows: db } = await d.db.pool.query(
+          `SELECT xact_commit, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted, blks_hit FROM pg_stat_database WHERE datname = current_database()`,
+        );
+        const { rows: tables } = await d.db.pool.query(
+          `SELECT relname, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd FROM pg_stat_user_tables WHERE seq_scan + coalesce(idx_scan,0) + n_tup_ins + n_tup_upd > 0 ORDER BY relname`,
+        );
+        console.log(d.build.commit, JSON.stringify(db[0]));
+        console.table(tables);
+      }
+    }
     if (values['import-only']) {
       await writeImportOnly(deployments, { rows, badRows: bad.length, parts: Math.ceil(rows / partRows) }, firstImports, reRuns);
       return;
@@ -741,6 +781,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       importDrainSeconds: round3(firstImports[0]!.relayedAndProjectedBackSeconds / firstImports[1]!.relayedAndProjectedBackSeconds),
       importAndDrainSeconds: importAndDrainRatio(firstImports[0]!, firstImports[1]!),
       importCpuPerRow: importCpuRatios(firstImports[0]!, firstImports[1]!),
+      importByPart: importByPart(firstImports[0]!, firstImports[1]!),
       returns: {
         requestsPerSecondByRound: perRound((r) => r.requestsPerSecond),
         apiCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.perProcess[0]),
@@ -767,8 +808,28 @@ export async function main(argv: readonly string[]): Promise<void> {
 
 type FirstImport = ImportFigures & {
   relayedAndProjectedBackSeconds: number;
-  cpuMicrosPerRow: Record<'api' | 'background' | 'postgres', number>;
+  cpuMicrosPerRow: Record<'api' | 'background' | 'backgroundOtherThreads' | 'postgres', number>;
+  parts: readonly { seconds: number; drainSeconds: number; backgroundCpuMicrosPerRow: number }[];
 };
+
+/**
+ * The import part by part: one build's rate over the other's for each part (the same rows), and for its import
+ * and drain together; their geometric means and 95 % intervals. Parts taken in turn see a different machine each
+ * time, so one part's ratio says little; eight say whether a difference is more than the machine's drift.
+ */
+function importByPart(mine: FirstImport, theirs: FirstImport) {
+  const ratios = (f: (p: { seconds: number; drainSeconds: number }) => number) =>
+    mine.parts.map((p, i) => (theirs.parts[i] && f(p) > 0 ? round3(f(theirs.parts[i]!) / f(p)) : undefined));
+  const rowsPerSecond = ratios((p) => p.seconds);
+  const importAndDrain = ratios((p) => p.seconds + p.drainSeconds);
+  return {
+    rowsPerSecondByPart: rowsPerSecond,
+    rowsPerSecond: { ...spread(rowsPerSecond), interval95: interval95(rowsPerSecond) },
+    // As a rate: the other build's seconds over this one's, so that above 1 is faster here too.
+    importAndDrainRateByPart: importAndDrain,
+    importAndDrainRate: { ...spread(importAndDrain), interval95: interval95(importAndDrain) },
+  };
+}
 
 /** One build's time from the import's start to its last event projected back, over the other's. */
 const importAndDrainRatio = (mine: FirstImport, theirs: FirstImport) =>
@@ -803,6 +864,7 @@ async function writeImportOnly(
           importDrainSeconds: round3(firstImports[0]!.relayedAndProjectedBackSeconds / firstImports[1]!.relayedAndProjectedBackSeconds),
           importAndDrainSeconds: importAndDrainRatio(firstImports[0]!, firstImports[1]!),
           importCpuPerRow: importCpuRatios(firstImports[0]!, firstImports[1]!),
+          importByPart: importByPart(firstImports[0]!, firstImports[1]!),
         }
       : undefined;
   if (comparison) console.log(JSON.stringify(comparison, null, 2));
