@@ -64,7 +64,11 @@ export interface StoredRowFormat {
 const SEAL_TYPE = 'homeward.common.v1.SealedPersonalData';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-const kindCode = (kind: OrganisationKind) => OrganisationKind[kind]?.toLowerCase() ?? String(kind);
+/** An organisation kind's stored code: its enum value's name in lower case (made once per known value). */
+const KIND_CODES = new Map(
+  Object.values(OrganisationKind).flatMap((v) => (typeof v === 'number' ? [[v, OrganisationKind[v]!.toLowerCase()] as const] : [])),
+);
+const kindCode = (kind: OrganisationKind) => KIND_CODES.get(kind) ?? String(kind);
 
 function scalar(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);

@@ -42,6 +42,12 @@ export function registrationMessages(topics: RegistrationTopics, vault: Personal
     const entries = await directoryContents(changes, lastOfEachWorker(changes), vault, db);
     const messages: RelayedMessage[] = events.map(toEventMessage);
     for (const event of events) {
+      if (event.type === 'PersonalDataErased') {
+        messages.push(directoryTombstone(topics, event));
+        continue;
+      }
+      const contents = entries.get(event.eventId);
+      if (!contents) continue;
       const workerId = workerIdOf(event);
       const headers = {
         ce_specversion: '1.0',
@@ -51,12 +57,6 @@ export function registrationMessages(topics: RegistrationTopics, vault: Personal
         ce_subject: event.streamId,
         homeward_stream_version: String(event.streamVersion),
       };
-      if (event.type === 'PersonalDataErased') {
-        messages.push(directoryTombstone(topics, event));
-        continue;
-      }
-      const contents = entries.get(event.eventId);
-      if (!contents) continue;
       const { personalData, employers } = contents;
       const identity: DirectoryIdentity = {
         givenName: personalData.givenName,
