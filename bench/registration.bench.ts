@@ -776,12 +776,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     const perRound = (f: (r: LoadResult) => number | undefined) => ratiosByRound(mine, theirs, f);
     const comparison = {
       of: `${builds[0]!.commit} ÷ ${builds[1]!.commit}`,
-      importRowsPerSecond: round3(firstImports[0]!.rowsPerSecond / firstImports[1]!.rowsPerSecond),
-      reRunSeconds: round3(reRuns[0]!.seconds / reRuns[1]!.seconds),
-      importDrainSeconds: round3(firstImports[0]!.relayedAndProjectedBackSeconds / firstImports[1]!.relayedAndProjectedBackSeconds),
-      importAndDrainSeconds: importAndDrainRatio(firstImports[0]!, firstImports[1]!),
-      importCpuPerRow: importCpuRatios(firstImports[0]!, firstImports[1]!),
-      importByPart: importByPart(firstImports[0]!, firstImports[1]!),
+      ...importComparison(firstImports, reRuns),
       returns: {
         requestsPerSecondByRound: perRound((r) => r.requestsPerSecond),
         apiCpuPerRequestByRound: perRound((r) => r.cpuMicrosPerRequest?.perProcess[0]),
@@ -831,9 +826,21 @@ function importByPart(mine: FirstImport, theirs: FirstImport) {
   };
 }
 
-/** One build's time from the import's start to its last event projected back, over the other's. */
-const importAndDrainRatio = (mine: FirstImport, theirs: FirstImport) =>
-  round3((mine.seconds + mine.relayedAndProjectedBackSeconds) / (theirs.seconds + theirs.relayedAndProjectedBackSeconds));
+/** The first build's import over the second's: the first run, the re-runs, the drain, the CPU per row, part by part. */
+function importComparison(firstImports: readonly FirstImport[], reRuns: readonly ImportFigures[]) {
+  const [mine, theirs] = [firstImports[0]!, firstImports[1]!];
+  return {
+    importRowsPerSecond: round3(mine.rowsPerSecond / theirs.rowsPerSecond),
+    reRunSeconds: round3(reRuns[0]!.seconds / reRuns[1]!.seconds),
+    importDrainSeconds: round3(mine.relayedAndProjectedBackSeconds / theirs.relayedAndProjectedBackSeconds),
+    // From the import's start to its last event projected back.
+    importAndDrainSeconds: round3(
+      (mine.seconds + mine.relayedAndProjectedBackSeconds) / (theirs.seconds + theirs.relayedAndProjectedBackSeconds),
+    ),
+    importCpuPerRow: importCpuRatios(mine, theirs),
+    importByPart: importByPart(mine, theirs),
+  };
+}
 
 /** One build's CPU per imported row over the other's, process by process. */
 function importCpuRatios(mine: FirstImport, theirs: FirstImport) {
@@ -859,12 +866,7 @@ async function writeImportOnly(
     deployments.length > 1
       ? {
           of: `${builds[0]!.commit} ÷ ${builds[1]!.commit}`,
-          importRowsPerSecond: round3(firstImports[0]!.rowsPerSecond / firstImports[1]!.rowsPerSecond),
-          reRunSeconds: round3(reRuns[0]!.seconds / reRuns[1]!.seconds),
-          importDrainSeconds: round3(firstImports[0]!.relayedAndProjectedBackSeconds / firstImports[1]!.relayedAndProjectedBackSeconds),
-          importAndDrainSeconds: importAndDrainRatio(firstImports[0]!, firstImports[1]!),
-          importCpuPerRow: importCpuRatios(firstImports[0]!, firstImports[1]!),
-          importByPart: importByPart(firstImports[0]!, firstImports[1]!),
+          ...importComparison(firstImports, reRuns),
         }
       : undefined;
   if (comparison) console.log(JSON.stringify(comparison, null, 2));

@@ -125,60 +125,63 @@ function messageConverter(format: StoredRowFormat, desc: DescMessage): Convert {
   return (value) => plain(format, desc, value);
 }
 
-function fieldReader(format: StoredRowFormat, parent: DescMessage, field: DescField): Reader {
+/**
+ * Where the reading puts a field of a message, the same for the reading and for the check below: a seal
+ * kept under `data.sealed` (by its name without `sealed`), a JSON field (parsed, under its stored name), or
+ * any other field (under its stored name); and what counts as absent: proto3 sends an absent string as ''
+ * and an absent code as its enum's 0 (…_UNSPECIFIED).
+ */
+interface FieldPlan {
+  readonly name: string;
+  readonly place: 'sealed' | 'json' | 'out';
+  readonly key: string;
+  readonly absent: (value: unknown) => boolean;
+}
+
+function fieldPlan(format: StoredRowFormat, parent: DescMessage, field: DescField): FieldPlan {
   const name = field.localName;
-  let convert: Convert;
-  switch (field.fieldKind) {
-    case 'scalar':
-      convert = scalar;
-      break;
-    case 'enum':
-      convert = enumConverter(format, field.enum);
-      break;
-    case 'message':
-      convert = messageConverter(format, field.message);
-      break;
-    case 'list': {
-      const item =
-        field.listKind === 'enum'
-          ? enumConverter(format, field.enum)
-          : field.listKind === 'message'
-            ? messageConverter(format, field.message)
-            : scalar;
-      convert = (value) => (value as unknown[]).map(item);
-      break;
-    }
-    case 'map': {
-      const item =
-        field.mapKind === 'enum'
-          ? enumConverter(format, field.enum)
-          : field.mapKind === 'message'
-            ? messageConverter(format, field.message)
-            : scalar;
-      convert = (value) => Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, item(v)]));
-      break;
-    }
-  }
-  // Proto3 sends an absent string as '' and an absent code as its enum's 0 (…_UNSPECIFIED).
   const absent = field.fieldKind === 'enum' ? (v: unknown) => v === undefined || v === 0 : (v: unknown) => v === undefined || v === '';
-  if (field.fieldKind === 'message' && field.message.typeName === SEAL_TYPE && format.seals === 'under-sealed') {
-    const sealedName = name.replace(/^sealed([A-Z])/, (_, first: string) => first.toLowerCase());
+  if (field.fieldKind === 'message' && field.message.typeName === SEAL_TYPE && format.seals === 'under-sealed')
+    return { name, place: 'sealed', key: name.replace(/^sealed([A-Z])/, (_, first: string) => first.toLowerCase()), absent };
+  const json = format.jsonFields?.[parent.typeName]?.[name];
+  if (json !== undefined) return { name, place: 'json', key: json, absent };
+  return { name, place: 'out', key: format.fieldNames?.[parent.typeName]?.[name] ?? name, absent };
+}
+
+/** The handler of a field's value, or of its list's or map's items, by their kind. */
+function perItem<T>(field: DescField, handlers: { scalar: T; enum: (desc: DescEnum) => T; message: (desc: DescMessage) => T }): T {
+  const kind = field.fieldKind === 'list' ? field.listKind : field.fieldKind === 'map' ? field.mapKind : field.fieldKind;
+  if (kind === 'enum') return handlers.enum((field as { enum: DescEnum }).enum);
+  if (kind === 'message') return handlers.message((field as { message: DescMessage }).message);
+  return handlers.scalar;
+}
+
+function fieldReader(format: StoredRowFormat, parent: DescMessage, field: DescField): Reader {
+  const item = perItem<Convert>(field, {
+    scalar,
+    enum: (desc) => enumConverter(format, desc),
+    message: (desc) => messageConverter(format, desc),
+  });
+  const convert: Convert =
+    field.fieldKind === 'list'
+      ? (value) => (value as unknown[]).map(item)
+      : field.fieldKind === 'map'
+        ? (value) => Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, item(v)]))
+        : item;
+  const { name, place, key, absent } = fieldPlan(format, parent, field);
+  if (place === 'sealed')
     return (source, _out, sealed) => {
       const value = source[name];
-      if (!absent(value)) sealed[sealedName] = convert(value);
+      if (!absent(value)) sealed[key] = convert(value);
     };
-  }
-  const json = format.jsonFields?.[parent.typeName]?.[name];
-  if (json !== undefined) {
+  if (place === 'json')
     return (source, out) => {
       const value = source[name];
-      if (!absent(value)) out[json] = JSON.parse(value as string);
+      if (!absent(value)) out[key] = JSON.parse(value as string);
     };
-  }
-  const storedName = format.fieldNames?.[parent.typeName]?.[name] ?? name;
   return (source, out) => {
     const value = source[name];
-    if (!absent(value)) out[storedName] = convert(value);
+    if (!absent(value)) out[key] = convert(value);
   };
 }
 
@@ -430,78 +433,38 @@ function messageEqual(format: StoredRowFormat, desc: DescMessage): Equal {
 }
 
 function fieldMatch(format: StoredRowFormat, parent: DescMessage, field: DescField, outNames: string[], sealedNames: string[]): FieldMatch {
-  const name = field.localName;
-  let equal: Equal;
-  switch (field.fieldKind) {
-    case 'scalar':
-      equal = scalarEqual;
-      break;
-    case 'enum':
-      equal = enumEqual(format, field.enum);
-      break;
-    case 'message':
-      equal = messageEqual(format, field.message);
-      break;
-    case 'list': {
-      const item =
-        field.listKind === 'enum'
-          ? enumEqual(format, field.enum)
-          : field.listKind === 'message'
-            ? messageEqual(format, field.message)
-            : scalarEqual;
-      equal = (value, stored) => {
-        const list = value as unknown[];
-        if (!Array.isArray(stored) || stored.length !== list.length) return false;
-        for (let i = 0; i < list.length; i++) if (!item(list[i], stored[i])) return false;
-        return true;
-      };
-      break;
-    }
-    case 'map': {
-      const item =
-        field.mapKind === 'enum'
-          ? enumEqual(format, field.enum)
-          : field.mapKind === 'message'
-            ? messageEqual(format, field.message)
-            : scalarEqual;
-      equal = (value, stored) => {
-        if (!isObject(stored)) return false;
-        const entries = Object.keys(value as Record<string, unknown>);
-        if (definedKeys(stored) !== entries.length) return false;
-        for (const key of entries) if (!item((value as Record<string, unknown>)[key], own(stored, key))) return false;
-        return true;
-      };
-      break;
-    }
-  }
-  const absent = field.fieldKind === 'enum' ? (v: unknown) => v === undefined || v === 0 : (v: unknown) => v === undefined || v === '';
-  if (field.fieldKind === 'message' && field.message.typeName === SEAL_TYPE && format.seals === 'under-sealed') {
-    const sealedName = name.replace(/^sealed([A-Z])/, (_, first: string) => first.toLowerCase());
-    sealedNames.push(sealedName);
-    return (source, _stored, sealed) => {
-      const value = source[name];
-      const stored = sealed === undefined ? undefined : own(sealed, sealedName);
-      if (absent(value)) return stored === undefined ? 0 : -1;
-      return stored !== undefined && equal(value, stored) ? SEALED_KEY : -1;
-    };
-  }
-  const json = format.jsonFields?.[parent.typeName]?.[name];
-  if (json !== undefined) {
-    outNames.push(json);
-    return (source, stored) => {
-      const value = source[name];
-      const storedValue = own(stored, json);
-      if (absent(value)) return storedValue === undefined ? 0 : -1;
-      return storedValue !== undefined && diff(JSON.parse(value as string), storedValue) === undefined ? OUT_KEY : -1;
-    };
-  }
-  const storedName = format.fieldNames?.[parent.typeName]?.[name] ?? name;
-  outNames.push(storedName);
-  return (source, stored) => {
+  const item = perItem<Equal>(field, {
+    scalar: scalarEqual,
+    enum: (desc) => enumEqual(format, desc),
+    message: (desc) => messageEqual(format, desc),
+  });
+  const equal: Equal =
+    field.fieldKind === 'list'
+      ? (value, stored) => {
+          const list = value as unknown[];
+          if (!Array.isArray(stored) || stored.length !== list.length) return false;
+          for (let i = 0; i < list.length; i++) if (!item(list[i], stored[i])) return false;
+          return true;
+        }
+      : field.fieldKind === 'map'
+        ? (value, stored) => {
+            if (!isObject(stored)) return false;
+            const entries = Object.keys(value as Record<string, unknown>);
+            if (definedKeys(stored) !== entries.length) return false;
+            for (const key of entries) if (!item((value as Record<string, unknown>)[key], own(stored, key))) return false;
+            return true;
+          }
+        : item;
+  const { name, place, key, absent } = fieldPlan(format, parent, field);
+  // A JSON field is compared as parsed; a seal kept under `sealed` is looked for there.
+  const same: Equal = place === 'json' ? (value, stored) => diff(JSON.parse(value as string), stored) === undefined : equal;
+  (place === 'sealed' ? sealedNames : outNames).push(key);
+  const found = place === 'sealed' ? SEALED_KEY : OUT_KEY;
+  return (source, stored, sealed) => {
     const value = source[name];
-    const storedValue = own(stored, storedName);
+    const storedValue = place === 'sealed' ? (sealed === undefined ? undefined : own(sealed, key)) : own(stored, key);
     if (absent(value)) return storedValue === undefined ? 0 : -1;
-    return storedValue !== undefined && equal(value, storedValue) ? OUT_KEY : -1;
+    return storedValue !== undefined && same(value, storedValue) ? found : -1;
   };
 }
 
