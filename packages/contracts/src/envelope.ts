@@ -8,6 +8,7 @@ export { EnvelopeSchema, OrganisationKind, type Envelope };
 export { create, toBinary, fromBinary, timestampFromDate, timestampDate };
 export type { DescMessage, MessageShape };
 export { nodeTextEncoding, useNodeTextEncoding } from './text-encoding';
+export { binaryEncoder, binaryEncoderFallbacks } from './binary-encoder';
 
 // Every process that encodes or decodes events imports this module (envelopes, CloudEvents headers):
 // protobuf-es's strings go through Node's Buffer from here on, the same bytes at less cost.

@@ -17,6 +17,7 @@ import {
   type StoredRowJson,
   type StoredRowSource,
 } from '@homeward/contracts/stored-row';
+import { random, type Random } from './seeded-random';
 
 // The residue's patch takes the row read off a message to the stored row, whatever the two JSON values are:
 // taking a row back from its message is exact by construction, however the reading differs from the store.
@@ -70,21 +71,6 @@ const formats: Record<string, StoredRowFormat> = {
     jsonFields: { 'homeward.fund.v1.RuleOutcome': { expectedJson: 'expected', actualJson: 'actual' } },
   },
 };
-
-/** A small seeded generator (mulberry32): fast-check gives the seed, so a failure names its case. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  return { chance: (p: number) => next() < p, int, pick: <T>(items: readonly T[]): T => items[int(0, items.length - 1)]! };
-}
-type Random = ReturnType<typeof random>;
 
 const STRINGS = ['', 'a', 'PH', 'F', 'female', 'x y', 'sealed', '__proto__', 'é ü', '2026-12-07', '{"a":1}', '[1]', '0'];
 

@@ -1,4 +1,4 @@
-import { create, fromBinary, toBinary, toEnvelope as envelopeOf, type Envelope, type EnvelopeFields } from '@homeward/contracts';
+import { create, fromBinary, binaryEncoder, toEnvelope as envelopeOf, type Envelope, type EnvelopeFields } from '@homeward/contracts';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import {
   AmountRuleKind,
@@ -251,8 +251,10 @@ export function toFundEvent(event: FundDomainEvent, envelope: Envelope): FundEve
   }
 }
 
+const encoder = binaryEncoder(FundEventSchema);
+
 export function encodeFundEvent(message: FundEvent): Uint8Array {
-  return toBinary(FundEventSchema, message);
+  return encoder(message);
 }
 
 export function decodeFundEvent(bytes: Uint8Array): FundEvent {

@@ -1,4 +1,4 @@
-import { create, fromBinary, toBinary, toEnvelope as envelopeOf, type Envelope, type EnvelopeFields } from '@homeward/contracts';
+import { create, fromBinary, binaryEncoder, toEnvelope as envelopeOf, type Envelope, type EnvelopeFields } from '@homeward/contracts';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import {
   ContractType as ProtoContract,
@@ -194,8 +194,10 @@ export function toEmploymentEvent(event: EmploymentDomainEvent, envelope: Envelo
   }
 }
 
+const encoder = binaryEncoder(EmploymentEventSchema);
+
 export function encodeEmploymentEvent(message: EmploymentEvent): Uint8Array {
-  return toBinary(EmploymentEventSchema, message);
+  return encoder(message);
 }
 
 export function decodeEmploymentEvent(bytes: Uint8Array): EmploymentEvent {

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { create, toBinary, timestampFromDate, type DirectoryEmployer, type DirectoryIdentity } from '@homeward/contracts';
+import { binaryEncoder, create, timestampFromDate, type DirectoryEmployer, type DirectoryIdentity } from '@homeward/contracts';
 import { SealedPersonalDataSchema } from '@homeward/contracts/common/v1';
 import { DirectoryEntrySchema } from '@homeward/contracts/registration/v1/directory';
 import type { StoredEvent } from '@homeward/event-store';
@@ -10,6 +10,7 @@ import { fromStoredSeal, readDirectoryEvents, type StoredDirectoryEvent, type St
 import { registrationMessage } from './registration-topic.mapper';
 
 const DATA_SCHEMA = 'homeward.registration.v1.DirectoryEntry';
+const encodeEntry = binaryEncoder(DirectoryEntrySchema);
 
 export interface RegistrationTopics {
   /** homeward.registration.events.v1: every event, personal data sealed with the worker's own key. */
@@ -79,7 +80,7 @@ export function registrationMessages(topics: RegistrationTopics, vault: Personal
         topic: topics.directory,
         key: workerId,
         headers: { ...headers, ce_type: DATA_SCHEMA, 'content-type': 'application/protobuf', ce_dataschema: DATA_SCHEMA },
-        value: toBinary(DirectoryEntrySchema, entry),
+        value: encodeEntry(entry),
       });
     }
     return messages;

@@ -1,4 +1,4 @@
-import { create, toBinary, fromBinary, toEnvelope as envelopeOf, type Envelope, type EnvelopeFields } from '@homeward/contracts';
+import { create, binaryEncoder, fromBinary, toEnvelope as envelopeOf, type Envelope, type EnvelopeFields } from '@homeward/contracts';
 import {
   RegistrationEventSchema,
   Sex as ProtoSex,
@@ -363,8 +363,10 @@ export function toRegistrationEvent(event: WorkerEvent, envelope: Envelope, seal
   }
 }
 
+const encoder = binaryEncoder(RegistrationEventSchema);
+
 export function encodeRegistrationEvent(message: RegistrationEvent): Uint8Array {
-  return toBinary(RegistrationEventSchema, message);
+  return encoder(message);
 }
 
 export function decodeRegistrationEvent(bytes: Uint8Array): RegistrationEvent {

@@ -1,4 +1,4 @@
-import { create, fromBinary, toBinary, toEnvelope as envelopeOf, type Envelope, type EnvelopeFields } from '@homeward/contracts';
+import { create, fromBinary, binaryEncoder, toEnvelope as envelopeOf, type Envelope, type EnvelopeFields } from '@homeward/contracts';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import {
   AssessmentMethod as ProtoMethod,
@@ -307,8 +307,10 @@ export function toSkillsEvent(event: SkillsDomainEvent, envelope: Envelope, seal
   }
 }
 
+const encoder = binaryEncoder(SkillsEventSchema);
+
 export function encodeSkillsEvent(message: SkillsEvent): Uint8Array {
-  return toBinary(SkillsEventSchema, message);
+  return encoder(message);
 }
 
 export function decodeSkillsEvent(bytes: Uint8Array): SkillsEvent {
