@@ -20,15 +20,19 @@ export function binaryEncoder<Desc extends DescMessage>(schema: Desc): (message:
   const write = messageWriter(schema);
   return (message) => {
     pos = 0;
-    if (write(message) === FALLBACK) {
-      fallbacks++;
-      return toBinary(schema, message);
+    let bytes: Uint8Array | undefined;
+    if (write(message) !== FALLBACK) {
+      // A plain Uint8Array, as toBinary gives (a Buffer's subarray is a Buffer, and so would be the
+      // bytes fields read back from it), over memory from Node's pool rather than zero-filled.
+      const out = Buffer.allocUnsafe(pos);
+      buf.copy(out, 0, 0, pos);
+      bytes = new Uint8Array(out.buffer, out.byteOffset, pos);
     }
-    // A plain Uint8Array, as toBinary gives (a Buffer's subarray is a Buffer, and so would be the
-    // bytes fields read back from it), over memory from Node's pool rather than zero-filled.
-    const out = Buffer.allocUnsafe(pos);
-    buf.copy(out, 0, 0, pos);
-    return new Uint8Array(out.buffer, out.byteOffset, pos);
+    // A buffer grown for one large message is not kept for all the small ones after it.
+    if (buf.length > KEPT_BYTES) buf = Buffer.allocUnsafe(KEPT_BYTES);
+    if (bytes) return bytes;
+    fallbacks++;
+    return toBinary(schema, message);
   };
 }
 
@@ -43,7 +47,8 @@ export function binaryEncoderFallbacks(): number {
  * needed; `pos` is where the next byte goes. The writers below return FALLBACK when a message is not
  * theirs to encode.
  */
-let buf = Buffer.allocUnsafe(64 * 1024);
+const KEPT_BYTES = 64 * 1024;
+let buf = Buffer.allocUnsafe(KEPT_BYTES);
 let pos = 0;
 const FALLBACK = -1;
 const DONE = 0;
