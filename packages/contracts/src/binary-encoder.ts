@@ -1,4 +1,4 @@
-import { toBinary, ScalarType, type DescField, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import { toBinary, ScalarType, type DescEnum, type DescField, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 
 /**
  * A message's protobuf encoding, compiled once per schema from its descriptor: the same bytes as
@@ -285,32 +285,27 @@ function messageWriter(desc: DescMessage): MessageWriter {
 const IMPLICIT = 2; // FeatureSet_FieldPresence.IMPLICIT: proto3's singular scalars and enums
 const LEGACY_REQUIRED = 3; // FeatureSet_FieldPresence.LEGACY_REQUIRED: proto2's required
 
-function tagBytes(number: number, wire: number): Buffer {
-  const value = number * 8 + wire;
-  const bytes: number[] = [];
-  let v = value;
-  while (v > 0x7f) {
-    bytes.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  bytes.push(v);
-  return Buffer.from(bytes);
+/** A field's tag (its number and wire type), as a varint. */
+function tagWriter(number: number, wire: number): () => void {
+  const tag = number * 8 + wire;
+  return () => {
+    room(5);
+    varint(tag);
+  };
 }
 
-function tagWriter(number: number, wire: number): () => void {
-  const tag = tagBytes(number, wire);
-  if (tag.length === 1) {
-    const byte = tag[0]!;
-    return () => {
-      room(1);
-      buf[pos++] = byte;
-    };
-  }
-  return () => {
-    room(tag.length);
-    tag.copy(buf, pos);
-    pos += tag.length;
-  };
+/** The plan of a scalar or enum field's values, or of its list's items; undefined for a type left to toBinary. */
+function valuePlan(field: DescField): ScalarPlan | undefined {
+  const f = field as { enum?: DescEnum; scalar?: ScalarType };
+  // An enum's value is an int32 varint, unset when it is the enum's first value (proto3's zero).
+  if (f.enum) return enumPlan(f.enum.values[0]?.number ?? 0);
+  return f.scalar === undefined ? undefined : scalarPlan(f.scalar);
+}
+
+/** A nested message's writer, looked up on first use (a recursive type is still being compiled when its fields are). */
+function nestedWriter(desc: DescMessage): MessageWriter {
+  let write: MessageWriter | undefined;
+  return (message) => (write ??= messageWriter(desc))(message);
 }
 
 function fieldWriter(field: DescField): ((message: Record<string, unknown>) => number) | undefined {
@@ -334,7 +329,7 @@ function fieldWriter(field: DescField): ((message: Record<string, unknown>) => n
   switch (field.fieldKind) {
     case 'scalar':
     case 'enum': {
-      const plan = field.fieldKind === 'enum' ? enumPlan(field.enum.values[0]?.number ?? 0) : scalarPlan(field.scalar);
+      const plan = valuePlan(field);
       if (!plan) return undefined;
       const tag = tagWriter(field.number, plan.wire);
       const { write, zero } = plan;
@@ -349,23 +344,22 @@ function fieldWriter(field: DescField): ((message: Record<string, unknown>) => n
     case 'message': {
       if (field.delimitedEncoding) return undefined;
       const tag = tagWriter(field.number, WIRE_DELIMITED);
-      const nested = field.message;
+      const write = nestedWriter(field.message);
       return (m) => {
         const v = value(m);
         if (v === NOT_SET) return unset;
         tag();
-        return delimited(messageWriter(nested), v);
+        return delimited(write, v);
       };
     }
     case 'list': {
       if (field.listKind === 'message') {
         if (field.delimitedEncoding) return undefined;
         const tag = tagWriter(field.number, WIRE_DELIMITED);
-        const nested = field.message;
+        const write = nestedWriter(field.message);
         return (m) => {
           const list = value(m);
           if (!Array.isArray(list)) return FALLBACK;
-          const write = messageWriter(nested);
           for (const item of list) {
             tag();
             if (delimited(write, item) === FALLBACK) return FALLBACK;
@@ -373,7 +367,7 @@ function fieldWriter(field: DescField): ((message: Record<string, unknown>) => n
           return DONE;
         };
       }
-      const plan = field.listKind === 'enum' ? enumPlan(field.enum.values[0]?.number ?? 0) : scalarPlan(field.scalar);
+      const plan = valuePlan(field);
       if (!plan) return undefined;
       const { write } = plan;
       if (field.packed && plan.packable) {
@@ -408,7 +402,6 @@ function writeEach({ write, list }: { write: ValueWriter; list: readonly unknown
   return DONE;
 }
 
-/** An enum's plan: an int32 varint; unset when it is the enum's first value (proto3's zero). */
 function enumPlan(first: number): ScalarPlan {
   return { wire: WIRE_VARINT, zero: (v) => v === first, packable: true, write: int32Writer };
 }
